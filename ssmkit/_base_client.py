@@ -1,0 +1,150 @@
+"""Construction of the facade, and the one path every call takes to boto3."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import boto3
+from botocore import xform_name
+from botocore.config import Config
+from botocore.exceptions import ClientError, ParamValidationError
+
+from ._convert import from_boto, to_boto
+from ._version import __version__
+from .errors import UnexpectedResponseError, ValidationError, from_client_error
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    from mypy_boto3_ssm import SSMClient
+else:
+    SSMClient = Any
+
+__all__ = ["BaseClient"]
+
+T = TypeVar("T")
+
+USER_AGENT = f"ssmkit/{__version__}"
+
+
+def _with_user_agent(config: Config | None) -> Config:
+    """The caller's config with ssmkit added to ``user_agent_extra``; nothing lost."""
+    if config is None:
+        return Config(user_agent_extra=USER_AGENT)
+    # Config sets its options as attributes at run time; the stubs do not list them.
+    extra: str | None = getattr(config, "user_agent_extra", None)
+    if extra and USER_AGENT in extra.split():
+        return config
+    return config.merge(
+        Config(user_agent_extra=f"{extra} {USER_AGENT}" if extra else USER_AGENT)
+    )
+
+
+def validation_error(exc: ParamValidationError) -> ValidationError:
+    """Translate botocore's parameter validation failure, naming the member."""
+    report = str(exc.kwargs.get("report", exc))
+    found = re.search(
+        r"parameter[s]?:? (?:in input: \"?)?\"?([A-Za-z0-9_.\[\]]+)", report
+    )
+    return ValidationError(
+        report, member=found.group(1) if found else None, rule=report
+    )
+
+
+class BaseClient:
+    """Holds the boto3 SSM client and makes every call through it."""
+
+    def __init__(
+        self,
+        *,
+        boto3_client: SSMClient | None = None,
+        boto3_session: boto3.session.Session | None = None,
+        boto_config: Config | None = None,
+    ) -> None:
+        """Wrap a boto3 SSM client, or make one.
+
+        Args:
+            boto3_client: The boto3 SSM client to use, as it is. It cannot be
+                combined with ``boto3_session`` or ``boto_config``.
+            boto3_session: The session to make the client from; by default,
+                boto3's default session.
+            boto_config: The botocore configuration of the client made
+                (retries, timeouts, ...). ssmkit adds itself to its
+                ``user_agent_extra`` and changes nothing else.
+
+        Raises:
+            TypeError: ``boto3_client`` was given together with a session or
+                a config, or is not an SSM client.
+        """
+        if boto3_client is not None:
+            if boto3_session is not None or boto_config is not None:
+                msg = (
+                    "pass either boto3_client, or boto3_session and/or boto_config: "
+                    "a ready client's session and config cannot be changed"
+                )
+                raise TypeError(msg)
+            service = getattr(
+                getattr(boto3_client, "meta", None), "service_model", None
+            )
+            if getattr(service, "service_name", None) != "ssm":
+                msg = f"boto3_client must be an SSM client, got {boto3_client!r}"
+                raise TypeError(msg)
+            self._boto3_client = boto3_client
+            return
+        config = _with_user_agent(boto_config)
+        if boto3_session is not None:
+            self._boto3_client = boto3_session.client("ssm", config=config)
+        else:
+            self._boto3_client = boto3.client("ssm", config=config)
+
+    @property
+    def boto3_client(self) -> SSMClient:
+        """The boto3 SSM client every call goes through."""
+        return self._boto3_client
+
+    def __repr__(self) -> str:
+        region = self._boto3_client.meta.region_name
+        return f"{type(self).__name__}(region={region!r})"
+
+    def _call(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Call an operation with the given members, leaving out the ``None`` ones."""
+        request = {
+            name: to_boto(value) for name, value in params.items() if value is not None
+        }
+        method = getattr(self._boto3_client, xform_name(operation))
+        try:
+            return method(**request)  # type: ignore[no-any-return]
+        except ClientError as exc:
+            raise from_client_error(exc, operation) from exc
+        except ParamValidationError as exc:
+            raise validation_error(exc) from exc
+
+    def _paginate(
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        result_key: str,
+        item_type: type[T],
+    ) -> Iterator[T]:
+        """Walk every page of an operation lazily, one page in memory at a time."""
+        request = {
+            name: to_boto(value) for name, value in params.items() if value is not None
+        }
+        paginator = self._boto3_client.get_paginator(xform_name(operation))  # type: ignore[call-overload]
+        try:
+            for page in paginator.paginate(**request):
+                for item in page.get(result_key, ()):
+                    yield from_boto(item_type, item)
+        except ClientError as exc:
+            raise from_client_error(exc, operation) from exc
+        except ParamValidationError as exc:
+            raise validation_error(exc) from exc
+
+    @staticmethod
+    def _member(result: Mapping[str, Any], operation: str, key: str) -> Any:
+        try:
+            return result[key]
+        except KeyError:
+            msg = f"{operation} answered without {key}"
+            raise UnexpectedResponseError(msg) from None

@@ -1,0 +1,129 @@
+"""Conversion between ssmkit's models and boto3's dicts.
+
+Every model field records its wire name in its metadata (``WIRE_NAME``), and
+the hooks built here rename by that record, never by deriving a name. Data
+flows one way: a boto3 dict goes through :func:`from_boto` once, a model goes
+back through :func:`to_boto` once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from .errors import ValidationError
+from .models._base import WIRE_NAME, SSMEnum
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+__all__ = ["from_boto", "make_converter", "to_boto"]
+
+T = TypeVar("T")
+
+
+def _structure_datetime(value: Any, _: type) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, (int, float)):
+        return datetime.datetime.fromtimestamp(value, tz=datetime.timezone.utc)
+    if isinstance(value, str):
+        return datetime.datetime.fromisoformat(value)
+    msg = f"expected a datetime, got {type(value).__name__}"
+    raise TypeError(msg)
+
+
+def _structure_bytes(value: Any, _: type) -> bytes:
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    if isinstance(value, str):
+        return value.encode()
+    msg = f"expected bytes, got {type(value).__name__}"
+    raise TypeError(msg)
+
+
+def _unstructure_enum(value: Any) -> Any:
+    # A plain string given where the model says enum goes out as it is.
+    return value._value_ if isinstance(value, SSMEnum) else value
+
+
+def make_converter() -> cattrs.Converter:
+    """Build a converter between ssmkit's models and boto3's dicts.
+
+    Members that boto3 sends and the models do not know are ignored; ``None``
+    fields are left out of the dicts produced; enum values the models do not
+    know are kept (see :class:`ssmkit.models.SSMEnum`); datetimes and bytes
+    pass through as they are.
+
+    Returns:
+        A configured :class:`cattrs.Converter`.
+    """
+    converter = cattrs.Converter(forbid_extra_keys=False, detailed_validation=False)
+
+    def renames(cls: type) -> dict[str, Any]:
+        return {
+            a.name: override(rename=a.metadata[WIRE_NAME]) for a in attrs.fields(cls)
+        }
+
+    def structure_factory(cls: type) -> Callable[[Any, type], Any]:
+        return make_dict_structure_fn(cls, converter, **renames(cls))
+
+    def unstructure_factory(cls: type) -> Callable[[Any], Any]:
+        return make_dict_unstructure_fn(
+            cls, converter, _cattrs_omit_if_default=True, **renames(cls)
+        )
+
+    converter.register_structure_hook_factory(attrs.has, structure_factory)
+    converter.register_unstructure_hook_factory(attrs.has, unstructure_factory)
+    converter.register_structure_hook(datetime.datetime, _structure_datetime)
+    converter.register_unstructure_hook(datetime.datetime, lambda value: value)
+    converter.register_structure_hook(bytes, _structure_bytes)
+    converter.register_unstructure_hook(bytes, lambda value: value)
+    # By class, not by predicate: singledispatch would otherwise find ``str``
+    # first in an SSMEnum's MRO and pass the enum object through.
+    converter.register_structure_hook(SSMEnum, lambda value, cls: cls(value))
+    converter.register_unstructure_hook(SSMEnum, _unstructure_enum)
+    return converter
+
+
+_CONVERTER = make_converter()
+
+
+def from_boto(cls: type[T], data: Mapping[str, Any]) -> T:
+    """Build a model from a boto3 dict.
+
+    Args:
+        cls: The model class, for example :class:`ssmkit.models.AssociationDescription`.
+        data: The dict boto3 returned (or would accept) for that shape. Keys the
+            model does not know are ignored.
+
+    Returns:
+        An instance of ``cls``.
+
+    Raises:
+        ssmkit.errors.ValidationError: ``data`` lacks a required member or holds
+            a value of the wrong kind.
+    """
+    try:
+        return _CONVERTER.structure(data, cls)
+    except (KeyError, TypeError, ValueError, cattrs.BaseValidationError) as exc:
+        why = f"{type(exc).__name__}: {exc}"
+        msg = f"cannot build {cls.__name__} from the data given: {why}"
+        raise ValidationError(msg) from exc
+
+
+def to_boto(obj: Any) -> Any:
+    """Give back the boto3 form of a model (or of a list or dict of models).
+
+    Args:
+        obj: A model instance, or a list or dict holding them, or a plain value.
+
+    Returns:
+        The dict (or list, or value) boto3 accepts. Members that are ``None``
+        are left out.
+    """
+    return _CONVERTER.unstructure(obj)

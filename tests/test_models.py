@@ -1,0 +1,226 @@
+"""The models cover every shape and member, and convert without losing a bit."""
+
+from __future__ import annotations
+
+import datetime
+import keyword
+from typing import Any
+
+import attrs
+import botocore
+import pytest
+from botocore.model import Shape, StructureShape
+from hypothesis import given
+from hypothesis import strategies as st
+
+import ssmkit
+from ssmkit import from_boto, models, to_boto
+from ssmkit.models import (
+    SENSITIVE,
+    WIRE_NAME,
+    AssociationComplianceSeverity,
+    AssociationDescription,
+    AssociationStatusName,
+    MaintenanceWindowTaskInvocationParameters,
+    SSMEnum,
+)
+
+from .service_model import SERVICE, reached_structures, result_shapes
+from .strategies import shape_dicts
+
+STRUCTURES = reached_structures()
+RESULTS = result_shapes()
+ALL_SHAPES = {**STRUCTURES, **RESULTS}
+
+
+def model_class(name: str) -> type[Any]:
+    cls = getattr(models, name, None)
+    assert cls is not None, f"ssmkit.models has no class for the shape {name}"
+    return cls  # type: ignore[no-any-return]
+
+
+def test_the_covered_operations_reach_47_shapes() -> None:
+    # The count grows when botocore adds shapes: regenerating catches up.
+    assert len(STRUCTURES) >= 47
+
+
+@pytest.mark.parametrize("shape_name", sorted(ALL_SHAPES))
+def test_every_shape_has_a_class_and_every_member_an_attribute(shape_name: str) -> None:
+    shape = ALL_SHAPES[shape_name]
+    cls = model_class(shape_name)
+    assert attrs.has(cls), f"{shape_name} is not an attrs class"
+    fields = {f.metadata[WIRE_NAME]: f for f in attrs.fields(cls)}
+    required = set(shape.required_members)
+    for member, member_shape in shape.members.items():
+        assert member in fields, (
+            f"{shape_name}.{member} has no attribute in ssmkit.models.{shape_name}"
+        )
+        field = fields[member]
+        expected = botocore.xform_name(member)
+        if keyword.iskeyword(expected):
+            expected += "_"
+        assert field.name == expected, f"{shape_name}.{member} is named {field.name}"
+        if member in required:
+            assert field.default is attrs.NOTHING, f"{shape_name}.{member} is required"
+        else:
+            assert field.default is None, f"{shape_name}.{member} is optional"
+        sensitive = _sensitive(member_shape)
+        assert bool(field.metadata.get(SENSITIVE)) == sensitive, (
+            f"{shape_name}.{member}"
+        )
+        assert field.repr is not sensitive, f"{shape_name}.{member} repr"
+    assert set(fields) == set(shape.members), (
+        f"{shape_name} has attributes the model lacks"
+    )
+
+
+def _sensitive(shape: Shape) -> bool:
+    if shape.metadata.get("sensitive"):
+        return True
+    if shape.type_name == "list":
+        return _sensitive(shape.member)  # type: ignore[attr-defined]
+    if shape.type_name == "map":
+        return _sensitive(shape.value)  # type: ignore[attr-defined]
+    return False
+
+
+@pytest.mark.parametrize("shape_name", sorted(ALL_SHAPES))
+@given(data=st.data())
+def test_round_trip_is_lossless(shape_name: str, data: st.DataObject) -> None:
+    boto_dict = data.draw(shape_dicts(shape_name))
+    model = from_boto(model_class(shape_name), boto_dict)
+    assert to_boto(model) == boto_dict
+    _assert_typed(model, ALL_SHAPES[shape_name])
+
+
+def _assert_typed(value: Any, shape: Shape) -> None:
+    """The model holds precise types: models, enums, datetimes, all the way down."""
+    if isinstance(shape, StructureShape):
+        assert type(value).__name__ == shape.name
+        for field in attrs.fields(type(value)):
+            inner = getattr(value, field.name)
+            if inner is not None:
+                _assert_typed(inner, shape.members[field.metadata[WIRE_NAME]])
+    elif shape.type_name == "list":
+        assert isinstance(value, list)
+        for item in value:
+            _assert_typed(item, shape.member)  # type: ignore[attr-defined]
+    elif shape.type_name == "map":
+        assert isinstance(value, dict)
+        for item in value.values():
+            _assert_typed(item, shape.value)  # type: ignore[attr-defined]
+    elif shape.type_name == "string" and shape.enum:  # type: ignore[attr-defined]
+        assert isinstance(value, SSMEnum)
+        assert type(value).__name__ == shape.name
+    elif shape.type_name == "timestamp":
+        assert isinstance(value, datetime.datetime)
+    elif shape.type_name == "blob":
+        assert isinstance(value, bytes)
+
+
+@pytest.mark.parametrize("shape_name", sorted(ALL_SHAPES))
+@given(data=st.data())
+def test_unknown_keys_are_ignored(shape_name: str, data: st.DataObject) -> None:
+    boto_dict = data.draw(shape_dicts(shape_name))
+    extended = {**boto_dict, "AMemberFromTheFuture": {"Nested": [1, 2]}}
+    assert to_boto(from_boto(model_class(shape_name), extended)) == boto_dict
+
+
+@pytest.mark.parametrize("shape_name", sorted(ALL_SHAPES))
+def test_models_are_frozen(shape_name: str) -> None:
+    cls = model_class(shape_name)
+    instance = from_boto(cls, _minimal(ALL_SHAPES[shape_name]))
+    first = attrs.fields(cls)[0]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        setattr(instance, first.name, None)
+
+
+def _minimal(shape: Shape) -> Any:
+    if isinstance(shape, StructureShape):
+        return {m: _minimal(shape.members[m]) for m in shape.required_members}
+    return {
+        "list": [],
+        "map": {},
+        "integer": 0,
+        "long": 0,
+        "boolean": False,
+        "timestamp": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc),
+    }.get(shape.type_name, "x")
+
+
+def test_unknown_enum_value_parses_and_round_trips() -> None:
+    raw = {
+        "Name": "doc",
+        "ComplianceSeverity": "CATASTROPHIC",
+        "Status": {
+            "Date": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc),
+            "Name": "Paused",
+            "Message": "m",
+        },
+    }
+    model = from_boto(AssociationDescription, raw)
+    assert isinstance(model.compliance_severity, AssociationComplianceSeverity)
+    assert model.compliance_severity == "CATASTROPHIC"
+    assert model.compliance_severity.is_known is False
+    assert model.status is not None
+    assert model.status.name == "Paused"
+    assert isinstance(model.status.name, AssociationStatusName)
+    assert to_boto(model) == raw
+    assert type(to_boto(model)["ComplianceSeverity"]) is str
+
+
+def test_known_enum_values_are_members() -> None:
+    model = from_boto(AssociationDescription, {"ComplianceSeverity": "HIGH"})
+    assert model.compliance_severity is AssociationComplianceSeverity.HIGH
+    assert model.compliance_severity.is_known is True
+    # A plain string where the model says enum still goes out unchanged.
+    assert to_boto(AssociationDescription(compliance_severity="LOW")) == {  # type: ignore[arg-type]
+        "ComplianceSeverity": "LOW"
+    }
+
+
+def test_sensitive_members_stay_out_of_repr() -> None:
+    model = from_boto(
+        AssociationDescription,
+        {"Name": "doc", "Parameters": {"password": ["hunter2"]}},
+    )
+    assert model.parameters == {"password": ["hunter2"]}
+    assert "hunter2" not in repr(model)
+    assert "parameters" not in repr(model)
+    assert "doc" in repr(model)
+
+
+def test_python_keyword_members_get_a_trailing_underscore() -> None:
+    raw = {"Lambda": {"ClientContext": "ctx", "Qualifier": "1"}}
+    model = from_boto(MaintenanceWindowTaskInvocationParameters, raw)
+    assert model.lambda_ is not None
+    assert model.lambda_.client_context == "ctx"
+    assert to_boto(model) == raw
+
+
+def test_none_is_never_emitted() -> None:
+    assert to_boto(AssociationDescription(name="doc")) == {"Name": "doc"}
+
+
+def test_from_boto_names_what_is_missing() -> None:
+    with pytest.raises(ssmkit.errors.ValidationError, match="Alarm"):
+        from_boto(models.Alarm, {})
+    with pytest.raises(ValueError, match="Alarm"):  # ValidationError is a ValueError
+        from_boto(models.Alarm, {})
+
+
+def test_timestamps_keep_their_timezone_and_instant() -> None:
+    moment = datetime.datetime(
+        2026, 11, 22, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=2))
+    )
+    model = from_boto(AssociationDescription, {"Date": moment})
+    assert model.date is moment
+    assert to_boto(model)["Date"] is moment
+
+
+def test_every_enum_shape_has_an_enum_class() -> None:
+    for name in sorted(models.__all__):
+        obj = getattr(models, name)
+        if isinstance(obj, type) and issubclass(obj, SSMEnum) and obj is not SSMEnum:
+            shape = SERVICE.shape_for(name)
+            assert [m.value for m in obj] == list(shape.enum)  # type: ignore[attr-defined]
