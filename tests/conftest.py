@@ -4,6 +4,8 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+from .standin import boto, stand_in, window  # noqa: F401  (fixtures)
+
 settings.register_profile(
     "default", deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

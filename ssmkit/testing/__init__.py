@@ -1,0 +1,237 @@
+"""A local SSM that behaves as AWS documents, for ssmkit's tests and yours.
+
+moto implements much of SSM but none of the association operations, nor
+GetMaintenanceWindowTask, UpdateMaintenanceWindowTask or the automation
+executions, and it drops ``AlarmConfiguration`` on maintenance window tasks and
+commands. :func:`mock_ssm` starts moto's ``mock_aws`` and adds those operations
+on moto's SSM backend, including the inconvenient parts: ``UpdateAssociation``
+nulls every optional member the request omits, ``AssociationVersion`` is a
+compare-and-swap token, and ``UpdateMaintenanceWindowTask`` replaces
+``TaskInvocationParameters`` whole. Every other moto service keeps working
+inside, and moto's reset clears the stand-in's state too.
+
+Example::
+
+    import boto3
+    from ssmkit.testing import mock_ssm
+
+    def test_retries_when_busy():
+        with mock_ssm() as ssm:
+            client = boto3.client("ssm", region_name="us-east-1")
+            created = client.create_association(Name="AWS-RunShellScript")
+            ssm.fail_next("UpdateAssociation", "TooManyUpdates", times=2)
+            ...  # code under test calls update_association and must retry
+            assert [r.operation for r in ssm.requests].count("UpdateAssociation") == 3
+
+The same service runs over HTTP with ``python -m ssmkit.testing.server``.
+Install with ``pip install 'ssmkit[testing]'``.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+from moto import mock_aws
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.ssm.models import ssm_backends
+
+from ._patch import install, uninstall
+from ._service import fail, service_for
+
+__all__ = ["Request", "StandIn", "mock_ssm"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+Params = dict[str, Any]
+
+_inside_hook = threading.local()
+
+
+@attrs.frozen
+class Request:
+    """One request the stand-in received: the operation and its members."""
+
+    operation: str
+    params: Params = attrs.field(repr=False)
+
+
+@attrs.define
+class _Fault:
+    code: str
+    message: str
+    times: int
+    after: int
+    when: Callable[[Params], bool] | None
+
+
+@attrs.define
+class _Hook:
+    callback: Callable[[Params], object]
+    times: int | None
+
+
+class StandIn:
+    """A handle on the local SSM: inject faults, run hooks, read the requests."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._faults: dict[str, list[_Fault]] = {}
+        self._hooks: dict[str, list[_Hook]] = {}
+        self.requests: list[Request] = []
+
+    def fail_next(
+        self,
+        operation: str,
+        code: str,
+        *,
+        times: int = 1,
+        after: int = 0,
+        message: str | None = None,
+        when: Callable[[Params], bool] | None = None,
+    ) -> None:
+        """Make the next calls of an operation fail with an error code.
+
+        Args:
+            operation: The AWS operation name, such as ``"UpdateAssociation"``.
+            code: The error code to answer, such as ``"TooManyUpdates"``,
+                ``"ThrottlingException"`` or ``"InternalServerError"``.
+            times: How many calls fail.
+            after: How many matching calls succeed first.
+            message: The error message; a generic one by default.
+            when: Only calls whose request members satisfy this count.
+        """
+        if times < 1 or after < 0:
+            msg = "times must be at least 1 and after at least 0"
+            raise ValueError(msg)
+        fault = _Fault(code, message or f"Injected {code}", times, after, when)
+        with self._lock:
+            self._faults.setdefault(operation, []).append(fault)
+
+    def before(
+        self,
+        operation: str,
+        callback: Callable[[Params], object],
+        *,
+        times: int | None = 1,
+    ) -> None:
+        """Run ``callback(request_members)`` just before an operation is served.
+
+        This is how a test plays a concurrent writer: the callback may call the
+        stand-in itself (for example to update the same association), and those
+        nested calls neither run hooks nor appear in :attr:`requests`.
+
+        Args:
+            operation: The AWS operation name.
+            callback: Called with the request's members.
+            times: How many calls run it; ``None`` for every call.
+        """
+        with self._lock:
+            self._hooks.setdefault(operation, []).append(_Hook(callback, times))
+
+    def run_maintenance_window(
+        self,
+        window_id: str,
+        *,
+        region: str = "us-east-1",
+        account_id: str = DEFAULT_ACCOUNT_ID,
+    ) -> str:
+        """Run a maintenance window now, as its schedule would.
+
+        Each task registered with the window gets a successful task execution,
+        which ``DescribeMaintenanceWindowExecutionTasks`` and
+        ``GetMaintenanceWindowExecutionTask`` then report.
+
+        Args:
+            window_id: The window to run.
+            region: The region the window was created in.
+            account_id: The account the window was created in.
+
+        Returns:
+            The window execution id.
+        """
+        backend = ssm_backends[account_id][region]
+        service = service_for(backend)
+        with service.lock:
+            return service.run_maintenance_window(window_id, backend.windows)
+
+    def requests_for(self, operation: str) -> list[Params]:
+        """The members of every request of one operation, in order."""
+        return [r.params for r in self.requests if r.operation == operation]
+
+    @property
+    def operations(self) -> list[str]:
+        """The operation of every request, in order."""
+        return [r.operation for r in self.requests]
+
+    def _before(self, operation: str, params: Params) -> None:
+        if getattr(_inside_hook, "active", False):
+            return
+        with self._lock:
+            self.requests.append(Request(operation, params))
+            hooks = self._due_hooks(operation)
+            fault = self._due_fault(operation, params)
+        for hook in hooks:
+            _inside_hook.active = True
+            try:
+                hook.callback(params)
+            finally:
+                _inside_hook.active = False
+        if fault is not None:
+            raise fail(fault.code, fault.message)
+
+    def _due_hooks(self, operation: str) -> list[_Hook]:
+        due = []
+        for hook in list(self._hooks.get(operation, [])):
+            due.append(hook)
+            if hook.times is not None:
+                hook.times -= 1
+                if hook.times == 0:
+                    self._hooks[operation].remove(hook)
+        return due
+
+    def _due_fault(self, operation: str, params: Params) -> _Fault | None:
+        for fault in list(self._faults.get(operation, [])):
+            if fault.when is not None and not fault.when(params):
+                continue
+            if fault.after:
+                fault.after -= 1
+                return None
+            fault.times -= 1
+            if fault.times == 0:
+                self._faults[operation].remove(fault)
+            return fault
+        return None
+
+
+class mock_ssm:
+    """Start moto's ``mock_aws`` with the stand-in's SSM operations added.
+
+    Use it as a context manager, which gives the :class:`StandIn` handle, or as
+    a decorator. Keyword arguments go to ``moto.mock_aws``.
+    """
+
+    def __init__(self, **mock_aws_kwargs: Any) -> None:
+        self._kwargs = mock_aws_kwargs
+        self._mock: Any = None
+        self.stand_in = StandIn()
+
+    def __enter__(self) -> StandIn:
+        self._mock = mock_aws(**self._kwargs)
+        self._mock.start()
+        install(self.stand_in)
+        return self.stand_in
+
+    def __exit__(self, *exc_info: object) -> None:
+        uninstall(self.stand_in)
+        self._mock.stop()
+
+    def __call__(self, func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with mock_ssm(**self._kwargs):
+                return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]

@@ -1,0 +1,215 @@
+"""Teach moto's SSM responses the operations it lacks, while anyone needs them."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from moto.core.exceptions import ServiceException
+from moto.core.responses import ActionResult, EmptyResult
+from moto.ssm.responses import SimpleSystemManagerResponse
+
+from ._service import Service, page, service_for
+
+if TYPE_CHECKING:
+    from . import StandIn
+
+__all__ = ["install", "uninstall"]
+
+Handler = Callable[[SimpleSystemManagerResponse], Any]
+
+#: Operations served wholly by the stand-in (moto lacks them, or drops members).
+_OWN = (
+    "create_association",
+    "create_association_batch",
+    "delete_association",
+    "describe_association",
+    "describe_association_execution_targets",
+    "describe_association_executions",
+    "describe_automation_executions",
+    "describe_maintenance_window_execution_tasks",
+    "get_automation_execution",
+    "get_maintenance_window_execution_task",
+    "list_association_versions",
+    "list_associations",
+    "start_associations_once",
+    "start_automation_execution",
+    "stop_automation_execution",
+    "update_association",
+    "update_association_status",
+)
+#: Maintenance window task operations, which need moto's windows to exist.
+_TASKS = (
+    "deregister_task_from_maintenance_window",
+    "describe_maintenance_window_tasks",
+    "get_maintenance_window_task",
+    "register_task_with_maintenance_window",
+    "update_maintenance_window_task",
+)
+
+_lock = threading.Lock()
+_users: list[StandIn] = []
+_MISSING = object()
+#: What each patched name resolved to before: the patches delegate to these.
+_delegate: dict[str, Any] = {}
+#: What the class itself held under each name, put back by uninstall().
+_restore: dict[str, Any] = {}
+
+
+def members(response: SimpleSystemManagerResponse) -> dict[str, Any]:
+    """The request's members exactly as botocore serialized them (JSON protocol)."""
+    body = response.body
+    if isinstance(body, bytes):
+        body = body.decode()
+    return json.loads(body) if body else {}
+
+
+def _service(response: SimpleSystemManagerResponse) -> Service:
+    return service_for(response.ssm_backend)
+
+
+def _answer(result: dict[str, Any]) -> ActionResult:
+    return ActionResult(result) if result else EmptyResult()
+
+
+def _own(name: str) -> Handler:
+    def handler(self: SimpleSystemManagerResponse) -> ActionResult:
+        service = _service(self)
+        with service.lock:
+            return _answer(getattr(service, name)(members(self)))
+
+    handler.__name__ = name
+    return handler
+
+
+def _task(name: str) -> Handler:
+    def handler(self: SimpleSystemManagerResponse) -> ActionResult:
+        service = _service(self)
+        with service.lock:
+            windows = self.ssm_backend.windows
+            return _answer(getattr(service, name)(members(self), windows))
+
+    handler.__name__ = name
+    return handler
+
+
+def _unset_dropped(answer: dict[str, Any]) -> dict[str, Any]:
+    # moto answers unset members as "", which the model's length limits forbid;
+    # the service leaves them out.
+    return {k: v for k, v in answer.items() if v not in ("", None)}
+
+
+def _send_command(self: SimpleSystemManagerResponse) -> ActionResult:
+    # moto drops AlarmConfiguration; the stand-in keeps it with the command.
+    result = _delegate["send_command"](self)
+    command = _unset_dropped(result.result["Command"])
+    _service(self).remember_command_alarms(command, members(self))
+    return ActionResult({"Command": command})
+
+
+def _list_commands(self: SimpleSystemManagerResponse) -> ActionResult:
+    result = _delegate["list_commands"](self)
+    service = _service(self)
+    commands = [_unset_dropped(command) for command in result.result["Commands"]]
+    for command in commands:
+        service.add_command_alarms(command)
+    return ActionResult({**result.result, "Commands": commands})
+
+
+def _get_command_invocation(self: SimpleSystemManagerResponse) -> ActionResult:
+    result = _delegate["get_command_invocation"](self)
+    return ActionResult(_unset_dropped(result.result))
+
+
+def _list_command_invocations(self: SimpleSystemManagerResponse) -> ActionResult:
+    params = members(self)
+    backend = self.ssm_backend
+    commands = backend.list_commands(params.get("CommandId"), params.get("InstanceId"))
+    invocations = []
+    for command in commands:
+        for invocation in command.invocations:
+            if params.get("InstanceId") in (None, invocation["InstanceId"]):
+                found = _unset_dropped(invocation)
+                found["Status"] = (
+                    command.status if command.status != "Success" else found["Status"]
+                )
+                found["RequestedDateTime"] = command.requested_date_time
+                found["DocumentVersion"] = "$DEFAULT"
+                if params.get("Details"):
+                    found["CommandPlugins"] = [
+                        {
+                            "Name": invocation["PluginName"],
+                            "Status": found["Status"],
+                            "ResponseCode": invocation["ResponseCode"],
+                            "Output": invocation.get("StandardOutputContent", ""),
+                        }
+                    ]
+                invocations.append(found)
+    return ActionResult(page(invocations, params, "CommandInvocations"))
+
+
+def _cancel_command(self: SimpleSystemManagerResponse) -> ActionResult:
+    params = members(self)
+    command = self.ssm_backend.get_command_by_id(params["CommandId"])
+    # CancelCommand: "Attempts to cancel the command specified by the Command ID.
+    # There is no guarantee that the command will be terminated and the
+    # underlying process stopped."
+    command.status = "Cancelled"
+    return EmptyResult()
+
+
+def _call_action(self: SimpleSystemManagerResponse) -> Any:
+    operation = self._get_action()
+    try:
+        for user in list(_users):
+            user._before(operation, members(self))
+    except ServiceException as exc:
+        # Answer an injected fault exactly as moto answers its own errors.
+        status, headers, body = self.serialized(ActionResult(exc))
+        headers, body = self._enrich_response(headers, body)
+        return status, headers, body
+    return _delegate["call_action"](self)
+
+
+def _patches() -> dict[str, Any]:
+    patches: dict[str, Any] = {name: _own(name) for name in _OWN}
+    patches.update({name: _task(name) for name in _TASKS})
+    patches.update(
+        send_command=_send_command,
+        list_commands=_list_commands,
+        get_command_invocation=_get_command_invocation,
+        list_command_invocations=_list_command_invocations,
+        cancel_command=_cancel_command,
+        call_action=_call_action,
+    )
+    return patches
+
+
+def install(user: StandIn) -> None:
+    """Patch moto's SSM responses, once for all users."""
+    with _lock:
+        if not _users:
+            cls = SimpleSystemManagerResponse
+            for name, patch in _patches().items():
+                _delegate[name] = getattr(cls, name, None)
+                _restore[name] = cls.__dict__.get(name, _MISSING)
+                setattr(cls, name, patch)
+        _users.append(user)
+
+
+def uninstall(user: StandIn) -> None:
+    """Undo the patches when the last user is done."""
+    with _lock:
+        _users.remove(user)
+        if _users:
+            return
+        cls = SimpleSystemManagerResponse
+        for name, original in _restore.items():
+            if original is _MISSING:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, original)
+        _restore.clear()
+        _delegate.clear()

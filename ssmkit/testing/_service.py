@@ -1,0 +1,725 @@
+"""The SSM operations moto lacks, as AWS documents them.
+
+State lives on moto's SSM backend object (one per account and region), so
+moto's own reset clears it. Every request and answer is a boto3-shaped dict;
+moto serializes answers through the operation's output shape.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime
+import threading
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import botocore.session
+from moto.core.exceptions import ServiceException
+from moto.ssm.exceptions import SSMException
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+__all__ = ["Service", "fail", "page", "service_for"]
+
+_MODEL = botocore.session.get_session().get_service_model("ssm")
+
+
+def _members(shape: str) -> frozenset[str]:
+    return frozenset(_MODEL.shape_for(shape).members)  # type: ignore[attr-defined]
+
+
+DESCRIPTION = _members("AssociationDescription")
+UPDATE_INPUT = _members("UpdateAssociationRequest")
+TASK_RESULT = _members("GetMaintenanceWindowTaskResult")
+AUTOMATION = _members("AutomationExecution")
+Params = dict[str, Any]
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _clean(data: Params) -> Params:
+    """A deep copy without ``None`` values: what is not set is absent."""
+    return {k: copy.deepcopy(v) for k, v in data.items() if v is not None}
+
+
+def fail(code: str, message: str) -> ServiceException:
+    """An error answer with the service's code.
+
+    moto finds an error's service by the exception's module, hence its SSM class.
+    """
+    return SSMException(code, message)
+
+
+class _Association:
+    def __init__(self, description: Params) -> None:
+        self.versions: list[Params] = [description]
+        self.executions: list[Params] = []
+
+    @property
+    def current(self) -> Params:
+        return self.versions[-1]
+
+
+class Service:
+    """The stand-in's state and operations for one account and region."""
+
+    def __init__(self, account_id: str, region: str) -> None:
+        self.account_id = account_id
+        self.region = region
+        # One lock makes each operation atomic, as a compare-and-swap must be.
+        self.lock = threading.RLock()
+        self.associations: dict[str, _Association] = {}
+        self.tasks: dict[str, dict[str, Params]] = {}
+        self.command_alarms: dict[str, Params] = {}
+        self.automations: dict[str, Params] = {}
+        self.window_executions: dict[str, dict[str, Params]] = {}
+        self.client_tokens: dict[str, str] = {}
+
+    # -- associations -------------------------------------------------------
+
+    def _check_association_rules(self, p: Params) -> None:
+        cron_only = bool(p.get("ApplyOnlyAtCronInterval"))
+        # UpdateAssociation, ScheduleOffset: "To use offsets, you must specify the
+        # ApplyOnlyAtCronInterval parameter."
+        if p.get("ScheduleOffset") is not None and not cron_only:
+            raise fail(
+                "InvalidParameters",
+                "ScheduleOffset: to use offsets, you must specify "
+                "ApplyOnlyAtCronInterval.",
+            )
+        # UpdateAssociation, Duration: "The Duration parameter applies only when
+        # [...] the command specifies the ApplyOnlyAtCronInterval parameter."
+        if p.get("Duration") is not None and not cron_only:
+            raise fail(
+                "InvalidParameters",
+                "Duration: applies only when ApplyOnlyAtCronInterval is specified.",
+            )
+        # ApplyOnlyAtCronInterval: "This parameter isn't supported for rate
+        # expressions."
+        if cron_only and str(p.get("ScheduleExpression", "")).startswith("rate("):
+            raise fail(
+                "InvalidParameters",
+                "ApplyOnlyAtCronInterval: this parameter isn't supported for rate "
+                "expressions.",
+            )
+        # TargetMaps: "Both Targets and TargetMaps can't be specified together."
+        if p.get("Targets") and p.get("TargetMaps"):
+            raise fail(
+                "InvalidParameters",
+                "TargetMaps: both Targets and TargetMaps can't be specified together.",
+            )
+
+    def _association(self, association_id: str | None) -> _Association:
+        found = self.associations.get(association_id or "")
+        if found is None:
+            raise fail(
+                "AssociationDoesNotExist", "The specified association doesn't exist."
+            )
+        return found
+
+    def _by_name_and_instance(
+        self, name: str | None, instance_id: str | None
+    ) -> _Association:
+        for association in self.associations.values():
+            current = association.current
+            if current.get("Name") == name and current.get("InstanceId") == instance_id:
+                return association
+        raise fail(
+            "AssociationDoesNotExist", "The specified association doesn't exist."
+        )
+
+    def _run(self, association: _Association) -> None:
+        """Record one run: what create, update and StartAssociationsOnce cause."""
+        current = association.current
+        now = _now()
+        targets = _resource_ids(current)
+        execution = _clean(
+            {
+                "AssociationId": current["AssociationId"],
+                "AssociationVersion": current["AssociationVersion"],
+                "ExecutionId": str(uuid.uuid4()),
+                "Status": "Success",
+                "DetailedStatus": "Success",
+                "CreatedTime": now,
+                "LastExecutionDate": now,
+                "ResourceCountByStatus": f"{{Success={len(targets)}}}",
+                "AlarmConfiguration": current.get("AlarmConfiguration"),
+            }
+        )
+        execution["_targets"] = [
+            {
+                "AssociationId": current["AssociationId"],
+                "AssociationVersion": current["AssociationVersion"],
+                "ExecutionId": execution["ExecutionId"],
+                "ResourceId": resource,
+                "ResourceType": "ManagedInstance",
+                "Status": "Success",
+                "DetailedStatus": "Success",
+                "LastExecutionDate": now,
+            }
+            for resource in targets
+        ]
+        association.executions.append(execution)
+        current["LastExecutionDate"] = now
+        current["LastSuccessfulExecutionDate"] = now
+
+    def _new_status(self, now: datetime.datetime) -> Params:
+        return {
+            "Status": {
+                "Date": now,
+                "Name": "Pending",
+                "Message": "Associated with targets",
+            },
+            "Overview": {"Status": "Pending", "DetailedStatus": "Creating"},
+        }
+
+    def _create_one(self, p: Params) -> Params:
+        self._check_association_rules(p)
+        instance_id = p.get("InstanceId")
+        if instance_id:
+            for association in self.associations.values():
+                current = association.current
+                if (
+                    current.get("Name") == p.get("Name")
+                    and current.get("InstanceId") == instance_id
+                ):
+                    raise fail(
+                        "AssociationAlreadyExists",
+                        "The specified association already exists.",
+                    )
+        now = _now()
+        description = {k: v for k, v in _clean(p).items() if k in DESCRIPTION}
+        description.setdefault("DocumentVersion", "$DEFAULT")
+        description.update(
+            AssociationId=str(uuid.uuid4()),
+            AssociationVersion="1",
+            Date=now,
+            LastUpdateAssociationDate=now,
+            **self._new_status(now),
+        )
+        association = _Association(description)
+        self.associations[description["AssociationId"]] = association
+        # ApplyOnlyAtCronInterval: "By default, when you create a new association,
+        # the system runs it immediately after it is created."
+        if not p.get("ApplyOnlyAtCronInterval"):
+            self._run(association)
+        return association.current
+
+    def create_association(self, p: Params) -> Params:
+        return {"AssociationDescription": self._create_one(p)}
+
+    def create_association_batch(self, p: Params) -> Params:
+        # Entries that fail are reported in Failed; the others are created.
+        successful, failed = [], []
+        for entry in p.get("Entries", []):
+            try:
+                successful.append(self._create_one(entry))
+            except ServiceException as exc:
+                failed.append(
+                    {"Entry": entry, "Message": exc.message, "Fault": "Client"}
+                )
+        return {"Successful": successful, "Failed": failed}
+
+    def describe_association(self, p: Params) -> Params:
+        if p.get("AssociationId"):
+            association = self._association(p["AssociationId"])
+        else:
+            association = self._by_name_and_instance(p.get("Name"), p.get("InstanceId"))
+        # AssociationVersion: "To view the latest version, either specify $LATEST for
+        # this parameter, or omit this parameter."
+        version = p.get("AssociationVersion")
+        if version in (None, "$LATEST"):
+            return {"AssociationDescription": association.current}
+        for described in association.versions:
+            if described["AssociationVersion"] == version:
+                return {"AssociationDescription": described}
+        raise fail("InvalidAssociationVersion", f"Version {version} doesn't exist.")
+
+    def update_association(self, p: Params) -> Params:
+        association = self._association(p.get("AssociationId"))
+        current = association.current
+        # AssociationVersion: "This parameter is provided for concurrency control
+        # purposes. You must specify the latest association version in the service.
+        # If you want to ensure that this request succeeds, either specify $LATEST,
+        # or omit this parameter."
+        version = p.get("AssociationVersion")
+        if (
+            version not in (None, "$LATEST")
+            and version != current["AssociationVersion"]
+        ):
+            raise fail(
+                "InvalidAssociationVersion",
+                f"Version {version} isn't the latest, "
+                f"{current['AssociationVersion']} is.",
+            )
+        self._check_association_rules(p)
+        # "When you call UpdateAssociation, the system removes all optional
+        # parameters from the request and overwrites the association with null
+        # values for those parameters. This is by design. You must specify all
+        # optional parameters in the call, even if you are not changing the
+        # parameters. This includes the Name parameter."
+        # So every member the request could carry is taken from the request or
+        # nulled; the members only the service sets are kept.
+        now = _now()
+        updated = {
+            k: copy.deepcopy(v) for k, v in current.items() if k not in UPDATE_INPUT
+        }
+        updated.update({k: v for k, v in _clean(p).items() if k in DESCRIPTION})
+        updated.update(
+            AssociationId=current["AssociationId"],
+            AssociationVersion=str(int(current["AssociationVersion"]) + 1),
+            LastUpdateAssociationDate=now,
+            **self._new_status(now),
+        )
+        association.versions.append(updated)
+        # "When you update an association, the association immediately runs against
+        # the specified targets. You can add the ApplyOnlyAtCronInterval parameter to
+        # run the association during the next schedule run."
+        if not p.get("ApplyOnlyAtCronInterval"):
+            self._run(association)
+        return {"AssociationDescription": association.current}
+
+    def delete_association(self, p: Params) -> Params:
+        if p.get("AssociationId"):
+            association = self._association(p["AssociationId"])
+        else:
+            association = self._by_name_and_instance(p.get("Name"), p.get("InstanceId"))
+        del self.associations[association.current["AssociationId"]]
+        return {}
+
+    def list_associations(self, p: Params) -> Params:
+        matches: list[Callable[[Params], bool]] = []
+        for f in p.get("AssociationFilterList", []):
+            matches.append(_association_filter(f["key"], f["value"]))
+        found = [
+            a.current
+            for a in self.associations.values()
+            if all(match(a.current) for match in matches)
+        ]
+        return page(found, p, "Associations")
+
+    def list_association_versions(self, p: Params) -> Params:
+        association = self._association(p.get("AssociationId"))
+        versions = [
+            {**described, "CreatedDate": described["LastUpdateAssociationDate"]}
+            for described in reversed(association.versions)
+        ]
+        return page(versions, p, "AssociationVersions")
+
+    def update_association_status(self, p: Params) -> Params:
+        # "UpdateAssociationStatus is primarily used by the Amazon Web Services
+        # Systems Manager Agent (SSM Agent) to report status updates about your
+        # associations and is only used for associations created with the
+        # InstanceId legacy parameter."
+        association = self._by_name_and_instance(p.get("Name"), p.get("InstanceId"))
+        status = dict(p["AssociationStatus"])
+        status["Date"] = _timestamp(status["Date"])
+        current = association.current
+        if current.get("Status", {}).get("Name") == status.get("Name"):
+            raise fail(
+                "StatusUnchanged",
+                "The updated status is the same as the current status.",
+            )
+        current["Status"] = status
+        return {"AssociationDescription": current}
+
+    def start_associations_once(self, p: Params) -> Params:
+        # "Runs an association immediately and only one time."
+        ids = p.get("AssociationIds", [])
+        for association_id in ids:
+            if association_id not in self.associations:
+                raise fail(
+                    "InvalidAssociation",
+                    "The association isn't valid or doesn't exist.",
+                )
+        for association_id in ids:
+            self._run(self.associations[association_id])
+        return {}
+
+    def describe_association_executions(self, p: Params) -> Params:
+        association = self._association(p.get("AssociationId"))
+        executions = [
+            {k: v for k, v in e.items() if not k.startswith("_")}
+            for e in reversed(association.executions)
+        ]
+        for f in p.get("Filters", []):
+            executions = [e for e in executions if _execution_filter(e, f)]
+        return page(executions, p, "AssociationExecutions")
+
+    def describe_association_execution_targets(self, p: Params) -> Params:
+        association = self._association(p.get("AssociationId"))
+        for execution in association.executions:
+            if execution["ExecutionId"] == p.get("ExecutionId"):
+                targets = list(execution["_targets"])
+                break
+        else:
+            raise fail(
+                "AssociationExecutionDoesNotExist",
+                "The specified execution ID doesn't exist.",
+            )
+        for f in p.get("Filters", []):
+            targets = [t for t in targets if str(t.get(f["Key"])) == f["Value"]]
+        return page(targets, p, "AssociationExecutionTargets")
+
+    # -- maintenance window tasks ---------------------------------------------
+
+    def _window_tasks(
+        self, window_id: str, windows: Iterable[str]
+    ) -> dict[str, Params]:
+        if window_id not in windows:
+            raise fail(
+                "DoesNotExistException",
+                f"Maintenance window {window_id} does not exist",
+            )
+        return self.tasks.setdefault(window_id, {})
+
+    def _task(self, p: Params, windows: Iterable[str]) -> Params:
+        tasks = self._window_tasks(p["WindowId"], windows)
+        task = tasks.get(p["WindowTaskId"])
+        if task is None:
+            raise fail(
+                "DoesNotExistException",
+                f"Maintenance window task {p['WindowTaskId']} does not exist",
+            )
+        return task
+
+    @staticmethod
+    def _check_task_targets(task: Params, given: Params) -> None:
+        # MaxConcurrency and MaxErrors: "For maintenance window tasks without a
+        # target specified, you can't supply a value for this option. Instead, the
+        # system inserts a placeholder value of 1. This value doesn't affect the
+        # running of your task." And: "a value can be omitted only when you are
+        # registering or updating a targetless task. You must provide a value in
+        # all other cases."
+        if not task.get("Targets"):
+            if task.get("TaskType") == "RUN_COMMAND":
+                raise fail(
+                    "ValidationException",
+                    "One or more targets must be specified for maintenance window "
+                    "Run Command-type tasks.",
+                )
+            for member in ("MaxConcurrency", "MaxErrors"):
+                if given.get(member) is not None:
+                    raise fail(
+                        "ValidationException",
+                        f"{member}: for maintenance window tasks without a target "
+                        "specified, you can't supply a value for this option.",
+                    )
+                task[member] = "1"
+        else:
+            for member in ("MaxConcurrency", "MaxErrors"):
+                if not task.get(member):
+                    raise fail(
+                        "ValidationException",
+                        f"{member}: a value can be omitted only for a targetless task.",
+                    )
+
+    def register_task_with_maintenance_window(
+        self, p: Params, windows: Iterable[str]
+    ) -> Params:
+        tasks = self._window_tasks(p["WindowId"], windows)
+        task = {k: v for k, v in _clean(p).items() if k in TASK_RESULT}
+        task["WindowTaskId"] = str(uuid.uuid4())
+        self._check_task_targets(task, p)
+        tasks[task["WindowTaskId"]] = task
+        return {"WindowTaskId": task["WindowTaskId"]}
+
+    def get_maintenance_window_task(self, p: Params, windows: Iterable[str]) -> Params:
+        return self._task(p, windows)
+
+    def describe_maintenance_window_tasks(
+        self, p: Params, windows: Iterable[str]
+    ) -> Params:
+        tasks = list(self._window_tasks(p["WindowId"], windows).values())
+        for f in p.get("Filters", []):
+            tasks = [t for t in tasks if str(t.get(f["Key"])) in f.get("Values", [])]
+        described = [{**t, "Type": t.get("TaskType")} for t in tasks]
+        return page(described, p, "Tasks")
+
+    def deregister_task_from_maintenance_window(
+        self, p: Params, windows: Iterable[str]
+    ) -> Params:
+        self._task(p, windows)
+        del self.tasks[p["WindowId"]][p["WindowTaskId"]]
+        return {"WindowId": p["WindowId"], "WindowTaskId": p["WindowTaskId"]}
+
+    def update_maintenance_window_task(
+        self, p: Params, windows: Iterable[str]
+    ) -> Params:
+        task = self._task(p, windows)
+        given = {k: v for k, v in _clean(p).items() if k in TASK_RESULT}
+        if p.get("Replace"):
+            # Replace: "If True, then all fields that are required by the
+            # RegisterTaskWithMaintenanceWindow operation are also required for this
+            # API request. Optional fields that aren't specified are set to null."
+            if "TaskArn" not in given:
+                raise fail(
+                    "ValidationException", "TaskArn is required when Replace is true."
+                )
+            updated = {
+                "WindowId": task["WindowId"],
+                "WindowTaskId": task["WindowTaskId"],
+                "TaskType": task["TaskType"],  # "You can't change the task type"
+                **given,
+            }
+        else:
+            # "If the value for a parameter in UpdateMaintenanceWindowTask is null,
+            # then the corresponding field isn't modified." But TaskInvocationParameters
+            # is replaced whole: "When you update a maintenance window task that has
+            # options specified in TaskInvocationParameters, you must provide again all
+            # the TaskInvocationParameters values that you want to retain. The values
+            # you don't specify again are removed."
+            updated = {**copy.deepcopy(task), **given}
+            if not given.get("Targets") and "Targets" in given:
+                updated.pop("Targets")
+        if not updated.get("Targets"):
+            # A task that loses its targets goes back to the placeholders.
+            for member in ("MaxConcurrency", "MaxErrors"):
+                if member not in given:
+                    updated.pop(member, None)
+        self._check_task_targets(updated, given)
+        task.clear()
+        task.update(updated)
+        return task
+
+    def run_maintenance_window(self, window_id: str, windows: Iterable[str]) -> str:
+        """Record one run of a window: a successful execution of each of its tasks."""
+        tasks = self._window_tasks(window_id, windows)
+        execution_id = str(uuid.uuid4())
+        now = _now()
+        runs: dict[str, Params] = {}
+        for task in tasks.values():
+            task_execution_id = str(uuid.uuid4())
+            runs[task_execution_id] = _clean(
+                {
+                    "WindowExecutionId": execution_id,
+                    "TaskExecutionId": task_execution_id,
+                    "TaskArn": task["TaskArn"],
+                    "TaskType": task["TaskType"],
+                    "Type": task["TaskType"],
+                    "ServiceRole": task.get("ServiceRoleArn"),
+                    "TaskParameters": [task["TaskParameters"]]
+                    if task.get("TaskParameters")
+                    else None,
+                    "Priority": task.get("Priority"),
+                    "MaxConcurrency": task.get("MaxConcurrency"),
+                    "MaxErrors": task.get("MaxErrors"),
+                    "Status": "SUCCESS",
+                    "StatusDetails": "Success",
+                    "StartTime": now,
+                    "EndTime": now,
+                    "AlarmConfiguration": task.get("AlarmConfiguration"),
+                }
+            )
+        self.window_executions[execution_id] = runs
+        return execution_id
+
+    def _window_execution(self, execution_id: str) -> dict[str, Params]:
+        runs = self.window_executions.get(execution_id)
+        if runs is None:
+            raise fail(
+                "DoesNotExistException",
+                f"Maintenance window execution {execution_id} does not exist",
+            )
+        return runs
+
+    def describe_maintenance_window_execution_tasks(self, p: Params) -> Params:
+        runs = list(self._window_execution(p["WindowExecutionId"]).values())
+        for f in p.get("Filters", []):
+            runs = [r for r in runs if str(r.get(f["Key"])) in f.get("Values", [])]
+        return page(runs, p, "WindowExecutionTaskIdentities")
+
+    def get_maintenance_window_execution_task(self, p: Params) -> Params:
+        run = self._window_execution(p["WindowExecutionId"]).get(p["TaskId"])
+        if run is None:
+            raise fail(
+                "DoesNotExistException", f"Task execution {p['TaskId']} does not exist"
+            )
+        return run
+
+    # -- commands -------------------------------------------------------------
+
+    def remember_command_alarms(self, command: Params, p: Params) -> None:
+        if p.get("AlarmConfiguration"):
+            self.command_alarms[command["CommandId"]] = copy.deepcopy(
+                p["AlarmConfiguration"]
+            )
+        self.add_command_alarms(command)
+
+    def add_command_alarms(self, command: Params) -> None:
+        alarms = self.command_alarms.get(command.get("CommandId", ""))
+        if alarms is not None:
+            command["AlarmConfiguration"] = copy.deepcopy(alarms)
+
+    # -- automation -----------------------------------------------------------
+
+    def start_automation_execution(self, p: Params) -> Params:
+        token = p.get("ClientToken")
+        if token and token.lower() in self.client_tokens:
+            # ClientToken: "The token must be unique, is case insensitive, enforces
+            # the UUID format, and can't be reused."
+            raise fail(
+                "IdempotentParameterMismatch", "The client token was used before."
+            )
+        execution_id = str(uuid.uuid4())
+        if token:
+            self.client_tokens[token.lower()] = execution_id
+        execution = {k: v for k, v in _clean(p).items() if k in AUTOMATION}
+        execution.setdefault("DocumentVersion", "$DEFAULT")
+        execution.setdefault("Mode", "Auto")
+        execution.update(
+            AutomationExecutionId=execution_id,
+            AutomationExecutionStatus="InProgress",
+            ExecutionStartTime=_now(),
+            ExecutedBy=f"arn:aws:sts::{self.account_id}:assumed-role/test/test",
+            AutomationType="CrossAccount" if p.get("TargetLocations") else "Local",
+        )
+        self.automations[execution_id] = execution
+        return {"AutomationExecutionId": execution_id}
+
+    def _automation(self, execution_id: str | None) -> Params:
+        found = self.automations.get(execution_id or "")
+        if found is None:
+            raise fail(
+                "AutomationExecutionNotFoundException",
+                "There is no automation execution information for the requested "
+                "automation execution ID.",
+            )
+        return found
+
+    def get_automation_execution(self, p: Params) -> Params:
+        return {"AutomationExecution": self._automation(p.get("AutomationExecutionId"))}
+
+    def describe_automation_executions(self, p: Params) -> Params:
+        found = list(self.automations.values())
+        for f in p.get("Filters", []):
+            found = [e for e in found if _automation_filter(e, f["Key"], f["Values"])]
+        return page(found, p, "AutomationExecutionMetadataList")
+
+    def stop_automation_execution(self, p: Params) -> Params:
+        execution = self._automation(p.get("AutomationExecutionId"))
+        if execution["AutomationExecutionStatus"] not in (
+            "Pending",
+            "InProgress",
+            "Waiting",
+        ):
+            raise fail(
+                "InvalidAutomationStatusUpdateException",
+                "The specified update status operation isn't valid.",
+            )
+        # Type: "The stop request type. Valid types include the following: Cancel
+        # and Complete. The default type is Cancel."
+        stopped = "Success" if p.get("Type") == "Complete" else "Cancelled"
+        execution["AutomationExecutionStatus"] = stopped
+        execution["ExecutionEndTime"] = _now()
+        return {}
+
+
+def service_for(backend: Any) -> Service:
+    """The stand-in state kept on a moto SSM backend, made on first use."""
+    service = backend.__dict__.get("_ssmkit_service")
+    if service is None:
+        service = backend.__dict__.setdefault(
+            "_ssmkit_service", Service(backend.account_id, backend.region_name)
+        )
+    return service  # type: ignore[no-any-return]
+
+
+# -- helpers ----------------------------------------------------------------------
+
+
+def _timestamp(value: Any) -> datetime.datetime:
+    if isinstance(value, datetime.datetime):
+        return value
+    return datetime.datetime.fromtimestamp(float(value), tz=datetime.timezone.utc)
+
+
+def _resource_ids(description: Params) -> list[str]:
+    if description.get("InstanceId"):
+        return [description["InstanceId"]]
+    ids: list[str] = []
+    for target in description.get("Targets", []):
+        if str(target.get("Key", "")).lower() == "instanceids":
+            ids.extend(v for v in target.get("Values", []) if v != "*")
+    return ids
+
+
+def _association_filter(key: str, value: str) -> Callable[[Params], bool]:
+    def by_targets(d: Params) -> bool:
+        return d.get("InstanceId") == value or value in _resource_ids(d)
+
+    def executed(before: bool) -> Callable[[Params], bool]:
+        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+        def check(d: Params) -> bool:
+            last = d.get("LastExecutionDate")
+            return last is not None and ((last < moment) if before else (last > moment))
+
+        return check
+
+    filters: dict[str, Callable[[Params], bool]] = {
+        "InstanceId": by_targets,
+        "Name": lambda d: d.get("Name") == value,
+        "AssociationId": lambda d: d.get("AssociationId") == value,
+        "AssociationStatusName": lambda d: d.get("Overview", {}).get("Status") == value,
+        "AssociationName": lambda d: d.get("AssociationName") == value,
+        "ResourceGroupName": lambda d: any(
+            t.get("Key") == "resource-groups:Name" and value in t.get("Values", [])
+            for t in d.get("Targets", [])
+        ),
+    }
+    if key in ("LastExecutedBefore", "LastExecutedAfter"):
+        return executed(before=key == "LastExecutedBefore")
+    if key not in filters:
+        raise fail("InvalidFilterKey", f"The specified key isn't valid: {key}")
+    return filters[key]
+
+
+def _execution_filter(execution: Params, f: Params) -> bool:
+    key, value, kind = f["Key"], f["Value"], f.get("Type", "EQUAL")
+    if key == "CreatedTime":
+        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        created = execution["CreatedTime"]
+        return bool(
+            {
+                "EQUAL": created == moment,
+                "LESS_THAN": created < moment,
+                "GREATER_THAN": created > moment,
+            }[kind]
+        )
+    return bool(str(execution.get(key)) == value)
+
+
+def _automation_filter(execution: Params, key: str, values: list[str]) -> bool:
+    if key == "ExecutionId":
+        return execution["AutomationExecutionId"] in values
+    if key == "ExecutionStatus":
+        return execution["AutomationExecutionStatus"] in values
+    if key == "DocumentNamePrefix":
+        return any(execution.get("DocumentName", "").startswith(v) for v in values)
+    if key == "AutomationType":
+        return execution.get("AutomationType") in values
+    raise fail("InvalidFilterKey", f"The specified key isn't valid: {key}")
+
+
+def page(items: list[Params], p: Params, key: str, limit: int = 50) -> Params:
+    """One page of ``items``, with a NextToken when more remain."""
+    token = p.get("NextToken")
+    start = 0
+    if token:
+        try:
+            start = int(base64.urlsafe_b64decode(token.encode()).decode())
+        except ValueError:
+            raise fail("InvalidNextToken", "The specified token isn't valid.") from None
+    size = int(p.get("MaxResults") or limit)
+    page = items[start : start + size]
+    answer: Params = {key: page}
+    if start + size < len(items):
+        answer["NextToken"] = base64.urlsafe_b64encode(
+            str(start + size).encode()
+        ).decode()
+    return answer

@@ -1,0 +1,58 @@
+"""Fixtures over the stand-in: a boto3 client whose every answer is checked."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+from botocore.validate import ParamValidator
+
+from ssmkit.testing import StandIn, mock_ssm
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+#: Every operation whose answers the checker validated in this test session.
+VALIDATED: set[str] = set()
+
+
+def check_answers(client: Any) -> None:
+    """Validate every parsed answer against its output shape in botocore's model."""
+    validator = ParamValidator()
+
+    def after_call(
+        http_response: Any, parsed: dict[str, Any], model: Any, **_: Any
+    ) -> None:
+        if http_response.status_code >= 300 or model.output_shape is None:
+            return
+        answer = {k: v for k, v in parsed.items() if k != "ResponseMetadata"}
+        report = validator.validate(answer, model.output_shape)
+        assert not report.has_errors(), f"{model.name}: {report.generate_report()}"
+        VALIDATED.add(model.name)
+
+    client.meta.events.register("after-call.ssm", after_call)
+
+
+@pytest.fixture
+def stand_in() -> Iterator[StandIn]:
+    with mock_ssm() as handle:
+        yield handle
+
+
+@pytest.fixture
+def boto(stand_in: StandIn) -> Any:
+    client = boto3.client("ssm", region_name="us-east-1")
+    check_answers(client)
+    return client
+
+
+@pytest.fixture
+def window(boto: Any) -> str:
+    return boto.create_maintenance_window(  # type: ignore[no-any-return]
+        Name="patching",
+        Schedule="cron(0 2 ? * SUN *)",
+        Duration=3,
+        Cutoff=1,
+        AllowUnassociatedTargets=True,
+    )["WindowId"]
