@@ -1,18 +1,36 @@
-"""ssmkit: typed AWS Systems Manager client whose updates touch only what you name."""
+"""ssmkit: a typed AWS Systems Manager client whose updates touch only what you name."""
 
 from . import errors, models
+from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
 from ._client import Client
 from ._convert import from_boto, make_converter, to_boto
+from ._safe import (
+    UpdatePlan,
+    plan_association_update,
+    plan_maintenance_window_task_update,
+    safe_update_association,
+    safe_update_maintenance_window_task,
+)
+from ._sentinel import CLEAR, Clear
 from ._version import __version__
 from .errors import SSMKitError
 
 __all__ = [
+    "CLEAR",
+    "AssociationChanges",
+    "Clear",
     "Client",
+    "MaintenanceWindowTaskChanges",
     "SSMKitError",
+    "UpdatePlan",
     "__version__",
     "errors",
     "from_boto",
     "make_converter",
     "models",
+    "plan_association_update",
+    "plan_maintenance_window_task_update",
+    "safe_update_association",
+    "safe_update_maintenance_window_task",
     "to_boto",
 ]

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 else:
     SSMClient = Any
 
-__all__ = ["BaseClient"]
+__all__ = ["BaseClient", "invoke"]
 
 T = TypeVar("T")
 
@@ -50,6 +50,33 @@ def validation_error(exc: ParamValidationError) -> ValidationError:
     return ValidationError(
         report, member=found.group(1) if found else None, rule=report
     )
+
+
+def invoke(
+    boto3_client: Any, operation: str, request: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Call one operation on a boto3 client, translating its errors into ssmkit's.
+
+    Args:
+        boto3_client: A boto3 SSM client.
+        operation: The AWS operation name (``"DescribeAssociation"``).
+        request: The request's members, in boto3's form.
+
+    Returns:
+        boto3's answer.
+
+    Raises:
+        ssmkit.errors.ServiceError: The service refused; the leaf class is named
+            like the error code.
+        ssmkit.errors.ValidationError: botocore found the request malformed.
+    """
+    method = getattr(boto3_client, xform_name(operation))
+    try:
+        return method(**request)  # type: ignore[no-any-return]
+    except ClientError as exc:
+        raise from_client_error(exc, operation) from exc
+    except ParamValidationError as exc:
+        raise validation_error(exc) from exc
 
 
 class BaseClient:
@@ -112,13 +139,7 @@ class BaseClient:
         request = {
             name: to_boto(value) for name, value in params.items() if value is not None
         }
-        method = getattr(self._boto3_client, xform_name(operation))
-        try:
-            return method(**request)  # type: ignore[no-any-return]
-        except ClientError as exc:
-            raise from_client_error(exc, operation) from exc
-        except ParamValidationError as exc:
-            raise validation_error(exc) from exc
+        return invoke(self._boto3_client, operation, request)
 
     def _paginate(
         self,

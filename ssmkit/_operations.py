@@ -79,10 +79,12 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.DuplicateInstanceId: The service answered ``DuplicateInstanceId``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
-            ssmkit.errors.InvalidCommandId: The service answered ``InvalidCommandId``.
-            ssmkit.errors.InvalidInstanceId: The service answered ``InvalidInstanceId``.
+            ssmkit.errors.DuplicateInstanceId: You can't specify a managed node ID
+                in more than one association.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
+            ssmkit.errors.InvalidCommandId: The specified command ID isn't valid.
+            ssmkit.errors.InvalidInstanceId: The following problems can cause this
+                exception: You don't have permission to access the managed node.
         """
         self._call(
             "CancelCommand",
@@ -178,19 +180,27 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.AssociationAlreadyExists: The service answered ``AssociationAlreadyExists``.
-            ssmkit.errors.AssociationLimitExceeded: The service answered ``AssociationLimitExceeded``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
-            ssmkit.errors.InvalidDocument: The service answered ``InvalidDocument``.
-            ssmkit.errors.InvalidDocumentVersion: The service answered ``InvalidDocumentVersion``.
-            ssmkit.errors.InvalidInstanceId: The service answered ``InvalidInstanceId``.
-            ssmkit.errors.InvalidOutputLocation: The service answered ``InvalidOutputLocation``.
-            ssmkit.errors.InvalidParameters: The service answered ``InvalidParameters``.
-            ssmkit.errors.InvalidSchedule: The service answered ``InvalidSchedule``.
-            ssmkit.errors.InvalidTag: The service answered ``InvalidTag``.
-            ssmkit.errors.InvalidTarget: The service answered ``InvalidTarget``.
-            ssmkit.errors.InvalidTargetMaps: The service answered ``InvalidTargetMaps``.
-            ssmkit.errors.UnsupportedPlatformType: The service answered ``UnsupportedPlatformType``.
+            ssmkit.errors.AssociationAlreadyExists: The specified association
+                already exists.
+            ssmkit.errors.AssociationLimitExceeded: You can have at most 2,000
+                active associations.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
+            ssmkit.errors.InvalidDocument: The specified SSM document doesn't exist.
+            ssmkit.errors.InvalidDocumentVersion: The document version isn't valid
+                or doesn't exist.
+            ssmkit.errors.InvalidInstanceId: The following problems can cause this
+                exception: You don't have permission to access the managed node.
+            ssmkit.errors.InvalidOutputLocation: The output location isn't valid or
+                doesn't exist.
+            ssmkit.errors.InvalidParameters: You must specify values for all
+                required parameters in the Amazon Web Services Systems Manager
+                document (SSM document).
+            ssmkit.errors.InvalidSchedule: The schedule is invalid.
+            ssmkit.errors.InvalidTag: The specified tag key or value isn't valid.
+            ssmkit.errors.InvalidTarget: The target isn't valid or doesn't exist.
+            ssmkit.errors.InvalidTargetMaps: TargetMap parameter isn't valid.
+            ssmkit.errors.UnsupportedPlatformType: The document doesn't support the
+                platform type of the given managed node IDs.
         """
         result = self._call(
             "CreateAssociation",
@@ -248,18 +258,26 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.AssociationLimitExceeded: The service answered ``AssociationLimitExceeded``.
-            ssmkit.errors.DuplicateInstanceId: The service answered ``DuplicateInstanceId``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
-            ssmkit.errors.InvalidDocument: The service answered ``InvalidDocument``.
-            ssmkit.errors.InvalidDocumentVersion: The service answered ``InvalidDocumentVersion``.
-            ssmkit.errors.InvalidInstanceId: The service answered ``InvalidInstanceId``.
-            ssmkit.errors.InvalidOutputLocation: The service answered ``InvalidOutputLocation``.
-            ssmkit.errors.InvalidParameters: The service answered ``InvalidParameters``.
-            ssmkit.errors.InvalidSchedule: The service answered ``InvalidSchedule``.
-            ssmkit.errors.InvalidTarget: The service answered ``InvalidTarget``.
-            ssmkit.errors.InvalidTargetMaps: The service answered ``InvalidTargetMaps``.
-            ssmkit.errors.UnsupportedPlatformType: The service answered ``UnsupportedPlatformType``.
+            ssmkit.errors.AssociationLimitExceeded: You can have at most 2,000
+                active associations.
+            ssmkit.errors.DuplicateInstanceId: You can't specify a managed node ID
+                in more than one association.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
+            ssmkit.errors.InvalidDocument: The specified SSM document doesn't exist.
+            ssmkit.errors.InvalidDocumentVersion: The document version isn't valid
+                or doesn't exist.
+            ssmkit.errors.InvalidInstanceId: The following problems can cause this
+                exception: You don't have permission to access the managed node.
+            ssmkit.errors.InvalidOutputLocation: The output location isn't valid or
+                doesn't exist.
+            ssmkit.errors.InvalidParameters: You must specify values for all
+                required parameters in the Amazon Web Services Systems Manager
+                document (SSM document).
+            ssmkit.errors.InvalidSchedule: The schedule is invalid.
+            ssmkit.errors.InvalidTarget: The target isn't valid or doesn't exist.
+            ssmkit.errors.InvalidTargetMaps: TargetMap parameter isn't valid.
+            ssmkit.errors.UnsupportedPlatformType: The document doesn't support the
+                platform type of the given managed node IDs.
         """
         result = self._call(
             "CreateAssociationBatch",
@@ -291,11 +309,14 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.AssociationDoesNotExist: The service answered ``AssociationDoesNotExist``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
-            ssmkit.errors.InvalidDocument: The service answered ``InvalidDocument``.
-            ssmkit.errors.InvalidInstanceId: The service answered ``InvalidInstanceId``.
-            ssmkit.errors.TooManyUpdates: The service answered ``TooManyUpdates``.
+            ssmkit.errors.AssociationDoesNotExist: The specified association doesn't
+                exist.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
+            ssmkit.errors.InvalidDocument: The specified SSM document doesn't exist.
+            ssmkit.errors.InvalidInstanceId: The following problems can cause this
+                exception: You don't have permission to access the managed node.
+            ssmkit.errors.TooManyUpdates: There are concurrent updates for a
+                resource that supports one update at a time.
         """
         self._call(
             "DeleteAssociation",
@@ -330,8 +351,10 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.DoesNotExistException: The service answered ``DoesNotExistException``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
+            ssmkit.errors.DoesNotExistException: Error returned when the ID
+                specified for a resource, such as a maintenance window or patch
+                baseline, doesn't exist.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
         result = self._call(
             "DeregisterTaskFromMaintenanceWindow",
@@ -367,11 +390,14 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.AssociationDoesNotExist: The service answered ``AssociationDoesNotExist``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
-            ssmkit.errors.InvalidAssociationVersion: The service answered ``InvalidAssociationVersion``.
-            ssmkit.errors.InvalidDocument: The service answered ``InvalidDocument``.
-            ssmkit.errors.InvalidInstanceId: The service answered ``InvalidInstanceId``.
+            ssmkit.errors.AssociationDoesNotExist: The specified association doesn't
+                exist.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
+            ssmkit.errors.InvalidAssociationVersion: The version you specified isn't
+                valid.
+            ssmkit.errors.InvalidDocument: The specified SSM document doesn't exist.
+            ssmkit.errors.InvalidInstanceId: The following problems can cause this
+                exception: You don't have permission to access the managed node.
         """
         result = self._call(
             "DescribeAssociation",
@@ -414,10 +440,12 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.AssociationDoesNotExist: The service answered ``AssociationDoesNotExist``.
-            ssmkit.errors.AssociationExecutionDoesNotExist: The service answered ``AssociationExecutionDoesNotExist``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
-            ssmkit.errors.InvalidNextToken: The service answered ``InvalidNextToken``.
+            ssmkit.errors.AssociationDoesNotExist: The specified association doesn't
+                exist.
+            ssmkit.errors.AssociationExecutionDoesNotExist: The specified execution
+                ID doesn't exist.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
+            ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
         return self._paginate(
             "DescribeAssociationExecutionTargets",
@@ -456,9 +484,10 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.AssociationDoesNotExist: The service answered ``AssociationDoesNotExist``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
-            ssmkit.errors.InvalidNextToken: The service answered ``InvalidNextToken``.
+            ssmkit.errors.AssociationDoesNotExist: The specified association doesn't
+                exist.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
+            ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
         return self._paginate(
             "DescribeAssociationExecutions",
@@ -494,10 +523,10 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
-            ssmkit.errors.InvalidFilterKey: The service answered ``InvalidFilterKey``.
-            ssmkit.errors.InvalidFilterValue: The service answered ``InvalidFilterValue``.
-            ssmkit.errors.InvalidNextToken: The service answered ``InvalidNextToken``.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
+            ssmkit.errors.InvalidFilterKey: The specified key isn't valid.
+            ssmkit.errors.InvalidFilterValue: The filter value isn't valid.
+            ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
         return self._paginate(
             "DescribeAutomationExecutions",
@@ -534,8 +563,10 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.DoesNotExistException: The service answered ``DoesNotExistException``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
+            ssmkit.errors.DoesNotExistException: Error returned when the ID
+                specified for a resource, such as a maintenance window or patch
+                baseline, doesn't exist.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
         return self._paginate(
             "DescribeMaintenanceWindowExecutionTasks",
@@ -574,8 +605,10 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.DoesNotExistException: The service answered ``DoesNotExistException``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
+            ssmkit.errors.DoesNotExistException: Error returned when the ID
+                specified for a resource, such as a maintenance window or patch
+                baseline, doesn't exist.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
         return self._paginate(
             "DescribeMaintenanceWindowTasks",
@@ -608,8 +641,10 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.AutomationExecutionNotFoundException: The service answered ``AutomationExecutionNotFoundException``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
+            ssmkit.errors.AutomationExecutionNotFoundException: There is no
+                automation execution information for the requested automation
+                execution ID.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
         result = self._call(
             "GetAutomationExecution",
@@ -650,11 +685,13 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
-            ssmkit.errors.InvalidCommandId: The service answered ``InvalidCommandId``.
-            ssmkit.errors.InvalidInstanceId: The service answered ``InvalidInstanceId``.
-            ssmkit.errors.InvalidPluginName: The service answered ``InvalidPluginName``.
-            ssmkit.errors.InvocationDoesNotExist: The service answered ``InvocationDoesNotExist``.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
+            ssmkit.errors.InvalidCommandId: The specified command ID isn't valid.
+            ssmkit.errors.InvalidInstanceId: The following problems can cause this
+                exception: You don't have permission to access the managed node.
+            ssmkit.errors.InvalidPluginName: The plugin name isn't valid.
+            ssmkit.errors.InvocationDoesNotExist: The command ID and managed node ID
+                you specified didn't match any invocations.
         """
         result = self._call(
             "GetCommandInvocation",
@@ -691,8 +728,10 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.DoesNotExistException: The service answered ``DoesNotExistException``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
+            ssmkit.errors.DoesNotExistException: Error returned when the ID
+                specified for a resource, such as a maintenance window or patch
+                baseline, doesn't exist.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
         result = self._call(
             "GetMaintenanceWindowExecutionTask",
@@ -726,8 +765,10 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.DoesNotExistException: The service answered ``DoesNotExistException``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
+            ssmkit.errors.DoesNotExistException: Error returned when the ID
+                specified for a resource, such as a maintenance window or patch
+                baseline, doesn't exist.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
         result = self._call(
             "GetMaintenanceWindowTask",
@@ -761,9 +802,10 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.AssociationDoesNotExist: The service answered ``AssociationDoesNotExist``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
-            ssmkit.errors.InvalidNextToken: The service answered ``InvalidNextToken``.
+            ssmkit.errors.AssociationDoesNotExist: The specified association doesn't
+                exist.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
+            ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
         return self._paginate(
             "ListAssociationVersions",
@@ -798,8 +840,8 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
-            ssmkit.errors.InvalidNextToken: The service answered ``InvalidNextToken``.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
+            ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
         return self._paginate(
             "ListAssociations",
@@ -842,11 +884,12 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
-            ssmkit.errors.InvalidCommandId: The service answered ``InvalidCommandId``.
-            ssmkit.errors.InvalidFilterKey: The service answered ``InvalidFilterKey``.
-            ssmkit.errors.InvalidInstanceId: The service answered ``InvalidInstanceId``.
-            ssmkit.errors.InvalidNextToken: The service answered ``InvalidNextToken``.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
+            ssmkit.errors.InvalidCommandId: The specified command ID isn't valid.
+            ssmkit.errors.InvalidFilterKey: The specified key isn't valid.
+            ssmkit.errors.InvalidInstanceId: The following problems can cause this
+                exception: You don't have permission to access the managed node.
+            ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
         return self._paginate(
             "ListCommandInvocations",
@@ -891,11 +934,12 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
-            ssmkit.errors.InvalidCommandId: The service answered ``InvalidCommandId``.
-            ssmkit.errors.InvalidFilterKey: The service answered ``InvalidFilterKey``.
-            ssmkit.errors.InvalidInstanceId: The service answered ``InvalidInstanceId``.
-            ssmkit.errors.InvalidNextToken: The service answered ``InvalidNextToken``.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
+            ssmkit.errors.InvalidCommandId: The specified command ID isn't valid.
+            ssmkit.errors.InvalidFilterKey: The specified key isn't valid.
+            ssmkit.errors.InvalidInstanceId: The following problems can cause this
+                exception: You don't have permission to access the managed node.
+            ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
         return self._paginate(
             "ListCommands",
@@ -974,11 +1018,18 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.DoesNotExistException: The service answered ``DoesNotExistException``.
-            ssmkit.errors.FeatureNotAvailableException: The service answered ``FeatureNotAvailableException``.
-            ssmkit.errors.IdempotentParameterMismatch: The service answered ``IdempotentParameterMismatch``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
-            ssmkit.errors.ResourceLimitExceededException: The service answered ``ResourceLimitExceededException``.
+            ssmkit.errors.DoesNotExistException: Error returned when the ID
+                specified for a resource, such as a maintenance window or patch
+                baseline, doesn't exist.
+            ssmkit.errors.FeatureNotAvailableException: You attempted to register a
+                LAMBDA or STEP_FUNCTIONS task in a region where the corresponding
+                service isn't available.
+            ssmkit.errors.IdempotentParameterMismatch: Error returned when an
+                idempotent operation is retried and the parameters don't match the
+                original call to the API with the same idempotency token.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
+            ssmkit.errors.ResourceLimitExceededException: Error returned when the
+                caller has exceeded the default resource quotas.
         """
         result = self._call(
             "RegisterTaskWithMaintenanceWindow",
@@ -1070,17 +1121,26 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.DuplicateInstanceId: The service answered ``DuplicateInstanceId``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
-            ssmkit.errors.InvalidDocument: The service answered ``InvalidDocument``.
-            ssmkit.errors.InvalidDocumentVersion: The service answered ``InvalidDocumentVersion``.
-            ssmkit.errors.InvalidInstanceId: The service answered ``InvalidInstanceId``.
-            ssmkit.errors.InvalidNotificationConfig: The service answered ``InvalidNotificationConfig``.
-            ssmkit.errors.InvalidOutputFolder: The service answered ``InvalidOutputFolder``.
-            ssmkit.errors.InvalidParameters: The service answered ``InvalidParameters``.
-            ssmkit.errors.InvalidRole: The service answered ``InvalidRole``.
-            ssmkit.errors.MaxDocumentSizeExceeded: The service answered ``MaxDocumentSizeExceeded``.
-            ssmkit.errors.UnsupportedPlatformType: The service answered ``UnsupportedPlatformType``.
+            ssmkit.errors.DuplicateInstanceId: You can't specify a managed node ID
+                in more than one association.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
+            ssmkit.errors.InvalidDocument: The specified SSM document doesn't exist.
+            ssmkit.errors.InvalidDocumentVersion: The document version isn't valid
+                or doesn't exist.
+            ssmkit.errors.InvalidInstanceId: The following problems can cause this
+                exception: You don't have permission to access the managed node.
+            ssmkit.errors.InvalidNotificationConfig: One or more configuration items
+                isn't valid.
+            ssmkit.errors.InvalidOutputFolder: The S3 bucket doesn't exist.
+            ssmkit.errors.InvalidParameters: You must specify values for all
+                required parameters in the Amazon Web Services Systems Manager
+                document (SSM document).
+            ssmkit.errors.InvalidRole: The role name can't contain invalid
+                characters.
+            ssmkit.errors.MaxDocumentSizeExceeded: The size limit of a document is
+                64 KB.
+            ssmkit.errors.UnsupportedPlatformType: The document doesn't support the
+                platform type of the given managed node IDs.
         """
         result = self._call(
             "SendCommand",
@@ -1124,8 +1184,10 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.AssociationDoesNotExist: The service answered ``AssociationDoesNotExist``.
-            ssmkit.errors.InvalidAssociation: The service answered ``InvalidAssociation``.
+            ssmkit.errors.AssociationDoesNotExist: The specified association doesn't
+                exist.
+            ssmkit.errors.InvalidAssociation: The association isn't valid or doesn't
+                exist.
         """
         self._call(
             "StartAssociationsOnce",
@@ -1187,13 +1249,22 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.AutomationDefinitionNotFoundException: The service answered ``AutomationDefinitionNotFoundException``.
-            ssmkit.errors.AutomationDefinitionVersionNotFoundException: The service answered ``AutomationDefinitionVersionNotFoundException``.
-            ssmkit.errors.AutomationExecutionLimitExceededException: The service answered ``AutomationExecutionLimitExceededException``.
-            ssmkit.errors.IdempotentParameterMismatch: The service answered ``IdempotentParameterMismatch``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
-            ssmkit.errors.InvalidAutomationExecutionParametersException: The service answered ``InvalidAutomationExecutionParametersException``.
-            ssmkit.errors.InvalidTarget: The service answered ``InvalidTarget``.
+            ssmkit.errors.AutomationDefinitionNotFoundException: An Automation
+                runbook with the specified name couldn't be found.
+            ssmkit.errors.AutomationDefinitionVersionNotFoundException: An
+                Automation runbook with the specified name and version couldn't be
+                found.
+            ssmkit.errors.AutomationExecutionLimitExceededException: The number of
+                simultaneously running Automation executions exceeded the allowable
+                limit.
+            ssmkit.errors.IdempotentParameterMismatch: Error returned when an
+                idempotent operation is retried and the parameters don't match the
+                original call to the API with the same idempotency token.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
+            ssmkit.errors.InvalidAutomationExecutionParametersException: The
+                supplied parameters for invoking the specified Automation runbook
+                are incorrect.
+            ssmkit.errors.InvalidTarget: The target isn't valid or doesn't exist.
         """
         result = self._call(
             "StartAutomationExecution",
@@ -1232,9 +1303,12 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.AutomationExecutionNotFoundException: The service answered ``AutomationExecutionNotFoundException``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
-            ssmkit.errors.InvalidAutomationStatusUpdateException: The service answered ``InvalidAutomationStatusUpdateException``.
+            ssmkit.errors.AutomationExecutionNotFoundException: There is no
+                automation execution information for the requested automation
+                execution ID.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
+            ssmkit.errors.InvalidAutomationStatusUpdateException: The specified
+                update status operation isn't valid.
         """
         self._call(
             "StopAutomationExecution",
@@ -1268,12 +1342,16 @@ class Operations(BaseClient):
 
         Raises:
             ssmkit.errors.ValidationError: The request is malformed.
-            ssmkit.errors.AssociationDoesNotExist: The service answered ``AssociationDoesNotExist``.
-            ssmkit.errors.InternalServerError: The service answered ``InternalServerError``.
-            ssmkit.errors.InvalidDocument: The service answered ``InvalidDocument``.
-            ssmkit.errors.InvalidInstanceId: The service answered ``InvalidInstanceId``.
-            ssmkit.errors.StatusUnchanged: The service answered ``StatusUnchanged``.
-            ssmkit.errors.TooManyUpdates: The service answered ``TooManyUpdates``.
+            ssmkit.errors.AssociationDoesNotExist: The specified association doesn't
+                exist.
+            ssmkit.errors.InternalServerError: An error occurred on the server side.
+            ssmkit.errors.InvalidDocument: The specified SSM document doesn't exist.
+            ssmkit.errors.InvalidInstanceId: The following problems can cause this
+                exception: You don't have permission to access the managed node.
+            ssmkit.errors.StatusUnchanged: The updated status is the same as the
+                current status.
+            ssmkit.errors.TooManyUpdates: There are concurrent updates for a
+                resource that supports one update at a time.
         """
         result = self._call(
             "UpdateAssociationStatus",

@@ -5,8 +5,8 @@ Run it after upgrading botocore, then review the diff::
     python tools/generate.py
 
 It writes ``ssmkit/models/{common,associations,maintenance_windows,commands,
-automation}.py``, ``ssmkit/models/__init__.py`` and ``ssmkit/_operations.py``,
-then formats them with ruff. The output is meant to read like hand-written code.
+automation}.py``, ``ssmkit/models/__init__.py``, ``ssmkit/_operations.py`` and
+``ssmkit/_changes.py``, then formats them with ruff. The output is meant to read like hand-written code.
 """
 
 from __future__ import annotations
@@ -230,8 +230,8 @@ def render_enum(shape: Shape) -> str:
 def render_class(shape: StructureShape) -> str:
     fallback = f"The ``{shape.name}`` shape of the SSM API."
     out = [
-        "@attrs.frozen(kw_only=True)\n",
-        f"class {shape.name}:\n",
+        "@attrs.frozen(kw_only=True, repr=False)\n",
+        f"class {shape.name}(Model):\n",
         docstring(first_sentence(shape.documentation), "    ", fallback),
     ]
     required = set(shape.required_members)
@@ -302,9 +302,7 @@ def write_models(service: ServiceModel, version: str) -> dict[str, str]:
             text.append("import datetime\n\n")
         text.append("import attrs\nfrom attrs import field\n\n")
         text.append(
-            "from ._base import SSMEnum, wire\n"
-            if enums
-            else "from ._base import wire\n"
+            f"from ._base import {'Model, SSMEnum' if enums else 'Model'}, wire\n"
         )
         for other in sorted(needed):
             text.append(f"from .{other} import {', '.join(sorted(needed[other]))}\n")
@@ -323,12 +321,12 @@ def write_models(service: ServiceModel, version: str) -> dict[str, str]:
         '"""Typed models of the SSM shapes ssmkit covers, named exactly as botocore names them.\n\n'
         "Each class is a frozen ``attrs`` class; convert with :func:`ssmkit.from_boto` and\n"
         ':func:`ssmkit.to_boto`.\n"""\n\n',
-        "from ._base import SENSITIVE, WIRE_NAME, SSMEnum\n",
+        "from ._base import SENSITIVE, WIRE_NAME, Model, SSMEnum\n",
     ]
     for area in AREA_DOCS:
         names = sorted(s.name for s in modules[area])
         init.append(f"from .{area} import " + "(" + ", ".join(names) + ",)\n")
-    everything = sorted([*home, "SENSITIVE", "WIRE_NAME", "SSMEnum"])
+    everything = sorted([*home, "SENSITIVE", "WIRE_NAME", "Model", "SSMEnum"])
     init.append(
         "\n__all__ = [\n" + "".join(f'    "{n}",\n' for n in everything) + "]\n"
     )
@@ -477,6 +475,53 @@ def write_operations(service: ServiceModel, version: str, home: dict[str, str]) 
     )
 
 
+#: The safe updates' changeable members: the update's input less what ssmkit manages.
+CHANGES = {
+    "AssociationChanges": (
+        "UpdateAssociation",
+        {"AssociationId", "AssociationVersion"},
+    ),
+    "MaintenanceWindowTaskChanges": (
+        "UpdateMaintenanceWindowTask",
+        {"WindowId", "WindowTaskId", "Replace"},
+    ),
+}
+
+
+def write_changes(service: ServiceModel, version: str, home: dict[str, str]) -> None:
+    classes = []
+    imports: set[str] = set()
+    for name, (operation, managed) in CHANGES.items():
+        inp = service.operation_model(operation).input_shape
+        assert inp is not None
+        lines = [
+            f"class {name}(TypedDict, total=False):\n",
+            f'    """The members a safe ``{operation}`` may change.\n\n'
+            "    Leave a member out to keep it; give ``ssmkit.CLEAR`` to remove it.\n"
+            '    """\n\n',
+        ]
+        for member, shape in inp.members.items():
+            if member in managed:
+                continue
+            annotation = type_of(shape)
+            imports |= names_in(annotation)
+            lines.append(f"    {attr_name(member)}: {annotation} | Clear\n")
+        classes.append("".join(lines))
+    text = [
+        HEADER.format(version=version),
+        '"""The members each safe update can change, for type checkers and IDEs."""\n\n',
+        "from __future__ import annotations\n\n",
+        "from typing import TypedDict\n\n",
+        "from ._sentinel import Clear\n",
+        "from .models import ("
+        + ", ".join(sorted(n for n in imports if n in home))
+        + ",)\n\n",
+        "__all__ = [" + ", ".join(f'"{n}"' for n in CHANGES) + "]\n\n\n",
+        "\n\n".join(classes),
+    ]
+    (ROOT / "ssmkit" / "_changes.py").write_text("".join(text))
+
+
 def main() -> int:
     session = botocore.session.get_session()
     service = session.get_service_model("ssm")
@@ -485,7 +530,10 @@ def main() -> int:
     version = botocore.__version__
     home = write_models(service, version)
     write_operations(service, version, home)
-    targets = [str(MODELS), str(ROOT / "ssmkit" / "_operations.py")]
+    write_changes(service, version, home)
+    targets = [str(MODELS)] + [
+        str(ROOT / "ssmkit" / f) for f in ("_operations.py", "_changes.py")
+    ]
     subprocess.run(
         [
             sys.executable,

@@ -5,7 +5,7 @@ Each class is a frozen ``attrs`` class; convert with :func:`ssmkit.from_boto` an
 :func:`ssmkit.to_boto`.
 """
 
-from ._base import SENSITIVE, WIRE_NAME, SSMEnum
+from ._base import SENSITIVE, WIRE_NAME, Model, SSMEnum
 from .associations import (
     Association,
     AssociationComplianceSeverity,
@@ -160,6 +160,7 @@ __all__ = [
     "MaintenanceWindowTaskInvocationParameters",
     "MaintenanceWindowTaskParameterValueExpression",
     "MaintenanceWindowTaskType",
+    "Model",
     "NotificationConfig",
     "NotificationEvent",
     "NotificationType",

@@ -5,7 +5,9 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-__all__ = ["SENSITIVE", "WIRE_NAME", "SSMEnum", "wire"]
+import attrs
+
+__all__ = ["SENSITIVE", "WIRE_NAME", "Model", "SSMEnum", "wire"]
 
 #: Key in ``attrs.field(metadata=...)`` holding the member's name on the wire
 #: (``"AssociationId"``). SSM's names follow no single rule, so the name is
@@ -30,6 +32,24 @@ def wire(name: str, *, sensitive: bool = False) -> dict[str, Any]:
     if sensitive:
         return {WIRE_NAME: name, SENSITIVE: True}
     return {WIRE_NAME: name}
+
+
+class Model:
+    """Base of ssmkit's models: a repr that shows only the members that are set.
+
+    Shapes have dozens of optional members; a repr listing every ``None`` would
+    bury the few that matter. Sensitive members are never shown.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        shown = []
+        for field in attrs.fields(type(self)):  # type: ignore[arg-type]
+            value = getattr(self, field.name)
+            if field.repr and value is not None:
+                shown.append(f"{field.name}={value!r}")
+        return f"{type(self).__name__}({', '.join(shown)})"
 
 
 class SSMEnum(str, enum.Enum):

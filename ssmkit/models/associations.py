@@ -8,7 +8,7 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import SSMEnum, wire
+from ._base import Model, SSMEnum, wire
 from .common import AlarmConfiguration, AlarmStateInformation, Target, TargetLocation
 
 __all__ = [
@@ -110,8 +110,8 @@ class Fault(SSMEnum):
     UNKNOWN = "Unknown"
 
 
-@attrs.frozen(kw_only=True)
-class Association:
+@attrs.frozen(kw_only=True, repr=False)
+class Association(Model):
     """Describes an association of a Amazon Web Services Systems Manager document
     (SSM document) and a managed node.
 
@@ -142,8 +142,8 @@ class Association:
     )
 
 
-@attrs.frozen(kw_only=True)
-class AssociationDescription:
+@attrs.frozen(kw_only=True, repr=False)
+class AssociationDescription(Model):
     """Information about the association."""
 
     name: str | None = field(default=None, metadata=wire("Name"))
@@ -214,8 +214,8 @@ class AssociationDescription:
     )
 
 
-@attrs.frozen(kw_only=True)
-class AssociationExecution:
+@attrs.frozen(kw_only=True, repr=False)
+class AssociationExecution(Model):
     """Includes information about the specified association."""
 
     association_id: str | None = field(default=None, metadata=wire("AssociationId"))
@@ -242,8 +242,8 @@ class AssociationExecution:
     )
 
 
-@attrs.frozen(kw_only=True)
-class AssociationExecutionFilter:
+@attrs.frozen(kw_only=True, repr=False)
+class AssociationExecutionFilter(Model):
     """Filters used in the request."""
 
     key: AssociationExecutionFilterKey = field(metadata=wire("Key"))
@@ -251,8 +251,8 @@ class AssociationExecutionFilter:
     type: AssociationFilterOperatorType = field(metadata=wire("Type"))
 
 
-@attrs.frozen(kw_only=True)
-class AssociationExecutionTarget:
+@attrs.frozen(kw_only=True, repr=False)
+class AssociationExecutionTarget(Model):
     """Includes information about the specified association execution."""
 
     association_id: str | None = field(default=None, metadata=wire("AssociationId"))
@@ -272,24 +272,24 @@ class AssociationExecutionTarget:
     )
 
 
-@attrs.frozen(kw_only=True)
-class AssociationExecutionTargetsFilter:
+@attrs.frozen(kw_only=True, repr=False)
+class AssociationExecutionTargetsFilter(Model):
     """Filters for the association execution."""
 
     key: AssociationExecutionTargetsFilterKey = field(metadata=wire("Key"))
     value: str = field(metadata=wire("Value"))
 
 
-@attrs.frozen(kw_only=True)
-class AssociationFilter:
+@attrs.frozen(kw_only=True, repr=False)
+class AssociationFilter(Model):
     """Describes a filter."""
 
     key: AssociationFilterKey = field(metadata=wire("key"))
     value: str = field(metadata=wire("value"))
 
 
-@attrs.frozen(kw_only=True)
-class AssociationOverview:
+@attrs.frozen(kw_only=True, repr=False)
+class AssociationOverview(Model):
     """Information about the association."""
 
     status: str | None = field(default=None, metadata=wire("Status"))
@@ -299,8 +299,8 @@ class AssociationOverview:
     )
 
 
-@attrs.frozen(kw_only=True)
-class AssociationStatus:
+@attrs.frozen(kw_only=True, repr=False)
+class AssociationStatus(Model):
     """The association status."""
 
     date: datetime.datetime = field(metadata=wire("Date"))
@@ -309,8 +309,8 @@ class AssociationStatus:
     additional_info: str | None = field(default=None, metadata=wire("AdditionalInfo"))
 
 
-@attrs.frozen(kw_only=True)
-class AssociationVersionInfo:
+@attrs.frozen(kw_only=True, repr=False)
+class AssociationVersionInfo(Model):
     """Information about the association version."""
 
     association_id: str | None = field(default=None, metadata=wire("AssociationId"))
@@ -360,8 +360,8 @@ class AssociationVersionInfo:
     )
 
 
-@attrs.frozen(kw_only=True)
-class CreateAssociationBatchRequestEntry:
+@attrs.frozen(kw_only=True, repr=False)
+class CreateAssociationBatchRequestEntry(Model):
     """The association."""
 
     name: str = field(metadata=wire("Name"))
@@ -408,8 +408,8 @@ class CreateAssociationBatchRequestEntry:
     )
 
 
-@attrs.frozen(kw_only=True)
-class CreateAssociationBatchResult:
+@attrs.frozen(kw_only=True, repr=False)
+class CreateAssociationBatchResult(Model):
     """The ``CreateAssociationBatchResult`` shape of the SSM API."""
 
     successful: list[AssociationDescription] | None = field(
@@ -420,8 +420,8 @@ class CreateAssociationBatchResult:
     )
 
 
-@attrs.frozen(kw_only=True)
-class FailedCreateAssociation:
+@attrs.frozen(kw_only=True, repr=False)
+class FailedCreateAssociation(Model):
     """Describes a failed association."""
 
     entry: CreateAssociationBatchRequestEntry | None = field(
@@ -431,8 +431,8 @@ class FailedCreateAssociation:
     fault: Fault | None = field(default=None, metadata=wire("Fault"))
 
 
-@attrs.frozen(kw_only=True)
-class InstanceAssociationOutputLocation:
+@attrs.frozen(kw_only=True, repr=False)
+class InstanceAssociationOutputLocation(Model):
     """An S3 bucket where you want to store the output details of the request."""
 
     s3_location: S3OutputLocation | None = field(
@@ -440,8 +440,8 @@ class InstanceAssociationOutputLocation:
     )
 
 
-@attrs.frozen(kw_only=True)
-class OutputSource:
+@attrs.frozen(kw_only=True, repr=False)
+class OutputSource(Model):
     """The location where the association details are saved."""
 
     output_source_id: str | None = field(default=None, metadata=wire("OutputSourceId"))
@@ -450,8 +450,8 @@ class OutputSource:
     )
 
 
-@attrs.frozen(kw_only=True)
-class S3OutputLocation:
+@attrs.frozen(kw_only=True, repr=False)
+class S3OutputLocation(Model):
     """An S3 bucket where you want to store the results of this request."""
 
     output_s3_region: str | None = field(default=None, metadata=wire("OutputS3Region"))

@@ -8,7 +8,7 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import SSMEnum, wire
+from ._base import Model, SSMEnum, wire
 from .common import AlarmConfiguration, AlarmStateInformation, Target, TargetLocation
 
 __all__ = [
@@ -100,8 +100,8 @@ class StopType(SSMEnum):
     CANCEL = "Cancel"
 
 
-@attrs.frozen(kw_only=True)
-class AutomationExecution:
+@attrs.frozen(kw_only=True, repr=False)
+class AutomationExecution(Model):
     """Detailed information about the current state of an automation execution."""
 
     automation_execution_id: str | None = field(
@@ -187,16 +187,16 @@ class AutomationExecution:
     )
 
 
-@attrs.frozen(kw_only=True)
-class AutomationExecutionFilter:
+@attrs.frozen(kw_only=True, repr=False)
+class AutomationExecutionFilter(Model):
     """A filter used to match specific automation executions."""
 
     key: AutomationExecutionFilterKey = field(metadata=wire("Key"))
     values: list[str] = field(metadata=wire("Values"))
 
 
-@attrs.frozen(kw_only=True)
-class AutomationExecutionMetadata:
+@attrs.frozen(kw_only=True, repr=False)
+class AutomationExecutionMetadata(Model):
     """Details about a specific Automation execution."""
 
     automation_execution_id: str | None = field(
@@ -265,8 +265,8 @@ class AutomationExecutionMetadata:
     )
 
 
-@attrs.frozen(kw_only=True)
-class FailureDetails:
+@attrs.frozen(kw_only=True, repr=False)
+class FailureDetails(Model):
     """Information about the Automation failure."""
 
     failure_stage: str | None = field(default=None, metadata=wire("FailureStage"))
@@ -274,8 +274,8 @@ class FailureDetails:
     details: dict[str, list[str]] | None = field(default=None, metadata=wire("Details"))
 
 
-@attrs.frozen(kw_only=True)
-class ParentStepDetails:
+@attrs.frozen(kw_only=True, repr=False)
+class ParentStepDetails(Model):
     """Information about the parent step."""
 
     step_execution_id: str | None = field(
@@ -287,8 +287,8 @@ class ParentStepDetails:
     iterator_value: str | None = field(default=None, metadata=wire("IteratorValue"))
 
 
-@attrs.frozen(kw_only=True)
-class ProgressCounters:
+@attrs.frozen(kw_only=True, repr=False)
+class ProgressCounters(Model):
     """An aggregate of step execution statuses displayed in the Amazon Web Services
     Systems Manager console for a multi-Region and multi-account Automation
     execution.
@@ -302,8 +302,8 @@ class ProgressCounters:
     timed_out_steps: int | None = field(default=None, metadata=wire("TimedOutSteps"))
 
 
-@attrs.frozen(kw_only=True)
-class ResolvedTargets:
+@attrs.frozen(kw_only=True, repr=False)
+class ResolvedTargets(Model):
     """A list of resolved targets in the rate control execution."""
 
     parameter_values: list[str] | None = field(
@@ -312,8 +312,8 @@ class ResolvedTargets:
     truncated: bool | None = field(default=None, metadata=wire("Truncated"))
 
 
-@attrs.frozen(kw_only=True)
-class Runbook:
+@attrs.frozen(kw_only=True, repr=False)
+class Runbook(Model):
     """Information about an Automation runbook used in a runbook workflow in Change
     Manager.
 
@@ -338,8 +338,8 @@ class Runbook:
     )
 
 
-@attrs.frozen(kw_only=True)
-class StepExecution:
+@attrs.frozen(kw_only=True, repr=False)
+class StepExecution(Model):
     """Detailed information about an the execution state of an Automation step."""
 
     step_name: str | None = field(default=None, metadata=wire("StepName"))
@@ -389,8 +389,8 @@ class StepExecution:
     )
 
 
-@attrs.frozen(kw_only=True)
-class TargetsSummary:
+@attrs.frozen(kw_only=True, repr=False)
+class TargetsSummary(Model):
     """A summary of the child executions that a rate control execution started for
     its targets.
 

@@ -8,7 +8,7 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import SSMEnum, wire
+from ._base import Model, SSMEnum, wire
 from .common import (
     AlarmConfiguration,
     AlarmStateInformation,
@@ -76,8 +76,8 @@ class CommandStatus(SSMEnum):
     CANCELLING = "Cancelling"
 
 
-@attrs.frozen(kw_only=True)
-class Command:
+@attrs.frozen(kw_only=True, repr=False)
+class Command(Model):
     """The request as it was received by Systems Manager."""
 
     command_id: str | None = field(default=None, metadata=wire("CommandId"))
@@ -128,16 +128,16 @@ class Command:
     )
 
 
-@attrs.frozen(kw_only=True)
-class CommandFilter:
+@attrs.frozen(kw_only=True, repr=False)
+class CommandFilter(Model):
     """Describes a command filter."""
 
     key: CommandFilterKey = field(metadata=wire("key"))
     value: str = field(metadata=wire("value"))
 
 
-@attrs.frozen(kw_only=True)
-class CommandInvocation:
+@attrs.frozen(kw_only=True, repr=False)
+class CommandInvocation(Model):
     """An invocation is a copy of a command sent to a specific managed node."""
 
     command_id: str | None = field(default=None, metadata=wire("CommandId"))
@@ -172,8 +172,8 @@ class CommandInvocation:
     )
 
 
-@attrs.frozen(kw_only=True)
-class CommandPlugin:
+@attrs.frozen(kw_only=True, repr=False)
+class CommandPlugin(Model):
     """Describes plugin details."""
 
     name: str | None = field(default=None, metadata=wire("Name"))
@@ -202,8 +202,8 @@ class CommandPlugin:
     )
 
 
-@attrs.frozen(kw_only=True)
-class GetCommandInvocationResult:
+@attrs.frozen(kw_only=True, repr=False)
+class GetCommandInvocationResult(Model):
     """The ``GetCommandInvocationResult`` shape of the SSM API."""
 
     command_id: str | None = field(default=None, metadata=wire("CommandId"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import attrs
 from attrs import field
 
-from ._base import SSMEnum, wire
+from ._base import Model, SSMEnum, wire
 
 __all__ = [
     "Alarm",
@@ -56,15 +56,15 @@ class NotificationType(SSMEnum):
     INVOCATION = "Invocation"
 
 
-@attrs.frozen(kw_only=True)
-class Alarm:
+@attrs.frozen(kw_only=True, repr=False)
+class Alarm(Model):
     """A CloudWatch alarm you apply to an automation or command."""
 
     name: str = field(metadata=wire("Name"))
 
 
-@attrs.frozen(kw_only=True)
-class AlarmConfiguration:
+@attrs.frozen(kw_only=True, repr=False)
+class AlarmConfiguration(Model):
     """The CloudWatch alarm you want to apply to your automation."""
 
     ignore_poll_alarm_failure: bool | None = field(
@@ -73,16 +73,16 @@ class AlarmConfiguration:
     alarms: list[Alarm] = field(metadata=wire("Alarms"))
 
 
-@attrs.frozen(kw_only=True)
-class AlarmStateInformation:
+@attrs.frozen(kw_only=True, repr=False)
+class AlarmStateInformation(Model):
     """The details about the state of your CloudWatch alarm."""
 
     name: str = field(metadata=wire("Name"))
     state: ExternalAlarmState = field(metadata=wire("State"))
 
 
-@attrs.frozen(kw_only=True)
-class CloudWatchOutputConfig:
+@attrs.frozen(kw_only=True, repr=False)
+class CloudWatchOutputConfig(Model):
     """Amazon CloudWatch Logs information where you want Amazon Web Services Systems
     Manager to send the command output.
 
@@ -96,8 +96,8 @@ class CloudWatchOutputConfig:
     )
 
 
-@attrs.frozen(kw_only=True)
-class NotificationConfig:
+@attrs.frozen(kw_only=True, repr=False)
+class NotificationConfig(Model):
     """Configurations for sending notifications about command status changes."""
 
     notification_arn: str | None = field(default=None, metadata=wire("NotificationArn"))
@@ -109,16 +109,16 @@ class NotificationConfig:
     )
 
 
-@attrs.frozen(kw_only=True)
-class Tag:
+@attrs.frozen(kw_only=True, repr=False)
+class Tag(Model):
     """Metadata that you assign to your Amazon Web Services resources."""
 
     key: str = field(metadata=wire("Key"))
     value: str = field(metadata=wire("Value"))
 
 
-@attrs.frozen(kw_only=True)
-class Target:
+@attrs.frozen(kw_only=True, repr=False)
+class Target(Model):
     """An array of search criteria that targets managed nodes using a key-value pair
     that you specify.
 
@@ -128,8 +128,8 @@ class Target:
     values: list[str] | None = field(default=None, metadata=wire("Values"))
 
 
-@attrs.frozen(kw_only=True)
-class TargetLocation:
+@attrs.frozen(kw_only=True, repr=False)
+class TargetLocation(Model):
     """The combination of Amazon Web Services Regions and Amazon Web Services
     accounts targeted by the current Automation execution.
 

@@ -8,7 +8,7 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import SSMEnum, wire
+from ._base import Model, SSMEnum, wire
 from .common import (
     AlarmConfiguration,
     AlarmStateInformation,
@@ -71,16 +71,16 @@ class MaintenanceWindowTaskType(SSMEnum):
     LAMBDA = "LAMBDA"
 
 
-@attrs.frozen(kw_only=True)
-class DeregisterTaskFromMaintenanceWindowResult:
+@attrs.frozen(kw_only=True, repr=False)
+class DeregisterTaskFromMaintenanceWindowResult(Model):
     """The ``DeregisterTaskFromMaintenanceWindowResult`` shape of the SSM API."""
 
     window_id: str | None = field(default=None, metadata=wire("WindowId"))
     window_task_id: str | None = field(default=None, metadata=wire("WindowTaskId"))
 
 
-@attrs.frozen(kw_only=True)
-class GetMaintenanceWindowExecutionTaskResult:
+@attrs.frozen(kw_only=True, repr=False)
+class GetMaintenanceWindowExecutionTaskResult(Model):
     """The ``GetMaintenanceWindowExecutionTaskResult`` shape of the SSM API."""
 
     window_execution_id: str | None = field(
@@ -114,8 +114,8 @@ class GetMaintenanceWindowExecutionTaskResult:
     )
 
 
-@attrs.frozen(kw_only=True)
-class GetMaintenanceWindowTaskResult:
+@attrs.frozen(kw_only=True, repr=False)
+class GetMaintenanceWindowTaskResult(Model):
     """The ``GetMaintenanceWindowTaskResult`` shape of the SSM API."""
 
     window_id: str | None = field(default=None, metadata=wire("WindowId"))
@@ -148,8 +148,8 @@ class GetMaintenanceWindowTaskResult:
     )
 
 
-@attrs.frozen(kw_only=True)
-class LoggingInfo:
+@attrs.frozen(kw_only=True, repr=False)
+class LoggingInfo(Model):
     """The updated logging information in Amazon S3."""
 
     s3_bucket_name: str = field(metadata=wire("S3BucketName"))
@@ -157,8 +157,8 @@ class LoggingInfo:
     s3_region: str = field(metadata=wire("S3Region"))
 
 
-@attrs.frozen(kw_only=True)
-class MaintenanceWindowAutomationParameters:
+@attrs.frozen(kw_only=True, repr=False)
+class MaintenanceWindowAutomationParameters(Model):
     """The parameters for an AUTOMATION task type."""
 
     document_version: str | None = field(default=None, metadata=wire("DocumentVersion"))
@@ -167,8 +167,8 @@ class MaintenanceWindowAutomationParameters:
     )
 
 
-@attrs.frozen(kw_only=True)
-class MaintenanceWindowExecutionTaskIdentity:
+@attrs.frozen(kw_only=True, repr=False)
+class MaintenanceWindowExecutionTaskIdentity(Model):
     """Information about a task execution performed as part of a maintenance window
     execution.
 
@@ -200,16 +200,16 @@ class MaintenanceWindowExecutionTaskIdentity:
     )
 
 
-@attrs.frozen(kw_only=True)
-class MaintenanceWindowFilter:
+@attrs.frozen(kw_only=True, repr=False)
+class MaintenanceWindowFilter(Model):
     """Filter used in the request."""
 
     key: str | None = field(default=None, metadata=wire("Key"))
     values: list[str] | None = field(default=None, metadata=wire("Values"))
 
 
-@attrs.frozen(kw_only=True)
-class MaintenanceWindowLambdaParameters:
+@attrs.frozen(kw_only=True, repr=False)
+class MaintenanceWindowLambdaParameters(Model):
     """The parameters for a LAMBDA task type."""
 
     client_context: str | None = field(default=None, metadata=wire("ClientContext"))
@@ -219,8 +219,8 @@ class MaintenanceWindowLambdaParameters:
     )
 
 
-@attrs.frozen(kw_only=True)
-class MaintenanceWindowRunCommandParameters:
+@attrs.frozen(kw_only=True, repr=False)
+class MaintenanceWindowRunCommandParameters(Model):
     """The parameters for a RUN_COMMAND task type."""
 
     comment: str | None = field(default=None, metadata=wire("Comment"))
@@ -248,8 +248,8 @@ class MaintenanceWindowRunCommandParameters:
     timeout_seconds: int | None = field(default=None, metadata=wire("TimeoutSeconds"))
 
 
-@attrs.frozen(kw_only=True)
-class MaintenanceWindowStepFunctionsParameters:
+@attrs.frozen(kw_only=True, repr=False)
+class MaintenanceWindowStepFunctionsParameters(Model):
     """The parameters for a STEP_FUNCTIONS task type."""
 
     input: str | None = field(
@@ -258,8 +258,8 @@ class MaintenanceWindowStepFunctionsParameters:
     name: str | None = field(default=None, metadata=wire("Name"))
 
 
-@attrs.frozen(kw_only=True)
-class MaintenanceWindowTask:
+@attrs.frozen(kw_only=True, repr=False)
+class MaintenanceWindowTask(Model):
     """Information about a task defined for a maintenance window."""
 
     window_id: str | None = field(default=None, metadata=wire("WindowId"))
@@ -287,8 +287,8 @@ class MaintenanceWindowTask:
     )
 
 
-@attrs.frozen(kw_only=True)
-class MaintenanceWindowTaskInvocationParameters:
+@attrs.frozen(kw_only=True, repr=False)
+class MaintenanceWindowTaskInvocationParameters(Model):
     """The updated parameter values."""
 
     run_command: MaintenanceWindowRunCommandParameters | None = field(
@@ -305,8 +305,8 @@ class MaintenanceWindowTaskInvocationParameters:
     )
 
 
-@attrs.frozen(kw_only=True)
-class MaintenanceWindowTaskParameterValueExpression:
+@attrs.frozen(kw_only=True, repr=False)
+class MaintenanceWindowTaskParameterValueExpression(Model):
     """Defines the values for a task parameter."""
 
     values: list[str] | None = field(
@@ -314,8 +314,8 @@ class MaintenanceWindowTaskParameterValueExpression:
     )
 
 
-@attrs.frozen(kw_only=True)
-class UpdateMaintenanceWindowTaskResult:
+@attrs.frozen(kw_only=True, repr=False)
+class UpdateMaintenanceWindowTaskResult(Model):
     """The ``UpdateMaintenanceWindowTaskResult`` shape of the SSM API."""
 
     window_id: str | None = field(default=None, metadata=wire("WindowId"))

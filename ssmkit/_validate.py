@@ -1,0 +1,136 @@
+"""Checks taken from the service model, for values a caller gives.
+
+Values carried over from the service are never re-judged: the service stored
+them, so they are what it accepts, whatever this botocore's model says.
+"""
+
+from __future__ import annotations
+
+import datetime
+import keyword
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from botocore import xform_name
+
+from .errors import ValidationError
+
+if TYPE_CHECKING:
+    from botocore.model import Shape
+
+__all__ = ["attribute_name", "check_value", "member_path", "pattern"]
+
+# botocore's patterns come from Java. Python's ``re`` has no \p{...} classes; the
+# ones the SSM model uses are replaced by classes that admit at least as much,
+# so a value the service accepts is never refused here.
+_UNICODE_CLASSES = {r"\p{L}": r"\w", r"\p{N}": r"\w", r"\p{Z}": r"\s"}
+
+
+@lru_cache(maxsize=256)
+def pattern(source: str) -> re.Pattern[str] | None:
+    """The compiled form of a model pattern, or ``None`` if Python cannot express it."""
+    for java, python in _UNICODE_CLASSES.items():
+        source = source.replace(java, python)
+    if r"\p{" in source or r"\P{" in source:
+        return None
+    try:
+        return re.compile(source)
+    except re.error:
+        return None
+
+
+def attribute_name(member: str) -> str:
+    """ssmkit's attribute name for a member: botocore's snake_case, keyword_."""
+    name = xform_name(member)
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def member_path(parent: str, member: str) -> str:
+    """The dotted path of a member in ssmkit's attribute names."""
+    name = attribute_name(member)
+    return f"{parent}.{name}" if parent else name
+
+
+def _refuse(path: str, rule: str, value: Any) -> ValidationError:
+    shown = "<sensitive>" if value is _SENSITIVE else repr(value)
+    return ValidationError(f"{path}: {rule} (got {shown})", member=path, rule=rule)
+
+
+_SENSITIVE = object()
+
+
+def check_value(value: Any, shape: Shape, path: str) -> None:
+    """Check a caller's value, in boto3's form, against its shape's constraints.
+
+    Args:
+        value: The value as boto3 would send it.
+        shape: Its shape in the service model.
+        path: Where it stands, for the message (``"alarm_configuration.alarms"``).
+
+    Raises:
+        ssmkit.errors.ValidationError: The value breaks a constraint: type,
+            length, range, enum or pattern. The error names the member and rule.
+    """
+    meta = shape.metadata
+    shown = _SENSITIVE if meta.get("sensitive") else value
+    kind = shape.type_name
+    if kind == "structure":
+        if not isinstance(value, dict):
+            raise _refuse(path, "must be a structure", shown)
+        members = shape.members  # type: ignore[attr-defined]
+        for required in shape.required_members:
+            if required not in value:
+                raise _refuse(member_path(path, required), "is required", None)
+        for member, inner in value.items():
+            if member in members:
+                check_value(inner, members[member], member_path(path, member))
+        return
+    if kind == "list":
+        if not isinstance(value, list):
+            raise _refuse(path, "must be a list", shown)
+        _check_range(len(value), meta, path, shown, "length")
+        for index, item in enumerate(value):
+            check_value(item, shape.member, f"{path}[{index}]")  # type: ignore[attr-defined]
+        return
+    if kind == "map":
+        if not isinstance(value, dict):
+            raise _refuse(path, "must be a map", shown)
+        _check_range(len(value), meta, path, shown, "length")
+        for key, item in value.items():
+            check_value(key, shape.key, f"{path} key")  # type: ignore[attr-defined]
+            check_value(item, shape.value, f"{path}[{key!r}]")  # type: ignore[attr-defined]
+        return
+    if kind == "string":
+        if not isinstance(value, str):
+            raise _refuse(path, "must be a string", shown)
+        _check_range(len(value), meta, path, shown, "length")
+        allowed = getattr(shape, "enum", None)
+        if allowed and value not in allowed:
+            raise _refuse(path, f"must be one of {', '.join(allowed)}", shown)
+        source = meta.get("pattern")
+        compiled = pattern(source) if source else None
+        if compiled is not None and compiled.search(value) is None:
+            raise _refuse(path, f"must match the pattern {source}", shown)
+        return
+    if kind in ("integer", "long"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _refuse(path, "must be a whole number", shown)
+        _check_range(value, meta, path, shown, "value")
+        return
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise _refuse(path, "must be true or false", shown)
+        return
+    if kind == "timestamp" and not isinstance(value, datetime.datetime):
+        raise _refuse(path, "must be a datetime", shown)
+
+
+def _check_range(
+    size: int, meta: dict[str, Any], path: str, shown: Any, what: str
+) -> None:
+    low, high = meta.get("min"), meta.get("max")
+    if low is not None and size < low:
+        raise _refuse(path, f"{what} must be at least {low}", shown)
+    if high is not None and size > high:
+        raise _refuse(path, f"{what} must be at most {high}", shown)
