@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-import boto3
+import boto3.session
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.config import Config
 
@@ -64,13 +64,14 @@ class Wire:
         )
 
 
-def wired_client(attempts: int = 1) -> tuple[Any, Wire]:
+def wired_client(attempts: int = 1, session: Any = None) -> tuple[Any, Wire]:
     """A boto3 SSM client with fake credentials, and its wire.
 
     Args:
         attempts: How many attempts botocore's standard retry mode makes.
+        session: The botocore session to make it from; a new default one if None.
     """
-    client = boto3.client(
+    client = boto3.session.Session(botocore_session=session).client(
         "ssm",
         region_name="us-east-1",
         aws_access_key_id="testing",

@@ -1,0 +1,941 @@
+"""Safe updates: the change named lands, nothing else moves, races are survived.
+
+Every request goes to the stand-in (ssmkit.testing), whose UpdateAssociation
+nulls omitted members and whose AssociationVersion is a compare-and-swap token.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import boto3
+import botocore.loaders
+import botocore.session
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import ssmkit
+from ssmkit import CLEAR, errors
+from ssmkit.models import (
+    Alarm,
+    AlarmConfiguration,
+    AssociationComplianceSeverity,
+    AssociationDescription,
+    AssociationSyncCompliance,
+    InstanceAssociationOutputLocation,
+    MaintenanceWindowRunCommandParameters,
+    MaintenanceWindowTaskInvocationParameters,
+    S3OutputLocation,
+    Target,
+    TargetLocation,
+)
+from ssmkit.testing import StandIn, mock_ssm
+
+from .service_model import operation
+from .wire import wired_client
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+RUN = "AWS-RunShellScript"
+ROLE = "arn:aws:iam::123456789012:role/dispatch"
+FULL = {
+    "Name": RUN,
+    "DocumentVersion": "$LATEST",
+    "Parameters": {"commands": ["uptime"]},
+    "Targets": [{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]}],
+    "ScheduleExpression": "cron(0 2 ? * SUN *)",
+    "OutputLocation": {
+        "S3Location": {"OutputS3BucketName": "logs-bucket", "OutputS3KeyPrefix": "ssm/"}
+    },
+    "AssociationName": "nightly",
+    "AutomationTargetParameterName": "InstanceId",
+    "MaxErrors": "10%",
+    "MaxConcurrency": "2",
+    "ComplianceSeverity": "HIGH",
+    "SyncCompliance": "AUTO",
+    "ApplyOnlyAtCronInterval": True,
+    "CalendarNames": ["change-calendar"],
+    "TargetLocations": [{"Accounts": ["123456789012"], "Regions": ["us-east-1"]}],
+    "ScheduleOffset": 2,
+    "Duration": 4,
+    "AlarmConfiguration": {
+        "Alarms": [{"Name": "cpu-high"}],
+        "IgnorePollAlarmFailure": True,
+    },
+    "AssociationDispatchAssumeRole": ROLE,
+}
+UPDATABLE = set(operation("UpdateAssociation").input_shape.members) - {
+    "AssociationId",
+    "AssociationVersion",
+}
+
+#: One new, valid value per updatable member: (the keyword, its value, the stored form).
+NEW: dict[str, tuple[str, Any, Any]] = {
+    "Parameters": ("parameters", {"commands": ["df -h"]}, {"commands": ["df -h"]}),
+    "DocumentVersion": ("document_version", "3", "3"),
+    "ScheduleExpression": (
+        "schedule_expression",
+        "cron(0 4 ? * MON *)",
+        "cron(0 4 ? * MON *)",
+    ),
+    "OutputLocation": (
+        "output_location",
+        InstanceAssociationOutputLocation(
+            s3_location=S3OutputLocation(output_s3_region="eu-west-1")
+        ),
+        {
+            "S3Location": {
+                "OutputS3BucketName": "logs-bucket",
+                "OutputS3KeyPrefix": "ssm/",
+                "OutputS3Region": "eu-west-1",
+            }
+        },
+    ),
+    "Name": ("name", "AWS-UpdateSSMAgent", "AWS-UpdateSSMAgent"),
+    "Targets": (
+        "targets",
+        [Target(key="tag:Env", values=["prod"])],
+        [{"Key": "tag:Env", "Values": ["prod"]}],
+    ),
+    "AssociationName": ("association_name", "weekly", "weekly"),
+    "AutomationTargetParameterName": (
+        "automation_target_parameter_name",
+        "InstanceIds",
+        "InstanceIds",
+    ),
+    "MaxErrors": ("max_errors", "5", "5"),
+    "MaxConcurrency": ("max_concurrency", "50%", "50%"),
+    "ComplianceSeverity": (
+        "compliance_severity",
+        AssociationComplianceSeverity.LOW,
+        "LOW",
+    ),
+    "SyncCompliance": ("sync_compliance", AssociationSyncCompliance.MANUAL, "MANUAL"),
+    "ApplyOnlyAtCronInterval": ("apply_only_at_cron_interval", False, False),
+    "CalendarNames": ("calendar_names", ["freeze"], ["freeze"]),
+    "TargetLocations": (
+        "target_locations",
+        [TargetLocation(accounts=["210987654321"], regions=["eu-west-1"])],
+        [{"Accounts": ["210987654321"], "Regions": ["eu-west-1"]}],
+    ),
+    "ScheduleOffset": ("schedule_offset", 5, 5),
+    "Duration": ("duration", 8, 8),
+    "TargetMaps": (
+        "target_maps",
+        [{"InstanceIds": ["i-1"]}],
+        [{"InstanceIds": ["i-1"]}],
+    ),
+    "AlarmConfiguration": (
+        "alarm_configuration",
+        AlarmConfiguration(alarms=[Alarm(name="disk-full")]),
+        {"Alarms": [{"Name": "disk-full"}], "IgnorePollAlarmFailure": True},
+    ),
+    "AssociationDispatchAssumeRole": (
+        "association_dispatch_assume_role",
+        "arn:aws:iam::123456789012:role/other",
+        "arn:aws:iam::123456789012:role/other",
+    ),
+}
+
+
+def stored(boto: Any, association_id: str) -> dict[str, Any]:
+    answer = boto.describe_association(AssociationId=association_id)[
+        "AssociationDescription"
+    ]
+    return {k: v for k, v in answer.items() if k in UPDATABLE}
+
+
+@pytest.fixture
+def client(boto: Any) -> ssmkit.Client:
+    return ssmkit.Client(boto3_client=boto)
+
+
+@pytest.fixture
+def full(boto: Any) -> str:
+    return boto.create_association(**FULL)["AssociationDescription"]["AssociationId"]  # type: ignore[no-any-return]
+
+
+def test_every_updatable_member_has_a_case() -> None:
+    assert set(NEW) == UPDATABLE
+    assert set(FULL) | {"TargetMaps"} == UPDATABLE
+
+
+#: What else a change must do to keep to the documented rules.
+ALONG_WITH: dict[str, dict[str, Any]] = {
+    # "Both Targets and TargetMaps can't be specified together."
+    "TargetMaps": {"targets": CLEAR},
+    # ScheduleOffset and Duration need ApplyOnlyAtCronInterval.
+    "ApplyOnlyAtCronInterval": {"schedule_offset": CLEAR, "duration": CLEAR},
+}
+
+
+@pytest.mark.parametrize("member", sorted(UPDATABLE))
+def test_changing_one_member_leaves_every_other_exactly_as_it_was(
+    boto: Any, client: ssmkit.Client, full: str, stand_in: StandIn, member: str
+) -> None:
+    keyword, value, expected = NEW[member]
+    before = stored(boto, full)
+    along = ALONG_WITH.get(member, {})
+    changes: dict[str, Any] = {keyword: value, **along}
+    cleared = {m for m in UPDATABLE if ssmkit._validate.attribute_name(m) in along}
+    stand_in.requests.clear()
+
+    result = client.update_association(full, **changes)
+    calls = list(stand_in.operations)
+
+    after = stored(boto, full)
+    assert after[member] == expected
+    assert result.association_version == "2"
+    untouched = {k: v for k, v in before.items() if k != member and k not in cleared}
+    assert {k: after.get(k) for k in untouched} == untouched
+    assert cleared.isdisjoint(after)
+    assert calls == ["DescribeAssociation", "UpdateAssociation"]
+    (sent,) = stand_in.requests_for("UpdateAssociation")
+    assert sent["AssociationVersion"] == "1"
+    assert sent[member] == expected
+
+
+def test_raw_update_wipes_what_the_safe_update_keeps(
+    boto: Any, client: ssmkit.Client
+) -> None:
+    raw_id = boto.create_association(**FULL)["AssociationDescription"]["AssociationId"]
+    safe_id = boto.create_association(**FULL)["AssociationDescription"]["AssociationId"]
+    boto.update_association(AssociationId=raw_id, MaxErrors="5")
+    client.update_association(safe_id, max_errors="5")
+    assert stored(boto, raw_id) == {"MaxErrors": "5"}
+    assert stored(boto, safe_id) == {**FULL, "MaxErrors": "5"}
+
+
+def test_structures_merge_and_clear_removes(
+    boto: Any, client: ssmkit.Client, full: str
+) -> None:
+    client.update_association(
+        full,
+        output_location=InstanceAssociationOutputLocation(
+            s3_location=S3OutputLocation(output_s3_key_prefix="new/")
+        ),
+        calendar_names=CLEAR,
+    )
+    after = stored(boto, full)
+    assert after["OutputLocation"] == {
+        "S3Location": {"OutputS3BucketName": "logs-bucket", "OutputS3KeyPrefix": "new/"}
+    }
+    assert "CalendarNames" not in after
+    assert {k: v for k, v in after.items() if k not in ("OutputLocation",)} == {
+        k: v for k, v in FULL.items() if k not in ("OutputLocation", "CalendarNames")
+    }
+
+
+def test_modify_applies_only_what_it_changed(
+    boto: Any, client: ssmkit.Client, full: str
+) -> None:
+    def drop_prefix(current: AssociationDescription) -> AssociationDescription:
+        assert current.output_location is not None
+        assert current.output_location.s3_location is not None
+        s3 = attrs.evolve(
+            current.output_location.s3_location, output_s3_key_prefix=None
+        )
+        return attrs.evolve(
+            current,
+            output_location=attrs.evolve(current.output_location, s3_location=s3),
+            max_concurrency="4",
+        )
+
+    client.update_association(full, modify=drop_prefix)
+    after = stored(boto, full)
+    assert after["OutputLocation"] == {
+        "S3Location": {"OutputS3BucketName": "logs-bucket"}
+    }
+    assert after["MaxConcurrency"] == "4"
+    rest = {
+        k: v for k, v in FULL.items() if k not in ("OutputLocation", "MaxConcurrency")
+    }
+    assert {k: after[k] for k in rest} == rest
+
+
+def test_modify_cannot_change_what_the_service_owns(
+    client: ssmkit.Client, full: str, stand_in: StandIn
+) -> None:
+    with pytest.raises(errors.ValidationError, match="status"):
+        client.update_association(full, modify=lambda d: attrs.evolve(d, status=None))
+    with pytest.raises(TypeError, match="AssociationDescription"):
+        client.update_association(full, modify=lambda d: None)  # type: ignore[arg-type,return-value]
+    assert "UpdateAssociation" not in stand_in.operations
+
+
+def test_a_change_that_changes_nothing_costs_one_call_and_writes_nothing(
+    boto: Any, client: ssmkit.Client, full: str, stand_in: StandIn
+) -> None:
+    stand_in.requests.clear()
+    result = client.update_association(
+        full,
+        max_errors="10%",
+        targets=[Target(key="InstanceIds", values=["i-0123456789abcdef0"])],
+    )
+    assert stand_in.operations == ["DescribeAssociation"]
+    assert result.association_version == "1"
+    executions = boto.describe_association_executions(AssociationId=full)[
+        "AssociationExecutions"
+    ]
+    assert executions == []  # FULL is cron-only, and no write ran it
+
+
+def test_unknown_keyword_is_a_type_error_before_any_call(
+    client: ssmkit.Client, full: str, stand_in: StandIn
+) -> None:
+    stand_in.requests.clear()
+    with pytest.raises(TypeError, match="schedule"):
+        client.update_association(full, schedule="rate(1 day)")  # type: ignore[call-arg]
+    assert stand_in.operations == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "member", "rule"),
+    [
+        ({"max_errors": "lots"}, "max_errors", "pattern"),
+        ({"association_name": "x" * 200}, "association_name", "pattern"),
+        (
+            {"calendar_names": ["c"] * 0, "document_version": "v2"},
+            "document_version",
+            "pattern",
+        ),
+        ({"schedule_offset": 9}, "schedule_offset", "at most 6"),
+        ({"compliance_severity": "SEVERE"}, "compliance_severity", "one of"),
+        (
+            {"alarm_configuration": AlarmConfiguration(alarms=[])},
+            "alarm_configuration.alarms",
+            "at least 1",
+        ),
+        (
+            {"targets": [Target(key="tag:" + "k" * 200, values=["v"])]},
+            "targets[0].key",
+            "length",
+        ),
+        (
+            {"association_dispatch_assume_role": "not-an-arn"},
+            "association_dispatch_assume_role",
+            "pattern",
+        ),
+        ({"max_concurrency": 5}, "max_concurrency", "string"),
+    ],
+)
+def test_constraints_refuse_before_any_call(
+    client: ssmkit.Client,
+    full: str,
+    stand_in: StandIn,
+    changes: dict[str, Any],
+    member: str,
+    rule: str,
+) -> None:
+    stand_in.requests.clear()
+    with pytest.raises(errors.ValidationError, match=rule) as caught:
+        client.update_association(full, **changes)
+    assert caught.value.member == member
+    assert stand_in.operations == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "member"),
+    [
+        ({"apply_only_at_cron_interval": False}, "schedule_offset"),
+        ({"apply_only_at_cron_interval": CLEAR, "schedule_offset": CLEAR}, "duration"),
+        ({"schedule_expression": "rate(1 day)"}, "apply_only_at_cron_interval"),
+        ({"target_maps": [{"InstanceIds": ["i-1"]}]}, "target_maps"),
+    ],
+)
+def test_cross_member_rules_refuse_before_any_write(
+    boto: Any,
+    client: ssmkit.Client,
+    full: str,
+    stand_in: StandIn,
+    changes: dict[str, Any],
+    member: str,
+) -> None:
+    stand_in.requests.clear()
+    with pytest.raises(errors.ValidationError) as caught:
+        client.update_association(full, **changes)
+    assert caught.value.member == member
+    assert stand_in.operations == ["DescribeAssociation"]
+    assert stored(boto, full) == FULL
+
+
+def test_switching_from_targets_to_target_maps_in_one_call(
+    boto: Any, client: ssmkit.Client, full: str
+) -> None:
+    client.update_association(
+        full, target_maps=[{"InstanceIds": ["i-1"]}], targets=CLEAR
+    )
+    after = stored(boto, full)
+    assert after["TargetMaps"] == [{"InstanceIds": ["i-1"]}]
+    assert "Targets" not in after
+
+
+# -- members ssmkit's models do not know ---------------------------------------------
+
+
+def newer_botocore(tmp_path: Path) -> botocore.session.Session:
+    """A botocore session whose SSM model has a member ssmkit's models lack."""
+    loader = botocore.loaders.Loader()
+    model = copy.deepcopy(loader.load_service_model("ssm", "service-2"))
+    model["shapes"]["FutureSetting"] = {"type": "string", "min": 1}
+    for shape in ("AssociationDescription", "UpdateAssociationRequest"):
+        model["shapes"][shape]["members"]["FutureSetting"] = {"shape": "FutureSetting"}
+    folder = tmp_path / "ssm" / model["metadata"]["apiVersion"]
+    folder.mkdir(parents=True)
+    (folder / "service-2.json").write_text(json.dumps(model))
+    session = botocore.session.get_session()
+    session.get_component("data_loader").search_paths.insert(0, str(tmp_path))
+    return session
+
+
+def test_members_unknown_to_the_models_survive(tmp_path: Path) -> None:
+    boto, wire = wired_client(session=newer_botocore(tmp_path))
+    assert "FutureSetting" not in {
+        f.metadata[ssmkit.models.WIRE_NAME]
+        for f in attrs.fields(AssociationDescription)
+    }
+    described = {
+        **FULL,
+        "AssociationId": "a1",
+        "AssociationVersion": "4",
+        "FutureSetting": "keep-me",
+    }
+    wire.answer({"AssociationDescription": described})
+    wire.answer(
+        {
+            "AssociationDescription": {
+                **described,
+                "MaxErrors": "7",
+                "AssociationVersion": "5",
+            }
+        }
+    )
+
+    result = ssmkit.safe_update_association(boto, "a1", max_errors="7")
+
+    assert wire.requests == [
+        ("DescribeAssociation", {"AssociationId": "a1"}),
+        (
+            "UpdateAssociation",
+            {
+                **FULL,
+                "AssociationId": "a1",
+                "AssociationVersion": "4",
+                "MaxErrors": "7",
+                "FutureSetting": "keep-me",
+            },
+        ),
+    ]
+    assert result.max_errors == "7"
+
+
+def test_empty_lists_the_input_forbids_are_not_sent_back() -> None:
+    boto, wire = wired_client()
+    described = {
+        "Name": RUN,
+        "AssociationId": "a1",
+        "AssociationVersion": "1",
+        "TargetLocations": [],
+        "Targets": [],
+    }
+    wire.answer({"AssociationDescription": described})
+    wire.answer({"AssociationDescription": described})
+    ssmkit.safe_update_association(boto, "a1", max_errors="1")
+    assert wire.requests[1] == (
+        "UpdateAssociation",
+        {
+            "Name": RUN,
+            "AssociationId": "a1",
+            "AssociationVersion": "1",
+            "Targets": [],
+            "MaxErrors": "1",
+        },
+    )
+
+
+# -- races and faults -------------------------------------------------------------
+
+
+def test_a_concurrent_writer_between_describe_and_update_loses_nothing(
+    boto: Any, client: ssmkit.Client, full: str, stand_in: StandIn
+) -> None:
+    rival = boto3.client("ssm", region_name="us-east-1")
+
+    def write_between(params: dict[str, Any]) -> None:
+        current = rival.describe_association(AssociationId=full)[
+            "AssociationDescription"
+        ]
+        request = {k: v for k, v in current.items() if k in UPDATABLE}
+        rival.update_association(
+            AssociationId=full, **{**request, "AssociationName": "rival"}
+        )
+
+    stand_in.before("UpdateAssociation", write_between)
+    stand_in.requests.clear()
+    result = client.update_association(full, max_errors="3")
+    calls = list(stand_in.operations)
+    after = stored(boto, full)
+    assert after["AssociationName"] == "rival"
+    assert after["MaxErrors"] == "3"
+    assert result.association_version == "3"
+    assert calls == [
+        "DescribeAssociation",
+        "UpdateAssociation",  # refused: the rival wrote version 2 first
+        "DescribeAssociation",
+        "UpdateAssociation",
+    ]
+    assert [
+        r["AssociationVersion"] for r in stand_in.requests_for("UpdateAssociation")
+    ] == ["1", "2"]
+
+
+def test_eight_threads_changing_different_members_all_land(
+    boto: Any, client: ssmkit.Client, full: str
+) -> None:
+    changes = [
+        {"max_errors": "1"},
+        {"max_concurrency": "3"},
+        {"association_name": "threaded"},
+        {"document_version": "2"},
+        {"calendar_names": ["cal-2"]},
+        {"compliance_severity": AssociationComplianceSeverity.CRITICAL},
+        {"sync_compliance": AssociationSyncCompliance.MANUAL},
+        {"parameters": {"commands": ["whoami"]}},
+    ]
+    barrier = threading.Barrier(len(changes))
+    failures: list[BaseException] = []
+
+    def work(change: dict[str, Any]) -> None:
+        barrier.wait()
+        try:
+            client.update_association(full, **change)
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(c,)) for c in changes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    after = stored(boto, full)
+    assert after["MaxErrors"] == "1"
+    assert after["MaxConcurrency"] == "3"
+    assert after["AssociationName"] == "threaded"
+    assert after["DocumentVersion"] == "2"
+    assert after["CalendarNames"] == ["cal-2"]
+    assert after["ComplianceSeverity"] == "CRITICAL"
+    assert after["SyncCompliance"] == "MANUAL"
+    assert after["Parameters"] == {"commands": ["whoami"]}
+    assert after["AlarmConfiguration"] == FULL["AlarmConfiguration"]
+    final = boto.describe_association(AssociationId=full)["AssociationDescription"]
+    assert final["AssociationVersion"] == "9"
+
+
+def test_expected_version_mismatch_raises_without_writing(
+    client: ssmkit.Client, full: str, stand_in: StandIn
+) -> None:
+    stand_in.requests.clear()
+    with pytest.raises(errors.ConcurrentUpdateError) as caught:
+        client.update_association(full, expected_version="7", max_errors="1")
+    assert (caught.value.expected_version, caught.value.actual_version) == ("7", "1")
+    assert stand_in.operations == ["DescribeAssociation"]
+
+
+def test_expected_version_race_raises_at_once(
+    boto: Any, client: ssmkit.Client, full: str, stand_in: StandIn
+) -> None:
+    rival = boto3.client("ssm", region_name="us-east-1")
+    stand_in.before(
+        "UpdateAssociation",
+        lambda _: rival.update_association(
+            AssociationId=full, **{**FULL, "MaxErrors": "9"}
+        ),
+    )
+    with pytest.raises(errors.ConcurrentUpdateError, match="nothing was written"):
+        client.update_association(full, expected_version="1", max_errors="1")
+    assert stored(boto, full)["MaxErrors"] == "9"
+    assert stand_in.operations.count("UpdateAssociation") == 1
+
+
+def test_other_writers_winning_every_race_give_up_cleanly(
+    boto: Any, client: ssmkit.Client, full: str, stand_in: StandIn
+) -> None:
+    rival = boto3.client("ssm", region_name="us-east-1")
+    stand_in.before(
+        "UpdateAssociation",
+        lambda _: rival.update_association(AssociationId=full, **FULL),
+        times=None,
+    )
+    with pytest.raises(errors.ConcurrentUpdateError, match="races") as caught:
+        client.update_association(full, max_errors="1")
+    assert stored(boto, full)["MaxErrors"] == "10%"
+    assert isinstance(
+        caught.value.__cause__,
+        errors.InvalidAssociationVersion,
+    )
+
+
+def test_too_many_updates_is_retried(
+    boto: Any, client: ssmkit.Client, full: str, stand_in: StandIn
+) -> None:
+    stand_in.fail_next("UpdateAssociation", "TooManyUpdates", times=2)
+    stand_in.requests.clear()
+    client.update_association(full, max_errors="1")
+    assert stand_in.operations == ["DescribeAssociation"] + ["UpdateAssociation"] * 3
+    assert stored(boto, full)["MaxErrors"] == "1"
+
+
+def test_too_many_updates_gives_up_after_bounded_attempts(
+    boto: Any, client: ssmkit.Client, full: str, stand_in: StandIn
+) -> None:
+    stand_in.fail_next("UpdateAssociation", "TooManyUpdates", times=50)
+    with pytest.raises(errors.TooManyUpdates, match="unchanged"):
+        client.update_association(full, max_errors="1")
+    assert 3 <= stand_in.operations.count("UpdateAssociation") <= 10
+    assert stored(boto, full) == FULL
+
+
+def test_throttling_is_botocores_to_retry(
+    boto: Any, client: ssmkit.Client, full: str, stand_in: StandIn
+) -> None:
+    stand_in.fail_next("UpdateAssociation", "ThrottlingException")
+    client.update_association(full, max_errors="1")
+    assert stand_in.operations.count("UpdateAssociation") == 2
+    assert stored(boto, full)["MaxErrors"] == "1"
+
+
+def test_a_failed_update_says_the_association_is_untouched(
+    boto: Any, client: ssmkit.Client, full: str, stand_in: StandIn
+) -> None:
+    stand_in.fail_next("UpdateAssociation", "InvalidTarget", message="no such tag")
+    with pytest.raises(errors.InvalidTarget) as caught:
+        client.update_association(full, targets=[Target(key="tag:Nope", values=["x"])])
+    assert "no such tag" in str(caught.value)
+    assert "unchanged (still version 1)" in str(caught.value)
+    assert caught.value.code == "InvalidTarget"
+    assert stored(boto, full) == FULL
+
+
+def test_unknown_association_is_typed(client: ssmkit.Client) -> None:
+    with pytest.raises(errors.AssociationDoesNotExist):
+        client.update_association(
+            "8d4b0a4e-0000-4000-8000-000000000009", max_errors="1"
+        )
+
+
+# -- plans and the plain-boto3 helper --------------------------------------------
+
+
+def test_plan_shows_the_exact_request_without_writing(
+    client: ssmkit.Client, full: str, stand_in: StandIn
+) -> None:
+    stand_in.requests.clear()
+    plan = client.plan_association_update(
+        full, max_errors="1", parameters={"commands": ["cat /etc/shadow"]}
+    )
+    assert stand_in.operations == ["DescribeAssociation"]
+    assert plan.request == {
+        **FULL,
+        "AssociationId": full,
+        "AssociationVersion": "1",
+        "MaxErrors": "1",
+        "Parameters": {"commands": ["cat /etc/shadow"]},
+    }
+    assert plan.changes == {
+        "max_errors": ("10%", "1"),
+        "parameters": ({"commands": ["uptime"]}, {"commands": ["cat /etc/shadow"]}),
+    }
+    assert not plan.is_noop
+    assert plan.before.max_errors == "10%"
+    assert plan.after.max_errors == "1"
+    text = str(plan)
+    assert "max_errors: '10%' -> '1'" in text
+    assert "parameters: <sensitive> -> <sensitive>" in text
+    assert "shadow" not in text
+    assert "shadow" not in repr(plan)
+    assert "shadow" in plan.render(show_sensitive=True)
+
+
+def test_plan_of_a_noop(client: ssmkit.Client, full: str) -> None:
+    plan = client.plan_association_update(full, max_errors="10%")
+    assert plan.is_noop
+    assert plan.changes == {}
+    assert "nothing would change" in str(plan)
+
+
+def test_safe_update_on_a_plain_boto3_client(
+    boto: Any, full: str, stand_in: StandIn
+) -> None:
+    result = ssmkit.safe_update_association(boto, full, association_name="plain")
+    assert isinstance(result, AssociationDescription)
+    assert stored(boto, full) == {**FULL, "AssociationName": "plain"}
+    plan = ssmkit.plan_association_update(boto, full, association_name="plain")
+    assert plan.is_noop
+
+
+def test_signature_lists_every_changeable_member() -> None:
+    import inspect
+
+    for func in (ssmkit.Client.update_association, ssmkit.safe_update_association):
+        names = set(inspect.signature(func).parameters)
+        assert {NEW[m][0] for m in UPDATABLE} <= names
+
+
+# -- the property: any stored association, any change set ----------------------------
+
+VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "max_errors": st.sampled_from(["0", "1", "10%", "100%"]),
+    "max_concurrency": st.sampled_from(["1", "7", "50%"]),
+    "association_name": st.from_regex(r"[a-zA-Z0-9_.\-]{3,20}", fullmatch=True),
+    "document_version": st.sampled_from(["$LATEST", "$DEFAULT", "1", "12"]),
+    "calendar_names": st.lists(
+        st.sampled_from(["cal-a", "cal-b", "cal-c"]), max_size=2
+    ),
+    "compliance_severity": st.sampled_from(list(AssociationComplianceSeverity)),
+    "sync_compliance": st.sampled_from(list(AssociationSyncCompliance)),
+    "parameters": st.dictionaries(
+        st.sampled_from(["commands", "workingDirectory"]),
+        st.lists(st.text(max_size=8), max_size=2),
+        max_size=2,
+    ),
+    "targets": st.lists(
+        st.builds(
+            Target,
+            key=st.sampled_from(["InstanceIds", "tag:Env"]),
+            values=st.lists(st.sampled_from(["i-1", "prod"]), min_size=1, max_size=2),
+        ),
+        max_size=2,
+    ),
+    "alarm_configuration": st.builds(
+        AlarmConfiguration,
+        alarms=st.lists(
+            st.builds(Alarm, name=st.sampled_from(["cpu", "disk"])),
+            min_size=1,
+            max_size=1,
+        ),
+        ignore_poll_alarm_failure=st.none() | st.booleans(),
+    ),
+    "output_location": st.builds(
+        InstanceAssociationOutputLocation,
+        s3_location=st.builds(
+            S3OutputLocation,
+            output_s3_bucket_name=st.none() | st.sampled_from(["bucket-a", "bucket-b"]),
+            output_s3_key_prefix=st.none() | st.sampled_from(["p/", "q/"]),
+        ),
+    ),
+}
+
+
+@st.composite
+def change_sets(draw: st.DrawFn) -> dict[str, Any]:
+    names = draw(st.sets(st.sampled_from(sorted(VALUES)), max_size=5))
+    return {name: draw(st.just(CLEAR) | VALUES[name]) for name in names}
+
+
+def _expected(before: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """The merge the safe update promises, computed independently."""
+    shape = operation("UpdateAssociation").input_shape
+    expected = copy.deepcopy(before)
+    for name, value in changes.items():
+        member = next(
+            m for m in shape.members if ssmkit._validate.attribute_name(m) == name
+        )
+        if value is CLEAR:
+            expected.pop(member, None)
+            continue
+        wire = ssmkit.to_boto(value)
+        if shape.members[member].type_name == "structure" and member in expected:
+            expected[member] = _merge(expected[member], wire)
+        else:
+            expected[member] = wire
+    return expected
+
+
+def _merge(current: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(current)
+    for key, value in given.items():
+        merged[key] = (
+            _merge(current[key], value)
+            if isinstance(value, dict) and isinstance(current.get(key), dict)
+            else value
+        )
+    return merged
+
+
+@settings(max_examples=60)
+@given(start=change_sets(), changes=change_sets())
+def test_any_change_set_lands_exactly_as_merged(
+    start: dict[str, Any], changes: dict[str, Any]
+) -> None:
+    with mock_ssm() as stand_in:
+        boto = boto3.client("ssm", region_name="us-east-1")
+        initial = {k: v for k, v in start.items() if v is not CLEAR}
+        created = boto.create_association(
+            Name=RUN, **ssmkit.to_boto(_as_request(initial))
+        )["AssociationDescription"]["AssociationId"]
+        before = stored(boto, created)
+        expected = _expected(before, changes)
+        stand_in.requests.clear()
+        ssmkit.safe_update_association(boto, created, **changes)
+        after = stored(boto, created)
+        assert after == expected
+        writes = stand_in.operations.count("UpdateAssociation")
+        assert writes == (0 if expected == before else 1)
+
+
+def _as_request(values: dict[str, Any]) -> dict[str, Any]:
+    shape = operation("CreateAssociation").input_shape
+    by_name = {ssmkit._validate.attribute_name(m): m for m in shape.members}
+    return {by_name[name]: value for name, value in values.items()}
+
+
+# -- maintenance window tasks ---------------------------------------------------------
+
+TASK = {
+    "TaskArn": RUN,
+    "TaskType": "RUN_COMMAND",
+    "Targets": [{"Key": "InstanceIds", "Values": ["i-1"]}],
+    "ServiceRoleArn": "arn:aws:iam::123456789012:role/maintenance",
+    "TaskInvocationParameters": {
+        "RunCommand": {
+            "Comment": "weekly patching",
+            "NotificationConfig": {
+                "NotificationArn": "arn:aws:sns:us-east-1:1:t",
+                "NotificationType": "Command",
+            },
+            "OutputS3BucketName": "logs-bucket",
+            "Parameters": {"commands": ["yum update -y"]},
+        }
+    },
+    "Priority": 2,
+    "MaxConcurrency": "5",
+    "MaxErrors": "1",
+    "Name": "patch",
+    "Description": "weekly",
+    "CutoffBehavior": "CANCEL_TASK",
+    "AlarmConfiguration": {"Alarms": [{"Name": "cpu-high"}]},
+}
+
+
+def task_state(boto: Any, window: str, task_id: str) -> dict[str, Any]:
+    answer = boto.get_maintenance_window_task(WindowId=window, WindowTaskId=task_id)
+    return {
+        k: v
+        for k, v in answer.items()
+        if k not in ("ResponseMetadata", "WindowId", "WindowTaskId")
+    }
+
+
+def test_task_invocation_parameters_merge_member_by_member(
+    boto: Any, client: ssmkit.Client, window: str, stand_in: StandIn
+) -> None:
+    task_id = boto.register_task_with_maintenance_window(WindowId=window, **TASK)[
+        "WindowTaskId"
+    ]
+    stand_in.requests.clear()
+    result = client.update_maintenance_window_task(
+        window,
+        task_id,
+        task_invocation_parameters=MaintenanceWindowTaskInvocationParameters(
+            run_command=MaintenanceWindowRunCommandParameters(
+                output_s3_bucket_name="other-bucket"
+            )
+        ),
+    )
+    calls = list(stand_in.operations)
+    expected = copy.deepcopy(TASK)
+    expected["TaskInvocationParameters"]["RunCommand"]["OutputS3BucketName"] = (
+        "other-bucket"
+    )
+    assert task_state(boto, window, task_id) == expected
+    assert result.task_invocation_parameters is not None
+    assert result.task_type == "RUN_COMMAND"
+    assert calls == ["GetMaintenanceWindowTask", "UpdateMaintenanceWindowTask"]
+    (sent,) = stand_in.requests_for("UpdateMaintenanceWindowTask")
+    assert "Replace" not in sent
+
+
+def test_task_member_changes_keep_the_rest(
+    boto: Any, client: ssmkit.Client, window: str
+) -> None:
+    task_id = boto.register_task_with_maintenance_window(WindowId=window, **TASK)[
+        "WindowTaskId"
+    ]
+    client.update_maintenance_window_task(window, task_id, priority=7, max_errors="2")
+    assert task_state(boto, window, task_id) == {
+        **TASK,
+        "Priority": 7,
+        "MaxErrors": "2",
+    }
+
+
+def test_task_clear_uses_replace_and_nulls_only_that(
+    boto: Any, client: ssmkit.Client, window: str, stand_in: StandIn
+) -> None:
+    task_id = boto.register_task_with_maintenance_window(WindowId=window, **TASK)[
+        "WindowTaskId"
+    ]
+    client.update_maintenance_window_task(window, task_id, alarm_configuration=CLEAR)
+    expected = {k: v for k, v in TASK.items() if k != "AlarmConfiguration"}
+    assert task_state(boto, window, task_id) == expected
+    (sent,) = stand_in.requests_for("UpdateMaintenanceWindowTask")
+    assert sent["Replace"] is True
+
+
+def test_targetless_task_placeholders_are_not_sent_back(
+    boto: Any, client: ssmkit.Client, window: str, stand_in: StandIn
+) -> None:
+    task_id = boto.register_task_with_maintenance_window(
+        WindowId=window,
+        TaskArn="AWS-RestartEC2Instance",
+        TaskType="AUTOMATION",
+        Priority=1,
+    )["WindowTaskId"]
+    stand_in.requests.clear()
+    client.update_maintenance_window_task(window, task_id, priority=4)
+    (sent,) = stand_in.requests_for("UpdateMaintenanceWindowTask")
+    assert "MaxConcurrency" not in sent
+    assert "MaxErrors" not in sent
+    assert task_state(boto, window, task_id)["Priority"] == 4
+    with pytest.raises(errors.ValidationError, match="without targets"):
+        client.update_maintenance_window_task(window, task_id, max_concurrency="5")
+
+
+def test_task_noop_and_plan(
+    boto: Any, client: ssmkit.Client, window: str, stand_in: StandIn
+) -> None:
+    task_id = boto.register_task_with_maintenance_window(WindowId=window, **TASK)[
+        "WindowTaskId"
+    ]
+    stand_in.requests.clear()
+    client.update_maintenance_window_task(window, task_id, priority=2)
+    assert stand_in.operations == ["GetMaintenanceWindowTask"]
+    plan = client.plan_maintenance_window_task_update(
+        window, task_id, description="secret words"
+    )
+    assert plan.changes == {"description": ("weekly", "secret words")}
+    assert "secret words" not in str(plan)  # Description is sensitive in the model
+    plain = ssmkit.safe_update_maintenance_window_task(
+        boto, window, task_id, name="renamed"
+    )
+    assert plain.name == "renamed"
+    assert task_state(boto, window, task_id) == {**TASK, "Name": "renamed"}
+
+
+def test_task_failure_says_whether_it_changed(
+    boto: Any, client: ssmkit.Client, window: str, stand_in: StandIn
+) -> None:
+    task_id = boto.register_task_with_maintenance_window(WindowId=window, **TASK)[
+        "WindowTaskId"
+    ]
+    stand_in.fail_next("UpdateMaintenanceWindowTask", "InternalServerError")
+    with pytest.raises(errors.InternalServerError, match="unchanged"):
+        client.update_maintenance_window_task(window, task_id, priority=9)
+    assert task_state(boto, window, task_id) == TASK
