@@ -737,3 +737,54 @@ def test_a_client_of_another_service_is_a_type_error() -> None:
 def test_arguments_are_keyword_only() -> None:
     with pytest.raises(TypeError):
         ssmkit.Client(boto3.client)  # type: ignore[misc]
+
+
+# -- end to end, against moto and the stand-in ------------------------------------
+
+
+def test_client_against_the_stand_in(boto: Any, window: str, stand_in: Any) -> None:
+    client = ssmkit.Client(boto3_client=boto)
+    created = client.create_association(
+        name="AWS-RunShellScript",
+        targets=[Target(key="InstanceIds", values=["i-1"])],
+        alarm_configuration=ALARMS,
+    )
+    for _ in range(4):
+        client.create_association(name="AWS-UpdateSSMAgent")
+    assert created.alarm_configuration == ALARMS
+    assert (
+        client.describe_association(association_id=created.association_id or "")
+        == created
+    )
+    walked = list(client.list_associations(max_results=2))
+    assert len(walked) == 5
+    assert stand_in.operations.count("ListAssociations") == 3
+
+    # moto's own operations, through the client.
+    command = client.send_command(
+        document_name="AWS-RunShellScript",
+        instance_ids=["i-1"],
+        alarm_configuration=ALARMS,
+    )
+    assert [c.command_id for c in client.list_commands()] == [command.command_id]
+    task_id = client.register_task_with_maintenance_window(
+        window_id=window,
+        task_arn="AWS-RunShellScript",
+        task_type=MaintenanceWindowTaskType.RUN_COMMAND,
+        targets=[Target(key="InstanceIds", values=["i-1"])],
+        max_concurrency="1",
+        max_errors="1",
+        alarm_configuration=ALARMS,
+    )
+    task = client.get_maintenance_window_task(window_id=window, window_task_id=task_id)
+    assert task.alarm_configuration == ALARMS
+    assert [
+        t.window_task_id
+        for t in client.describe_maintenance_window_tasks(window_id=window)
+    ] == [task_id]
+    removed = client.deregister_task_from_maintenance_window(
+        window_id=window, window_task_id=task_id
+    )
+    assert removed.window_task_id == task_id
+    with pytest.raises(errors.DoesNotExistException):
+        client.get_maintenance_window_task(window_id=window, window_task_id=task_id)
