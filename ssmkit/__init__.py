@@ -1,6 +1,7 @@
 """ssmkit: a typed AWS Systems Manager client whose updates touch only what you name."""
 
 from . import errors, models
+from ._bulk import BulkResult
 from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
 from ._client import Client
 from ._convert import from_boto, make_converter, to_boto
@@ -18,6 +19,7 @@ from .errors import SSMKitError
 __all__ = [
     "CLEAR",
     "AssociationChanges",
+    "BulkResult",
     "Clear",
     "Client",
     "MaintenanceWindowTaskChanges",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ._bulk import update_associations
 from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
 from ._operations import Operations
 from ._safe import (
@@ -15,12 +16,17 @@ from ._safe import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from typing_extensions import Unpack
 
+    from ._bulk import BulkResult
     from ._safe import UpdatePlan
-    from .models import AssociationDescription, GetMaintenanceWindowTaskResult
+    from .models import (
+        AssociationDescription,
+        AssociationFilter,
+        GetMaintenanceWindowTaskResult,
+    )
 
 __all__ = ["Client"]
 
@@ -86,6 +92,60 @@ class Client(Operations):
             **changes,
         )
 
+    def update_associations(
+        self,
+        *,
+        association_ids: Iterable[str] | None = None,
+        filters: list[AssociationFilter] | None = None,
+        concurrency: int = 8,
+        max_rate: float | None = None,
+        progress: Callable[[BulkResult], object] | None = None,
+        dry_run: bool = False,
+        modify: Callable[[AssociationDescription], AssociationDescription]
+        | None = None,
+        **changes: Unpack[AssociationChanges],
+    ) -> list[BulkResult]:
+        """Apply one safe update to many associations.
+
+        Each association gets :meth:`update_association` with the same changes,
+        on a pool of threads sharing this client. One failure never stops the
+        others, and nothing is retried past the safe update's own bounds.
+
+        Args:
+            association_ids: The associations to update.
+            filters: Or: update every association ``ListAssociations`` finds
+                with these filters (walked lazily, page by page).
+            concurrency: How many updates run at once.
+            max_rate: At most this many API calls a second, across all threads
+                (SSM's API limits are low); no limit by default.
+            progress: Called in the calling thread with each result as it comes.
+            dry_run: Plan each update instead of writing (``outcome="planned"``).
+            modify: As for :meth:`update_association`.
+            **changes: As for :meth:`update_association`.
+
+        Returns:
+            One :class:`ssmkit.BulkResult` per association, in selection order.
+
+        Raises:
+            TypeError: Neither or both of ``association_ids`` and ``filters``, or
+                an unknown keyword.
+            ssmkit.errors.ValidationError: A change breaks the service model's
+                constraints; nothing was called.
+            KeyboardInterrupt: On Ctrl-C, after the updates under way have
+                finished and been passed to ``progress``; none is started after.
+        """
+        return update_associations(
+            self.boto3_client,
+            association_ids=association_ids,
+            filters=filters,
+            concurrency=concurrency,
+            max_rate=max_rate,
+            progress=progress,
+            dry_run=dry_run,
+            modify=modify,
+            changes=changes,
+        )
+
     def update_maintenance_window_task(
         self,
         window_id: str,
@@ -128,6 +188,7 @@ class Client(Operations):
 for _method, _changes in (
     (Client.update_association, AssociationChanges),
     (Client.plan_association_update, AssociationChanges),
+    (Client.update_associations, AssociationChanges),
     (Client.update_maintenance_window_task, MaintenanceWindowTaskChanges),
     (Client.plan_maintenance_window_task_update, MaintenanceWindowTaskChanges),
 ):

@@ -55,10 +55,13 @@ __all__ = [
     "ASSOCIATION",
     "MAINTENANCE_WINDOW_TASK",
     "Kind",
+    "Outcome",
     "UpdatePlan",
+    "apply_update",
     "plan_association_update",
     "plan_maintenance_window_task_update",
     "plan_update",
+    "prepare",
     "safe_update",
     "safe_update_association",
     "safe_update_maintenance_window_task",
@@ -230,7 +233,7 @@ def _apply_diff(
             target[member] = copy.deepcopy(new)
 
 
-def _prepare(
+def prepare(
     kind: Kind[M], boto3_client: Any, changes: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Check the caller's changes before any call: names, then values.
@@ -271,7 +274,7 @@ def _plan(
     changes: Mapping[str, Any],
     modify: Callable[[M], M] | None,
 ) -> UpdatePlan[M]:
-    """Plan the update of ``raw`` with ``changes`` as :func:`_prepare` gave them."""
+    """Plan the update of ``raw`` with ``changes`` as :func:`prepare` gave them."""
     shape = _input_shape(kind, boto3_client)
     fixed = kind.managed | set(kind.identity)
 
@@ -407,7 +410,7 @@ def plan_update(
     changes: Mapping[str, Any],
 ) -> UpdatePlan[M]:
     """Read the resource and plan the update; write nothing."""
-    prepared = _prepare(kind, boto3_client, changes)
+    prepared = prepare(kind, boto3_client, changes)
     raw = _read(kind, boto3_client, ids)
     _check_expected(kind, raw, expected_version)
     return _plan(kind, boto3_client, ids, raw, prepared, modify)
@@ -426,6 +429,18 @@ def _check_expected(kind: Kind[M], raw: Raw, expected_version: str | None) -> No
         )
 
 
+@attrs.frozen(kw_only=True)
+class Outcome(Generic[M]):
+    """What a safe update did: the resource now, and the plan it last carried out."""
+
+    result: M
+    plan: UpdatePlan[M]
+
+    @property
+    def wrote(self) -> bool:
+        return not self.plan.is_noop
+
+
 def safe_update(
     kind: Kind[M],
     boto3_client: Any,
@@ -436,7 +451,27 @@ def safe_update(
     changes: Mapping[str, Any],
 ) -> M:
     """Read, merge, validate and write back, retrying lost races from a fresh read."""
-    prepared = _prepare(kind, boto3_client, changes)
+    return apply_update(
+        kind,
+        boto3_client,
+        ids,
+        expected_version=expected_version,
+        modify=modify,
+        changes=changes,
+    ).result
+
+
+def apply_update(
+    kind: Kind[M],
+    boto3_client: Any,
+    ids: Raw,
+    *,
+    expected_version: str | None,
+    modify: Callable[[M], M] | None,
+    changes: Mapping[str, Any],
+) -> Outcome[M]:
+    """:func:`safe_update`, telling also whether it wrote and from what."""
+    prepared = prepare(kind, boto3_client, changes)
     last: InvalidAssociationVersion | None = None
     for attempt in range(1, RACE_ATTEMPTS + 1):
         raw = _read(kind, boto3_client, ids)
@@ -444,7 +479,7 @@ def safe_update(
         plan = _plan(kind, boto3_client, ids, raw, prepared, modify)
         if plan.is_noop:
             # An update runs the association at once: a no-op must not write.
-            return plan.before
+            return Outcome(result=plan.before, plan=plan)
         try:
             answer = _write(kind, boto3_client, plan.request)
         except InvalidAssociationVersion as exc:
@@ -463,7 +498,7 @@ def safe_update(
         except ServiceError as exc:
             raise _explain_failure(kind, boto3_client, ids, raw, exc) from exc.__cause__
         result = answer[kind.read_key] if kind.read_key else _result(answer, raw, kind)
-        return from_boto(kind.model, result)
+        return Outcome(result=from_boto(kind.model, result), plan=plan)
     msg = (
         f"lost {RACE_ATTEMPTS} races to other writers and gave up: nothing was written"
     )

@@ -1,0 +1,207 @@
+"""One change set applied to many associations, concurrently and within a rate."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import TYPE_CHECKING, Any, Literal
+
+import attrs
+
+from ._operations import Operations
+from ._safe import ASSOCIATION, UpdatePlan, apply_update, plan_update, prepare
+from .errors import ServiceError, SSMKitError
+from .models import AssociationDescription
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
+
+    from .models import AssociationFilter
+
+__all__ = ["BulkResult", "update_associations"]
+
+Outcome = Literal["changed", "unchanged", "failed", "planned"]
+
+
+@attrs.frozen(kw_only=True)
+class BulkResult:
+    """What a bulk update did to one association.
+
+    Attributes:
+        association_id: The association.
+        outcome: ``"changed"``, ``"unchanged"`` (the change was already in
+            place, nothing was written), ``"failed"``, or with ``dry_run``,
+            ``"planned"``.
+        version_before: The version read before the update, when it was read.
+        version_after: The version after the update, when one was written.
+        error: Why it failed.
+        plan: With ``dry_run``, what would be sent.
+    """
+
+    association_id: str
+    outcome: Outcome
+    version_before: str | None = None
+    version_after: str | None = None
+    error: SSMKitError | None = None
+    plan: UpdatePlan[AssociationDescription] | None = attrs.field(
+        default=None, repr=False
+    )
+
+    def to_json(self) -> dict[str, Any]:
+        """One line of a report: plain JSON types only."""
+        error = None
+        if self.error is not None:
+            code = self.error.code if isinstance(self.error, ServiceError) else None
+            error = {
+                "type": type(self.error).__name__,
+                "code": code,
+                "message": str(self.error),
+            }
+        return {
+            "association_id": self.association_id,
+            "outcome": self.outcome,
+            "version_before": self.version_before,
+            "version_after": self.version_after,
+            "error": error,
+        }
+
+
+class _Pace:
+    """At most ``rate`` calls a second across all threads, evenly spaced."""
+
+    def __init__(self, rate: float) -> None:
+        self._interval = 1.0 / rate
+        self._lock = threading.Lock()
+        self._next = time.monotonic()
+
+    def __call__(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self._interval
+        if start > now:
+            time.sleep(start - now)
+
+
+class _Paced:
+    """A boto3 client whose every API call waits for its turn first."""
+
+    def __init__(self, client: Any, pace: Callable[[], None]) -> None:
+        self._client = client
+        self._pace = pace
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(self._client, name)
+        if name in ("meta", "get_paginator") or not callable(found):
+            return found
+
+        def paced(*args: Any, **kwargs: Any) -> Any:
+            self._pace()
+            return found(*args, **kwargs)
+
+        return paced
+
+
+def update_associations(
+    boto3_client: Any,
+    *,
+    association_ids: Iterable[str] | None,
+    filters: list[AssociationFilter] | None,
+    concurrency: int,
+    max_rate: float | None,
+    progress: Callable[[BulkResult], object] | None,
+    dry_run: bool,
+    modify: Callable[[AssociationDescription], AssociationDescription] | None,
+    changes: Mapping[str, Any],
+) -> list[BulkResult]:
+    """Apply one safe update to every association selected.
+
+    See :meth:`ssmkit.Client.update_associations`.
+    """
+    if (association_ids is None) == (filters is None):
+        msg = "give association_ids or filters, not both and not neither"
+        raise TypeError(msg)
+    if concurrency < 1:
+        msg = f"concurrency must be at least 1, got {concurrency}"
+        raise ValueError(msg)
+    if max_rate is not None and max_rate <= 0:
+        msg = f"max_rate must be above 0 calls a second, got {max_rate}"
+        raise ValueError(msg)
+    prepare(ASSOCIATION, boto3_client, changes)  # bad input fails before any call
+    client = boto3_client if max_rate is None else _Paced(boto3_client, _Pace(max_rate))
+    selected: Iterator[str]
+    if association_ids is not None:
+        selected = iter(association_ids)
+    else:
+        listing = Operations(boto3_client=boto3_client).list_associations(
+            association_filter_list=filters
+        )
+        selected = (a.association_id for a in listing if a.association_id)
+
+    def one(association_id: str) -> BulkResult:
+        ids = {"AssociationId": association_id}
+        try:
+            if dry_run:
+                plan = plan_update(
+                    ASSOCIATION,
+                    client,
+                    ids,
+                    expected_version=None,
+                    modify=modify,
+                    changes=changes,
+                )
+                return BulkResult(
+                    association_id=association_id,
+                    outcome="unchanged" if plan.is_noop else "planned",
+                    version_before=plan.before.association_version,
+                    plan=plan,
+                )
+            done = apply_update(
+                ASSOCIATION,
+                client,
+                ids,
+                expected_version=None,
+                modify=modify,
+                changes=changes,
+            )
+        except SSMKitError as exc:
+            return BulkResult(
+                association_id=association_id, outcome="failed", error=exc
+            )
+        return BulkResult(
+            association_id=association_id,
+            outcome="changed" if done.wrote else "unchanged",
+            version_before=done.plan.before.association_version,
+            version_after=done.result.association_version if done.wrote else None,
+        )
+
+    results: dict[int, BulkResult] = {}
+    running: dict[Future[BulkResult], int] = {}
+
+    def collect(finished: Iterable[Future[BulkResult]]) -> None:
+        for future in finished:
+            index = running.pop(future)
+            results[index] = future.result()
+            if progress is not None:
+                progress(results[index])
+
+    executor = ThreadPoolExecutor(
+        max_workers=concurrency, thread_name_prefix="ssmkit-bulk"
+    )
+    try:
+        for index, association_id in enumerate(selected):
+            running[executor.submit(one, association_id)] = index
+            if len(running) >= concurrency:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                collect(finished)
+        collect(wait(running).done)
+    except KeyboardInterrupt:
+        # Start nothing new; let the updates under way finish and report them.
+        for future in running:
+            future.cancel()
+        collect(f for f in wait(running).done if not f.cancelled())
+        raise
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+    return [results[index] for index in sorted(results)]

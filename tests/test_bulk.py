@@ -1,0 +1,170 @@
+"""Client.update_associations: one change set, many associations, none lost."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import boto3
+import pytest
+
+import ssmkit
+from ssmkit import errors
+from ssmkit.models import AssociationFilter, AssociationFilterKey
+from ssmkit.testing import StandIn
+
+RUN = "AWS-RunShellScript"
+
+
+@pytest.fixture
+def client(boto: Any) -> ssmkit.Client:
+    return ssmkit.Client(boto3_client=boto)
+
+
+@pytest.fixture
+def ids(boto: Any) -> list[str]:
+    return [
+        boto.create_association(Name=RUN, AssociationName=f"a{i}", MaxErrors="1")[
+            "AssociationDescription"
+        ]["AssociationId"]
+        for i in range(6)
+    ]
+
+
+def max_errors(boto: Any, association_id: str) -> str:
+    answer = boto.describe_association(AssociationId=association_id)
+    return answer["AssociationDescription"]["MaxErrors"]  # type: ignore[no-any-return]
+
+
+def test_one_failure_never_stops_the_others(
+    boto: Any, client: ssmkit.Client, ids: list[str], stand_in: StandIn
+) -> None:
+    stand_in.fail_next(
+        "UpdateAssociation",
+        "InvalidTarget",
+        when=lambda p: p["AssociationId"] == ids[2],
+    )
+    seen: list[str] = []
+    results = client.update_associations(
+        association_ids=ids,
+        concurrency=3,
+        progress=lambda r: seen.append(r.association_id),
+        max_errors="5",
+    )
+    assert [r.association_id for r in results] == ids
+    assert [r.outcome for r in results] == [
+        "changed",
+        "changed",
+        "failed",
+        "changed",
+        "changed",
+        "changed",
+    ]
+    assert isinstance(results[2].error, errors.InvalidTarget)
+    assert results[2].to_json()["error"]["code"] == "InvalidTarget"
+    assert sorted(seen) == sorted(ids)
+    assert [max_errors(boto, i) for i in ids] == ["5", "5", "1", "5", "5", "5"]
+    assert (results[0].version_before, results[0].version_after) == ("1", "2")
+
+
+def test_filters_select_and_unchanged_costs_no_write(
+    boto: Any, client: ssmkit.Client, ids: list[str], stand_in: StandIn
+) -> None:
+    other = boto.create_association(Name="AWS-UpdateSSMAgent", MaxErrors="1")[
+        "AssociationDescription"
+    ]["AssociationId"]
+    client.update_association(ids[0], max_errors="5")
+    stand_in.requests.clear()
+    results = client.update_associations(
+        filters=[AssociationFilter(key=AssociationFilterKey.NAME, value=RUN)],
+        max_errors="5",
+    )
+    assert [r.association_id for r in results] == ids
+    assert [r.outcome for r in results] == ["unchanged"] + ["changed"] * 5
+    assert stand_in.operations.count("UpdateAssociation") == 5
+    assert max_errors(boto, other) == "1"
+
+
+def test_dry_run_plans_and_writes_nothing(
+    boto: Any, client: ssmkit.Client, ids: list[str], stand_in: StandIn
+) -> None:
+    results = client.update_associations(
+        association_ids=ids, dry_run=True, max_errors="5"
+    )
+    assert {r.outcome for r in results} == {"planned"}
+    assert results[0].plan is not None
+    assert results[0].plan.changes == {"max_errors": ("1", "5")}
+    assert "UpdateAssociation" not in stand_in.operations
+    assert {max_errors(boto, i) for i in ids} == {"1"}
+
+
+def test_concurrent_writer_and_busy_service_lose_nothing(
+    boto: Any, client: ssmkit.Client, ids: list[str], stand_in: StandIn
+) -> None:
+    rival = boto3.client("ssm", region_name="us-east-1")
+    stand_in.before(
+        "UpdateAssociation",
+        lambda p: rival.update_association(
+            AssociationId=p["AssociationId"],
+            Name=RUN,
+            AssociationName="rival",
+            MaxErrors="1",
+        ),
+        times=2,
+    )
+    stand_in.fail_next("UpdateAssociation", "TooManyUpdates", times=3, after=2)
+    results = client.update_associations(
+        association_ids=ids, concurrency=4, max_errors="5"
+    )
+    assert [r.outcome for r in results] == ["changed"] * 6
+    assert {max_errors(boto, i) for i in ids} == {"5"}
+
+
+def test_max_rate_spaces_the_calls(
+    client: ssmkit.Client, ids: list[str], stand_in: StandIn
+) -> None:
+    stand_in.requests.clear()
+    started = time.monotonic()
+    client.update_associations(
+        association_ids=ids[:3], concurrency=3, max_rate=20, max_errors="5"
+    )
+    elapsed = time.monotonic() - started
+    calls = len(stand_in.requests)
+    assert calls == 6
+    # Six calls at most 20 a second: the last waits at least 5 intervals.
+    assert elapsed >= (calls - 1) / 20
+
+
+def test_ctrl_c_stops_new_updates_and_finishes_the_running_ones(
+    boto: Any, client: ssmkit.Client, ids: list[str], stand_in: StandIn
+) -> None:
+    seen: list[str] = []
+
+    def progress(result: ssmkit.BulkResult) -> None:
+        seen.append(result.outcome)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        client.update_associations(
+            association_ids=ids, concurrency=2, progress=progress, max_errors="5"
+        )
+    written = stand_in.operations.count("UpdateAssociation")
+    assert 1 <= written < len(ids)
+    assert written == sum(max_errors(boto, i) == "5" for i in ids)
+
+
+def test_bad_input_fails_before_any_call(
+    client: ssmkit.Client, stand_in: StandIn
+) -> None:
+    stand_in.requests.clear()
+    with pytest.raises(errors.ValidationError, match="max_errors"):
+        client.update_associations(association_ids=["a"], max_errors="lots")
+    with pytest.raises(TypeError, match="association_ids or filters"):
+        client.update_associations(max_errors="5")
+    with pytest.raises(TypeError, match="no member"):
+        client.update_associations(association_ids=["a"], bogus=1)  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="concurrency"):
+        client.update_associations(association_ids=["a"], concurrency=0, max_errors="5")
+    with pytest.raises(ValueError, match="max_rate"):
+        client.update_associations(association_ids=["a"], max_rate=0, max_errors="5")
+    assert stand_in.operations == []
