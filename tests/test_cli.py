@@ -1,0 +1,521 @@
+"""The ssmkit command, run as a real subprocess against the stand-in on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from ssmkit.testing.server import Server
+
+RUN = "AWS-RunShellScript"
+FULL = {
+    "Name": RUN,
+    "Parameters": {"commands": ["echo hunter2"]},
+    "Targets": [{"Key": "InstanceIds", "Values": ["i-1"]}],
+    "ScheduleExpression": "cron(0 2 ? * SUN *)",
+    "MaxErrors": "1",
+    "MaxConcurrency": "2",
+    "AlarmConfiguration": {"Alarms": [{"Name": "cpu-high"}]},
+}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    with Server() as running:
+        yield running
+
+
+@pytest.fixture
+def boto(server: Server) -> Any:
+    server.stand_in.requests.clear()
+    return boto3.client(
+        "ssm",
+        region_name="us-east-1",
+        endpoint_url=server.url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def ssmkit(
+    server: Server, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "COLUMNS": "200",
+    }
+    env.pop("AWS_PROFILE", None)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ssmkit",
+            "--endpoint-url",
+            server.url,
+            "--region",
+            "us-east-1",
+            *args,
+        ],
+        input=stdin if stdin is not None else "",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def create(boto: Any, **extra: Any) -> str:
+    return boto.create_association(**{**FULL, **extra})["AssociationDescription"][
+        "AssociationId"
+    ]  # type: ignore[no-any-return]
+
+
+def stored(boto: Any, association_id: str) -> dict[str, Any]:
+    return boto.describe_association(AssociationId=association_id)[
+        "AssociationDescription"
+    ]  # type: ignore[no-any-return]
+
+
+def writes(server: Server) -> int:
+    return server.stand_in.operations.count("UpdateAssociation")
+
+
+# -- show and list -------
+
+
+def test_show_masks_sensitive_members(server: Server, boto: Any) -> None:
+    association_id = create(boto)
+    result = ssmkit(server, "associations", "show", association_id)
+    assert result.returncode == 0, result.stderr
+    assert "schedule_expression" in result.stdout
+    assert "cron(0 2 ? * SUN *)" in result.stdout
+    assert "<sensitive>" in result.stdout
+    assert "hunter2" not in result.stdout
+    shown = ssmkit(server, "associations", "show", association_id, "--show-sensitive")
+    assert "hunter2" in shown.stdout
+
+
+def test_show_json_is_boto3_shaped(server: Server, boto: Any) -> None:
+    association_id = create(boto)
+    result = ssmkit(
+        server,
+        "--output",
+        "json",
+        "associations",
+        "show",
+        association_id,
+        "--show-sensitive",
+    )
+    data = json.loads(result.stdout)
+    assert {k: data[k] for k in FULL} == FULL
+    assert data["AssociationVersion"] == "1"
+
+
+def test_list_with_a_filter(server: Server, boto: Any) -> None:
+    association_id = create(boto, AssociationName="listed-one")
+    result = ssmkit(
+        server,
+        "associations",
+        "list",
+        "--association-name",
+        "listed-one",
+        "--output",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    assert [a["AssociationId"] for a in json.loads(result.stdout)] == [association_id]
+    table = ssmkit(server, "associations", "list", "--association-name", "listed-one")
+    assert association_id in table.stdout
+
+
+# -- update -------
+
+
+def test_update_with_yes_changes_only_what_is_named(server: Server, boto: Any) -> None:
+    association_id = create(boto)
+    result = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "max_errors=5",
+        "--yes",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "max_errors: 1 -> 5" in result.stdout
+    after = stored(boto, association_id)
+    assert after["MaxErrors"] == "5"  # the text as it is: a string member takes "5"
+    assert {k: after[k] for k in FULL if k != "MaxErrors"} == {
+        k: v for k, v in FULL.items() if k != "MaxErrors"
+    }
+
+
+def test_update_asks_first(server: Server, boto: Any) -> None:
+    association_id = create(boto)
+    declined = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "MaxErrors=3",
+        stdin="n\n",
+    )
+    assert declined.returncode == 0
+    assert "Nothing written" in declined.stderr
+    assert stored(boto, association_id)["MaxErrors"] == "1"
+    accepted = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "MaxErrors=3",
+        stdin="y\n",
+    )
+    assert accepted.returncode == 0, accepted.stderr
+    assert stored(boto, association_id)["MaxErrors"] == "3"
+
+
+def test_update_without_a_terminal_or_yes_refuses(server: Server, boto: Any) -> None:
+    association_id = create(boto)
+    result = ssmkit(
+        server, "associations", "update", association_id, "--set", "max_errors=3"
+    )
+    assert result.returncode == 2
+    assert "--yes" in result.stderr
+    assert stored(boto, association_id)["MaxErrors"] == "1"
+
+
+def test_clear_structures_and_global_options_after_the_command(
+    server: Server, boto: Any
+) -> None:
+    association_id = create(boto)
+    result = subprocess_after(server, association_id)
+    assert result.returncode == 0, result.stderr
+    after = stored(boto, association_id)
+    assert "AlarmConfiguration" not in after
+    assert after["OutputLocation"] == {
+        "S3Location": {"OutputS3BucketName": "logs-bucket"}
+    }
+    assert after["ScheduleOffset"] == 2
+    assert after["Targets"] == FULL["Targets"]
+
+
+def subprocess_after(
+    server: Server, association_id: str
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "t",
+        "AWS_SECRET_ACCESS_KEY": "t",
+        "AWS_CONFIG_FILE": os.devnull,
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ssmkit",
+            "associations",
+            "update",
+            association_id,
+            "--clear",
+            "alarm_configuration",
+            "--set",
+            'output_location={"S3Location": {"OutputS3BucketName": "logs-bucket"}}',
+            "--set",
+            "apply_only_at_cron_interval=true",
+            "--set",
+            "schedule_offset=2",
+            "--yes",
+            "--endpoint-url",
+            server.url,
+            "--region",
+            "us-east-1",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_dry_run_and_noop_write_nothing(server: Server, boto: Any) -> None:
+    association_id = create(boto)
+    dry = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "max_errors=4",
+        "--dry-run",
+    )
+    assert dry.returncode == 0
+    assert "max_errors: 1 -> 4" in dry.stdout
+    noop = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "max_errors=1",
+        "--yes",
+    )
+    assert noop.returncode == 0
+    assert "nothing would change" in noop.stdout
+    assert writes(server) == 0
+    sensitive = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        'parameters={"commands": ["echo s3cret"]}',
+        "--dry-run",
+    )
+    assert "<sensitive>" in sensitive.stdout
+    assert "s3cret" not in sensitive.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--set", "maximum_errors=5"], "unknown member 'maximum_errors'"),
+        (["--set", "max_errors=lots"], "max_errors: must match the pattern"),
+        (
+            ["--set", "alarm_configuration={not json"],
+            "alarm_configuration: malformed JSON",
+        ),
+        (["--set", "schedule_offset=soon"], "schedule_offset: must be a whole number"),
+        (["--set", "max_errors"], "expected MEMBER=VALUE"),
+        ([], "nothing to change"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_no_call(
+    server: Server, boto: Any, args: list[str], message: str
+) -> None:
+    association_id = create(boto)
+    server.stand_in.requests.clear()
+    result = ssmkit(server, "associations", "update", association_id, *args, "--yes")
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert server.stand_in.operations == []
+
+
+def test_service_refusal_is_exit_1(server: Server, boto: Any) -> None:
+    result = ssmkit(
+        server, "associations", "show", "8d4b0a4e-0000-4000-8000-000000000009"
+    )
+    assert result.returncode == 1
+    assert "AssociationDoesNotExist" in result.stderr
+
+
+def test_usage_errors_are_exit_2(server: Server) -> None:
+    assert ssmkit(server, "associations").returncode == 2
+    assert ssmkit(server, "nonsense").returncode == 2
+
+
+# -- bulk -------
+
+
+def test_bulk_with_a_failure_in_the_middle(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    ids = [create(boto, AssociationName=f"bulk-{i}") for i in range(5)]
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("\n".join(ids) + "\n")
+    report = tmp_path / "report.jsonl"
+    server.stand_in.fail_next(
+        "UpdateAssociation",
+        "InvalidTarget",
+        when=lambda p: p["AssociationId"] == ids[2],
+    )
+    result = ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        "--ids-from",
+        str(ids_file),
+        "--set",
+        "max_errors=9",
+        "--concurrency",
+        "2",
+        "--report",
+        str(report),
+        "--yes",
+    )
+    assert result.returncode == 1, result.stderr
+    assert "4 changed, 1 failed" in result.stdout
+    lines = [json.loads(line) for line in report.read_text().splitlines()]
+    outcome = {line["association_id"]: line["outcome"] for line in lines}
+    assert outcome == {i: ("failed" if i == ids[2] else "changed") for i in ids}
+    failed = next(line for line in lines if line["outcome"] == "failed")
+    assert failed["error"]["code"] == "InvalidTarget"
+    assert [stored(boto, i)["MaxErrors"] for i in ids] == ["9", "9", "1", "9", "9"]
+
+    # A rerun skips what the report lists as done and finishes the rest.
+    server.stand_in.requests.clear()
+    rerun = ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        "--ids-from",
+        str(ids_file),
+        "--set",
+        "max_errors=9",
+        "--report",
+        str(report),
+        "--yes",
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    assert "1 changed" in rerun.stdout
+    assert "4 skipped" in rerun.stdout
+    assert server.stand_in.requests_for("DescribeAssociation") == [
+        {"AssociationId": ids[2]}
+    ]
+
+
+def test_bulk_by_filter_dry_run(server: Server, boto: Any) -> None:
+    ids = [create(boto, AssociationName="filtered") for _ in range(3)]
+    result = ssmkit(
+        server,
+        "--output",
+        "json",
+        "associations",
+        "bulk-update",
+        "--association-name",
+        "filtered",
+        "--set",
+        "max_errors=7",
+        "--dry-run",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [r["association_id"] for r in data["results"]] == ids
+    assert data["counts"]["planned"] == 3
+    assert writes(server) == 0
+
+
+def test_bulk_ctrl_c_finishes_running_updates_and_summarises(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    ids = [create(boto, AssociationName=f"slow-{i}") for i in range(6)]
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("\n".join(ids))
+    server.stand_in.before("UpdateAssociation", lambda _: time.sleep(0.5), times=None)
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "t",
+        "AWS_SECRET_ACCESS_KEY": "t",
+        "AWS_CONFIG_FILE": os.devnull,
+        "COLUMNS": "200",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ssmkit",
+            "--endpoint-url",
+            server.url,
+            "--region",
+            "us-east-1",
+            "associations",
+            "bulk-update",
+            "--ids-from",
+            str(ids_file),
+            "--set",
+            "max_errors=8",
+            "--concurrency",
+            "1",
+            "--yes",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while writes(server) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    finally:
+        server.stand_in._hooks.clear()
+    assert process.returncode == 130, err
+    assert "interrupted" in out
+    done = [i for i in ids if stored(boto, i)["MaxErrors"] == "8"]
+    assert 2 <= len(done) < len(ids)
+    assert f"{len(done)} changed" in out
+
+
+# -- tasks and the demo -------
+
+
+def test_tasks_show_and_update(server: Server, boto: Any) -> None:
+    window = boto.create_maintenance_window(
+        Name="patching",
+        Schedule="cron(0 2 ? * SUN *)",
+        Duration=3,
+        Cutoff=1,
+        AllowUnassociatedTargets=True,
+    )["WindowId"]
+    task_id = boto.register_task_with_maintenance_window(
+        WindowId=window,
+        TaskArn=RUN,
+        TaskType="RUN_COMMAND",
+        Targets=FULL["Targets"],
+        MaxConcurrency="1",
+        MaxErrors="1",
+        TaskInvocationParameters={
+            "RunCommand": {"Comment": "keep me", "OutputS3BucketName": "logs-one"}
+        },
+    )["WindowTaskId"]
+    shown = ssmkit(server, "tasks", "show", window, task_id)
+    assert "keep me" in shown.stdout
+    result = ssmkit(
+        server,
+        "tasks",
+        "update",
+        window,
+        task_id,
+        "--set",
+        'task_invocation_parameters={"RunCommand": {"OutputS3BucketName": "logs-two"}}',
+        "--yes",
+    )
+    assert result.returncode == 0, result.stderr
+    task = boto.get_maintenance_window_task(WindowId=window, WindowTaskId=task_id)
+    assert task["TaskInvocationParameters"] == {
+        "RunCommand": {"Comment": "keep me", "OutputS3BucketName": "logs-two"}
+    }
+
+
+def test_demo_runs_without_aws() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "ssmkit", "demo"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "wiped" in result.stdout
+    assert "kept all 9 other members" in result.stdout
