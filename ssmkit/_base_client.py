@@ -79,6 +79,19 @@ def invoke(
         raise validation_error(exc) from exc
 
 
+_PLAIN = (str, int, bool, float)
+
+
+def _request(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The request's members in boto3's form, leaving out the ``None`` ones."""
+    # Plain values, the common case, skip the converter's dispatch.
+    return {
+        name: value if value.__class__ in _PLAIN else to_boto(value)
+        for name, value in params.items()
+        if value is not None
+    }
+
+
 class BaseClient:
     """Holds the boto3 SSM client and makes every call through it."""
 
@@ -136,10 +149,7 @@ class BaseClient:
 
     def _call(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """Call an operation with the given members, leaving out the ``None`` ones."""
-        request = {
-            name: to_boto(value) for name, value in params.items() if value is not None
-        }
-        return invoke(self._boto3_client, operation, request)
+        return invoke(self._boto3_client, operation, _request(params))
 
     def _paginate(
         self,
@@ -149,9 +159,7 @@ class BaseClient:
         item_type: type[T],
     ) -> Iterator[T]:
         """Walk every page of an operation lazily, one page in memory at a time."""
-        request = {
-            name: to_boto(value) for name, value in params.items() if value is not None
-        }
+        request = _request(params)
         paginator = self._boto3_client.get_paginator(xform_name(operation))  # type: ignore[call-overload]
         try:
             for page in paginator.paginate(**request):

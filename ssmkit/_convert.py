@@ -9,11 +9,13 @@ back through :func:`to_boto` once.
 from __future__ import annotations
 
 import datetime
+import types
+import typing
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.gen import make_dict_unstructure_fn, override
 
 from .errors import ValidationError
 from .models._base import WIRE_NAME, SSMEnum
@@ -46,6 +48,83 @@ def _structure_bytes(value: Any, _: type) -> bytes:
     raise TypeError(msg)
 
 
+_PRIMITIVES = (str, int, bool, float)
+
+
+def _without_none(annotation: Any) -> Any:
+    if (
+        isinstance(annotation, types.UnionType)
+        or typing.get_origin(annotation) is typing.Union
+    ):
+        kept = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(kept) == 1:
+            return kept[0]
+    return annotation
+
+
+def _compile_structure(
+    cls: type, converter: cattrs.Converter
+) -> Callable[[Any, Any], Any]:
+    """Compile the function that builds ``cls`` from a boto3 dict.
+
+    One ``dict.get`` per member, primitives taken as they are, enums looked up
+    in their member map, lists, maps and nested models built inline or by their
+    own compiled function. boto3 leaves absent members out rather than sending
+    ``None``, so a member that is absent (or ``None``) stays ``None``. This is
+    cattrs' hook-factory mechanism with code specialised to SSM's shapes: the
+    generic per-field hooks were most of the conversion's cost.
+    """
+    attrs.resolve_types(cls)
+    names: dict[str, Any] = {"cls": cls}
+    arguments = []
+
+    def build(annotation: Any, expr: str, slot: str) -> str:
+        inner = _without_none(annotation)
+        origin, args = typing.get_origin(inner), typing.get_args(inner)
+        if inner in _PRIMITIVES:
+            return expr
+        if isinstance(inner, type) and issubclass(inner, SSMEnum):
+            names[f"m{slot}"], names[f"e{slot}"] = inner._value2member_map_, inner
+            return f"(m{slot}.get({expr}) or e{slot}({expr}))"
+        if isinstance(inner, type) and attrs.has(inner):
+            names[f"h{slot}"] = converter.get_structure_hook(inner)
+            return f"h{slot}({expr}, None)"
+        if origin is list:
+            item = build(args[0], f"i{slot}", f"{slot}_")
+            return (
+                f"list({expr})"
+                if item == f"i{slot}"
+                else f"[{item} for i{slot} in {expr}]"
+            )
+        if origin is dict:
+            value = build(args[1], f"i{slot}", f"{slot}_")
+            if value == f"i{slot}":
+                return f"dict({expr})"
+            return f"{{k{slot}: {value} for k{slot}, i{slot} in {expr}.items()}}"
+        names[f"h{slot}"], names[f"t{slot}"] = (
+            converter.get_structure_hook(inner),
+            inner,
+        )
+        return f"h{slot}({expr}, t{slot})"
+
+    for index, field in enumerate(attrs.fields(cls)):
+        wire = field.metadata[WIRE_NAME]
+        slot = str(index)
+        if field.default is attrs.NOTHING:
+            arguments.append(f"{field.name}={build(field.type, f'o[{wire!r}]', slot)}")
+        else:
+            value = build(field.type, f"v{slot}", slot)
+            absent = f"(v{slot} := get({wire!r})) is None"
+            arguments.append(f"{field.name}=(None if {absent} else {value})")
+    source = (
+        "def structure(o, _=None):\n"
+        "    get = o.get\n"
+        f"    return cls({', '.join(arguments)})\n"
+    )
+    exec(compile(source, f"<ssmkit structure {cls.__qualname__}>", "exec"), names)
+    return names["structure"]  # type: ignore[no-any-return]
+
+
 def _unstructure_enum(value: Any) -> Any:
     # A plain string given where the model says enum goes out as it is.
     return value._value_ if isinstance(value, SSMEnum) else value
@@ -69,8 +148,8 @@ def make_converter() -> cattrs.Converter:
             a.name: override(rename=a.metadata[WIRE_NAME]) for a in attrs.fields(cls)
         }
 
-    def structure_factory(cls: type) -> Callable[[Any, type], Any]:
-        return make_dict_structure_fn(cls, converter, **renames(cls))
+    def structure_factory(cls: type) -> Callable[[Any, Any], Any]:
+        return _compile_structure(cls, converter)
 
     def unstructure_factory(cls: type) -> Callable[[Any], Any]:
         return make_dict_unstructure_fn(
