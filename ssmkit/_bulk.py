@@ -172,7 +172,7 @@ def update_associations(
         return BulkResult(
             association_id=association_id,
             outcome="changed" if done.wrote else "unchanged",
-            version_before=done.plan.before.association_version,
+            version_before=done.plan.request.get("AssociationVersion"),
             version_after=done.result.association_version if done.wrote else None,
         )
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_unstructure_fn, override
+from cattrs.gen import override
 
 from .errors import ValidationError
 from .models._base import WIRE_NAME, SSMEnum
@@ -125,6 +125,53 @@ def _compile_structure(
     return names["structure"]  # type: ignore[no-any-return]
 
 
+def _compile_unstructure(
+    cls: type, converter: cattrs.Converter
+) -> Callable[[Any], Any]:
+    """Compile the function that gives a model's boto3 dict, leaving out ``None``.
+
+    The counterpart of :func:`_compile_structure`. A plain ``str`` where the
+    model says enum goes out as it is.
+    """
+    attrs.resolve_types(cls)
+    names: dict[str, Any] = {"SSMEnum": SSMEnum}
+    lines = ["def unstructure(obj):", "    out = {}"]
+
+    def build(annotation: Any, expr: str, slot: str) -> str:
+        inner = _without_none(annotation)
+        origin, args = typing.get_origin(inner), typing.get_args(inner)
+        if inner in _PRIMITIVES or inner in (datetime.datetime, bytes):
+            return expr
+        if isinstance(inner, type) and issubclass(inner, SSMEnum):
+            return f"({expr}._value_ if isinstance({expr}, SSMEnum) else {expr})"
+        if isinstance(inner, type) and attrs.has(inner):
+            names[f"h{slot}"] = converter.get_unstructure_hook(inner)
+            return f"h{slot}({expr})"
+        if origin is list:
+            item = build(args[0], f"i{slot}", f"{slot}_")
+            if item == f"i{slot}":
+                return f"list({expr})"
+            return f"[{item} for i{slot} in {expr}]"
+        if origin is dict:
+            value = build(args[1], f"i{slot}", f"{slot}_")
+            if value == f"i{slot}":
+                return f"dict({expr})"
+            return f"{{k{slot}: {value} for k{slot}, i{slot} in {expr}.items()}}"
+        names[f"h{slot}"] = converter.unstructure
+        return f"h{slot}({expr})"
+
+    for index, field in enumerate(attrs.fields(cls)):
+        slot = str(index)
+        wire = field.metadata[WIRE_NAME]
+        lines.append(f"    v{slot} = obj.{field.name}")
+        lines.append(f"    if v{slot} is not None:")
+        lines.append(f"        out[{wire!r}] = {build(field.type, f'v{slot}', slot)}")
+    lines.append("    return out")
+    source = "\n".join(lines) + "\n"
+    exec(compile(source, f"<ssmkit unstructure {cls.__qualname__}>", "exec"), names)
+    return names["unstructure"]  # type: ignore[no-any-return]
+
+
 def _unstructure_enum(value: Any) -> Any:
     # A plain string given where the model says enum goes out as it is.
     return value._value_ if isinstance(value, SSMEnum) else value
@@ -152,9 +199,7 @@ def make_converter() -> cattrs.Converter:
         return _compile_structure(cls, converter)
 
     def unstructure_factory(cls: type) -> Callable[[Any], Any]:
-        return make_dict_unstructure_fn(
-            cls, converter, _cattrs_omit_if_default=True, **renames(cls)
-        )
+        return _compile_unstructure(cls, converter)
 
     converter.register_structure_hook_factory(attrs.has, structure_factory)
     converter.register_unstructure_hook_factory(attrs.has, unstructure_factory)

@@ -23,7 +23,6 @@ version in the service."
 
 from __future__ import annotations
 
-import copy
 import inspect
 import random
 import time
@@ -31,6 +30,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
+from botocore.model import StructureShape
 
 from ._base_client import invoke
 from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
@@ -47,7 +47,7 @@ from .errors import (
 from .models import AssociationDescription, GetMaintenanceWindowTaskResult
 
 if TYPE_CHECKING:
-    from botocore.model import Shape, StructureShape
+    from botocore.model import Shape
     from mypy_boto3_ssm import SSMClient
     from typing_extensions import Unpack
 
@@ -93,8 +93,8 @@ class UpdatePlan(Generic[M]):
         request: The exact keyword arguments the boto3 method would get.
         changes: For each member that changes, by ssmkit's attribute name, its
             old and new value in boto3's form (``None`` where absent).
-        before: The resource as it is.
-        after: The resource as it would be.
+        before: The resource as it is (converted when first read).
+        after: The resource as it would be (converted when first read).
         sensitive: The attribute names of members the service model marks
             sensitive; their values are masked in :meth:`render`.
     """
@@ -102,9 +102,20 @@ class UpdatePlan(Generic[M]):
     operation: str
     request: dict[str, Any] = attrs.field(repr=False)
     changes: dict[str, tuple[Any, Any]] = attrs.field(repr=False)
-    before: M
-    after: M
     sensitive: frozenset[str] = attrs.field(repr=False, factory=frozenset)
+    _model: type[M] = attrs.field(repr=False, alias="model")
+    _before: dict[str, Any] = attrs.field(repr=False, alias="before_raw")
+    _after: dict[str, Any] = attrs.field(repr=False, alias="after_raw")
+
+    @property
+    def before(self) -> M:
+        """The resource as it is."""
+        return from_boto(self._model, self._before)
+
+    @property
+    def after(self) -> M:
+        """The resource as it would be."""
+        return from_boto(self._model, self._after)
 
     @property
     def is_noop(self) -> bool:
@@ -162,38 +173,43 @@ _DROP = object()
 
 
 def _prune(value: Any, shape: Shape) -> Any:
-    """A copy of a stored value without the parts its input shape forbids.
+    """A stored value without the parts its input shape forbids.
 
     The service reports empty lists that it would refuse on input (for example
     ``TargetLocations``, whose input minimum is 1); they are not sent back.
+    What needs no pruning is returned as it is, not copied: nothing here
+    mutates a value it did not build.
     """
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict):
         members = shape.members  # type: ignore[attr-defined]
-        pruned = {}
+        pruned: dict[str, Any] | None = None
         for member, inner in value.items():
-            kept = (
-                _prune(inner, members[member])
-                if member in members
-                else copy.deepcopy(inner)
-            )
-            if kept is not _DROP:
-                pruned[member] = kept
-        return pruned
+            if member not in members:
+                continue
+            kept = _prune(inner, members[member])
+            if kept is not inner:
+                pruned = dict(value) if pruned is None else pruned
+                if kept is _DROP:
+                    del pruned[member]
+                else:
+                    pruned[member] = kept
+        return value if pruned is None else pruned
     if kind in ("list", "map") and isinstance(value, (list, dict)):
         if len(value) < shape.metadata.get("min", 0):
             return _DROP
         if kind == "list":
             items = [_prune(item, shape.member) for item in value]  # type: ignore[attr-defined]
+            if all(new is old for new, old in zip(items, value, strict=True)):
+                return value
             return [item for item in items if item is not _DROP]
-        return copy.deepcopy(value)
-    return copy.deepcopy(value)
+    return value
 
 
 def _overlay(current: Any, given: Any, shape: Shape) -> Any:
     """A structure is merged member by member; anything else is replaced."""
     if shape.type_name != "structure" or not isinstance(current, dict):
-        return copy.deepcopy(given)
+        return given  # fresh from to_boto(): nobody else holds it
     members = shape.members  # type: ignore[attr-defined]
     merged = dict(current)
     for member, value in given.items():
@@ -230,7 +246,7 @@ def _apply_diff(
             target[member] = nested
         else:
             check_value(new, inner, where)
-            target[member] = copy.deepcopy(new)
+            target[member] = new  # fresh from to_boto()
 
 
 def prepare(
@@ -242,8 +258,7 @@ def prepare(
         The changes by wire member name, in boto3's form (``CLEAR`` kept as is).
     """
     shape = _input_shape(kind, boto3_client)
-    fixed = kind.managed | set(kind.identity)
-    by_name = {attribute_name(m): m for m in shape.members if m not in fixed}
+    by_name = _facts(kind, shape).by_name
     unknown = sorted(set(changes) - set(by_name))
     if unknown:
         msg = f"{kind.update_operation} has no member named {', '.join(unknown)}"
@@ -278,16 +293,20 @@ def _plan(
     shape = _input_shape(kind, boto3_client)
     fixed = kind.managed | set(kind.identity)
 
+    facts = _facts(kind, shape)
     # What is stored, as a request: sending it would change nothing.
     stored: Raw = {}
-    for member, inner in shape.members.items():
-        if member not in fixed and member in raw:
-            value = _prune(raw[member], inner)
+    for member in facts.carried:
+        if member in raw:
+            value = raw[member]
+            if member in facts.prunable:
+                value = _prune(value, shape.members[member])
             if value is not _DROP:
                 stored[member] = value
     kind.carry(stored, raw)
 
-    request = copy.deepcopy(stored)
+    # A shallow copy: merges build new dicts, so nothing stored is mutated.
+    request = dict(stored)
     for member, given in changes.items():
         if given is CLEAR:
             request.pop(member, None)
@@ -322,17 +341,64 @@ def _plan(
         full[kind.token] = raw[kind.token]
     after_raw = {k: v for k, v in raw.items() if k not in shape.members or k in fixed}
     after_raw.update(request)
-    sensitive = frozenset(
-        attribute_name(m) for m, inner in shape.members.items() if _is_sensitive(inner)
-    )
     return UpdatePlan(
         operation=kind.update_operation,
         request=full,
         changes=changed,
-        before=from_boto(kind.model, raw),
-        after=from_boto(kind.model, after_raw),
-        sensitive=sensitive,
+        sensitive=facts.sensitive,
+        model=kind.model,
+        before_raw=raw,
+        after_raw=after_raw,
     )
+
+
+@attrs.frozen
+class _Facts:
+    """What a safe update needs to know of an update's input shape, found once."""
+
+    shape: StructureShape  # kept, so the id it is cached under stays its own
+    by_name: dict[str, str]  # attribute name -> member, for the changeable members
+    carried: tuple[str, ...]  # the members copied from the stored resource
+    prunable: frozenset[str]  # the members that can hold a list the input forbids
+    sensitive: frozenset[str]  # attribute names of sensitive members
+
+
+_FACTS: dict[tuple[int, str], _Facts] = {}
+
+
+def _facts(kind: Kind[M], shape: StructureShape) -> _Facts:
+    key = (id(shape), kind.update_operation)
+    found = _FACTS.get(key)
+    if found is None or found.shape is not shape:
+        fixed = kind.managed | set(kind.identity)
+        carried = tuple(m for m in shape.members if m not in fixed)
+        found = _Facts(
+            shape=shape,
+            by_name={attribute_name(m): m for m in carried},
+            carried=carried,
+            prunable=frozenset(m for m in carried if _prunable(shape.members[m], 0)),
+            sensitive=frozenset(
+                attribute_name(m)
+                for m, inner in shape.members.items()
+                if _is_sensitive(inner)
+            ),
+        )
+        _FACTS[key] = found
+    return found
+
+
+def _prunable(shape: Shape, depth: int) -> bool:
+    """Whether a value of this shape can hold a list or map shorter than allowed."""
+    if depth > 20:  # a recursive shape: assume so
+        return True
+    kind = shape.type_name
+    if kind in ("list", "map") and shape.metadata.get("min", 0) > 0:
+        return True
+    if kind == "list":
+        return _prunable(shape.member, depth + 1)  # type: ignore[attr-defined]
+    if kind == "structure":
+        return any(_prunable(m, depth + 1) for m in shape.members.values())  # type: ignore[attr-defined]
+    return False
 
 
 def _is_sensitive(shape: Shape) -> bool:
