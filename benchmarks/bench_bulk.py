@@ -12,9 +12,9 @@ import sys
 import time
 
 import boto3
+from _common import client_answering
 
 import ssmkit
-from _common import client_answering
 from ssmkit.testing import mock_ssm
 
 LATENCY = 0.02
@@ -43,16 +43,27 @@ def run(count: int, concurrency: int) -> float:
 
 def run_on_the_wire(count: int, concurrency: int) -> float:
     """The same updates over a transport that only waits: ssmkit's own scheduling."""
-    description = {"Name": "AWS-RunShellScript", "AssociationVersion": "1", "MaxErrors": "1"}
+    description = {
+        "Name": "AWS-RunShellScript",
+        "AssociationVersion": "1",
+        "MaxErrors": "1",
+    }
 
     def answer(operation: str, request: dict[str, object]) -> dict[str, object]:
         time.sleep(LATENCY)  # a network round trip: the GIL is free meanwhile
-        return {"AssociationDescription": {**description, "AssociationId": request["AssociationId"]}}
+        return {
+            "AssociationDescription": {
+                **description,
+                "AssociationId": request["AssociationId"],
+            }
+        }
 
     client = ssmkit.Client(boto3_client=client_answering(answer))
     ids = [f"{i:08d}-0000-4000-8000-000000000000" for i in range(count)]
     start = time.perf_counter()
-    results = client.update_associations(association_ids=ids, concurrency=concurrency, max_errors="5")
+    results = client.update_associations(
+        association_ids=ids, concurrency=concurrency, max_errors="5"
+    )
     elapsed = time.perf_counter() - start
     assert {r.outcome for r in results} == {"changed"}
     return elapsed

@@ -62,6 +62,29 @@ def _without_none(annotation: Any) -> Any:
     return annotation
 
 
+def _expression(
+    annotation: Any, expr: str, slot: str, leaf: Callable[[Any, str, str], str]
+) -> str:
+    """The Python expression converting ``expr`` of a field type, for compiled hooks.
+
+    Lists and maps are rebuilt item by item (or copied, when their items need
+    no conversion); everything else is ``leaf``'s, which differs by direction.
+    """
+    inner = _without_none(annotation)
+    origin, args = typing.get_origin(inner), typing.get_args(inner)
+    if origin is list:
+        item = _expression(args[0], f"i{slot}", f"{slot}_", leaf)
+        if item == f"i{slot}":
+            return f"list({expr})"
+        return f"[{item} for i{slot} in {expr}]"
+    if origin is dict:
+        value = _expression(args[1], f"i{slot}", f"{slot}_", leaf)
+        if value == f"i{slot}":
+            return f"dict({expr})"
+        return f"{{k{slot}: {value} for k{slot}, i{slot} in {expr}.items()}}"
+    return leaf(inner, expr, slot)
+
+
 def _compile_structure(
     cls: type, converter: cattrs.Converter
 ) -> Callable[[Any, Any], Any]:
@@ -78,9 +101,7 @@ def _compile_structure(
     names: dict[str, Any] = {"cls": cls}
     arguments = []
 
-    def build(annotation: Any, expr: str, slot: str) -> str:
-        inner = _without_none(annotation)
-        origin, args = typing.get_origin(inner), typing.get_args(inner)
+    def leaf(inner: Any, expr: str, slot: str) -> str:
         if inner in _PRIMITIVES:
             return expr
         if isinstance(inner, type) and issubclass(inner, SSMEnum):
@@ -89,23 +110,12 @@ def _compile_structure(
         if isinstance(inner, type) and attrs.has(inner):
             names[f"h{slot}"] = converter.get_structure_hook(inner)
             return f"h{slot}({expr}, None)"
-        if origin is list:
-            item = build(args[0], f"i{slot}", f"{slot}_")
-            return (
-                f"list({expr})"
-                if item == f"i{slot}"
-                else f"[{item} for i{slot} in {expr}]"
-            )
-        if origin is dict:
-            value = build(args[1], f"i{slot}", f"{slot}_")
-            if value == f"i{slot}":
-                return f"dict({expr})"
-            return f"{{k{slot}: {value} for k{slot}, i{slot} in {expr}.items()}}"
-        names[f"h{slot}"], names[f"t{slot}"] = (
-            converter.get_structure_hook(inner),
-            inner,
-        )
+        names[f"h{slot}"] = converter.get_structure_hook(inner)
+        names[f"t{slot}"] = inner
         return f"h{slot}({expr}, t{slot})"
+
+    def build(annotation: Any, expr: str, slot: str) -> str:
+        return _expression(annotation, expr, slot, leaf)
 
     for index, field in enumerate(attrs.fields(cls)):
         wire = field.metadata[WIRE_NAME]
@@ -137,28 +147,20 @@ def _compile_unstructure(
     names: dict[str, Any] = {"SSMEnum": SSMEnum}
     lines = ["def unstructure(obj):", "    out = {}"]
 
-    def build(annotation: Any, expr: str, slot: str) -> str:
-        inner = _without_none(annotation)
-        origin, args = typing.get_origin(inner), typing.get_args(inner)
+    def leaf(inner: Any, expr: str, slot: str) -> str:
         if inner in _PRIMITIVES or inner in (datetime.datetime, bytes):
             return expr
         if isinstance(inner, type) and issubclass(inner, SSMEnum):
             return f"({expr}._value_ if isinstance({expr}, SSMEnum) else {expr})"
-        if isinstance(inner, type) and attrs.has(inner):
-            names[f"h{slot}"] = converter.get_unstructure_hook(inner)
-            return f"h{slot}({expr})"
-        if origin is list:
-            item = build(args[0], f"i{slot}", f"{slot}_")
-            if item == f"i{slot}":
-                return f"list({expr})"
-            return f"[{item} for i{slot} in {expr}]"
-        if origin is dict:
-            value = build(args[1], f"i{slot}", f"{slot}_")
-            if value == f"i{slot}":
-                return f"dict({expr})"
-            return f"{{k{slot}: {value} for k{slot}, i{slot} in {expr}.items()}}"
-        names[f"h{slot}"] = converter.unstructure
+        names[f"h{slot}"] = (
+            converter.get_unstructure_hook(inner)
+            if isinstance(inner, type) and attrs.has(inner)
+            else converter.unstructure
+        )
         return f"h{slot}({expr})"
+
+    def build(annotation: Any, expr: str, slot: str) -> str:
+        return _expression(annotation, expr, slot, leaf)
 
     for index, field in enumerate(attrs.fields(cls)):
         slot = str(index)

@@ -47,9 +47,8 @@ def boto(server: Server) -> Any:
     )
 
 
-def ssmkit(
-    server: Server, *args: str, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
+def command_env() -> dict[str, str]:
+    """The command's environment: fake credentials, no user config, a wide screen."""
     env = {
         **os.environ,
         "AWS_ACCESS_KEY_ID": "testing",
@@ -59,21 +58,25 @@ def ssmkit(
         "COLUMNS": "200",
     }
     env.pop("AWS_PROFILE", None)
+    return env
+
+
+def argv(server: Server, *args: str, options_last: bool = False) -> list[str]:
+    """``python -m ssmkit`` with the global options before (or after) the command."""
+    options = ["--endpoint-url", server.url, "--region", "us-east-1"]
+    arguments = [*args, *options] if options_last else [*options, *args]
+    return [sys.executable, "-m", "ssmkit", *arguments]
+
+
+def ssmkit(
+    server: Server, *args: str, stdin: str | None = None, options_last: bool = False
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ssmkit",
-            "--endpoint-url",
-            server.url,
-            "--region",
-            "us-east-1",
-            *args,
-        ],
+        argv(server, *args, options_last=options_last),
         input=stdin if stdin is not None else "",
         capture_output=True,
         text=True,
-        env=env,
+        env=command_env(),
         timeout=120,
     )
 
@@ -206,7 +209,22 @@ def test_clear_structures_and_global_options_after_the_command(
     server: Server, boto: Any
 ) -> None:
     association_id = create(boto)
-    result = subprocess_after(server, association_id)
+    result = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--clear",
+        "alarm_configuration",
+        "--set",
+        'output_location={"S3Location": {"OutputS3BucketName": "logs-bucket"}}',
+        "--set",
+        "apply_only_at_cron_interval=true",
+        "--set",
+        "schedule_offset=2",
+        "--yes",
+        options_last=True,
+    )
     assert result.returncode == 0, result.stderr
     after = stored(boto, association_id)
     assert "AlarmConfiguration" not in after
@@ -215,44 +233,6 @@ def test_clear_structures_and_global_options_after_the_command(
     }
     assert after["ScheduleOffset"] == 2
     assert after["Targets"] == FULL["Targets"]
-
-
-def subprocess_after(
-    server: Server, association_id: str
-) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "AWS_ACCESS_KEY_ID": "t",
-        "AWS_SECRET_ACCESS_KEY": "t",
-        "AWS_CONFIG_FILE": os.devnull,
-    }
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ssmkit",
-            "associations",
-            "update",
-            association_id,
-            "--clear",
-            "alarm_configuration",
-            "--set",
-            'output_location={"S3Location": {"OutputS3BucketName": "logs-bucket"}}',
-            "--set",
-            "apply_only_at_cron_interval=true",
-            "--set",
-            "schedule_offset=2",
-            "--yes",
-            "--endpoint-url",
-            server.url,
-            "--region",
-            "us-east-1",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
 
 
 def test_dry_run_and_noop_write_nothing(server: Server, boto: Any) -> None:
@@ -420,22 +400,9 @@ def test_bulk_ctrl_c_finishes_running_updates_and_summarises(
     ids_file = tmp_path / "ids.txt"
     ids_file.write_text("\n".join(ids))
     server.stand_in.before("UpdateAssociation", lambda _: time.sleep(0.5), times=None)
-    env = {
-        **os.environ,
-        "AWS_ACCESS_KEY_ID": "t",
-        "AWS_SECRET_ACCESS_KEY": "t",
-        "AWS_CONFIG_FILE": os.devnull,
-        "COLUMNS": "200",
-    }
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ssmkit",
-            "--endpoint-url",
-            server.url,
-            "--region",
-            "us-east-1",
+        argv(
+            server,
             "associations",
             "bulk-update",
             "--ids-from",
@@ -445,11 +412,11 @@ def test_bulk_ctrl_c_finishes_running_updates_and_summarises(
             "--concurrency",
             "1",
             "--yes",
-        ],
+        ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        env=command_env(),
     )
     try:
         deadline = time.monotonic() + 30
