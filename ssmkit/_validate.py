@@ -60,20 +60,23 @@ def _refuse(path: str, rule: str, value: Any) -> ValidationError:
 _SENSITIVE = object()
 
 
-def check_value(value: Any, shape: Shape, path: str) -> None:
+def check_value(value: Any, shape: Shape, path: str, *, masked: bool = False) -> None:
     """Check a caller's value, in boto3's form, against its shape's constraints.
 
     Args:
         value: The value as boto3 would send it.
         shape: Its shape in the service model.
         path: Where it stands, for the message (``"alarm_configuration.alarms"``).
+        masked: Whether it lies within a member the service model marks
+            sensitive; then neither it nor a map key is ever shown.
 
     Raises:
         ssmkit.errors.ValidationError: The value breaks a constraint: type,
             length, range, enum or pattern. The error names the member and rule.
     """
     meta = shape.metadata
-    shown = _SENSITIVE if meta.get("sensitive") else value
+    masked = masked or bool(meta.get("sensitive"))
+    shown = _SENSITIVE if masked else value
     kind = shape.type_name
     if kind == "structure":
         if not isinstance(value, dict):
@@ -84,22 +87,25 @@ def check_value(value: Any, shape: Shape, path: str) -> None:
                 raise _refuse(member_path(path, required), "is required", None)
         for member, inner in value.items():
             if member in members:
-                check_value(inner, members[member], member_path(path, member))
+                check_value(
+                    inner, members[member], member_path(path, member), masked=masked
+                )
         return
     if kind == "list":
         if not isinstance(value, list):
             raise _refuse(path, "must be a list", shown)
         _check_range(len(value), meta, path, shown, "length")
         for index, item in enumerate(value):
-            check_value(item, shape.member, f"{path}[{index}]")  # type: ignore[attr-defined]
+            check_value(item, shape.member, f"{path}[{index}]", masked=masked)  # type: ignore[attr-defined]
         return
     if kind == "map":
         if not isinstance(value, dict):
             raise _refuse(path, "must be a map", shown)
         _check_range(len(value), meta, path, shown, "length")
         for key, item in value.items():
-            check_value(key, shape.key, f"{path} key")  # type: ignore[attr-defined]
-            check_value(item, shape.value, f"{path}[{key!r}]")  # type: ignore[attr-defined]
+            where = f"{path}[{'<sensitive>' if masked else repr(key)}]"
+            check_value(key, shape.key, f"{path} key", masked=masked)  # type: ignore[attr-defined]
+            check_value(item, shape.value, where, masked=masked)  # type: ignore[attr-defined]
         return
     if kind == "string":
         if not isinstance(value, str):

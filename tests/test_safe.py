@@ -30,6 +30,7 @@ from ssmkit.models import (
     InstanceAssociationOutputLocation,
     MaintenanceWindowRunCommandParameters,
     MaintenanceWindowTaskInvocationParameters,
+    MaintenanceWindowTaskParameterValueExpression,
     S3OutputLocation,
     Target,
     TargetLocation,
@@ -939,3 +940,25 @@ def test_task_failure_says_whether_it_changed(
     with pytest.raises(errors.InternalServerError, match="unchanged"):
         client.update_maintenance_window_task(window, task_id, priority=9)
     assert task_state(boto, window, task_id) == TASK
+
+
+def test_validation_errors_never_show_what_a_sensitive_member_holds(
+    boto: Any, client: ssmkit.Client, window: str
+) -> None:
+    # TaskParameters is sensitive; the names inside it have a length limit of their own.
+    task_id = boto.register_task_with_maintenance_window(WindowId=window, **TASK)[
+        "WindowTaskId"
+    ]
+    secret = "db-password-is-hunter2-" + "x" * 255
+    with pytest.raises(
+        errors.ValidationError, match="length must be at most 255"
+    ) as caught:
+        client.update_maintenance_window_task(
+            window,
+            task_id,
+            task_parameters={
+                secret: MaintenanceWindowTaskParameterValueExpression(values=["v"])
+            },
+        )
+    assert "hunter2" not in str(caught.value)
+    assert "<sensitive>" in str(caught.value)
