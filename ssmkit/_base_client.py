@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -71,8 +72,15 @@ def invoke(
         ssmkit.errors.ValidationError: botocore found the request malformed.
     """
     method = getattr(boto3_client, xform_name(operation))
-    try:
+    with translated(operation):
         return method(**request)  # type: ignore[no-any-return]
+
+
+@contextlib.contextmanager
+def translated(operation: str) -> Iterator[None]:
+    """Raise botocore's errors from within as ssmkit's, the original as the cause."""
+    try:
+        yield
     except ClientError as exc:
         raise from_client_error(exc, operation) from exc
     except ParamValidationError as exc:
@@ -161,14 +169,10 @@ class BaseClient:
         """Walk every page of an operation lazily, one page in memory at a time."""
         request = _request(params)
         paginator = self._boto3_client.get_paginator(xform_name(operation))  # type: ignore[call-overload]
-        try:
+        with translated(operation):
             for page in paginator.paginate(**request):
                 for item in page.get(result_key, ()):
                     yield from_boto(item_type, item)
-        except ClientError as exc:
-            raise from_client_error(exc, operation) from exc
-        except ParamValidationError as exc:
-            raise validation_error(exc) from exc
 
     @staticmethod
     def _member(result: Mapping[str, Any], operation: str, key: str) -> Any:

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import cattrs
-from cattrs.gen import override
 
 from .errors import ValidationError
 from .models._base import WIRE_NAME, SSMEnum
@@ -191,11 +190,6 @@ def make_converter() -> cattrs.Converter:
         A configured :class:`cattrs.Converter`.
     """
     converter = cattrs.Converter(forbid_extra_keys=False, detailed_validation=False)
-
-    def renames(cls: type) -> dict[str, Any]:
-        return {
-            a.name: override(rename=a.metadata[WIRE_NAME]) for a in attrs.fields(cls)
-        }
 
     def structure_factory(cls: type) -> Callable[[Any, Any], Any]:
         return _compile_structure(cls, converter)

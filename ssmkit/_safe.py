@@ -563,7 +563,7 @@ def apply_update(
             continue
         except ServiceError as exc:
             raise _explain_failure(kind, boto3_client, ids, raw, exc) from exc.__cause__
-        result = answer[kind.read_key] if kind.read_key else _result(answer, raw, kind)
+        result = answer[kind.read_key] if kind.read_key else _result(answer, raw)
         return Outcome(result=from_boto(kind.model, result), plan=plan)
     msg = (
         f"lost {RACE_ATTEMPTS} races to other writers and gave up: nothing was written"
@@ -571,7 +571,7 @@ def apply_update(
     raise ConcurrentUpdateError(msg) from last
 
 
-def _result(answer: Raw, raw: Raw, kind: Kind[M]) -> Raw:
+def _result(answer: Raw, raw: Raw) -> Raw:
     # UpdateMaintenanceWindowTask answers with the task less what cannot change.
     merged = {k: v for k, v in raw.items() if k not in answer}
     merged.update({k: v for k, v in answer.items() if k != "ResponseMetadata"})

@@ -348,7 +348,7 @@ def _escape(text: str) -> str:
     return text.replace("[", r"\[")
 
 
-def _confirm(output: Output, question: str) -> bool:
+def _confirm(question: str) -> bool:
     try:
         answer = input(f"{question} [y/N] ")
     except EOFError:
@@ -415,7 +415,7 @@ def _update_association(args: argparse.Namespace, output: Output) -> int:
     if plan.is_noop or args.dry_run:
         return 0
     if not args.yes and not _confirm(
-        output, f"Write this to association {args.association_id}?"
+        f"Write this to association {args.association_id}?"
     ):
         output.err.print("Nothing written.")
         return 0
@@ -446,7 +446,7 @@ def _update_task(args: argparse.Namespace, output: Output) -> int:
     output.plan(plan, title)
     if plan.is_noop or args.dry_run:
         return 0
-    if not args.yes and not _confirm(output, f"Write this to {title}?"):
+    if not args.yes and not _confirm(f"Write this to {title}?"):
         output.err.print("Nothing written.")
         return 0
     client.update_maintenance_window_task(
@@ -505,7 +505,7 @@ def _bulk_update(args: argparse.Namespace, output: Output) -> int:
         shown = ", ".join(
             f"{k}={'(clear)' if v is CLEAR else _text(v)}" for k, v in changes.items()
         )
-        if not _confirm(output, f"Apply {shown} to every association selected?"):
+        if not _confirm(f"Apply {shown} to every association selected?"):
             output.err.print("Nothing written.")
             return 0
     results: list[BulkResult] = []
