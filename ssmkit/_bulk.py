@@ -15,7 +15,7 @@ from .errors import ServiceError, SSMKitError
 from .models import AssociationDescription
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 
     from .models import AssociationFilter
 
@@ -93,7 +93,9 @@ class _Paced:
 
     def __getattr__(self, name: str) -> Any:
         found = getattr(self._client, name)
-        if name in ("meta", "get_paginator") or not callable(found):
+        if name == "get_paginator":
+            return lambda operation: _PacedPaginator(found(operation), self._pace)
+        if name == "meta" or not callable(found):
             return found
 
         def paced(*args: Any, **kwargs: Any) -> Any:
@@ -103,11 +105,30 @@ class _Paced:
         return paced
 
 
+class _PacedPaginator:
+    """A paginator whose every page waits for its turn before it is fetched."""
+
+    def __init__(self, paginator: Any, pace: Callable[[], None]) -> None:
+        self._paginator = paginator
+        self._pace = pace
+
+    def paginate(self, **kwargs: Any) -> Iterator[Any]:
+        pages = iter(self._paginator.paginate(**kwargs))
+        while True:
+            self._pace()
+            try:
+                page = next(pages)
+            except StopIteration:
+                return
+            yield page
+
+
 def update_associations(
     boto3_client: Any,
     *,
     association_ids: Iterable[str] | None,
     filters: list[AssociationFilter] | None,
+    skip: Collection[str],
     concurrency: int,
     max_rate: float | None,
     progress: Callable[[BulkResult], object] | None,
@@ -129,15 +150,19 @@ def update_associations(
         msg = f"max_rate must be above 0 calls a second, got {max_rate}"
         raise ValueError(msg)
     prepare(ASSOCIATION, boto3_client, changes)  # bad input fails before any call
-    client = boto3_client if max_rate is None else _Paced(boto3_client, _Pace(max_rate))
-    selected: Iterator[str]
+    client: Any = (
+        boto3_client if max_rate is None else _Paced(boto3_client, _Pace(max_rate))
+    )
+    chosen: Iterable[str | None]
     if association_ids is not None:
-        selected = iter(association_ids)
+        chosen = association_ids
     else:
-        listing = Operations(boto3_client=boto3_client).list_associations(
+        # Listed through the paced client: its pages count against max_rate too.
+        listing = Operations(boto3_client=client).list_associations(
             association_filter_list=filters
         )
-        selected = (a.association_id for a in listing if a.association_id)
+        chosen = (a.association_id for a in listing)
+    selected = (i for i in chosen if i and i not in skip)
 
     def one(association_id: str) -> BulkResult:
         ids = {"AssociationId": association_id}

@@ -16,7 +16,7 @@ from ._safe import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Collection, Iterable
 
     from typing_extensions import Unpack
 
@@ -97,6 +97,7 @@ class Client(Operations):
         *,
         association_ids: Iterable[str] | None = None,
         filters: list[AssociationFilter] | None = None,
+        skip: Collection[str] = (),
         concurrency: int = 8,
         max_rate: float | None = None,
         progress: Callable[[BulkResult], object] | None = None,
@@ -115,9 +116,11 @@ class Client(Operations):
             association_ids: The associations to update.
             filters: Or: update every association ``ListAssociations`` finds
                 with these filters (walked lazily, page by page).
+            skip: Association ids to leave out, such as those an earlier run
+                reported done.
             concurrency: How many updates run at once.
-            max_rate: At most this many API calls a second, across all threads
-                (SSM's API limits are low); no limit by default.
+            max_rate: At most this many API calls a second, across all threads,
+                listing included (SSM's API limits are low); no limit by default.
             progress: Called in the calling thread with each result as it comes.
             dry_run: Plan each update instead of writing (``outcome="planned"``).
             modify: As for :meth:`update_association`.
@@ -138,6 +141,7 @@ class Client(Operations):
             self.boto3_client,
             association_ids=association_ids,
             filters=filters,
+            skip=skip,
             concurrency=concurrency,
             max_rate=max_rate,
             progress=progress,

@@ -29,7 +29,7 @@ from ._version import __version__
 from .models import SENSITIVE, WIRE_NAME, AssociationFilter, AssociationFilterKey
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Sequence
 
     from ._bulk import BulkResult
     from ._safe import UpdatePlan
@@ -486,21 +486,13 @@ def _bulk_update(args: argparse.Namespace, output: Output) -> int:
             "select associations with --ids-from FILE or a filter (--name, ...)"
         )
     done = _done_in(args.report) if args.report else set()
-    ids: Iterator[str] | list[str]
+    ids: list[str] | None = None
     if args.ids_from is not None:
         try:
             lines = args.ids_from.read_text().splitlines()
         except OSError as exc:
             raise UsageError(f"--ids-from: {exc.strerror}: {args.ids_from}") from None
-        ids = [i for i in (line.strip() for line in lines) if i and i not in done]
-    else:
-        # Walked lazily, page by page, as the updates go.
-        listing = client.list_associations(association_filter_list=filters)
-        ids = (
-            a.association_id
-            for a in listing
-            if a.association_id and a.association_id not in done
-        )
+        ids = [i for i in (line.strip() for line in lines) if i]
     if not args.yes and not args.dry_run:
         shown = ", ".join(
             f"{k}={'(clear)' if v is CLEAR else _text(v)}" for k, v in changes.items()
@@ -529,12 +521,15 @@ def _bulk_update(args: argparse.Namespace, output: Output) -> int:
     interrupted = False
     with progress:
         task = progress.add_task(
-            "bulk", total=len(ids) if isinstance(ids, list) else None
+            "bulk", total=None if ids is None else sum(i not in done for i in ids)
         )
         try:
             # In selection order; after Ctrl-C, the results as they came.
+            # Filters are walked lazily, page by page, as the updates go.
             results = client.update_associations(
                 association_ids=ids,
+                filters=None if ids is not None else filters,
+                skip=done,
                 concurrency=args.concurrency,
                 max_rate=args.max_rate,
                 progress=record,

@@ -168,3 +168,42 @@ def test_bad_input_fails_before_any_call(
     with pytest.raises(ValueError, match="max_rate"):
         client.update_associations(association_ids=["a"], max_rate=0, max_errors="5")
     assert stand_in.operations == []
+
+
+def test_max_rate_counts_the_listing_too(
+    client: ssmkit.Client, ids: list[str], stand_in: StandIn
+) -> None:
+    stand_in.requests.clear()
+    started = time.monotonic()
+    client.update_associations(
+        filters=[
+            AssociationFilter(key=AssociationFilterKey.ASSOCIATION_NAME, value="a0")
+        ],
+        max_rate=5,
+        max_errors="5",
+    )
+    elapsed = time.monotonic() - started
+    assert stand_in.operations == [
+        "ListAssociations",
+        "DescribeAssociation",
+        "UpdateAssociation",
+    ]
+    # Three calls at most five a second: the last waits at least two intervals.
+    assert elapsed >= 2 / 5
+
+
+def test_skip_leaves_associations_out(
+    boto: Any, client: ssmkit.Client, ids: list[str], stand_in: StandIn
+) -> None:
+    skipped = set(ids[:4])
+    results = client.update_associations(
+        filters=[AssociationFilter(key=AssociationFilterKey.NAME, value=RUN)],
+        skip=skipped,
+        max_errors="5",
+    )
+    assert [r.association_id for r in results] == ids[4:]
+    assert [max_errors(boto, i) for i in ids] == ["1"] * 4 + ["5"] * 2
+    by_id = client.update_associations(
+        association_ids=ids, skip=skipped, dry_run=True, max_errors="6"
+    )
+    assert [r.association_id for r in by_id] == ids[4:]
