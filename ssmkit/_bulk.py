@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import math
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -19,7 +21,9 @@ if TYPE_CHECKING:
 
     from .models import AssociationFilter
 
-__all__ = ["BulkResult", "update_associations"]
+__all__ = ["BulkResult", "check_pace", "update_associations"]
+
+log = logging.getLogger("ssmkit")
 
 Outcome = Literal["changed", "unchanged", "failed", "planned"]
 
@@ -36,7 +40,7 @@ class BulkResult:
         version_before: The version read before the update, when it was read.
         version_after: The version after the update, when one was written.
         error: Why it failed.
-        plan: With ``dry_run``, what would be sent.
+        plan: What was (or, with ``dry_run``, would be) sent.
     """
 
     association_id: str
@@ -67,21 +71,33 @@ class BulkResult:
         }
 
 
+class _Stopped(Exception):
+    """The run was interrupted before this update wrote anything."""
+
+
+#: The slowest pace accepted: one call every 100 seconds.
+MIN_RATE = 0.01
+#: The most updates at once: more threads only contend for botocore's CPU.
+MAX_CONCURRENCY = 256
+
+
 class _Pace:
     """At most ``rate`` calls a second across all threads, evenly spaced."""
 
-    def __init__(self, rate: float) -> None:
+    def __init__(self, rate: float, stop: threading.Event) -> None:
         self._interval = 1.0 / rate
         self._lock = threading.Lock()
         self._next = time.monotonic()
+        self._stop = stop
 
     def __call__(self) -> None:
         with self._lock:
             now = time.monotonic()
             start = max(now, self._next)
             self._next = start + self._interval
-        if start > now:
-            time.sleep(start - now)
+        # A call waiting for its turn is not under way: Ctrl-C stops it.
+        if (start > now and self._stop.wait(start - now)) or self._stop.is_set():
+            raise _Stopped
 
 
 class _Paced:
@@ -123,6 +139,37 @@ class _PacedPaginator:
             yield page
 
 
+def check_pace(concurrency: int, max_rate: float | None) -> None:
+    """Refuse a concurrency or rate that cannot be run.
+
+    Raises:
+        ValueError: ``concurrency`` is not a whole number from 1 to
+            :data:`MAX_CONCURRENCY`, or ``max_rate`` is not a finite number of
+            calls a second of at least :data:`MIN_RATE`.
+    """
+    if (
+        isinstance(concurrency, bool)
+        or not isinstance(concurrency, int)
+        or not 1 <= concurrency <= MAX_CONCURRENCY
+    ):
+        msg = (
+            f"concurrency must be a whole number from 1 to {MAX_CONCURRENCY}, "
+            f"got {concurrency!r}"
+        )
+        raise ValueError(msg)
+    if max_rate is not None and (
+        isinstance(max_rate, bool)
+        or not isinstance(max_rate, (int, float))
+        or not math.isfinite(max_rate)
+        or max_rate < MIN_RATE
+    ):
+        msg = (
+            f"max_rate must be a number of calls a second from {MIN_RATE} up, "
+            f"got {max_rate!r}"
+        )
+        raise ValueError(msg)
+
+
 def update_associations(
     boto3_client: Any,
     *,
@@ -135,6 +182,7 @@ def update_associations(
     dry_run: bool,
     modify: Callable[[AssociationDescription], AssociationDescription] | None,
     changes: Mapping[str, Any],
+    paths: Mapping[str, Any] | None = None,
 ) -> list[BulkResult]:
     """Apply one safe update to every association selected.
 
@@ -143,15 +191,17 @@ def update_associations(
     if (association_ids is None) == (filters is None):
         msg = "give association_ids or filters, not both and not neither"
         raise TypeError(msg)
-    if concurrency < 1:
-        msg = f"concurrency must be at least 1, got {concurrency}"
-        raise ValueError(msg)
-    if max_rate is not None and max_rate <= 0:
-        msg = f"max_rate must be above 0 calls a second, got {max_rate}"
-        raise ValueError(msg)
-    prepare(ASSOCIATION, boto3_client, changes)  # bad input fails before any call
+    if isinstance(association_ids, (str, bytes)):
+        msg = "association_ids must be a collection of ids, not one string"
+        raise TypeError(msg)
+    check_pace(concurrency, max_rate)
+    # Bad input fails before any call.
+    prepare(ASSOCIATION, boto3_client, changes, paths)
+    stop = threading.Event()
     client: Any = (
-        boto3_client if max_rate is None else _Paced(boto3_client, _Pace(max_rate))
+        boto3_client
+        if max_rate is None
+        else _Paced(boto3_client, _Pace(max_rate, stop))
     )
     chosen: Iterable[str | None]
     if association_ids is not None:
@@ -164,7 +214,11 @@ def update_associations(
         chosen = (a.association_id for a in listing)
     selected = (i for i in chosen if i and i not in skip)
 
-    def one(association_id: str) -> BulkResult:
+    def before_write() -> None:
+        if stop.is_set():
+            raise _Stopped
+
+    def one(association_id: str) -> BulkResult | None:
         ids = {"AssociationId": association_id}
         try:
             if dry_run:
@@ -175,6 +229,7 @@ def update_associations(
                     expected_version=None,
                     modify=modify,
                     changes=changes,
+                    paths=paths,
                 )
                 return BulkResult(
                     association_id=association_id,
@@ -189,7 +244,11 @@ def update_associations(
                 expected_version=None,
                 modify=modify,
                 changes=changes,
+                paths=paths,
+                before_write=before_write,
             )
+        except _Stopped:
+            return None
         except SSMKitError as exc:
             return BulkResult(
                 association_id=association_id, outcome="failed", error=exc
@@ -197,19 +256,23 @@ def update_associations(
         return BulkResult(
             association_id=association_id,
             outcome="changed" if done.wrote else "unchanged",
-            version_before=done.plan.request.get("AssociationVersion"),
+            version_before=done.plan.before.association_version,
             version_after=done.result.association_version if done.wrote else None,
+            plan=done.plan,
         )
 
     results: dict[int, BulkResult] = {}
-    running: dict[Future[BulkResult], int] = {}
+    running: dict[Future[BulkResult | None], int] = {}
 
-    def collect(finished: Iterable[Future[BulkResult]]) -> None:
+    def collect(finished: Iterable[Future[BulkResult | None]]) -> None:
         for future in finished:
             index = running.pop(future)
-            results[index] = future.result()
+            result = None if future.cancelled() else future.result()
+            if result is None:
+                continue
+            results[index] = result
             if progress is not None:
-                progress(results[index])
+                progress(result)
 
     executor = ThreadPoolExecutor(
         max_workers=concurrency, thread_name_prefix="ssmkit-bulk"
@@ -222,10 +285,17 @@ def update_associations(
                 collect(finished)
         collect(wait(running).done)
     except KeyboardInterrupt:
-        # Start nothing new; let the updates under way finish and report them.
+        # Start nothing new, write nothing new; let the calls under way finish
+        # and report them, however often Ctrl-C is pressed meanwhile.
+        stop.set()
+        log.warning("interrupted: finishing the %d calls under way", len(running))
         for future in running:
             future.cancel()
-        collect(f for f in wait(running).done if not f.cancelled())
+        while running:
+            try:
+                collect(list(wait(running).done))
+            except KeyboardInterrupt:
+                log.warning("still finishing the %d calls under way", len(running))
         raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)

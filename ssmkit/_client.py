@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._bulk import update_associations
 from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
@@ -16,7 +16,7 @@ from ._safe import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable
+    from collections.abc import Callable, Collection, Iterable, Mapping
 
     from typing_extensions import Unpack
 
@@ -53,9 +53,10 @@ class Client(Operations):
         association_id: str,
         /,
         *,
-        expected_version: str | None = None,
+        expected_version: str | int | None = None,
         modify: Callable[[AssociationDescription], AssociationDescription]
         | None = None,
+        paths: Mapping[str, Any] | None = None,
         **changes: Unpack[AssociationChanges],
     ) -> AssociationDescription:
         """UpdateAssociation, changing only the members named and keeping the rest.
@@ -70,6 +71,7 @@ class Client(Operations):
             association_id,
             expected_version=expected_version,
             modify=modify,
+            paths=paths,
             **changes,
         )
 
@@ -78,9 +80,10 @@ class Client(Operations):
         association_id: str,
         /,
         *,
-        expected_version: str | None = None,
+        expected_version: str | int | None = None,
         modify: Callable[[AssociationDescription], AssociationDescription]
         | None = None,
+        paths: Mapping[str, Any] | None = None,
         **changes: Unpack[AssociationChanges],
     ) -> UpdatePlan[AssociationDescription]:
         """DescribeAssociation, then plan what :meth:`update_association` would send."""
@@ -89,6 +92,7 @@ class Client(Operations):
             association_id,
             expected_version=expected_version,
             modify=modify,
+            paths=paths,
             **changes,
         )
 
@@ -104,6 +108,7 @@ class Client(Operations):
         dry_run: bool = False,
         modify: Callable[[AssociationDescription], AssociationDescription]
         | None = None,
+        paths: Mapping[str, Any] | None = None,
         **changes: Unpack[AssociationChanges],
     ) -> list[BulkResult]:
         """Apply one safe update to many associations.
@@ -124,6 +129,7 @@ class Client(Operations):
             progress: Called in the calling thread with each result as it comes.
             dry_run: Plan each update instead of writing (``outcome="planned"``).
             modify: As for :meth:`update_association`.
+            paths: As for :meth:`update_association`.
             **changes: As for :meth:`update_association`.
 
         Returns:
@@ -148,6 +154,7 @@ class Client(Operations):
             dry_run=dry_run,
             modify=modify,
             changes=changes,
+            paths=paths,
         )
 
     def update_maintenance_window_task(
@@ -160,6 +167,7 @@ class Client(Operations):
             [GetMaintenanceWindowTaskResult], GetMaintenanceWindowTaskResult
         ]
         | None = None,
+        paths: Mapping[str, Any] | None = None,
         **changes: Unpack[MaintenanceWindowTaskChanges],
     ) -> GetMaintenanceWindowTaskResult:
         """UpdateMaintenanceWindowTask, changing only the members named.
@@ -168,7 +176,12 @@ class Client(Operations):
         with this client's boto3 client.
         """
         return safe_update_maintenance_window_task(
-            self.boto3_client, window_id, window_task_id, modify=modify, **changes
+            self.boto3_client,
+            window_id,
+            window_task_id,
+            modify=modify,
+            paths=paths,
+            **changes,
         )
 
     def plan_maintenance_window_task_update(
@@ -181,11 +194,17 @@ class Client(Operations):
             [GetMaintenanceWindowTaskResult], GetMaintenanceWindowTaskResult
         ]
         | None = None,
+        paths: Mapping[str, Any] | None = None,
         **changes: Unpack[MaintenanceWindowTaskChanges],
     ) -> UpdatePlan[GetMaintenanceWindowTaskResult]:
         """GetMaintenanceWindowTask, then plan a safe task update; write nothing."""
         return plan_maintenance_window_task_update(
-            self.boto3_client, window_id, window_task_id, modify=modify, **changes
+            self.boto3_client,
+            window_id,
+            window_task_id,
+            modify=modify,
+            paths=paths,
+            **changes,
         )
 
 

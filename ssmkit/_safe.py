@@ -24,8 +24,10 @@ version in the service."
 from __future__ import annotations
 
 import inspect
+import logging
 import random
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -36,7 +38,8 @@ from ._base_client import invoke
 from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
 from ._convert import from_boto, to_boto
 from ._sentinel import CLEAR
-from ._validate import attribute_name, check_value, member_path
+from ._validate import attribute_name, check_value
+from ._wire import DROP, Change, apply_diff, diff, prune, put, resolve
 from .errors import (
     ConcurrentUpdateError,
     InvalidAssociationVersion,
@@ -69,6 +72,7 @@ __all__ = [
 ]
 
 M = TypeVar("M")
+log = logging.getLogger("ssmkit")
 Raw = dict[str, Any]
 
 #: How many times a lost compare-and-swap race is run again from a fresh read.
@@ -88,21 +92,25 @@ def _backoff(attempt: int) -> None:
 class UpdatePlan(Generic[M]):
     """What a safe update would send, and what it would change; nothing is written.
 
+    Its text, ``repr`` and JSON mask what the service model marks sensitive;
+    ``request`` holds the values themselves.
+
     Attributes:
         operation: The AWS operation the update calls (``"UpdateAssociation"``).
         request: The exact keyword arguments the boto3 method would get.
-        changes: For each member that changes, by ssmkit's attribute name, its
-            old and new value in boto3's form (``None`` where absent).
+        changes: Each changed leaf (a scalar, a list, a map entry) with its
+            path, old and new value.
+        runs: Whether the write makes the resource run at once: "When you
+            update an association, the association immediately runs against
+            the specified targets", unless ``ApplyOnlyAtCronInterval`` is set.
         before: The resource as it is (converted when first read).
         after: The resource as it would be (converted when first read).
-        sensitive: The attribute names of members the service model marks
-            sensitive; their values are masked in :meth:`render`.
     """
 
     operation: str
     request: dict[str, Any] = attrs.field(repr=False)
-    changes: dict[str, tuple[Any, Any]] = attrs.field(repr=False)
-    sensitive: frozenset[str] = attrs.field(repr=False, factory=frozenset)
+    changes: tuple[Change, ...] = attrs.field(repr=False)
+    runs: bool = attrs.field(repr=False, default=False)
     _model: type[M] = attrs.field(repr=False, alias="model")
     _before: dict[str, Any] = attrs.field(repr=False, alias="before_raw")
     _after: dict[str, Any] = attrs.field(repr=False, alias="after_raw")
@@ -123,31 +131,50 @@ class UpdatePlan(Generic[M]):
         return not self.changes
 
     def render(self, *, show_sensitive: bool = False) -> str:
-        """The plan as text: one line per member that changes.
+        """The plan as text: one line per changed leaf.
 
         Args:
             show_sensitive: Show the values of sensitive members instead of
                 masking them.
 
         Returns:
-            Lines like ``schedule_expression: 'rate(1 day)' -> 'rate(2 days)'``.
+            Lines like ``~ schedule_expression: "rate(1 day)" -> "rate(2 days)"``,
+            ``+ parameters.Operation: <sensitive>`` or
+            ``- calendar_names: ["change-freeze"]``.
         """
         if self.is_noop:
             return f"{self.operation}: nothing would change"
-        lines = [f"{self.operation}: {len(self.changes)} member(s) would change"]
-        for name, (old, new) in self.changes.items():
-            if name in self.sensitive and not show_sensitive:
-                lines.append(f"  {name}: <sensitive> -> <sensitive>")
-            else:
-                lines.append(f"  {name}: {_show(old)} -> {_show(new)}")
+        count = len(self.changes)
+        lines = [f"{self.operation}: {count} change{'' if count == 1 else 's'}"]
+        lines += [f"  {c.render(show_sensitive=show_sensitive)}" for c in self.changes]
+        if self.runs:
+            lines.append(f"  (writing it runs the {_noun(self.operation)} at once)")
         return "\n".join(lines)
+
+    def to_json(self, *, show_sensitive: bool = False) -> dict[str, Any]:
+        """The plan in plain JSON types, masked unless asked.
+
+        Returns:
+            ``{"operation", "noop", "runs", "changes": [{"path", "action",
+            "before", "after"}]}``; ``action`` is ``add``, ``remove`` or ``change``.
+        """
+        return {
+            "operation": self.operation,
+            "noop": self.is_noop,
+            "runs": self.runs,
+            "changes": [c.to_json(show_sensitive=show_sensitive) for c in self.changes],
+        }
 
     def __str__(self) -> str:
         return self.render()
 
+    def __repr__(self) -> str:
+        paths = ", ".join(c.path for c in self.changes)
+        return f"UpdatePlan(operation={self.operation!r}, changes=[{paths}])"
 
-def _show(value: Any) -> str:
-    return "(absent)" if value is None else repr(value)
+
+def _noun(operation: str) -> str:
+    return "association" if operation == "UpdateAssociation" else "task"
 
 
 @attrs.frozen(kw_only=True)
@@ -157,6 +184,7 @@ class Kind(Generic[M]):
     read_operation: str
     read_key: str | None
     update_operation: str
+    create_operation: str
     identity: tuple[str, ...]
     token: str | None
     managed: frozenset[str]
@@ -165,114 +193,84 @@ class Kind(Generic[M]):
     carry: Callable[[Raw, Raw], None]
     rules: Callable[[Raw, Raw], None]
     finish: Callable[[Raw, Raw], None]
+    runs: Callable[[Raw], bool]
 
 
 # -- building the request ---------------------------------------------------------
 
-_DROP = object()
-
-
-def _prune(value: Any, shape: Shape) -> Any:
-    """A stored value without the parts its input shape forbids.
-
-    The service reports empty lists that it would refuse on input (for example
-    ``TargetLocations``, whose input minimum is 1); they are not sent back.
-    What needs no pruning is returned as it is, not copied: nothing here
-    mutates a value it did not build.
-    """
-    kind = shape.type_name
-    if kind == "structure" and isinstance(value, dict):
-        members = shape.members  # type: ignore[attr-defined]
-        pruned: dict[str, Any] | None = None
-        for member, inner in value.items():
-            if member not in members:
-                continue
-            kept = _prune(inner, members[member])
-            if kept is not inner:
-                pruned = dict(value) if pruned is None else pruned
-                if kept is _DROP:
-                    del pruned[member]
-                else:
-                    pruned[member] = kept
-        return value if pruned is None else pruned
-    if kind in ("list", "map") and isinstance(value, (list, dict)):
-        if len(value) < shape.metadata.get("min", 0):
-            return _DROP
-        if kind == "list":
-            items = [_prune(item, shape.member) for item in value]  # type: ignore[attr-defined]
-            if all(new is old for new, old in zip(items, value, strict=True)):
-                return value
-            return [item for item in items if item is not _DROP]
-    return value
-
-
-def _overlay(current: Any, given: Any, shape: Shape) -> Any:
-    """A structure is merged member by member; anything else is replaced."""
-    if shape.type_name != "structure" or not isinstance(current, dict):
-        return given  # fresh from to_boto(): nobody else holds it
-    members = shape.members  # type: ignore[attr-defined]
-    merged = dict(current)
-    for member, value in given.items():
-        inner = members.get(member)
-        merged[member] = (
-            _overlay(current.get(member), value, inner) if inner is not None else value
-        )
-    return merged
-
-
-def _apply_diff(
-    target: Raw, before: Raw, after: Raw, shape: StructureShape, path: str
-) -> None:
-    """Apply to ``target`` exactly what changed from ``before`` to ``after``."""
-    members = shape.members
-    for member in sorted(set(before) | set(after)):
-        old, new = before.get(member), after.get(member)
-        if old == new:
-            continue
-        inner = members.get(member)
-        where = member_path(path, member)
-        if inner is None:
-            msg = f"{where}: the update cannot change it"
-            raise ValidationError(msg, member=where, rule="not updatable")
-        if member not in after:
-            target.pop(member, None)
-        elif (
-            inner.type_name == "structure"
-            and isinstance(old, dict)
-            and isinstance(target.get(member), dict)
-        ):
-            nested = dict(target[member])
-            _apply_diff(nested, old, new, inner, where)  # type: ignore[arg-type]
-            target[member] = nested
-        else:
-            check_value(new, inner, where)
-            target[member] = new  # fresh from to_boto()
+#: A change as :func:`prepare` gives it: a wire path and a value in boto3's
+#: form, or ``CLEAR``.
+Prepared = tuple[tuple[str, ...], Any]
 
 
 def prepare(
-    kind: Kind[M], boto3_client: Any, changes: Mapping[str, Any]
-) -> dict[str, Any]:
+    kind: Kind[M],
+    boto3_client: Any,
+    changes: Mapping[str, Any],
+    paths: Mapping[str, Any] | None = None,
+) -> list[Prepared]:
     """Check the caller's changes before any call: names, then values.
 
+    Args:
+        changes: Keyword changes, by attribute name; ``None`` means keep.
+        paths: Changes by dotted path (``parameters.Operation``); ``None``
+            values mean keep here too.
+
     Returns:
-        The changes by wire member name, in boto3's form (``CLEAR`` kept as is).
+        Each change as a wire path and its value in boto3's form (``CLEAR``
+        kept as is), keywords first.
     """
     shape = _input_shape(kind, boto3_client)
-    by_name = _facts(kind, shape).by_name
-    unknown = sorted(set(changes) - set(by_name))
+    facts = _facts(kind, boto3_client, shape)
+    unknown = sorted(set(changes) - set(facts.by_name))
     if unknown:
         msg = f"{kind.update_operation} has no member named {', '.join(unknown)}"
         raise TypeError(msg)
-    prepared: dict[str, Any] = {}
-    for name, value in changes.items():
-        member = by_name[name]
+    wanted: list[tuple[tuple[str, ...], str, Any]] = [
+        ((facts.by_name[n],), n, v) for n, v in changes.items() if v is not None
+    ]
+    for text, value in (paths or {}).items():
+        if value is not None:
+            path, _ = resolve(shape, text, facts.by_name)
+            wanted.append((path, text, value))
+    prepared: list[Prepared] = []
+    for path, name, value in wanted:
         if value is CLEAR:
-            prepared[member] = CLEAR
+            _check_clear(kind, facts, shape, path, name)
+            prepared.append((path, CLEAR))
             continue
         given = to_boto(value)
-        check_value(given, shape.members[member], name)
-        prepared[member] = given
+        check_value(given, _shape_at(shape, path), name)
+        prepared.append((path, given))
     return prepared
+
+
+def _shape_at(shape: Shape, path: tuple[str, ...]) -> Shape:
+    for step in path:
+        shape = (
+            shape.members[step]  # type: ignore[attr-defined]
+            if shape.type_name == "structure"
+            else shape.value  # type: ignore[attr-defined]
+        )
+    return shape
+
+
+def _check_clear(
+    kind: Kind[M], facts: _Facts, shape: Shape, path: tuple[str, ...], name: str
+) -> None:
+    """Refuse to remove what a write cannot go without."""
+    parent = _shape_at(shape, path[:-1])
+    if len(path) == 1:
+        required = path[0] in facts.required
+        why = f"{kind.create_operation} requires it"
+    else:
+        required = parent.type_name == "structure" and path[-1] in (
+            parent.required_members
+        )
+        why = f"{parent.name} requires it; clear what holds it instead"
+    if required:
+        msg = f"{name}: cannot be removed ({why})"
+        raise ValidationError(msg, member=name, rule="required")
 
 
 def _input_shape(kind: Kind[M], boto3_client: Any) -> StructureShape:
@@ -281,71 +279,71 @@ def _input_shape(kind: Kind[M], boto3_client: Any) -> StructureShape:
     return model.input_shape  # type: ignore[no-any-return]
 
 
-def _plan(
-    kind: Kind[M],
-    boto3_client: Any,
-    ids: Raw,
-    raw: Raw,
-    changes: Mapping[str, Any],
-    modify: Callable[[M], M] | None,
-) -> UpdatePlan[M]:
-    """Plan the update of ``raw`` with ``changes`` as :func:`prepare` gave them."""
-    shape = _input_shape(kind, boto3_client)
-    fixed = kind.managed | set(kind.identity)
-
-    facts = _facts(kind, shape)
-    # What is stored, as a request: sending it would change nothing.
+def _stored(kind: Kind[M], facts: _Facts, raw: Raw) -> Raw:
+    """What is stored, as a request: sending it would change nothing."""
+    shape = facts.shape
     stored: Raw = {}
     for member in facts.carried:
         if member in raw:
             value = raw[member]
             if member in facts.prunable:
-                value = _prune(value, shape.members[member])
-            if value is not _DROP:
+                value = prune(value, shape.members[member])
+            if value is not DROP:
                 stored[member] = value
     kind.carry(stored, raw)
+    return stored
 
-    # A shallow copy: merges build new dicts, so nothing stored is mutated.
-    request = dict(stored)
-    for member, given in changes.items():
-        if given is CLEAR:
-            request.pop(member, None)
-        else:
-            request[member] = _overlay(
-                request.get(member), given, shape.members[member]
-            )
+
+def _plan(
+    kind: Kind[M],
+    boto3_client: Any,
+    ids: Raw,
+    raw: Raw,
+    changes: list[Prepared],
+    modify: Callable[[M], M] | None,
+) -> UpdatePlan[M]:
+    """Plan the update of ``raw`` with ``changes`` as :func:`prepare` gave them."""
+    shape = _input_shape(kind, boto3_client)
+    facts = _facts(kind, boto3_client, shape)
+    stored = _stored(kind, facts, raw)
+    # put() copies along each path: nothing stored is mutated.
+    request = stored
+    for path, given in changes:
+        request = put(request, path, given, shape)
+    if request is stored:
+        request = dict(stored)
     if modify is not None:
         before_model = from_boto(kind.model, raw)
+        # Taken before modify= runs, so an edit made in place is seen too.
+        before_wire = to_boto(before_model)
         after_model = modify(before_model)
         if not isinstance(after_model, kind.model):
             got = type(after_model).__name__
             msg = f"modify= must return a {kind.model.__name__}, got {got}"
             raise TypeError(msg)
-        before_wire, after_wire = to_boto(before_model), to_boto(after_model)
-        for member in fixed & (set(before_wire) | set(after_wire)):
+        after_wire = to_boto(after_model)
+        for member in facts.fixed & (set(before_wire) | set(after_wire)):
             if before_wire.get(member) != after_wire.get(member):
                 where = attribute_name(member)
                 msg = f"{where}: ssmkit sets it, modify= cannot change it"
                 raise ValidationError(msg, member=where, rule="not updatable")
-        _apply_diff(request, before_wire, after_wire, shape, "")
+        apply_diff(request, before_wire, after_wire, shape, "")
     kind.rules(request, stored)
 
-    changed = {
-        attribute_name(m): (stored.get(m), request.get(m))
-        for m in shape.members
-        if stored.get(m) != request.get(m)
-    }
+    found = diff(stored, request, shape)
     full = {**ids, **request}
     kind.finish(full, stored)
     if kind.token is not None:
         full[kind.token] = raw[kind.token]
-    after_raw = {k: v for k, v in raw.items() if k not in shape.members or k in fixed}
+    after_raw = {
+        k: v for k, v in raw.items() if k not in shape.members or k in facts.fixed
+    }
     after_raw.update(request)
     return UpdatePlan(
         operation=kind.update_operation,
         request=full,
-        changes=changed,
-        sensitive=facts.sensitive,
+        changes=tuple(found),
+        runs=bool(found) and kind.runs(request),
         model=kind.model,
         before_raw=raw,
         after_raw=after_raw,
@@ -356,34 +354,37 @@ def _plan(
 class _Facts:
     """What a safe update needs to know of an update's input shape, found once."""
 
-    shape: StructureShape  # kept, so the id it is cached under stays its own
+    shape: StructureShape
+    fixed: frozenset[str]  # the members ssmkit sets: identity, token, Replace
     by_name: dict[str, str]  # attribute name -> member, for the changeable members
     carried: tuple[str, ...]  # the members copied from the stored resource
     prunable: frozenset[str]  # the members that can hold a list the input forbids
-    sensitive: frozenset[str]  # attribute names of sensitive members
+    required: frozenset[str]  # the members the create operation cannot go without
 
 
-_FACTS: dict[tuple[int, str], _Facts] = {}
+# Keyed weakly by the input shape: the facts go when the client's model goes.
+_FACTS: weakref.WeakKeyDictionary[Shape, dict[str, _Facts]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def _facts(kind: Kind[M], shape: StructureShape) -> _Facts:
-    key = (id(shape), kind.update_operation)
-    found = _FACTS.get(key)
-    if found is None or found.shape is not shape:
+def _facts(kind: Kind[M], boto3_client: Any, shape: StructureShape) -> _Facts:
+    by_operation = _FACTS.setdefault(shape, {})
+    found = by_operation.get(kind.update_operation)
+    if found is None:
         fixed = kind.managed | set(kind.identity)
         carried = tuple(m for m in shape.members if m not in fixed)
+        service = boto3_client.meta.service_model
+        create = service.operation_model(kind.create_operation).input_shape
         found = _Facts(
             shape=shape,
+            fixed=frozenset(fixed),
             by_name={attribute_name(m): m for m in carried},
             carried=carried,
             prunable=frozenset(m for m in carried if _prunable(shape.members[m], 0)),
-            sensitive=frozenset(
-                attribute_name(m)
-                for m, inner in shape.members.items()
-                if _is_sensitive(inner)
-            ),
+            required=frozenset(create.required_members) & set(carried),
         )
-        _FACTS[key] = found
+        by_operation[kind.update_operation] = found
     return found
 
 
@@ -401,16 +402,6 @@ def _prunable(shape: Shape, depth: int) -> bool:
     return False
 
 
-def _is_sensitive(shape: Shape) -> bool:
-    if shape.metadata.get("sensitive"):
-        return True
-    if shape.type_name == "list":
-        return _is_sensitive(shape.member)  # type: ignore[attr-defined]
-    if shape.type_name == "map":
-        return _is_sensitive(shape.value)  # type: ignore[attr-defined]
-    return False
-
-
 # -- reading and writing ------------------------------------------------------------
 
 
@@ -421,14 +412,18 @@ def _read(kind: Kind[M], boto3_client: Any, ids: Raw) -> Raw:
     return {k: v for k, v in answer.items() if k != "ResponseMetadata"}
 
 
-def _write(kind: Kind[M], boto3_client: Any, request: Raw) -> Raw:
+def _write(kind: Kind[M], boto3_client: Any, request: Raw, what: str) -> Raw:
     """Send the update, waiting out TooManyUpdates (which botocore does not retry)."""
     for attempt in range(1, BUSY_ATTEMPTS + 1):
         try:
             return invoke(boto3_client, kind.update_operation, request)
         except TooManyUpdates:
             if attempt == BUSY_ATTEMPTS:
+                log.warning(
+                    "%s: TooManyUpdates %d times, giving up", what, BUSY_ATTEMPTS
+                )
                 raise
+            log.info("%s: TooManyUpdates, backing off (attempt %d)", what, attempt)
             _backoff(attempt)
     raise AssertionError  # pragma: no cover - the loop returns or raises
 
@@ -437,7 +432,7 @@ def _explain_failure(
     kind: Kind[M], boto3_client: Any, ids: Raw, raw: Raw, exc: ServiceError
 ) -> ServiceError:
     """The same error, saying whether the resource was left as it was."""
-    what = f"{kind.noun} {'/'.join(ids.values())}"
+    what = _what(kind, ids)
     try:
         now = _read(kind, boto3_client, ids)
     except ServiceError:
@@ -466,20 +461,35 @@ def _explain_failure(
     return explained
 
 
+def _what(kind: Kind[M], ids: Raw) -> str:
+    return f"{kind.noun} {'/'.join(ids.values())}"
+
+
 def plan_update(
     kind: Kind[M],
     boto3_client: Any,
     ids: Raw,
     *,
-    expected_version: str | None,
+    expected_version: str | int | None,
     modify: Callable[[M], M] | None,
     changes: Mapping[str, Any],
+    paths: Mapping[str, Any] | None = None,
 ) -> UpdatePlan[M]:
     """Read the resource and plan the update; write nothing."""
-    prepared = prepare(kind, boto3_client, changes)
+    prepared = prepare(kind, boto3_client, changes, paths)
     raw = _read(kind, boto3_client, ids)
-    _check_expected(kind, raw, expected_version)
+    _check_expected(kind, raw, _version(expected_version))
     return _plan(kind, boto3_client, ids, raw, prepared, modify)
+
+
+def _version(expected: str | int | None) -> str | None:
+    # Versions are strings on the wire; an int is what a caller means by "7".
+    if expected is None:
+        return None
+    if isinstance(expected, bool) or not isinstance(expected, (str, int)):
+        msg = f"expected_version must be a str or an int, got {type(expected).__name__}"
+        raise TypeError(msg)
+    return str(expected)
 
 
 def _check_expected(kind: Kind[M], raw: Raw, expected_version: str | None) -> None:
@@ -497,14 +507,11 @@ def _check_expected(kind: Kind[M], raw: Raw, expected_version: str | None) -> No
 
 @attrs.frozen(kw_only=True)
 class Outcome(Generic[M]):
-    """What a safe update did: the resource now, and the plan it last carried out."""
+    """What a safe update did: the resource now, and the plan it carried out."""
 
     result: M
     plan: UpdatePlan[M]
-
-    @property
-    def wrote(self) -> bool:
-        return not self.plan.is_noop
+    wrote: bool
 
 
 def safe_update(
@@ -512,9 +519,10 @@ def safe_update(
     boto3_client: Any,
     ids: Raw,
     *,
-    expected_version: str | None,
+    expected_version: str | int | None,
     modify: Callable[[M], M] | None,
     changes: Mapping[str, Any],
+    paths: Mapping[str, Any] | None = None,
 ) -> M:
     """Read, merge, validate and write back, retrying lost races from a fresh read."""
     return apply_update(
@@ -524,6 +532,7 @@ def safe_update(
         expected_version=expected_version,
         modify=modify,
         changes=changes,
+        paths=paths,
     ).result
 
 
@@ -532,48 +541,106 @@ def apply_update(
     boto3_client: Any,
     ids: Raw,
     *,
-    expected_version: str | None,
+    expected_version: str | int | None,
     modify: Callable[[M], M] | None,
     changes: Mapping[str, Any],
+    paths: Mapping[str, Any] | None = None,
+    before_write: Callable[[], None] | None = None,
 ) -> Outcome[M]:
-    """:func:`safe_update`, telling also whether it wrote and from what."""
-    prepared = prepare(kind, boto3_client, changes)
+    """:func:`safe_update`, telling also whether it wrote and from what.
+
+    Args:
+        before_write: Called just before each write; it may raise to stop
+            the update with nothing written (a bulk run's Ctrl-C does).
+    """
+    prepared = prepare(kind, boto3_client, changes, paths)
+    expected = _version(expected_version)
+    what = _what(kind, ids)
     last: InvalidAssociationVersion | None = None
+    # The read and plan of a write refused as a lost race: it may have landed.
+    pending: tuple[Raw, UpdatePlan[M]] | None = None
     for attempt in range(1, RACE_ATTEMPTS + 1):
         raw = _read(kind, boto3_client, ids)
-        _check_expected(kind, raw, expected_version)
+        if pending is not None and _landed(kind, boto3_client, *pending, raw):
+            return _landed_outcome(kind, raw, pending[1], what)
+        _check_expected(kind, raw, expected)
         plan = _plan(kind, boto3_client, ids, raw, prepared, modify)
         if plan.is_noop:
             # An update runs the association at once: a no-op must not write.
-            return Outcome(result=plan.before, plan=plan)
+            log.debug("%s: nothing to change, nothing written", what)
+            return Outcome(result=plan.before, plan=plan, wrote=False)
+        if before_write is not None:
+            before_write()
+        log.info(
+            "%s: %s of %s",
+            what,
+            kind.update_operation,
+            ", ".join(c.path for c in plan.changes),
+        )
         try:
-            answer = _write(kind, boto3_client, plan.request)
+            answer = _write(kind, boto3_client, plan.request, what)
         except InvalidAssociationVersion as exc:
-            # Someone wrote between the read and the write; nothing of ours landed.
             last = exc
-            if expected_version is not None:
+            if expected is not None:
+                now = _read(kind, boto3_client, ids)
+                if _landed(kind, boto3_client, raw, plan, now):
+                    return _landed_outcome(kind, now, plan, what)
                 msg = (
-                    f"version {expected_version} was replaced by another writer: "
+                    f"version {expected} was replaced by another writer: "
                     "nothing was written"
                 )
-                raise ConcurrentUpdateError(
-                    msg, expected_version=expected_version
-                ) from exc
+                raise ConcurrentUpdateError(msg, expected_version=expected) from exc
+            log.info("%s: lost a race to another writer (attempt %d)", what, attempt)
+            pending = (raw, plan)
             _backoff(attempt)
             continue
         except ServiceError as exc:
             raise _explain_failure(kind, boto3_client, ids, raw, exc) from exc.__cause__
-        result = answer[kind.read_key] if kind.read_key else _result(answer, raw)
-        return Outcome(result=from_boto(kind.model, result), plan=plan)
+        result = (
+            answer[kind.read_key]
+            if kind.read_key
+            else _result(answer, raw, _input_shape(kind, boto3_client))
+        )
+        return Outcome(result=from_boto(kind.model, result), plan=plan, wrote=True)
+    log.warning("%s: lost %d races to other writers", what, RACE_ATTEMPTS)
     msg = (
         f"lost {RACE_ATTEMPTS} races to other writers and gave up: nothing was written"
     )
     raise ConcurrentUpdateError(msg) from last
 
 
-def _result(answer: Raw, raw: Raw) -> Raw:
-    # UpdateMaintenanceWindowTask answers with the task less what cannot change.
-    merged = {k: v for k, v in raw.items() if k not in answer}
+def _landed(
+    kind: Kind[M], boto3_client: Any, raw: Raw, plan: UpdatePlan[M], now: Raw
+) -> bool:
+    """Whether a write refused as a lost race had in fact landed.
+
+    botocore retries a write whose answer was lost (a dropped connection, a
+    5xx); the retry then carries a version that is no longer the latest. The
+    write was ours when the next version holds exactly what was sent.
+    """
+    if kind.token is None:
+        return False
+    token = str(raw[kind.token])
+    if not token.isdigit() or now.get(kind.token) != str(int(token) + 1):
+        return False
+    facts = _facts(kind, boto3_client, _input_shape(kind, boto3_client))
+    sent = {k: v for k, v in plan.request.items() if k not in facts.fixed}
+    return _stored(kind, facts, now) == sent
+
+
+def _landed_outcome(
+    kind: Kind[M], now: Raw, plan: UpdatePlan[M], what: str
+) -> Outcome[M]:
+    log.info("%s: the write landed; its answer was lost", what)
+    return Outcome(result=from_boto(kind.model, now), plan=plan, wrote=True)
+
+
+def _result(answer: Raw, raw: Raw, shape: StructureShape) -> Raw:
+    # UpdateMaintenanceWindowTask answers with the task less what cannot change;
+    # a member the update can change and the answer lacks was removed.
+    merged = {
+        k: v for k, v in raw.items() if k not in answer and k not in shape.members
+    }
     merged.update({k: v for k, v in answer.items() if k != "ResponseMetadata"})
     return merged
 
@@ -583,6 +650,24 @@ def _result(answer: Raw, raw: Raw) -> Raw:
 
 def _nothing(request: Raw, stored: Raw) -> None:
     return None
+
+
+def _association_carry(stored: Raw, raw: Raw) -> None:
+    # The service may report an empty Targets beside TargetMaps (or the other
+    # way round); "Both Targets and TargetMaps can't be specified together", so
+    # the empty one is not part of what is stored.
+    if "Targets" in stored and "TargetMaps" in stored:
+        for member in ("Targets", "TargetMaps"):
+            if not stored[member]:
+                del stored[member]
+                return
+
+
+def _association_runs(request: Raw) -> bool:
+    # "When you update an association, the association immediately runs against
+    # the specified targets. You can add the ApplyOnlyAtCronInterval parameter to
+    # run the association during the next schedule run."
+    return request.get("ApplyOnlyAtCronInterval") is not True
 
 
 def _association_rules(request: Raw, stored: Raw) -> None:
@@ -666,20 +751,23 @@ ASSOCIATION: Kind[AssociationDescription] = Kind(
     read_operation="DescribeAssociation",
     read_key="AssociationDescription",
     update_operation="UpdateAssociation",
+    create_operation="CreateAssociation",
     identity=("AssociationId",),
     token="AssociationVersion",
     managed=frozenset({"AssociationVersion"}),
     model=AssociationDescription,
     noun="association",
-    carry=_nothing,
+    carry=_association_carry,
     rules=_association_rules,
     finish=_nothing,
+    runs=_association_runs,
 )
 
 MAINTENANCE_WINDOW_TASK: Kind[GetMaintenanceWindowTaskResult] = Kind(
     read_operation="GetMaintenanceWindowTask",
     read_key=None,
     update_operation="UpdateMaintenanceWindowTask",
+    create_operation="RegisterTaskWithMaintenanceWindow",
     identity=("WindowId", "WindowTaskId"),
     token=None,
     managed=frozenset({"Replace"}),
@@ -688,15 +776,11 @@ MAINTENANCE_WINDOW_TASK: Kind[GetMaintenanceWindowTaskResult] = Kind(
     carry=_task_carry,
     rules=_task_rules,
     finish=_task_finish,
+    runs=lambda request: False,
 )
 
 
 # -- the public helpers -------------------------------------------------------------
-
-
-def _given(changes: Mapping[str, Any]) -> dict[str, Any]:
-    # ``None`` means "keep", as leaving the keyword out does.
-    return {name: value for name, value in changes.items() if value is not None}
 
 
 def safe_update_association(
@@ -704,8 +788,9 @@ def safe_update_association(
     association_id: str,
     /,
     *,
-    expected_version: str | None = None,
+    expected_version: str | int | None = None,
     modify: Callable[[AssociationDescription], AssociationDescription] | None = None,
+    paths: Mapping[str, Any] | None = None,
     **changes: Unpack[AssociationChanges],
 ) -> AssociationDescription:
     """UpdateAssociation, changing only the members named and keeping the rest.
@@ -729,11 +814,16 @@ def safe_update_association(
         modify: A function given the current
             :class:`~ssmkit.models.AssociationDescription` that returns an edited
             copy (``attrs.evolve``); what it changed, and only that, is applied.
-            This is how nested members are removed.
+        paths: Changes deeper than a member, by dotted path: structure members
+            by attribute name, map entries by their key as written
+            (``{"parameters.Operation": ["Scan"], "parameters.RebootOption":
+            ssmkit.CLEAR}`` changes one parameter, removes another and keeps
+            the rest). Values are as for ``**changes``.
         **changes: The members to change, by attribute name. A scalar, list or
             map replaces the current value; a structure is merged member by
             member, so its ``None`` members keep their current values;
-            ``ssmkit.CLEAR`` removes the member.
+            ``ssmkit.CLEAR`` removes the member; ``None`` keeps it, as leaving
+            the keyword out does.
 
     Returns:
         The association as the service stored it.
@@ -741,7 +831,9 @@ def safe_update_association(
     Raises:
         TypeError: A keyword names no member of ``UpdateAssociation``.
         ssmkit.errors.ValidationError: A value breaks the service model's
-            constraints or a documented cross-member rule; nothing was sent.
+            constraints or a documented cross-member rule, a path names
+            nothing, or a change removes a member the association cannot go
+            without (``name``); nothing was sent.
         ssmkit.errors.ConcurrentUpdateError: ``expected_version`` did not match,
             or other writers won every race; nothing was written.
         ssmkit.errors.ServiceError: The service refused; the message says
@@ -753,7 +845,8 @@ def safe_update_association(
         {"AssociationId": association_id},
         expected_version=expected_version,
         modify=modify,
-        changes=_given(changes),
+        changes=changes,
+        paths=paths,
     )
 
 
@@ -762,8 +855,9 @@ def plan_association_update(
     association_id: str,
     /,
     *,
-    expected_version: str | None = None,
+    expected_version: str | int | None = None,
     modify: Callable[[AssociationDescription], AssociationDescription] | None = None,
+    paths: Mapping[str, Any] | None = None,
     **changes: Unpack[AssociationChanges],
 ) -> UpdatePlan[AssociationDescription]:
     """Plan what :func:`safe_update_association` would send, without writing.
@@ -779,7 +873,8 @@ def plan_association_update(
         {"AssociationId": association_id},
         expected_version=expected_version,
         modify=modify,
-        changes=_given(changes),
+        changes=changes,
+        paths=paths,
     )
 
 
@@ -791,6 +886,7 @@ def safe_update_maintenance_window_task(
     *,
     modify: Callable[[GetMaintenanceWindowTaskResult], GetMaintenanceWindowTaskResult]
     | None = None,
+    paths: Mapping[str, Any] | None = None,
     **changes: Unpack[MaintenanceWindowTaskChanges],
 ) -> GetMaintenanceWindowTaskResult:
     """UpdateMaintenanceWindowTask, changing only the members named.
@@ -817,6 +913,9 @@ def safe_update_maintenance_window_task(
         modify: A function given the current
             :class:`~ssmkit.models.GetMaintenanceWindowTaskResult` that returns an
             edited copy; what it changed, and only that, is applied.
+        paths: Changes deeper than a member, by dotted path, as for
+            :func:`safe_update_association`
+            (``{"task_invocation_parameters.run_command.timeout_seconds": 1800}``).
         **changes: The members to change, by attribute name, as for
             :func:`safe_update_association`.
 
@@ -836,7 +935,8 @@ def safe_update_maintenance_window_task(
         {"WindowId": window_id, "WindowTaskId": window_task_id},
         expected_version=None,
         modify=modify,
-        changes=_given(changes),
+        changes=changes,
+        paths=paths,
     )
 
 
@@ -848,6 +948,7 @@ def plan_maintenance_window_task_update(
     *,
     modify: Callable[[GetMaintenanceWindowTaskResult], GetMaintenanceWindowTaskResult]
     | None = None,
+    paths: Mapping[str, Any] | None = None,
     **changes: Unpack[MaintenanceWindowTaskChanges],
 ) -> UpdatePlan[GetMaintenanceWindowTaskResult]:
     """Plan a :func:`safe_update_maintenance_window_task` without writing.
@@ -863,7 +964,8 @@ def plan_maintenance_window_task_update(
         {"WindowId": window_id, "WindowTaskId": window_task_id},
         expected_version=None,
         modify=modify,
-        changes=_given(changes),
+        changes=changes,
+        paths=paths,
     )
 
 

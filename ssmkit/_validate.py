@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore import xform_name
 
+from ._mask import MASK, is_sensitive
 from .errors import ValidationError
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def member_path(parent: str, member: str) -> str:
 
 
 def _refuse(path: str, rule: str, value: Any) -> ValidationError:
-    shown = "<sensitive>" if value is _SENSITIVE else repr(value)
+    shown = MASK if value is _SENSITIVE else repr(value)
     return ValidationError(f"{path}: {rule} (got {shown})", member=path, rule=rule)
 
 
@@ -68,14 +69,15 @@ def check_value(value: Any, shape: Shape, path: str, *, masked: bool = False) ->
         shape: Its shape in the service model.
         path: Where it stands, for the message (``"alarm_configuration.alarms"``).
         masked: Whether it lies within a member the service model marks
-            sensitive; then neither it nor a map key is ever shown.
+            sensitive; then it is never shown. Map keys are shown, as
+            everywhere: they name parameters, they do not hold their values.
 
     Raises:
         ssmkit.errors.ValidationError: The value breaks a constraint: type,
             length, range, enum or pattern. The error names the member and rule.
     """
     meta = shape.metadata
-    masked = masked or bool(meta.get("sensitive"))
+    masked = masked or is_sensitive(shape)
     shown = _SENSITIVE if masked else value
     kind = shape.type_name
     if kind == "structure":
@@ -103,9 +105,8 @@ def check_value(value: Any, shape: Shape, path: str, *, masked: bool = False) ->
             raise _refuse(path, "must be a map", shown)
         _check_range(len(value), meta, path, shown, "length")
         for key, item in value.items():
-            where = f"{path}[{'<sensitive>' if masked else repr(key)}]"
-            check_value(key, shape.key, f"{path} key", masked=masked)  # type: ignore[attr-defined]
-            check_value(item, shape.value, where, masked=masked)  # type: ignore[attr-defined]
+            check_value(key, shape.key, f"{path} key")  # type: ignore[attr-defined]
+            check_value(item, shape.value, f"{path}.{key}", masked=masked)  # type: ignore[attr-defined]
         return
     if kind == "string":
         if not isinstance(value, str):

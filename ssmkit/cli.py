@@ -7,36 +7,44 @@ had failures), 2 for bad usage or input (nothing was called), 130 on Ctrl-C.
 from __future__ import annotations
 
 import argparse
-import base64
-import datetime
+import hashlib
 import json
+import logging
+import os
+import signal
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import boto3
 import botocore.exceptions
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from . import errors
+from ._base_client import invoke, translated
+from ._bulk import MAX_CONCURRENCY, MIN_RATE, check_pace
 from ._client import Client
 from ._convert import to_boto
+from ._mask import MASK, is_sensitive, mask
+from ._safe import ASSOCIATION, MAINTENANCE_WINDOW_TASK, apply_update
 from ._sentinel import CLEAR
 from ._validate import attribute_name
 from ._version import __version__
-from .models import SENSITIVE, WIRE_NAME, AssociationFilter, AssociationFilterKey
+from ._wire import jsonable, resolve
+from .models import AssociationFilter, AssociationFilterKey
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+
+    from botocore.model import Shape, StructureShape
 
     from ._bulk import BulkResult
     from ._safe import UpdatePlan
 
 __all__ = ["main"]
-
-MASK = "<sensitive>"
 
 
 class UsageError(Exception):
@@ -66,6 +74,12 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         default=argparse.SUPPRESS if suppress else False,
         help="show members the service marks sensitive, such as Parameters",
     )
+    group.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="log each call, write, lost race and retry on stderr",
+    )
 
 
 def _change_options(parser: argparse.ArgumentParser) -> None:
@@ -74,16 +88,20 @@ def _change_options(parser: argparse.ArgumentParser) -> None:
         dest="sets",
         action="append",
         default=[],
-        metavar="MEMBER=VALUE",
-        help="change a member; strings as given, structures, lists and maps as JSON",
+        metavar="PATH=VALUE",
+        help=(
+            "change a member, or a nested member or map key by dotted path "
+            "(parameters.Operation); strings as given, structures, lists and "
+            "maps as JSON"
+        ),
     )
     parser.add_argument(
         "--clear",
         dest="clears",
         action="append",
         default=[],
-        metavar="MEMBER",
-        help="remove a member",
+        metavar="PATH",
+        help="remove a member, or a nested member or map key by dotted path",
     )
     parser.add_argument(
         "--dry-run", action="store_true", help="show the plan, write nothing"
@@ -192,44 +210,93 @@ def _filters(args: argparse.Namespace) -> list[AssociationFilter]:
 
 # -- values ---------------------------------------------------------------------------
 
+_MANAGED = {
+    "AssociationId",
+    "AssociationVersion",
+    "WindowId",
+    "WindowTaskId",
+    "Replace",
+}
 
-def _changes(
-    client: Client, operation: str, args: argparse.Namespace
-) -> dict[str, Any]:
-    """Turn --set and --clear into keyword changes, checking names and syntax."""
-    model = client.boto3_client.meta.service_model.operation_model(operation)
-    shape = model.input_shape
-    assert shape is not None  # both update operations take input
-    managed = {
-        "AssociationId",
-        "AssociationVersion",
-        "WindowId",
-        "WindowTaskId",
-        "Replace",
-    }
-    members = {attribute_name(m): m for m in shape.members if m not in managed}
 
-    def member_of(text: str) -> str:
-        name = text.strip()
-        name = name if name in members else attribute_name(name)
+def _changes(client: Client, operation: str, args: argparse.Namespace) -> Edit:
+    """Turn --set and --clear into changes by path, checking names and syntax.
+
+    A path names a member by its attribute name (or its wire name), then
+    nested members and map keys: ``parameters.Operation``.
+    """
+    shape = _input(client, operation)
+    members = {attribute_name(m): m for m in shape.members if m not in _MANAGED}
+
+    def path_of(text: str) -> tuple[str, Shape]:
+        head, dot, rest = text.strip().partition(".")
+        name = head if head in members else attribute_name(head)
         if name not in members:
             raise UsageError(
-                f"unknown member {text!r}: expected one of {', '.join(sorted(members))}"
+                f"unknown member {head!r}: expected one of {', '.join(sorted(members))}"
             )
-        return name
+        path = f"{name}{dot}{rest}"
+        _, leaf = resolve(shape, path, members)
+        return path, leaf
 
-    changes: dict[str, Any] = {}
+    paths: dict[str, Any] = {}
     for item in args.sets:
         if "=" not in item:
             raise UsageError(f"--set {item!r}: expected MEMBER=VALUE")
         raw_name, text = item.split("=", 1)
-        name = member_of(raw_name)
-        changes[name] = _value(name, text, shape.members[members[name]].type_name)
+        path, leaf = path_of(raw_name)
+        paths[path] = _value(path, text, leaf.type_name)
     for item in args.clears:
-        changes[member_of(item)] = CLEAR
-    if not changes:
+        path, _ = path_of(item)
+        paths[path] = CLEAR
+    if not paths:
         raise UsageError("nothing to change: give --set MEMBER=VALUE or --clear MEMBER")
-    return changes
+    return Edit(paths)
+
+
+class Edit:
+    """The --set and --clear of one command line, by path."""
+
+    def __init__(self, paths: dict[str, Any]) -> None:
+        self.paths = paths
+
+    def fingerprint(self) -> str:
+        """Names this change in a report, so a rerun of another is not skipped."""
+        text = json.dumps(
+            {
+                k: "(clear)" if v is CLEAR else jsonable(v)
+                for k, v in self.paths.items()
+            },
+            sort_keys=True,
+        )
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def describe(self, shape: StructureShape) -> str:
+        """``max_errors="5", parameters.Operation=<sensitive>, -calendar_names``."""
+        shown = []
+        for path, value in self.paths.items():
+            if value is CLEAR:
+                shown.append(f"-{path}")
+                continue
+            _, leaf = resolve(shape, path)
+            hidden = _within_sensitive(shape, path)
+            text = MASK if hidden else json.dumps(jsonable(mask(value, leaf)))
+            shown.append(f"{path}={text}")
+        return ", ".join(shown)
+
+
+def _within_sensitive(shape: StructureShape, path: str) -> bool:
+    wire, _ = resolve(shape, path)
+    current: Shape = shape
+    for step in wire:
+        if is_sensitive(current):
+            return True
+        current = (
+            current.members[step]  # type: ignore[attr-defined]
+            if current.type_name == "structure"
+            else current.value  # type: ignore[attr-defined]
+        )
+    return is_sensitive(current)
 
 
 def _value(name: str, text: str, kind: str) -> Any:
@@ -245,239 +312,348 @@ def _value(name: str, text: str, kind: str) -> Any:
             raise UsageError(f"{name}: must be true or false, got {text!r}")
         return text.lower() == "true"
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(
             f"{name}: malformed JSON ({exc.msg} at column {exc.colno})"
         ) from None
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode()
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(v) for v in value]
+    if value is None:
+        raise UsageError(f"{name}: null is not a value; --clear {name} removes it")
     return value
-
-
-def _members(model: Any, *, show_sensitive: bool) -> dict[str, Any]:
-    """A model's set members by wire name, sensitive ones masked unless asked."""
-    shown: dict[str, Any] = {}
-    for field in attrs.fields(type(model)):
-        value = getattr(model, field.name)
-        if value is None:
-            continue
-        masked = field.metadata.get(SENSITIVE) and not show_sensitive
-        shown[field.metadata[WIRE_NAME]] = MASK if masked else _jsonable(to_boto(value))
-    return shown
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
 
 
 # -- output ---------------------------------------------------------------------------
 
 
 class Output:
-    """Where and how results are shown."""
+    """Where and how results are shown: data on stdout, the rest on stderr."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.json = args.output == "json"
         self.show_sensitive = bool(args.show_sensitive)
-        self.out = Console(highlight=False, soft_wrap=True)
-        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
+        self.out = Console(highlight=False, soft_wrap=True, markup=False)
+        self.err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
     def emit_json(self, value: Any) -> None:
-        print(json.dumps(_jsonable(value), indent=2, sort_keys=True))
+        sys.stdout.write(json.dumps(jsonable(value), indent=2, sort_keys=True) + "\n")
+        sys.stdout.flush()
 
-    def model(self, model: Any, title: str) -> None:
-        members = _members(model, show_sensitive=self.show_sensitive)
-        if self.json:
-            self.emit_json(members)
-            return
-        table = Table(title=title, show_header=False, title_justify="left")
-        table.add_column("member", style="bold")
+    def masked(self, value: Any, shape: Shape) -> Any:
+        """A boto3 value of ``shape``, masked unless --show-sensitive."""
+        return mask(value, shape, show_sensitive=self.show_sensitive)
+
+    def record(self, raw: dict[str, Any], shape: Shape, title: str) -> None:
+        """One resource as a two-column table of its members."""
+        members = jsonable(self.masked(raw, shape))
+        table = Table(title=Text(title), show_header=False, title_justify="left")
+        table.add_column("member", style="bold", no_wrap=True)
         table.add_column("value", overflow="fold")
         for wire, value in members.items():
-            table.add_row(attribute_name(wire), _text(value))
+            table.add_row(Text(attribute_name(wire)), Text(_text(value)))
         self.out.print(table)
 
     def plan(self, plan: UpdatePlan[Any], title: str) -> None:
-        if self.json:
-            changes = {
-                name: MASK
-                if name in plan.sensitive and not self.show_sensitive
-                else [old, new]
-                for name, (old, new) in plan.changes.items()
-            }
-            self.emit_json(
-                {"operation": plan.operation, "changes": changes, "noop": plan.is_noop}
-            )
-            return
+        """The plan, one line per changed leaf, on stderr when stdout is JSON."""
+        console = self.err if self.json else self.out
         if plan.is_noop:
-            self.out.print(f"{title}: nothing would change.")
+            console.print(f"{title}: nothing would change.")
             return
-        self.out.print(
-            f"[bold]{title}[/bold]: {len(plan.changes)} member(s) would change"
+        count = len(plan.changes)
+        console.print(
+            Text.assemble(
+                (title, "bold"), f": {count} change{'' if count == 1 else 's'}"
+            )
         )
-        for name, (old, new) in plan.changes.items():
-            hidden = name in plan.sensitive and not self.show_sensitive
-            before = (
-                MASK
-                if hidden
-                else ("(absent)" if old is None else _text(_jsonable(old)))
-            )
-            after = (
-                MASK
-                if hidden
-                else ("(absent)" if new is None else _text(_jsonable(new)))
-            )
-            mark = "+" if old is None else "-" if new is None else "~"
-            old_text, new_text = _escape(before), _escape(after)
-            self.out.print(
-                f"  {mark} {name}: [red]{old_text}[/red] -> [green]{new_text}[/green]"
+        colours = {"add": "green", "remove": "red", "change": "yellow"}
+        for change in plan.changes:
+            line = change.render(show_sensitive=self.show_sensitive)
+            console.print(Text("  " + line, style=colours[change.action]))
+        if plan.runs:
+            console.print(
+                "  Writing it makes the association run at once on its targets."
             )
 
 
-def _escape(text: str) -> str:
-    return text.replace("[", r"\[")
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
 
 
 def _confirm(question: str) -> bool:
-    try:
-        answer = input(f"{question} [y/N] ")
-    except EOFError:
+    # The question goes to stderr: stdout is for data (--output json).
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    if not answer:
+        sys.stderr.write("\n")
         raise UsageError(
             "no answer to confirm the write: pass --yes to write without asking"
-        ) from None
+        )
     return answer.strip().lower() in ("y", "yes")
+
+
+def _runs(count: int, runs: bool) -> str:
+    if not runs:
+        return ""
+    them = "it runs" if count == 1 else "they run"
+    return (
+        f" Once written, {them} at once on {'its' if count == 1 else 'their'} targets."
+    )
 
 
 # -- commands -------------------------------------------------------------------
 
 
 def _client(args: argparse.Namespace) -> Client:
-    session = boto3.session.Session(profile_name=args.profile, region_name=args.region)
-    if session.region_name is None and args.endpoint_url:
-        session = boto3.session.Session(
-            profile_name=args.profile, region_name="us-east-1"
-        )
     try:
+        session = boto3.session.Session(
+            profile_name=args.profile, region_name=args.region
+        )
+        if session.region_name is None and args.endpoint_url:
+            session = boto3.session.Session(
+                profile_name=args.profile, region_name="us-east-1"
+            )
         boto3_client = session.client("ssm", endpoint_url=args.endpoint_url)
     except botocore.exceptions.NoRegionError:
         raise UsageError(
             "no AWS region: pass --region or set AWS_DEFAULT_REGION"
         ) from None
+    except ValueError as exc:  # a malformed --endpoint-url
+        raise UsageError(str(exc)) from None
     return Client(boto3_client=boto3_client)
+
+
+def _shape(client: Client, name: str) -> Shape:
+    return client.boto3_client.meta.service_model.shape_for(name)
+
+
+def _input(client: Client, operation: str) -> StructureShape:
+    model = client.boto3_client.meta.service_model.operation_model(operation)
+    shape = model.input_shape
+    assert shape is not None  # both update operations take input
+    return shape
+
+
+def _call(client: Client, operation: str, **request: Any) -> dict[str, Any]:
+    # The raw answer: the command shows members newer than ssmkit's models too.
+    answer = invoke(client.boto3_client, operation, request)
+    answer.pop("ResponseMetadata", None)
+    return answer
 
 
 def _list_associations(args: argparse.Namespace, output: Output) -> int:
     client = _client(args)
-    items = client.list_associations(association_filter_list=_filters(args) or None)
+    request: dict[str, Any] = {}
+    filters = _filters(args)
+    if filters:
+        request["AssociationFilterList"] = to_boto(filters)
+    shape = _shape(client, "Association")
+    paginator = client.boto3_client.get_paginator("list_associations")
+    with translated("ListAssociations"):
+        items = [
+            output.masked(item, shape)
+            for page in paginator.paginate(**request)
+            for item in page.get("Associations", [])
+        ]
     if output.json:
-        output.emit_json([to_boto(item) for item in items])
+        output.emit_json({"Associations": items})
         return 0
     table = Table(
         "association id", "name", "association name", "version", "schedule", "status"
     )
+    table.columns[0].no_wrap = True
+    table.columns[0].min_width = 36
     for item in items:
-        status = item.overview.status if item.overview else None
         table.add_row(
-            item.association_id,
-            item.name,
-            item.association_name,
-            item.association_version,
-            item.schedule_expression,
-            status,
+            *(
+                Text(_text(value))
+                for value in (
+                    item.get("AssociationId"),
+                    item.get("Name"),
+                    item.get("AssociationName"),
+                    item.get("AssociationVersion"),
+                    item.get("ScheduleExpression"),
+                    item.get("Overview", {}).get("Status"),
+                )
+            )
         )
     output.out.print(table)
     return 0
 
 
 def _show_association(args: argparse.Namespace, output: Output) -> int:
-    association = _client(args).describe_association(association_id=args.association_id)
-    output.model(association, f"association {args.association_id}")
+    client = _client(args)
+    answer = _call(client, "DescribeAssociation", AssociationId=args.association_id)
+    description = answer["AssociationDescription"]
+    shape = _shape(client, "AssociationDescription")
+    if output.json:
+        output.emit_json({"AssociationDescription": output.masked(description, shape)})
+    else:
+        output.record(description, shape, f"association {args.association_id}")
     return 0
 
 
 def _update_association(args: argparse.Namespace, output: Output) -> int:
     client = _client(args)
-    changes = _changes(client, "UpdateAssociation", args)
+    change = _changes(client, "UpdateAssociation", args)
     plan = client.plan_association_update(
-        args.association_id, expected_version=args.expected_version, **changes
+        args.association_id, expected_version=args.expected_version, paths=change.paths
     )
-    output.plan(plan, f"association {args.association_id}")
+    title = f"association {args.association_id}"
+    output.plan(plan, title)
     if plan.is_noop or args.dry_run:
+        if output.json:
+            output.emit_json({"plan": _plan_json(plan, output), "written": False})
         return 0
-    if not args.yes and not _confirm(
-        f"Write this to association {args.association_id}?"
-    ):
-        output.err.print("Nothing written.")
-        return 0
+    if not args.yes:
+        count = len(plan.changes)
+        question = (
+            f"Write {count} change{'' if count == 1 else 's'} to {title}?"
+            + _runs(1, plan.runs)
+        )
+        if not _confirm(question):
+            output.err.print("Nothing written.")
+            if output.json:
+                output.emit_json({"plan": _plan_json(plan, output), "written": False})
+            return 0
     # Write exactly what was shown: if someone wrote since, refuse rather than merge.
-    updated = client.update_association(
-        args.association_id, expected_version=plan.before.association_version, **changes
+    outcome = apply_update(
+        ASSOCIATION,
+        client.boto3_client,
+        {"AssociationId": args.association_id},
+        expected_version=plan.before.association_version,
+        modify=None,
+        changes={},
+        paths=change.paths,
     )
-    version = updated.association_version
-    output.err.print(f"Updated association {args.association_id} to version {version}.")
+    written = outcome.result
+    version = written.association_version
+    output.err.print(f"Updated {title} to version {version}.")
+    if output.json:
+        shape = _shape(client, "AssociationDescription")
+        output.emit_json(
+            {
+                "plan": _plan_json(outcome.plan, output),
+                "written": outcome.wrote,
+                "AssociationDescription": output.masked(to_boto(written), shape),
+            }
+        )
     return 0
 
 
+def _plan_json(plan: UpdatePlan[Any], output: Output) -> dict[str, Any]:
+    return plan.to_json(show_sensitive=output.show_sensitive)
+
+
 def _show_task(args: argparse.Namespace, output: Output) -> int:
-    task = _client(args).get_maintenance_window_task(
-        window_id=args.window_id, window_task_id=args.window_task_id
+    client = _client(args)
+    task = _call(
+        client,
+        "GetMaintenanceWindowTask",
+        WindowId=args.window_id,
+        WindowTaskId=args.window_task_id,
     )
-    output.model(task, f"task {args.window_task_id} of {args.window_id}")
+    shape = _shape(client, "GetMaintenanceWindowTaskResult")
+    if output.json:
+        output.emit_json(output.masked(task, shape))
+    else:
+        output.record(task, shape, f"task {args.window_task_id} of {args.window_id}")
     return 0
 
 
 def _update_task(args: argparse.Namespace, output: Output) -> int:
     client = _client(args)
-    changes = _changes(client, "UpdateMaintenanceWindowTask", args)
+    change = _changes(client, "UpdateMaintenanceWindowTask", args)
     title = f"task {args.window_task_id} of {args.window_id}"
     plan = client.plan_maintenance_window_task_update(
-        args.window_id, args.window_task_id, **changes
+        args.window_id, args.window_task_id, paths=change.paths
     )
     output.plan(plan, title)
     if plan.is_noop or args.dry_run:
+        if output.json:
+            output.emit_json({"plan": _plan_json(plan, output), "written": False})
         return 0
-    if not args.yes and not _confirm(f"Write this to {title}?"):
+    count = len(plan.changes)
+    if not args.yes and not _confirm(
+        f"Write {count} change{'' if count == 1 else 's'} to {title}?"
+    ):
         output.err.print("Nothing written.")
+        if output.json:
+            output.emit_json({"plan": _plan_json(plan, output), "written": False})
         return 0
-    client.update_maintenance_window_task(
-        args.window_id, args.window_task_id, **changes
+    outcome = apply_update(
+        MAINTENANCE_WINDOW_TASK,
+        client.boto3_client,
+        {"WindowId": args.window_id, "WindowTaskId": args.window_task_id},
+        expected_version=None,
+        modify=None,
+        changes={},
+        paths=change.paths,
     )
     output.err.print(f"Updated {title}.")
+    if output.json:
+        shape = _shape(client, "GetMaintenanceWindowTaskResult")
+        output.emit_json(
+            {
+                "plan": _plan_json(outcome.plan, output),
+                "written": outcome.wrote,
+                "Task": output.masked(to_boto(outcome.result), shape),
+            }
+        )
     return 0
 
 
-def _done_in(report: Path) -> set[str]:
-    """Associations an earlier run's report lists as done (changed or unchanged)."""
-    done: set[str] = set()
-    if not report.exists():
-        return done
-    for number, line in enumerate(report.read_text().splitlines(), 1):
-        if not line.strip():
-            continue
+class _Report:
+    """A bulk run's report: one JSON line per association, for reruns to skip."""
+
+    def __init__(self, path: Path, fingerprint: str) -> None:
+        self.path = path
+        self.fingerprint = fingerprint
+        self.done: set[str] = set()
+        self.other_changes = 0
+        if path.is_dir():
+            raise UsageError(f"--report: {path} is a directory")
+        if not path.exists():
+            return
         try:
-            entry = json.loads(line)
-        except json.JSONDecodeError:
-            raise UsageError(f"{report}:{number}: not a JSON line") from None
-        if entry.get("outcome") in ("changed", "unchanged"):
-            done.add(entry["association_id"])
-        else:
-            done.discard(entry.get("association_id"))
-    return done
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"--report: cannot read {path}: {exc}") from None
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+                association_id = entry["association_id"]
+                outcome = entry["outcome"]
+            except (json.JSONDecodeError, KeyError, TypeError):
+                if number == len(lines):
+                    continue  # a line cut short by an earlier interruption
+                raise UsageError(f"{path}:{number}: not a report line") from None
+            if entry.get("change") != fingerprint:
+                self.other_changes += 1
+                continue
+            if outcome in ("changed", "unchanged"):
+                self.done.add(association_id)
+            else:
+                self.done.discard(association_id)
+
+    def open(self) -> Any:
+        try:
+            handle = self.path.open("a", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--report: cannot write {self.path}: {exc}") from None
+        # A line an earlier run left cut short is ended, so this run's stand apart.
+        if self.path.stat().st_size and not self.path.read_bytes().endswith(b"\n"):
+            handle.write("\n")
+        return handle
 
 
 def _bulk_update(args: argparse.Namespace, output: Output) -> int:
+    _check_pace(args)
     client = _client(args)
-    changes = _changes(client, "UpdateAssociation", args)
+    change = _changes(client, "UpdateAssociation", args)
     filters = _filters(args)
     if args.ids_from is not None and filters:
         raise UsageError("give --ids-from or filters, not both")
@@ -485,66 +661,123 @@ def _bulk_update(args: argparse.Namespace, output: Output) -> int:
         raise UsageError(
             "select associations with --ids-from FILE or a filter (--name, ...)"
         )
-    done = _done_in(args.report) if args.report else set()
+    fingerprint = change.fingerprint()
+    report = _Report(args.report, fingerprint) if args.report else None
+    done = report.done if report else set()
+    if report is not None and report.other_changes:
+        output.err.print(
+            f"{args.report} records {report.other_changes} result(s) of another "
+            "change; they are not skipped."
+        )
     ids: list[str] | None = None
     if args.ids_from is not None:
         try:
-            lines = args.ids_from.read_text().splitlines()
+            lines = args.ids_from.read_text(encoding="utf-8").splitlines()
         except OSError as exc:
             raise UsageError(f"--ids-from: {exc.strerror}: {args.ids_from}") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"--ids-from: {args.ids_from} is not UTF-8 text") from None
         ids = [i for i in (line.strip() for line in lines) if i]
     if not args.yes and not args.dry_run:
-        shown = ", ".join(
-            f"{k}={'(clear)' if v is CLEAR else _text(v)}" for k, v in changes.items()
+        if ids is None:
+            # Listed first, so the question can say how many.
+            ids = [
+                a.association_id
+                for a in client.list_associations(association_filter_list=filters)
+                if a.association_id
+            ]
+        count = sum(i not in done for i in ids)
+        shape = _input(client, "UpdateAssociation")
+        runs = _association_runs_after(change)
+        question = (
+            f"Apply {change.describe(shape)} to {count} "
+            f"association{'' if count == 1 else 's'} (those it changes are written)?"
+            + _runs(count, runs)
         )
-        if not _confirm(f"Apply {shown} to every association selected?"):
+        if not _confirm(question):
             output.err.print("Nothing written.")
             return 0
     results: list[BulkResult] = []
-    report = args.report.open("a") if args.report else None
+    handle = report.open() if report else None
     progress = Progress(
-        TextColumn("updating"),
+        TextColumn("planning" if args.dry_run else "updating"),
         BarColumn(),
         MofNCompleteColumn(),
         console=output.err,
         transient=True,
-        disable=output.json,
     )
 
     def record(result: BulkResult) -> None:
         results.append(result)
         progress.advance(task)
-        if report is not None:
-            report.write(json.dumps(result.to_json()) + "\n")
-            report.flush()
+        if handle is not None:
+            handle.write(json.dumps({**result.to_json(), "change": fingerprint}) + "\n")
+            handle.flush()
+
+    presses = 0
+
+    def on_interrupt(signum: int, frame: Any) -> None:
+        nonlocal presses
+        presses += 1
+        if presses == 1:
+            output.err.print(
+                "Interrupted: finishing the calls under way; no new update starts."
+            )
+            raise KeyboardInterrupt
+        output.err.print("Still finishing the calls under way; the summary follows.")
 
     interrupted = False
-    with progress:
-        task = progress.add_task(
-            "bulk", total=None if ids is None else sum(i not in done for i in ids)
-        )
-        try:
-            # In selection order; after Ctrl-C, the results as they came.
-            # Filters are walked lazily, page by page, as the updates go.
-            results = client.update_associations(
-                association_ids=ids,
-                filters=None if ids is not None else filters,
-                skip=done,
-                concurrency=args.concurrency,
-                max_rate=args.max_rate,
-                progress=record,
-                dry_run=args.dry_run,
-                **changes,
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        with progress:
+            task = progress.add_task(
+                "bulk", total=None if ids is None else sum(i not in done for i in ids)
             )
-        except KeyboardInterrupt:
-            interrupted = True
-        finally:
-            if report is not None:
-                report.close()
+            try:
+                # Filters are walked lazily, page by page, as the updates go.
+                # In selection order; after Ctrl-C, the results as they came.
+                results = client.update_associations(
+                    association_ids=ids,
+                    filters=None if ids is not None else filters,
+                    skip=done,
+                    concurrency=args.concurrency,
+                    max_rate=args.max_rate,
+                    progress=record,
+                    dry_run=args.dry_run,
+                    paths=change.paths,
+                )
+            except KeyboardInterrupt:
+                interrupted = True
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if handle is not None:
+            handle.close()
     _summary(output, results, skipped=len(done), interrupted=interrupted)
     if interrupted:
         return 130
     return 1 if any(r.outcome == "failed" for r in results) else 0
+
+
+def _check_pace(args: argparse.Namespace) -> None:
+    try:
+        check_pace(args.concurrency, None)
+    except ValueError:
+        raise UsageError(
+            f"--concurrency: must be a whole number from 1 to {MAX_CONCURRENCY}, "
+            f"got {args.concurrency}"
+        ) from None
+    try:
+        check_pace(1, args.max_rate)
+    except ValueError:
+        raise UsageError(
+            f"--max-rate: must be a number of calls a second from {MIN_RATE} up, "
+            f"got {args.max_rate}"
+        ) from None
+
+
+def _association_runs_after(change: Edit) -> bool:
+    value = change.paths.get("apply_only_at_cron_interval")
+    return value is not True
 
 
 def _summary(
@@ -557,30 +790,60 @@ def _summary(
     if output.json:
         output.emit_json(
             {
-                "results": [r.to_json() for r in results],
+                "results": [_result_json(r, output) for r in results],
                 "counts": counts,
                 "skipped": skipped,
                 "interrupted": interrupted,
             }
         )
-        return
-    table = Table("association id", "outcome", "version", "error")
-    for result in results:
-        version = result.version_before or ""
-        if result.version_after:
-            version = f"{version} -> {result.version_after}"
-        error = str(result.error) if result.error else ""
-        style = {"failed": "red", "changed": "green"}.get(result.outcome, "")
-        table.add_row(
-            result.association_id, result.outcome, version, error, style=style
-        )
-    output.out.print(table)
-    summary = ", ".join(f"{n} {o}" for o, n in counts.items() if n)
+    else:
+        for result in results:
+            if result.outcome == "planned" and result.plan is not None:
+                output.plan(result.plan, f"association {result.association_id}")
+        table = Table("association id", "outcome", "version", "error")
+        table.columns[0].no_wrap = True
+        table.columns[0].min_width = 36
+        table.columns[1].no_wrap = True
+        for result in results:
+            version = result.version_before or ""
+            if result.version_after:
+                version = f"{version} -> {result.version_after}"
+            error = str(result.error) if result.error else ""
+            style = {"failed": "red", "changed": "green"}.get(result.outcome, "")
+            table.add_row(
+                Text(result.association_id),
+                Text(result.outcome),
+                Text(version),
+                Text(error),
+                style=style,
+            )
+        if results:
+            output.out.print(table)
+    output.err.print(_sentence(counts, skipped=skipped, interrupted=interrupted))
+
+
+def _result_json(result: BulkResult, output: Output) -> dict[str, Any]:
+    data = result.to_json()
+    if result.plan is not None:
+        data["changes"] = _plan_json(result.plan, output)["changes"]
+    return data
+
+
+def _sentence(counts: dict[str, int], *, skipped: int, interrupted: bool) -> str:
+    """``3 changed, 1 unchanged and 1 failed; 2 skipped as done in an earlier run.``"""
+    parts = [f"{n} {o}" for o, n in counts.items() if n]
+    if not parts:
+        text = "No association was updated"
+    elif len(parts) == 1:
+        text = parts[0]
+    else:
+        text = f"{', '.join(parts[:-1])} and {parts[-1]}"
+    text = text[0].upper() + text[1:]
     if skipped:
-        summary += f", {skipped} skipped (done in an earlier run)"
+        text += f"; {skipped} skipped as done in an earlier run"
     if interrupted:
-        summary += "; interrupted: no update was started after Ctrl-C"
-    output.out.print(summary or "no association selected")
+        text += "; interrupted, so no update was started after Ctrl-C"
+    return text + "."
 
 
 def _demo(args: argparse.Namespace, output: Output) -> int:
@@ -608,24 +871,36 @@ def _demo(args: argparse.Namespace, output: Output) -> int:
         boto3_client: Any = boto3.client("ssm", region_name="us-east-1")
         client = Client(boto3_client=boto3_client)
         say(
-            "[bold]1. A fully configured association[/bold] (local SSM, no AWS account)"
+            "[bold]1. A fully configured association[/bold] "
+            "(local SSM, no AWS account)",
+            markup=True,
         )
         raw_id = boto3_client.create_association(**association)[
             "AssociationDescription"
         ]["AssociationId"]
-        output.model(
-            client.describe_association(association_id=raw_id), f"association {raw_id}"
+        output.record(
+            boto3_client.describe_association(AssociationId=raw_id)[
+                "AssociationDescription"
+            ],
+            _shape(client, "AssociationDescription"),
+            f"association {raw_id}",
         )
 
-        say("\n[bold]2. boto3's update_association()[/bold] of the schedule alone:")
+        say(
+            "\n[bold]2. boto3's update_association()[/bold] of the schedule alone:",
+            markup=True,
+        )
         boto3_client.update_association(AssociationId=raw_id, **change)
         after = boto3_client.describe_association(AssociationId=raw_id)[
             "AssociationDescription"
         ]
         wiped = [k for k in association if k not in after]
-        say(f"   [red]wiped: {', '.join(attribute_name(k) for k in wiped)}[/red]")
+        say(Text(f"   wiped: {', '.join(attribute_name(k) for k in wiped)}", "red"))
 
-        say("\n[bold]3. ssmkit's update_association()[/bold] of it, on a twin:")
+        say(
+            "\n[bold]3. ssmkit's update_association()[/bold] of it, on a twin:",
+            markup=True,
+        )
         safe_id = boto3_client.create_association(**association)[
             "AssociationDescription"
         ]["AssociationId"]
@@ -645,7 +920,11 @@ def _demo(args: argparse.Namespace, output: Output) -> int:
             if k not in change and stored.get(k) == association[k]
         ]
         names = ", ".join(attribute_name(k) for k in kept)
-        say(f"   [green]kept all {len(kept)} other members[/green]: {names}")
+        say(
+            Text.assemble(
+                (f"   kept all {len(kept)} other members", "green"), f": {names}"
+            )
+        )
         say(f"   now at version {updated.association_version}; a no-op would not write")
     return 0 if len(kept) == len(association) - len(change) else 1
 
@@ -663,14 +942,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         output.err.print(f"ssmkit: error: {message}", markup=False, highlight=False)
         return status
 
+    if args.debug:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        logger = logging.getLogger("ssmkit")
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+
     try:
         return int(args.handler(args, output))
+    except BrokenPipeError:
+        # The reader went away (``| head``): end quietly, and keep Python from
+        # complaining when it flushes stdout on the way out.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except UsageError as exc:
         return fail(str(exc), 2)
     except errors.ValidationError as exc:
         return fail(str(exc), 2)
     except errors.ConcurrentUpdateError as exc:
-        return fail(f"{exc}; nothing was written, run again to see the new plan", 1)
+        return fail(f"{exc}; run again to see the new plan", 1)
     except errors.SSMKitError as exc:
         return fail(str(exc), 1)
     except botocore.exceptions.ProfileNotFound as exc:

@@ -93,7 +93,9 @@ def test_dry_run_plans_and_writes_nothing(
     )
     assert {r.outcome for r in results} == {"planned"}
     assert results[0].plan is not None
-    assert results[0].plan.changes == {"max_errors": ("1", "5")}
+    assert [(c.path, c.before, c.after) for c in results[0].plan.changes] == [
+        ("max_errors", "1", "5")
+    ]
     assert "UpdateAssociation" not in stand_in.operations
     assert {max_errors(boto, i) for i in ids} == {"1"}
 

@@ -185,9 +185,9 @@ def test_sensitive_members_stay_out_of_repr() -> None:
         {"Name": "doc", "Parameters": {"password": ["hunter2"]}},
     )
     assert model.parameters == {"password": ["hunter2"]}
-    assert "hunter2" not in repr(model)
-    assert "parameters" not in repr(model)
-    assert "doc" in repr(model)
+    assert repr(model) == (
+        "AssociationDescription(name='doc', parameters={'password': <sensitive>})"
+    )
 
 
 def test_python_keyword_members_get_a_trailing_underscore() -> None:

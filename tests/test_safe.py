@@ -649,25 +649,27 @@ def test_plan_shows_the_exact_request_without_writing(
         "MaxErrors": "1",
         "Parameters": {"commands": ["cat /etc/shadow"]},
     }
-    assert plan.changes == {
-        "max_errors": ("10%", "1"),
-        "parameters": ({"commands": ["uptime"]}, {"commands": ["cat /etc/shadow"]}),
-    }
+    assert [(c.path, c.before, c.after, c.sensitive) for c in plan.changes] == [
+        ("parameters.commands", ["uptime"], ["cat /etc/shadow"], True),
+        ("max_errors", "10%", "1", False),
+    ]
     assert not plan.is_noop
     assert plan.before.max_errors == "10%"
     assert plan.after.max_errors == "1"
     text = str(plan)
-    assert "max_errors: '10%' -> '1'" in text
-    assert "parameters: <sensitive> -> <sensitive>" in text
+    assert '  ~ max_errors: "10%" -> "1"' in text
+    assert "  ~ parameters.commands: <sensitive> -> <sensitive>" in text
     assert "shadow" not in text
     assert "shadow" not in repr(plan)
+    assert "shadow" not in json.dumps(plan.to_json())
     assert "shadow" in plan.render(show_sensitive=True)
+    assert "shadow" in json.dumps(plan.to_json(show_sensitive=True))
 
 
 def test_plan_of_a_noop(client: ssmkit.Client, full: str) -> None:
     plan = client.plan_association_update(full, max_errors="10%")
     assert plan.is_noop
-    assert plan.changes == {}
+    assert plan.changes == ()
     assert "nothing would change" in str(plan)
 
 
@@ -921,8 +923,11 @@ def test_task_noop_and_plan(
     plan = client.plan_maintenance_window_task_update(
         window, task_id, description="secret words"
     )
-    assert plan.changes == {"description": ("weekly", "secret words")}
+    assert [(c.path, c.before, c.after) for c in plan.changes] == [
+        ("description", "weekly", "secret words")
+    ]
     assert "secret words" not in str(plan)  # Description is sensitive in the model
+    assert "weekly" not in str(plan)
     plain = ssmkit.safe_update_maintenance_window_task(
         boto, window, task_id, name="renamed"
     )
@@ -945,7 +950,8 @@ def test_task_failure_says_whether_it_changed(
 def test_validation_errors_never_show_what_a_sensitive_member_holds(
     boto: Any, client: ssmkit.Client, window: str
 ) -> None:
-    # TaskParameters is sensitive; the names inside it have a length limit of their own.
+    # TaskParameters is sensitive: its values are masked, its keys (the
+    # parameter names) are shown, as everywhere.
     task_id = boto.register_task_with_maintenance_window(WindowId=window, **TASK)[
         "WindowTaskId"
     ]
@@ -957,8 +963,13 @@ def test_validation_errors_never_show_what_a_sensitive_member_holds(
             window,
             task_id,
             task_parameters={
-                secret: MaintenanceWindowTaskParameterValueExpression(values=["v"])
+                "password": MaintenanceWindowTaskParameterValueExpression(
+                    values=[secret]
+                )
             },
         )
     assert "hunter2" not in str(caught.value)
-    assert "<sensitive>" in str(caught.value)
+    assert str(caught.value) == (
+        "task_parameters.password.values[0]: length must be at most 255 "
+        "(got <sensitive>)"
+    )

@@ -7,6 +7,8 @@ from typing import Any
 
 import attrs
 
+from .._mask import mask_field
+
 __all__ = ["SENSITIVE", "WIRE_NAME", "Model", "SSMEnum", "wire"]
 
 #: Key in ``attrs.field(metadata=...)`` holding the member's name on the wire
@@ -15,7 +17,7 @@ __all__ = ["SENSITIVE", "WIRE_NAME", "Model", "SSMEnum", "wire"]
 WIRE_NAME = "ssmkit.wire_name"
 
 #: Key in ``attrs.field(metadata=...)`` that is ``True`` for members the service
-#: model marks sensitive. Such fields are also left out of ``repr``.
+#: model marks sensitive. Their values are masked in ``repr``.
 SENSITIVE = "ssmkit.sensitive"
 
 
@@ -38,7 +40,8 @@ class Model:
     """Base of ssmkit's models: a repr that shows only the members that are set.
 
     Shapes have dozens of optional members; a repr listing every ``None`` would
-    bury the few that matter. Sensitive members are never shown.
+    bury the few that matter. The values of sensitive members are masked; of a
+    sensitive map, the keys are shown.
     """
 
     __slots__ = ()
@@ -47,8 +50,11 @@ class Model:
         shown = []
         for field in attrs.fields(type(self)):  # type: ignore[arg-type]
             value = getattr(self, field.name)
-            if field.repr and value is not None:
-                shown.append(f"{field.name}={value!r}")
+            if value is None:
+                continue
+            if field.metadata.get(SENSITIVE):
+                value = mask_field(value)
+            shown.append(f"{field.name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"
 
 
