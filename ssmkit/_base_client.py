@@ -12,12 +12,14 @@ from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
 
 from ._convert import from_boto, to_boto
+from ._mask import MASK, holds_sensitive, is_sensitive
 from ._version import __version__
 from .errors import UnexpectedResponseError, ValidationError, from_client_error
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
+    from botocore.model import Shape
     from mypy_boto3_ssm import SSMClient
 else:
     SSMClient = Any
@@ -42,15 +44,59 @@ def _with_user_agent(config: Config | None) -> Config:
     )
 
 
-def validation_error(exc: ParamValidationError) -> ValidationError:
-    """Translate botocore's parameter validation failure, naming the member."""
+def validation_error(
+    exc: ParamValidationError, shape: Shape | None = None
+) -> ValidationError:
+    """Translate botocore's parameter validation failure, naming the member.
+
+    botocore's report quotes each bad value; a value within a member the
+    service model marks sensitive (or a member it cannot place) is masked.
+    """
     report = str(exc.kwargs.get("report", exc))
+    report = _VALUE.sub(
+        lambda m: (
+            m.group(0)
+            if shape is not None and not _within_sensitive(shape, m.group(1))
+            else f"for parameter {m.group(1)}, value: {MASK}, "
+        ),
+        report,
+    )
     found = re.search(
         r"parameter[s]?:? (?:in input: \"?)?\"?([A-Za-z0-9_.\[\]]+)", report
     )
     return ValidationError(
         report, member=found.group(1) if found else None, rule=report
     )
+
+
+# "Invalid type for parameter Lambda.Payload, value: abc, type: <class 'str'>"
+_VALUE = re.compile(r"for parameter (\S+), value: (.*?), (?=type|valid)")
+
+
+def _within_sensitive(shape: Shape, path: str) -> bool:
+    """Whether botocore's path (``Targets[0].Values[1]``) lies in a sensitive member.
+
+    A path that cannot be followed counts as sensitive: better masked than leaked.
+    """
+    steps = [s for s in re.split(r"\.|\[\d+\]", path) if s]
+    current = shape
+    for step in steps:
+        if is_sensitive(current):
+            return True
+        while current.type_name == "list":
+            current = current.member  # type: ignore[attr-defined]
+            if is_sensitive(current):
+                return True
+        if current.type_name == "structure":
+            found = current.members.get(step)  # type: ignore[attr-defined]
+            if found is None:
+                return True
+            current = found
+        elif current.type_name == "map":
+            current = current.value  # type: ignore[attr-defined]
+        else:
+            return True
+    return holds_sensitive(current)
 
 
 def invoke(
@@ -72,19 +118,30 @@ def invoke(
         ssmkit.errors.ValidationError: botocore found the request malformed.
     """
     method = getattr(boto3_client, xform_name(operation))
-    with translated(operation):
+    with translated(operation, boto3_client):
         return method(**request)  # type: ignore[no-any-return]
 
 
 @contextlib.contextmanager
-def translated(operation: str) -> Iterator[None]:
-    """Raise botocore's errors from within as ssmkit's, the original as the cause."""
+def translated(operation: str, boto3_client: Any = None) -> Iterator[None]:
+    """Raise botocore's errors from within as ssmkit's, the original as the cause.
+
+    Args:
+        operation: The operation called within.
+        boto3_client: The client it is called on, whose service model says
+            which values in botocore's parameter report to mask; without it,
+            every value there is masked.
+    """
     try:
         yield
     except ClientError as exc:
         raise from_client_error(exc, operation) from exc
     except ParamValidationError as exc:
-        raise validation_error(exc) from exc
+        shape = None
+        if boto3_client is not None:
+            model = boto3_client.meta.service_model.operation_model(operation)
+            shape = model.input_shape
+        raise validation_error(exc, shape) from exc
 
 
 _PLAIN = (str, int, bool, float)
@@ -169,7 +226,7 @@ class BaseClient:
         """Walk every page of an operation lazily, one page in memory at a time."""
         request = _request(params)
         paginator = self._boto3_client.get_paginator(xform_name(operation))  # type: ignore[call-overload]
-        with translated(operation):
+        with translated(operation, self._boto3_client):
             for page in paginator.paginate(**request):
                 for item in page.get(result_key, ()):
                     yield from_boto(item_type, item)

@@ -50,6 +50,18 @@ def _structure_bytes(value: Any, _: type) -> bytes:
 _PRIMITIVES = (str, int, bool, float)
 
 
+def _seq(value: Any, where: str) -> Any:
+    """A list member's value, refusing what would iterate into something else.
+
+    A string where a list is expected (``values="i-0abc"``) would otherwise
+    become a list of its characters.
+    """
+    if isinstance(value, (list, tuple)):
+        return value
+    msg = f"{where}: expected a list, got {type(value).__name__}"
+    raise TypeError(msg)
+
+
 def _without_none(annotation: Any) -> Any:
     if (
         isinstance(annotation, types.UnionType)
@@ -62,7 +74,11 @@ def _without_none(annotation: Any) -> Any:
 
 
 def _expression(
-    annotation: Any, expr: str, slot: str, leaf: Callable[[Any, str, str], str]
+    annotation: Any,
+    expr: str,
+    slot: str,
+    leaf: Callable[[Any, str, str], str],
+    where: str,
 ) -> str:
     """The Python expression converting ``expr`` of a field type, for compiled hooks.
 
@@ -72,12 +88,12 @@ def _expression(
     inner = _without_none(annotation)
     origin, args = typing.get_origin(inner), typing.get_args(inner)
     if origin is list:
-        item = _expression(args[0], f"i{slot}", f"{slot}_", leaf)
+        item = _expression(args[0], f"i{slot}", f"{slot}_", leaf, f"{where}[]")
         if item == f"i{slot}":
-            return f"list({expr})"
-        return f"[{item} for i{slot} in {expr}]"
+            return f"list(seq({expr}, {where!r}))"
+        return f"[{item} for i{slot} in seq({expr}, {where!r})]"
     if origin is dict:
-        value = _expression(args[1], f"i{slot}", f"{slot}_", leaf)
+        value = _expression(args[1], f"i{slot}", f"{slot}_", leaf, f"{where}{{}}")
         if value == f"i{slot}":
             return f"dict({expr})"
         return f"{{k{slot}: {value} for k{slot}, i{slot} in {expr}.items()}}"
@@ -97,7 +113,7 @@ def _compile_structure(
     generic per-field hooks were most of the conversion's cost.
     """
     attrs.resolve_types(cls)
-    names: dict[str, Any] = {"cls": cls}
+    names: dict[str, Any] = {"cls": cls, "seq": _seq}
     arguments = []
 
     def leaf(inner: Any, expr: str, slot: str) -> str:
@@ -113,16 +129,17 @@ def _compile_structure(
         names[f"t{slot}"] = inner
         return f"h{slot}({expr}, t{slot})"
 
-    def build(annotation: Any, expr: str, slot: str) -> str:
-        return _expression(annotation, expr, slot, leaf)
+    def build(annotation: Any, expr: str, slot: str, wire: str) -> str:
+        return _expression(annotation, expr, slot, leaf, f"{cls.__name__}.{wire}")
 
     for index, field in enumerate(attrs.fields(cls)):
         wire = field.metadata[WIRE_NAME]
         slot = str(index)
         if field.default is attrs.NOTHING:
-            arguments.append(f"{field.name}={build(field.type, f'o[{wire!r}]', slot)}")
+            value = build(field.type, f"o[{wire!r}]", slot, wire)
+            arguments.append(f"{field.name}={value}")
         else:
-            value = build(field.type, f"v{slot}", slot)
+            value = build(field.type, f"v{slot}", slot, wire)
             absent = f"(v{slot} := get({wire!r})) is None"
             arguments.append(f"{field.name}=(None if {absent} else {value})")
     source = (
@@ -143,7 +160,7 @@ def _compile_unstructure(
     model says enum goes out as it is.
     """
     attrs.resolve_types(cls)
-    names: dict[str, Any] = {"SSMEnum": SSMEnum}
+    names: dict[str, Any] = {"SSMEnum": SSMEnum, "seq": _seq}
     lines = ["def unstructure(obj):", "    out = {}"]
 
     def leaf(inner: Any, expr: str, slot: str) -> str:
@@ -158,15 +175,16 @@ def _compile_unstructure(
         )
         return f"h{slot}({expr})"
 
-    def build(annotation: Any, expr: str, slot: str) -> str:
-        return _expression(annotation, expr, slot, leaf)
+    def build(annotation: Any, expr: str, slot: str, name: str) -> str:
+        return _expression(annotation, expr, slot, leaf, f"{cls.__name__}.{name}")
 
     for index, field in enumerate(attrs.fields(cls)):
         slot = str(index)
         wire = field.metadata[WIRE_NAME]
+        value = build(field.type, f"v{slot}", slot, field.name)
         lines.append(f"    v{slot} = obj.{field.name}")
         lines.append(f"    if v{slot} is not None:")
-        lines.append(f"        out[{wire!r}] = {build(field.type, f'v{slot}', slot)}")
+        lines.append(f"        out[{wire!r}] = {value}")
     lines.append("    return out")
     source = "\n".join(lines) + "\n"
     exec(compile(source, f"<ssmkit unstructure {cls.__qualname__}>", "exec"), names)
@@ -245,5 +263,14 @@ def to_boto(obj: Any) -> Any:
     Returns:
         The dict (or list, or value) boto3 accepts. Members that are ``None``
         are left out.
+
+    Raises:
+        ssmkit.errors.ValidationError: A model holds a value of the wrong kind,
+            such as a string where a list is expected.
     """
-    return _CONVERTER.unstructure(obj)
+    try:
+        return _CONVERTER.unstructure(obj)
+    except TypeError as exc:
+        where = type(obj).__name__
+        msg = f"cannot convert {where} for boto3: {exc}"
+        raise ValidationError(msg) from exc

@@ -239,7 +239,10 @@ def prepare(
             _check_clear(kind, facts, shape, path, name)
             prepared.append((path, CLEAR))
             continue
-        given = to_boto(value)
+        try:
+            given = to_boto(value)
+        except ValidationError as exc:
+            raise ValidationError(f"{name}: {exc}", member=name, rule="type") from exc
         check_value(given, _shape_at(shape, path), name)
         prepared.append((path, given))
     return prepared

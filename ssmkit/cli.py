@@ -450,7 +450,7 @@ def _list_associations(args: argparse.Namespace, output: Output) -> int:
         request["AssociationFilterList"] = to_boto(filters)
     shape = _shape(client, "Association")
     paginator = client.boto3_client.get_paginator("list_associations")
-    with translated("ListAssociations"):
+    with translated("ListAssociations", client.boto3_client):
         items = [
             output.masked(item, shape)
             for page in paginator.paginate(**request)

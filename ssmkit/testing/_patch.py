@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 from collections.abc import Callable
@@ -11,9 +12,11 @@ from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult, EmptyResult
 from moto.ssm.responses import SimpleSystemManagerResponse
 
-from ._service import Service, page, service_for
+from ._service import MODEL, Service, page, service_for
 
 if TYPE_CHECKING:
+    from botocore.model import Shape
+
     from . import StandIn
 
 __all__ = ["install", "uninstall"]
@@ -59,11 +62,40 @@ _restore: dict[str, Any] = {}
 
 
 def members(response: SimpleSystemManagerResponse) -> dict[str, Any]:
-    """The request's members exactly as botocore serialized them (JSON protocol)."""
+    """The request's members as the service reads them.
+
+    The JSON protocol carries blobs (a Lambda task's ``Payload``) as base64
+    text; they are decoded here, so what is stored is the bytes the caller
+    sent, and moto's serializer encodes them once on the way back.
+    """
     body = response.body
     if isinstance(body, bytes):
         body = body.decode()
-    return json.loads(body) if body else {}
+    request = json.loads(body) if body else {}
+    target = response.headers.get("X-Amz-Target", "")
+    operation = target.rpartition(".")[2]
+    if operation in MODEL.operation_names:
+        shape = MODEL.operation_model(operation).input_shape
+        if shape is not None:
+            request = _blobs_decoded(request, shape)
+    return request
+
+
+def _blobs_decoded(value: Any, shape: Shape) -> Any:
+    kind = shape.type_name
+    if kind == "blob" and isinstance(value, str):
+        return base64.b64decode(value)
+    if kind == "structure" and isinstance(value, dict):
+        members = shape.members  # type: ignore[attr-defined]
+        return {
+            k: _blobs_decoded(v, members[k]) if k in members else v
+            for k, v in value.items()
+        }
+    if kind == "list" and isinstance(value, list):
+        return [_blobs_decoded(v, shape.member) for v in value]  # type: ignore[attr-defined]
+    if kind == "map" and isinstance(value, dict):
+        return {k: _blobs_decoded(v, shape.value) for k, v in value.items()}  # type: ignore[attr-defined]
+    return value
 
 
 def _service(response: SimpleSystemManagerResponse) -> Service:

@@ -21,13 +21,13 @@ from moto.ssm.exceptions import SSMException
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-__all__ = ["Service", "fail", "page", "service_for"]
+__all__ = ["MODEL", "Service", "fail", "page", "service_for"]
 
-_MODEL = botocore.session.get_session().get_service_model("ssm")
+MODEL = botocore.session.get_session().get_service_model("ssm")
 
 
 def _members(shape: str) -> frozenset[str]:
-    return frozenset(_MODEL.shape_for(shape).members)  # type: ignore[attr-defined]
+    return frozenset(MODEL.shape_for(shape).members)  # type: ignore[attr-defined]
 
 
 DESCRIPTION = _members("AssociationDescription")
