@@ -37,9 +37,10 @@ from botocore.model import StructureShape
 from ._base_client import invoke
 from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
 from ._convert import from_boto, to_boto
+from ._mask import MASK, is_sensitive
 from ._sentinel import CLEAR
 from ._validate import attribute_name, check_value
-from ._wire import DROP, Change, apply_diff, diff, prune, put, resolve
+from ._wire import DROP, Change, along, apply_diff, diff, prune, put, resolve
 from .errors import (
     ConcurrentUpdateError,
     InvalidAssociationVersion,
@@ -239,30 +240,24 @@ def prepare(
             _check_clear(kind, facts, shape, path, name)
             prepared.append((path, CLEAR))
             continue
+        shapes = along(shape, path)
+        masked = any(is_sensitive(s) for s in shapes)
         try:
             given = to_boto(value)
         except ValidationError as exc:
-            raise ValidationError(f"{name}: {exc}", member=name, rule="type") from exc
-        check_value(given, _shape_at(shape, path), name)
+            shown = MASK if masked else str(exc)
+            msg = f"{name}: {shown}"
+            raise ValidationError(msg, member=name, rule="type") from None
+        check_value(given, shapes[-1], name, masked=masked)
         prepared.append((path, given))
     return prepared
-
-
-def _shape_at(shape: Shape, path: tuple[str, ...]) -> Shape:
-    for step in path:
-        shape = (
-            shape.members[step]  # type: ignore[attr-defined]
-            if shape.type_name == "structure"
-            else shape.value  # type: ignore[attr-defined]
-        )
-    return shape
 
 
 def _check_clear(
     kind: Kind[M], facts: _Facts, shape: Shape, path: tuple[str, ...], name: str
 ) -> None:
     """Refuse to remove what a write cannot go without."""
-    parent = _shape_at(shape, path[:-1])
+    parent = along(shape, path)[-2]
     if len(path) == 1:
         required = path[0] in facts.required
         why = f"{kind.create_operation} requires it"

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DROP",
     "Change",
+    "along",
     "apply_diff",
     "diff",
     "jsonable",
@@ -39,6 +40,7 @@ __all__ = [
     "prune",
     "put",
     "resolve",
+    "within_sensitive",
 ]
 
 #: What :func:`prune` returns for a value that must not be sent at all.
@@ -122,6 +124,21 @@ def put(
     assert inner is not None  # resolve() only gives paths through known shapes
     out[head] = put(current, rest, value, inner)
     return out
+
+
+def along(shape: Shape, path: tuple[str, ...]) -> list[Shape]:
+    """The shapes from ``shape`` down a wire path :func:`resolve` gave, leaf last."""
+    shapes = [shape]
+    for step in path:
+        inner = _child(shapes[-1], step)
+        assert inner is not None  # resolve() only gives paths through known shapes
+        shapes.append(inner)
+    return shapes
+
+
+def within_sensitive(shape: Shape, path: tuple[str, ...]) -> bool:
+    """Whether what lies at ``path`` is within a member marked sensitive."""
+    return any(is_sensitive(s) for s in along(shape, path))
 
 
 def _child(shape: Shape, key: str) -> Shape | None:
@@ -292,7 +309,7 @@ class Change:
             return None
         if self.sensitive and not show_sensitive:
             return MASK
-        return jsonable(mask(value, self._shape))
+        return jsonable(mask(value, self._shape, show_sensitive=show_sensitive))
 
     def render(self, *, show_sensitive: bool = False) -> str:
         """``~ path: old -> new``, ``+ path: new`` or ``- path: old``."""

@@ -28,12 +28,12 @@ from ._base_client import invoke, translated
 from ._bulk import MAX_CONCURRENCY, MIN_RATE, check_pace
 from ._client import Client
 from ._convert import to_boto
-from ._mask import MASK, is_sensitive, mask
+from ._mask import MASK, mask
 from ._safe import ASSOCIATION, MAINTENANCE_WINDOW_TASK, apply_update
 from ._sentinel import CLEAR
 from ._validate import attribute_name
 from ._version import __version__
-from ._wire import jsonable, resolve
+from ._wire import jsonable, resolve, within_sensitive
 from .models import AssociationFilter, AssociationFilterKey
 
 if TYPE_CHECKING:
@@ -278,25 +278,11 @@ class Edit:
             if value is CLEAR:
                 shown.append(f"-{path}")
                 continue
-            _, leaf = resolve(shape, path)
-            hidden = _within_sensitive(shape, path)
+            wire, leaf = resolve(shape, path)
+            hidden = within_sensitive(shape, wire)
             text = MASK if hidden else json.dumps(jsonable(mask(value, leaf)))
             shown.append(f"{path}={text}")
         return ", ".join(shown)
-
-
-def _within_sensitive(shape: StructureShape, path: str) -> bool:
-    wire, _ = resolve(shape, path)
-    current: Shape = shape
-    for step in wire:
-        if is_sensitive(current):
-            return True
-        current = (
-            current.members[step]  # type: ignore[attr-defined]
-            if current.type_name == "structure"
-            else current.value  # type: ignore[attr-defined]
-        )
-    return is_sensitive(current)
 
 
 def _value(name: str, text: str, kind: str) -> Any:

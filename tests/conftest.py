@@ -4,7 +4,7 @@ import os
 
 from hypothesis import HealthCheck, settings
 
-from .standin import boto, stand_in, window  # noqa: F401  (fixtures)
+from .standin import boto, server, stand_in, window  # noqa: F401  (fixtures)
 
 settings.register_profile(
     "default", deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -9,6 +9,7 @@ import pytest
 from botocore.validate import ParamValidator
 
 from ssmkit.testing import StandIn, mock_ssm
+from ssmkit.testing.server import Server
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -56,3 +57,10 @@ def window(boto: Any) -> str:
         Cutoff=1,
         AllowUnassociatedTargets=True,
     )["WindowId"]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    """The stand-in over HTTP on loopback, for the command and other clients."""
+    with Server() as running:
+        yield running
