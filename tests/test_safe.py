@@ -7,8 +7,11 @@ nulls omitted members and whose AssociationVersion is a compare-and-swap token.
 from __future__ import annotations
 
 import copy
+import gc
 import json
+import logging
 import threading
+import weakref
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -385,8 +388,14 @@ def newer_botocore(tmp_path: Path) -> botocore.session.Session:
     loader = botocore.loaders.Loader()
     model = copy.deepcopy(loader.load_service_model("ssm", "service-2"))
     model["shapes"]["FutureSetting"] = {"type": "string", "min": 1}
+    model["shapes"]["FutureSecret"] = {"type": "string", "sensitive": True}
     for shape in ("AssociationDescription", "UpdateAssociationRequest"):
         model["shapes"][shape]["members"]["FutureSetting"] = {"shape": "FutureSetting"}
+        model["shapes"][shape]["members"]["FutureSecret"] = {"shape": "FutureSecret"}
+    # Inside the items of a list of structures too.
+    model["shapes"]["TargetLocation"]["members"]["FutureSetting"] = {
+        "shape": "FutureSetting"
+    }
     folder = tmp_path / "ssm" / model["metadata"]["apiVersion"]
     folder.mkdir(parents=True)
     (folder / "service-2.json").write_text(json.dumps(model))
@@ -973,3 +982,373 @@ def test_validation_errors_never_show_what_a_sensitive_member_holds(
         "task_parameters.password.values[0]: length must be at most 255 "
         "(got <sensitive>)"
     )
+
+
+# -- every path, every depth ----------------------------------------------------------
+
+
+def test_modify_keeps_unknown_members_inside_list_items(tmp_path: Path) -> None:
+    boto, wire = wired_client(session=newer_botocore(tmp_path))
+    locations = [
+        {"Accounts": ["123456789012"], "Regions": ["us-east-1"], "FutureSetting": "a"},
+        {"Accounts": ["210987654321"], "Regions": ["eu-west-1"], "FutureSetting": "b"},
+    ]
+    described = {**FULL, "AssociationId": "a1", "AssociationVersion": "4"}
+    described["TargetLocations"] = locations
+    wire.answer({"AssociationDescription": described})
+    wire.answer({"AssociationDescription": described})
+
+    def widen(current: AssociationDescription) -> AssociationDescription:
+        assert current.target_locations is not None
+        first = attrs.evolve(
+            current.target_locations[0], regions=["us-east-1", "us-west-2"]
+        )
+        return attrs.evolve(
+            current, target_locations=[first, *current.target_locations[1:]]
+        )
+
+    ssmkit.safe_update_association(boto, "a1", modify=widen)
+
+    sent = wire.requests[1][1]
+    assert sent["TargetLocations"] == [
+        {
+            "Accounts": ["123456789012"],
+            "Regions": ["us-east-1", "us-west-2"],
+            "FutureSetting": "a",
+        },
+        locations[1],
+    ]
+
+
+def test_a_sensitive_member_newer_than_the_models_is_masked(tmp_path: Path) -> None:
+    boto, wire = wired_client(session=newer_botocore(tmp_path))
+    described = {**FULL, "AssociationId": "a1", "AssociationVersion": "4"}
+    wire.answer({"AssociationDescription": {**described, "FutureSecret": "hunter2"}})
+    plan = ssmkit.plan_association_update(
+        boto, "a1", paths={"future_secret": "hunter3"}
+    )
+    assert str(plan) == (
+        "UpdateAssociation: 1 change\n  ~ future_secret: <sensitive> -> <sensitive>"
+    )
+    assert "hunter" not in json.dumps(plan.to_json())
+    assert plan.request["FutureSecret"] == "hunter3"
+
+
+def test_a_string_where_a_list_is_expected_is_refused(
+    client: ssmkit.Client, full: str, stand_in: StandIn
+) -> None:
+    stand_in.requests.clear()
+    with pytest.raises(
+        errors.ValidationError, match=r"Target\.values: expected a list"
+    ):
+        client.update_association(
+            full,
+            targets=[Target(key="InstanceIds", values="i-0abc")],  # type: ignore[arg-type]
+        )
+    with pytest.raises(errors.ValidationError, match="expected a list, got str"):
+        client.update_association(
+            full,
+            target_locations=[TargetLocation(regions="us-east-1")],  # type: ignore[arg-type]
+        )
+    with pytest.raises(TypeError, match="not one string"):
+        client.update_associations(association_ids=full, max_errors="1")
+    assert stand_in.operations == []
+
+
+def test_members_a_write_cannot_go_without_are_not_removed(
+    boto: Any, client: ssmkit.Client, full: str, window: str, stand_in: StandIn
+) -> None:
+    task_id = boto.register_task_with_maintenance_window(WindowId=window, **TASK)[
+        "WindowTaskId"
+    ]
+    stand_in.requests.clear()
+    with pytest.raises(errors.ValidationError, match="CreateAssociation requires it"):
+        client.update_association(full, name=CLEAR)
+    with pytest.raises(errors.ValidationError, match="RegisterTaskWithMaintenance"):
+        client.update_maintenance_window_task(window, task_id, task_arn=CLEAR)
+    with pytest.raises(errors.ValidationError, match="AlarmConfiguration requires"):
+        client.update_association(full, paths={"alarm_configuration.alarms": CLEAR})
+    assert stand_in.operations == []
+    # What may go, goes.
+    client.update_association(full, paths={"alarm_configuration": CLEAR})
+    assert "AlarmConfiguration" not in stored(boto, full)
+
+
+def test_an_empty_targets_beside_target_maps_is_not_a_change() -> None:
+    boto, wire = wired_client()
+    described = {
+        k: v for k, v in FULL.items() if k not in ("Targets", "TargetLocations")
+    }
+    described.update(
+        AssociationId="a1",
+        AssociationVersion="4",
+        Targets=[],
+        TargetMaps=[{"InstanceIds": ["i-1"]}],
+    )
+    wire.answer({"AssociationDescription": described})
+    result = ssmkit.safe_update_association(boto, "a1", max_errors=FULL["MaxErrors"])
+    assert wire.operations == ["DescribeAssociation"]
+    assert result.target_maps == [{"InstanceIds": ["i-1"]}]
+
+
+def test_modify_that_edits_in_place_is_applied(
+    boto: Any, client: ssmkit.Client, full: str
+) -> None:
+    def edit(current: AssociationDescription) -> AssociationDescription:
+        assert current.parameters is not None
+        current.parameters["commands"] = ["df -h"]
+        return current
+
+    client.update_association(full, modify=edit)
+    assert stored(boto, full)["Parameters"] == {"commands": ["df -h"]}
+
+
+def test_a_task_update_that_removes_returns_the_task_without_it(
+    boto: Any, client: ssmkit.Client, window: str
+) -> None:
+    task_id = boto.register_task_with_maintenance_window(WindowId=window, **TASK)[
+        "WindowTaskId"
+    ]
+    result = client.update_maintenance_window_task(
+        window, task_id, description=CLEAR, alarm_configuration=CLEAR
+    )
+    assert result.description is None
+    assert result.alarm_configuration is None
+    assert result.name == TASK["Name"]
+    assert "Description" not in task_state(boto, window, task_id)
+
+
+def test_a_write_whose_answer_was_lost_is_reported_written() -> None:
+    # botocore retries the 500; the write had landed, so the retry is refused.
+    boto, wire = wired_client(attempts=2)
+    described = {**FULL, "AssociationId": "a1", "AssociationVersion": "4"}
+    landed = {**described, "MaxErrors": "7", "AssociationVersion": "5"}
+    wire.answer({"AssociationDescription": described})
+    wire.fail("InternalServerError", status=500)
+    wire.fail("InvalidAssociationVersion")
+    wire.answer({"AssociationDescription": landed})
+
+    result = ssmkit.safe_update_association(boto, "a1", max_errors="7")
+
+    assert wire.operations == [
+        "DescribeAssociation",
+        "UpdateAssociation",
+        "UpdateAssociation",
+        "DescribeAssociation",
+    ]
+    assert result.association_version == "5"
+
+    # The same, with an expected version: no error, the write was ours.
+    boto, wire = wired_client(attempts=2)
+    wire.answer({"AssociationDescription": described})
+    wire.fail("InternalServerError", status=500)
+    wire.fail("InvalidAssociationVersion")
+    wire.answer({"AssociationDescription": landed})
+    result = ssmkit.safe_update_association(
+        boto, "a1", max_errors="7", expected_version=4
+    )
+    assert result.association_version == "5"
+
+
+def test_another_writer_after_a_lost_answer_is_not_taken_for_ours() -> None:
+    boto, wire = wired_client(attempts=2)
+    described = {**FULL, "AssociationId": "a1", "AssociationVersion": "4"}
+    rival = {**described, "AssociationName": "rival", "AssociationVersion": "5"}
+    wire.answer({"AssociationDescription": described})
+    wire.fail("InternalServerError", status=500)
+    wire.fail("InvalidAssociationVersion")
+    wire.answer({"AssociationDescription": rival})
+    wire.answer({"AssociationDescription": {**rival, "AssociationVersion": "6"}})
+    ssmkit.safe_update_association(boto, "a1", max_errors="7")
+    sent = wire.requests[-1][1]
+    assert sent["AssociationVersion"] == "5"
+    assert sent["AssociationName"] == "rival"
+    assert sent["MaxErrors"] == "7"
+
+
+def test_expected_version_may_be_an_int(client: ssmkit.Client, full: str) -> None:
+    assert client.update_association(full, max_errors="3", expected_version=1)
+    with pytest.raises(
+        errors.ConcurrentUpdateError, match="expected version 1, found 2"
+    ):
+        client.update_association(full, max_errors="4", expected_version=1)
+    with pytest.raises(TypeError, match="expected_version"):
+        client.update_association(full, max_errors="4", expected_version=True)
+
+
+def test_none_means_keep_everywhere(
+    boto: Any, client: ssmkit.Client, full: str
+) -> None:
+    [result] = client.update_associations(
+        association_ids=[full],
+        max_errors=None,
+        association_name="renamed",
+        paths={"parameters.commands": None},
+    )
+    assert result.outcome == "changed", result.error
+    assert stored(boto, full) == {**FULL, "AssociationName": "renamed"}
+
+
+PATCHING = {
+    **FULL,
+    "Name": "AWS-RunPatchBaseline",
+    "Parameters": {"Operation": ["Install"], "RebootOption": ["NoReboot"]},
+}
+
+
+def test_a_map_changes_key_by_key(boto: Any, client: ssmkit.Client) -> None:
+    association_id = boto.create_association(**PATCHING)["AssociationDescription"][
+        "AssociationId"
+    ]
+    plan = client.plan_association_update(
+        association_id, paths={"parameters.Operation": ["Scan"]}
+    )
+    assert [c.render() for c in plan.changes] == [
+        "~ parameters.Operation: <sensitive> -> <sensitive>"
+    ]
+    client.update_association(association_id, paths={"parameters.Operation": ["Scan"]})
+    assert stored(boto, association_id)["Parameters"] == {
+        "Operation": ["Scan"],
+        "RebootOption": ["NoReboot"],
+    }
+    plan = client.plan_association_update(
+        association_id, paths={"parameters.RebootOption": CLEAR}
+    )
+    assert [c.render() for c in plan.changes] == [
+        "- parameters.RebootOption: <sensitive>"
+    ]
+    assert [c.render(show_sensitive=True) for c in plan.changes] == [
+        '- parameters.RebootOption: ["NoReboot"]'
+    ]
+    client.update_association(association_id, paths={"parameters.RebootOption": CLEAR})
+    assert stored(boto, association_id)["Parameters"] == {"Operation": ["Scan"]}
+    # A whole map still replaces, and the plan names each key it drops.
+    plan = client.plan_association_update(
+        association_id, parameters={"SnapshotId": ["s-1"]}
+    )
+    assert [(c.path, c.action) for c in plan.changes] == [
+        ("parameters.Operation", "remove"),
+        ("parameters.SnapshotId", "add"),
+    ]
+    assert stored(boto, association_id) == {
+        **PATCHING,
+        "Parameters": {"Operation": ["Scan"]},
+    }
+
+
+def test_a_nested_member_changes_alone(
+    boto: Any, client: ssmkit.Client, window: str
+) -> None:
+    task = {**TASK}
+    task["TaskInvocationParameters"] = {
+        "RunCommand": {
+            **TASK["TaskInvocationParameters"]["RunCommand"],  # type: ignore[index]
+            "TimeoutSeconds": 600,
+        }
+    }
+    task_id = boto.register_task_with_maintenance_window(WindowId=window, **task)[
+        "WindowTaskId"
+    ]
+    path = "task_invocation_parameters.run_command.timeout_seconds"
+    plan = client.plan_maintenance_window_task_update(
+        window, task_id, paths={path: 1800}
+    )
+    assert str(plan) == (
+        "UpdateMaintenanceWindowTask: 1 change\n"
+        "  ~ task_invocation_parameters.run_command.timeout_seconds: 600 -> 1800"
+    )
+    client.update_maintenance_window_task(
+        window,
+        task_id,
+        paths={path: 1800, "task_invocation_parameters.run_command.comment": CLEAR},
+    )
+    run_command = dict(task["TaskInvocationParameters"]["RunCommand"])
+    del run_command["Comment"]
+    assert task_state(boto, window, task_id) == {
+        **task,
+        "TaskInvocationParameters": {
+            "RunCommand": {**run_command, "TimeoutSeconds": 1800}
+        },
+    }
+    with pytest.raises(errors.ValidationError, match="no member 'timeout'"):
+        client.update_maintenance_window_task(
+            window, task_id, paths={"task_invocation_parameters.run_command.timeout": 1}
+        )
+
+
+def test_the_plan_says_the_association_will_run(
+    client: ssmkit.Client, full: str, boto: Any
+) -> None:
+    plan = client.plan_association_update(full, max_errors="3")
+    assert not plan.runs  # FULL is ApplyOnlyAtCronInterval
+    plain = {
+        k: v
+        for k, v in FULL.items()
+        if k not in ("ApplyOnlyAtCronInterval", "ScheduleOffset", "Duration")
+    }
+    other = boto.create_association(**plain)["AssociationDescription"]["AssociationId"]
+    plan = client.plan_association_update(other, max_errors="3")
+    assert plan.runs
+    assert str(plan).endswith("(writing it runs the association at once)")
+    assert plan.to_json()["runs"] is True
+
+
+def test_blobs_survive_any_number_of_safe_updates(
+    boto: Any, client: ssmkit.Client, window: str
+) -> None:
+    task_id = boto.register_task_with_maintenance_window(
+        WindowId=window,
+        TaskArn="arn:aws:lambda:us-east-1:123456789012:function:f",
+        TaskType="LAMBDA",
+        TaskInvocationParameters={"Lambda": {"Payload": b'{"a":1}'}},
+    )["WindowTaskId"]
+    for priority in (3, 4, 5):
+        result = client.update_maintenance_window_task(
+            window, task_id, priority=priority
+        )
+        assert result.task_invocation_parameters is not None
+        assert result.task_invocation_parameters.lambda_ is not None
+        assert result.task_invocation_parameters.lambda_.payload == b'{"a":1}'
+    answer = boto.get_maintenance_window_task(WindowId=window, WindowTaskId=task_id)
+    assert answer["TaskInvocationParameters"]["Lambda"]["Payload"] == b'{"a":1}'
+
+
+def test_each_write_race_and_backoff_is_logged(
+    client: ssmkit.Client,
+    full: str,
+    stand_in: StandIn,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="ssmkit")
+    stand_in.fail_next("UpdateAssociation", "TooManyUpdates")
+    stand_in.fail_next("UpdateAssociation", "InvalidAssociationVersion")
+    client.update_association(full, max_errors="9")
+    client.update_association(full, max_errors="9")
+    seen = [(r.levelname, r.getMessage()) for r in caplog.records]
+    what = f"association {full}"
+    assert seen == [
+        ("INFO", f"{what}: UpdateAssociation of max_errors"),
+        ("INFO", f"{what}: TooManyUpdates, backing off (attempt 1)"),
+        ("INFO", f"{what}: lost a race to another writer (attempt 1)"),
+        ("INFO", f"{what}: UpdateAssociation of max_errors"),
+        ("DEBUG", f"{what}: nothing to change, nothing written"),
+    ]
+
+
+def test_clients_made_and_dropped_leave_nothing_behind(
+    stand_in: StandIn,
+) -> None:
+    # A process that makes a client per account must not grow with each one.
+    def one() -> weakref.ref[Any]:
+        boto = boto3.client("ssm", region_name="us-east-1")
+        association_id = boto.create_association(**FULL)["AssociationDescription"][
+            "AssociationId"
+        ]
+        ssmkit.Client(boto3_client=boto).update_association(
+            association_id, max_errors="3", paths={"parameters.commands": ["id"]}
+        )
+        return weakref.ref(boto.meta.service_model)
+
+    refs = [one() for _ in range(3)]
+    gc.collect()
+    assert [r() for r in refs] == [None, None, None]
