@@ -480,3 +480,371 @@ def test_demo_runs_without_aws() -> None:
     assert result.returncode == 0, result.stderr
     assert "wiped" in result.stdout
     assert "kept all 9 other members" in result.stdout
+
+
+# -- paths, JSON, reports and the operator's terminal -------
+
+
+PATCHING = {
+    **FULL,
+    "Name": "AWS-RunPatchBaseline",
+    "Parameters": {"Operation": ["Install"], "RebootOption": ["NoReboot"]},
+}
+
+
+def test_set_and_clear_take_dotted_paths(server: Server, boto: Any) -> None:
+    association_id = boto.create_association(**PATCHING)["AssociationDescription"][
+        "AssociationId"
+    ]
+    result = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        'parameters.Operation=["Scan"]',
+        "--yes",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "~ parameters.Operation: <sensitive> -> <sensitive>" in result.stdout
+    assert stored(boto, association_id)["Parameters"] == {
+        "Operation": ["Scan"],
+        "RebootOption": ["NoReboot"],
+    }
+    result = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--clear",
+        "parameters.RebootOption",
+        "--yes",
+    )
+    assert "- parameters.RebootOption: <sensitive>" in result.stdout
+    assert stored(boto, association_id)["Parameters"] == {"Operation": ["Scan"]}
+    refused = ssmkit(
+        server, "associations", "update", association_id, "--set", "targets=null"
+    )
+    assert refused.returncode == 2
+    assert "--clear targets removes it" in refused.stderr
+    bulk = ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        "--name",
+        "AWS-RunPatchBaseline",
+        "--set",
+        "targets=null",
+        "--yes",
+    )
+    assert bulk.returncode == 2
+    assert bulk.stderr == refused.stderr
+
+
+def test_task_members_change_by_path(server: Server, boto: Any) -> None:
+    window = boto.create_maintenance_window(
+        Name="paths",
+        Schedule="cron(0 2 ? * SUN *)",
+        Duration=3,
+        Cutoff=1,
+        AllowUnassociatedTargets=True,
+    )["WindowId"]
+    run_command = {
+        "Comment": "keep me",
+        "TimeoutSeconds": 600,
+        "Parameters": {"commands": ["yum update -y"]},
+    }
+    task_id = boto.register_task_with_maintenance_window(
+        WindowId=window,
+        TaskArn=RUN,
+        TaskType="RUN_COMMAND",
+        Targets=FULL["Targets"],
+        MaxConcurrency="1",
+        MaxErrors="1",
+        TaskInvocationParameters={"RunCommand": run_command},
+    )["WindowTaskId"]
+    result = ssmkit(
+        server,
+        "tasks",
+        "update",
+        window,
+        task_id,
+        "--set",
+        "task_invocation_parameters.run_command.timeout_seconds=1800",
+        "--yes",
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        "~ task_invocation_parameters.run_command.timeout_seconds: 600 -> 1800"
+        in result.stdout
+    )
+    task = boto.get_maintenance_window_task(WindowId=window, WindowTaskId=task_id)
+    assert task["TaskInvocationParameters"] == {
+        "RunCommand": {**run_command, "TimeoutSeconds": 1800}
+    }
+
+
+def test_json_after_answering_the_prompt_is_only_json(
+    server: Server, boto: Any
+) -> None:
+    association_id = create(boto)
+    result = ssmkit(
+        server,
+        "--output",
+        "json",
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "max_errors=6",
+        stdin="y\n",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["written"] is True
+    assert data["plan"]["changes"] == [
+        {"path": "max_errors", "action": "change", "before": "1", "after": "6"}
+    ]
+    assert data["AssociationDescription"]["AssociationVersion"] == "2"
+    assert data["AssociationDescription"]["MaxErrors"] == "6"
+    assert data["AssociationDescription"]["Parameters"] == {"commands": "<sensitive>"}
+    # The question and the plan went to stderr, and said the association runs.
+    assert "Write 1 change to association" in result.stderr
+    assert "it runs at once on its targets" in result.stderr
+
+
+def test_a_report_for_one_change_does_not_skip_another(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    ids = [create(boto, AssociationName=f"report-{i}") for i in range(2)]
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("\n".join(ids))
+    report = tmp_path / "report.jsonl"
+
+    def bulk(change: str) -> subprocess.CompletedProcess[str]:
+        return ssmkit(
+            server,
+            "associations",
+            "bulk-update",
+            "--ids-from",
+            str(ids_file),
+            "--set",
+            change,
+            "--report",
+            str(report),
+            "--yes",
+        )
+
+    assert bulk("max_errors=4").returncode == 0
+    again = bulk("max_errors=4")
+    assert "2 skipped as done in an earlier run" in again.stderr
+    other = bulk("max_concurrency=3")
+    assert other.returncode == 0, other.stderr
+    assert "records 2 result(s) of another change; they are not skipped" in (
+        other.stderr
+    )
+    assert "2 changed." in other.stderr
+    assert [stored(boto, i)["MaxConcurrency"] for i in ids] == ["3", "3"]
+    # A last line cut short by an interruption: the rerun goes on.
+    report.write_text(report.read_text() + '{"association_id": "x", "outc')
+    resumed = bulk("max_concurrency=3")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "2 skipped as done" in resumed.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--concurrency", "0"], "--concurrency: must be a whole number from 1"),
+        (["--max-rate", "0"], "--max-rate: must be a number of calls a second"),
+        (["--max-rate", "nan"], "--max-rate: must be a number of calls a second"),
+        (["--max-rate", "1e-300"], "--max-rate: must be a number of calls a second"),
+        (["--report", "."], "--report: . is a directory"),
+        (["--ids-from", "latin1.txt"], "is not UTF-8 text"),
+        (["--report", "broken.jsonl"], "broken.jsonl:1: not a report line"),
+    ],
+)
+def test_bad_bulk_input_is_one_line_exit_2(
+    server: Server, tmp_path: Path, args: list[str], message: str
+) -> None:
+    (tmp_path / "latin1.txt").write_bytes(b"caf\xe9\n")
+    (tmp_path / "broken.jsonl").write_text("nonsense\n{}\n")
+    server.stand_in.requests.clear()
+    options = ["--name", "AWS-RunShellScript"] if "--ids-from" not in args else []
+    result = subprocess.run(
+        argv(
+            server,
+            "associations",
+            "bulk-update",
+            *options,
+            "--set",
+            "max_errors=2",
+            "--yes",
+            *args,
+        ),
+        capture_output=True,
+        text=True,
+        env=command_env(),
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert server.stand_in.operations == []
+
+
+def test_a_closed_pipe_ends_quietly(server: Server, boto: Any) -> None:
+    for i in range(30):
+        create(boto, AssociationName=f"piped-{i}")
+    process = subprocess.Popen(
+        argv(server, "--output", "json", "associations", "list"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=command_env(),
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # what `| head` does once it has read enough
+    _, err = process.communicate(timeout=60)
+    assert b"Traceback" not in err
+    assert b"BrokenPipe" not in err
+
+
+@pytest.mark.parametrize("columns", ["80", "40"])
+def test_ids_are_never_cut(
+    server: Server, boto: Any, tmp_path: Path, columns: str
+) -> None:
+    association_id = create(boto, AssociationName="see [/docs] first")
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text(association_id)
+    env = {**command_env(), "COLUMNS": columns}
+    listed = subprocess.run(
+        argv(server, "associations", "list", "--association-name", "see [/docs] first"),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert association_id in listed.stdout
+    shown = subprocess.run(
+        argv(server, "associations", "show", association_id),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    # Text stored in the service is shown as it is, never read as markup.
+    assert shown.returncode == 0, shown.stderr
+    if columns == "80":
+        assert "see [/docs] first" in shown.stdout
+    bulk = subprocess.run(
+        argv(
+            server,
+            "associations",
+            "bulk-update",
+            "--ids-from",
+            str(ids_file),
+            "--set",
+            "max_errors=3",
+            "--dry-run",
+        ),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert bulk.returncode == 0, bulk.stderr
+    assert association_id in bulk.stdout
+    # A dry run shows each association's diff.
+    assert '~ max_errors: "1" -> "3"' in bulk.stdout
+
+
+def test_bulk_prompt_says_how_many_and_that_they_run(server: Server, boto: Any) -> None:
+    for _ in range(3):
+        create(boto, AssociationName="counted")
+    result = ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        "--association-name",
+        "counted",
+        "--set",
+        "max_errors=2",
+        stdin="n\n",
+    )
+    assert result.returncode == 0
+    assert "to 3 associations" in result.stderr
+    assert "they run at once on their targets" in result.stderr
+    assert "Nothing written." in result.stderr
+    assert writes(server) == 0
+
+
+def test_ctrl_c_during_a_paced_run_writes_nothing_more(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    ids = [create(boto, AssociationName=f"paced-{i}") for i in range(12)]
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("\n".join(ids))
+    report = tmp_path / "report.jsonl"
+    server.stand_in.requests.clear()
+    process = subprocess.Popen(
+        argv(
+            server,
+            "associations",
+            "bulk-update",
+            "--ids-from",
+            str(ids_file),
+            "--set",
+            "max_errors=8",
+            "--concurrency",
+            "6",
+            "--max-rate",
+            "4",
+            "--report",
+            str(report),
+            "--yes",
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=command_env(),
+    )
+    deadline = time.monotonic() + 30
+    while writes(server) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    at_interrupt = writes(server)
+    time.sleep(0.3)
+    process.send_signal(signal.SIGINT)  # pressed again: nothing is lost
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    assert "Interrupted: finishing the calls under way" in err
+    done = [i for i in ids if stored(boto, i)["MaxErrors"] == "8"]
+    # Only a write already sent when Ctrl-C came may land after it.
+    assert len(done) <= at_interrupt + 1
+    assert f"{len(done)} changed; interrupted" in err
+    reported = [
+        json.loads(line)["association_id"] for line in report.read_text().splitlines()
+    ]
+    assert sorted(reported) == sorted(done)
+
+
+def test_debug_logs_each_write(server: Server, boto: Any) -> None:
+    association_id = create(boto)
+    result = ssmkit(
+        server,
+        "--debug",
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        'parameters.commands=["echo s3cret"]',
+        "--yes",
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"association {association_id}: UpdateAssociation of parameters.commands"
+        in (result.stderr)
+    )
+    assert "s3cret" not in result.stderr + result.stdout
