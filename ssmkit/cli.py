@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import botocore.exceptions
+from botocore import xform_name
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
@@ -31,9 +32,9 @@ from ._convert import to_boto
 from ._mask import MASK, mask
 from ._safe import ASSOCIATION, MAINTENANCE_WINDOW_TASK, apply_update
 from ._sentinel import CLEAR
-from ._validate import attribute_name
+from ._validate import attribute_name, check_value
 from ._version import __version__
-from ._wire import jsonable, resolve, within_sensitive
+from ._wire import diff, jsonable, put, resolve, within_sensitive
 from .models import AssociationFilter, AssociationFilterKey
 
 if TYPE_CHECKING:
@@ -168,8 +169,41 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bulk.add_argument("--yes", action="store_true", help="write without asking")
 
+    create = leaf(
+        asub,
+        "create",
+        "create an association from a file and/or --set members",
+        _create_association,
+    )
+    create.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        metavar="FILE",
+        help="a CreateAssociation request as JSON or YAML (.yaml, .yml)",
+    )
+    create.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="a member, or a nested member or map key by dotted path",
+    )
+    create.add_argument(
+        "--dry-run", action="store_true", help="show the request, create nothing"
+    )
+    create.add_argument("--yes", action="store_true", help="create without asking")
+    delete = leaf(asub, "delete", "delete one association", _delete_association)
+    delete.add_argument("association_id", metavar="ID")
+    delete.add_argument("--yes", action="store_true", help="delete without asking")
+    versions = leaf(asub, "versions", "list the versions of one association", _versions)
+    versions.add_argument("association_id", metavar="ID")
+
     tasks = areas.add_parser("tasks", help="maintenance window tasks")
     tsub = tasks.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    tlist = leaf(tsub, "list", "list the tasks of a maintenance window", _list_tasks)
+    tlist.add_argument("window_id", metavar="WINDOW_ID")
     tshow = leaf(tsub, "show", "show one maintenance window task", _show_task)
     tshow.add_argument("window_id", metavar="WINDOW_ID")
     tshow.add_argument("window_task_id", metavar="TASK_ID")
@@ -180,6 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     tupdate.add_argument("window_task_id", metavar="TASK_ID")
     _change_options(tupdate)
     tupdate.add_argument("--yes", action="store_true", help="write without asking")
+
+    windows = areas.add_parser("windows", help="maintenance windows")
+    wsub = windows.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    leaf(wsub, "list", "list maintenance windows", _list_windows)
 
     demo = areas.add_parser(
         "demo", help="see a safe update on a local SSM; no AWS account needed"
@@ -465,6 +503,202 @@ def _list_associations(args: argparse.Namespace, output: Output) -> int:
             )
         )
     output.out.print(table)
+    return 0
+
+
+def _pages(
+    client: Client, operation: str, key: str, shape: str, **request: Any
+) -> tuple[list[dict[str, Any]], Shape]:
+    """Every item of a paginated operation, raw, and the shape of an item."""
+    paginator = client.boto3_client.get_paginator(xform_name(operation))  # type: ignore[call-overload]
+    with translated(operation, client.boto3_client):
+        items = [
+            item for page in paginator.paginate(**request) for item in page.get(key, [])
+        ]
+    return items, _shape(client, shape)
+
+
+def _listing(
+    output: Output,
+    items: list[dict[str, Any]],
+    shape: Shape,
+    key: str,
+    columns: dict[str, Callable[[dict[str, Any]], Any]],
+) -> int:
+    """Items as ``{key: [...]}`` JSON, or as a table whose first column is an id."""
+    shown = [jsonable(output.masked(item, shape)) for item in items]
+    if output.json:
+        output.emit_json({key: shown})
+        return 0
+    if not shown:
+        output.err.print("None found.")
+        return 0
+    table = Table(*columns)
+    table.columns[0].no_wrap = True
+    for item in shown:
+        table.add_row(*(Text(_text(get(item))) for get in columns.values()))
+    output.out.print(table)
+    return 0
+
+
+def _versions(args: argparse.Namespace, output: Output) -> int:
+    client = _client(args)
+    items, shape = _pages(
+        client,
+        "ListAssociationVersions",
+        "AssociationVersions",
+        "AssociationVersionInfo",
+        AssociationId=args.association_id,
+    )
+    return _listing(
+        output,
+        items,
+        shape,
+        "AssociationVersions",
+        {
+            "version": lambda i: i.get("AssociationVersion"),
+            "created": lambda i: i.get("CreatedDate"),
+            "name": lambda i: i.get("Name"),
+            "association name": lambda i: i.get("AssociationName"),
+            "schedule": lambda i: i.get("ScheduleExpression"),
+        },
+    )
+
+
+def _list_tasks(args: argparse.Namespace, output: Output) -> int:
+    client = _client(args)
+    items, shape = _pages(
+        client,
+        "DescribeMaintenanceWindowTasks",
+        "Tasks",
+        "MaintenanceWindowTask",
+        WindowId=args.window_id,
+    )
+    return _listing(
+        output,
+        items,
+        shape,
+        "Tasks",
+        {
+            "task id": lambda i: i.get("WindowTaskId"),
+            "name": lambda i: i.get("Name"),
+            "type": lambda i: i.get("Type"),
+            "task": lambda i: i.get("TaskArn"),
+            "priority": lambda i: i.get("Priority"),
+        },
+    )
+
+
+def _list_windows(args: argparse.Namespace, output: Output) -> int:
+    client = _client(args)
+    items, shape = _pages(
+        client,
+        "DescribeMaintenanceWindows",
+        "WindowIdentities",
+        "MaintenanceWindowIdentity",
+    )
+    return _listing(
+        output,
+        items,
+        shape,
+        "WindowIdentities",
+        {
+            "window id": lambda i: i.get("WindowId"),
+            "name": lambda i: i.get("Name"),
+            "enabled": lambda i: i.get("Enabled"),
+            "schedule": lambda i: i.get("Schedule"),
+            "duration": lambda i: i.get("Duration"),
+        },
+    )
+
+
+def _create_association(args: argparse.Namespace, output: Output) -> int:
+    client = _client(args)
+    shape = _input(client, "CreateAssociation")
+    request: dict[str, Any] = {}
+    if args.source is not None:
+        request = _request_file(args.source)
+    members = {attribute_name(m): m for m in shape.members}
+    for item in args.sets:
+        if "=" not in item:
+            raise UsageError(f"--set {item!r}: expected PATH=VALUE")
+        raw_name, text = item.split("=", 1)
+        head, dot, rest = raw_name.strip().partition(".")
+        name = head if head in members else attribute_name(head)
+        if name not in members:
+            raise UsageError(
+                f"unknown member {head!r}: expected one of {', '.join(sorted(members))}"
+            )
+        path, leaf = resolve(shape, f"{name}{dot}{rest}", members)
+        request = put(request, path, _value(raw_name, text, leaf.type_name), shape)
+    unknown = sorted(set(request) - set(shape.members))
+    if unknown:
+        raise UsageError(f"CreateAssociation has no member {', '.join(unknown)}")
+    if not request:
+        raise UsageError("nothing to create: give --from FILE or --set MEMBER=VALUE")
+    check_value(request, shape, "")
+    what = f"association {request.get('AssociationName') or request.get('Name')}"
+    console = output.err if output.json else output.out
+    console.print(Text(f"Create {what}:", style="bold"))
+    for change in diff(None, request, shape):
+        console.print(Text("  " + change.render(show_sensitive=output.show_sensitive)))
+    if args.dry_run:
+        return 0
+    runs = request.get("ApplyOnlyAtCronInterval") is not True
+    if not args.yes and not _confirm(f"Create {what}?" + _runs(1, runs)):
+        output.err.print("Nothing created.")
+        return 0
+    answer = _call(client, "CreateAssociation", **request)
+    description = answer["AssociationDescription"]
+    output.err.print(f"Created association {description['AssociationId']}.")
+    if output.json:
+        shape_out = _shape(client, "AssociationDescription")
+        output.emit_json(
+            {"AssociationDescription": output.masked(description, shape_out)}
+        )
+    return 0
+
+
+def _request_file(path: Path) -> dict[str, Any]:
+    """A request in boto3's shape from a JSON or YAML file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--from: {exc.strerror}: {path}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"--from: {path} is not UTF-8 text") from None
+    if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml  # the command's extra; only YAML files need it
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise UsageError(f"--from: {path}: malformed YAML ({exc})") from None
+    else:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise UsageError(
+                f"--from: {path}: malformed JSON ({exc.msg} at line {exc.lineno})"
+            ) from None
+    if not isinstance(data, dict):
+        raise UsageError(f"--from: {path} must hold one request, a mapping of members")
+    return data
+
+
+def _delete_association(args: argparse.Namespace, output: Output) -> int:
+    client = _client(args)
+    answer = _call(client, "DescribeAssociation", AssociationId=args.association_id)
+    description = answer["AssociationDescription"]
+    name = description.get("AssociationName") or description.get("Name")
+    title = f"association {args.association_id} ({name})"
+    if not args.yes and not _confirm(f"Delete {title}?"):
+        output.err.print("Nothing deleted.")
+        return 0
+    _call(client, "DeleteAssociation", AssociationId=args.association_id)
+    output.err.print(f"Deleted {title}.")
+    if output.json:
+        output.emit_json({"Deleted": args.association_id})
     return 0
 
 

@@ -848,3 +848,131 @@ def test_debug_logs_each_write(server: Server, boto: Any) -> None:
         in (result.stderr)
     )
     assert "s3cret" not in result.stderr + result.stdout
+
+
+# -- an operator's day -------
+
+
+def test_create_versions_and_delete(server: Server, boto: Any, tmp_path: Path) -> None:
+    source = tmp_path / "association.yaml"
+    source.write_text(
+        "Name: AWS-RunPatchBaseline\n"
+        "AssociationName: day-patching\n"
+        "Parameters:\n"
+        "  Operation: [Install]\n"
+        "Targets:\n"
+        "  - Key: tag:Patch\n"
+        "    Values: [weekly]\n"
+        "ScheduleExpression: cron(0 2 ? * SUN *)\n"
+    )
+    created = ssmkit(
+        server,
+        "--output",
+        "json",
+        "associations",
+        "create",
+        "--from",
+        str(source),
+        "--set",
+        'parameters.RebootOption=["NoReboot"]',
+        "--set",
+        "max_errors=2",
+        stdin="y\n",
+    )
+    assert created.returncode == 0, created.stderr
+    description = json.loads(created.stdout)["AssociationDescription"]
+    association_id = description["AssociationId"]
+    assert description["Parameters"] == {
+        "Operation": "<sensitive>",
+        "RebootOption": "<sensitive>",
+    }
+    assert "+ parameters.RebootOption: <sensitive>" in created.stderr
+    assert "it runs at once on its targets" in created.stderr
+    live = stored(boto, association_id)
+    assert live["Parameters"] == {
+        "Operation": ["Install"],
+        "RebootOption": ["NoReboot"],
+    }
+    assert live["MaxErrors"] == "2"
+    assert live["Targets"] == [{"Key": "tag:Patch", "Values": ["weekly"]}]
+
+    ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "max_errors=3",
+        "--yes",
+    )
+    versions = ssmkit(
+        server, "--output", "json", "associations", "versions", association_id
+    )
+    listed = json.loads(versions.stdout)["AssociationVersions"]
+    assert [v["AssociationVersion"] for v in listed] == ["2", "1"]
+    assert [v["MaxErrors"] for v in listed] == ["3", "2"]
+    table = ssmkit(server, "associations", "versions", association_id)
+    assert table.returncode == 0, table.stderr
+
+    declined = ssmkit(server, "associations", "delete", association_id, stdin="n\n")
+    assert "Nothing deleted." in declined.stderr
+    assert stored(boto, association_id)
+    deleted = ssmkit(server, "associations", "delete", association_id, "--yes")
+    assert deleted.returncode == 0, deleted.stderr
+    gone = ssmkit(server, "associations", "show", association_id)
+    assert gone.returncode == 1
+    assert "AssociationDoesNotExist" in gone.stderr
+
+
+def test_create_refuses_bad_input_before_any_call(
+    server: Server, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"Name": 5}')
+    unknown = tmp_path / "unknown.json"
+    unknown.write_text('{"Name": "AWS-RunShellScript", "Nope": 1}')
+    server.stand_in.requests.clear()
+    for args, message in (
+        (["--from", str(bad)], "name: must be a string (got 5)"),
+        (["--from", str(unknown)], "CreateAssociation has no member Nope"),
+        (["--set", "schedule_expression=cron(0 2 ? * SUN *)"], "name: is required"),
+        ([], "nothing to create"),
+    ):
+        result = ssmkit(server, "associations", "create", *args, "--yes")
+        assert result.returncode == 2, args
+        assert message in result.stderr
+    assert server.stand_in.operations == []
+
+
+def test_windows_and_their_tasks_are_listed(server: Server, boto: Any) -> None:
+    window = boto.create_maintenance_window(
+        Name="listed-window",
+        Schedule="cron(0 2 ? * SUN *)",
+        Duration=3,
+        Cutoff=1,
+        AllowUnassociatedTargets=True,
+    )["WindowId"]
+    task_id = boto.register_task_with_maintenance_window(
+        WindowId=window,
+        TaskArn=RUN,
+        TaskType="RUN_COMMAND",
+        Targets=FULL["Targets"],
+        MaxConcurrency="1",
+        MaxErrors="1",
+        Name="listed-task",
+        TaskParameters={"password": {"Values": ["hunter2"]}},
+    )["WindowTaskId"]
+    windows = json.loads(ssmkit(server, "--output", "json", "windows", "list").stdout)[
+        "WindowIdentities"
+    ]
+    assert window in [w["WindowId"] for w in windows]
+    table = ssmkit(server, "windows", "list")
+    assert window in table.stdout
+    tasks = ssmkit(server, "--output", "json", "tasks", "list", window)
+    assert tasks.returncode == 0, tasks.stderr
+    [task] = json.loads(tasks.stdout)["Tasks"]
+    assert task["WindowTaskId"] == task_id
+    assert task["Name"] == "listed-task"
+    assert "hunter2" not in tasks.stdout
+    table = ssmkit(server, "tasks", "list", window)
+    assert task_id in table.stdout
