@@ -14,12 +14,14 @@ from ._safe import (
 )
 from ._sentinel import CLEAR, Clear
 from ._version import __version__
+from ._wire import Change
 from .errors import SSMKitError
 
 __all__ = [
     "CLEAR",
     "AssociationChanges",
     "BulkResult",
+    "Change",
     "Clear",
     "Client",
     "MaintenanceWindowTaskChanges",

@@ -1,4 +1,4 @@
-"""Safe updates: changes, CLEAR, modify=, plans and expected_version."""
+"""Safe updates: changes, CLEAR, paths=, modify=, plans and expected_version."""
 
 import attrs
 import boto3
@@ -17,6 +17,7 @@ with mock_ssm():
     association_id = (
         client.create_association(
             name="AWS-RunPatchBaseline",
+            parameters={"Operation": ["Install"], "RebootOption": ["NoReboot"]},
             schedule_expression="cron(0 2 ? * SUN *)",
             calendar_names=["change-freeze"],
             output_location=InstanceAssociationOutputLocation(
@@ -39,6 +40,17 @@ with mock_ssm():
     )
     # --8<-- [end:changes]
 
+    # --8<-- [start:paths]
+    # One key of a map changes, one goes, the rest stay.
+    client.update_association(
+        association_id,
+        paths={
+            "parameters.Operation": ["Scan"],
+            "parameters.RebootOption": CLEAR,
+        },
+    )
+    # --8<-- [end:paths]
+
     # --8<-- [start:modify]
     def without_prefix(current: AssociationDescription) -> AssociationDescription:
         location = current.output_location
@@ -53,9 +65,15 @@ with mock_ssm():
     # --8<-- [end:modify]
 
     # --8<-- [start:plan]
-    plan = client.plan_association_update(association_id, max_errors="10%")
-    print(plan)  # UpdateAssociation: 1 member(s) would change ...
-    print(plan.changes, plan.is_noop, plan.before.association_version)
+    plan = client.plan_association_update(
+        association_id, max_errors="10%", paths={"parameters.Operation": ["Install"]}
+    )
+    print(plan)
+    # UpdateAssociation: 2 changes
+    #   ~ parameters.Operation: <sensitive> -> <sensitive>
+    #   + max_errors: "10%"
+    #   (writing it runs the association at once)
+    print(plan.to_json(), plan.is_noop, plan.runs, plan.before.association_version)
     # --8<-- [end:plan]
 
     # --8<-- [start:expected]
@@ -64,7 +82,7 @@ with mock_ssm():
             association_id, expected_version="1", max_errors="10%"
         )
     except errors.ConcurrentUpdateError as exc:
-        print(f"not written: {exc}")  # the association is at version 3 by now
+        print(f"not written: {exc}")  # the association is at version 4 by now
     # --8<-- [end:expected]
 
     stored = client.describe_association(association_id=association_id)
@@ -72,3 +90,8 @@ with mock_ssm():
         s3_location=S3OutputLocation(output_s3_bucket_name="patch-logs")
     )
     assert stored.calendar_names is None
+    assert stored.parameters == {"Operation": ["Scan"]}
+    assert [c.render() for c in plan.changes] == [
+        "~ parameters.Operation: <sensitive> -> <sensitive>",
+        '+ max_errors: "10%"',
+    ]
