@@ -1,0 +1,137 @@
+"""Wire values walked by their shapes: paths, puts, overlays, diffs."""
+
+from __future__ import annotations
+
+import datetime
+
+import botocore.session
+import pytest
+
+from ssmkit import CLEAR, errors
+from ssmkit._wire import Change, diff, jsonable, overlay, put, resolve
+
+MODEL = botocore.session.get_session().get_service_model("ssm")
+TASK = MODEL.operation_model("UpdateMaintenanceWindowTask").input_shape
+ASSOCIATION = MODEL.operation_model("UpdateAssociation").input_shape
+
+
+def test_paths_resolve_to_wire_names_and_keys() -> None:
+    path, leaf = resolve(TASK, "task_invocation_parameters.run_command.timeout_seconds")
+    assert path == ("TaskInvocationParameters", "RunCommand", "TimeoutSeconds")
+    assert leaf.type_name == "integer"
+    # In a map of plain values, the rest of the text is the key, dots and all.
+    assert resolve(ASSOCIATION, "parameters.a.b")[0] == ("Parameters", "a.b")
+    # In a map of structures, one step is the key.
+    assert resolve(TASK, "task_parameters.p.values")[0] == (
+        "TaskParameters",
+        "p",
+        "Values",
+    )
+    assert resolve(TASK, "priority", {"priority": "Priority"})[0] == ("Priority",)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("nope", "no member 'nope'"),
+        (
+            "task_invocation_parameters.run_command.nope",
+            "in task_invocation_parameters",
+        ),
+        ("priority.more", "is a integer, it has no members"),
+        ("targets.key", "is a list, it has no members"),
+        ("parameters.", "an empty key"),
+    ],
+)
+def test_paths_that_name_nothing_are_refused(text: str, message: str) -> None:
+    with pytest.raises(errors.ValidationError, match=message):
+        resolve(TASK if not text.startswith("parameters") else ASSOCIATION, text)
+
+
+def test_put_copies_only_along_the_path() -> None:
+    stored = {
+        "TaskInvocationParameters": {
+            "RunCommand": {"Comment": "c", "TimeoutSeconds": 600}
+        },
+        "Targets": [{"Key": "k", "Values": ["v"]}],
+    }
+    path = ("TaskInvocationParameters", "RunCommand", "TimeoutSeconds")
+    changed = put(stored, path, 1800, TASK)
+    assert changed["TaskInvocationParameters"]["RunCommand"] == {
+        "Comment": "c",
+        "TimeoutSeconds": 1800,
+    }
+    assert stored["TaskInvocationParameters"]["RunCommand"]["TimeoutSeconds"] == 600
+    assert changed["Targets"] is stored["Targets"]
+    cleared = put(
+        stored, ("TaskInvocationParameters", "RunCommand", "Comment"), CLEAR, TASK
+    )
+    assert cleared["TaskInvocationParameters"]["RunCommand"] == {"TimeoutSeconds": 600}
+    # Clearing under what is absent changes nothing; setting there creates it.
+    assert put(stored, ("LoggingInfo", "S3Region"), CLEAR, TASK) is stored
+    assert put({}, ("LoggingInfo", "S3Region"), "us-east-1", TASK) == {
+        "LoggingInfo": {"S3Region": "us-east-1"}
+    }
+
+
+def test_overlay_merges_structures_and_replaces_the_rest() -> None:
+    shape = TASK.members["TaskInvocationParameters"]
+    current = {"RunCommand": {"Comment": "c", "TimeoutSeconds": 600}}
+    given = {"RunCommand": {"Comment": CLEAR, "DocumentHash": "h"}}
+    assert overlay(current, given, shape) == {
+        "RunCommand": {"TimeoutSeconds": 600, "DocumentHash": "h"}
+    }
+    assert overlay(["a"], ["b"], TASK.members["Targets"]) == ["b"]
+    assert overlay(None, {"RunCommand": {"Comment": "c"}}, shape) == {
+        "RunCommand": {"Comment": "c"}
+    }
+
+
+def test_diff_walks_down_to_the_changed_leaves() -> None:
+    before = {
+        "Priority": 1,
+        "TaskParameters": {"a": {"Values": ["1"]}, "b": {"Values": ["2"]}},
+        "Targets": [{"Key": "k", "Values": ["v"]}],
+    }
+    after = {
+        "Priority": 2,
+        "TaskParameters": {"b": {"Values": ["3"]}, "c": {"Values": ["4"]}},
+        "Targets": [{"Key": "k", "Values": ["v"]}],
+        "Name": "new",
+    }
+    found = diff(before, after, TASK)
+    assert [(c.path, c.action, c.sensitive) for c in found] == [
+        ("task_parameters.a.values", "remove", True),
+        ("task_parameters.b.values", "change", True),
+        ("task_parameters.c.values", "add", True),
+        ("priority", "change", False),
+        ("name", "add", False),
+    ]
+    assert [c.render() for c in found] == [
+        "- task_parameters.a.values: <sensitive>",
+        "~ task_parameters.b.values: <sensitive> -> <sensitive>",
+        "+ task_parameters.c.values: <sensitive>",
+        "~ priority: 1 -> 2",
+        '+ name: "new"',
+    ]
+    assert found[1].render(show_sensitive=True) == (
+        '~ task_parameters.b.values: ["2"] -> ["3"]'
+    )
+    assert diff(before, before, TASK) == []
+
+
+def test_a_change_in_json() -> None:
+    change = Change("priority", 1, None)
+    assert change.to_json() == {
+        "path": "priority",
+        "action": "remove",
+        "before": 1,
+        "after": None,
+    }
+
+
+def test_jsonable_prints_as_the_aws_cli_does() -> None:
+    when = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+    assert jsonable({"a": [when, b"\x00\x01"]}) == {
+        "a": ["2026-01-02T03:04:05+00:00", "AAE="]
+    }
