@@ -1,5 +1,7 @@
 """ssmkit: a typed AWS Systems Manager client whose updates touch only what you name."""
 
+import logging
+
 from . import errors, models
 from ._bulk import BulkResult
 from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
@@ -16,6 +18,9 @@ from ._sentinel import CLEAR, Clear
 from ._version import __version__
 from ._wire import Change
 from .errors import SSMKitError
+
+# A library logs; the application decides where records go.
+logging.getLogger("ssmkit").addHandler(logging.NullHandler())
 
 __all__ = [
     "CLEAR",

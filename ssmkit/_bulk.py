@@ -40,7 +40,7 @@ class BulkResult:
         version_before: The version read before the update, when it was read.
         version_after: The version after the update, when one was written.
         error: Why it failed.
-        plan: What was (or, with ``dry_run``, would be) sent.
+        plan: With ``dry_run``, what would be sent.
     """
 
     association_id: str
@@ -258,7 +258,6 @@ def update_associations(
             outcome="changed" if done.wrote else "unchanged",
             version_before=done.plan.before.association_version,
             version_after=done.result.association_version if done.wrote else None,
-            plan=done.plan,
         )
 
     results: dict[int, BulkResult] = {}

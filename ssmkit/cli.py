@@ -398,6 +398,14 @@ class Output:
             )
 
 
+def _table(*headers: str) -> Table:
+    """A table whose first column, an id, is never cut."""
+    table = Table(*headers)
+    table.columns[0].no_wrap = True
+    table.columns[0].min_width = 20
+    return table
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -483,11 +491,9 @@ def _list_associations(args: argparse.Namespace, output: Output) -> int:
     if output.json:
         output.emit_json({"Associations": items})
         return 0
-    table = Table(
+    table = _table(
         "association id", "name", "association name", "version", "schedule", "status"
     )
-    table.columns[0].no_wrap = True
-    table.columns[0].min_width = 36
     for item in items:
         table.add_row(
             *(
@@ -533,8 +539,7 @@ def _listing(
     if not shown:
         output.err.print("None found.")
         return 0
-    table = Table(*columns)
-    table.columns[0].no_wrap = True
+    table = _table(*columns)
     for item in shown:
         table.add_row(*(Text(_text(get(item))) for get in columns.values()))
     output.out.print(table)
@@ -1020,9 +1025,7 @@ def _summary(
         for result in results:
             if result.outcome == "planned" and result.plan is not None:
                 output.plan(result.plan, f"association {result.association_id}")
-        table = Table("association id", "outcome", "version", "error")
-        table.columns[0].no_wrap = True
-        table.columns[0].min_width = 36
+        table = _table("association id", "outcome", "version", "error")
         table.columns[1].no_wrap = True
         for result in results:
             version = result.version_before or ""
