@@ -913,12 +913,16 @@ def _bulk_update(args: argparse.Namespace, output: Output) -> int:
             ]
         count = sum(i not in done for i in ids)
         shape = _input(client, "UpdateAssociation")
-        runs = _association_runs_after(change)
         question = (
             f"Apply {change.describe(shape)} to {count} "
             f"association{'' if count == 1 else 's'} (those it changes are written)?"
-            + _runs(count, runs)
         )
+        # Whether each runs depends on its own ApplyOnlyAtCronInterval.
+        if change.paths.get("apply_only_at_cron_interval") is not True:
+            question += (
+                " Each one written runs at once on its targets, unless it has"
+                " apply_only_at_cron_interval set."
+            )
         if not _confirm(question):
             output.err.print("Nothing written.")
             return 0
@@ -998,11 +1002,6 @@ def _check_pace(args: argparse.Namespace) -> None:
             f"--max-rate: must be a number of calls a second from {MIN_RATE} up, "
             f"got {args.max_rate}"
         ) from None
-
-
-def _association_runs_after(change: Edit) -> bool:
-    value = change.paths.get("apply_only_at_cron_interval")
-    return value is not True
 
 
 def _summary(

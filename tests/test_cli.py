@@ -775,7 +775,7 @@ def test_bulk_prompt_says_how_many_and_that_they_run(server: Server, boto: Any) 
     )
     assert result.returncode == 0
     assert "to 3 associations" in result.stderr
-    assert "they run at once on their targets" in result.stderr
+    assert "Each one written runs at once on its targets" in result.stderr
     assert "Nothing written." in result.stderr
     assert writes(server) == 0
 
