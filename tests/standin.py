@@ -50,8 +50,13 @@ def boto(stand_in: StandIn) -> Any:
 
 @pytest.fixture
 def window(boto: Any) -> str:
+    return new_window(boto, "patching")
+
+
+def new_window(boto: Any, name: str) -> str:
+    """A weekly maintenance window that allows tasks without targets."""
     return boto.create_maintenance_window(  # type: ignore[no-any-return]
-        Name="patching",
+        Name=name,
         Schedule="cron(0 2 ? * SUN *)",
         Duration=3,
         Cutoff=1,

@@ -16,6 +16,8 @@ import pytest
 
 from ssmkit.testing.server import Server
 
+from .standin import new_window
+
 RUN = "AWS-RunShellScript"
 FULL = {
     "Name": RUN,
@@ -431,13 +433,7 @@ def test_bulk_ctrl_c_finishes_running_updates_and_summarises(
 
 
 def test_tasks_show_and_update(server: Server, boto: Any) -> None:
-    window = boto.create_maintenance_window(
-        Name="patching",
-        Schedule="cron(0 2 ? * SUN *)",
-        Duration=3,
-        Cutoff=1,
-        AllowUnassociatedTargets=True,
-    )["WindowId"]
+    window = new_window(boto, "patching")
     task_id = boto.register_task_with_maintenance_window(
         WindowId=window,
         TaskArn=RUN,
@@ -542,13 +538,7 @@ def test_set_and_clear_take_dotted_paths(server: Server, boto: Any) -> None:
 
 
 def test_task_members_change_by_path(server: Server, boto: Any) -> None:
-    window = boto.create_maintenance_window(
-        Name="paths",
-        Schedule="cron(0 2 ? * SUN *)",
-        Duration=3,
-        Cutoff=1,
-        AllowUnassociatedTargets=True,
-    )["WindowId"]
+    window = new_window(boto, "paths")
     run_command = {
         "Comment": "keep me",
         "TimeoutSeconds": 600,
@@ -945,13 +935,7 @@ def test_create_refuses_bad_input_before_any_call(
 
 
 def test_windows_and_their_tasks_are_listed(server: Server, boto: Any) -> None:
-    window = boto.create_maintenance_window(
-        Name="listed-window",
-        Schedule="cron(0 2 ? * SUN *)",
-        Duration=3,
-        Cutoff=1,
-        AllowUnassociatedTargets=True,
-    )["WindowId"]
+    window = new_window(boto, "listed-window")
     task_id = boto.register_task_with_maintenance_window(
         WindowId=window,
         TaskArn=RUN,

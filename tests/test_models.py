@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import keyword
 from typing import Any
 
@@ -224,3 +225,67 @@ def test_every_enum_shape_has_an_enum_class() -> None:
         if isinstance(obj, type) and issubclass(obj, SSMEnum) and obj is not SSMEnum:
             shape = SERVICE.shape_for(name)
             assert [m.value for m in obj] == list(shape.enum)  # type: ignore[attr-defined]
+
+
+@functools.cache
+def fresh_converter() -> Any:
+    """A converter made while the tests run, not at import, once per process."""
+    return ssmkit.make_converter()
+
+
+@pytest.mark.parametrize("shape_name", sorted(ALL_SHAPES))
+@given(data=st.data())
+def test_a_fresh_converter_round_trips_every_shape(
+    shape_name: str, data: st.DataObject
+) -> None:
+    converter = fresh_converter()
+    boto_dict = data.draw(shape_dicts(shape_name))
+    model = converter.structure(boto_dict, model_class(shape_name))
+    assert converter.unstructure(model) == boto_dict
+    _assert_typed(model, ALL_SHAPES[shape_name])
+
+
+def test_a_fresh_converter_converts_leaves_as_boto3_has_them() -> None:
+    converter = ssmkit.make_converter()
+    when = datetime.datetime(2026, 1, 2, tzinfo=datetime.timezone.utc)
+    assert converter.structure(when, datetime.datetime) is when
+    assert converter.structure(when.timestamp(), datetime.datetime) == when
+    assert converter.structure("2026-01-02T00:00:00+00:00", datetime.datetime) == when
+    assert converter.unstructure(when) is when
+    assert converter.structure(bytearray(b"ab"), bytes) == b"ab"
+    assert converter.structure("ab", bytes) == b"ab"
+    assert converter.unstructure(b"ab") == b"ab"
+    status = converter.structure("Success", models.AssociationStatusName)
+    assert status is models.AssociationStatusName.SUCCESS
+    assert converter.unstructure(status) == "Success"
+    assert type(converter.unstructure(status)) is str
+    later = converter.structure("Later", models.AssociationStatusName)
+    assert converter.unstructure(later) == "Later"
+    with pytest.raises(TypeError, match="expected a datetime, got list"):
+        converter.structure([], datetime.datetime)
+    with pytest.raises(TypeError, match="expected bytes, got int"):
+        converter.structure(5, bytes)
+    # Unknown members are ignored, a missing required one is named.
+    target = converter.structure({"Key": "k", "Values": ["v"], "New": 1}, models.Target)
+    assert target == models.Target(key="k", values=["v"])
+    with pytest.raises(KeyError, match="Name"):
+        converter.structure({}, models.Alarm)
+
+
+def test_a_string_where_a_list_is_expected_is_refused_both_ways() -> None:
+    with pytest.raises(ssmkit.errors.ValidationError) as caught:
+        to_boto(models.Target(key="InstanceIds", values="i-0abc"))  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "cannot convert Target for boto3: Target.values: expected a list, got str"
+    )
+    with pytest.raises(ssmkit.errors.ValidationError) as caught:
+        from_boto(models.Target, {"Key": "k", "Values": "abc"})
+    assert str(caught.value) == (
+        "cannot build Target from the data given: "
+        "TypeError: Target.Values: expected a list, got str"
+    )
+    # A tuple is a list as far as boto3 is concerned.
+    assert to_boto(models.Target(key="k", values=("a",))) == {  # type: ignore[arg-type]
+        "Key": "k",
+        "Values": ["a"],
+    }

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import boto3
+import botocore.exceptions
 import botocore.loaders
 import botocore.session
 import pytest
@@ -1352,3 +1353,289 @@ def test_clients_made_and_dropped_leave_nothing_behind(
     refs = [one() for _ in range(3)]
     gc.collect()
     assert [r() for r in refs] == [None, None, None]
+
+
+# -- refusals, to the letter ------------------------------------------------------
+
+
+def refusal(caught: pytest.ExceptionInfo[errors.ValidationError]) -> tuple[Any, ...]:
+    return (str(caught.value), caught.value.member, caught.value.rule)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"apply_only_at_cron_interval": False},
+            (
+                "schedule_offset: needs apply_only_at_cron_interval=True",
+                "schedule_offset",
+                "needs apply_only_at_cron_interval",
+            ),
+        ),
+        (
+            {"apply_only_at_cron_interval": CLEAR, "schedule_offset": CLEAR},
+            (
+                "duration: needs apply_only_at_cron_interval=True",
+                "duration",
+                "needs apply_only_at_cron_interval",
+            ),
+        ),
+        (
+            {"schedule_expression": "rate(1 day)"},
+            (
+                "apply_only_at_cron_interval: not supported with rate() expressions",
+                "apply_only_at_cron_interval",
+                "not with rate() expressions",
+            ),
+        ),
+        (
+            {"target_maps": [{"InstanceIds": ["i-1"]}]},
+            (
+                "targets and target_maps can't be sent together: to switch from one "
+                "to the other, clear the first (ssmkit.CLEAR) in the same call",
+                "target_maps",
+                "not with targets",
+            ),
+        ),
+        (
+            {"alarm_configuration": AlarmConfiguration(alarms=[])},
+            (
+                "alarm_configuration.alarms: length must be at least 1 (got [])",
+                "alarm_configuration.alarms",
+                "length must be at least 1",
+            ),
+        ),
+        (
+            {"name": CLEAR},
+            (
+                "name: cannot be removed (CreateAssociation requires it)",
+                "name",
+                "required",
+            ),
+        ),
+        (
+            {"paths": {"alarm_configuration.alarms": CLEAR}},
+            (
+                "alarm_configuration.alarms: cannot be removed (AlarmConfiguration "
+                "requires it; clear what holds it instead)",
+                "alarm_configuration.alarms",
+                "required",
+            ),
+        ),
+        (
+            {"paths": {"parameters.commands": "uptime"}},
+            (
+                "parameters.commands: must be a list (got <sensitive>)",
+                "parameters.commands",
+                "must be a list",
+            ),
+        ),
+        (
+            {"targets": [Target(key="InstanceIds", values="i-1")]},
+            (
+                "targets: cannot convert list for boto3: Target.values: "
+                "expected a list, got str",
+                "targets",
+                "type",
+            ),
+        ),
+        (
+            {"schedule_offset": True},
+            (
+                "schedule_offset: must be a whole number (got True)",
+                "schedule_offset",
+                "must be a whole number",
+            ),
+        ),
+    ],
+)
+def test_association_refusals_to_the_letter(
+    client: ssmkit.Client,
+    full: str,
+    changes: dict[str, Any],
+    expected: tuple[str, str, str],
+) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        client.update_association(full, **changes)
+    assert refusal(caught) == expected
+
+
+def targetless() -> dict[str, Any]:
+    return {
+        "TaskArn": "arn:aws:lambda:us-east-1:123456789012:function:patch",
+        "TaskType": "LAMBDA",
+        "Priority": 1,
+    }
+
+
+def test_an_alarm_configuration_without_alarms_is_refused_as_the_rule_says(
+    client: ssmkit.Client, full: str
+) -> None:
+    def empty(current: AssociationDescription) -> AssociationDescription:
+        return attrs.evolve(current, alarm_configuration=AlarmConfiguration(alarms=[]))
+
+    with pytest.raises(errors.ValidationError) as caught:
+        client.update_association(full, modify=empty)
+    assert caught.value.member == "alarm_configuration.alarms"
+
+
+@pytest.mark.parametrize(
+    ("task", "changes", "expected"),
+    [
+        (
+            "targets",
+            {"max_concurrency": CLEAR},
+            (
+                "max_concurrency: a task with targets needs a value",
+                "max_concurrency",
+                "required with targets",
+            ),
+        ),
+        (
+            "targets",
+            {"max_errors": CLEAR},
+            (
+                "max_errors: a task with targets needs a value",
+                "max_errors",
+                "required with targets",
+            ),
+        ),
+        (
+            "targetless",
+            {"max_errors": "5"},
+            (
+                "max_errors: a task without targets can't have a value",
+                "max_errors",
+                "not without targets",
+            ),
+        ),
+        (
+            "targets",
+            {"task_arn": CLEAR},
+            (
+                "task_arn: cannot be removed "
+                "(RegisterTaskWithMaintenanceWindow requires it)",
+                "task_arn",
+                "required",
+            ),
+        ),
+    ],
+)
+def test_task_refusals_to_the_letter(
+    boto: Any,
+    client: ssmkit.Client,
+    window: str,
+    stand_in: StandIn,
+    task: str,
+    changes: dict[str, Any],
+    expected: tuple[str, str, str],
+) -> None:
+    body = TASK if task == "targets" else targetless()
+    task_id = boto.register_task_with_maintenance_window(WindowId=window, **body)[
+        "WindowTaskId"
+    ]
+    stand_in.requests.clear()
+    with pytest.raises(errors.ValidationError) as caught:
+        client.update_maintenance_window_task(window, task_id, **changes)
+    assert refusal(caught) == expected
+    assert "UpdateMaintenanceWindowTask" not in stand_in.operations
+
+
+def test_a_failure_says_what_became_of_the_association(
+    boto: Any, client: ssmkit.Client, full: str, stand_in: StandIn
+) -> None:
+    stand_in.fail_next("UpdateAssociation", "InvalidTarget", message="no such tag")
+    with pytest.raises(errors.InvalidTarget) as caught:
+        client.update_association(full, max_errors="2")
+    error = caught.value
+    assert (error.code, error.operation) == ("InvalidTarget", "UpdateAssociation")
+    assert error.message == (
+        f"no such tag [association {full} is unchanged (still version 1)]"
+    )
+    assert error.request_id
+    assert isinstance(error.__cause__, botocore.exceptions.ClientError)
+
+    # A rival wrote before the refusal: the message says to read it again.
+    def rival(_: Any) -> None:
+        boto.update_association(**{**FULL, "AssociationId": full, "MaxErrors": "9"})
+
+    stand_in.before("UpdateAssociation", rival)
+    stand_in.fail_next("UpdateAssociation", "InvalidTarget", message="no such tag")
+    with pytest.raises(errors.InvalidTarget) as caught:
+        client.update_association(full, max_errors="2")
+    assert caught.value.message == (
+        f"no such tag [association {full} is now at version 2: read it before retrying]"
+    )
+
+    # It could not be read back.
+    stand_in.fail_next("UpdateAssociation", "InvalidTarget", message="no such tag")
+    stand_in.fail_next("DescribeAssociation", "InternalServerError", after=1, times=9)
+    with pytest.raises(errors.InvalidTarget) as caught:
+        client.update_association(full, max_errors="2")
+    assert caught.value.message == (
+        f"no such tag [association {full} could not be read back to check it]"
+    )
+
+
+def test_a_failed_task_update_says_whether_the_task_changed(
+    boto: Any, client: ssmkit.Client, window: str, stand_in: StandIn
+) -> None:
+    task_id = boto.register_task_with_maintenance_window(WindowId=window, **TASK)[
+        "WindowTaskId"
+    ]
+    what = f"maintenance window task {window}/{task_id}"
+    stand_in.fail_next("UpdateMaintenanceWindowTask", "InternalServerError")
+    with pytest.raises(errors.InternalServerError) as caught:
+        client.update_maintenance_window_task(window, task_id, priority=9)
+    assert caught.value.message.endswith(f"[{what} is unchanged]")
+
+    def rival(_: Any) -> None:
+        boto.update_maintenance_window_task(
+            WindowId=window, WindowTaskId=task_id, Priority=5
+        )
+
+    stand_in.before("UpdateMaintenanceWindowTask", rival)
+    stand_in.fail_next("UpdateMaintenanceWindowTask", "InternalServerError")
+    with pytest.raises(errors.InternalServerError) as caught:
+        client.update_maintenance_window_task(window, task_id, priority=9)
+    assert caught.value.message.endswith(f"[{what} has changed since it was read]")
+
+
+def test_a_landed_write_returns_what_was_written() -> None:
+    boto, wire = wired_client(attempts=2)
+    described = {**FULL, "AssociationId": "a1", "AssociationVersion": "4"}
+    landed = {**described, "MaxErrors": "7", "AssociationVersion": "5"}
+    wire.answer({"AssociationDescription": described})
+    wire.fail("InternalServerError", status=500)
+    wire.fail("InvalidAssociationVersion")
+    wire.answer({"AssociationDescription": landed})
+    [result] = ssmkit.Client(boto3_client=boto).update_associations(
+        association_ids=["a1"], max_errors="7"
+    )
+    assert (result.outcome, result.version_before, result.version_after) == (
+        "changed",
+        "4",
+        "5",
+    )
+
+
+def test_show_changes_spells_out_the_keywords() -> None:
+    import inspect
+
+    from ssmkit._safe import show_changes
+
+    def update(association_id: str, /, *, modify: Any = None, **changes: Any) -> None:
+        return None
+
+    show_changes(update, ssmkit.AssociationChanges)
+    parameters = inspect.signature(update).parameters
+    assert list(parameters)[:2] == ["association_id", "modify"]
+    assert "changes" not in parameters
+    spelled = parameters["max_errors"]
+    assert spelled.kind is inspect.Parameter.KEYWORD_ONLY
+    assert spelled.default is None
+    assert spelled.annotation == "str | Clear"
+    assert set(parameters) - {"association_id", "modify"} == set(
+        ssmkit.AssociationChanges.__annotations__
+    )

@@ -20,6 +20,7 @@ from ssmkit import errors
 from ssmkit._mask import is_sensitive
 from ssmkit.testing.server import Server
 
+from .standin import new_window
 from .test_cli import ssmkit as run
 
 SECRET = "hunter2-s3cret"
@@ -126,13 +127,7 @@ def planted(boto: Any) -> dict[str, str]:
             "AssociationId"
         ]
     }
-    window = boto.create_maintenance_window(
-        Name="secrets",
-        Schedule="cron(0 2 ? * SUN *)",
-        Duration=3,
-        Cutoff=1,
-        AllowUnassociatedTargets=True,
-    )["WindowId"]
+    window = new_window(boto, "secrets")
     ids["window"] = window
     for name, body in TASKS.items():
         ids[name] = boto.register_task_with_maintenance_window(WindowId=window, **body)[
