@@ -31,6 +31,7 @@ from ssmkit.models import (
     AssociationComplianceSeverity,
     AssociationDescription,
     AssociationSyncCompliance,
+    GetMaintenanceWindowTaskResult,
     InstanceAssociationOutputLocation,
     MaintenanceWindowRunCommandParameters,
     MaintenanceWindowTaskInvocationParameters,
@@ -1639,3 +1640,80 @@ def test_show_changes_spells_out_the_keywords() -> None:
     assert set(parameters) - {"association_id", "modify"} == set(
         ssmkit.AssociationChanges.__annotations__
     )
+
+
+def test_modify_removing_a_list_item_keeps_the_others_whole(tmp_path: Path) -> None:
+    boto, wire = wired_client(session=newer_botocore(tmp_path))
+    locations = [
+        {"Accounts": ["123456789012"], "Regions": ["us-east-1"], "FutureSetting": "a"},
+        {"Accounts": ["210987654321"], "Regions": ["eu-west-1"], "FutureSetting": "b"},
+    ]
+    described = {**FULL, "AssociationId": "a1", "AssociationVersion": "4"}
+    described["TargetLocations"] = locations
+    wire.answer({"AssociationDescription": described})
+    wire.answer({"AssociationDescription": described})
+
+    def drop_first_and_unschedule(
+        current: AssociationDescription,
+    ) -> AssociationDescription:
+        assert current.target_locations is not None
+        return attrs.evolve(
+            current,
+            calendar_names=None,
+            target_locations=current.target_locations[1:],
+        )
+
+    ssmkit.safe_update_association(boto, "a1", modify=drop_first_and_unschedule)
+    sent = wire.requests[1][1]
+    assert sent["TargetLocations"] == [locations[1]]
+    assert "CalendarNames" not in sent
+
+
+def test_modify_is_checked_at_every_depth(
+    boto: Any, client: ssmkit.Client, full: str, window: str
+) -> None:
+    def no_regions(current: AssociationDescription) -> AssociationDescription:
+        assert current.target_locations is not None
+        first = attrs.evolve(current.target_locations[0], regions=[])
+        return attrs.evolve(current, target_locations=[first])
+
+    with pytest.raises(errors.ValidationError) as caught:
+        client.update_association(full, modify=no_regions)
+    assert str(caught.value) == (
+        "target_locations[0].regions: length must be at least 1 (got [])"
+    )
+    task_id = boto.register_task_with_maintenance_window(
+        WindowId=window, **{**TASK, "TaskParameters": {"p": {"Values": ["v"]}}}
+    )["WindowTaskId"]
+
+    def empty_value(
+        current: GetMaintenanceWindowTaskResult,
+    ) -> GetMaintenanceWindowTaskResult:
+        values = MaintenanceWindowTaskParameterValueExpression(values=[""])
+        return attrs.evolve(current, task_parameters={"p": values})
+
+    with pytest.raises(errors.ValidationError) as caught:
+        client.update_maintenance_window_task(window, task_id, modify=empty_value)
+    assert str(caught.value) == (
+        "task_parameters.p.values[0]: length must be at least 1 (got <sensitive>)"
+    )
+    assert (caught.value.member, caught.value.rule) == (
+        "task_parameters.p.values[0]",
+        "length must be at least 1",
+    )
+
+
+def test_modify_cannot_change_what_ssmkit_sets(
+    client: ssmkit.Client, full: str
+) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        client.update_association(
+            full, modify=lambda d: attrs.evolve(d, association_version="9")
+        )
+    assert refusal(caught) == (
+        "association_version: ssmkit sets it, modify= cannot change it",
+        "association_version",
+        "not updatable",
+    )
+    with pytest.raises(TypeError, match="must return a AssociationDescription, got"):
+        client.update_association(full, modify=lambda d: None)  # type: ignore[arg-type,return-value]

@@ -135,3 +135,59 @@ def test_jsonable_prints_as_the_aws_cli_does() -> None:
     assert jsonable({"a": [when, b"\x00\x01"]}) == {
         "a": ["2026-01-02T03:04:05+00:00", "AAE="]
     }
+
+
+def test_resolve_refuses_to_the_letter() -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        resolve(TASK, "task_invocation_parameters.run_command.nope")
+    assert str(caught.value).startswith(
+        "task_invocation_parameters.run_command.nope: no member 'nope' in "
+        "task_invocation_parameters.run_command; expected one of "
+        "cloud_watch_output_config, comment, document_hash, "
+    )
+    assert caught.value.member == "task_invocation_parameters.run_command.nope"
+    assert caught.value.rule == "no such member"
+    # The first step may be held to the members a caller may change.
+    with pytest.raises(errors.ValidationError) as caught:
+        resolve(TASK, "window_id", {"priority": "Priority"})
+    assert (
+        str(caught.value)
+        == "window_id: no member 'window_id'; expected one of priority"
+    )
+    with pytest.raises(errors.ValidationError) as caught:
+        resolve(TASK, "priority.more")
+    assert (
+        str(caught.value) == "priority.more: priority is a integer, it has no members"
+    )
+    assert (caught.value.member, caught.value.rule) == (
+        "priority.more",
+        "no such member",
+    )
+    with pytest.raises(errors.ValidationError) as caught:
+        resolve(TASK, "task_parameters..values")
+    assert (
+        str(caught.value) == "task_parameters..values: an empty key in task_parameters"
+    )
+    assert (caught.value.member, caught.value.rule) == (
+        "task_parameters..values",
+        "no such member",
+    )
+
+
+def test_a_change_masks_what_it_holds_that_is_sensitive() -> None:
+    tasks = MODEL.shape_for("MaintenanceWindowTaskList")
+    change = Change(
+        "tasks",
+        [{"WindowTaskId": "t1", "Description": "secret"}],
+        [{"WindowTaskId": "t2", "Description": "secret"}],
+        False,
+        shape=tasks,
+    )
+    assert change.to_json() == {
+        "path": "tasks",
+        "action": "change",
+        "before": [{"WindowTaskId": "t1", "Description": "<sensitive>"}],
+        "after": [{"WindowTaskId": "t2", "Description": "<sensitive>"}],
+    }
+    assert "secret" in change.render(show_sensitive=True)
+    assert "secret" not in change.render()
