@@ -15,4 +15,8 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+# For mutation testing, where every mutant runs the tests that reach it.
+settings.register_profile(
+    "quick", max_examples=10, deadline=None, suppress_health_check=list(HealthCheck)
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
