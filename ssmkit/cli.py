@@ -398,11 +398,15 @@ class Output:
             )
 
 
-def _table(*headers: str) -> Table:
-    """A table whose first column, an id, is never cut."""
+#: The length of the ids SSM gives associations and tasks (UUIDs).
+UUID_WIDTH = 36
+
+
+def _table(*headers: str, id_width: int = UUID_WIDTH) -> Table:
+    """A table whose first column, an id, is never cut, however narrow."""
     table = Table(*headers)
     table.columns[0].no_wrap = True
-    table.columns[0].min_width = 20
+    table.columns[0].min_width = id_width
     return table
 
 
@@ -530,6 +534,8 @@ def _listing(
     shape: Shape,
     key: str,
     columns: dict[str, Callable[[dict[str, Any]], Any]],
+    *,
+    id_width: int = UUID_WIDTH,
 ) -> int:
     """Items as ``{key: [...]}`` JSON, or as a table whose first column is an id."""
     shown = [jsonable(output.masked(item, shape)) for item in items]
@@ -539,7 +545,7 @@ def _listing(
     if not shown:
         output.err.print("None found.")
         return 0
-    table = _table(*columns)
+    table = _table(*columns, id_width=id_width)
     for item in shown:
         table.add_row(*(Text(_text(get(item))) for get in columns.values()))
     output.out.print(table)
@@ -567,6 +573,7 @@ def _versions(args: argparse.Namespace, output: Output) -> int:
             "association name": lambda i: i.get("AssociationName"),
             "schedule": lambda i: i.get("ScheduleExpression"),
         },
+        id_width=len("version"),
     )
 
 
@@ -614,6 +621,7 @@ def _list_windows(args: argparse.Namespace, output: Output) -> int:
             "schedule": lambda i: i.get("Schedule"),
             "duration": lambda i: i.get("Duration"),
         },
+        id_width=len("mw-0123456789abcdef0"),
     )
 
 

@@ -84,3 +84,54 @@ def test_values_without_a_shape_or_absent_are_as_they_are() -> None:
     value = {"a": ["b"]}
     assert mask(value, None) is value
     assert mask("plain", shape("Parameters")) == MASK
+
+
+def test_sensitivity_newer_than_this_model_is_found_where_it_hides() -> None:
+    # Shapes the SSM model does not have today: a plain map of sensitive
+    # values, a recursive structure, a list of structures holding a secret.
+    from botocore.model import ServiceModel
+
+    model = ServiceModel(
+        {
+            "metadata": {"protocol": "json", "apiVersion": "2014-11-06"},
+            "operations": {},
+            "shapes": {
+                "Outer": {
+                    "type": "structure",
+                    "members": {
+                        "Settings": {"shape": "Settings"},
+                        "Node": {"shape": "Node"},
+                        "Plain": {"shape": "Plain"},
+                    },
+                },
+                "Settings": {
+                    "type": "map",
+                    "key": {"shape": "Plain"},
+                    "value": {"shape": "Secret"},
+                },
+                "Node": {
+                    "type": "structure",
+                    "members": {
+                        "Child": {"shape": "Node"},
+                        "Name": {"shape": "Plain"},
+                    },
+                },
+                "Plain": {"type": "string"},
+                "Secret": {"type": "string", "sensitive": True},
+            },
+        }
+    )
+    outer = model.shape_for("Outer")
+    assert holds_sensitive(outer)
+    assert holds_sensitive(model.shape_for("Settings"))
+    assert not holds_sensitive(model.shape_for("Node"))
+    value = {
+        "Settings": {"token": "secret"},
+        "Node": {"Name": "n", "Child": {"Name": "m"}},
+        "Plain": "p",
+    }
+    assert mask(value, outer) == {
+        "Settings": {"token": MASK},
+        "Node": {"Name": "n", "Child": {"Name": "m"}},
+        "Plain": "p",
+    }

@@ -1717,3 +1717,51 @@ def test_modify_cannot_change_what_ssmkit_sets(
     )
     with pytest.raises(TypeError, match="must return a AssociationDescription, got"):
         client.update_association(full, modify=lambda d: None)  # type: ignore[arg-type,return-value]
+
+
+def test_a_plan_as_text_json_and_repr(
+    boto: Any, client: ssmkit.Client, full: str, window: str
+) -> None:
+    plan = client.plan_association_update(
+        full,
+        expected_version=1,
+        max_errors="3",
+        paths={"parameters.commands": ["id"]},
+    )
+    assert repr(plan) == (
+        "UpdatePlan(operation='UpdateAssociation', "
+        "changes=[parameters.commands, max_errors])"
+    )
+    assert plan.to_json() == {
+        "operation": "UpdateAssociation",
+        "noop": False,
+        "runs": False,
+        "changes": [
+            {
+                "path": "parameters.commands",
+                "action": "change",
+                "before": "<sensitive>",
+                "after": "<sensitive>",
+            },
+            {"path": "max_errors", "action": "change", "before": "10%", "after": "3"},
+        ],
+    }
+    assert str(plan).splitlines()[0] == "UpdateAssociation: 2 changes"
+    with pytest.raises(errors.ConcurrentUpdateError):
+        client.plan_association_update(full, expected_version="2", max_errors="3")
+    plan = client.plan_association_update(
+        full, modify=lambda d: attrs.evolve(d, max_errors="4")
+    )
+    assert [c.after for c in plan.changes] == ["4"]
+
+    task_id = boto.register_task_with_maintenance_window(WindowId=window, **TASK)[
+        "WindowTaskId"
+    ]
+    plan = client.plan_maintenance_window_task_update(
+        window, task_id, modify=lambda t: attrs.evolve(t, priority=9)
+    )
+    assert str(plan) == "UpdateMaintenanceWindowTask: 1 change\n  ~ priority: 2 -> 9"
+    assert plan.runs is False
+    assert "ResponseMetadata" not in ssmkit.to_boto(
+        client.update_maintenance_window_task(window, task_id, priority=9)
+    )
