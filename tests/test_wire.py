@@ -191,3 +191,13 @@ def test_a_change_masks_what_it_holds_that_is_sensitive() -> None:
     }
     assert "secret" in change.render(show_sensitive=True)
     assert "secret" not in change.render()
+
+
+def test_what_lies_within_a_sensitive_member_is_known() -> None:
+    from ssmkit._wire import within_sensitive
+
+    assert within_sensitive(ASSOCIATION, ("Parameters", "commands"))
+    assert within_sensitive(ASSOCIATION, ("Parameters",))
+    assert not within_sensitive(ASSOCIATION, ("MaxErrors",))
+    assert within_sensitive(TASK, ("TaskInvocationParameters", "Lambda", "Payload"))
+    assert not within_sensitive(TASK, ("TaskInvocationParameters", "Lambda"))
