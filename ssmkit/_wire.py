@@ -230,20 +230,25 @@ def apply_diff(
         ssmkit.errors.ValidationError: A change to a member the shape does
             not let the update change.
     """
-    is_map = shape.type_name == "map"
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
         if old == new:
             continue
         inner = _child(shape, key)
-        where = f"{path}.{key}" if is_map else member_path(path, key)
+        where = (
+            member_path(path, key)
+            if shape.type_name == "structure"
+            else f"{path}.{key}"
+        )
         if inner is None:
             msg = f"{where}: the update cannot change it"
             raise ValidationError(msg, member=where, rule="not updatable")
-        if key not in after or new is None:
+        if key not in after:
             target.pop(key, None)
             continue
-        check_value(new, inner, where)
+        if not path:
+            # The whole new value is checked once, at its member.
+            check_value(new, inner, where)
         target[key] = _edited(target.get(key), old, new, inner, where)
 
 

@@ -201,3 +201,26 @@ def test_what_lies_within_a_sensitive_member_is_known() -> None:
     assert not within_sensitive(ASSOCIATION, ("MaxErrors",))
     assert within_sensitive(TASK, ("TaskInvocationParameters", "Lambda", "Payload"))
     assert not within_sensitive(TASK, ("TaskInvocationParameters", "Lambda"))
+
+
+def test_text_is_shown_as_written() -> None:
+    change = Change("association_name", "café", "naïve", False)
+    assert change.render() == '~ association_name: "café" -> "naïve"'
+    secret = Change("parameters.commands", ["a"], ["b"], True)
+    assert secret.to_json(show_sensitive=True) == {
+        "path": "parameters.commands",
+        "action": "change",
+        "before": ["a"],
+        "after": ["b"],
+    }
+    assert secret.to_json()["before"] == "<sensitive>"
+
+
+def test_prune_reaches_inside_list_items() -> None:
+    from ssmkit._wire import prune
+
+    shape = ASSOCIATION.members["TargetLocations"]
+    stored = [{"Accounts": [], "Regions": ["us-east-1"], "Targets": []}]
+    assert prune(stored, shape) == [{"Regions": ["us-east-1"], "Targets": []}]
+    kept = [{"Accounts": ["1"], "Regions": ["us-east-1"]}]
+    assert prune(kept, shape) is kept
