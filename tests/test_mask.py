@@ -102,6 +102,19 @@ def test_sensitivity_newer_than_this_model_is_found_where_it_hides() -> None:
                         "Settings": {"shape": "Settings"},
                         "Node": {"shape": "Node"},
                         "Plain": {"shape": "Plain"},
+                        "Accounts": {"shape": "Accounts"},
+                    },
+                },
+                "Accounts": {
+                    "type": "map",
+                    "key": {"shape": "Plain"},
+                    "value": {"shape": "Account"},
+                },
+                "Account": {
+                    "type": "structure",
+                    "members": {
+                        "Name": {"shape": "Plain"},
+                        "Key": {"shape": "Secret"},
                     },
                 },
                 "Settings": {
@@ -129,9 +142,11 @@ def test_sensitivity_newer_than_this_model_is_found_where_it_hides() -> None:
         "Settings": {"token": "secret"},
         "Node": {"Name": "n", "Child": {"Name": "m"}},
         "Plain": "p",
+        "Accounts": {"prod": {"Name": "production", "Key": "secret"}},
     }
     assert mask(value, outer) == {
         "Settings": {"token": MASK},
         "Node": {"Name": "n", "Child": {"Name": "m"}},
         "Plain": "p",
+        "Accounts": {"prod": {"Name": "production", "Key": MASK}},
     }
