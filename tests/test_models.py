@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import functools
 import keyword
 from typing import Any
 
@@ -11,7 +10,7 @@ import attrs
 import botocore
 import pytest
 from botocore.model import Shape, StructureShape
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ssmkit
@@ -227,18 +226,19 @@ def test_every_enum_shape_has_an_enum_class() -> None:
             assert [m.value for m in obj] == list(shape.enum)  # type: ignore[attr-defined]
 
 
-@functools.cache
+@pytest.fixture
 def fresh_converter() -> Any:
-    """A converter made while the tests run, not at import, once per process."""
+    """A converter made while each test runs: its hooks are compiled there."""
     return ssmkit.make_converter()
 
 
 @pytest.mark.parametrize("shape_name", sorted(ALL_SHAPES))
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_a_fresh_converter_round_trips_every_shape(
-    shape_name: str, data: st.DataObject
+    fresh_converter: Any, shape_name: str, data: st.DataObject
 ) -> None:
-    converter = fresh_converter()
+    converter = fresh_converter
     boto_dict = data.draw(shape_dicts(shape_name))
     model = converter.structure(boto_dict, model_class(shape_name))
     assert converter.unstructure(model) == boto_dict
