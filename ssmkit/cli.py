@@ -266,30 +266,38 @@ def _changes(client: Client, operation: str, args: argparse.Namespace) -> Edit:
     shape = _input(client, operation)
     members = {attribute_name(m): m for m in shape.members if m not in _MANAGED}
 
-    def path_of(text: str) -> tuple[str, Shape]:
-        head, dot, rest = text.strip().partition(".")
-        name = head if head in members else attribute_name(head)
-        if name not in members:
-            raise UsageError(
-                f"unknown member {head!r}: expected one of {', '.join(sorted(members))}"
-            )
-        path = f"{name}{dot}{rest}"
-        _, leaf = resolve(shape, path, members)
-        return path, leaf
-
     paths: dict[str, Any] = {}
     for item in args.sets:
         if "=" not in item:
             raise UsageError(f"--set {item!r}: expected MEMBER=VALUE")
         raw_name, text = item.split("=", 1)
-        path, leaf = path_of(raw_name)
+        path, _, leaf = _path_of(shape, members, raw_name)
         paths[path] = _value(path, text, leaf.type_name)
     for item in args.clears:
-        path, _ = path_of(item)
+        path, _, _ = _path_of(shape, members, item)
         paths[path] = CLEAR
     if not paths:
         raise UsageError("nothing to change: give --set MEMBER=VALUE or --clear MEMBER")
     return Edit(paths)
+
+
+def _path_of(
+    shape: StructureShape, members: dict[str, str], text: str
+) -> tuple[str, tuple[str, ...], Shape]:
+    """A PATH given on the command line: as written, on the wire, and its shape.
+
+    The first step may be an attribute name (``max_errors``) or the AWS
+    spelling (``MaxErrors``); the rest is resolved as the library does.
+    """
+    head, dot, rest = text.strip().partition(".")
+    name = head if head in members else attribute_name(head)
+    if name not in members:
+        raise UsageError(
+            f"unknown member {head!r}: expected one of {', '.join(sorted(members))}"
+        )
+    written = f"{name}{dot}{rest}"
+    path, leaf = resolve(shape, written, members)
+    return written, path, leaf
 
 
 class Edit:
@@ -636,14 +644,8 @@ def _create_association(args: argparse.Namespace, output: Output) -> int:
         if "=" not in item:
             raise UsageError(f"--set {item!r}: expected PATH=VALUE")
         raw_name, text = item.split("=", 1)
-        head, dot, rest = raw_name.strip().partition(".")
-        name = head if head in members else attribute_name(head)
-        if name not in members:
-            raise UsageError(
-                f"unknown member {head!r}: expected one of {', '.join(sorted(members))}"
-            )
-        path, leaf = resolve(shape, f"{name}{dot}{rest}", members)
-        request = put(request, path, _value(raw_name, text, leaf.type_name), shape)
+        written, path, leaf = _path_of(shape, members, raw_name)
+        request = put(request, path, _value(written, text, leaf.type_name), shape)
     unknown = sorted(set(request) - set(shape.members))
     if unknown:
         raise UsageError(f"CreateAssociation has no member {', '.join(unknown)}")

@@ -69,3 +69,14 @@ def server() -> Iterator[Server]:
     """The stand-in over HTTP on loopback, for the command and other clients."""
     with Server() as running:
         yield running
+
+
+def server_client(server: Server) -> Any:
+    """A boto3 SSM client of the stand-in served over HTTP, with fake credentials."""
+    return boto3.client(
+        "ssm",
+        region_name="us-east-1",
+        endpoint_url=server.url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )

@@ -11,12 +11,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from ssmkit.testing.server import Server
 
-from .standin import new_window
+from .standin import new_window, server_client
 
 RUN = "AWS-RunShellScript"
 FULL = {
@@ -33,13 +32,7 @@ FULL = {
 @pytest.fixture
 def boto(server: Server) -> Any:
     server.stand_in.requests.clear()
-    return boto3.client(
-        "ssm",
-        region_name="us-east-1",
-        endpoint_url=server.url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return server_client(server)
 
 
 def command_env() -> dict[str, str]:

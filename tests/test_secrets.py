@@ -11,7 +11,6 @@ import json
 import logging
 from typing import Any
 
-import boto3
 import botocore.session
 import pytest
 
@@ -20,7 +19,7 @@ from ssmkit import errors
 from ssmkit._mask import is_sensitive
 from ssmkit.testing.server import Server
 
-from .standin import new_window
+from .standin import new_window, server_client
 from .test_cli import ssmkit as run
 
 SECRET = "hunter2-s3cret"
@@ -110,13 +109,7 @@ def hidden(text: str) -> bool:
 
 @pytest.fixture
 def boto(server: Server) -> Any:
-    return boto3.client(
-        "ssm",
-        region_name="us-east-1",
-        endpoint_url=server.url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return server_client(server)
 
 
 @pytest.fixture
