@@ -7,6 +7,7 @@ from ._bulk import BulkResult
 from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
 from ._client import Client
 from ._convert import from_boto, make_converter, to_boto
+from ._declared import ApplyResult, AssociationsPlan, PlannedAssociation
 from ._safe import (
     UpdatePlan,
     plan_association_update,
@@ -24,12 +25,15 @@ logging.getLogger("ssmkit").addHandler(logging.NullHandler())
 
 __all__ = [
     "CLEAR",
+    "ApplyResult",
     "AssociationChanges",
+    "AssociationsPlan",
     "BulkResult",
     "Change",
     "Clear",
     "Client",
     "MaintenanceWindowTaskChanges",
+    "PlannedAssociation",
     "SSMKitError",
     "UpdatePlan",
     "__version__",

@@ -7,7 +7,7 @@ import math
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
@@ -21,7 +21,15 @@ if TYPE_CHECKING:
 
     from .models import AssociationFilter
 
-__all__ = ["BulkResult", "check_pace", "update_associations"]
+__all__ = [
+    "BulkResult",
+    "Stopped",
+    "check_pace",
+    "error_json",
+    "paced",
+    "run_all",
+    "update_associations",
+]
 
 log = logging.getLogger("ssmkit")
 
@@ -54,24 +62,24 @@ class BulkResult:
 
     def to_json(self) -> dict[str, Any]:
         """One line of a report: plain JSON types only."""
-        error = None
-        if self.error is not None:
-            code = self.error.code if isinstance(self.error, ServiceError) else None
-            error = {
-                "type": type(self.error).__name__,
-                "code": code,
-                "message": str(self.error),
-            }
         return {
             "association_id": self.association_id,
             "outcome": self.outcome,
             "version_before": self.version_before,
             "version_after": self.version_after,
-            "error": error,
+            "error": error_json(self.error),
         }
 
 
-class _Stopped(Exception):
+def error_json(error: SSMKitError | None) -> dict[str, Any] | None:
+    """An error as a report line holds it: its type, code and message."""
+    if error is None:
+        return None
+    code = error.code if isinstance(error, ServiceError) else None
+    return {"type": type(error).__name__, "code": code, "message": str(error)}
+
+
+class Stopped(Exception):
     """The run was interrupted before this update wrote anything."""
 
 
@@ -97,7 +105,7 @@ class _Pace:
             self._next = start + self._interval
         # A call waiting for its turn is not under way: Ctrl-C stops it.
         if (start > now and self._stop.wait(start - now)) or self._stop.is_set():
-            raise _Stopped
+            raise Stopped
 
 
 class _Paced:
@@ -137,6 +145,16 @@ class _PacedPaginator:
             except StopIteration:
                 return
             yield page
+
+
+def paced(boto3_client: Any, max_rate: float | None, stop: threading.Event) -> Any:
+    """The client itself, or with ``max_rate``, one whose calls wait their turn.
+
+    A call still waiting when ``stop`` is set raises :class:`Stopped`.
+    """
+    if max_rate is None:
+        return boto3_client
+    return _Paced(boto3_client, _Pace(max_rate, stop))
 
 
 def check_pace(concurrency: int, max_rate: float | None) -> None:
@@ -198,11 +216,7 @@ def update_associations(
     # Bad input fails before any call.
     prepare(ASSOCIATION, boto3_client, changes, paths)
     stop = threading.Event()
-    client: Any = (
-        boto3_client
-        if max_rate is None
-        else _Paced(boto3_client, _Pace(max_rate, stop))
-    )
+    client = paced(boto3_client, max_rate, stop)
     chosen: Iterable[str | None]
     if association_ids is not None:
         chosen = association_ids
@@ -216,7 +230,7 @@ def update_associations(
 
     def before_write() -> None:
         if stop.is_set():
-            raise _Stopped
+            raise Stopped
 
     def one(association_id: str) -> BulkResult | None:
         ids = {"AssociationId": association_id}
@@ -247,7 +261,7 @@ def update_associations(
                 paths=paths,
                 before_write=before_write,
             )
-        except _Stopped:
+        except Stopped:
             return None
         except SSMKitError as exc:
             return BulkResult(
@@ -260,10 +274,32 @@ def update_associations(
             version_after=done.result.association_version if done.wrote else None,
         )
 
-    results: dict[int, BulkResult] = {}
-    running: dict[Future[BulkResult | None], int] = {}
+    return run_all(selected, one, concurrency=concurrency, progress=progress, stop=stop)
 
-    def collect(finished: Iterable[Future[BulkResult | None]]) -> None:
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def run_all(
+    items: Iterable[T],
+    one: Callable[[T], R | None],
+    *,
+    concurrency: int,
+    progress: Callable[[R], object] | None,
+    stop: threading.Event,
+) -> list[R]:
+    """``one`` on every item, ``concurrency`` at once; the results in item order.
+
+    ``one`` returns ``None`` for an item it gave up because ``stop`` was set.
+    On Ctrl-C, ``stop`` is set, nothing new starts, and the calls under way
+    finish and are reported, however often Ctrl-C is pressed meanwhile; then
+    the ``KeyboardInterrupt`` goes on.
+    """
+    results: dict[int, R] = {}
+    running: dict[Future[R | None], int] = {}
+
+    def collect(finished: Iterable[Future[R | None]]) -> None:
         for future in finished:
             index = running.pop(future)
             result = None if future.cancelled() else future.result()
@@ -277,15 +313,13 @@ def update_associations(
         max_workers=concurrency, thread_name_prefix="ssmkit-bulk"
     )
     try:
-        for index, association_id in enumerate(selected):
-            running[executor.submit(one, association_id)] = index
+        for index, item in enumerate(items):
+            running[executor.submit(one, item)] = index
             if len(running) >= concurrency:
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 collect(finished)
         collect(wait(running).done)
     except KeyboardInterrupt:
-        # Start nothing new, write nothing new; let the calls under way finish
-        # and report them, however often Ctrl-C is pressed meanwhile.
         stop.set()
         log.warning("interrupted: finishing the %d calls under way", len(running))
         for future in running:

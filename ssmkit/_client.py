@@ -6,6 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from ._bulk import update_associations
 from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
+from ._convert import to_boto
+from ._declared import (
+    AssociationsPlan,
+    apply_associations,
+    export_associations,
+    plan_associations,
+)
 from ._operations import Operations
 from ._safe import (
     plan_association_update,
@@ -21,6 +28,7 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from ._bulk import BulkResult
+    from ._declared import ApplyResult
     from ._safe import UpdatePlan
     from .models import (
         AssociationDescription,
@@ -155,6 +163,95 @@ class Client(Operations):
             modify=modify,
             changes=changes,
             paths=paths,
+        )
+
+    def plan_associations(
+        self, desired: Any, *, prune: bool = False
+    ) -> AssociationsPlan:
+        """Plan a file of associations against the service; write nothing.
+
+        The file (YAML or JSON, by extension) holds ``Associations:``, a list
+        of ``CreateAssociation`` requests in boto3's shape, each with an
+        ``AssociationName``: its identity. A member an entry has is managed,
+        a member it lacks is left as it is live, and ``null`` removes it.
+
+        Args:
+            desired: A path to the file, the parsed document, or the list of
+                entries.
+            prune: Also plan to delete live associations missing from the
+                file, within the file's scope (``Prune: {NamePrefix: ...}``).
+
+        Returns:
+            The plan: ``create``, ``update``, ``unchanged`` and ``delete``
+            entries, ``render()`` and ``to_json()``, masked where sensitive.
+
+        Raises:
+            ssmkit.errors.ValidationError: The file is refused before any
+                write: a bad entry, a name shared by several live
+                associations, or ``prune`` without a scope. Every problem is
+                listed.
+        """
+        return plan_associations(self.boto3_client, desired, prune=prune)
+
+    def apply_associations(
+        self,
+        plan: AssociationsPlan,
+        *,
+        concurrency: int = 4,
+        max_rate: float | None = None,
+        progress: Callable[[ApplyResult], object] | None = None,
+    ) -> list[ApplyResult]:
+        """Carry out a plan from :meth:`plan_associations`.
+
+        Creates with ``CreateAssociation``; updates with the safe update,
+        written only if the association is still at the version read when
+        the plan was made; deletes likewise. An association someone else
+        changed (or created, or deleted) since the plan is reported as a
+        ``"conflict"`` and left as it is; the rest go on. Unchanged entries
+        cost no call.
+
+        Args:
+            plan: The plan to carry out.
+            concurrency: How many associations at once.
+            max_rate: At most this many API calls a second, across all threads.
+            progress: Called in the calling thread with each result as it comes.
+
+        Returns:
+            One :class:`ssmkit.ApplyResult` per association, in the plan's order.
+
+        Raises:
+            KeyboardInterrupt: On Ctrl-C, after the calls under way have
+                finished and been passed to ``progress``; none is started after.
+        """
+        return apply_associations(
+            self.boto3_client,
+            plan,
+            concurrency=concurrency,
+            max_rate=max_rate,
+            progress=progress,
+        )
+
+    def export_associations(
+        self,
+        *,
+        filters: list[AssociationFilter] | None = None,
+        show_sensitive: bool = False,
+    ) -> tuple[dict[str, Any], list[str]]:
+        """Live associations as a file's document, for :meth:`plan_associations`.
+
+        Args:
+            filters: ``ListAssociations`` filters; every association by default.
+            show_sensitive: Write sensitive values. Otherwise each is the
+                placeholder ``<sensitive>``, which plan and apply keep as it
+                is live and never send.
+
+        Returns:
+            The document (``{"Associations": [...]}``) and the ids of
+            associations left out because they have no name.
+        """
+        raw_filters = [to_boto(f) for f in filters] if filters else None
+        return export_associations(
+            self.boto3_client, filters=raw_filters, show_sensitive=show_sensitive
         )
 
     def update_maintenance_window_task(

@@ -60,10 +60,12 @@ __all__ = [
     "MAINTENANCE_WINDOW_TASK",
     "Kind",
     "Outcome",
+    "Prepared",
     "UpdatePlan",
     "apply_update",
     "plan_association_update",
     "plan_maintenance_window_task_update",
+    "plan_read",
     "plan_update",
     "prepare",
     "safe_update",
@@ -480,6 +482,13 @@ def plan_update(
     return _plan(kind, boto3_client, ids, raw, prepared, modify)
 
 
+def plan_read(
+    kind: Kind[M], boto3_client: Any, ids: Raw, raw: Raw, prepared: list[Prepared]
+) -> UpdatePlan[M]:
+    """Plan changes :func:`prepare` checked against a resource already read."""
+    return _plan(kind, boto3_client, ids, raw, prepared, None)
+
+
 def _version(expected: str | int | None) -> str | None:
     # Versions are strings on the wire; an int is what a caller means by "7".
     if expected is None:
@@ -544,14 +553,18 @@ def apply_update(
     changes: Mapping[str, Any],
     paths: Mapping[str, Any] | None = None,
     before_write: Callable[[], None] | None = None,
+    prepared: list[Prepared] | None = None,
 ) -> Outcome[M]:
     """:func:`safe_update`, telling also whether it wrote and from what.
 
     Args:
         before_write: Called just before each write; it may raise to stop
             the update with nothing written (a bulk run's Ctrl-C does).
+        prepared: Changes already checked, as :func:`prepare` gives them;
+            then ``changes`` and ``paths`` are not read.
     """
-    prepared = prepare(kind, boto3_client, changes, paths)
+    if prepared is None:
+        prepared = prepare(kind, boto3_client, changes, paths)
     expected = _version(expected_version)
     what = _what(kind, ids)
     last: InvalidAssociationVersion | None = None

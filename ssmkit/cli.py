@@ -7,6 +7,7 @@ had failures), 2 for bad usage or input (nothing was called), 130 on Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import logging
@@ -29,6 +30,7 @@ from ._base_client import invoke, translated
 from ._bulk import MAX_CONCURRENCY, MIN_RATE, check_pace
 from ._client import Client
 from ._convert import to_boto
+from ._declared import ApplyResult, AssociationsPlan, dump_associations
 from ._mask import MASK, mask
 from ._safe import ASSOCIATION, MAINTENANCE_WINDOW_TASK, apply_update
 from ._sentinel import CLEAR
@@ -38,7 +40,7 @@ from ._wire import diff, jsonable, put, resolve, within_sensitive
 from .models import AssociationFilter, AssociationFilterKey
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     from botocore.model import Shape, StructureShape
 
@@ -151,16 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--ids-from", type=Path, metavar="FILE", help="association ids, one per line"
     )
     _change_options(bulk)
-    bulk.add_argument(
-        "--concurrency",
-        type=int,
-        default=8,
-        metavar="N",
-        help="updates at once (default 8)",
-    )
-    bulk.add_argument(
-        "--max-rate", type=float, metavar="R", help="at most R API calls a second"
-    )
+    _pace_options(bulk, default=8)
     bulk.add_argument(
         "--report",
         type=Path,
@@ -200,6 +193,47 @@ def build_parser() -> argparse.ArgumentParser:
     versions = leaf(asub, "versions", "list the versions of one association", _versions)
     versions.add_argument("association_id", metavar="ID")
 
+    export = leaf(
+        asub, "export", "write live associations as a file to plan and apply", _export
+    )
+    _filter_options(export)
+    export.add_argument(
+        "-o",
+        dest="out_file",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE (.yaml, .yml or .json) instead of stdout",
+    )
+    plan = leaf(
+        asub, "plan", "show what applying a file of associations would do", _plan_file
+    )
+    plan.add_argument("file", type=Path, metavar="FILE", help=".yaml, .yml or .json")
+    plan.add_argument(
+        "--prune",
+        action="store_true",
+        help="also plan to delete associations missing from the file (in its scope)",
+    )
+    plan.add_argument(
+        "--detailed-exitcode",
+        action="store_true",
+        help="exit 0 when in sync, 3 when changes are pending",
+    )
+    apply = leaf(asub, "apply", "make live associations what a file says", _apply_file)
+    apply.add_argument("file", type=Path, metavar="FILE", help=".yaml, .yml or .json")
+    apply.add_argument(
+        "--prune",
+        action="store_true",
+        help="also delete associations missing from the file (in its scope)",
+    )
+    _pace_options(apply, default=4)
+    apply.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="append a JSON line per association",
+    )
+    apply.add_argument("--yes", action="store_true", help="write without asking")
+
     tasks = areas.add_parser("tasks", help="maintenance window tasks")
     tsub = tasks.add_subparsers(dest="command", required=True, metavar="COMMAND")
     tlist = leaf(tsub, "list", "list the tasks of a maintenance window", _list_tasks)
@@ -225,6 +259,19 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(demo, suppress=True)
     demo.set_defaults(handler=_demo)
     return parser
+
+
+def _pace_options(parser: argparse.ArgumentParser, *, default: int) -> None:
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=default,
+        metavar="N",
+        help=f"associations at once (default {default})",
+    )
+    parser.add_argument(
+        "--max-rate", type=float, metavar="R", help="at most R API calls a second"
+    )
 
 
 def _filter_options(parser: argparse.ArgumentParser) -> None:
@@ -717,6 +764,217 @@ def _delete_association(args: argparse.Namespace, output: Output) -> int:
     return 0
 
 
+# -- associations as code --------------------------------------------------------
+
+
+def _export(args: argparse.Namespace, output: Output) -> int:
+    client = _client(args)
+    if args.out_file is not None:
+        _check_suffix(args.out_file, "-o")
+        if args.out_file.is_dir():
+            raise UsageError(f"-o: {args.out_file} is a directory")
+    document, left_out = client.export_associations(
+        filters=_filters(args), show_sensitive=output.show_sensitive
+    )
+    count = len(document["Associations"])
+    if args.out_file is not None:
+        text = dump_associations(document, args.out_file)
+        try:
+            args.out_file.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"-o: cannot write {args.out_file}: {exc}") from None
+        output.err.print(
+            f"Wrote {count} association{'' if count == 1 else 's'} to {args.out_file}."
+        )
+    elif output.json:
+        output.emit_json(document)
+    else:
+        sys.stdout.write(dump_associations(document, "stdout.yaml"))
+        sys.stdout.flush()
+    if left_out:
+        output.err.print(
+            f"Left out {len(left_out)} association(s) without a name, which a file "
+            f"cannot tell apart: {', '.join(left_out)}."
+        )
+    if not output.show_sensitive and MASK in json.dumps(document):
+        output.err.print(
+            f"Sensitive values are written as {MASK}: plan and apply keep the live "
+            "value in their place. --show-sensitive writes them."
+        )
+    return 0
+
+
+def _check_suffix(path: Path, option: str) -> None:
+    if path.suffix.lower() not in (".yaml", ".yml", ".json"):
+        raise UsageError(f"{option}: {path}: expected a .yaml, .yml or .json file")
+
+
+def _associations_plan(args: argparse.Namespace, client: Client) -> AssociationsPlan:
+    _check_suffix(args.file, "FILE")
+    if not args.file.is_file():
+        raise UsageError(f"{args.file}: no such file")
+    return client.plan_associations(args.file, prune=args.prune)
+
+
+def _show_associations_plan(plan: AssociationsPlan, output: Output) -> None:
+    """The plan, each association and its changes, on stderr when stdout is JSON."""
+    console = output.err if output.json else output.out
+    styles = {"create": "green", "update": "yellow", "delete": "red"}
+    for entry in plan.associations:
+        head, *lines = entry.render(show_sensitive=output.show_sensitive).split("\n")
+        console.print(Text(head, style=f"bold {styles.get(entry.action, '')}".strip()))
+        colours = {"add": "green", "remove": "red", "change": "yellow"}
+        for line, change in zip(lines, entry.changes, strict=True):
+            console.print(Text(line, style=colours[change.action]))
+    output.err.print(plan.summary())
+
+
+def _plan_file(args: argparse.Namespace, output: Output) -> int:
+    client = _client(args)
+    plan = _associations_plan(args, client)
+    _show_associations_plan(plan, output)
+    if output.json:
+        output.emit_json(plan.to_json(show_sensitive=output.show_sensitive))
+    return 3 if args.detailed_exitcode and plan.pending else 0
+
+
+def _apply_file(args: argparse.Namespace, output: Output) -> int:
+    _check_pace(args)
+    if args.report is not None and args.report.is_dir():
+        raise UsageError(f"--report: {args.report} is a directory")
+    client = _client(args)
+    plan = _associations_plan(args, client)
+    _show_associations_plan(plan, output)
+    results: list[ApplyResult] = []
+    if not plan.pending:
+        output.err.print("Nothing to do: every association is as the file says.")
+        if output.json:
+            _apply_json(output, plan, results, interrupted=False)
+        return 0
+    if not args.yes and not _confirm(_apply_question(plan)):
+        output.err.print("Nothing written.")
+        if output.json:
+            _apply_json(output, plan, results, interrupted=False)
+        return 0
+    fingerprint = hashlib.sha256(args.file.read_bytes()).hexdigest()[:16]
+    report = _Report(args.report, fingerprint) if args.report else None
+    handle = report.open() if report else None
+    progress = Progress(
+        TextColumn("applying"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=output.err,
+        transient=True,
+    )
+
+    def record(result: ApplyResult) -> None:
+        results.append(result)
+        progress.advance(task)
+        if handle is not None:
+            line = {**result.to_json(), "change": fingerprint, "file": str(args.file)}
+            handle.write(json.dumps(line) + "\n")
+            handle.flush()
+
+    interrupted = False
+    try:
+        with _finishing_on_interrupt(output, "write"), progress:
+            task = progress.add_task("apply", total=len(plan.associations))
+            results = client.apply_associations(
+                plan,
+                concurrency=args.concurrency,
+                max_rate=args.max_rate,
+                progress=record,
+            )
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if handle is not None:
+            handle.close()
+    if output.json:
+        _apply_json(output, plan, results, interrupted=interrupted)
+    else:
+        _apply_table(output, results)
+    counts = _apply_counts(results)
+    output.err.print(_sentence(counts, skipped=0, interrupted=interrupted))
+    if interrupted:
+        return 130
+    return 1 if counts["failed"] or counts["conflict"] else 0
+
+
+def _apply_question(plan: AssociationsPlan) -> str:
+    n = plan.counts()
+    parts = [
+        f"{verb} {n[action]}"
+        for verb, action in (("create", "create"), ("write", "update"))
+        if n[action]
+    ]
+    if n["delete"]:
+        parts.append(f"delete {n['delete']}")
+    total = n["create"] + n["update"] + n["delete"]
+    what = " and ".join(parts)
+    question = f"{what[0].upper()}{what[1:]} association{'' if total == 1 else 's'}?"
+    runs = sum(a.runs for a in plan.associations)
+    if runs == 1:
+        one = "it" if total == 1 else "one of them"
+        question += f" Once written, {one} runs at once on its targets."
+    elif runs:
+        them = "they" if runs == total else f"{runs} of them"
+        question += f" Once written, {them} run at once on their targets."
+    return question
+
+
+def _apply_counts(results: Sequence[ApplyResult]) -> dict[str, int]:
+    outcomes = ("created", "changed", "unchanged", "deleted", "conflict", "failed")
+    return {o: sum(r.outcome == o for r in results) for o in outcomes}
+
+
+def _apply_json(
+    output: Output,
+    plan: AssociationsPlan,
+    results: Sequence[ApplyResult],
+    *,
+    interrupted: bool,
+) -> None:
+    output.emit_json(
+        {
+            "plan": plan.to_json(show_sensitive=output.show_sensitive),
+            "results": [r.to_json() for r in results],
+            "counts": _apply_counts(results),
+            "interrupted": interrupted,
+        }
+    )
+
+
+def _apply_table(output: Output, results: Sequence[ApplyResult]) -> None:
+    if not results:
+        return
+    table = _table("association id", "name", "outcome", "version", "error")
+    table.columns[2].no_wrap = True
+    styles = {
+        "failed": "red",
+        "conflict": "red",
+        "created": "green",
+        "changed": "green",
+    }
+    for result in results:
+        version = result.version_before or ""
+        if result.version_after and result.version_after != result.version_before:
+            version = (
+                f"{version} -> {result.version_after}"
+                if version
+                else (result.version_after)
+            )
+        table.add_row(
+            Text(result.association_id or ""),
+            Text(result.name),
+            Text(result.outcome),
+            Text(version),
+            Text(str(result.error) if result.error else ""),
+            style=styles.get(result.outcome, ""),
+        )
+    output.out.print(table)
+
+
 def _show_association(args: argparse.Namespace, output: Output) -> int:
     client = _client(args)
     answer = _call(client, "DescribeAssociation", AssociationId=args.association_id)
@@ -953,6 +1211,42 @@ def _bulk_update(args: argparse.Namespace, output: Output) -> int:
             handle.write(json.dumps({**result.to_json(), "change": fingerprint}) + "\n")
             handle.flush()
 
+    interrupted = False
+    try:
+        with _finishing_on_interrupt(output, "update"), progress:
+            task = progress.add_task(
+                "bulk", total=None if ids is None else sum(i not in done for i in ids)
+            )
+            # Filters are walked lazily, page by page, as the updates go.
+            # In selection order; after Ctrl-C, the results as they came.
+            results = client.update_associations(
+                association_ids=ids,
+                filters=None if ids is not None else filters,
+                skip=done,
+                concurrency=args.concurrency,
+                max_rate=args.max_rate,
+                progress=record,
+                dry_run=args.dry_run,
+                paths=change.paths,
+            )
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if handle is not None:
+            handle.close()
+    _summary(output, results, skipped=len(done), interrupted=interrupted)
+    if interrupted:
+        return 130
+    return 1 if any(r.outcome == "failed" for r in results) else 0
+
+
+@contextlib.contextmanager
+def _finishing_on_interrupt(output: Output, what: str) -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt once; later presses only say it is finishing.
+
+    The run under it finishes the calls under way and starts no new one
+    (:func:`ssmkit._bulk.run_all`), so every write that landed is reported.
+    """
     presses = 0
 
     def on_interrupt(signum: int, frame: Any) -> None:
@@ -960,41 +1254,16 @@ def _bulk_update(args: argparse.Namespace, output: Output) -> int:
         presses += 1
         if presses == 1:
             output.err.print(
-                "Interrupted: finishing the calls under way; no new update starts."
+                f"Interrupted: finishing the calls under way; no new {what} starts."
             )
             raise KeyboardInterrupt
         output.err.print("Still finishing the calls under way; the summary follows.")
 
-    interrupted = False
     previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
-        with progress:
-            task = progress.add_task(
-                "bulk", total=None if ids is None else sum(i not in done for i in ids)
-            )
-            try:
-                # Filters are walked lazily, page by page, as the updates go.
-                # In selection order; after Ctrl-C, the results as they came.
-                results = client.update_associations(
-                    association_ids=ids,
-                    filters=None if ids is not None else filters,
-                    skip=done,
-                    concurrency=args.concurrency,
-                    max_rate=args.max_rate,
-                    progress=record,
-                    dry_run=args.dry_run,
-                    paths=change.paths,
-                )
-            except KeyboardInterrupt:
-                interrupted = True
+        yield
     finally:
         signal.signal(signal.SIGINT, previous)
-        if handle is not None:
-            handle.close()
-    _summary(output, results, skipped=len(done), interrupted=interrupted)
-    if interrupted:
-        return 130
-    return 1 if any(r.outcome == "failed" for r in results) else 0
 
 
 def _check_pace(args: argparse.Namespace) -> None:

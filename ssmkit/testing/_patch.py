@@ -127,6 +127,23 @@ def _task(name: str) -> Handler:
     return handler
 
 
+#: Tag operations: the stand-in keeps the tags of the resources it serves.
+_TAGS = ("add_tags_to_resource", "list_tags_for_resource", "remove_tags_from_resource")
+
+
+def _tags(name: str) -> Handler:
+    def handler(self: SimpleSystemManagerResponse) -> Any:
+        request = members(self)
+        if request.get("ResourceType") not in Service.TAGGED:
+            return _delegate[name](self)
+        service = _service(self)
+        with service.lock:
+            return _answer(getattr(service, name)(request))
+
+    handler.__name__ = name
+    return handler
+
+
 def _unset_dropped(answer: dict[str, Any]) -> dict[str, Any]:
     # moto answers unset members as "", which the model's length limits forbid;
     # the service leaves them out.
@@ -208,6 +225,7 @@ def _call_action(self: SimpleSystemManagerResponse) -> Any:
 def _patches() -> dict[str, Any]:
     patches: dict[str, Any] = {name: _own(name) for name in _OWN}
     patches.update({name: _task(name) for name in _TASKS})
+    patches.update({name: _tags(name) for name in _TAGS})
     patches.update(
         send_command=_send_command,
         list_commands=_list_commands,

@@ -67,6 +67,9 @@ class _Association:
 class Service:
     """The stand-in's state and operations for one account and region."""
 
+    #: The resource types whose tags the stand-in keeps (moto keeps the rest).
+    TAGGED = frozenset({"Association"})
+
     def __init__(self, account_id: str, region: str) -> None:
         self.account_id = account_id
         self.region = region
@@ -78,6 +81,8 @@ class Service:
         self.automations: dict[str, Params] = {}
         self.window_executions: dict[str, dict[str, Params]] = {}
         self.client_tokens: dict[str, str] = {}
+        # (resource type, resource id) -> tags, key -> value
+        self.tags: dict[tuple[str, str], dict[str, str]] = {}
 
     # -- associations -------------------------------------------------------
 
@@ -203,6 +208,11 @@ class Service:
         )
         association = _Association(description)
         self.associations[description["AssociationId"]] = association
+        # Tags: "Adds or overwrites one or more tags for a State Manager
+        # association"; ListTagsForResource serves them.
+        if p.get("Tags"):
+            key = ("Association", description["AssociationId"])
+            self.tags[key] = {t["Key"]: t["Value"] for t in p["Tags"]}
         # ApplyOnlyAtCronInterval: "By default, when you create a new association,
         # the system runs it immediately after it is created."
         if not p.get("ApplyOnlyAtCronInterval"):
@@ -288,8 +298,42 @@ class Service:
             association = self._association(p["AssociationId"])
         else:
             association = self._by_name_and_instance(p.get("Name"), p.get("InstanceId"))
-        del self.associations[association.current["AssociationId"]]
+        association_id = association.current["AssociationId"]
+        del self.associations[association_id]
+        self.tags.pop(("Association", association_id), None)
         return {}
+
+    # -- tags ---------------------------------------------------------------
+
+    def _tagged(self, p: Params) -> dict[str, str]:
+        # ResourceId: "Use the ID of the resource"; an association's is its id.
+        resource = (p["ResourceType"], p["ResourceId"])
+        if resource[1] not in self.associations:
+            raise fail("InvalidResourceId", "The resource ID isn't valid.")
+        return self.tags.setdefault(resource, {})
+
+    def add_tags_to_resource(self, p: Params) -> Params:
+        tags = self._tagged(p)
+        # "Adds or overwrites one or more tags"; "Most resources can have a
+        # maximum of 50 tags."
+        added = {t["Key"]: t["Value"] for t in p.get("Tags", [])}
+        if len({**tags, **added}) > 50:
+            raise fail(
+                "TooManyTagsError",
+                "The Targets parameter includes too many tags.",
+            )
+        tags.update(added)
+        return {}
+
+    def remove_tags_from_resource(self, p: Params) -> Params:
+        tags = self._tagged(p)
+        for key in p.get("TagKeys", []):
+            tags.pop(key, None)
+        return {}
+
+    def list_tags_for_resource(self, p: Params) -> Params:
+        tags = self._tagged(p)
+        return {"TagList": [{"Key": k, "Value": v} for k, v in tags.items()]}
 
     def list_associations(self, p: Params) -> Params:
         matches: list[Callable[[Params], bool]] = []
