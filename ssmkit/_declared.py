@@ -29,7 +29,7 @@ from ._bulk import Stopped, check_pace, error_json, paced, run_all
 from ._mask import MASK, is_sensitive, mask
 from ._safe import ASSOCIATION, Prepared, apply_update, plan_read
 from ._sentinel import CLEAR
-from ._validate import check_value
+from ._validate import attribute_name, check_value, member_path
 from ._wire import DROP, Change, diff, prune
 from .errors import (
     AssociationDoesNotExist,
@@ -239,7 +239,7 @@ def _written(value: Any, shape: Shape | None, *, member: str) -> Any:
         members = shape.members  # type: ignore[union-attr]
         out: Raw = {}
         for key, inner in value.items():
-            where = f"{member}.{key}" if member else key
+            where = member_path(member, key)
             if inner is None:
                 if key in required and member:
                     msg = f"{where}: cannot be null ({shape.name} requires it)"  # type: ignore[union-attr]
@@ -529,11 +529,12 @@ def _plan_update(boto3_client: Any, entry: Raw, summary: Raw) -> PlannedAssociat
     entry = _kept(entry, raw, create)
     for member in set(entry) - set(update.members) - {_TAGS}:
         if entry[member] != raw.get(member):
+            name = attribute_name(member)
             msg = (
-                f"{member}: cannot be changed on an existing association "
+                f"{name}: cannot be changed on an existing association "
                 f"(live: {raw.get(member)!r}); delete it and create it again"
             )
-            raise ValidationError(msg, member=member, rule="not updatable")
+            raise ValidationError(msg, member=name, rule="not updatable")
     prepared: list[Prepared] = [
         ((member,), CLEAR if value is None else _cleared(value, update.members[member]))
         for member, value in entry.items()
@@ -586,7 +587,7 @@ def _placeholders(
     found: list[str] = []
     if kind == "structure" and isinstance(value, dict):
         for key, inner in value.items():
-            at = f"{where}.{key}" if where else key
+            at = member_path(where, key)
             found += _placeholders(inner, shape.members.get(key), at, within=within)  # type: ignore[attr-defined]
     elif kind == "map" and isinstance(value, dict):
         for key, inner in value.items():
@@ -598,7 +599,9 @@ def _placeholders(
     return found
 
 
-def _kept(value: Any, live: Any, shape: Shape | None, *, within: bool = False) -> Any:
+def _kept(
+    value: Any, live: Any, shape: Shape | None, where: str = "", *, within: bool = False
+) -> Any:
     """``value`` with each placeholder replaced by the live value in its place.
 
     Raises:
@@ -612,23 +615,26 @@ def _kept(value: Any, live: Any, shape: Shape | None, *, within: bool = False) -
         live = live if isinstance(live, dict) else {}
         out = {}
         for key, inner in value.items():
-            child = shape.members.get(key) if kind == "structure" else shape.value  # type: ignore[attr-defined]
+            if kind == "structure":
+                child, at = shape.members.get(key), member_path(where, key)  # type: ignore[attr-defined]
+            else:
+                child, at = shape.value, f"{where}.{key}"  # type: ignore[attr-defined]
             if (within and inner == PLACEHOLDER) or _placeholder(inner, child):
                 if key not in live:
                     msg = (
-                        f"{key}: holds the placeholder {PLACEHOLDER} and the live "
+                        f"{at}: holds the placeholder {PLACEHOLDER} and the live "
                         "association has no value to keep: write the value"
                     )
-                    raise ValidationError(msg, member=key, rule="placeholder")
+                    raise ValidationError(msg, member=at, rule="placeholder")
                 out[key] = live[key]
             else:
-                out[key] = _kept(inner, live.get(key), child, within=within)
+                out[key] = _kept(inner, live.get(key), child, at, within=within)
         return out
     if kind == "list" and isinstance(value, list):
         live = live if isinstance(live, list) else []
         item = shape.member  # type: ignore[attr-defined]
         return [
-            _kept(inner, live[i] if i < len(live) else None, item, within=within)
+            _kept(inner, live[i] if i < len(live) else None, item, f"{where}[{i}]")
             for i, inner in enumerate(value)
         ]
     return value

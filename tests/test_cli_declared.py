@@ -1,0 +1,251 @@
+"""``ssmkit associations export|plan|apply``, run as a real subprocess on loopback."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import yaml
+
+from .standin import server_client
+from .test_cli import ssmkit
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ssmkit.testing.server import Server
+
+SECRET = "hunter2-in-a-file"
+
+
+@pytest.fixture
+def boto(server: Server) -> Any:
+    server.stand_in.requests.clear()
+    client = server_client(server)
+    # Each test starts from an empty account: the server lives for the module.
+    for page in client.get_paginator("list_associations").paginate():
+        for association in page["Associations"]:
+            client.delete_association(AssociationId=association["AssociationId"])
+    server.stand_in.requests.clear()
+    return client
+
+
+def document(prefix: str = "ops-") -> dict[str, Any]:
+    return {
+        "Prune": {"NamePrefix": prefix},
+        "Associations": [
+            {
+                "AssociationName": f"{prefix}patch",
+                "Name": "AWS-RunPatchBaseline",
+                "Targets": [{"Key": "tag:Patch", "Values": ["yes"]}],
+                "ScheduleExpression": "cron(0 2 ? * SUN *)",
+                "Parameters": {"Operation": ["Install"], "Token": [SECRET]},
+            },
+            {
+                "AssociationName": f"{prefix}inventory",
+                "Name": "AWS-GatherSoftwareInventory",
+                "Targets": [{"Key": "InstanceIds", "Values": ["*"]}],
+                "ScheduleExpression": "rate(1 day)",
+            },
+        ],
+    }
+
+
+def written(server: Server) -> list[str]:
+    kinds = ("CreateAssociation", "UpdateAssociation", "DeleteAssociation")
+    return [r.operation for r in server.stand_in.requests if r.operation in kinds]
+
+
+def a_file(tmp_path: Path, content: dict[str, Any], name: str = "ssm.yaml") -> str:
+    path = tmp_path / name
+    if name.endswith(".json"):
+        path.write_text(json.dumps(content), encoding="utf-8")
+    else:
+        path.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
+    return str(path)
+
+
+def test_plan_apply_plan(server: Server, boto: Any, tmp_path: Path) -> None:
+    path = a_file(tmp_path, document())
+    done = ssmkit(server, "associations", "plan", path, "--detailed-exitcode")
+    assert done.returncode == 3, done.stderr
+    assert (
+        done.stdout.splitlines()[0]
+        == "+ create ops-patch (runs at once on its targets)"
+    )
+    assert "    + parameters.Token: <sensitive>" in done.stdout
+    assert done.stderr == "Plan: 2 to create, 0 to update, 0 unchanged.\n"
+    assert written(server) == []
+
+    done = ssmkit(server, "associations", "apply", path, stdin="y\n")
+    assert done.returncode == 0, done.stderr
+    assert (
+        "Create 2 associations? Once written, they run at once on their targets. "
+        "[y/N]" in done.stderr
+    )
+    assert "2 created." in done.stderr
+    assert "ops-patch" in done.stdout
+    assert "created" in done.stdout
+    assert written(server) == ["CreateAssociation", "CreateAssociation"]
+    assert SECRET not in done.stdout + done.stderr
+
+    done = ssmkit(server, "associations", "plan", path, "--detailed-exitcode")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "Plan: 0 to create, 0 to update, 2 unchanged.\n"
+    done = ssmkit(server, "associations", "apply", path)
+    assert done.returncode == 0
+    assert "Nothing to do" in done.stderr
+    assert len(written(server)) == 2
+
+
+def test_apply_json_parses_when_the_prompt_is_answered(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    path = a_file(tmp_path, document(), name="ssm.json")
+    done = ssmkit(
+        server, "--output", "json", "associations", "apply", path, stdin="y\n"
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["counts"]["created"] == 2
+    assert [r["outcome"] for r in data["results"]] == ["created", "created"]
+    assert data["plan"]["counts"] == {
+        "create": 2,
+        "update": 0,
+        "unchanged": 0,
+        "delete": 0,
+    }
+    assert SECRET not in done.stdout + done.stderr
+    done = ssmkit(server, "--output", "json", "associations", "plan", path)
+    assert json.loads(done.stdout)["counts"]["unchanged"] == 2
+
+
+def test_apply_answered_no_writes_nothing(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    path = a_file(tmp_path, document())
+    done = ssmkit(server, "associations", "apply", path, stdin="n\n")
+    assert done.returncode == 0
+    assert "Nothing written." in done.stderr
+    done = ssmkit(server, "associations", "apply", path)
+    assert done.returncode == 2
+    assert "pass --yes" in done.stderr
+    assert written(server) == []
+
+
+def test_export_then_plan_is_empty_and_keeps_secrets_out(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    ssmkit(server, "associations", "apply", a_file(tmp_path, document()), "--yes")
+    out = tmp_path / "live.yaml"
+    done = ssmkit(server, "associations", "export", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "Wrote 2 associations" in done.stderr
+    assert "written as <sensitive>" in done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert SECRET not in text
+    assert yaml.safe_load(text)["Associations"][0]["Parameters"] == {
+        "Operation": "<sensitive>",
+        "Token": "<sensitive>",
+    }
+    done = ssmkit(server, "associations", "plan", str(out), "--detailed-exitcode")
+    assert done.returncode == 0, done.stdout + done.stderr
+    # To stdout: YAML, or JSON with --output json; secrets only when asked.
+    done = ssmkit(server, "associations", "export")
+    assert yaml.safe_load(done.stdout) == yaml.safe_load(text)
+    done = ssmkit(server, "--output", "json", "associations", "export")
+    assert json.loads(done.stdout) == yaml.safe_load(text)
+    done = ssmkit(server, "--show-sensitive", "associations", "export")
+    assert SECRET in done.stdout
+
+
+def test_a_change_in_the_file_and_prune(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    content = document()
+    ssmkit(server, "associations", "apply", a_file(tmp_path, content), "--yes")
+    boto.create_association(Name="AWS-RunShellScript", AssociationName="ops-old")
+    boto.create_association(Name="AWS-RunShellScript", AssociationName="dev-keep")
+    content["Associations"][1]["ScheduleExpression"] = "rate(2 days)"
+    path = a_file(tmp_path, content)
+    report = tmp_path / "report.jsonl"
+    done = ssmkit(
+        server,
+        "associations",
+        "apply",
+        path,
+        "--prune",
+        "--report",
+        str(report),
+        stdin="y\n",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Write 1 and delete 1 associations?" in done.stderr
+    assert '    ~ schedule_expression: "rate(1 day)" -> "rate(2 days)"' in done.stdout
+    assert "- delete ops-old" in done.stdout
+    assert "dev-keep" not in done.stdout
+    lines = [json.loads(line) for line in report.read_text().splitlines()]
+    assert sorted(line["outcome"] for line in lines) == [
+        "changed",
+        "deleted",
+        "unchanged",
+    ]
+    names = {a.get("AssociationName") for a in boto.list_associations()["Associations"]}
+    assert names == {"ops-patch", "ops-inventory", "dev-keep"}
+
+
+def test_a_conflict_is_exit_1(server: Server, boto: Any, tmp_path: Path) -> None:
+    content = document()
+    ssmkit(server, "associations", "apply", a_file(tmp_path, content), "--yes")
+    content["Associations"][1]["ScheduleExpression"] = "rate(2 days)"
+    # Another writer's version lands first: the write is refused as stale.
+    server.stand_in.fail_next("UpdateAssociation", "InvalidAssociationVersion")
+    done = ssmkit(server, "associations", "apply", a_file(tmp_path, content), "--yes")
+    assert done.returncode == 1, done.stderr
+    assert "conflict" in done.stdout
+    assert "1 unchanged and 1 conflict." in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("Associations: [\n", "malformed YAML"),
+        (
+            "Associations:\n  - Name: AWS-RunShellScript\n",
+            "AssociationName is required",
+        ),
+        ("Prune: {NamePrefix: ''}\nAssociations: []\n", "Prune: expected NamePrefix"),
+    ],
+)
+def test_a_bad_file_is_exit_2_without_a_traceback(
+    server: Server, boto: Any, tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(content, encoding="utf-8")
+    for command in (["plan"], ["apply", "--yes"]):
+        done = ssmkit(server, "associations", *command, str(path))
+        assert done.returncode == 2, done.stderr
+        assert message in done.stderr
+        assert "Traceback" not in done.stderr
+    assert written(server) == []
+
+
+def test_bad_paths_and_options_are_exit_2(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    no_scope = {"Associations": document()["Associations"]}
+    for args, message in (
+        (["plan", str(tmp_path / "missing.yaml")], "no such file"),
+        (["plan", str(tmp_path)], "expected a .yaml"),
+        (
+            ["apply", a_file(tmp_path, no_scope, "n.yml"), "--prune"],
+            "pruning needs a scope",
+        ),
+        (["apply", a_file(tmp_path, document()), "--concurrency", "0"], "concurrency"),
+        (["export", "-o", str(tmp_path / "live.txt")], "expected a .yaml"),
+    ):
+        done = ssmkit(server, "associations", *args)
+        assert done.returncode == 2, (args, done.stderr)
+        assert message in done.stderr
+        assert "Traceback" not in done.stderr

@@ -1,0 +1,512 @@
+"""Associations as code: a file planned and applied against the local SSM."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import yaml
+
+import ssmkit
+from ssmkit import errors
+from ssmkit.testing import StandIn
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+PATCH = "AWS-RunPatchBaseline"
+INVENTORY = "AWS-GatherSoftwareInventory"
+WRITES = ("CreateAssociation", "UpdateAssociation", "DeleteAssociation")
+SECRET = "hunter2-planted"
+
+
+def entries() -> list[dict[str, Any]]:
+    return [
+        {
+            "AssociationName": "team-patch",
+            "Name": PATCH,
+            "Targets": [{"Key": "tag:Patch", "Values": ["yes"]}],
+            "ScheduleExpression": "cron(0 2 ? * SUN *)",
+            "Parameters": {"Operation": ["Install"], "RebootOption": ["NoReboot"]},
+            "MaxErrors": "10%",
+        },
+        {
+            "AssociationName": "team-inventory",
+            "Name": INVENTORY,
+            "Targets": [{"Key": "InstanceIds", "Values": ["*"]}],
+            "ScheduleExpression": "rate(1 day)",
+            "OutputLocation": {
+                "S3Location": {
+                    "OutputS3BucketName": "logs",
+                    "OutputS3KeyPrefix": "inventory/",
+                }
+            },
+        },
+    ]
+
+
+@pytest.fixture
+def client(boto: Any) -> ssmkit.Client:
+    return ssmkit.Client(boto3_client=boto)
+
+
+def writes(stand_in: StandIn) -> list[str]:
+    return [r.operation for r in stand_in.requests if r.operation in WRITES]
+
+
+def live(boto: Any, name: str) -> dict[str, Any]:
+    found = [
+        a
+        for page in boto.get_paginator("list_associations").paginate()
+        for a in page["Associations"]
+        if a.get("AssociationName") == name
+    ]
+    assert len(found) == 1, found
+    answer = boto.describe_association(AssociationId=found[0]["AssociationId"])
+    return answer["AssociationDescription"]  # type: ignore[no-any-return]
+
+
+def applied(client: ssmkit.Client, desired: Any, **kwargs: Any) -> list[Any]:
+    return client.apply_associations(client.plan_associations(desired, **kwargs))
+
+
+def test_apply_to_an_empty_account_creates_each_entry_as_written(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    plan = client.plan_associations(entries())
+    assert [(a.name, a.action, a.runs) for a in plan.associations] == [
+        ("team-patch", "create", True),
+        ("team-inventory", "create", True),
+    ]
+    results = client.apply_associations(plan)
+    assert [(r.name, r.outcome, r.version_after) for r in results] == [
+        ("team-patch", "created", "1"),
+        ("team-inventory", "created", "1"),
+    ]
+    # Sent exactly as written (concurrently, so in any order).
+    sent = stand_in.requests_for("CreateAssociation")
+    assert sorted(sent, key=lambda e: e["AssociationName"]) == sorted(
+        entries(), key=lambda e: e["AssociationName"]
+    )
+    for entry, result in zip(entries(), results, strict=True):
+        stored = live(boto, entry["AssociationName"])
+        assert stored["AssociationId"] == result.association_id
+        assert {k: stored[k] for k in entry} == entry
+
+
+def test_a_second_plan_is_empty_and_a_second_apply_writes_nothing(
+    client: ssmkit.Client, stand_in: StandIn
+) -> None:
+    applied(client, entries())
+    before = len(writes(stand_in))
+    plan = client.plan_associations(entries())
+    assert not plan.pending
+    assert [a.action for a in plan.associations] == ["unchanged", "unchanged"]
+    results = client.apply_associations(plan)
+    assert [r.outcome for r in results] == ["unchanged", "unchanged"]
+    assert len(writes(stand_in)) == before
+
+
+def test_one_member_changed_in_the_file_changes_it_alone(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    applied(client, entries())
+    patch = live(boto, "team-patch")
+    alarms = {"IgnorePollAlarmFailure": False, "Alarms": [{"Name": "cpu-high"}]}
+    # Added out of band: the file does not mention it, so it is not managed.
+    boto.update_association(
+        **{
+            k: v
+            for k, v in patch.items()
+            if k in ("AssociationId", "AssociationVersion", "AssociationName")
+            or k in ("Name", "Targets", "ScheduleExpression", "Parameters")
+            or k == "MaxErrors"
+        },
+        AlarmConfiguration=alarms,
+    )
+    desired = entries()
+    desired[0]["ScheduleExpression"] = "cron(0 3 ? * SUN *)"
+    plan = client.plan_associations(desired)
+    assert [a.action for a in plan.associations] == ["update", "unchanged"]
+    (update,) = plan.update
+    assert [c.render() for c in update.changes] == [
+        '~ schedule_expression: "cron(0 2 ? * SUN *)" -> "cron(0 3 ? * SUN *)"'
+    ]
+    assert update.version == "2"
+    results = client.apply_associations(plan)
+    assert [r.outcome for r in results] == ["changed", "unchanged"]
+    (sent,) = stand_in.requests_for("UpdateAssociation")[1:]
+    assert sent["ScheduleExpression"] == "cron(0 3 ? * SUN *)"
+    assert sent["AlarmConfiguration"] == alarms
+    assert sent["AssociationVersion"] == "2"
+    now = live(boto, "team-patch")
+    assert now["AlarmConfiguration"] == alarms
+    assert now["ScheduleExpression"] == "cron(0 3 ? * SUN *)"
+    assert now["Parameters"] == desired[0]["Parameters"]
+
+
+def test_null_removes_a_member_and_a_nested_null_removes_only_that(
+    client: ssmkit.Client, boto: Any
+) -> None:
+    applied(client, entries())
+    desired = entries()
+    desired[0]["MaxErrors"] = None
+    desired[1]["OutputLocation"] = {"S3Location": {"OutputS3KeyPrefix": None}}
+    plan = client.plan_associations(desired)
+    assert [[c.render() for c in a.changes] for a in plan.associations] == [
+        ['- max_errors: "10%"'],
+        ['- output_location.s3_location.output_s3_key_prefix: "inventory/"'],
+    ]
+    client.apply_associations(plan)
+    assert "MaxErrors" not in live(boto, "team-patch")
+    assert live(boto, "team-inventory")["OutputLocation"] == {
+        "S3Location": {"OutputS3BucketName": "logs"}
+    }
+    assert not client.plan_associations(desired).pending
+
+
+def test_a_writer_between_plan_and_apply_is_a_conflict_and_keeps_its_change(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    applied(client, entries())
+    desired = entries()
+    for entry in desired:
+        entry["MaxConcurrency"] = "5"
+    plan = client.plan_associations(desired)
+    theirs = live(boto, "team-patch")
+    boto.update_association(
+        AssociationId=theirs["AssociationId"],
+        AssociationVersion=theirs["AssociationVersion"],
+        Name=PATCH,
+        AssociationName="team-patch",
+        Targets=theirs["Targets"],
+        MaxConcurrency="50%",
+    )
+    updates = len(stand_in.requests_for("UpdateAssociation"))
+    results = client.apply_associations(plan)
+    assert [r.outcome for r in results] == ["conflict", "changed"]
+    assert isinstance(results[0].error, errors.ConcurrentUpdateError)
+    assert "changed since the plan" in str(results[0].error)
+    # Only the other association was written.
+    sent = stand_in.requests_for("UpdateAssociation")[updates:]
+    assert [s["AssociationName"] for s in sent] == ["team-inventory"]
+    assert sent[0]["AssociationVersion"] == "1"
+    assert live(boto, "team-patch")["MaxConcurrency"] == "50%"
+    assert live(boto, "team-inventory")["MaxConcurrency"] == "5"
+
+
+def test_a_deleted_or_newly_created_association_is_a_conflict(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    applied(client, entries()[:1])
+    desired = entries()
+    desired[0]["MaxConcurrency"] = "5"
+    plan = client.plan_associations(desired)
+    assert [a.action for a in plan.associations] == ["update", "create"]
+    boto.delete_association(AssociationId=live(boto, "team-patch")["AssociationId"])
+    boto.create_association(Name=INVENTORY, AssociationName="team-inventory")
+    before = len(writes(stand_in))
+    results = client.apply_associations(plan)
+    assert [r.outcome for r in results] == ["conflict", "conflict"]
+    assert "deleted since the plan" in str(results[0].error)
+    assert "created since the plan" in str(results[1].error)
+    assert len(writes(stand_in)) == before
+
+
+def test_a_name_shared_by_live_associations_refuses_the_file(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    ids = sorted(
+        boto.create_association(Name=PATCH, AssociationName="team-patch")[
+            "AssociationDescription"
+        ]["AssociationId"]
+        for _ in range(2)
+    )
+    before = len(writes(stand_in))
+    with pytest.raises(errors.ValidationError) as caught:
+        client.plan_associations(entries())
+    assert f"team-patch: matches 2 live associations: {ids[0]}, {ids[1]}" in str(
+        caught.value
+    )
+    assert "nothing was written" in str(caught.value)
+    assert len(writes(stand_in)) == before
+
+
+def test_every_problem_in_the_file_is_listed_before_any_call(
+    client: ssmkit.Client, stand_in: StandIn
+) -> None:
+    desired = entries()
+    desired[0]["ScheduleOffset"] = 9
+    desired[1]["Colour"] = "blue"
+    desired.append({"Name": PATCH})
+    desired.append(dict(entries()[0]))
+    desired.append({"AssociationName": "team-x", "Name": PATCH, "Targets": [None]})
+    with pytest.raises(errors.ValidationError) as caught:
+        client.plan_associations({"Associations": desired, "Prunes": {}})
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "<entries>: 6 problems, nothing was written"
+    assert [line.strip() for line in lines[1:]] == [
+        "unknown top-level key Prunes (expected Associations and Prune)",
+        "Associations[0] (team-patch): schedule_offset: value must be at most 6 "
+        "(got 9)",
+        "Associations[1] (team-inventory): CreateAssociation has no member Colour",
+        "Associations[2]: AssociationName is required, as a string",
+        "Associations[3] (team-patch): the name is already used by Associations[0]",
+        "Associations[4] (team-x): targets: null is not a value in a list",
+    ]
+    assert stand_in.requests == []
+
+
+def test_cross_member_rules_are_checked_as_a_create_would_be(
+    client: ssmkit.Client,
+) -> None:
+    desired = entries()
+    desired[0]["ScheduleOffset"] = 2
+    with pytest.raises(errors.ValidationError, match="needs apply_only_at_cron"):
+        client.plan_associations(desired)
+
+
+def test_switching_from_target_maps_to_targets_takes_a_null(
+    client: ssmkit.Client, boto: Any
+) -> None:
+    boto.create_association(
+        Name=PATCH,
+        AssociationName="team-patch",
+        TargetMaps=[{"InstanceIds": ["i-1"]}],
+    )
+    with pytest.raises(errors.ValidationError, match="can't be sent together"):
+        client.plan_associations(entries()[:1])
+    desired = entries()[:1]
+    desired[0]["TargetMaps"] = None
+    applied(client, desired)
+    stored = live(boto, "team-patch")
+    assert stored["Targets"] == desired[0]["Targets"]
+    assert not stored.get("TargetMaps")
+
+
+def test_prune_deletes_only_within_the_file_scope(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    applied(client, entries())
+    old = boto.create_association(Name=PATCH, AssociationName="team-old")
+    boto.create_association(Name=PATCH, AssociationName="other-team")
+    boto.create_association(Name=PATCH)  # no name: never in a scope
+    document = {"Prune": {"NamePrefix": "team-"}, "Associations": entries()}
+    plan = client.plan_associations(document, prune=True)
+    assert [(a.name, a.action) for a in plan.delete] == [("team-old", "delete")]
+    assert plan.summary() == "Plan: 0 to create, 0 to update, 2 unchanged, 1 to delete."
+    results = client.apply_associations(plan)
+    assert [r.outcome for r in results] == ["unchanged", "unchanged", "deleted"]
+    assert stand_in.requests_for("DeleteAssociation") == [
+        {"AssociationId": old["AssociationDescription"]["AssociationId"]}
+    ]
+    names = {a.get("AssociationName") for a in boto.list_associations()["Associations"]}
+    assert names == {"team-patch", "team-inventory", "other-team", None}
+    # Without --prune, nothing is planned for deletion.
+    assert not client.plan_associations(document).delete
+
+
+def test_prune_needs_a_scope(client: ssmkit.Client) -> None:
+    with pytest.raises(errors.ValidationError, match="pruning needs a scope"):
+        client.plan_associations(entries(), prune=True)
+    with pytest.raises(errors.ValidationError, match="Prune: expected NamePrefix"):
+        client.plan_associations({"Associations": [], "Prune": {"NamePrefix": ""}})
+
+
+def test_a_delete_planned_at_one_version_is_not_done_at_another(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    made = boto.create_association(Name=PATCH, AssociationName="team-old")
+    description = made["AssociationDescription"]
+    plan = client.plan_associations(
+        {"Prune": {"NamePrefix": "team-"}, "Associations": []}, prune=True
+    )
+    boto.update_association(
+        AssociationId=description["AssociationId"],
+        AssociationVersion="1",
+        Name=PATCH,
+        AssociationName="team-old",
+        MaxErrors="3",
+    )
+    (result,) = client.apply_associations(plan)
+    assert result.outcome == "conflict"
+    assert stand_in.requests_for("DeleteAssociation") == []
+
+
+def test_export_then_plan_shows_no_change(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn, tmp_path: Path
+) -> None:
+    desired = entries()
+    desired[0]["Parameters"]["Secret"] = [SECRET]
+    desired[0]["Tags"] = [{"Key": "team", "Value": "ops"}]
+    boto.create_association(Name=PATCH)  # no name: left out
+    applied(client, desired)
+    document, left_out = client.export_associations()
+    assert len(left_out) == 1
+    assert SECRET not in json.dumps(document)
+    exported = document["Associations"]
+    assert [e["AssociationName"] for e in exported] == ["team-patch", "team-inventory"]
+    assert exported[0]["Parameters"] == {
+        "Operation": "<sensitive>",
+        "RebootOption": "<sensitive>",
+        "Secret": "<sensitive>",
+    }
+    assert exported[0]["Tags"] == [{"Key": "team", "Value": "ops"}]
+    path = tmp_path / "live.yaml"
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    before = len(writes(stand_in))
+    plan = client.plan_associations(path)
+    assert [a.action for a in plan.associations] == ["unchanged", "unchanged"]
+    assert client.apply_associations(plan)[0].outcome == "unchanged"
+    assert len(writes(stand_in)) == before
+    shown, _ = client.export_associations(show_sensitive=True)
+    assert shown["Associations"][0]["Parameters"]["Secret"] == [SECRET]
+
+
+def test_a_placeholder_keeps_the_live_value_and_is_never_sent(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    desired = entries()
+    desired[0]["Parameters"]["Secret"] = [SECRET]
+    applied(client, desired)
+    desired[0]["Parameters"] = {
+        "Operation": ["Scan"],
+        "RebootOption": "<sensitive>",
+        "Secret": "<sensitive>",
+    }
+    plan = client.plan_associations(desired)
+    (update,) = plan.update
+    assert [c.render() for c in update.changes] == [
+        "~ parameters.Operation: <sensitive> -> <sensitive>"
+    ]
+    assert SECRET not in plan.render()
+    assert SECRET not in json.dumps(plan.to_json())
+    assert '["Install"] -> ["Scan"]' in plan.render(show_sensitive=True)
+    client.apply_associations(plan)
+    assert live(boto, "team-patch")["Parameters"] == {
+        "Operation": ["Scan"],
+        "RebootOption": ["NoReboot"],
+        "Secret": [SECRET],
+    }
+    assert all(
+        "<sensitive>" not in json.dumps(sent)
+        for sent in stand_in.requests_for("UpdateAssociation")
+    )
+
+
+def test_a_placeholder_with_nothing_to_keep_is_refused(
+    client: ssmkit.Client, stand_in: StandIn
+) -> None:
+    desired = entries()
+    desired[0]["Parameters"]["Operation"] = "<sensitive>"
+    with pytest.raises(errors.ValidationError) as caught:
+        client.plan_associations(desired)
+    assert "parameters.Operation: holds the placeholder <sensitive>" in str(
+        caught.value
+    )
+    assert writes(stand_in) == []
+
+
+def test_tags_are_managed_when_the_entry_has_them(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    desired = entries()[:1]
+    desired[0]["Tags"] = [
+        {"Key": "team", "Value": "ops"},
+        {"Key": "tier", "Value": "1"},
+    ]
+    applied(client, desired)
+    association_id = live(boto, "team-patch")["AssociationId"]
+    desired[0]["Tags"] = [{"Key": "team", "Value": "sre"}]
+    plan = client.plan_associations(desired)
+    (update,) = plan.update
+    assert [c.render() for c in update.changes] == [
+        '~ tags.team: "ops" -> "sre"',
+        '- tags.tier: "1"',
+    ]
+    # Tags alone do not run the association, and cost no UpdateAssociation.
+    assert not update.runs
+    assert [r.outcome for r in client.apply_associations(plan)] == ["changed"]
+    assert stand_in.requests_for("UpdateAssociation") == []
+    tags = boto.list_tags_for_resource(
+        ResourceType="Association", ResourceId=association_id
+    )["TagList"]
+    assert tags == [{"Key": "team", "Value": "sre"}]
+    # Absent from the entry: left as they are.
+    del desired[0]["Tags"]
+    assert not client.plan_associations(desired).pending
+
+
+def test_a_member_update_cannot_change_is_refused(
+    client: ssmkit.Client, boto: Any
+) -> None:
+    boto.create_association(
+        Name=PATCH, AssociationName="legacy", InstanceId="i-0123456789abcdef0"
+    )
+    entry = {
+        "AssociationName": "legacy",
+        "Name": PATCH,
+        "InstanceId": "i-0123456789abcdef1",
+    }
+    with pytest.raises(errors.ValidationError, match="instance_id: cannot be changed"):
+        client.plan_associations([entry])
+
+
+def test_files_are_read_by_extension(client: ssmkit.Client, tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(json.dumps({"Associations": entries()}))
+    (tmp_path / "a.yml").write_text(yaml.safe_dump({"Associations": entries()}))
+    for name in ("a.json", "a.yml"):
+        assert len(client.plan_associations(tmp_path / name).create) == 2
+    (tmp_path / "a.txt").write_text("{}")
+    (tmp_path / "bad.yaml").write_text("Associations: [\n")
+    for name, message in (
+        ("a.txt", "expected a .yaml, .yml or .json file"),
+        ("bad.yaml", "malformed YAML"),
+        ("missing.json", "No such file"),
+    ):
+        with pytest.raises(errors.ValidationError, match=message):
+            client.plan_associations(tmp_path / name)
+
+
+def test_apply_refuses_a_pace_it_cannot_run(client: ssmkit.Client) -> None:
+    plan = client.plan_associations(entries())
+    with pytest.raises(ValueError, match="concurrency"):
+        client.apply_associations(plan, concurrency=0)
+    with pytest.raises(ValueError, match="max_rate"):
+        client.apply_associations(plan, max_rate=float("nan"))
+
+
+def test_a_failure_is_reported_and_the_rest_go_on(
+    client: ssmkit.Client, stand_in: StandIn
+) -> None:
+    stand_in.fail_next(
+        "CreateAssociation",
+        "InvalidDocument",
+        when=lambda p: p.get("AssociationName") == "team-patch",
+    )
+    seen: list[str] = []
+    results = client.apply_associations(
+        client.plan_associations(entries()),
+        progress=lambda r: seen.append(r.name),
+    )
+    assert [r.outcome for r in results] == ["failed", "created"]
+    assert isinstance(results[0].error, errors.InvalidDocument)
+    assert results[0].to_json()["error"]["code"] == "InvalidDocument"
+    assert sorted(seen) == ["team-inventory", "team-patch"]
+
+
+def test_the_plan_as_json_is_masked(client: ssmkit.Client) -> None:
+    desired = entries()
+    desired[0]["Parameters"]["Secret"] = [SECRET]
+    plan = client.plan_associations(desired)
+    data = plan.to_json()
+    assert SECRET not in json.dumps(data)
+    assert data["counts"] == {"create": 2, "update": 0, "unchanged": 0, "delete": 0}
+    assert data["associations"][0]["changes"][0] == {
+        "path": "name",
+        "action": "add",
+        "before": None,
+        "after": PATCH,
+    }
+    assert SECRET in json.dumps(plan.to_json(show_sensitive=True))
