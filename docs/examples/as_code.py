@@ -1,0 +1,26 @@
+"""Associations as code: plan a file, apply it, and see a second plan come back empty."""
+
+from pathlib import Path
+
+import boto3
+
+import ssmkit
+from ssmkit.testing import mock_ssm
+
+FILE = Path(__file__).with_name("associations.yaml")
+
+with mock_ssm():
+    client = ssmkit.Client(boto3_client=boto3.client("ssm", region_name="us-east-1"))
+
+    # --8<-- [start:apply]
+    plan = client.plan_associations(FILE, prune=True)
+    print(plan.render())  # sensitive values masked
+    results = client.apply_associations(plan, concurrency=4, max_rate=5)
+    for result in results:
+        print(result.name, result.outcome, result.association_id)
+    assert all(r.outcome in ("created", "changed", "unchanged") for r in results)
+    # --8<-- [end:apply]
+
+    again = client.plan_associations(FILE, prune=True)
+    print(again.summary())
+    assert not again.pending
