@@ -895,7 +895,9 @@ def _apply_file(args: argparse.Namespace, output: Output) -> int:
     else:
         _apply_table(output, results)
     counts = _apply_counts(results)
-    output.err.print(_sentence(counts, skipped=0, interrupted=interrupted))
+    output.err.print(
+        _sentence(counts, skipped=0, interrupted=interrupted, what="write")
+    )
     if interrupted:
         return 130
     return 1 if counts["failed"] or counts["conflict"] else 0
@@ -1330,7 +1332,9 @@ def _result_json(result: BulkResult, output: Output) -> dict[str, Any]:
     return data
 
 
-def _sentence(counts: dict[str, int], *, skipped: int, interrupted: bool) -> str:
+def _sentence(
+    counts: dict[str, int], *, skipped: int, interrupted: bool, what: str = "update"
+) -> str:
     """``3 changed, 1 unchanged and 1 failed; 2 skipped as done in an earlier run.``"""
     parts = [f"{n} {o}" for o, n in counts.items() if n]
     if not parts:
@@ -1343,7 +1347,7 @@ def _sentence(counts: dict[str, int], *, skipped: int, interrupted: bool) -> str
     if skipped:
         text += f"; {skipped} skipped as done in an earlier run"
     if interrupted:
-        text += "; interrupted, so no update was started after Ctrl-C"
+        text += f"; interrupted, so no {what} was started after Ctrl-C"
     return text + "."
 
 
