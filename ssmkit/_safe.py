@@ -151,7 +151,8 @@ class UpdatePlan(Generic[M]):
         lines = [f"{self.operation}: {count} change{'' if count == 1 else 's'}"]
         lines += [f"  {c.render(show_sensitive=show_sensitive)}" for c in self.changes]
         if self.runs:
-            lines.append(f"  (writing it runs the {_noun(self.operation)} at once)")
+            # Only associations run when written.
+            lines.append("  (writing it runs the association at once)")
         return "\n".join(lines)
 
     def to_json(self, *, show_sensitive: bool = False) -> dict[str, Any]:
@@ -174,10 +175,6 @@ class UpdatePlan(Generic[M]):
     def __repr__(self) -> str:
         paths = ", ".join(c.path for c in self.changes)
         return f"UpdatePlan(operation={self.operation!r}, changes=[{paths}])"
-
-
-def _noun(operation: str) -> str:
-    return "association" if operation == "UpdateAssociation" else "task"
 
 
 @attrs.frozen(kw_only=True)

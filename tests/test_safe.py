@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import copy
 import gc
+import inspect
 import json
 import logging
+import random
 import threading
+import time
 import weakref
 from typing import TYPE_CHECKING, Any
 
@@ -695,8 +698,6 @@ def test_safe_update_on_a_plain_boto3_client(
 
 
 def test_signature_lists_every_changeable_member() -> None:
-    import inspect
-
     for func in (ssmkit.Client.update_association, ssmkit.safe_update_association):
         names = set(inspect.signature(func).parameters)
         assert {NEW[m][0] for m in UPDATABLE} <= names
@@ -1622,8 +1623,6 @@ def test_a_landed_write_returns_what_was_written() -> None:
 
 
 def test_show_changes_spells_out_the_keywords() -> None:
-    import inspect
-
     from ssmkit._safe import show_changes
 
     def update(association_id: str, /, *, modify: Any = None, **changes: Any) -> None:
@@ -1765,3 +1764,258 @@ def test_a_plan_as_text_json_and_repr(
     assert "ResponseMetadata" not in ssmkit.to_boto(
         client.update_maintenance_window_task(window, task_id, priority=9)
     )
+
+
+# -- the edges of the safe path -----------------------------------------------------
+
+DESCRIBED = {**FULL, "AssociationId": "a1", "AssociationVersion": "4"}
+TASK_ID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+TASK_IDS = {"WindowId": "mw-0123456789abcdef0", "WindowTaskId": TASK_ID}
+
+
+def test_the_backoff_is_full_jitter_doubling_to_its_cap(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    bounds: list[tuple[float, float]] = []
+
+    def uniform(low: float, high: float) -> float:
+        bounds.append((low, high))
+        return 0.0
+
+    monkeypatch.setattr(random, "uniform", uniform)
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": DESCRIBED})
+    for _ in range(5):
+        wire.fail("TooManyUpdates")
+    wire.answer({"AssociationDescription": DESCRIBED})  # read back: unchanged
+    caplog.set_level(logging.INFO, logger="ssmkit")
+    with pytest.raises(errors.TooManyUpdates):
+        ssmkit.safe_update_association(boto, "a1", max_errors="7")
+    # A random delay from 0 up to 0.05 * 2**attempt seconds, capped at 1.
+    assert bounds == [(0, 0.1), (0, 0.2), (0, 0.4), (0, 0.8)]
+    assert caplog.messages[-1] == ("association a1: TooManyUpdates 5 times, giving up")
+    assert caplog.records[-1].levelno == logging.WARNING
+
+
+def test_a_refused_write_keeps_its_code_and_cause_and_says_what_is_left() -> None:
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": DESCRIBED})
+    wire.fail("InvalidSchedule", "bad schedule")
+    wire.answer({"AssociationDescription": DESCRIBED})
+    with pytest.raises(errors.InvalidSchedule) as caught:
+        ssmkit.safe_update_association(boto, "a1", max_errors="7")
+    assert caught.value.code == "InvalidSchedule"
+    assert caught.value.operation == "UpdateAssociation"
+    assert isinstance(caught.value.__cause__, botocore.exceptions.ClientError)
+    assert str(caught.value) == (
+        "UpdateAssociation: InvalidSchedule: bad schedule "
+        "[association a1 is unchanged (still version 4)]"
+    )
+
+
+def test_a_lost_answer_is_logged_as_landed(caplog: pytest.LogCaptureFixture) -> None:
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": DESCRIBED})
+    wire.fail("InvalidAssociationVersion")
+    wire.answer(
+        {
+            "AssociationDescription": {
+                **DESCRIBED,
+                "MaxErrors": "7",
+                "AssociationVersion": "5",
+            }
+        }
+    )
+    caplog.set_level(logging.INFO, logger="ssmkit")
+    (result,) = ssmkit.Client(boto3_client=boto).update_associations(
+        association_ids=["a1"], max_errors="7"
+    )
+    assert (result.outcome, result.version_after) == ("changed", "5")
+    assert "association a1: the write landed; its answer was lost" in caplog.messages
+
+
+def test_the_same_change_made_two_versions_later_is_not_ours() -> None:
+    # Our write was refused; two other writers followed, the last writing what
+    # we meant to. Nothing of ours landed: there is nothing left to write.
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": DESCRIBED})
+    wire.fail("InvalidAssociationVersion")
+    later = {**DESCRIBED, "MaxErrors": "7", "AssociationVersion": "6"}
+    wire.answer({"AssociationDescription": later})
+    (result,) = ssmkit.Client(boto3_client=boto).update_associations(
+        association_ids=["a1"], max_errors="7"
+    )
+    assert (result.outcome, result.version_before) == ("unchanged", "6")
+    assert wire.operations.count("UpdateAssociation") == 1
+
+
+def test_the_keyword_signature_spells_each_change_type() -> None:
+    parameters = inspect.signature(ssmkit.safe_update_association).parameters
+    assert parameters["max_errors"].annotation == "str | Clear"
+    assert parameters["max_errors"].kind is inspect.Parameter.KEYWORD_ONLY
+
+
+def test_clearing_the_targets_of_a_task_drops_its_concurrency_and_errors() -> None:
+    boto, wire = wired_client()
+    wire.answer({**TASK, **TASK_IDS})
+    wire.answer({})
+    ssmkit.safe_update_maintenance_window_task(
+        boto, "mw-0123456789abcdef0", TASK_ID, targets=CLEAR
+    )
+    expected = {
+        k: v
+        for k, v in TASK.items()
+        if k not in ("Targets", "MaxConcurrency", "MaxErrors", "TaskType")
+    }
+    assert wire.requests[1] == (
+        "UpdateMaintenanceWindowTask",
+        {**TASK_IDS, **expected, "Replace": True},
+    )
+
+
+@pytest.mark.parametrize(
+    "placeholders", [{"MaxConcurrency": "1", "MaxErrors": "1"}, {}]
+)
+def test_a_targetless_task_is_written_without_placeholders(
+    placeholders: dict[str, str],
+) -> None:
+    targetless = {
+        k: v
+        for k, v in TASK.items()
+        if k not in ("Targets", "MaxConcurrency", "MaxErrors")
+    }
+    boto, wire = wired_client()
+    wire.answer({**targetless, **placeholders, **TASK_IDS})
+    wire.answer({})
+    ssmkit.safe_update_maintenance_window_task(
+        boto, "mw-0123456789abcdef0", TASK_ID, priority=9
+    )
+    sent = {k: v for k, v in targetless.items() if k != "TaskType"}
+    assert wire.requests[1] == (
+        "UpdateMaintenanceWindowTask",
+        {**TASK_IDS, **sent, "Priority": 9},
+    )
+
+
+def test_modify_sets_and_removes_a_member_the_stored_form_left_out() -> None:
+    # The service reports TargetLocations as [], which the input refuses: the
+    # stored form leaves it out, and modify= still sets or removes it.
+    described = {**DESCRIBED, "TargetLocations": []}
+    location = TargetLocation(accounts=["123456789012"], regions=["eu-west-1"])
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": described})
+    wire.answer({"AssociationDescription": described})
+    ssmkit.safe_update_association(
+        boto,
+        "a1",
+        modify=lambda a: attrs.evolve(a, target_locations=[location]),
+    )
+    assert wire.requests[1][1]["TargetLocations"] == [
+        {"Accounts": ["123456789012"], "Regions": ["eu-west-1"]}
+    ]
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": described})
+    ssmkit.safe_update_association(
+        boto, "a1", modify=lambda a: attrs.evolve(a, target_locations=None)
+    )
+    assert wire.operations == ["DescribeAssociation"]
+
+
+def test_modify_values_are_checked_at_their_member() -> None:
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": DESCRIBED})
+    with pytest.raises(errors.ValidationError) as caught:
+        ssmkit.safe_update_association(
+            boto, "a1", modify=lambda a: attrs.evolve(a, max_errors="lots")
+        )
+    assert caught.value.member == "max_errors"
+    assert wire.operations == ["DescribeAssociation"]
+
+
+def changed_botocore(tmp_path: Path, edit: Any) -> botocore.session.Session:
+    """A botocore session whose SSM model ``edit`` changed."""
+    loader = botocore.loaders.Loader()
+    model = copy.deepcopy(loader.load_service_model("ssm", "service-2"))
+    edit(model["shapes"])
+    folder = tmp_path / "ssm" / model["metadata"]["apiVersion"]
+    folder.mkdir(parents=True)
+    (folder / "service-2.json").write_text(json.dumps(model))
+    session = botocore.session.get_session()
+    session.get_component("data_loader").search_paths.insert(0, str(tmp_path))
+    return session
+
+
+def test_modify_keeps_unknown_members_of_the_other_entries_of_a_map(
+    tmp_path: Path,
+) -> None:
+    def edit(shapes: dict[str, Any]) -> None:
+        shapes["FutureSetting"] = {"type": "string"}
+        value = shapes["MaintenanceWindowTaskParameterValueExpression"]
+        value["members"]["FutureSetting"] = {"shape": "FutureSetting"}
+
+    boto, wire = wired_client(session=changed_botocore(tmp_path, edit))
+    parameters = {
+        "Keep": {"Values": ["1"], "FutureSetting": "keep-me"},
+        "Edit": {"Values": ["2"], "FutureSetting": "and-me"},
+    }
+    wire.answer({**TASK, **TASK_IDS, "TaskParameters": parameters})
+    wire.answer({})
+
+    def edited(task: Any) -> Any:
+        values = dict(task.task_parameters)
+        values["Edit"] = attrs.evolve(values["Edit"], values=["3"])
+        return attrs.evolve(task, task_parameters=values)
+
+    ssmkit.safe_update_maintenance_window_task(
+        boto, "mw-0123456789abcdef0", TASK_ID, modify=edited
+    )
+    assert wire.requests[1][1]["TaskParameters"] == {
+        "Keep": {"Values": ["1"], "FutureSetting": "keep-me"},
+        "Edit": {"Values": ["3"], "FutureSetting": "and-me"},
+    }
+
+
+def test_modify_cannot_change_what_an_older_model_cannot_send(tmp_path: Path) -> None:
+    def edit(shapes: dict[str, Any]) -> None:
+        del shapes["MaintenanceWindowRunCommandParameters"]["members"]["TimeoutSeconds"]
+        del shapes["MaintenanceWindowTaskParameterValueExpression"]["members"]["Values"]
+
+    session = changed_botocore(tmp_path, edit)
+    task = {
+        **TASK,
+        **TASK_IDS,
+        "TaskParameters": {"MyKey": {"Values": ["1"]}},
+    }
+    for modify, where in (
+        (
+            lambda t: attrs.evolve(
+                t,
+                task_invocation_parameters=attrs.evolve(
+                    t.task_invocation_parameters,
+                    run_command=attrs.evolve(
+                        t.task_invocation_parameters.run_command, timeout_seconds=60
+                    ),
+                ),
+            ),
+            "task_invocation_parameters.run_command.timeout_seconds",
+        ),
+        (
+            lambda t: attrs.evolve(
+                t,
+                task_parameters={
+                    "MyKey": attrs.evolve(t.task_parameters["MyKey"], values=["2"])
+                },
+            ),
+            "task_parameters.MyKey.values",
+        ),
+    ):
+        boto, wire = wired_client(session=session)
+        wire.answer(task)
+        with pytest.raises(errors.ValidationError) as caught:
+            ssmkit.safe_update_maintenance_window_task(
+                boto, "mw-0123456789abcdef0", TASK_ID, modify=modify
+            )
+        assert str(caught.value) == f"{where}: the update cannot change it"
+        assert (caught.value.member, caught.value.rule) == (where, "not updatable")
+        assert wire.operations == ["GetMaintenanceWindowTask"]

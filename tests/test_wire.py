@@ -6,9 +6,10 @@ import datetime
 
 import botocore.session
 import pytest
+from botocore.model import ShapeResolver
 
 from ssmkit import CLEAR, errors
-from ssmkit._wire import Change, diff, jsonable, overlay, put, resolve
+from ssmkit._wire import Change, diff, jsonable, overlay, prune, put, resolve
 
 MODEL = botocore.session.get_session().get_service_model("ssm")
 TASK = MODEL.operation_model("UpdateMaintenanceWindowTask").input_shape
@@ -217,10 +218,73 @@ def test_text_is_shown_as_written() -> None:
 
 
 def test_prune_reaches_inside_list_items() -> None:
-    from ssmkit._wire import prune
-
     shape = ASSOCIATION.members["TargetLocations"]
     stored = [{"Accounts": [], "Regions": ["us-east-1"], "Targets": []}]
     assert prune(stored, shape) == [{"Regions": ["us-east-1"], "Targets": []}]
     kept = [{"Accounts": ["1"], "Regions": ["us-east-1"]}]
     assert prune(kept, shape) is kept
+
+
+# -- pruning, overlays and paths at the edges -----------------------------------------
+
+
+def test_prune_walks_every_member_and_keeps_each_prune() -> None:
+    stored = {
+        "FutureSetting": "kept",  # unknown to this model: walked past, kept
+        "TargetLocations": [],  # input minimum 1: dropped
+        "AlarmConfiguration": {"Alarms": [], "IgnorePollAlarmFailure": True},
+        "TargetMaps": [{}, {"InstanceIds": ["i-1"]}],  # each map needs a key
+        "CalendarNames": [],  # no minimum: kept
+        "Parameters": {},
+    }
+    assert prune(stored, ASSOCIATION) == {
+        "FutureSetting": "kept",
+        "AlarmConfiguration": {"IgnorePollAlarmFailure": True},
+        "TargetMaps": [{"InstanceIds": ["i-1"]}],
+        "CalendarNames": [],
+        "Parameters": {},
+    }
+    kept = {"CalendarNames": ["c"], "Targets": []}
+    assert prune(kept, ASSOCIATION) is kept
+
+
+def test_overlay_clearing_an_absent_member_changes_nothing() -> None:
+    shape = ASSOCIATION.members["AlarmConfiguration"]
+    current = {"Alarms": [{"Name": "cpu-high"}]}
+    assert overlay(current, {"IgnorePollAlarmFailure": CLEAR}, shape) == current
+
+
+def test_a_path_through_a_map_of_structures_names_where_it_fails() -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        resolve(TASK, "task_parameters.Commands.nope")
+    assert str(caught.value) == (
+        "task_parameters.Commands.nope: no member 'nope' in "
+        "task_parameters.Commands; expected one of values"
+    )
+
+
+def test_a_map_of_maps_takes_one_key_per_step() -> None:
+    resolver = ShapeResolver(
+        {
+            "Root": {"type": "structure", "members": {"Nested": {"shape": "Outer"}}},
+            "Outer": {
+                "type": "map",
+                "key": {"shape": "S"},
+                "value": {"shape": "Inner"},
+            },
+            "Inner": {"type": "map", "key": {"shape": "S"}, "value": {"shape": "S"}},
+            "S": {"type": "string"},
+        }
+    )
+    root = resolver.get_shape_by_name("Root")
+    path, leaf = resolve(root, "nested.a.b.c")
+    assert path == ("Nested", "a", "b.c")
+    assert leaf.type_name == "string"
+
+
+def test_a_sensitive_change_is_masked_unless_asked() -> None:
+    change = Change(
+        path="parameters.Token", before=None, after="s3cret", sensitive=True
+    )
+    assert change.shown("s3cret") == "<sensitive>"
+    assert change.shown("s3cret", show_sensitive=True) == "s3cret"
