@@ -289,3 +289,36 @@ def test_a_string_where_a_list_is_expected_is_refused_both_ways() -> None:
         "Key": "k",
         "Values": ["a"],
     }
+
+
+def test_a_fresh_converter_refuses_a_string_for_a_list_and_says_where(
+    fresh_converter: Any,
+) -> None:
+    converter = fresh_converter
+    for cls, data, where in (
+        (models.Target, {"Key": "k", "Values": "abc"}, "Target.Values"),
+        (models.AlarmConfiguration, {"Alarms": "cpu"}, "AlarmConfiguration.Alarms"),
+        (
+            models.AssociationDescription,
+            {"TargetMaps": "m"},
+            "AssociationDescription.TargetMaps",
+        ),
+        (
+            models.AssociationDescription,
+            {"TargetMaps": [{"InstanceIds": "i-1"}]},
+            "AssociationDescription.TargetMaps[]{}",
+        ),
+    ):
+        with pytest.raises(TypeError) as caught:
+            converter.structure(data, cls)
+        assert str(caught.value) == f"{where}: expected a list, got str"
+    for model, where in (
+        (models.Target(key="k", values="abc"), "Target.values"),  # type: ignore[arg-type]
+        (
+            models.AssociationDescription(target_maps=[{"InstanceIds": "i-1"}]),  # type: ignore[dict-item]
+            "AssociationDescription.target_maps[]{}",
+        ),
+    ):
+        with pytest.raises(TypeError) as caught:
+            converter.unstructure(model)
+        assert str(caught.value) == f"{where}: expected a list, got str"
