@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import attrs
@@ -156,6 +156,33 @@ class StandIn:
         service = service_for(backend)
         with service.lock:
             return service.run_maintenance_window(window_id, backend.windows)
+
+    def fail_runs(
+        self,
+        resource_ids: Iterable[str],
+        *,
+        region: str = "us-east-1",
+        account_id: str = DEFAULT_ACCOUNT_ID,
+    ) -> None:
+        """Make association runs fail on these managed nodes from now on.
+
+        Each run (at create, at update, or by ``StartAssociationsOnce``) then
+        reports those targets ``Failed`` and the others ``Success``; the
+        association's ``Overview`` and ``Status`` read ``Failed``. Runs already
+        recorded are left as they are.
+
+        Args:
+            resource_ids: The managed nodes whose runs fail; empty to make
+                every run succeed again.
+            region: The region the associations are in.
+            account_id: The account the associations are in.
+        """
+        if isinstance(resource_ids, str):
+            msg = "resource_ids must be a collection of node ids, not one string"
+            raise TypeError(msg)
+        service = service_for(ssm_backends[account_id][region])
+        with service.lock:
+            service.failing = set(resource_ids)
 
     def requests_for(self, operation: str) -> list[Params]:
         """The members of every request of one operation, in order."""

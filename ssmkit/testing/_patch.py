@@ -32,6 +32,8 @@ _OWN = (
     "describe_association_execution_targets",
     "describe_association_executions",
     "describe_automation_executions",
+    "describe_effective_instance_associations",
+    "describe_instance_associations_status",
     "describe_maintenance_window_execution_tasks",
     "get_automation_execution",
     "get_maintenance_window_execution_task",
@@ -152,6 +154,9 @@ def _unset_dropped(answer: dict[str, Any]) -> dict[str, Any]:
 
 def _send_command(self: SimpleSystemManagerResponse) -> ActionResult:
     # moto drops AlarmConfiguration; the stand-in keeps it with the command.
+    service = _service(self)
+    with service.lock:
+        service.check_document(members(self).get("DocumentName"))
     result = _delegate["send_command"](self)
     command = _unset_dropped(result.result["Command"])
     _service(self).remember_command_alarms(command, members(self))

@@ -12,11 +12,14 @@ import copy
 import datetime
 import threading
 import uuid
+import weakref
 from typing import TYPE_CHECKING, Any
 
 import botocore.session
 from moto.core.exceptions import ServiceException
 from moto.ssm.exceptions import SSMException
+
+from ._documents import content_of, known
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -68,11 +71,13 @@ class Service:
     """The stand-in's state and operations for one account and region."""
 
     #: The resource types whose tags the stand-in keeps (moto keeps the rest).
-    TAGGED = frozenset({"Association"})
+    TAGGED = frozenset({"Association", "Automation"})
 
-    def __init__(self, account_id: str, region: str) -> None:
+    def __init__(self, account_id: str, region: str, backend: Any = None) -> None:
         self.account_id = account_id
         self.region = region
+        # moto's backend, for the documents it keeps; weakly, as it holds us.
+        self._backend = weakref.ref(backend) if backend is not None else None
         # One lock makes each operation atomic, as a compare-and-swap must be.
         self.lock = threading.RLock()
         self.associations: dict[str, _Association] = {}
@@ -83,6 +88,8 @@ class Service:
         self.client_tokens: dict[str, str] = {}
         # (resource type, resource id) -> tags, key -> value
         self.tags: dict[tuple[str, str], dict[str, str]] = {}
+        # Managed nodes whose association runs fail (StandIn.fail_runs).
+        self.failing: set[str] = set()
 
     # -- associations -------------------------------------------------------
 
@@ -138,20 +145,35 @@ class Service:
         )
 
     def _run(self, association: _Association) -> None:
-        """Record one run: what create, update and StartAssociationsOnce cause."""
+        """Record one run: what create, update and StartAssociationsOnce cause.
+
+        Each target succeeds unless :meth:`StandIn.fail_runs` named it; the
+        association's ``Overview`` and ``Status`` then follow the run, as
+        ``ListAssociations`` with the ``AssociationStatusName`` filter sees.
+        """
         current = association.current
         now = _now()
         targets = _resource_ids(current)
+        statuses = {
+            resource: "Failed" if resource in self.failing else "Success"
+            for resource in targets
+        }
+        counts: dict[str, int] = {}
+        for status in statuses.values():
+            counts[status] = counts.get(status, 0) + 1
+        outcome = "Failed" if "Failed" in counts else "Success"
         execution = _clean(
             {
                 "AssociationId": current["AssociationId"],
                 "AssociationVersion": current["AssociationVersion"],
                 "ExecutionId": str(uuid.uuid4()),
-                "Status": "Success",
-                "DetailedStatus": "Success",
+                "Status": outcome,
+                "DetailedStatus": outcome,
                 "CreatedTime": now,
                 "LastExecutionDate": now,
-                "ResourceCountByStatus": f"{{Success={len(targets)}}}",
+                "ResourceCountByStatus": "{"
+                + ", ".join(f"{k}={n}" for k, n in sorted(counts.items()))
+                + "}",
                 "AlarmConfiguration": current.get("AlarmConfiguration"),
             }
         )
@@ -162,28 +184,46 @@ class Service:
                 "ExecutionId": execution["ExecutionId"],
                 "ResourceId": resource,
                 "ResourceType": "ManagedInstance",
-                "Status": "Success",
-                "DetailedStatus": "Success",
+                "Status": status,
+                "DetailedStatus": status,
                 "LastExecutionDate": now,
             }
-            for resource in targets
+            for resource, status in statuses.items()
         ]
         association.executions.append(execution)
         current["LastExecutionDate"] = now
-        current["LastSuccessfulExecutionDate"] = now
+        if outcome == "Success":
+            current["LastSuccessfulExecutionDate"] = now
+        current["Overview"] = {
+            "Status": outcome,
+            "DetailedStatus": outcome,
+            "AssociationStatusAggregatedCount": counts,
+        }
+        failed = counts.get("Failed", 0)
+        current["Status"] = {
+            "Date": now,
+            "Name": outcome,
+            "Message": f"{failed} of {len(targets)} targets failed"
+            if failed
+            else f"{len(targets)} of {len(targets)} targets succeeded",
+        }
 
-    def _new_status(self, now: datetime.datetime) -> Params:
+    def _new_status(self, now: datetime.datetime, p: Params) -> Params:
+        # As AWS's create-association examples show them: a legacy association
+        # (InstanceId) is "Associated with" its document; Overview is
+        # "Pending"/"Creating" until a run is recorded.
+        if p.get("InstanceId"):
+            name, message = "Associated", f"Associated with {p.get('Name')}"
+        else:
+            name, message = "Pending", "Associated with targets"
         return {
-            "Status": {
-                "Date": now,
-                "Name": "Pending",
-                "Message": "Associated with targets",
-            },
+            "Status": {"Date": now, "Name": name, "Message": message},
             "Overview": {"Status": "Pending", "DetailedStatus": "Creating"},
         }
 
     def _create_one(self, p: Params) -> Params:
         self._check_association_rules(p)
+        self.check_document(p.get("Name"))
         instance_id = p.get("InstanceId")
         if instance_id:
             for association in self.associations.values():
@@ -199,12 +239,15 @@ class Service:
         now = _now()
         description = {k: v for k, v in _clean(p).items() if k in DESCRIPTION}
         description.setdefault("DocumentVersion", "$DEFAULT")
+        if instance_id and not description.get("Targets"):
+            # A legacy association reports its node as its target.
+            description["Targets"] = [{"Key": "InstanceIds", "Values": [instance_id]}]
         description.update(
             AssociationId=str(uuid.uuid4()),
             AssociationVersion="1",
             Date=now,
             LastUpdateAssociationDate=now,
-            **self._new_status(now),
+            **self._new_status(now, p),
         )
         association = _Association(description)
         self.associations[description["AssociationId"]] = association
@@ -213,11 +256,13 @@ class Service:
         if p.get("Tags"):
             key = ("Association", description["AssociationId"])
             self.tags[key] = {t["Key"]: t["Value"] for t in p["Tags"]}
-        # ApplyOnlyAtCronInterval: "By default, when you create a new association,
-        # the system runs it immediately after it is created."
+        # The answer is the association as created; the run it causes is seen
+        # by later reads. ApplyOnlyAtCronInterval: "By default, when you create a
+        # new association, the system runs it immediately after it is created."
+        created = copy.deepcopy(association.current)
         if not p.get("ApplyOnlyAtCronInterval"):
             self._run(association)
-        return association.current
+        return created
 
     def create_association(self, p: Params) -> Params:
         return {"AssociationDescription": self._create_one(p)}
@@ -267,6 +312,7 @@ class Service:
                 f"{current['AssociationVersion']} is.",
             )
         self._check_association_rules(p)
+        self.check_document(p.get("Name"))
         # "When you call UpdateAssociation, the system removes all optional
         # parameters from the request and overwrites the association with null
         # values for those parameters. This is by design. You must specify all
@@ -283,15 +329,16 @@ class Service:
             AssociationId=current["AssociationId"],
             AssociationVersion=str(int(current["AssociationVersion"]) + 1),
             LastUpdateAssociationDate=now,
-            **self._new_status(now),
+            **self._new_status(now, updated),
         )
         association.versions.append(updated)
+        written = copy.deepcopy(updated)
         # "When you update an association, the association immediately runs against
         # the specified targets. You can add the ApplyOnlyAtCronInterval parameter to
         # run the association during the next schedule run."
         if not p.get("ApplyOnlyAtCronInterval"):
             self._run(association)
-        return {"AssociationDescription": association.current}
+        return {"AssociationDescription": written}
 
     def delete_association(self, p: Params) -> Params:
         if p.get("AssociationId"):
@@ -303,12 +350,89 @@ class Service:
         self.tags.pop(("Association", association_id), None)
         return {}
 
+    def check_document(self, name: str | None) -> None:
+        """Refuse a document the account does not have, as the service does.
+
+        AWS's managed documents (see ``_documents.MANAGED``) and those made
+        with ``CreateDocument`` exist; an ARN is taken on trust.
+        """
+        if name is not None and not known(self.backend, name):
+            raise fail("InvalidDocument", "The specified SSM document doesn't exist.")
+
+    @property
+    def backend(self) -> Any:
+        """moto's SSM backend for this account and region (``None`` if gone)."""
+        return self._backend() if self._backend is not None else None
+
+    def _on_node(self, instance_id: str) -> list[_Association]:
+        return [
+            a
+            for a in self.associations.values()
+            if instance_id in _resource_ids(a.current)
+        ]
+
+    def describe_instance_associations_status(self, p: Params) -> Params:
+        # "The status of the associations for the managed node(s)": the latest
+        # run of each association on this node, or Pending before its first.
+        instance_id = p["InstanceId"]
+        infos = []
+        for association in self._on_node(instance_id):
+            current = association.current
+            info = {
+                "AssociationId": current["AssociationId"],
+                "Name": current["Name"],
+                "DocumentVersion": current.get("DocumentVersion", "$DEFAULT"),
+                "AssociationVersion": current["AssociationVersion"],
+                "InstanceId": instance_id,
+                "ExecutionDate": current.get("Date"),
+                "Status": "Pending",
+                "DetailedStatus": "Associated",
+                "AssociationName": current.get("AssociationName"),
+            }
+            for execution in reversed(association.executions):
+                targets = execution["_targets"]
+                ran = [t for t in targets if t["ResourceId"] == instance_id]
+                if ran:
+                    info.update(
+                        ExecutionDate=ran[0]["LastExecutionDate"],
+                        Status=ran[0]["Status"],
+                        DetailedStatus=ran[0]["DetailedStatus"],
+                        ExecutionSummary=_summary(ran[0]["Status"]),
+                    )
+                    break
+            infos.append(_clean(info))
+        return page(infos, p, "InstanceAssociationStatusInfos")
+
+    def describe_effective_instance_associations(self, p: Params) -> Params:
+        # "All associations for the managed node(s)", each with its document's
+        # content.
+        instance_id = p["InstanceId"]
+        effective = [
+            {
+                "AssociationId": a.current["AssociationId"],
+                "InstanceId": instance_id,
+                "Content": content_of(self.backend, a.current["Name"]),
+                "AssociationVersion": a.current["AssociationVersion"],
+            }
+            for a in self._on_node(instance_id)
+        ]
+        return page(effective, p, "Associations", limit=5)
+
     # -- tags ---------------------------------------------------------------
 
+    def _tag_list(self, resource_type: str, resource_id: str) -> list[Params]:
+        tags = self.tags.get((resource_type, resource_id), {})
+        return [{"Key": k, "Value": v} for k, v in tags.items()]
+
     def _tagged(self, p: Params) -> dict[str, str]:
-        # ResourceId: "Use the ID of the resource"; an association's is its id.
+        # ResourceId: "Use the ID of the resource"; an association's is its id,
+        # an automation's its execution id.
         resource = (p["ResourceType"], p["ResourceId"])
-        if resource[1] not in self.associations:
+        exists: dict[str, Any] = {
+            "Association": self.associations,
+            "Automation": self.automations,
+        }
+        if resource[1] not in exists[resource[0]]:
             raise fail("InvalidResourceId", "The resource ID isn't valid.")
         return self.tags.setdefault(resource, {})
 
@@ -317,7 +441,8 @@ class Service:
         # "Adds or overwrites one or more tags"; "Most resources can have a
         # maximum of 50 tags."
         added = {t["Key"]: t["Value"] for t in p.get("Tags", [])}
-        if len({**tags, **added}) > 50:
+        most = 5 if p["ResourceType"] == "Automation" else 50
+        if len({**tags, **added}) > most:
             raise fail(
                 "TooManyTagsError",
                 "The Targets parameter includes too many tags.",
@@ -332,8 +457,8 @@ class Service:
         return {}
 
     def list_tags_for_resource(self, p: Params) -> Params:
-        tags = self._tagged(p)
-        return {"TagList": [{"Key": k, "Value": v} for k, v in tags.items()]}
+        self._tagged(p)
+        return {"TagList": self._tag_list(p["ResourceType"], p["ResourceId"])}
 
     def list_associations(self, p: Params) -> Params:
         matches: list[Callable[[Params], bool]] = []
@@ -363,7 +488,11 @@ class Service:
         status = dict(p["AssociationStatus"])
         status["Date"] = _timestamp(status["Date"])
         current = association.current
-        if current.get("Status", {}).get("Name") == status.get("Name"):
+        # StatusUnchanged: "The updated status is the same as the current
+        # status": the status as reported, its date aside.
+        compared = ("Name", "Message", "AdditionalInfo")
+        now = current.get("Status", {})
+        if all(now.get(k) == status.get(k) for k in compared):
             raise fail(
                 "StatusUnchanged",
                 "The updated status is the same as the current status.",
@@ -469,8 +598,15 @@ class Service:
         task = {k: v for k, v in _clean(p).items() if k in TASK_RESULT}
         task["WindowTaskId"] = str(uuid.uuid4())
         self._check_task_targets(task, p)
+        self._check_task_document(task)
         tasks[task["WindowTaskId"]] = task
         return {"WindowTaskId": task["WindowTaskId"]}
+
+    def _check_task_document(self, task: Params) -> None:
+        # TaskArn: for RUN_COMMAND and AUTOMATION tasks, "the SSM document name
+        # or ARN".
+        if task.get("TaskType") in ("RUN_COMMAND", "AUTOMATION"):
+            self.check_document(task.get("TaskArn"))
 
     def get_maintenance_window_task(self, p: Params, windows: Iterable[str]) -> Params:
         return self._task(p, windows)
@@ -496,6 +632,8 @@ class Service:
     ) -> Params:
         task = self._task(p, windows)
         given = {k: v for k, v in _clean(p).items() if k in TASK_RESULT}
+        if "TaskArn" in given:
+            self._check_task_document({**task, **given})
         if p.get("Replace"):
             # Replace: "If True, then all fields that are required by the
             # RegisterTaskWithMaintenanceWindow operation are also required for this
@@ -609,10 +747,17 @@ class Service:
             raise fail(
                 "IdempotentParameterMismatch", "The client token was used before."
             )
+        self.check_document(p.get("DocumentName"))
         execution_id = str(uuid.uuid4())
         if token:
             self.client_tokens[token.lower()] = execution_id
         execution = {k: v for k, v in _clean(p).items() if k in AUTOMATION}
+        # Tags: kept for ListTagsForResource (resource type Automation) and the
+        # TagKey filter; "Automations can have a maximum of 5 tags."
+        if p.get("Tags"):
+            self.tags[("Automation", execution_id)] = {
+                t["Key"]: t["Value"] for t in p["Tags"]
+            }
         execution.setdefault("DocumentVersion", "$DEFAULT")
         execution.setdefault("Mode", "Auto")
         execution.update(
@@ -639,10 +784,14 @@ class Service:
         return {"AutomationExecution": self._automation(p.get("AutomationExecutionId"))}
 
     def describe_automation_executions(self, p: Params) -> Params:
-        found = list(self.automations.values())
+        found = [
+            {**e, "_tags": self._tag_list("Automation", e["AutomationExecutionId"])}
+            for e in self.automations.values()
+        ]
         for f in p.get("Filters", []):
             found = [e for e in found if _automation_filter(e, f["Key"], f["Values"])]
-        return page(found, p, "AutomationExecutionMetadataList")
+        listed = [{k: v for k, v in e.items() if k != "_tags"} for e in found]
+        return page(listed, p, "AutomationExecutionMetadataList")
 
     def stop_automation_execution(self, p: Params) -> Params:
         execution = self._automation(p.get("AutomationExecutionId"))
@@ -668,7 +817,8 @@ def service_for(backend: Any) -> Service:
     service = backend.__dict__.get("_ssmkit_service")
     if service is None:
         service = backend.__dict__.setdefault(
-            "_ssmkit_service", Service(backend.account_id, backend.region_name)
+            "_ssmkit_service",
+            Service(backend.account_id, backend.region_name, backend),
         )
     return service  # type: ignore[no-any-return]
 
@@ -692,9 +842,21 @@ def _resource_ids(description: Params) -> list[str]:
     return ids
 
 
+def _summary(status: str) -> str:
+    # As AWS's describe-instance-associations-status example words it.
+    success, failed = (1, 0) if status == "Success" else (0, 1)
+    return (
+        f"1 out of 1 plugin processed, {success} success, {failed} failed, "
+        "0 timedout, 0 skipped. "
+    )
+
+
 def _association_filter(key: str, value: str) -> Callable[[Params], bool]:
-    def by_targets(d: Params) -> bool:
-        return d.get("InstanceId") == value or value in _resource_ids(d)
+    def by_connector(d: Params) -> bool:
+        return any(
+            t.get("Key") == "CloudConnectorId" and value in t.get("Values", [])
+            for t in d.get("Targets", [])
+        )
 
     def executed(before: bool) -> Callable[[Params], bool]:
         moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -706,7 +868,10 @@ def _association_filter(key: str, value: str) -> Callable[[Params], bool]:
         return check
 
     filters: dict[str, Callable[[Params], bool]] = {
-        "InstanceId": by_targets,
+        # "Filtering associations using the InstanceID attribute only returns
+        # legacy associations created using the InstanceID attribute."
+        "InstanceId": lambda d: d.get("InstanceId") == value,
+        "CloudConnectorId": by_connector,
         "Name": lambda d: d.get("Name") == value,
         "AssociationId": lambda d: d.get("AssociationId") == value,
         "AssociationStatusName": lambda d: d.get("Overview", {}).get("Status") == value,
@@ -738,16 +903,47 @@ def _execution_filter(execution: Params, f: Params) -> bool:
     return bool(str(execution.get(key)) == value)
 
 
+def _moment(value: str) -> datetime.datetime:
+    try:
+        return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        msg = f"The filter value isn't valid: {value}"
+        raise fail("InvalidFilterValue", msg) from None
+
+
 def _automation_filter(execution: Params, key: str, values: list[str]) -> bool:
-    if key == "ExecutionId":
-        return execution["AutomationExecutionId"] in values
-    if key == "ExecutionStatus":
-        return execution["AutomationExecutionStatus"] in values
+    """Whether an execution matches one filter: any of its values, by key.
+
+    Every key of ``AutomationExecutionFilterKey`` is applied; a key the model
+    does not list is refused, as the service refuses it.
+    """
+    if key in ("StartTimeBefore", "StartTimeAfter"):
+        started = execution["ExecutionStartTime"]
+        moments = [_moment(v) for v in values]
+        if key == "StartTimeBefore":
+            return any(started < m for m in moments)
+        return any(started > m for m in moments)
     if key == "DocumentNamePrefix":
         return any(execution.get("DocumentName", "").startswith(v) for v in values)
-    if key == "AutomationType":
-        return execution.get("AutomationType") in values
-    raise fail("InvalidFilterKey", f"The specified key isn't valid: {key}")
+    if key == "TagKey":
+        return any(t["Key"] in values for t in execution.get("_tags", []))
+    if key == "TargetResourceGroup":
+        return any(
+            t.get("Key") == "ResourceGroup" and set(t.get("Values", [])) & set(values)
+            for t in execution.get("Targets", [])
+        )
+    members = {
+        "ExecutionId": "AutomationExecutionId",
+        "ExecutionStatus": "AutomationExecutionStatus",
+        "ParentExecutionId": "ParentAutomationExecutionId",
+        "CurrentAction": "CurrentAction",
+        "AutomationType": "AutomationType",
+        "AutomationSubtype": "AutomationSubtype",
+        "OpsItemId": "OpsItemId",
+    }
+    if key not in members:
+        raise fail("InvalidFilterKey", f"The specified key isn't valid: {key}")
+    return execution.get(members[key]) in values
 
 
 def page(items: list[Params], p: Params, key: str, limit: int = 50) -> Params:

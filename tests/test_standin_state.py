@@ -1,0 +1,309 @@
+"""The local SSM's state moves as AWS's does: runs, statuses, legacy associations."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from ssmkit.testing import StandIn
+
+RUN = "AWS-RunShellScript"
+NODES = ["i-0123456789abcdef0", "i-0123456789abcdef1"]
+
+
+def create(boto: Any, **extra: Any) -> dict[str, Any]:
+    request = {
+        "Name": RUN,
+        "Targets": [{"Key": "InstanceIds", "Values": NODES}],
+        **extra,
+    }
+    return boto.create_association(**request)["AssociationDescription"]  # type: ignore[no-any-return]
+
+
+def described(boto: Any, association_id: str) -> dict[str, Any]:
+    answer = boto.describe_association(AssociationId=association_id)
+    return answer["AssociationDescription"]  # type: ignore[no-any-return]
+
+
+def by_status(boto: Any, status: str) -> list[str]:
+    answer = boto.list_associations(
+        AssociationFilterList=[{"key": "AssociationStatusName", "value": status}]
+    )
+    return [a["AssociationId"] for a in answer["Associations"]]
+
+
+def test_a_run_that_succeeds_moves_overview_and_status(boto: Any) -> None:
+    created = create(boto)
+    # The answer is the association as created; the run is seen afterwards.
+    assert created["Overview"] == {"Status": "Pending", "DetailedStatus": "Creating"}
+    now = described(boto, created["AssociationId"])
+    assert now["Overview"] == {
+        "Status": "Success",
+        "DetailedStatus": "Success",
+        "AssociationStatusAggregatedCount": {"Success": 2},
+    }
+    assert now["Status"]["Name"] == "Success"
+    assert now["LastSuccessfulExecutionDate"] == now["LastExecutionDate"]
+    assert by_status(boto, "Success") == [created["AssociationId"]]
+    assert by_status(boto, "Pending") == []
+
+
+def test_runs_fail_on_the_nodes_named(boto: Any, stand_in: StandIn) -> None:
+    stand_in.fail_runs([NODES[1]])
+    created = create(boto)
+    association_id = created["AssociationId"]
+    now = described(boto, association_id)
+    assert now["Overview"] == {
+        "Status": "Failed",
+        "DetailedStatus": "Failed",
+        "AssociationStatusAggregatedCount": {"Failed": 1, "Success": 1},
+    }
+    assert now["Status"]["Name"] == "Failed"
+    assert now["Status"]["Message"] == "1 of 2 targets failed"
+    assert "LastSuccessfulExecutionDate" not in now
+    assert by_status(boto, "Failed") == [association_id]
+    (execution,) = boto.describe_association_executions(AssociationId=association_id)[
+        "AssociationExecutions"
+    ]
+    assert (execution["Status"], execution["ResourceCountByStatus"]) == (
+        "Failed",
+        "{Failed=1, Success=1}",
+    )
+    targets = boto.describe_association_execution_targets(
+        AssociationId=association_id, ExecutionId=execution["ExecutionId"]
+    )["AssociationExecutionTargets"]
+    assert {t["ResourceId"]: t["Status"] for t in targets} == {
+        NODES[0]: "Success",
+        NODES[1]: "Failed",
+    }
+    # Runs succeed again once no node is named; the earlier run stays failed.
+    stand_in.fail_runs([])
+    boto.start_associations_once(AssociationIds=[association_id])
+    assert described(boto, association_id)["Overview"]["Status"] == "Success"
+    statuses = [
+        e["Status"]
+        for e in boto.describe_association_executions(AssociationId=association_id)[
+            "AssociationExecutions"
+        ]
+    ]
+    assert statuses == ["Success", "Failed"]
+    with pytest.raises(TypeError, match="not one string"):
+        stand_in.fail_runs("i-1")
+
+
+def test_an_association_that_waits_for_its_schedule_stays_pending(boto: Any) -> None:
+    created = create(
+        boto, ScheduleExpression="cron(0 2 ? * SUN *)", ApplyOnlyAtCronInterval=True
+    )
+    now = described(boto, created["AssociationId"])
+    assert now["Overview"] == {"Status": "Pending", "DetailedStatus": "Creating"}
+    assert by_status(boto, "Pending") == [created["AssociationId"]]
+
+
+def test_a_legacy_association_starts_as_aws_shows_it(boto: Any) -> None:
+    created = boto.create_association(
+        Name="AWS-UpdateSSMAgent", InstanceId="i-1234567890abcdef0"
+    )["AssociationDescription"]
+    assert created["Status"]["Name"] == "Associated"
+    assert created["Status"]["Message"] == "Associated with AWS-UpdateSSMAgent"
+    assert created["Overview"] == {"Status": "Pending", "DetailedStatus": "Creating"}
+    assert created["Targets"] == [
+        {"Key": "InstanceIds", "Values": ["i-1234567890abcdef0"]}
+    ]
+    # AWS's update-association-status example.
+    status = {
+        "Date": datetime.datetime.fromtimestamp(1424421071.939, datetime.timezone.utc),
+        "Name": "Pending",
+        "Message": "temp_status_change",
+        "AdditionalInfo": "Additional-Config-Needed",
+    }
+    answer = boto.update_association_status(
+        Name="AWS-UpdateSSMAgent",
+        InstanceId="i-1234567890abcdef0",
+        AssociationStatus=status,
+    )["AssociationDescription"]
+    assert answer["Status"]["Name"] == "Pending"
+    assert answer["Status"]["AdditionalInfo"] == "Additional-Config-Needed"
+    assert answer["Overview"]["Status"] == "Success"
+    # The same status again is refused; the same name with news is not.
+    with pytest.raises(ClientError) as caught:
+        boto.update_association_status(
+            Name="AWS-UpdateSSMAgent",
+            InstanceId="i-1234567890abcdef0",
+            AssociationStatus=status,
+        )
+    assert caught.value.response["Error"]["Code"] == "StatusUnchanged"
+    boto.update_association_status(
+        Name="AWS-UpdateSSMAgent",
+        InstanceId="i-1234567890abcdef0",
+        AssociationStatus={**status, "Message": "still waiting"},
+    )
+
+
+def test_a_node_reports_the_status_of_its_associations(
+    boto: Any, stand_in: StandIn
+) -> None:
+    stand_in.fail_runs([NODES[1]])
+    ran = create(boto, AssociationName="everywhere")
+    waiting = create(
+        boto,
+        Name="AWS-UpdateSSMAgent",
+        ScheduleExpression="cron(0 2 ? * SUN *)",
+        ApplyOnlyAtCronInterval=True,
+    )
+    create(boto, Targets=[{"Key": "InstanceIds", "Values": ["i-0aaaaaaaaaaaaaaaa"]}])
+    infos = boto.describe_instance_associations_status(InstanceId=NODES[1])[
+        "InstanceAssociationStatusInfos"
+    ]
+    assert [(i["AssociationId"], i["Status"], i["DetailedStatus"]) for i in infos] == [
+        (ran["AssociationId"], "Failed", "Failed"),
+        (waiting["AssociationId"], "Pending", "Associated"),
+    ]
+    assert infos[0]["AssociationName"] == "everywhere"
+    assert infos[0]["ExecutionSummary"] == (
+        "1 out of 1 plugin processed, 0 success, 1 failed, 0 timedout, 0 skipped. "
+    )
+    ok = boto.describe_instance_associations_status(InstanceId=NODES[0])
+    assert ok["InstanceAssociationStatusInfos"][0]["Status"] == "Success"
+    nothing = boto.describe_instance_associations_status(
+        InstanceId="i-0bbbbbbbbbbbbbbbb"
+    )
+    assert nothing["InstanceAssociationStatusInfos"] == []
+
+
+def test_a_node_reports_its_effective_associations_with_their_content(
+    boto: Any,
+) -> None:
+    boto.create_document(
+        Name="team-hello",
+        DocumentType="Command",
+        Content='{"schemaVersion": "2.2", "description": "hello", "mainSteps": []}',
+    )
+    first = create(boto)
+    second = create(boto, Name="team-hello")
+    answer = boto.describe_effective_instance_associations(InstanceId=NODES[0])
+    found = {a["AssociationId"]: a for a in answer["Associations"]}
+    assert set(found) == {first["AssociationId"], second["AssociationId"]}
+    assert '"description": "hello"' in found[second["AssociationId"]]["Content"]
+    assert "Run a shell script" in found[first["AssociationId"]]["Content"]
+    assert found[first["AssociationId"]]["InstanceId"] == NODES[0]
+    # Five at most a page, as the service model allows.
+    for _ in range(5):
+        create(boto)
+    paged = boto.describe_effective_instance_associations(InstanceId=NODES[0])
+    assert len(paged["Associations"]) == 5
+    assert "NextToken" in paged
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda boto: boto.create_association(Name="no-such-document"),
+        lambda boto: boto.start_automation_execution(DocumentName="no-such-document"),
+        lambda boto: boto.send_command(
+            DocumentName="no-such-document", InstanceIds=["i-0123456789abcdef0"]
+        ),
+    ],
+    ids=["association", "automation", "command"],
+)
+def test_an_unknown_document_is_refused(boto: Any, call: Any) -> None:
+    with pytest.raises(ClientError) as caught:
+        call(boto)
+    assert caught.value.response["Error"]["Code"] == "InvalidDocument"
+
+
+def test_managed_and_created_documents_and_arns_are_known(
+    boto: Any, window: str
+) -> None:
+    for name in ("AWS-RunPatchBaseline", "AWS-UpdateSSMAgent", "AWS-RunShellScript"):
+        boto.create_association(Name=name)
+    boto.create_association(
+        Name="arn:aws:ssm:us-east-1:210987654321:document/shared-doc"
+    )
+    with pytest.raises(ClientError) as caught:
+        boto.register_task_with_maintenance_window(
+            WindowId=window, TaskArn="no-such-document", TaskType="AUTOMATION"
+        )
+    assert caught.value.response["Error"]["Code"] == "InvalidDocument"
+
+
+def automation_ids(boto: Any, key: str, *values: str) -> list[str]:
+    answer = boto.describe_automation_executions(
+        Filters=[{"Key": key, "Values": list(values)}]
+    )
+    return [
+        e["AutomationExecutionId"] for e in answer["AutomationExecutionMetadataList"]
+    ]
+
+
+def test_every_automation_filter_key_is_applied(boto: Any) -> None:
+    before = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(
+        seconds=5
+    )
+    tagged = boto.start_automation_execution(
+        DocumentName="AWS-RestartEC2Instance",
+        Tags=[{"Key": "team", "Value": "ops"}],
+        Targets=[{"Key": "ResourceGroup", "Values": ["web"]}],
+        TargetParameterName="InstanceId",
+    )["AutomationExecutionId"]
+    plain = boto.start_automation_execution(DocumentName="AWS-StopEC2Instance")[
+        "AutomationExecutionId"
+    ]
+    later = (before + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    earlier = before.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert automation_ids(boto, "TagKey", "team") == [tagged]
+    assert automation_ids(boto, "TargetResourceGroup", "web") == [tagged]
+    assert automation_ids(boto, "DocumentNamePrefix", "AWS-Stop") == [plain]
+    assert automation_ids(boto, "ExecutionId", plain, tagged) == [tagged, plain]
+    assert automation_ids(boto, "StartTimeAfter", earlier) == [tagged, plain]
+    assert automation_ids(boto, "StartTimeBefore", earlier) == []
+    assert automation_ids(boto, "StartTimeBefore", later) == [tagged, plain]
+    assert automation_ids(boto, "AutomationType", "Local") == [tagged, plain]
+    assert automation_ids(boto, "ExecutionStatus", "InProgress") == [tagged, plain]
+    for key in ("ParentExecutionId", "CurrentAction", "AutomationSubtype", "OpsItemId"):
+        assert automation_ids(boto, key, "nothing-has-this") == [], key
+    keys = boto.meta.service_model.shape_for("AutomationExecutionFilterKey").enum
+    assert len(keys) == 12
+
+
+def test_automation_tags_are_kept(boto: Any) -> None:
+    execution_id = boto.start_automation_execution(
+        DocumentName="AWS-RestartEC2Instance", Tags=[{"Key": "team", "Value": "ops"}]
+    )["AutomationExecutionId"]
+    resource = {"ResourceType": "Automation", "ResourceId": execution_id}
+    assert boto.list_tags_for_resource(**resource)["TagList"] == [
+        {"Key": "team", "Value": "ops"}
+    ]
+    boto.add_tags_to_resource(**resource, Tags=[{"Key": "tier", "Value": "1"}])
+    boto.remove_tags_from_resource(**resource, TagKeys=["team"])
+    assert boto.list_tags_for_resource(**resource)["TagList"] == [
+        {"Key": "tier", "Value": "1"}
+    ]
+    # "Automations can have a maximum of 5 tags."
+    with pytest.raises(ClientError) as caught:
+        boto.add_tags_to_resource(
+            **resource,
+            Tags=[{"Key": f"k{i}", "Value": "v"} for i in range(5)],
+        )
+    assert caught.value.response["Error"]["Code"] == "TooManyTagsError"
+    with pytest.raises(ClientError) as caught:
+        boto.list_tags_for_resource(ResourceType="Automation", ResourceId="nope")
+    assert caught.value.response["Error"]["Code"] == "InvalidResourceId"
+
+
+def test_the_instance_id_filter_finds_only_legacy_associations(boto: Any) -> None:
+    legacy = boto.create_association(Name="AWS-UpdateSSMAgent", InstanceId=NODES[0])
+    create(boto)  # targets NODES[0] by InstanceIds: not legacy
+    answer = boto.list_associations(
+        AssociationFilterList=[{"key": "InstanceId", "value": NODES[0]}]
+    )
+    assert [a["AssociationId"] for a in answer["Associations"]] == [
+        legacy["AssociationDescription"]["AssociationId"]
+    ]
+    connector = boto.list_associations(
+        AssociationFilterList=[{"key": "CloudConnectorId", "value": "cc-1"}]
+    )
+    assert connector["Associations"] == []
