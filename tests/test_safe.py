@@ -2019,3 +2019,33 @@ def test_modify_cannot_change_what_an_older_model_cannot_send(tmp_path: Path) ->
         assert str(caught.value) == f"{where}: the update cannot change it"
         assert (caught.value.member, caught.value.rule) == (where, "not updatable")
         assert wire.operations == ["GetMaintenanceWindowTask"]
+
+
+def test_a_pause_on_alarm_failure_without_alarms_is_refused() -> None:
+    # No alarm is configured: setting one member of AlarmConfiguration by path
+    # would send a configuration without the alarms the service requires.
+    described = {k: v for k, v in DESCRIBED.items() if k != "AlarmConfiguration"}
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": described})
+    with pytest.raises(errors.ValidationError) as caught:
+        ssmkit.safe_update_association(
+            boto, "a1", paths={"alarm_configuration.ignore_poll_alarm_failure": True}
+        )
+    assert str(caught.value) == "alarm_configuration.alarms: needs at least one alarm"
+    assert (caught.value.member, caught.value.rule) == (
+        "alarm_configuration.alarms",
+        "length at least 1",
+    )
+    assert wire.operations == ["DescribeAssociation"]
+
+
+def test_switching_to_target_maps_with_an_empty_targets_sends_only_the_maps() -> None:
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": DESCRIBED})
+    wire.answer({"AssociationDescription": DESCRIBED})
+    ssmkit.safe_update_association(
+        boto, "a1", target_maps=[{"InstanceIds": ["i-1"]}], targets=[]
+    )
+    sent = wire.requests[1][1]
+    assert sent["TargetMaps"] == [{"InstanceIds": ["i-1"]}]
+    assert "Targets" not in sent
