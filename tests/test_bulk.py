@@ -24,7 +24,7 @@ def client(boto: Any) -> ssmkit.Client:
 @pytest.fixture
 def ids(boto: Any) -> list[str]:
     return [
-        boto.create_association(Name=RUN, AssociationName=f"a{i}", MaxErrors="1")[
+        boto.create_association(Name=RUN, AssociationName=f"bulk-{i}", MaxErrors="1")[
             "AssociationDescription"
         ]["AssociationId"]
         for i in range(6)
@@ -179,7 +179,7 @@ def test_max_rate_counts_the_listing_too(
     started = time.monotonic()
     client.update_associations(
         filters=[
-            AssociationFilter(key=AssociationFilterKey.ASSOCIATION_NAME, value="a0")
+            AssociationFilter(key=AssociationFilterKey.ASSOCIATION_NAME, value="bulk-0")
         ],
         max_rate=5,
         max_errors="5",

@@ -697,12 +697,16 @@ def test_a_closed_pipe_ends_quietly(server: Server, boto: Any) -> None:
 def test_ids_are_never_cut(
     server: Server, boto: Any, tmp_path: Path, columns: str
 ) -> None:
-    association_id = create(boto, AssociationName="see [/docs] first")
+    association_id = create(
+        boto,
+        AssociationName="markup-in-text",
+        AutomationTargetParameterName="see [/docs] first",
+    )
     ids_file = tmp_path / "ids.txt"
     ids_file.write_text(association_id)
     env = {**command_env(), "COLUMNS": columns}
     listed = subprocess.run(
-        argv(server, "associations", "list", "--association-name", "see [/docs] first"),
+        argv(server, "associations", "list", "--association-name", "markup-in-text"),
         capture_output=True,
         text=True,
         env=env,

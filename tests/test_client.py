@@ -775,7 +775,7 @@ def test_client_against_the_stand_in(boto: Any, window: str, stand_in: Any) -> N
     # moto's own operations, through the client.
     command = client.send_command(
         document_name="AWS-RunShellScript",
-        instance_ids=["i-1"],
+        instance_ids=["i-0123456789abcdef0"],
         alarm_configuration=ALARMS,
     )
     assert [c.command_id for c in client.list_commands()] == [command.command_id]

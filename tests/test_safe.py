@@ -953,7 +953,8 @@ def test_task_failure_says_whether_it_changed(
     task_id = boto.register_task_with_maintenance_window(WindowId=window, **TASK)[
         "WindowTaskId"
     ]
-    stand_in.fail_next("UpdateMaintenanceWindowTask", "InternalServerError")
+    # A 500, which botocore retries: it fails every attempt.
+    stand_in.fail_next("UpdateMaintenanceWindowTask", "InternalServerError", times=10)
     with pytest.raises(errors.InternalServerError, match="unchanged"):
         client.update_maintenance_window_task(window, task_id, priority=9)
     assert task_state(boto, window, task_id) == TASK
@@ -1587,7 +1588,8 @@ def test_a_failed_task_update_says_whether_the_task_changed(
         "WindowTaskId"
     ]
     what = f"maintenance window task {window}/{task_id}"
-    stand_in.fail_next("UpdateMaintenanceWindowTask", "InternalServerError")
+    # A 500 is retried by botocore: every attempt fails.
+    stand_in.fail_next("UpdateMaintenanceWindowTask", "InternalServerError", times=10)
     with pytest.raises(errors.InternalServerError) as caught:
         client.update_maintenance_window_task(window, task_id, priority=9)
     assert caught.value.message.endswith(f"[{what} is unchanged]")
@@ -1598,7 +1600,7 @@ def test_a_failed_task_update_says_whether_the_task_changed(
         )
 
     stand_in.before("UpdateMaintenanceWindowTask", rival)
-    stand_in.fail_next("UpdateMaintenanceWindowTask", "InternalServerError")
+    stand_in.fail_next("UpdateMaintenanceWindowTask", "InternalServerError", times=10)
     with pytest.raises(errors.InternalServerError) as caught:
         client.update_maintenance_window_task(window, task_id, priority=9)
     assert caught.value.message.endswith(f"[{what} has changed since it was read]")

@@ -11,6 +11,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from ssmkit.testing import StandIn, mock_ssm
@@ -171,7 +172,7 @@ def test_create_batch_reports_failed_entries(boto: Any) -> None:
 
 def test_list_associations_filters_and_pages(boto: Any) -> None:
     ids = [
-        boto.create_association(Name=RUN, AssociationName=f"a{i}")[
+        boto.create_association(Name=RUN, AssociationName=f"assoc-{i}")[
             "AssociationDescription"
         ]["AssociationId"]
         for i in range(5)
@@ -186,7 +187,7 @@ def test_list_associations_filters_and_pages(boto: Any) -> None:
     assert [len(p["Associations"]) for p in pages] == [2, 2, 1]
     assert [a["AssociationId"] for p in pages for a in p["Associations"]] == ids
     named = boto.list_associations(
-        AssociationFilterList=[{"key": "AssociationName", "value": "a3"}]
+        AssociationFilterList=[{"key": "AssociationName", "value": "assoc-3"}]
     )
     assert [a["AssociationId"] for a in named["Associations"]] == [ids[3]]
     with pytest.raises(ClientError) as caught:
@@ -416,7 +417,7 @@ def test_a_window_run_is_reported_by_the_execution_operations(
 def test_commands_keep_alarms_and_list_invocations(boto: Any) -> None:
     command = boto.send_command(
         DocumentName=RUN,
-        InstanceIds=["i-1"],
+        InstanceIds=["i-0123456789abcdef0"],
         AlarmConfiguration=ALARMS,
         Parameters={"commands": ["ls"]},
     )["Command"]
@@ -426,12 +427,16 @@ def test_commands_keep_alarms_and_list_invocations(boto: Any) -> None:
     invocations = boto.list_command_invocations(
         CommandId=command["CommandId"], Details=True
     )
-    assert [i["InstanceId"] for i in invocations["CommandInvocations"]] == ["i-1"]
+    assert [i["InstanceId"] for i in invocations["CommandInvocations"]] == [
+        "i-0123456789abcdef0"
+    ]
     assert (
         invocations["CommandInvocations"][0]["CommandPlugins"][0]["Name"]
         == "aws:runShellScript"
     )
-    boto.get_command_invocation(CommandId=command["CommandId"], InstanceId="i-1")
+    boto.get_command_invocation(
+        CommandId=command["CommandId"], InstanceId="i-0123456789abcdef0"
+    )
     boto.cancel_command(CommandId=command["CommandId"])
     assert (
         boto.list_commands(CommandId=command["CommandId"])["Commands"][0]["Status"]
@@ -490,12 +495,40 @@ def test_fail_next_when(boto: Any, stand_in: StandIn) -> None:
     stand_in.fail_next(
         "DescribeAssociation",
         "InternalServerError",
+        times=10,  # more than botocore's attempts: a 500 is retried
         when=lambda p: p["AssociationId"] == second,
     )
     boto.describe_association(AssociationId=first)
     with pytest.raises(ClientError) as caught:
         boto.describe_association(AssociationId=second)
     assert code(caught) == "InternalServerError"
+
+
+def test_faults_answer_with_the_status_aws_uses(stand_in: StandIn) -> None:
+    client = boto3.client(
+        "ssm",
+        region_name="us-east-1",
+        config=Config(retries={"mode": "standard", "total_max_attempts": 3}),
+    )
+    for code_, status, attempts in (
+        ("InternalServerError", 500, 2),  # retried: a server fault
+        ("ServiceUnavailable", 503, 2),
+        ("ThrottlingException", 400, 2),  # retried: a throttling code
+        ("TooManyUpdates", 400, 1),  # not retried by botocore
+    ):
+        stand_in.requests.clear()
+        stand_in.fail_next("ListAssociations", code_)
+        if attempts == 1:
+            with pytest.raises(ClientError) as caught:
+                client.list_associations()
+            assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == status
+        else:
+            client.list_associations()
+        assert stand_in.operations.count("ListAssociations") == attempts, code_
+    stand_in.fail_next("ListAssociations", "InternalServerError", times=3)
+    with pytest.raises(ClientError) as caught:
+        client.list_associations()
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
 
 
 def test_throttling_fault_is_retried_by_botocore(stand_in: StandIn) -> None:

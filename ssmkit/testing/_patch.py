@@ -5,13 +5,16 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from botocore import xform_name
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult, EmptyResult
 from moto.ssm.responses import SimpleSystemManagerResponse
 
+from ._checks import Refused, check_request
 from ._service import MODEL, Service, page, service_for
 
 if TYPE_CHECKING:
@@ -52,6 +55,18 @@ _TASKS = (
     "get_maintenance_window_task",
     "register_task_with_maintenance_window",
     "update_maintenance_window_task",
+)
+
+#: Served by the stand-in, so checked as the service checks them.
+_CHECKED = frozenset(
+    {name for name in MODEL.operation_names if xform_name(name) in (*_OWN, *_TASKS)}
+    | {
+        "SendCommand",
+        "ListCommands",
+        "GetCommandInvocation",
+        "ListCommandInvocations",
+        "CancelCommand",
+    }
 )
 
 _lock = threading.Lock()
@@ -214,17 +229,57 @@ def _cancel_command(self: SimpleSystemManagerResponse) -> ActionResult:
     return EmptyResult()
 
 
+#: Statuses AWS answers its server-side faults with; every other error is a
+#: 400, throttling included, so botocore's retry modes see what AWS sends.
+_STATUS = {
+    "InternalServerError": 500,
+    "InternalFailure": 500,
+    "ServiceUnavailable": 503,
+}
+
+
+def _refusal(code: str, message: str, status: int | None = None) -> Any:
+    """An error answer as the JSON protocol carries it."""
+    headers = {
+        "Content-Type": "application/x-amz-json-1.1",
+        "x-amzn-RequestId": str(uuid.uuid4()),
+    }
+    body = json.dumps({"__type": code, "message": message})
+    return status or _STATUS.get(code, 400), headers, body
+
+
 def _call_action(self: SimpleSystemManagerResponse) -> Any:
-    operation = self._get_action()
+    target = self.headers.get("X-Amz-Target") or ""
+    if not target:
+        return _refusal("UnknownOperationException", "No X-Amz-Target header given.")
+    operation = target.rpartition(".")[2]
+    if operation not in MODEL.operation_names:
+        message = f"Unknown operation {operation}."
+        return _refusal("UnknownOperationException", message)
+    body = self.body.decode() if isinstance(self.body, bytes) else self.body
+    try:
+        raw = json.loads(body) if body else {}
+    except ValueError:
+        return _refusal("SerializationException", "The request body is not JSON.")
+    if not isinstance(raw, dict):
+        return _refusal("SerializationException", "The request body is not an object.")
+    if operation in _CHECKED:
+        # The stand-in's own operations are checked as the service checks them,
+        # whatever the client checked; moto's keep moto's behaviour.
+        try:
+            check_request(raw, MODEL.operation_model(operation).input_shape)
+        except Refused as exc:
+            return _refusal(exc.code, exc.message)
     try:
         for user in list(_users):
             user._before(operation, members(self))
     except ServiceException as exc:
-        # Answer an injected fault exactly as moto answers its own errors.
-        status, headers, body = self.serialized(ActionResult(exc))
-        headers, body = self._enrich_response(headers, body)
-        return status, headers, body
-    return _delegate["call_action"](self)
+        return _refusal(exc.code, exc.message)
+    try:
+        return _delegate["call_action"](self)
+    except NotImplementedError:
+        message = f"The local SSM does not serve {operation}."
+        return _refusal("NotImplemented", message, 501)
 
 
 def _patches() -> dict[str, Any]:

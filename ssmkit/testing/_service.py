@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import copy
 import datetime
+import re
 import threading
 import uuid
 import weakref
@@ -94,6 +95,15 @@ class Service:
     # -- associations -------------------------------------------------------
 
     def _check_association_rules(self, p: Params) -> None:
+        schedule = p.get("ScheduleExpression")
+        if schedule is not None and not _SCHEDULE.match(schedule):
+            # ScheduleExpression: "A cron expression that specifies a schedule
+            # when the association runs"; rate expressions too.
+            raise fail(
+                "InvalidSchedule",
+                "The schedule is invalid. Verify your cron or rate expression "
+                "and try again.",
+            )
         cron_only = bool(p.get("ApplyOnlyAtCronInterval"))
         # UpdateAssociation, ScheduleOffset: "To use offsets, you must specify the
         # ApplyOnlyAtCronInterval parameter."
@@ -840,6 +850,13 @@ def _resource_ids(description: Params) -> list[str]:
         if str(target.get("Key", "")).lower() == "instanceids":
             ids.extend(v for v in target.get("Values", []) if v != "*")
     return ids
+
+
+#: cron(...) with six fields (five to seven taken), or rate(N unit).
+_SCHEDULE = re.compile(
+    r"^(cron\(\S+( \S+){4,6}\)"
+    r"|rate\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\))$"
+)
 
 
 def _summary(status: str) -> str:
