@@ -307,3 +307,64 @@ def test_the_instance_id_filter_finds_only_legacy_associations(boto: Any) -> Non
         AssociationFilterList=[{"key": "CloudConnectorId", "value": "cc-1"}]
     )
     assert connector["Associations"] == []
+
+
+def test_commands_answer_unset_strings_as_aws_does(boto: Any) -> None:
+    command = boto.send_command(DocumentName=RUN, InstanceIds=[NODES[0]])["Command"]
+    # As AWS's list-commands example has them.
+    for member in ("OutputS3BucketName", "ServiceRole", "Comment"):
+        assert command[member] == "", member
+    listed = boto.list_commands(CommandId=command["CommandId"])["Commands"][0]
+    assert listed["Comment"] == ""
+    invocation = boto.get_command_invocation(
+        CommandId=command["CommandId"], InstanceId=NODES[0]
+    )
+    assert invocation["StandardErrorContent"] == ""
+
+
+def command_states(boto: Any, command_id: str) -> tuple[Any, ...]:
+    listed = boto.list_commands(CommandId=command_id)["Commands"][0]
+    invocations = boto.list_command_invocations(CommandId=command_id, Details=True)[
+        "CommandInvocations"
+    ]
+    return (
+        (listed["Status"], listed["StatusDetails"]),
+        {
+            i["InstanceId"]: (
+                i["Status"],
+                i["StatusDetails"],
+                i["CommandPlugins"][0]["Status"],
+            )
+            for i in invocations
+        },
+        {
+            node: (
+                got["Status"],
+                got["StatusDetails"],
+            )
+            for node in NODES
+            for got in [
+                boto.get_command_invocation(CommandId=command_id, InstanceId=node)
+            ]
+        },
+    )
+
+
+def test_cancel_command_is_seen_alike_by_every_reader(boto: Any) -> None:
+    command_id = boto.send_command(DocumentName=RUN, InstanceIds=NODES)["Command"][
+        "CommandId"
+    ]
+    boto.cancel_command(CommandId=command_id, InstanceIds=[NODES[1]])
+    done = ("Success", "Success")
+    gone = ("Cancelled", "Cancelled")
+    assert command_states(boto, command_id) == (
+        done,
+        {NODES[0]: (*done, "Success"), NODES[1]: (*gone, "Cancelled")},
+        {NODES[0]: done, NODES[1]: gone},
+    )
+    boto.cancel_command(CommandId=command_id)
+    assert command_states(boto, command_id) == (
+        gone,
+        dict.fromkeys(NODES, (*gone, "Cancelled")),
+        dict.fromkeys(NODES, gone),
+    )

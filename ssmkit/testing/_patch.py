@@ -162,9 +162,11 @@ def _tags(name: str) -> Handler:
 
 
 def _unset_dropped(answer: dict[str, Any]) -> dict[str, Any]:
-    # moto answers unset members as "", which the model's length limits forbid;
-    # the service leaves them out.
-    return {k: v for k, v in answer.items() if v not in ("", None)}
+    # AWS answers unset string members of commands and invocations as ""
+    # (OutputS3BucketName, ServiceRole, Comment, StandardErrorContent; see
+    # AWS's list-commands and get-command-invocation examples), whatever the
+    # model's length limits say; only members with no value are left out.
+    return {k: v for k, v in answer.items() if v is not None}
 
 
 def _send_command(self: SimpleSystemManagerResponse) -> ActionResult:
@@ -175,6 +177,7 @@ def _send_command(self: SimpleSystemManagerResponse) -> ActionResult:
     result = _delegate["send_command"](self)
     command = _unset_dropped(result.result["Command"])
     _service(self).remember_command_alarms(command, members(self))
+    _service(self).show_cancelled(command)
     return ActionResult({"Command": command})
 
 
@@ -184,26 +187,29 @@ def _list_commands(self: SimpleSystemManagerResponse) -> ActionResult:
     commands = [_unset_dropped(command) for command in result.result["Commands"]]
     for command in commands:
         service.add_command_alarms(command)
+        service.show_cancelled(command)
     return ActionResult({**result.result, "Commands": commands})
 
 
 def _get_command_invocation(self: SimpleSystemManagerResponse) -> ActionResult:
     result = _delegate["get_command_invocation"](self)
-    return ActionResult(_unset_dropped(result.result))
+    invocation = _unset_dropped(result.result)
+    _service(self).show_cancelled(invocation)
+    return ActionResult(invocation)
 
 
 def _list_command_invocations(self: SimpleSystemManagerResponse) -> ActionResult:
     params = members(self)
     backend = self.ssm_backend
+    service = _service(self)
     commands = backend.list_commands(params.get("CommandId"), params.get("InstanceId"))
     invocations = []
     for command in commands:
         for invocation in command.invocations:
             if params.get("InstanceId") in (None, invocation["InstanceId"]):
                 found = _unset_dropped(invocation)
-                found["Status"] = (
-                    command.status if command.status != "Success" else found["Status"]
-                )
+                found["CommandId"] = command.command_id
+                service.show_cancelled(found)
                 found["RequestedDateTime"] = command.requested_date_time
                 found["DocumentVersion"] = "$DEFAULT"
                 if params.get("Details"):
@@ -224,8 +230,15 @@ def _cancel_command(self: SimpleSystemManagerResponse) -> ActionResult:
     command = self.ssm_backend.get_command_by_id(params["CommandId"])
     # CancelCommand: "Attempts to cancel the command specified by the Command ID.
     # There is no guarantee that the command will be terminated and the
-    # underlying process stopped."
-    command.status = "Cancelled"
+    # underlying process stopped." InstanceIds: "(Optional) A list of managed
+    # node IDs on which you want to cancel the command. If not provided, the
+    # command is canceled on every node on which it was requested."
+    everywhere = [i["InstanceId"] for i in command.invocations]
+    service = _service(self)
+    with service.lock:
+        service.cancel(
+            command.command_id, params.get("InstanceIds") or everywhere, everywhere
+        )
     return EmptyResult()
 
 

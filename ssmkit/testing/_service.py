@@ -89,6 +89,8 @@ class Service:
         self.client_tokens: dict[str, str] = {}
         # (resource type, resource id) -> tags, key -> value
         self.tags: dict[tuple[str, str], dict[str, str]] = {}
+        # command id -> {"all": its nodes, "on": the nodes it was cancelled on}
+        self.cancelled: dict[str, dict[str, set[str]]] = {}
         # Managed nodes whose association runs fail (StandIn.fail_runs).
         self.failing: set[str] = set()
 
@@ -734,6 +736,35 @@ class Service:
         return run
 
     # -- commands -------------------------------------------------------------
+
+    def cancel(
+        self, command_id: str, instance_ids: Iterable[str], everywhere: list[str]
+    ) -> None:
+        """Record a CancelCommand: on these nodes, of the command's ``everywhere``."""
+        cancelled = self.cancelled.setdefault(command_id, {"all": set(everywhere)})
+        cancelled.setdefault("on", set()).update(instance_ids)
+
+    def show_cancelled(self, answer: Params) -> None:
+        """A command or invocation answer as CancelCommand left it.
+
+        An invocation cancelled on its node reads ``Cancelled``; a command
+        reads ``Cancelled`` once it is cancelled on every node it was sent to,
+        so ListCommands, ListCommandInvocations and GetCommandInvocation agree.
+        """
+        if answer.get("StatusDetails") == "Details placeholder":
+            # moto's filler; AWS details a finished command as its status.
+            answer["StatusDetails"] = answer.get("Status")
+        cancelled = self.cancelled.get(answer.get("CommandId", ""))
+        if cancelled is None:
+            return
+        if "InstanceId" in answer:
+            hit = answer["InstanceId"] in cancelled["on"]
+        else:
+            hit = cancelled["all"] <= cancelled["on"]
+        if hit:
+            answer["Status"] = answer["StatusDetails"] = "Cancelled"
+            for plugin in answer.get("CommandPlugins", []):
+                plugin["Status"] = "Cancelled"
 
     def remember_command_alarms(self, command: Params, p: Params) -> None:
         if p.get("AlarmConfiguration"):
