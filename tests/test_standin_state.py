@@ -368,3 +368,27 @@ def test_cancel_command_is_seen_alike_by_every_reader(boto: Any) -> None:
         dict.fromkeys(NODES, (*gone, "Cancelled")),
         dict.fromkeys(NODES, gone),
     )
+
+
+def test_a_partial_update_nulls_by_default_and_keeps_when_asked(
+    boto: Any, stand_in: StandIn
+) -> None:
+    made = create(boto, AssociationName="partial")
+    association_id = made["AssociationId"]
+    # The API reference: every optional member the request omits is nulled.
+    boto.update_association(AssociationId=association_id, DocumentVersion="$LATEST")
+    nulled = described(boto, association_id)
+    assert "Targets" not in nulled
+    assert "AssociationName" not in nulled
+    # AWS's update-association examples: Name and Targets are kept.
+    stand_in.keep_on_update(["Name", "Targets"])
+    again = create(boto)
+    boto.update_association(
+        AssociationId=again["AssociationId"], DocumentVersion="$LATEST"
+    )
+    kept = described(boto, again["AssociationId"])
+    assert kept["Targets"] == again["Targets"]
+    assert kept["Name"] == RUN
+    stand_in.keep_on_update([])
+    with pytest.raises(ValueError, match="no member Colour"):
+        stand_in.keep_on_update(["Colour"])

@@ -35,12 +35,20 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import attrs
-from moto import mock_aws
-from moto.core.models import DEFAULT_ACCOUNT_ID
-from moto.ssm.models import ssm_backends
+
+try:
+    from moto import mock_aws
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.ssm.models import ssm_backends
+except ImportError as exc:  # pragma: no cover - tested in a process without moto
+    msg = (
+        "ssmkit.testing needs moto, which the 'testing' extra installs: "
+        "pip install 'ssmkit[testing]'"
+    )
+    raise ImportError(msg, name=exc.name) from exc
 
 from ._patch import install, uninstall
-from ._service import fail, service_for
+from ._service import MODEL, fail, service_for
 
 __all__ = ["Request", "StandIn", "mock_ssm"]
 
@@ -183,6 +191,52 @@ class StandIn:
         service = service_for(ssm_backends[account_id][region])
         with service.lock:
             service.failing = set(resource_ids)
+
+    def keep_on_update(
+        self,
+        members: Iterable[str],
+        *,
+        region: str = "us-east-1",
+        account_id: str = DEFAULT_ACCOUNT_ID,
+    ) -> None:
+        """Make ``UpdateAssociation`` keep these members when a request omits them.
+
+        By default the local SSM follows the API reference: "the system removes
+        all optional parameters from the request and overwrites the association
+        with null values for those parameters". AWS's published
+        ``update-association`` examples show a partial update keeping ``Name``
+        and ``Targets``; ``keep_on_update(["Name", "Targets"])`` behaves as they
+        do, so a test can check code against both readings. An empty list
+        restores the default.
+
+        Args:
+            members: ``UpdateAssociation`` members, as the API names them.
+            region: The region the associations are in.
+            account_id: The account the associations are in.
+        """
+        if isinstance(members, str):
+            msg = "members must be a collection of member names, not one string"
+            raise TypeError(msg)
+        names = frozenset(members)
+        update = MODEL.operation_model("UpdateAssociation").input_shape
+        unknown = sorted(names - set(update.members if update is not None else ()))
+        if unknown:
+            msg = f"UpdateAssociation has no member {', '.join(unknown)}"
+            raise ValueError(msg)
+        service = service_for(ssm_backends[account_id][region])
+        with service.lock:
+            service.kept_on_update = names
+
+    def client(self, region: str = "us-east-1", **kwargs: Any) -> Any:
+        """A boto3 SSM client of this local SSM.
+
+        Args:
+            region: The region; each region has its own associations.
+            **kwargs: More arguments for ``boto3.client`` (a ``config``, say).
+        """
+        import boto3
+
+        return boto3.client("ssm", region_name=region, **kwargs)
 
     def requests_for(self, operation: str) -> list[Params]:
         """The members of every request of one operation, in order."""

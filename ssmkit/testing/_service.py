@@ -91,6 +91,8 @@ class Service:
         self.tags: dict[tuple[str, str], dict[str, str]] = {}
         # command id -> {"all": its nodes, "on": the nodes it was cancelled on}
         self.cancelled: dict[str, dict[str, set[str]]] = {}
+        # Members UpdateAssociation keeps when omitted (StandIn.keep_on_update).
+        self.kept_on_update: frozenset[str] = frozenset()
         # Managed nodes whose association runs fail (StandIn.fail_runs).
         self.failing: set[str] = set()
 
@@ -337,6 +339,11 @@ class Service:
             k: copy.deepcopy(v) for k, v in current.items() if k not in UPDATE_INPUT
         }
         updated.update({k: v for k, v in _clean(p).items() if k in DESCRIPTION})
+        # Opted into by a test: AWS's update-association examples show Name and
+        # Targets kept by a partial update, against the API reference above.
+        for member in self.kept_on_update - set(_clean(p)):
+            if member in current:
+                updated[member] = copy.deepcopy(current[member])
         updated.update(
             AssociationId=current["AssociationId"],
             AssociationVersion=str(int(current["AssociationVersion"]) + 1),

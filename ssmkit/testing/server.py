@@ -42,12 +42,19 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any
 
-from moto.moto_server.werkzeug_app import (
-    DomainDispatcherApplication,
-    MotoRequestHandler,
-    create_backend_app,
-)
-from werkzeug.serving import make_server
+try:
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
+except ImportError as exc:  # pragma: no cover - tested in a process without flask
+    msg = (
+        "the local SSM server needs moto's server, which the 'testing' extra "
+        "installs: pip install 'ssmkit[testing]'"
+    )
+    raise ImportError(msg, name=exc.name) from exc
 
 from . import StandIn
 from ._patch import install, uninstall
@@ -107,6 +114,19 @@ class Server:
         )
         self._thread.start()
         return self
+
+    def client(self, region: str = "us-east-1", **kwargs: Any) -> Any:
+        """A boto3 SSM client of this server, with throwaway credentials."""
+        import boto3
+
+        return boto3.client(
+            "ssm",
+            region_name=region,
+            endpoint_url=self.url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            **kwargs,
+        )
 
     def stop(self) -> None:
         """Stop serving and free the port."""
