@@ -157,6 +157,9 @@ MANAGED: dict[str, tuple[str, str]] = {
     "AWS-InstallWindowsUpdates": _command(
         "Install Windows updates.", "Action", "AllowReboot", "Categories"
     ),
+    "AWS-HelloWorld": _automation(
+        "A sample runbook that says hello.", "AutomationAssumeRole"
+    ),
     "AWS-RestartEC2Instance": _automation(
         "Restart one or more EC2 instances.", "InstanceId", "AutomationAssumeRole"
     ),

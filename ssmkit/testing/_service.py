@@ -184,7 +184,6 @@ class Service:
                 "Status": outcome,
                 "DetailedStatus": outcome,
                 "CreatedTime": now,
-                "LastExecutionDate": now,
                 "ResourceCountByStatus": "{"
                 + ", ".join(f"{k}={n}" for k, n in sorted(counts.items()))
                 + "}",
@@ -201,6 +200,11 @@ class Service:
                 "Status": status,
                 "DetailedStatus": status,
                 "LastExecutionDate": now,
+                # Each target's run is a Run Command invocation.
+                "OutputSource": {
+                    "OutputSourceId": str(uuid.uuid4()),
+                    "OutputSourceType": "RunCommand",
+                },
             }
             for resource, status in statuses.items()
         ]
@@ -213,6 +217,10 @@ class Service:
             "DetailedStatus": outcome,
             "AssociationStatusAggregatedCount": counts,
         }
+        if current.get("InstanceId"):
+            # A legacy association's Status is what its node's agent reports
+            # (UpdateAssociationStatus); a run does not change it.
+            return
         failed = counts.get("Failed", 0)
         current["Status"] = {
             "Date": now,
@@ -344,6 +352,8 @@ class Service:
         for member in self.kept_on_update - set(_clean(p)):
             if member in current:
                 updated[member] = copy.deepcopy(current[member])
+        # As on create, a document version not given is the default one.
+        updated.setdefault("DocumentVersion", "$DEFAULT")
         updated.update(
             AssociationId=current["AssociationId"],
             AssociationVersion=str(int(current["AssociationVersion"]) + 1),
