@@ -309,3 +309,70 @@ def test_create_association_batch(server: Server, aws_env: Any) -> None:
     assert [steady(a) for a in answer["Successful"]] == [
         steady(a) for a in expected["Successful"]
     ]
+
+
+# -- maintenance window tasks ---------------------------------------------------------
+
+TASK_IDS = {"WindowId", "WindowTaskId"}
+
+
+def registered_from(client: Any, published: dict[str, Any]) -> tuple[str, str]:
+    """A window and the task an example assumes, registered from AWS's answer."""
+    window = client.create_maintenance_window(
+        Name="examples",
+        Schedule="cron(0 2 ? * SUN *)",
+        Duration=3,
+        Cutoff=1,
+        AllowUnassociatedTargets=True,
+    )["WindowId"]
+    register = client.meta.service_model.operation_model(
+        "RegisterTaskWithMaintenanceWindow"
+    )
+    request = {
+        k: v
+        for k, v in published.items()
+        if k in register.input_shape.members and k not in TASK_IDS
+    }
+    request.setdefault("TaskType", "RUN_COMMAND")
+    task = client.register_task_with_maintenance_window(WindowId=window, **request)
+    return window, task["WindowTaskId"]
+
+
+def task_ids(published: dict[str, Any], window: str, task: str) -> dict[str, str]:
+    return {published["WindowId"]: window, published["WindowTaskId"]: task}
+
+
+def test_get_maintenance_window_task(server: Server, aws_env: Any) -> None:
+    ((argv, published),) = parse("get-maintenance-window-task")
+    window, task = registered_from(aws_env, published)
+    answer = aws(server, with_ids(argv, task_ids(published, window, task)))
+    assert (answer["WindowId"], answer["WindowTaskId"]) == (window, task)
+    unkeyed = {k: v for k, v in answer.items() if k not in TASK_IDS}
+    assert unkeyed == {k: v for k, v in published.items() if k not in TASK_IDS}
+
+
+def test_update_maintenance_window_task(server: Server, aws_env: Any) -> None:
+    ((argv, published),) = parse("update-maintenance-window-task")
+    before = {**published, "ServiceRoleArn": "arn:aws:iam::111222333444:role/old"}
+    window, task = registered_from(aws_env, before)
+    answer = aws(server, with_ids(argv, task_ids(published, window, task)))
+    # Without Replace, what the request leaves out is kept.
+    unkeyed = {k: v for k, v in answer.items() if k not in TASK_IDS}
+    assert unkeyed == {k: v for k, v in published.items() if k not in TASK_IDS}
+
+
+def test_deregister_task_from_maintenance_window(server: Server, aws_env: Any) -> None:
+    ((argv, published),) = parse("deregister-task-from-maintenance-window")
+    window, task = registered_from(
+        aws_env,
+        {
+            "TaskArn": "AWS-RunShellScript",
+            "TaskType": "RUN_COMMAND",
+            "Targets": [{"Key": "WindowTargetIds", "Values": ["t-1"]}],
+            "MaxConcurrency": "1",
+            "MaxErrors": "1",
+        },
+    )
+    answer = aws(server, with_ids(argv, task_ids(published, window, task)))
+    assert answer == {"WindowId": window, "WindowTaskId": task}
+    assert set(answer) == set(published)

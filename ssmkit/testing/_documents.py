@@ -151,6 +151,11 @@ MANAGED: dict[str, tuple[str, str]] = {
         "directoryName",
         "dnsIpAddresses",
     ),
+    "AWS-UpdateEC2Config": _command(
+        "Update the EC2Config service to the latest version or specified version.",
+        "version",
+        "allowDowngrade",
+    ),
     "AWS-FindWindowsUpdates": _command(
         "Scan for missing Windows updates.", "UpdateLevel", "Categories"
     ),
