@@ -145,7 +145,8 @@ def test_export_then_plan_is_empty_and_keeps_secrets_out(
     assert "written as <sensitive>" in done.stderr
     text = out.read_text(encoding="utf-8")
     assert SECRET not in text
-    assert yaml.safe_load(text)["Associations"][0]["Parameters"] == {
+    exported = {e["AssociationName"]: e for e in yaml.safe_load(text)["Associations"]}
+    assert exported["ops-patch"]["Parameters"] == {
         "Operation": "<sensitive>",
         "Token": "<sensitive>",
     }

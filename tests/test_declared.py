@@ -345,14 +345,15 @@ def test_export_then_plan_shows_no_change(
     document, left_out = client.export_associations()
     assert len(left_out) == 1
     assert SECRET not in json.dumps(document)
-    exported = document["Associations"]
-    assert [e["AssociationName"] for e in exported] == ["team-patch", "team-inventory"]
-    assert exported[0]["Parameters"] == {
+    # Created concurrently: listed in either order.
+    exported = {e["AssociationName"]: e for e in document["Associations"]}
+    assert sorted(exported) == ["team-inventory", "team-patch"]
+    assert exported["team-patch"]["Parameters"] == {
         "Operation": "<sensitive>",
         "RebootOption": "<sensitive>",
         "Secret": "<sensitive>",
     }
-    assert exported[0]["Tags"] == [{"Key": "team", "Value": "ops"}]
+    assert exported["team-patch"]["Tags"] == [{"Key": "team", "Value": "ops"}]
     path = tmp_path / "live.yaml"
     path.write_text(yaml.safe_dump(document), encoding="utf-8")
     before = len(writes(stand_in))
@@ -361,7 +362,10 @@ def test_export_then_plan_shows_no_change(
     assert client.apply_associations(plan)[0].outcome == "unchanged"
     assert len(writes(stand_in)) == before
     shown, _ = client.export_associations(show_sensitive=True)
-    assert shown["Associations"][0]["Parameters"]["Secret"] == [SECRET]
+    (patch,) = [
+        e for e in shown["Associations"] if e["AssociationName"] == "team-patch"
+    ]
+    assert patch["Parameters"]["Secret"] == [SECRET]
 
 
 def test_a_placeholder_keeps_the_live_value_and_is_never_sent(

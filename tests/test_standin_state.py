@@ -203,11 +203,8 @@ def test_a_node_reports_its_effective_associations_with_their_content(
     [
         lambda boto: boto.create_association(Name="no-such-document"),
         lambda boto: boto.start_automation_execution(DocumentName="no-such-document"),
-        lambda boto: boto.send_command(
-            DocumentName="no-such-document", InstanceIds=["i-0123456789abcdef0"]
-        ),
     ],
-    ids=["association", "automation", "command"],
+    ids=["association", "automation"],
 )
 def test_an_unknown_document_is_refused(boto: Any, call: Any) -> None:
     with pytest.raises(ClientError) as caught:
