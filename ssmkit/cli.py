@@ -404,14 +404,26 @@ def _value(name: str, text: str, kind: str) -> Any:
 # -- output ---------------------------------------------------------------------------
 
 
+class _Console(Console):
+    """A console whose reader going away ends the command quietly, status 0.
+
+    rich's own answer to a closed pipe is exit status 1; ``main`` handles the
+    BrokenPipeError instead, the same way for every output.
+    """
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 class Output:
     """Where and how results are shown: data on stdout, the rest on stderr."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         self.json = args.output == "json"
         self.show_sensitive = bool(args.show_sensitive)
-        self.out = Console(highlight=False, soft_wrap=True, markup=False)
-        self.err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+        self.out = _Console(highlight=False, soft_wrap=True, markup=False)
+        self.err = _Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
     def emit_json(self, value: Any) -> None:
         sys.stdout.write(json.dumps(jsonable(value), indent=2, sort_keys=True) + "\n")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
 
 from .standin import server_client
-from .test_cli import ssmkit
+from .test_cli import argv, command_env, ssmkit
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -250,3 +251,31 @@ def test_bad_paths_and_options_are_exit_2(
         assert done.returncode == 2, (args, done.stderr)
         assert message in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_a_long_plan_into_a_closed_pipe_ends_quietly(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    many = {
+        "Associations": [
+            {
+                "AssociationName": f"many-{i:03d}",
+                "Name": "AWS-RunShellScript",
+                "Parameters": {"commands": [f"echo {i}"]},
+            }
+            for i in range(200)
+        ]
+    }
+    process = subprocess.Popen(
+        argv(server, "associations", "plan", a_file(tmp_path, many)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=command_env(),
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith(b"+ create many-000")
+    process.stdout.close()  # as `| head -1` does
+    assert process.wait(timeout=120) == 0
+    assert process.stderr is not None
+    with process.stderr:
+        assert b"Traceback" not in process.stderr.read()
