@@ -200,7 +200,8 @@ def test_update_association(server: Server, aws_env: Any) -> None:
         real = made_from(aws_env, before)
         # Under the API reference's reading a partial update nulls the rest;
         # AWS's examples show Name and Targets kept: opt into that reading.
-        server.stand_in.keep_on_update(["Name", "Targets", "AssociationName"])
+        kept = ["Name", "Targets", "AssociationName", "DocumentVersion"]
+        server.stand_in.keep_on_update(kept)
         try:
             answer = aws(server, with_ids(argv, {published["AssociationId"]: real}))
         finally:

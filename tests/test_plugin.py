@@ -74,7 +74,7 @@ def test_without_moto_the_extra_to_install_is_named(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys; sys.modules['moto'] = None; import ssmkit.pytest_plugin",
+            "import sys; sys.modules['moto'] = None; import ssmkit._pytest_plugin",
         ],
         capture_output=True,
         text=True,

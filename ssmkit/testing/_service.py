@@ -352,8 +352,6 @@ class Service:
         for member in self.kept_on_update - set(_clean(p)):
             if member in current:
                 updated[member] = copy.deepcopy(current[member])
-        # As on create, a document version not given is the default one.
-        updated.setdefault("DocumentVersion", "$DEFAULT")
         updated.update(
             AssociationId=current["AssociationId"],
             AssociationVersion=str(int(current["AssociationVersion"]) + 1),
