@@ -1,4 +1,4 @@
-"""Associations as code: plan a file, apply it, and see a second plan come back empty."""
+"""Associations as code: plan a file, apply it, and plan again: nothing left."""
 
 from pathlib import Path
 
