@@ -22,7 +22,7 @@ import awscli
 import pytest
 from awscli.clidriver import create_clidriver
 
-from .standin import server_client
+from .standin import new_window, server_client
 
 if TYPE_CHECKING:
     from ssmkit.testing.server import Server
@@ -319,13 +319,7 @@ TASK_IDS = {"WindowId", "WindowTaskId"}
 
 def registered_from(client: Any, published: dict[str, Any]) -> tuple[str, str]:
     """A window and the task an example assumes, registered from AWS's answer."""
-    window = client.create_maintenance_window(
-        Name="examples",
-        Schedule="cron(0 2 ? * SUN *)",
-        Duration=3,
-        Cutoff=1,
-        AllowUnassociatedTargets=True,
-    )["WindowId"]
+    window = new_window(client, "examples")
     register = client.meta.service_model.operation_model(
         "RegisterTaskWithMaintenanceWindow"
     )

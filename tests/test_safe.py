@@ -390,23 +390,19 @@ def test_switching_from_targets_to_target_maps_in_one_call(
 
 def newer_botocore(tmp_path: Path) -> botocore.session.Session:
     """A botocore session whose SSM model has a member ssmkit's models lack."""
-    loader = botocore.loaders.Loader()
-    model = copy.deepcopy(loader.load_service_model("ssm", "service-2"))
-    model["shapes"]["FutureSetting"] = {"type": "string", "min": 1}
-    model["shapes"]["FutureSecret"] = {"type": "string", "sensitive": True}
-    for shape in ("AssociationDescription", "UpdateAssociationRequest"):
-        model["shapes"][shape]["members"]["FutureSetting"] = {"shape": "FutureSetting"}
-        model["shapes"][shape]["members"]["FutureSecret"] = {"shape": "FutureSecret"}
-    # Inside the items of a list of structures too.
-    model["shapes"]["TargetLocation"]["members"]["FutureSetting"] = {
-        "shape": "FutureSetting"
-    }
-    folder = tmp_path / "ssm" / model["metadata"]["apiVersion"]
-    folder.mkdir(parents=True)
-    (folder / "service-2.json").write_text(json.dumps(model))
-    session = botocore.session.get_session()
-    session.get_component("data_loader").search_paths.insert(0, str(tmp_path))
-    return session
+
+    def edit(shapes: dict[str, Any]) -> None:
+        shapes["FutureSetting"] = {"type": "string", "min": 1}
+        shapes["FutureSecret"] = {"type": "string", "sensitive": True}
+        for shape in ("AssociationDescription", "UpdateAssociationRequest"):
+            shapes[shape]["members"]["FutureSetting"] = {"shape": "FutureSetting"}
+            shapes[shape]["members"]["FutureSecret"] = {"shape": "FutureSecret"}
+        # Inside the items of a list of structures too.
+        shapes["TargetLocation"]["members"]["FutureSetting"] = {
+            "shape": "FutureSetting"
+        }
+
+    return changed_botocore(tmp_path, edit)
 
 
 def test_members_unknown_to_the_models_survive(tmp_path: Path) -> None:

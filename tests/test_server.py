@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from botocore.exceptions import ClientError
 
-from .standin import server_client
+from .standin import new_window, server_client
 
 if TYPE_CHECKING:
     from ssmkit.testing.server import Server
@@ -76,13 +76,7 @@ def test_faults_and_failing_runs_are_set_while_it_runs(server: Server) -> None:
 
 def test_a_window_runs_through_the_control_endpoint(server: Server) -> None:
     client = server_client(server)
-    window = client.create_maintenance_window(
-        Name="control",
-        Schedule="cron(0 2 ? * SUN *)",
-        Duration=3,
-        Cutoff=1,
-        AllowUnassociatedTargets=True,
-    )["WindowId"]
+    window = new_window(client, "control")
     status, answer = control(server, "run-maintenance-window", {"window_id": window})
     assert status == 200
     assert answer["WindowExecutionId"]

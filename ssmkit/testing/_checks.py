@@ -12,18 +12,15 @@ must have value less than or equal to 6").
 from __future__ import annotations
 
 import datetime
-import re
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+
+# The model's Java patterns, read as Python's re can: one translation for all.
+from .._validate import pattern
 
 if TYPE_CHECKING:
     from botocore.model import Shape
 
 __all__ = ["Refused", "check_request"]
-
-# The SSM model's Java patterns use \p{...} classes Python's re lacks; these
-# admit at least as much, so nothing the service accepts is refused here.
-_UNICODE_CLASSES = {r"\p{L}": r"\w", r"\p{N}": r"\w", r"\p{Z}": r"\s"}
 
 
 class Refused(Exception):
@@ -33,18 +30,6 @@ class Refused(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-@lru_cache(maxsize=512)
-def _pattern(source: str) -> re.Pattern[str] | None:
-    for java, python in _UNICODE_CLASSES.items():
-        source = source.replace(java, python)
-    if r"\p{" in source or r"\P{" in source:
-        return None
-    try:
-        return re.compile(source)
-    except re.error:
-        return None
 
 
 def _camel(member: str) -> str:
@@ -136,7 +121,7 @@ def _walk(value: Any, shape: Shape, path: str, problems: list[str]) -> None:
                 f"Member must satisfy enum value set: [{', '.join(allowed)}]"
             )
         source = meta.get("pattern")
-        compiled = _pattern(source) if source else None
+        compiled = pattern(source) if source else None
         if compiled is not None and compiled.search(value) is None:
             problems.append(
                 f"Value '{value}' at '{path}' failed to satisfy constraint: "
