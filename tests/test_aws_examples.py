@@ -371,3 +371,34 @@ def test_deregister_task_from_maintenance_window(server: Server, aws_env: Any) -
     answer = aws(server, with_ids(argv, task_ids(published, window, task)))
     assert answer == {"WindowId": window, "WindowTaskId": task}
     assert set(answer) == set(published)
+
+
+def test_describe_maintenance_window_tasks(server: Server, aws_env: Any) -> None:
+    examples = parse("describe-maintenance-window-tasks")
+    assert len(examples) == 4
+    for argv, expected in examples:
+        published = expected["Tasks"]
+        window = new_window(aws_env, "described")
+        register = aws_env.meta.service_model.operation_model(
+            "RegisterTaskWithMaintenanceWindow"
+        ).input_shape.members
+        for task in published:
+            request = {
+                k: v for k, v in task.items() if k in register and k != "WindowId"
+            }
+            request["TaskType"] = task["Type"]
+            aws_env.register_task_with_maintenance_window(WindowId=window, **request)
+        # One the filters must leave out (the first example lists them all).
+        if "--filters" in argv:
+            aws_env.register_task_with_maintenance_window(
+                WindowId=window,
+                TaskArn="AWS-RestartEC2Instance",
+                TaskType="AUTOMATION",
+                Priority=9,
+            )
+        answer = aws(server, with_ids(argv, {published[0]["WindowId"]: window}))
+        got = [
+            {k: v for k, v in t.items() if k not in TASK_IDS} for t in answer["Tasks"]
+        ]
+        want = [{k: v for k, v in t.items() if k not in TASK_IDS} for t in published]
+        assert got == want, argv

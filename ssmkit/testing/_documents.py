@@ -192,6 +192,11 @@ MANAGED: dict[str, tuple[str, str]] = {
         "ReportS3Bucket",
         "AutomationAssumeRole",
     ),
+    "AWS-DisableS3BucketPublicReadWrite": _automation(
+        "Disable read and write access on public S3 buckets.",
+        "S3BucketName",
+        "AutomationAssumeRole",
+    ),
     "AWSSupport-ExecuteEC2Rescue": _automation(
         "Run EC2Rescue on an unreachable instance.",
         "UnreachableInstanceId",
