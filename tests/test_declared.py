@@ -514,3 +514,13 @@ def test_the_plan_as_json_is_masked(client: ssmkit.Client) -> None:
         "after": PATCH,
     }
     assert SECRET in json.dumps(plan.to_json(show_sensitive=True))
+
+
+def test_an_entry_without_its_document_is_refused_once(
+    client: ssmkit.Client,
+) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        client.plan_associations([{"AssociationName": "team-x", "Name": None}])
+    assert str(caught.value).splitlines()[1:] == [
+        "  Associations[0] (team-x): name: is required (got None)"
+    ]
