@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import boto3
+import botocore.exceptions
 from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
@@ -14,7 +15,12 @@ from botocore.exceptions import ClientError, ParamValidationError
 from ._convert import from_boto, to_boto
 from ._mask import MASK, holds_sensitive, is_sensitive
 from ._version import __version__
-from .errors import UnexpectedResponseError, ValidationError, from_client_error
+from .errors import (
+    ConfigurationError,
+    UnexpectedResponseError,
+    ValidationError,
+    from_client_error,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -181,6 +187,8 @@ class BaseClient:
         Raises:
             TypeError: ``boto3_client`` was given together with a session or
                 a config, or is not an SSM client.
+            ssmkit.errors.ConfigurationError: No client could be made: no
+                region, an invalid one, or a profile that does not exist.
         """
         if boto3_client is not None:
             if boto3_session is not None or boto_config is not None:
@@ -198,10 +206,24 @@ class BaseClient:
             self._boto3_client = boto3_client
             return
         config = _with_user_agent(boto_config)
-        if boto3_session is not None:
-            self._boto3_client = boto3_session.client("ssm", config=config)
-        else:
-            self._boto3_client = boto3.client("ssm", config=config)
+        try:
+            if boto3_session is not None:
+                self._boto3_client = boto3_session.client("ssm", config=config)
+            else:
+                self._boto3_client = boto3.client("ssm", config=config)
+        except botocore.exceptions.NoRegionError as exc:
+            msg = (
+                "no AWS region for the SSM client: set AWS_DEFAULT_REGION, set "
+                "region in the profile's ~/.aws/config, or pass "
+                "boto3_session=boto3.Session(region_name=...)"
+            )
+            raise ConfigurationError(msg) from exc
+        except (
+            botocore.exceptions.InvalidRegionError,
+            botocore.exceptions.ProfileNotFound,
+        ) as exc:
+            msg = f"cannot make the SSM client: {exc}"
+            raise ConfigurationError(msg) from exc
 
     @property
     def boto3_client(self) -> SSMClient:

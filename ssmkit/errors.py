@@ -6,6 +6,7 @@ Every exception derives from :class:`SSMKitError`::
     ├── ValidationError (also ValueError)   bad input, found before any call
     ├── ConcurrentUpdateError               a safe update kept losing the race
     ├── UnexpectedResponseError             an answer lacked a member ssmkit needs
+    ├── ConfigurationError                  no client could be made: how to fix it
     └── ServiceError                        the service refused: .code .message
         │                                   .operation .request_id
         ├── NotFoundError
@@ -60,6 +61,7 @@ __all__ = [
     "AutomationExecutionLimitExceededException",
     "AutomationExecutionNotFoundException",
     "ConcurrentUpdateError",
+    "ConfigurationError",
     "ConflictError",
     "DoesNotExistException",
     "DuplicateInstanceId",
@@ -151,6 +153,13 @@ class ConcurrentUpdateError(SSMKitError):
         super().__init__(message)
         self.expected_version = expected_version
         self.actual_version = actual_version
+
+
+class ConfigurationError(SSMKitError):
+    """No SSM client could be made (no region, say); the message says the fix.
+
+    botocore's own exception is the ``__cause__``.
+    """
 
 
 class UnexpectedResponseError(SSMKitError):

@@ -800,3 +800,21 @@ def test_client_against_the_stand_in(boto: Any, window: str, stand_in: Any) -> N
     assert removed.window_task_id == task_id
     with pytest.raises(errors.DoesNotExistException):
         client.get_maintenance_window_task(window_id=window, window_task_id=task_id)
+
+
+def test_a_client_that_cannot_be_made_says_how_to_fix_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    for name in ("AWS_DEFAULT_REGION", "AWS_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    boto3.setup_default_session()
+    with pytest.raises(errors.ConfigurationError) as caught:
+        ssmkit.Client()
+    assert isinstance(caught.value, ssmkit.SSMKitError)
+    assert "set AWS_DEFAULT_REGION" in str(caught.value)
+    assert isinstance(caught.value.__cause__, botocore.exceptions.NoRegionError)
+    with pytest.raises(errors.ConfigurationError, match="doesn.t match a supported"):
+        ssmkit.Client(boto3_session=boto3.Session(region_name="not a region!"))
+    boto3.setup_default_session()
