@@ -584,8 +584,12 @@ def test_other_writers_winning_every_race_give_up_cleanly(
         lambda _: rival.update_association(AssociationId=full, **FULL),
         times=None,
     )
+    stand_in.requests.clear()
     with pytest.raises(errors.ConcurrentUpdateError, match="races") as caught:
         client.update_association(full, max_errors="1")
+    # Eight races, each from a fresh read, then it gives up.
+    assert stand_in.operations.count("UpdateAssociation") == 8
+    assert stand_in.operations.count("DescribeAssociation") == 8
     assert stored(boto, full)["MaxErrors"] == "10%"
     assert isinstance(
         caught.value.__cause__,
@@ -2047,3 +2051,27 @@ def test_switching_to_target_maps_with_an_empty_targets_sends_only_the_maps() ->
     sent = wire.requests[1][1]
     assert sent["TargetMaps"] == [{"InstanceIds": ["i-1"]}]
     assert "Targets" not in sent
+
+
+def test_an_empty_target_maps_beside_targets_is_not_a_change() -> None:
+    described = {**DESCRIBED, "TargetMaps": []}
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": described})
+    ssmkit.safe_update_association(boto, "a1", max_errors=described["MaxErrors"])
+    assert wire.operations == ["DescribeAssociation"]
+
+
+def test_each_write_is_logged_with_the_paths_it_changes(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": DESCRIBED})
+    wire.answer({"AssociationDescription": DESCRIBED})
+    caplog.set_level(logging.INFO, logger="ssmkit")
+    ssmkit.safe_update_association(
+        boto, "a1", max_errors="7", schedule_expression="cron(0 3 ? * SUN *)"
+    )
+    assert (
+        "association a1: UpdateAssociation of schedule_expression, max_errors"
+        in caplog.messages
+    )
