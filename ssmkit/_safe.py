@@ -454,7 +454,6 @@ def _explain_failure(
         operation=exc.operation,
         request_id=exc.request_id,
     )
-    explained.__cause__ = exc.__cause__
     return explained
 
 

@@ -815,6 +815,6 @@ def test_a_client_that_cannot_be_made_says_how_to_fix_it(
     assert isinstance(caught.value, ssmkit.SSMKitError)
     assert "set AWS_DEFAULT_REGION" in str(caught.value)
     assert isinstance(caught.value.__cause__, botocore.exceptions.NoRegionError)
-    with pytest.raises(errors.ConfigurationError, match="doesn.t match a supported"):
+    with pytest.raises(errors.ConfigurationError, match="match a supported format"):
         ssmkit.Client(boto3_session=boto3.Session(region_name="not a region!"))
     boto3.setup_default_session()

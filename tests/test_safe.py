@@ -1978,6 +1978,26 @@ def test_modify_keeps_unknown_members_of_the_other_entries_of_a_map(
     }
 
 
+def test_modify_names_a_list_item_member_an_older_model_cannot_send(
+    tmp_path: Path,
+) -> None:
+    def edit(shapes: dict[str, Any]) -> None:
+        del shapes["TargetLocation"]["members"]["ExcludeAccounts"]
+
+    boto, wire = wired_client(session=changed_botocore(tmp_path, edit))
+    wire.answer({"AssociationDescription": DESCRIBED})
+
+    def excluded(a: Any) -> Any:
+        location = attrs.evolve(a.target_locations[0], exclude_accounts=["1" * 12])
+        return attrs.evolve(a, target_locations=[location])
+
+    with pytest.raises(errors.ValidationError) as caught:
+        ssmkit.safe_update_association(boto, "a1", modify=excluded)
+    where = "target_locations[0].exclude_accounts"
+    assert str(caught.value) == f"{where}: the update cannot change it"
+    assert wire.operations == ["DescribeAssociation"]
+
+
 def test_modify_cannot_change_what_an_older_model_cannot_send(tmp_path: Path) -> None:
     def edit(shapes: dict[str, Any]) -> None:
         del shapes["MaintenanceWindowRunCommandParameters"]["members"]["TimeoutSeconds"]
@@ -2075,3 +2095,36 @@ def test_each_write_is_logged_with_the_paths_it_changes(
         "association a1: UpdateAssociation of schedule_expression, max_errors"
         in caplog.messages
     )
+
+
+def test_a_write_beside_an_empty_target_maps_keeps_the_targets() -> None:
+    described = {**DESCRIBED, "TargetMaps": []}
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": described})
+    wire.answer({"AssociationDescription": described})
+    ssmkit.safe_update_association(boto, "a1", max_errors="7")
+    sent = wire.requests[1][1]
+    assert sent["Targets"] == FULL["Targets"]
+    assert "TargetMaps" not in sent
+
+
+def test_an_empty_target_maps_given_beside_targets_is_left_out() -> None:
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": DESCRIBED})
+    wire.answer({"AssociationDescription": DESCRIBED})
+    ssmkit.safe_update_association(boto, "a1", target_maps=[], max_errors="7")
+    sent = wire.requests[1][1]
+    assert sent["Targets"] == FULL["Targets"]
+    assert "TargetMaps" not in sent
+
+
+def test_a_refusal_with_a_code_ssmkit_does_not_know_keeps_its_code() -> None:
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": DESCRIBED})
+    wire.fail("BrandNewRefusal", "not today")
+    wire.answer({"AssociationDescription": DESCRIBED})
+    with pytest.raises(errors.ServiceError) as caught:
+        ssmkit.safe_update_association(boto, "a1", max_errors="7")
+    assert type(caught.value) is errors.ServiceError
+    assert caught.value.code == "BrandNewRefusal"
+    assert caught.value.request_id == "request-2"
