@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import keyword
+import subprocess
+import sys
 from typing import Any
 
 import attrs
@@ -322,3 +324,22 @@ def test_a_fresh_converter_refuses_a_string_for_a_list_and_says_where(
         with pytest.raises(TypeError) as caught:
             converter.unstructure(model)
         assert str(caught.value) == f"{where}: expected a list, got str"
+
+
+def test_a_fresh_process_converts_before_anything_else_touched_the_models() -> None:
+    # Field types are strings until resolved: the first conversion in a new
+    # process must resolve them itself, both ways.
+    code = (
+        "import ssmkit\n"
+        "from ssmkit.models import AssociationDescription\n"
+        "data = {'Name': 'n', 'Targets': [{'Key': 'k', 'Values': ['v']}],"
+        " 'Overview': {'Status': 'Success'}}\n"
+        "model = ssmkit.from_boto(AssociationDescription, data)\n"
+        "assert model.targets[0].values == ['v'], model\n"
+        "assert ssmkit.to_boto(model) == data, ssmkit.to_boto(model)\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout.strip() == "ok", result.stderr
