@@ -343,3 +343,18 @@ def test_a_fresh_process_converts_before_anything_else_touched_the_models() -> N
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
     )
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_a_fresh_converter_converts_dates_and_blobs_inside_models(
+    fresh_converter: Any,
+) -> None:
+    converter = fresh_converter
+    described = converter.structure(
+        {"Name": "n", "Date": "2026-01-02T00:00:00+00:00"},
+        models.AssociationDescription,
+    )
+    assert described.date == datetime.datetime(2026, 1, 2, tzinfo=datetime.timezone.utc)
+    task = converter.structure(
+        {"Payload": "abc"}, models.MaintenanceWindowLambdaParameters
+    )
+    assert task.payload == b"abc"
