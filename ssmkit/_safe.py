@@ -448,13 +448,12 @@ def _explain_failure(
                 if unchanged
                 else f"{what} has changed since it was read"
             )
-    explained = type(exc)(
+    return type(exc)(
         f"{exc.message} [{note}]",
         code=exc.code,
         operation=exc.operation,
         request_id=exc.request_id,
     )
-    return explained
 
 
 def _what(kind: Kind[M], ids: Raw) -> str:
