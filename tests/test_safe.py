@@ -2128,3 +2128,43 @@ def test_a_refusal_with_a_code_ssmkit_does_not_know_keeps_its_code() -> None:
     assert type(caught.value) is errors.ServiceError
     assert caught.value.code == "BrandNewRefusal"
     assert caught.value.request_id == "request-2"
+
+
+def test_a_lost_race_with_an_expected_version_says_so() -> None:
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": DESCRIBED})
+    wire.fail("InvalidAssociationVersion")
+    # Another writer's version, not what was sent: nothing of ours landed.
+    theirs = {**DESCRIBED, "MaxErrors": "9", "AssociationVersion": "5"}
+    wire.answer({"AssociationDescription": theirs})
+    with pytest.raises(errors.ConcurrentUpdateError) as caught:
+        ssmkit.safe_update_association(boto, "a1", max_errors="7", expected_version="4")
+    assert str(caught.value) == (
+        "version 4 was replaced by another writer: nothing was written"
+    )
+    assert caught.value.expected_version == "4"
+
+
+def test_a_landed_write_with_an_expected_version_carries_its_plan(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from ssmkit._safe import ASSOCIATION, apply_update
+
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": DESCRIBED})
+    wire.fail("InvalidAssociationVersion")
+    landed = {**DESCRIBED, "MaxErrors": "7", "AssociationVersion": "5"}
+    wire.answer({"AssociationDescription": landed})
+    caplog.set_level(logging.INFO, logger="ssmkit")
+    done = apply_update(
+        ASSOCIATION,
+        boto,
+        {"AssociationId": "a1"},
+        expected_version="4",
+        modify=None,
+        changes={"max_errors": "7"},
+    )
+    assert done.wrote
+    assert done.plan.request["MaxErrors"] == "7"
+    assert done.result.association_version == "5"
+    assert "association a1: the write landed; its answer was lost" in caplog.messages
