@@ -576,7 +576,11 @@ def test_expected_version_race_raises_at_once(
 
 
 def test_other_writers_winning_every_race_give_up_cleanly(
-    boto: Any, client: ssmkit.Client, full: str, stand_in: StandIn
+    boto: Any,
+    client: ssmkit.Client,
+    full: str,
+    stand_in: StandIn,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     rival = boto3.client("ssm", region_name="us-east-1")
     stand_in.before(
@@ -585,9 +589,13 @@ def test_other_writers_winning_every_race_give_up_cleanly(
         times=None,
     )
     stand_in.requests.clear()
+    caplog.set_level(logging.INFO, logger="ssmkit")
     with pytest.raises(errors.ConcurrentUpdateError, match="races") as caught:
         client.update_association(full, max_errors="1")
     # Eight races, each from a fresh read, then it gives up.
+    assert caplog.records[-1].getMessage() == (
+        f"association {full}: lost 8 races to other writers"
+    )
     assert stand_in.operations.count("UpdateAssociation") == 8
     assert stand_in.operations.count("DescribeAssociation") == 8
     assert stored(boto, full)["MaxErrors"] == "10%"
