@@ -871,13 +871,7 @@ def _apply_file(args: argparse.Namespace, output: Output) -> int:
     fingerprint = hashlib.sha256(args.file.read_bytes()).hexdigest()[:16]
     report = _Report(args.report, fingerprint) if args.report else None
     handle = report.open() if report else None
-    progress = Progress(
-        TextColumn("applying"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=output.err,
-        transient=True,
-    )
+    progress = _progress(output, "applying")
 
     def record(result: ApplyResult) -> None:
         results.append(result)
@@ -1210,13 +1204,7 @@ def _bulk_update(args: argparse.Namespace, output: Output) -> int:
             return 0
     results: list[BulkResult] = []
     handle = report.open() if report else None
-    progress = Progress(
-        TextColumn("planning" if args.dry_run else "updating"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=output.err,
-        transient=True,
-    )
+    progress = _progress(output, "planning" if args.dry_run else "updating")
 
     def record(result: BulkResult) -> None:
         results.append(result)
@@ -1252,6 +1240,17 @@ def _bulk_update(args: argparse.Namespace, output: Output) -> int:
     if interrupted:
         return 130
     return 1 if any(r.outcome == "failed" for r in results) else 0
+
+
+def _progress(output: Output, label: str) -> Progress:
+    """A transient progress bar on stderr: stdout stays for the results."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=output.err,
+        transient=True,
+    )
 
 
 @contextlib.contextmanager

@@ -1783,6 +1783,18 @@ TASK_ID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 TASK_IDS = {"WindowId": "mw-0123456789abcdef0", "WindowTaskId": TASK_ID}
 
 
+def lost_race(then: dict[str, Any]) -> tuple[Any, Any]:
+    """A client whose write is refused as a lost race; the next read finds ``then``.
+
+    ``then`` changes the described association (its version, its members).
+    """
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": DESCRIBED})
+    wire.fail("InvalidAssociationVersion")
+    wire.answer({"AssociationDescription": {**DESCRIBED, **then}})
+    return boto, wire
+
+
 def test_the_backoff_is_full_jitter_doubling_to_its_cap(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -1825,18 +1837,7 @@ def test_a_refused_write_keeps_its_code_and_cause_and_says_what_is_left() -> Non
 
 
 def test_a_lost_answer_is_logged_as_landed(caplog: pytest.LogCaptureFixture) -> None:
-    boto, wire = wired_client()
-    wire.answer({"AssociationDescription": DESCRIBED})
-    wire.fail("InvalidAssociationVersion")
-    wire.answer(
-        {
-            "AssociationDescription": {
-                **DESCRIBED,
-                "MaxErrors": "7",
-                "AssociationVersion": "5",
-            }
-        }
-    )
+    boto, _ = lost_race({"MaxErrors": "7", "AssociationVersion": "5"})
     caplog.set_level(logging.INFO, logger="ssmkit")
     (result,) = ssmkit.Client(boto3_client=boto).update_associations(
         association_ids=["a1"], max_errors="7"
@@ -1848,11 +1849,7 @@ def test_a_lost_answer_is_logged_as_landed(caplog: pytest.LogCaptureFixture) -> 
 def test_the_same_change_made_two_versions_later_is_not_ours() -> None:
     # Our write was refused; two other writers followed, the last writing what
     # we meant to. Nothing of ours landed: there is nothing left to write.
-    boto, wire = wired_client()
-    wire.answer({"AssociationDescription": DESCRIBED})
-    wire.fail("InvalidAssociationVersion")
-    later = {**DESCRIBED, "MaxErrors": "7", "AssociationVersion": "6"}
-    wire.answer({"AssociationDescription": later})
+    boto, wire = lost_race({"MaxErrors": "7", "AssociationVersion": "6"})
     (result,) = ssmkit.Client(boto3_client=boto).update_associations(
         association_ids=["a1"], max_errors="7"
     )
@@ -2139,12 +2136,8 @@ def test_a_refusal_with_a_code_ssmkit_does_not_know_keeps_its_code() -> None:
 
 
 def test_a_lost_race_with_an_expected_version_says_so() -> None:
-    boto, wire = wired_client()
-    wire.answer({"AssociationDescription": DESCRIBED})
-    wire.fail("InvalidAssociationVersion")
     # Another writer's version, not what was sent: nothing of ours landed.
-    theirs = {**DESCRIBED, "MaxErrors": "9", "AssociationVersion": "5"}
-    wire.answer({"AssociationDescription": theirs})
+    boto, _ = lost_race({"MaxErrors": "9", "AssociationVersion": "5"})
     with pytest.raises(errors.ConcurrentUpdateError) as caught:
         ssmkit.safe_update_association(boto, "a1", max_errors="7", expected_version="4")
     assert str(caught.value) == (
@@ -2158,11 +2151,7 @@ def test_a_landed_write_with_an_expected_version_carries_its_plan(
 ) -> None:
     from ssmkit._safe import ASSOCIATION, apply_update
 
-    boto, wire = wired_client()
-    wire.answer({"AssociationDescription": DESCRIBED})
-    wire.fail("InvalidAssociationVersion")
-    landed = {**DESCRIBED, "MaxErrors": "7", "AssociationVersion": "5"}
-    wire.answer({"AssociationDescription": landed})
+    boto, _ = lost_race({"MaxErrors": "7", "AssociationVersion": "5"})
     caplog.set_level(logging.INFO, logger="ssmkit")
     done = apply_update(
         ASSOCIATION,
