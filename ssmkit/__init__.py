@@ -6,7 +6,7 @@ from . import errors, models
 from ._bulk import BulkResult
 from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
 from ._client import Client
-from ._convert import from_boto, make_converter, to_boto
+from ._convert import from_boto, from_json, make_converter, to_boto, to_json
 from ._declared import ApplyResult, AssociationsPlan, PlannedAssociation
 from ._safe import (
     UpdatePlan,
@@ -39,6 +39,7 @@ __all__ = [
     "__version__",
     "errors",
     "from_boto",
+    "from_json",
     "make_converter",
     "models",
     "plan_association_update",
@@ -46,4 +47,5 @@ __all__ = [
     "safe_update_association",
     "safe_update_maintenance_window_task",
     "to_boto",
+    "to_json",
 ]

@@ -243,15 +243,40 @@ class BaseClient:
         operation: str,
         params: Mapping[str, Any],
         result_key: str,
-        item_type: type[T],
-    ) -> Iterator[T]:
-        """Walk every page of an operation lazily, one page in memory at a time."""
+        item_type: Any,
+        *,
+        limit: int | None = None,
+    ) -> Iterator[Any]:
+        """Walk every page of an operation lazily, one page in memory at a time.
+
+        ``limit`` stops the walk after that many items: the page that holds
+        the last one is the last fetched.
+        """
+        if limit is not None and (isinstance(limit, bool) or limit < 0):
+            msg = f"limit must be a number of items, 0 or more, got {limit!r}"
+            raise ValidationError(msg, member="limit", rule="at least 0")
         request = _request(params)
+        return self._walk(operation, request, result_key, item_type, limit)
+
+    def _walk(
+        self,
+        operation: str,
+        request: dict[str, Any],
+        result_key: str,
+        item_type: Any,
+        limit: int | None,
+    ) -> Iterator[Any]:
+        if limit == 0:
+            return
         paginator = self._boto3_client.get_paginator(xform_name(operation))  # type: ignore[call-overload]
+        count = 0
         with translated(operation, self._boto3_client):
             for page in paginator.paginate(**request):
                 for item in page.get(result_key, ()):
                     yield from_boto(item_type, item)
+                    count += 1
+                    if count == limit:
+                        return
 
     @staticmethod
     def _member(result: Mapping[str, Any], operation: str, key: str) -> Any:

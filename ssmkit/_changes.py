@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypedDict
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from ._sentinel import Clear
     from .models import (
         AlarmConfiguration,
@@ -16,11 +18,23 @@ if TYPE_CHECKING:
         MaintenanceWindowTaskCutoffBehavior,
         MaintenanceWindowTaskInvocationParameters,
         MaintenanceWindowTaskParameterValueExpression,
+        PatchAction,
+        PatchComplianceLevel,
+        PatchComplianceStatus,
+        PatchFilterGroup,
+        PatchRuleGroup,
+        PatchSource,
         Target,
         TargetLocation,
     )
 
-__all__ = ["AssociationChanges", "MaintenanceWindowTaskChanges"]
+__all__ = [
+    "AssociationChanges",
+    "MaintenanceWindowChanges",
+    "MaintenanceWindowTargetChanges",
+    "MaintenanceWindowTaskChanges",
+    "PatchBaselineChanges",
+]
 
 
 class AssociationChanges(TypedDict, total=False):
@@ -29,12 +43,12 @@ class AssociationChanges(TypedDict, total=False):
     Leave a member out to keep it; give ``ssmkit.CLEAR`` to remove it.
     """
 
-    parameters: dict[str, list[str]] | Clear
+    parameters: Mapping[str, Sequence[str]] | Clear
     document_version: str | Clear
     schedule_expression: str | Clear
     output_location: InstanceAssociationOutputLocation | Clear
     name: str | Clear
-    targets: list[Target] | Clear
+    targets: Sequence[Target] | Clear
     association_name: str | Clear
     automation_target_parameter_name: str | Clear
     max_errors: str | Clear
@@ -42,11 +56,11 @@ class AssociationChanges(TypedDict, total=False):
     compliance_severity: AssociationComplianceSeverity | Clear
     sync_compliance: AssociationSyncCompliance | Clear
     apply_only_at_cron_interval: bool | Clear
-    calendar_names: list[str] | Clear
-    target_locations: list[TargetLocation] | Clear
+    calendar_names: Sequence[str] | Clear
+    target_locations: Sequence[TargetLocation] | Clear
     schedule_offset: int | Clear
     duration: int | Clear
-    target_maps: list[dict[str, list[str]]] | Clear
+    target_maps: Sequence[Mapping[str, Sequence[str]]] | Clear
     alarm_configuration: AlarmConfiguration | Clear
     association_dispatch_assume_role: str | Clear
 
@@ -57,10 +71,10 @@ class MaintenanceWindowTaskChanges(TypedDict, total=False):
     Leave a member out to keep it; give ``ssmkit.CLEAR`` to remove it.
     """
 
-    targets: list[Target] | Clear
+    targets: Sequence[Target] | Clear
     task_arn: str | Clear
     service_role_arn: str | Clear
-    task_parameters: dict[str, MaintenanceWindowTaskParameterValueExpression] | Clear
+    task_parameters: Mapping[str, MaintenanceWindowTaskParameterValueExpression] | Clear
     task_invocation_parameters: MaintenanceWindowTaskInvocationParameters | Clear
     priority: int | Clear
     max_concurrency: str | Clear
@@ -70,3 +84,53 @@ class MaintenanceWindowTaskChanges(TypedDict, total=False):
     description: str | Clear
     cutoff_behavior: MaintenanceWindowTaskCutoffBehavior | Clear
     alarm_configuration: AlarmConfiguration | Clear
+
+
+class MaintenanceWindowChanges(TypedDict, total=False):
+    """The members a safe ``UpdateMaintenanceWindow`` may change.
+
+    Leave a member out to keep it; give ``ssmkit.CLEAR`` to remove it.
+    """
+
+    name: str | Clear
+    description: str | Clear
+    start_date: str | Clear
+    end_date: str | Clear
+    schedule: str | Clear
+    schedule_timezone: str | Clear
+    schedule_offset: int | Clear
+    duration: int | Clear
+    cutoff: int | Clear
+    allow_unassociated_targets: bool | Clear
+    enabled: bool | Clear
+
+
+class MaintenanceWindowTargetChanges(TypedDict, total=False):
+    """The members a safe ``UpdateMaintenanceWindowTarget`` may change.
+
+    Leave a member out to keep it; give ``ssmkit.CLEAR`` to remove it.
+    """
+
+    targets: Sequence[Target] | Clear
+    owner_information: str | Clear
+    name: str | Clear
+    description: str | Clear
+
+
+class PatchBaselineChanges(TypedDict, total=False):
+    """The members a safe ``UpdatePatchBaseline`` may change.
+
+    Leave a member out to keep it; give ``ssmkit.CLEAR`` to remove it.
+    """
+
+    name: str | Clear
+    global_filters: PatchFilterGroup | Clear
+    approval_rules: PatchRuleGroup | Clear
+    approved_patches: Sequence[str] | Clear
+    approved_patches_compliance_level: PatchComplianceLevel | Clear
+    approved_patches_enable_non_security: bool | Clear
+    rejected_patches: Sequence[str] | Clear
+    rejected_patches_action: PatchAction | Clear
+    description: str | Clear
+    sources: Sequence[PatchSource] | Clear
+    available_security_updates_compliance_status: PatchComplianceStatus | Clear

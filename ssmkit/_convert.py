@@ -1,28 +1,34 @@
-"""Conversion between ssmkit's models and boto3's dicts.
+"""Conversion between ssmkit's models and boto3's dicts, and JSON.
 
 Every model field records its wire name in its metadata (``WIRE_NAME``), and
 the hooks built here rename by that record, never by deriving a name. Data
 flows one way: a boto3 dict goes through :func:`from_boto` once, a model goes
-back through :func:`to_boto` once.
+back through :func:`to_boto` once. cattrs is imported, and the converter
+built, on the first conversion, not at ``import ssmkit``.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime
+import json
 import types
 import typing
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import cattrs
 
+from ._mask import MASK
 from .errors import ValidationError
-from .models._base import WIRE_NAME, SSMEnum
+from .models._base import SENSITIVE, WIRE_NAME, FrozenDict, SSMEnum
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable
 
-__all__ = ["from_boto", "make_converter", "to_boto"]
+    import cattrs
+
+__all__ = ["from_boto", "from_json", "make_converter", "to_boto", "to_json"]
 
 T = TypeVar("T")
 
@@ -47,7 +53,44 @@ def _structure_bytes(value: Any, _: type) -> bytes:
     raise TypeError(msg)
 
 
+def _structure_base64(value: Any, _: type) -> bytes:
+    # JSON carries a blob as the AWS CLI prints it: base64.
+    if isinstance(value, str):
+        try:
+            return base64.b64decode(value, validate=True)
+        except ValueError:
+            msg = "expected base64 text for a blob"
+            raise TypeError(msg) from None
+    return _structure_bytes(value, bytes)
+
+
 _PRIMITIVES = (str, int, bool, float)
+
+
+def _kind(value: Any, expected: type, where: str) -> Any:
+    """``value`` if it is of the member's kind; the slow path of a compiled check."""
+    if isinstance(value, expected) and not (
+        expected is int and isinstance(value, bool)
+    ):
+        return value
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    msg = f"{where}: expected {expected.__name__}, got {type(value).__name__}"
+    raise TypeError(msg)
+
+
+def _mapping(value: Any, where: str) -> Any:
+    if isinstance(value, Mapping):
+        return value
+    msg = f"{where}: expected a mapping, got {type(value).__name__}"
+    raise TypeError(msg)
+
+
+def _enum(value: Any, cls: type[SSMEnum], where: str) -> SSMEnum:
+    if isinstance(value, str):
+        return cls(value)
+    msg = f"{where}: expected a {cls.__name__} value, got {type(value).__name__}"
+    raise TypeError(msg)
 
 
 def _seq(value: Any, where: str) -> Any:
@@ -77,31 +120,38 @@ def _expression(
     annotation: Any,
     expr: str,
     slot: str,
-    leaf: Callable[[Any, str, str], str],
+    leaf: Callable[[Any, str, str, str], str],
     where: str,
+    sequence: type = tuple,
 ) -> str:
     """The Python expression converting ``expr`` of a field type, for compiled hooks.
 
-    Lists and maps are rebuilt item by item (or copied, when their items need
-    no conversion); everything else is ``leaf``'s, which differs by direction.
+    Lists and maps are rebuilt item by item: tuples and frozen dicts on
+    the way in (``sequence`` is ``tuple``), lists and dicts on the way out;
+    everything else is ``leaf``'s, which differs by direction.
     """
     inner = _without_none(annotation)
     origin, args = typing.get_origin(inner), typing.get_args(inner)
-    if origin is list:
-        item = _expression(args[0], f"i{slot}", f"{slot}_", leaf, f"{where}[]")
+    if origin in (list, tuple):
+        item = _expression(
+            args[0], f"i{slot}", f"{slot}_", leaf, f"{where}[]", sequence
+        )
+        made = "tuple" if sequence is tuple else "list"
         if item == f"i{slot}":
-            return f"list(seq({expr}, {where!r}))"
-        return f"[{item} for i{slot} in seq({expr}, {where!r})]"
-    if origin is dict:
-        value = _expression(args[1], f"i{slot}", f"{slot}_", leaf, f"{where}{{}}")
-        if value == f"i{slot}":
-            return f"dict({expr})"
-        return f"{{k{slot}: {value} for k{slot}, i{slot} in {expr}.items()}}"
-    return leaf(inner, expr, slot)
+            return f"{made}(seq({expr}, {where!r}))"
+        return f"{made}([{item} for i{slot} in seq({expr}, {where!r})])"
+    if origin in (dict, FrozenDict):
+        value = _expression(
+            args[1], f"i{slot}", f"{slot}_", leaf, f"{where}{{}}", sequence
+        )
+        made = "FrozenDict" if sequence is tuple else "dict"
+        items = f"mapping({expr}, {where!r}).items()"
+        return f"{made}({{k{slot}: {value} for k{slot}, i{slot} in {items}}})"
+    return leaf(inner, expr, slot, where)
 
 
 def _compile_structure(
-    cls: type, converter: cattrs.Converter
+    cls: type, converter: cattrs.Converter, compiling: set[type]
 ) -> Callable[[Any, Any], Any]:
     """Compile the function that builds ``cls`` from a boto3 dict.
 
@@ -113,18 +163,35 @@ def _compile_structure(
     generic per-field hooks were most of the conversion's cost.
     """
     attrs.resolve_types(cls)
-    names: dict[str, Any] = {"cls": cls, "seq": _seq}
+    names: dict[str, Any] = {
+        "cls": cls,
+        "seq": _seq,
+        "mapping": _mapping,
+        "kind": _kind,
+        "enum": _enum,
+        "FrozenDict": FrozenDict,
+    }
     arguments = []
+    compiling.add(cls)
 
-    def leaf(inner: Any, expr: str, slot: str) -> str:
+    def leaf(inner: Any, expr: str, slot: str, where: str) -> str:
         if inner in _PRIMITIVES:
-            return expr
+            # The common case costs one class check; the rest is _kind's.
+            names[f"p{slot}"] = inner
+            slow = f"kind({expr}, p{slot}, {where!r})"
+            return f"({expr} if {expr}.__class__ is p{slot} else {slow})"
         if isinstance(inner, type) and issubclass(inner, SSMEnum):
             names[f"m{slot}"], names[f"e{slot}"] = inner._value2member_map_, inner
-            return f"(m{slot}.get({expr}) or e{slot}({expr}))"
+            return f"(m{slot}.get({expr}) or enum({expr}, e{slot}, {where!r}))"
         if isinstance(inner, type) and attrs.has(inner):
-            names[f"h{slot}"] = converter.get_structure_hook(inner)
-            return f"h{slot}({expr}, None)"
+            if inner in compiling:
+                # A shape that holds itself: look its function up when called.
+                names[f"h{slot}"] = lambda value, _, inner=inner: (
+                    converter.get_structure_hook(inner)(value, None)
+                )
+            else:
+                names[f"h{slot}"] = converter.get_structure_hook(inner)
+            return f"h{slot}(mapping({expr}, {where!r}), None)"
         names[f"h{slot}"] = converter.get_structure_hook(inner)
         names[f"t{slot}"] = inner
         return f"h{slot}({expr}, t{slot})"
@@ -148,11 +215,12 @@ def _compile_structure(
         f"    return cls({', '.join(arguments)})\n"
     )
     exec(compile(source, f"<ssmkit structure {cls.__qualname__}>", "exec"), names)
+    compiling.discard(cls)
     return names["structure"]  # type: ignore[no-any-return]
 
 
 def _compile_unstructure(
-    cls: type, converter: cattrs.Converter
+    cls: type, converter: cattrs.Converter, compiling: set[type]
 ) -> Callable[[Any], Any]:
     """Compile the function that gives a model's boto3 dict, leaving out ``None``.
 
@@ -160,23 +228,29 @@ def _compile_unstructure(
     model says enum goes out as it is.
     """
     attrs.resolve_types(cls)
-    names: dict[str, Any] = {"SSMEnum": SSMEnum, "seq": _seq}
+    names: dict[str, Any] = {"SSMEnum": SSMEnum, "seq": _seq, "mapping": _mapping}
+    compiling.add(cls)
     lines = ["def unstructure(obj):", "    out = {}"]
 
-    def leaf(inner: Any, expr: str, slot: str) -> str:
+    def leaf(inner: Any, expr: str, slot: str, where: str) -> str:
         if inner in _PRIMITIVES or inner in (datetime.datetime, bytes):
             return expr
         if isinstance(inner, type) and issubclass(inner, SSMEnum):
             return f"({expr}._value_ if isinstance({expr}, SSMEnum) else {expr})"
-        names[f"h{slot}"] = (
-            converter.get_unstructure_hook(inner)
-            if isinstance(inner, type) and attrs.has(inner)
-            else converter.unstructure
-        )
+        if not (isinstance(inner, type) and attrs.has(inner)):
+            names[f"h{slot}"] = converter.unstructure
+        elif inner in compiling:
+            # A shape that holds itself: look its function up when called.
+            names[f"h{slot}"] = lambda value, inner=inner: (
+                converter.get_unstructure_hook(inner)(value)
+            )
+        else:
+            names[f"h{slot}"] = converter.get_unstructure_hook(inner)
         return f"h{slot}({expr})"
 
     def build(annotation: Any, expr: str, slot: str, name: str) -> str:
-        return _expression(annotation, expr, slot, leaf, f"{cls.__name__}.{name}")
+        where = f"{cls.__name__}.{name}"
+        return _expression(annotation, expr, slot, leaf, where, list)
 
     for index, field in enumerate(attrs.fields(cls)):
         slot = str(index)
@@ -188,6 +262,7 @@ def _compile_unstructure(
     lines.append("    return out")
     source = "\n".join(lines) + "\n"
     exec(compile(source, f"<ssmkit unstructure {cls.__qualname__}>", "exec"), names)
+    compiling.discard(cls)
     return names["unstructure"]  # type: ignore[no-any-return]
 
 
@@ -201,41 +276,99 @@ def make_converter() -> cattrs.Converter:
 
     Members that boto3 sends and the models do not know are ignored; ``None``
     fields are left out of the dicts produced; enum values the models do not
-    know are kept (see :class:`ssmkit.models.SSMEnum`); datetimes and bytes
-    pass through as they are.
+    know are kept (see ``ssmkit.models.SSMEnum``); datetimes and bytes pass
+    through as they are. Lists come in as tuples and maps as frozen dicts,
+    and go out as lists and dicts. A value of the wrong kind (``5`` for a
+    string, a string for a list) is refused with a ``TypeError`` naming the
+    member.
 
     Returns:
-        A configured :class:`cattrs.Converter`.
+        A configured ``cattrs.Converter``.
     """
+    return _make(_structure_bytes)
+
+
+def _make(blobs: Callable[[Any, type], bytes]) -> cattrs.Converter:
+    import cattrs
+
     converter = cattrs.Converter(forbid_extra_keys=False, detailed_validation=False)
+    # The classes whose functions are being compiled, to find a shape that
+    # holds itself.
+    structuring: set[type] = set()
+    unstructuring: set[type] = set()
 
     def structure_factory(cls: type) -> Callable[[Any, Any], Any]:
-        return _compile_structure(cls, converter)
+        return _compile_structure(cls, converter, structuring)
 
     def unstructure_factory(cls: type) -> Callable[[Any], Any]:
-        return _compile_unstructure(cls, converter)
+        return _compile_unstructure(cls, converter, unstructuring)
+
+    def container_factory(annotation: Any) -> Callable[[Any, Any], Any]:
+        # A list or map at the top: a single-member result, say.
+        names: dict[str, Any] = {"seq": _seq, "mapping": _mapping}
+        names["FrozenDict"], names["kind"], names["enum"] = FrozenDict, _kind, _enum
+
+        def leaf(inner: Any, expr: str, slot: str, where: str) -> str:
+            names[f"h{slot}"], names[f"t{slot}"] = (
+                converter.get_structure_hook(inner),
+                inner,
+            )
+            if inner in _PRIMITIVES:
+                return f"kind({expr}, t{slot}, {where!r})"
+            return f"h{slot}({expr}, t{slot})"
+
+        body = _expression(annotation, "o", "0", leaf, "value")
+        source = f"def structure(o, _=None):\n    return {body}\n"
+        exec(compile(source, "<ssmkit structure value>", "exec"), names)
+        return names["structure"]  # type: ignore[no-any-return]
+
+    def is_container(annotation: Any) -> bool:
+        return typing.get_origin(annotation) in (tuple, FrozenDict)
 
     converter.register_structure_hook_factory(attrs.has, structure_factory)
+    converter.register_structure_hook_factory(is_container, container_factory)
     converter.register_unstructure_hook_factory(attrs.has, unstructure_factory)
     converter.register_structure_hook(datetime.datetime, _structure_datetime)
     converter.register_unstructure_hook(datetime.datetime, lambda value: value)
-    converter.register_structure_hook(bytes, _structure_bytes)
+    converter.register_structure_hook(bytes, blobs)
     converter.register_unstructure_hook(bytes, lambda value: value)
     # By class, not by predicate: singledispatch would otherwise find ``str``
     # first in an SSMEnum's MRO and pass the enum object through.
     converter.register_structure_hook(SSMEnum, lambda value, cls: cls(value))
     converter.register_unstructure_hook(SSMEnum, _unstructure_enum)
+    unstructure = converter.unstructure
+    converter.register_unstructure_hook(
+        tuple, lambda value: [unstructure(item) for item in value]
+    )
+    converter.register_unstructure_hook(
+        FrozenDict, lambda value: {k: unstructure(v) for k, v in value.items()}
+    )
     return converter
 
 
-_CONVERTER = make_converter()
+# Built on first use: importing cattrs and compiling costs more than ``import
+# ssmkit`` should.
+_CONVERTERS: dict[str, cattrs.Converter] = {}
 
 
-def from_boto(cls: type[T], data: Mapping[str, Any]) -> T:
+def _converter(purpose: str = "boto") -> cattrs.Converter:
+    found = _CONVERTERS.get(purpose)
+    if found is None:
+        blobs = _structure_base64 if purpose == "json" else _structure_bytes
+        found = _CONVERTERS.setdefault(purpose, _make(blobs))
+    return found
+
+
+def _named(cls: Any) -> str:
+    return getattr(cls, "__name__", None) or str(cls)
+
+
+def from_boto(cls: type[T], data: Any) -> T:
     """Build a model from a boto3 dict.
 
     Args:
-        cls: The model class, for example :class:`ssmkit.models.AssociationDescription`.
+        cls: The model class, for example ``ssmkit.models.AssociationDescription``;
+            or a container of models, ``tuple[Target, ...]``.
         data: The dict boto3 returned (or would accept) for that shape. Keys the
             model does not know are ignored.
 
@@ -244,13 +377,23 @@ def from_boto(cls: type[T], data: Mapping[str, Any]) -> T:
 
     Raises:
         ssmkit.errors.ValidationError: ``data`` lacks a required member or holds
-            a value of the wrong kind.
+            a value of the wrong kind; the message names the member.
     """
+    converter = _CONVERTERS.get("boto") or _converter()
+    return _structure(converter, cls, data)
+
+
+def _structure(converter: cattrs.Converter, cls: type[T], data: Any) -> T:
     try:
-        return _CONVERTER.structure(data, cls)
-    except (KeyError, TypeError, ValueError, cattrs.BaseValidationError) as exc:
+        if attrs.has(cls) and not isinstance(data, Mapping):
+            msg = f"expected a mapping, got {type(data).__name__}"
+            raise TypeError(msg)
+        return converter.structure(data, cls)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         why = f"{type(exc).__name__}: {exc}"
-        msg = f"cannot build {cls.__name__} from the data given: {why}"
+        if isinstance(exc, KeyError):
+            why = f"a required member is missing: {exc}"
+        msg = f"cannot build {_named(cls)} from the data given: {why}"
         raise ValidationError(msg) from exc
 
 
@@ -262,15 +405,133 @@ def to_boto(obj: Any) -> Any:
 
     Returns:
         The dict (or list, or value) boto3 accepts. Members that are ``None``
-        are left out.
+        are left out; tuples become lists and frozen dicts dicts.
 
     Raises:
         ssmkit.errors.ValidationError: A model holds a value of the wrong kind,
             such as a string where a list is expected.
     """
+    converter = _CONVERTERS.get("boto") or _converter()
     try:
-        return _CONVERTER.unstructure(obj)
+        return converter.unstructure(obj)
     except TypeError as exc:
         where = type(obj).__name__
         msg = f"cannot convert {where} for boto3: {exc}"
         raise ValidationError(msg) from exc
+
+
+# -- JSON -----------------------------------------------------------------------
+
+
+def _each_sensitive(
+    annotation: Any, value: Any, visit: Callable[[Any, Any], None]
+) -> None:
+    """Call ``visit(container, key)`` for each sensitive member within ``value``.
+
+    ``value`` is in boto3's form; ``annotation`` is the type it is of.
+    """
+    inner = _without_none(annotation)
+    origin, args = typing.get_origin(inner), typing.get_args(inner)
+    if origin in (tuple, list) and isinstance(value, list):
+        for item in value:
+            _each_sensitive(args[0], item, visit)
+    elif origin in (FrozenDict, dict) and isinstance(value, dict):
+        for item in value.values():
+            _each_sensitive(args[1], item, visit)
+    elif isinstance(inner, type) and attrs.has(inner) and isinstance(value, dict):
+        attrs.resolve_types(inner)
+        for field in attrs.fields(inner):
+            wire = field.metadata[WIRE_NAME]
+            if wire not in value:
+                continue
+            if field.metadata.get(SENSITIVE):
+                visit(value, wire)
+            else:
+                _each_sensitive(field.type, value[wire], visit)
+
+
+def _masked(value: Any) -> Any:
+    # A map's keys are shown; every value is masked.
+    if isinstance(value, dict):
+        return dict.fromkeys(value, MASK)
+    return MASK
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    msg = f"cannot write {type(value).__name__} as JSON"
+    raise TypeError(msg)
+
+
+def to_json(obj: Any, *, show_sensitive: bool = False, indent: int | None = 2) -> str:
+    """A model as JSON, the way the AWS CLI prints it.
+
+    Members are named as on the wire, dates are ISO 8601 and blobs base64.
+    Members the service model marks sensitive are written as
+    ``"<sensitive>"`` (a map keeps its keys) unless ``show_sensitive`` is set.
+
+    Args:
+        obj: A model, or a list or tuple of models.
+        show_sensitive: Write sensitive values as they are.
+        indent: As :func:`json.dumps`; ``None`` for one line.
+
+    Returns:
+        The JSON text.
+
+    Raises:
+        ssmkit.errors.ValidationError: A model holds a value of the wrong kind.
+    """
+    data = to_boto(obj)
+    if not show_sensitive:
+
+        def mask(container: Any, key: Any) -> None:
+            container[key] = _masked(container[key])
+
+        if isinstance(obj, (list, tuple)):
+            for model, item in zip(obj, data, strict=True):
+                _each_sensitive(type(model), item, mask)
+        else:
+            _each_sensitive(type(obj), data, mask)
+    return json.dumps(data, indent=indent, default=_json_default)
+
+
+def from_json(cls: type[T], text: str | bytes) -> T:
+    """Build a model from JSON such as :func:`to_json` or the AWS CLI writes.
+
+    Args:
+        cls: The model class; or a container of models, ``tuple[Target, ...]``.
+        text: The JSON text.
+
+    Returns:
+        An instance of ``cls``.
+
+    Raises:
+        ssmkit.errors.ValidationError: The text is not JSON, does not fit
+            ``cls``, or holds ``"<sensitive>"`` where a sensitive value was
+            masked when it was written (write it with ``show_sensitive=True``
+            to read it back).
+    """
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        msg = f"cannot read {_named(cls)}: not JSON ({exc})"
+        raise ValidationError(msg) from None
+    masked: list[str] = []
+
+    def check(container: Any, key: Any) -> None:
+        value = container[key]
+        values = value.values() if isinstance(value, dict) else [value]
+        if MASK in values:
+            masked.append(str(key))
+
+    _each_sensitive(cls, data, check)
+    if masked:
+        msg = (
+            f"cannot read {_named(cls)}: {', '.join(masked)} was masked when written; "
+            "write it with show_sensitive=True to read it back"
+        )
+        raise ValidationError(msg, member=masked[0], rule="masked")
+    return _structure(_converter("json"), cls, data)

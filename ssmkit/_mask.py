@@ -20,6 +20,7 @@ A map's keys are shown and its values masked: an operator must see that
 from __future__ import annotations
 
 import weakref
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def _masked(value: Any, shape: Shape, *, within: bool) -> Any:
 
 def mask_field(value: Any) -> Any:
     """A sensitive model field's value as a repr shows it: map keys kept."""
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {k: _Masked() for k in value}
     return _Masked()
 

@@ -9,101 +9,39 @@ Every exception derives from :class:`SSMKitError`::
     ├── ConfigurationError                  no client could be made: how to fix it
     └── ServiceError                        the service refused: .code .message
         │                                   .operation .request_id
-        ├── NotFoundError
-        │   ├── AssociationDoesNotExist, AssociationExecutionDoesNotExist,
-        │   ├── AutomationDefinitionNotFoundException,
-        │   ├── AutomationDefinitionVersionNotFoundException,
-        │   ├── AutomationExecutionNotFoundException, DoesNotExistException,
-        │   └── InvalidDocument, InvocationDoesNotExist
-        ├── ConflictError
-        │   ├── AssociationAlreadyExists, DuplicateInstanceId,
-        │   ├── IdempotentParameterMismatch, InvalidAssociationVersion,
-        │   └── InvalidAutomationStatusUpdateException, StatusUnchanged
-        ├── ThrottlingError
-        │   └── ThrottlingException, TooManyUpdates
-        ├── LimitExceededError
-        │   ├── AssociationLimitExceeded, AssociationVersionLimitExceeded,
-        │   ├── AutomationExecutionLimitExceededException,
-        │   └── ResourceLimitExceededException
-        ├── InvalidRequestError
-        │   └── FeatureNotAvailableException, InvalidAssociation,
-        │       InvalidAssociationVersion,
-        │       InvalidAutomationExecutionParametersException, InvalidCommandId,
-        │       InvalidDocumentVersion, InvalidFilterKey, InvalidFilterValue,
-        │       InvalidInstanceId, InvalidNextToken, InvalidNotificationConfig,
-        │       InvalidOutputFolder, InvalidOutputLocation, InvalidParameters,
-        │       InvalidPluginName, InvalidRole, InvalidSchedule, InvalidTag,
-        │       InvalidTarget, InvalidTargetMaps, InvalidUpdate,
-        │       MaxDocumentSizeExceeded, UnsupportedPlatformType
-        └── InternalServerError
+        ├── NotFoundError          AssociationDoesNotExist, ParameterNotFound, ...
+        ├── ConflictError          AssociationAlreadyExists, StatusUnchanged, ...
+        ├── ThrottlingError        ThrottlingException, TooManyUpdates, ...
+        ├── LimitExceededError     ParameterLimitExceeded, TooManyTagsError, ...
+        ├── InvalidRequestError    InvalidTarget, ValidationException, ...
+        └── AccessDeniedException, InternalServerError, TargetNotConnected, ...
 
-Each leaf is named exactly like the error code the service sends. A code
-ssmkit does not know becomes a plain :class:`ServiceError` with that
-``code``. The original :class:`botocore.exceptions.ClientError` is always the
-``__cause__``.
+Every error code in the service model has a leaf class, named exactly like the
+code and placed under the family its meaning puts it in; the reference lists
+them all. The leaves are loaded on first use. A code ssmkit does not know
+becomes a plain :class:`ServiceError` with that ``code``. The original
+:class:`botocore.exceptions.ClientError` is always the ``__cause__``.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from botocore.exceptions import ClientError
 
-__all__ = [
-    "AssociationAlreadyExists",
-    "AssociationDoesNotExist",
-    "AssociationExecutionDoesNotExist",
-    "AssociationLimitExceeded",
-    "AssociationVersionLimitExceeded",
-    "AutomationDefinitionNotFoundException",
-    "AutomationDefinitionVersionNotFoundException",
-    "AutomationExecutionLimitExceededException",
-    "AutomationExecutionNotFoundException",
+_BASES = [
     "ConcurrentUpdateError",
     "ConfigurationError",
     "ConflictError",
-    "DoesNotExistException",
-    "DuplicateInstanceId",
-    "FeatureNotAvailableException",
-    "IdempotentParameterMismatch",
-    "InternalServerError",
-    "InvalidAssociation",
-    "InvalidAssociationVersion",
-    "InvalidAutomationExecutionParametersException",
-    "InvalidAutomationStatusUpdateException",
-    "InvalidCommandId",
-    "InvalidDocument",
-    "InvalidDocumentVersion",
-    "InvalidFilterKey",
-    "InvalidFilterValue",
-    "InvalidInstanceId",
-    "InvalidNextToken",
-    "InvalidNotificationConfig",
-    "InvalidOutputFolder",
-    "InvalidOutputLocation",
-    "InvalidParameters",
-    "InvalidPluginName",
     "InvalidRequestError",
-    "InvalidRole",
-    "InvalidSchedule",
-    "InvalidTag",
-    "InvalidTarget",
-    "InvalidTargetMaps",
-    "InvalidUpdate",
-    "InvocationDoesNotExist",
     "LimitExceededError",
-    "MaxDocumentSizeExceeded",
     "NotFoundError",
-    "ResourceLimitExceededException",
     "SSMKitError",
     "ServiceError",
-    "StatusUnchanged",
     "ThrottlingError",
-    "ThrottlingException",
-    "TooManyUpdates",
     "UnexpectedResponseError",
-    "UnsupportedPlatformType",
     "ValidationError",
     "error_for_code",
     "from_client_error",
@@ -229,200 +167,6 @@ class InvalidRequestError(ServiceError, family=True):
     """The service judged the request invalid."""
 
 
-# -- not found ------------------------------------------------------------------
-
-
-class AssociationDoesNotExist(NotFoundError):
-    """The specified association doesn't exist."""
-
-
-class AssociationExecutionDoesNotExist(NotFoundError):
-    """The specified execution ID doesn't exist."""
-
-
-class AutomationDefinitionNotFoundException(NotFoundError):
-    """An Automation runbook with the specified name couldn't be found."""
-
-
-class AutomationDefinitionVersionNotFoundException(NotFoundError):
-    """An Automation runbook with the specified name and version couldn't be found."""
-
-
-class AutomationExecutionNotFoundException(NotFoundError):
-    """There is no automation execution for the requested automation execution ID."""
-
-
-class DoesNotExistException(NotFoundError):
-    """The ID given for a resource, such as a maintenance window, doesn't exist."""
-
-
-class InvalidDocument(NotFoundError):
-    """The specified SSM document doesn't exist."""
-
-
-class InvocationDoesNotExist(NotFoundError):
-    """The command ID and managed node ID given didn't match any invocations."""
-
-
-# -- conflict -------------------------------------------------------------------
-
-
-class AssociationAlreadyExists(ConflictError):
-    """The specified association already exists."""
-
-
-class DuplicateInstanceId(ConflictError):
-    """A managed node ID can't be specified in more than one association."""
-
-
-class IdempotentParameterMismatch(ConflictError):
-    """An idempotent call was retried with parameters that don't match the original."""
-
-
-class InvalidAssociationVersion(ConflictError, InvalidRequestError):
-    """The association version given isn't valid, or is no longer the latest.
-
-    ``UpdateAssociation`` answers this when its ``AssociationVersion`` does
-    not match the stored one: someone else wrote in between.
-    """
-
-
-class InvalidAutomationStatusUpdateException(ConflictError):
-    """The specified update status operation isn't valid."""
-
-
-class StatusUnchanged(ConflictError):
-    """The updated status is the same as the current status."""
-
-
-# -- throttling -----------------------------------------------------------------
-
-
-class ThrottlingException(ThrottlingError):
-    """The request rate is too high; botocore's retry modes retry it."""
-
-
-class TooManyUpdates(ThrottlingError):
-    """Concurrent updates to a resource that supports one update at a time."""
-
-
-# -- limits ---------------------------------------------------------------------
-
-
-class AssociationLimitExceeded(LimitExceededError):
-    """The account has as many active associations as it may."""
-
-
-class AssociationVersionLimitExceeded(LimitExceededError):
-    """The association has reached the maximum number of versions (1,000)."""
-
-
-class AutomationExecutionLimitExceededException(LimitExceededError):
-    """Too many Automation executions are running at once."""
-
-
-class ResourceLimitExceededException(LimitExceededError):
-    """The caller has exceeded the default resource quotas."""
-
-
-# -- invalid request ------------------------------------------------------------
-
-
-class FeatureNotAvailableException(InvalidRequestError):
-    """A LAMBDA or STEP_FUNCTIONS task was registered where that isn't available."""
-
-
-class InvalidAssociation(InvalidRequestError):
-    """The association isn't valid or doesn't exist."""
-
-
-class InvalidAutomationExecutionParametersException(InvalidRequestError):
-    """The parameters given for the Automation runbook are incorrect."""
-
-
-class InvalidCommandId(InvalidRequestError):
-    """The specified command ID isn't valid."""
-
-
-class InvalidDocumentVersion(InvalidRequestError):
-    """The document version isn't valid or doesn't exist."""
-
-
-class InvalidFilterKey(InvalidRequestError):
-    """The specified filter key isn't valid."""
-
-
-class InvalidFilterValue(InvalidRequestError):
-    """The filter value isn't valid."""
-
-
-class InvalidInstanceId(InvalidRequestError):
-    """The managed node isn't valid, isn't reachable, or isn't yours to use."""
-
-
-class InvalidNextToken(InvalidRequestError):
-    """The specified token isn't valid."""
-
-
-class InvalidNotificationConfig(InvalidRequestError):
-    """One or more notification configuration items isn't valid."""
-
-
-class InvalidOutputFolder(InvalidRequestError):
-    """The S3 bucket doesn't exist."""
-
-
-class InvalidOutputLocation(InvalidRequestError):
-    """The output location isn't valid or doesn't exist."""
-
-
-class InvalidParameters(InvalidRequestError):
-    """The document parameters given are missing, unknown or of the wrong kind."""
-
-
-class InvalidPluginName(InvalidRequestError):
-    """The plugin name isn't valid."""
-
-
-class InvalidRole(InvalidRequestError):
-    """The role isn't valid, or lacks the trust policy it needs."""
-
-
-class InvalidSchedule(InvalidRequestError):
-    """The schedule is invalid: check the cron or rate expression."""
-
-
-class InvalidTag(InvalidRequestError):
-    """The specified tag key or value isn't valid."""
-
-
-class InvalidTarget(InvalidRequestError):
-    """The target isn't valid, doesn't exist, or isn't yours to use."""
-
-
-class InvalidTargetMaps(InvalidRequestError):
-    """The TargetMaps parameter isn't valid."""
-
-
-class InvalidUpdate(InvalidRequestError):
-    """The update isn't valid."""
-
-
-class MaxDocumentSizeExceeded(InvalidRequestError):
-    """The document exceeds the size limit of 64 KB."""
-
-
-class UnsupportedPlatformType(InvalidRequestError):
-    """The document doesn't support the platform of the managed nodes given."""
-
-
-# -- server ---------------------------------------------------------------------
-
-
-class InternalServerError(ServiceError):
-    """An error occurred on the server side."""
-
-
 def error_for_code(code: str) -> type[ServiceError]:
     """The exception class for an error code; :class:`ServiceError` for unknown codes.
 
@@ -432,6 +176,8 @@ def error_for_code(code: str) -> type[ServiceError]:
     Returns:
         The leaf class named like ``code``, or :class:`ServiceError`.
     """
+    if code in _LEAVES:
+        importlib.import_module("._service_errors", __package__)
     return _BY_CODE.get(code, ServiceError)
 
 
@@ -454,3 +200,164 @@ def from_client_error(exc: ClientError, operation: str) -> ServiceError:
         operation=operation,
         request_id=metadata.get("RequestId"),
     )
+
+
+def __getattr__(name: str) -> Any:
+    """Load the leaves the first time one of them is asked for."""
+    if name in _LEAVES:
+        module = importlib.import_module("._service_errors", __package__)
+        return getattr(module, name)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
+# -- generated: the leaves --
+
+#: The error codes that have a class of their own, in ``_service_errors``.
+_LEAVES = frozenset(
+    {
+        "AccessDeniedException",
+        "AlreadyExistsException",
+        "AssociatedInstances",
+        "AssociationAlreadyExists",
+        "AssociationDoesNotExist",
+        "AssociationExecutionDoesNotExist",
+        "AssociationLimitExceeded",
+        "AssociationVersionLimitExceeded",
+        "AutomationDefinitionNotApprovedException",
+        "AutomationDefinitionNotFoundException",
+        "AutomationDefinitionVersionNotFoundException",
+        "AutomationExecutionLimitExceededException",
+        "AutomationExecutionNotFoundException",
+        "AutomationStepNotFoundException",
+        "ComplianceTypeCountLimitExceededException",
+        "ConflictException",
+        "CustomSchemaCountLimitExceededException",
+        "DocumentAlreadyExists",
+        "DocumentLimitExceeded",
+        "DocumentPermissionLimit",
+        "DocumentVersionLimitExceeded",
+        "DoesNotExistException",
+        "DuplicateDocumentContent",
+        "DuplicateDocumentVersionName",
+        "DuplicateInstanceId",
+        "FeatureNotAvailableException",
+        "HierarchyLevelLimitExceededException",
+        "HierarchyTypeMismatchException",
+        "IdempotentParameterMismatch",
+        "IncompatiblePolicyException",
+        "InternalServerError",
+        "InvalidActivation",
+        "InvalidActivationId",
+        "InvalidAggregatorException",
+        "InvalidAllowedPatternException",
+        "InvalidAssociation",
+        "InvalidAssociationVersion",
+        "InvalidAutomationExecutionParametersException",
+        "InvalidAutomationSignalException",
+        "InvalidAutomationStatusUpdateException",
+        "InvalidCommandId",
+        "InvalidDeleteInventoryParametersException",
+        "InvalidDeletionIdException",
+        "InvalidDocument",
+        "InvalidDocumentContent",
+        "InvalidDocumentOperation",
+        "InvalidDocumentSchemaVersion",
+        "InvalidDocumentType",
+        "InvalidDocumentVersion",
+        "InvalidFilter",
+        "InvalidFilterKey",
+        "InvalidFilterOption",
+        "InvalidFilterValue",
+        "InvalidInstanceId",
+        "InvalidInstanceInformationFilterValue",
+        "InvalidInstancePropertyFilterValue",
+        "InvalidInventoryGroupException",
+        "InvalidInventoryItemContextException",
+        "InvalidInventoryRequestException",
+        "InvalidItemContentException",
+        "InvalidKeyId",
+        "InvalidNextToken",
+        "InvalidNotificationConfig",
+        "InvalidOptionException",
+        "InvalidOutputFolder",
+        "InvalidOutputLocation",
+        "InvalidParameters",
+        "InvalidPermissionType",
+        "InvalidPluginName",
+        "InvalidPolicyAttributeException",
+        "InvalidPolicyTypeException",
+        "InvalidResourceId",
+        "InvalidResourceType",
+        "InvalidResultAttributeException",
+        "InvalidRole",
+        "InvalidSchedule",
+        "InvalidTag",
+        "InvalidTarget",
+        "InvalidTargetMaps",
+        "InvalidTypeNameException",
+        "InvalidUpdate",
+        "InvocationDoesNotExist",
+        "ItemContentMismatchException",
+        "ItemSizeLimitExceededException",
+        "MalformedResourcePolicyDocumentException",
+        "MaxDocumentSizeExceeded",
+        "NoLongerSupportedException",
+        "OpsItemAccessDeniedException",
+        "OpsItemAlreadyExistsException",
+        "OpsItemConflictException",
+        "OpsItemInvalidParameterException",
+        "OpsItemLimitExceededException",
+        "OpsItemNotFoundException",
+        "OpsItemRelatedItemAlreadyExistsException",
+        "OpsItemRelatedItemAssociationNotFoundException",
+        "OpsMetadataAlreadyExistsException",
+        "OpsMetadataInvalidArgumentException",
+        "OpsMetadataKeyLimitExceededException",
+        "OpsMetadataLimitExceededException",
+        "OpsMetadataNotFoundException",
+        "OpsMetadataTooManyUpdatesException",
+        "ParameterAlreadyExists",
+        "ParameterLimitExceeded",
+        "ParameterMaxVersionLimitExceeded",
+        "ParameterNotFound",
+        "ParameterPatternMismatchException",
+        "ParameterVersionLabelLimitExceeded",
+        "ParameterVersionNotFound",
+        "PoliciesLimitExceededException",
+        "ResourceDataSyncAlreadyExistsException",
+        "ResourceDataSyncConflictException",
+        "ResourceDataSyncCountExceededException",
+        "ResourceDataSyncInvalidConfigurationException",
+        "ResourceDataSyncNotFoundException",
+        "ResourceInUseException",
+        "ResourceLimitExceededException",
+        "ResourceNotFoundException",
+        "ResourcePolicyConflictException",
+        "ResourcePolicyInvalidParameterException",
+        "ResourcePolicyLimitExceededException",
+        "ResourcePolicyNotFoundException",
+        "ServiceQuotaExceededException",
+        "ServiceSettingNotFound",
+        "StatusUnchanged",
+        "SubTypeCountLimitExceededException",
+        "TargetInUseException",
+        "TargetNotConnected",
+        "ThrottlingException",
+        "TooManyTagsError",
+        "TooManyUpdates",
+        "TotalSizeLimitExceededException",
+        "UnsupportedCalendarException",
+        "UnsupportedFeatureRequiredException",
+        "UnsupportedInventoryItemContextException",
+        "UnsupportedInventorySchemaVersionException",
+        "UnsupportedOperatingSystem",
+        "UnsupportedOperationException",
+        "UnsupportedParameterType",
+        "UnsupportedPlatformType",
+        "ValidationException",
+    }
+)
+# -- end of generated --
+
+__all__ = sorted([*_BASES, *_LEAVES])

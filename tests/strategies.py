@@ -29,33 +29,51 @@ TIMESTAMPS = st.datetimes(
 )
 
 
-_BY_NAME: dict[str, st.SearchStrategy[Any]] = {}
+_BY_NAME: dict[tuple[str, int], st.SearchStrategy[Any]] = {}
+
+#: How deep a shape that holds itself (``OpsAggregator``) is drawn.
+DEPTH = 3
 
 
-def boto_value(shape: Shape) -> st.SearchStrategy[Any]:
+def boto_value(shape: Shape, depth: int = 0) -> st.SearchStrategy[Any]:
     """A strategy for values of ``shape`` in boto3's form."""
     # Shape names are unique within a service model.
-    if shape.name not in _BY_NAME:
-        _BY_NAME[shape.name] = _strategy(shape)
-    return _BY_NAME[shape.name]
+    key = (shape.name, min(depth, DEPTH + 1))
+    if key not in _BY_NAME:
+        _BY_NAME[key] = st.deferred(lambda: _strategy(shape, depth))
+    return _BY_NAME[key]
 
 
-def _strategy(shape: Shape) -> st.SearchStrategy[Any]:
+def _strategy(shape: Shape, depth: int) -> st.SearchStrategy[Any]:
     name, type_name = shape.name, shape.type_name
+    deeper = depth + 1
     if isinstance(shape, StructureShape):
         required = set(shape.required_members)
         return st.fixed_dictionaries(
-            {m: boto_value(s) for m, s in shape.members.items() if m in required},
-            optional={
-                m: boto_value(s) for m, s in shape.members.items() if m not in required
+            {
+                m: boto_value(s, deeper)
+                for m, s in shape.members.items()
+                if m in required
+            },
+            optional={}
+            if depth > DEPTH
+            else {
+                m: boto_value(s, deeper)
+                for m, s in shape.members.items()
+                if m not in required
             },
         )
     if type_name == "list":
-        return st.lists(boto_value(shape.member), max_size=3)  # type: ignore[attr-defined]
+        return st.lists(
+            boto_value(shape.member, deeper),  # type: ignore[attr-defined]
+            max_size=0 if depth > DEPTH else 3,
+        )
     if type_name == "map":
         return st.dictionaries(
-            boto_value(shape.key), boto_value(shape.value), max_size=3
-        )  # type: ignore[attr-defined]
+            boto_value(shape.key, deeper),  # type: ignore[attr-defined]
+            boto_value(shape.value, deeper),  # type: ignore[attr-defined]
+            max_size=0 if depth > DEPTH else 3,
+        )
     if type_name == "string":
         if shape.enum:  # type: ignore[attr-defined]
             return st.one_of(st.sampled_from(shape.enum), UNKNOWN_ENUM_VALUES)  # type: ignore[attr-defined]

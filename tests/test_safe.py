@@ -1050,18 +1050,14 @@ def test_a_string_where_a_list_is_expected_is_refused(
     client: ssmkit.Client, full: str, stand_in: StandIn
 ) -> None:
     stand_in.requests.clear()
-    with pytest.raises(
-        errors.ValidationError, match=r"Target\.values: expected a list"
-    ):
-        client.update_association(
-            full,
-            targets=[Target(key="InstanceIds", values="i-0abc")],  # type: ignore[arg-type]
-        )
-    with pytest.raises(errors.ValidationError, match="expected a list, got str"):
-        client.update_association(
-            full,
-            target_locations=[TargetLocation(regions="us-east-1")],  # type: ignore[arg-type]
-        )
+    # The models refuse it when built...
+    with pytest.raises(TypeError, match="expected a list, got str"):
+        Target(key="InstanceIds", values="i-0abc")
+    with pytest.raises(TypeError, match="expected a list, got str"):
+        TargetLocation(regions="us-east-1")
+    # ...and the safe update when given one where a list of them belongs.
+    with pytest.raises(errors.ValidationError, match="must be a list"):
+        client.update_association(full, targets="i-0abc")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="not one string"):
         client.update_associations(association_ids=full, max_errors="1")
     assert stand_in.operations == []
@@ -1100,19 +1096,24 @@ def test_an_empty_targets_beside_target_maps_is_not_a_change() -> None:
     wire.answer({"AssociationDescription": described})
     result = ssmkit.safe_update_association(boto, "a1", max_errors=FULL["MaxErrors"])
     assert wire.operations == ["DescribeAssociation"]
-    assert result.target_maps == [{"InstanceIds": ["i-1"]}]
+    assert result.target_maps == ({"InstanceIds": ("i-1",)},)
 
 
-def test_modify_that_edits_in_place_is_applied(
-    boto: Any, client: ssmkit.Client, full: str
+def test_modify_cannot_edit_in_place(
+    boto: Any, client: ssmkit.Client, full: str, stand_in: StandIn
 ) -> None:
+    # Frozen all the way down: an edit in place fails before anything is written.
     def edit(current: AssociationDescription) -> AssociationDescription:
         assert current.parameters is not None
-        current.parameters["commands"] = ["df -h"]
+        current.parameters["commands"] = ["df -h"]  # type: ignore[index]
         return current
 
-    client.update_association(full, modify=edit)
-    assert stored(boto, full)["Parameters"] == {"commands": ["df -h"]}
+    before = stored(boto, full)
+    stand_in.requests.clear()
+    with pytest.raises(TypeError, match="does not support item assignment"):
+        client.update_association(full, modify=edit)
+    assert stand_in.operations == ["DescribeAssociation"]
+    assert stored(boto, full) == before
 
 
 def test_a_task_update_that_removes_returns_the_task_without_it(
@@ -1440,15 +1441,6 @@ def refusal(caught: pytest.ExceptionInfo[errors.ValidationError]) -> tuple[Any, 
                 "parameters.commands: must be a list (got <sensitive>)",
                 "parameters.commands",
                 "must be a list",
-            ),
-        ),
-        (
-            {"targets": [Target(key="InstanceIds", values="i-1")]},
-            (
-                "targets: cannot convert list for boto3: Target.values: "
-                "expected a list, got str",
-                "targets",
-                "type",
             ),
         ),
         (

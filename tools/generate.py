@@ -1,12 +1,16 @@
-"""Generate ssmkit's models and client operations from botocore's SSM service model.
+"""Generate ssmkit's models, client operations, errors and reference pages.
 
-Run it after upgrading botocore, then review the diff::
+Everything comes from botocore's SSM service model. Run it after upgrading
+botocore, then review the diff::
 
     python tools/generate.py
 
-It writes ``ssmkit/models/{common,associations,maintenance_windows,commands,
-automation}.py``, ``ssmkit/models/__init__.py``, ``ssmkit/_operations.py`` and
-``ssmkit/_changes.py``, then formats them with ruff. The output is meant to read like hand-written code.
+It writes, for each area of the service (associations, documents, parameters,
+...), ``ssmkit/models/<area>.py`` and ``ssmkit/_operations/<area>.py``, with
+``ssmkit/models/common.py`` for the shapes several areas share; the packages'
+``__init__`` modules, which load an area on first use; ``ssmkit/_changes.py``;
+``ssmkit/_service_errors.py``; and ``docs/reference/``. Python files are then
+formatted with ruff. The output is meant to read like hand-written code.
 """
 
 from __future__ import annotations
@@ -29,58 +33,125 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "ssmkit" / "models"
+OPERATIONS_DIR = ROOT / "ssmkit" / "_operations"
+REFERENCE = ROOT / "docs" / "reference"
 
-#: The operations ssmkit covers, by area. A shape reached from one area only
-#: lives in that area's module; a shape reached from several lives in ``common``.
-AREAS: dict[str, list[str]] = {
-    "associations": [
-        "CreateAssociation",
-        "CreateAssociationBatch",
-        "DeleteAssociation",
-        "DescribeAssociation",
-        "DescribeAssociationExecutionTargets",
-        "DescribeAssociationExecutions",
-        "ListAssociationVersions",
-        "ListAssociations",
-        "StartAssociationsOnce",
-        "UpdateAssociation",
-        "UpdateAssociationStatus",
-    ],
-    "maintenance_windows": [
-        "DeregisterTaskFromMaintenanceWindow",
-        "DescribeMaintenanceWindowExecutionTasks",
-        "DescribeMaintenanceWindowTasks",
-        "GetMaintenanceWindowExecutionTask",
-        "GetMaintenanceWindowTask",
-        "RegisterTaskWithMaintenanceWindow",
-        "UpdateMaintenanceWindowTask",
-    ],
-    "commands": [
-        "CancelCommand",
-        "GetCommandInvocation",
-        "ListCommandInvocations",
-        "ListCommands",
-        "SendCommand",
-    ],
-    "automation": [
-        "DescribeAutomationExecutions",
-        "GetAutomationExecution",
-        "StartAutomationExecution",
-        "StopAutomationExecution",
-    ],
+#: Each area, what it is, and the words in an operation's name that put it
+#: there. An operation goes to the first area whose word its name holds.
+AREAS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "associations": ("State Manager associations.", ("Association",)),
+    "maintenance_windows": (
+        "Maintenance windows, their targets, tasks and executions.",
+        ("MaintenanceWindow",),
+    ),
+    "ops_items": (
+        "OpsCenter: OpsItems, their events and related items, and OpsMetadata.",
+        ("OpsItem", "OpsMetadata", "OpsSummary"),
+    ),
+    "patching": (
+        "Patch Manager: patch baselines, patch groups and patch states.",
+        ("Patch",),
+    ),
+    "automation": (
+        "Automation executions, change requests and change calendars.",
+        ("Automation", "ChangeRequest", "ExecutionPreview", "Calendar"),
+    ),
+    "commands": ("Run Command: commands and their invocations.", ("Command",)),
+    "documents": (
+        "SSM documents: content, versions, metadata and sharing.",
+        ("Document",),
+    ),
+    "parameters": (
+        "Parameter Store: parameters, their versions, labels and policies.",
+        ("Parameter",),
+    ),
+    "inventory": ("Inventory: items, schemas and deletions.", ("Inventory",)),
+    "compliance": ("Compliance items and summaries.", ("Compliance",)),
+    "sessions": (
+        "Session Manager sessions and just-in-time node access.",
+        ("Session", "AccessRequest", "AccessToken", "ConnectionStatus"),
+    ),
+    "nodes": (
+        "Managed nodes: activations, node information, cloud connectors and "
+        "the default host management configuration.",
+        (
+            "Activation",
+            "Instance",
+            "Node",
+            "CloudConnector",
+            "DefaultHostManagement",
+        ),
+    ),
+    "resource_data_sync": ("Resource data syncs.", ("ResourceDataSync",)),
+    "resources": (
+        "Tags and resource policies of SSM resources, and the account's service "
+        "settings.",
+        (),
+    ),
 }
-AREA_DOCS = {
-    "common": "Shapes shared by several areas of SSM: targets, tags, alarms.",
-    "associations": "State Manager associations.",
-    "maintenance_windows": "Maintenance window tasks and their executions.",
-    "commands": "Run Command: commands and their invocations.",
-    "automation": "Automation executions.",
-}
-OPERATIONS = sorted(op for ops in AREAS.values() for op in ops)
+COMMON_DOC = "Shapes that several areas of SSM share: targets, tags, alarms, ..."
 
 #: Operations whose ssmkit method is hand-written in ``ssmkit/_client.py``: the
-#: raw call nulls members, so it is never exposed under the safe name.
-HAND_WRITTEN = {"UpdateAssociation", "UpdateMaintenanceWindowTask"}
+#: raw call replaces what it is not sent, so it is never exposed under the safe name.
+HAND_WRITTEN = {
+    "UpdateAssociation",
+    "UpdateMaintenanceWindow",
+    "UpdateMaintenanceWindowTarget",
+    "UpdateMaintenanceWindowTask",
+    "UpdatePatchBaseline",
+}
+
+#: The safe updates' changeable members: the update's input less what ssmkit manages.
+CHANGES = {
+    "AssociationChanges": (
+        "UpdateAssociation",
+        {"AssociationId", "AssociationVersion"},
+    ),
+    "MaintenanceWindowTaskChanges": (
+        "UpdateMaintenanceWindowTask",
+        {"WindowId", "WindowTaskId", "Replace"},
+    ),
+    "MaintenanceWindowChanges": ("UpdateMaintenanceWindow", {"WindowId", "Replace"}),
+    "MaintenanceWindowTargetChanges": (
+        "UpdateMaintenanceWindowTarget",
+        {"WindowId", "WindowTargetId", "Replace"},
+    ),
+    "PatchBaselineChanges": ("UpdatePatchBaseline", {"BaselineId", "Replace"}),
+}
+
+#: Error codes whose family their name does not tell.
+ERROR_FAMILIES = {
+    "InvalidDocument": "NotFoundError",
+    "ServiceSettingNotFound": "NotFoundError",
+    "InvalidAssociationVersion": "ConflictError, InvalidRequestError",
+    "IdempotentParameterMismatch": "ConflictError",
+    "StatusUnchanged": "ConflictError",
+    "InvalidAutomationStatusUpdateException": "ConflictError",
+    "AssociatedInstances": "ConflictError",
+    "ResourceInUseException": "ConflictError",
+    "TargetInUseException": "ConflictError",
+    "TooManyUpdates": "ThrottlingError",
+    "OpsMetadataTooManyUpdatesException": "ThrottlingError",
+    "ThrottlingException": "ThrottlingError",
+    "TooManyTagsError": "LimitExceededError",
+    "DocumentPermissionLimit": "LimitExceededError",
+    "InternalServerError": "ServiceError",
+    "AccessDeniedException": "ServiceError",
+    "OpsItemAccessDeniedException": "ServiceError",
+    "TargetNotConnected": "ServiceError",
+    "FeatureNotAvailableException": "InvalidRequestError",
+    "MaxDocumentSizeExceeded": "InvalidRequestError",
+    "NoLongerSupportedException": "InvalidRequestError",
+    "IncompatiblePolicyException": "InvalidRequestError",
+    "ValidationException": "InvalidRequestError",
+    "AutomationDefinitionNotApprovedException": "InvalidRequestError",
+}
+ERROR_RULES = (
+    (("NotFound", "DoesNotExist"), "NotFoundError"),
+    (("AlreadyExists", "Duplicate", "Conflict"), "ConflictError"),
+    (("LimitExceeded", "QuotaExceeded", "Exceeded"), "LimitExceededError"),
+    (("Invalid", "Unsupported", "Malformed", "Mismatch"), "InvalidRequestError"),
+)
 
 SCALARS = {
     "string": "str",
@@ -92,8 +163,10 @@ SCALARS = {
     "timestamp": "datetime.datetime",
     "blob": "bytes",
 }
+PLAIN = {"str", "int", "bool", "float", "datetime.datetime", "bytes"}
 
 HEADER = "# Generated by tools/generate.py from botocore {version}'s SSM model. Do not edit.\n"
+AWS_DOCS = "https://docs.aws.amazon.com/systems-manager/latest/APIReference"
 
 
 # -- naming -----------------------------------------------------------------
@@ -113,13 +186,25 @@ def enum_member_name(value: str) -> str:
     return name
 
 
+def area_of(operation: str) -> str:
+    for area, (_, words) in AREAS.items():
+        if any(word in operation for word in words):
+            return area
+    return "resources"
+
+
+def mixin_name(area: str) -> str:
+    return "".join(part.title() for part in area.split("_")) + "Operations"
+
+
 # -- documentation ------------------------------------------------------------
 
 
 def plain(doc: str) -> str:
     """The documentation's HTML as one line of plain text."""
     text = re.sub(r"<[^>]+>", " ", doc or "")
-    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+    text = re.sub(r"\s+", " ", html.unescape(text)).strip()
+    return re.sub(r" ([.,;:)])", r"\1", text).replace("( ", "(")
 
 
 def first_sentence(doc: str) -> str:
@@ -146,17 +231,21 @@ def docstring(text: str, indent: str, fallback: str) -> str:
 # -- walking the model --------------------------------------------------------
 
 
-def reached(shape: Shape) -> Iterator[Shape]:
+def reached(shape: Shape, seen: set[str] | None = None) -> Iterator[Shape]:
     """Every structure and enum shape reachable from ``shape``, ``shape`` included."""
+    seen = set() if seen is None else seen
     if isinstance(shape, StructureShape):
+        if shape.name in seen:
+            return
+        seen.add(shape.name)
         yield shape
         for member in shape.members.values():
-            yield from reached(member)
+            yield from reached(member, seen)
     elif shape.type_name == "list":
-        yield from reached(shape.member)  # type: ignore[attr-defined]
+        yield from reached(shape.member, seen)  # type: ignore[attr-defined]
     elif shape.type_name == "map":
-        yield from reached(shape.key)  # type: ignore[attr-defined]
-        yield from reached(shape.value)  # type: ignore[attr-defined]
+        yield from reached(shape.key, seen)  # type: ignore[attr-defined]
+        yield from reached(shape.value, seen)  # type: ignore[attr-defined]
     elif shape.type_name == "string" and shape.enum:  # type: ignore[attr-defined]
         yield shape
 
@@ -171,12 +260,6 @@ def is_sensitive(shape: Shape) -> bool:
     return False
 
 
-def result_model(op: OperationModel) -> bool:
-    """Whether the operation's result gets a model of its own (several members)."""
-    out = op.output_shape
-    return out is not None and len(out.members) > 1 and not paginated(op)
-
-
 PAGINATORS: dict[str, dict[str, object]] = {}
 
 
@@ -184,31 +267,53 @@ def paginated(op: OperationModel) -> bool:
     return op.name in PAGINATORS
 
 
+def result_model(op: OperationModel) -> bool:
+    """Whether the operation's result gets a model of its own (several members)."""
+    out = op.output_shape
+    return out is not None and len(out.members) > 1 and not paginated(op)
+
+
 def type_of(shape: Shape) -> str:
+    """A model attribute's annotation: frozen, so tuples and FrozenDicts."""
     if isinstance(shape, StructureShape):
         return shape.name
     if shape.type_name == "list":
-        return f"list[{type_of(shape.member)}]"  # type: ignore[attr-defined]
+        return f"tuple[{type_of(shape.member)}, ...]"  # type: ignore[attr-defined]
     if shape.type_name == "map":
         key, value = shape.key, shape.value  # type: ignore[attr-defined]
-        return f"dict[{type_of(key)}, {type_of(value)}]"
+        return f"FrozenDict[{type_of(key)}, {type_of(value)}]"
     if shape.type_name == "string" and shape.enum:  # type: ignore[attr-defined]
         return shape.name
     return SCALARS[shape.type_name]
 
 
+def input_type_of(shape: Shape) -> str:
+    """A parameter's annotation: any sequence or mapping will do."""
+    if shape.type_name == "list":
+        return f"Sequence[{input_type_of(shape.member)}]"  # type: ignore[attr-defined]
+    if shape.type_name == "map":
+        key, value = shape.key, shape.value  # type: ignore[attr-defined]
+        return f"Mapping[{input_type_of(key)}, {input_type_of(value)}]"
+    return type_of(shape)
+
+
+NOT_MODELS = {
+    "tuple",
+    "FrozenDict",
+    "Sequence",
+    "Mapping",
+    "str",
+    "int",
+    "bool",
+    "float",
+    "bytes",
+    "None",
+    "datetime.datetime",
+}
+
+
 def names_in(annotation: str) -> set[str]:
-    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", annotation)) - {
-        "list",
-        "dict",
-        "str",
-        "int",
-        "bool",
-        "float",
-        "bytes",
-        "None",
-        "datetime.datetime",
-    }
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", annotation)) - NOT_MODELS
 
 
 # -- models -------------------------------------------------------------------
@@ -242,6 +347,10 @@ def render_class(shape: StructureShape) -> str:
         sensitive = is_sensitive(mshape)
         meta = f"wire({member!r}, sensitive=True)" if sensitive else f"wire({member!r})"
         args = [] if member in required else ["default=None"]
+        if mshape.type_name == "list":
+            args.append("converter=to_tuple")
+        elif mshape.type_name == "map":
+            args.append("converter=to_frozendict")
         if sensitive:
             args.append("repr=False")
         args.append(f"metadata={meta}")
@@ -253,57 +362,77 @@ def render_class(shape: StructureShape) -> str:
     return "".join(out)
 
 
-def write_models(service: ServiceModel, version: str) -> dict[str, str]:
-    """Write the model modules; return each exported name's module."""
+def model_shapes(service: ServiceModel) -> tuple[dict[str, Shape], dict[str, str]]:
+    """Every shape that gets a model, and the module it lives in."""
     areas_of: dict[str, set[str]] = {}
     shapes: dict[str, Shape] = {}
+    for name in service.operation_names:
+        op = service.operation_model(name)
+        area = area_of(name)
+        for wrapper in (op.input_shape, op.output_shape):
+            if wrapper is None:
+                continue
+            seen: set[str] = {wrapper.name}
+            for member in wrapper.members.values():
+                for found in reached(member, seen):
+                    shapes[found.name] = found
+                    areas_of.setdefault(found.name, set()).add(area)
+        if result_model(op):
+            assert op.output_shape is not None
+            shapes[op.output_shape.name] = op.output_shape
+            areas_of.setdefault(op.output_shape.name, set()).add(area)
+    home = {
+        name: next(iter(found)) if len(found) == 1 else "common"
+        for name, found in areas_of.items()
+    }
+    return shapes, home
 
-    def note(shape: Shape, area: str) -> None:
-        for found in reached(shape):
-            shapes[found.name] = found
-            areas_of.setdefault(found.name, set()).add(area)
 
-    for area, ops in AREAS.items():
-        for name in ops:
-            op = service.operation_model(name)
-            for wrapper in (op.input_shape, op.output_shape):
-                if wrapper is None:
-                    continue
-                for member in wrapper.members.values():
-                    note(member, area)
-            if result_model(op):
-                assert op.output_shape is not None
-                shapes[op.output_shape.name] = op.output_shape
-                areas_of.setdefault(op.output_shape.name, set()).add(area)
-
-    modules: dict[str, list[Shape]] = {area: [] for area in AREA_DOCS}
-    home: dict[str, str] = {}
+def write_models(
+    service: ServiceModel, version: str
+) -> tuple[dict[str, Shape], dict[str, str]]:
+    """Write the model modules; return the shapes and each one's module."""
+    shapes, home = model_shapes(service)
+    reserved = {"Model", "SSMEnum", "FrozenDict", "attrs", "field", "wire", "datetime"}
+    assert not reserved & set(shapes), reserved & set(shapes)
+    modules: dict[str, list[Shape]] = {area: [] for area in ["common", *AREAS]}
     for name in sorted(shapes):
-        found = areas_of[name]
-        area = next(iter(found)) if len(found) == 1 else "common"
-        modules[area].append(shapes[name])
-        home[name] = area
+        modules[home[name]].append(shapes[name])
 
     for area, members in modules.items():
         enums = [s for s in members if not isinstance(s, StructureShape)]
         classes = [s for s in members if isinstance(s, StructureShape)]
         needed: dict[str, set[str]] = {}
-        uses_datetime = False
+        uses: set[str] = set()
         for cls in classes:
             for mshape in cls.members.values():
                 annotation = type_of(mshape)
-                uses_datetime |= "datetime.datetime" in annotation
+                if "datetime.datetime" in annotation:
+                    uses.add("datetime")
+                if mshape.type_name == "list":
+                    uses.add("to_tuple")
+                if "FrozenDict" in annotation:
+                    uses.add("FrozenDict")
+                if mshape.type_name == "map":
+                    uses.add("to_frozendict")
                 for ref in names_in(annotation):
                     if home[ref] != area:
                         needed.setdefault(home[ref], set()).add(ref)
-        text = [HEADER.format(version=version), f'"""{AREA_DOCS[area]}"""\n\n']
+        doc = COMMON_DOC if area == "common" else AREAS[area][0]
+        text = [HEADER.format(version=version), docstring(doc, "", ""), "\n"]
         text.append("from __future__ import annotations\n\n")
-        if uses_datetime:
+        if "datetime" in uses:
             text.append("import datetime\n\n")
-        text.append("import attrs\nfrom attrs import field\n\n")
-        text.append(
-            f"from ._base import {'Model, SSMEnum' if enums else 'Model'}, wire\n"
+        if classes:
+            text.append("import attrs\nfrom attrs import field\n\n")
+        base = sorted(
+            n
+            for n in ["Model", "wire", "FrozenDict", "to_tuple", "to_frozendict"]
+            if (n in uses or n in ("Model", "wire")) and classes
         )
+        if enums:
+            base.append("SSMEnum")
+        text.append(f"from ._base import {', '.join(sorted(base))}\n")
         for other in sorted(needed):
             text.append(f"from .{other} import {', '.join(sorted(needed[other]))}\n")
         exported = sorted(s.name for s in members)
@@ -313,33 +442,74 @@ def write_models(service: ServiceModel, version: str) -> dict[str, str]:
         for shape in enums:
             text.append("\n\n" + render_enum(shape))
         for shape in classes:
-            text.append("\n\n" + render_class(shape))
+            text.append("\n\n" + render_class(shape))  # type: ignore[arg-type]
         (MODELS / f"{area}.py").write_text("".join(text))
 
+    names = sorted(shapes)
+    base_names = ["SENSITIVE", "WIRE_NAME", "FrozenDict", "Model", "SSMEnum"]
     init = [
         HEADER.format(version=version),
-        '"""Typed models of the SSM shapes ssmkit covers, named exactly as botocore names them.\n\n'
-        "Each class is a frozen ``attrs`` class; convert with :func:`ssmkit.from_boto` and\n"
-        ':func:`ssmkit.to_boto`.\n"""\n\n',
-        "from ._base import SENSITIVE, WIRE_NAME, Model, SSMEnum\n",
+        '"""Typed models of every SSM shape, named exactly as botocore names them.\n\n'
+        "Each class is a frozen ``attrs`` class: lists are tuples, maps are\n"
+        "frozen dicts (``FrozenDict``), and every model is hashable. Convert with\n"
+        "``ssmkit.from_boto`` and ``ssmkit.to_boto``, or ``ssmkit.from_json`` and\n"
+        "``ssmkit.to_json``.\n\n"
+        "The models live in one module per area of the service\n"
+        "(``ssmkit.models.associations``, ``ssmkit.models.parameters``, ...), with\n"
+        "``ssmkit.models.common`` for the shapes several areas share. An area is\n"
+        "imported when one of its names is first used, so ``import ssmkit`` does\n"
+        'not pay for six hundred classes.\n"""\n\n',
+        "from __future__ import annotations\n\n",
+        "import importlib\n",
+        "from typing import TYPE_CHECKING, Any\n\n",
+        f"from ._base import {', '.join(sorted(base_names))}\n\n",
+        "if TYPE_CHECKING:\n",
     ]
-    for area in AREA_DOCS:
-        names = sorted(s.name for s in modules[area])
-        init.append(f"from .{area} import " + "(" + ", ".join(names) + ",)\n")
-    everything = sorted([*home, "SENSITIVE", "WIRE_NAME", "Model", "SSMEnum"])
+    for area in modules:
+        if modules[area]:
+            area_names = sorted(s.name for s in modules[area])
+            init.append(f"    from .{area} import (" + ", ".join(area_names) + ",)\n")
     init.append(
-        "\n__all__ = [\n" + "".join(f'    "{n}",\n' for n in everything) + "]\n"
+        "\n__all__ = [\n"
+        + "".join(f'    "{n}",\n' for n in sorted([*names, *base_names]))
+        + "]\n\n"
+    )
+    init.append(
+        "#: The module of each model, imported on first use.\n_HOME = {\n"
+        + "".join(f'    "{n}": "{home[n]}",\n' for n in names)
+        + "}\n\n\n"
+    )
+    init.append(
+        "def __getattr__(name: str) -> Any:\n"
+        '    """Import the area that defines ``name`` the first time it is asked for."""\n'
+        "    area = _HOME.get(name)\n"
+        "    if area is None:\n"
+        '        msg = f"module {__name__!r} has no attribute {name!r}"\n'
+        "        raise AttributeError(msg)\n"
+        '    value = getattr(importlib.import_module(f".{area}", __name__), name)\n'
+        "    globals()[name] = value\n"
+        "    return value\n\n\n"
+        "def __dir__() -> list[str]:\n"
+        "    return sorted({*globals(), *__all__})\n"
     )
     (MODELS / "__init__.py").write_text("".join(init))
-    return home
+    return shapes, home
 
 
 # -- operations ---------------------------------------------------------------
 
+PAGE_SIZE_DOC = (
+    "How many items each page holds: a page size, not a total. To stop after "
+    "a number of items, give ``limit``."
+)
+LIMIT_DOC = "Stop after this many items; no further page is fetched."
 
-def render_method(op: OperationModel) -> tuple[str, set[str]]:
-    inp, out = op.input_shape, op.output_shape
-    assert inp is not None
+
+def inputs(op: OperationModel) -> list[tuple[str, Shape]]:
+    """The request members a method takes: required first, then in model order."""
+    inp = op.input_shape
+    if inp is None:
+        return []
     required = set(inp.required_members)
     members = [
         (m, s)
@@ -347,17 +517,43 @@ def render_method(op: OperationModel) -> tuple[str, set[str]]:
         if not (paginated(op) and m == "NextToken")
     ]
     members.sort(key=lambda item: item[0] not in required)
-    imports: set[str] = set()
+    return members
+
+
+def returns_of(op: OperationModel) -> tuple[str, str, str | None]:
+    """The method's return annotation, what it is, and the result member it unwraps."""
+    out = op.output_shape
+    if paginated(op):
+        assert out is not None
+        key = str(PAGINATORS[op.name]["result_key"])
+        item = type_of(out.members[key].member)  # type: ignore[attr-defined]
+        return f"Iterator[{item}]", "iterator", key
+    if out is None or not out.members:
+        return "None", "none", None
+    if len(out.members) == 1:
+        ((key, shape),) = out.members.items()
+        return type_of(shape), "member", key
+    return out.name, "result", None
+
+
+def render_method(op: OperationModel, home: dict[str, str]) -> tuple[str, set[str]]:
+    """One method's source, and the model names its annotations use."""
+    inp = op.input_shape
+    required = set(inp.required_members) if inp is not None else set()
+    members = inputs(op)
+    typed: set[str] = set()
     params = []
     args_doc = []
     for member, shape in members:
-        annotation = type_of(shape)
-        imports |= names_in(annotation)
+        annotation = input_type_of(shape)
+        typed |= names_in(annotation)
         if member in required:
             params.append(f"        {attr_name(member)}: {annotation},\n")
         else:
             params.append(f"        {attr_name(member)}: {annotation} | None = None,\n")
         doc = first_sentence(shape.documentation) or f"The request's ``{member}``."
+        if paginated(op) and member == "MaxResults":
+            doc = PAGE_SIZE_DOC
         args_doc.append(
             textwrap.fill(
                 f"{attr_name(member)}: {doc}",
@@ -366,36 +562,65 @@ def render_method(op: OperationModel) -> tuple[str, set[str]]:
                 subsequent_indent=" " * 16,
             )
         )
+    if paginated(op):
+        assert "limit" not in {attr_name(m) for m, _ in members}, op.name
+        params.append("        limit: int | None = None,\n")
+        args_doc.append(
+            textwrap.fill(
+                f"limit: {LIMIT_DOC}",
+                80,
+                initial_indent=" " * 12,
+                subsequent_indent=" " * 16,
+            )
+        )
 
     python_name = botocore.xform_name(op.name)
     request = "".join(f"                {m!r}: {attr_name(m)},\n" for m, _ in members)
-    if paginated(op):
-        key = str(PAGINATORS[op.name]["result_key"])
-        assert out is not None
-        item = type_of(out.members[key].member)  # type: ignore[attr-defined]
-        imports.add(item)
-        returns = f"Iterator[{item}]"
-        body = f"        return self._paginate(\n            {op.name!r},\n            {{\n{request}            }},\n            {key!r},\n            {item},\n        )\n"
-        returns_doc = f"A lazy iterator over the ``{key}`` of every page, fetched as it is walked."
-    elif out is None or not out.members:
-        returns = "None"
-        body = f"        self._call(\n            {op.name!r},\n            {{\n{request}            }},\n        )\n"
+    call = f"            {op.name!r},\n            {{\n{request}            }},\n"
+    returns, how, key = returns_of(op)
+    typed |= names_in(returns)
+    runtime = sorted(n for n in names_in(returns) if n in home)
+    lines: list[str] = []
+    if "FrozenDict" in returns:
+        runtime.append("FrozenDict")
+    if runtime:
+        by_module: dict[str, list[str]] = {}
+        for name in runtime:
+            by_module.setdefault(home.get(name, "_base"), []).append(name)
+        for module, names in sorted(by_module.items()):
+            lines.append(f"        from ..models.{module} import {', '.join(names)}\n")
+        lines.append("\n")
+    if how == "iterator":
+        assert key is not None
+        item = returns[len("Iterator[") : -1]
+        lines.append(
+            f"        return self._paginate(\n{call}            {key!r},\n"
+            f"            {item},\n            limit=limit,\n        )\n"
+        )
+        returns_doc = (
+            f"A lazy iterator over the ``{key}`` of every page, each page fetched "
+            "as the iterator reaches it."
+        )
+    elif how == "none":
+        lines.append(f"        self._call(\n{call}        )\n")
         returns_doc = ""
-    elif len(out.members) == 1:
-        ((key, shape),) = out.members.items()
-        returns = type_of(shape)
-        imports |= names_in(returns)
-        body = f"        result = self._call(\n            {op.name!r},\n            {{\n{request}            }},\n        )\n"
-        if isinstance(shape, StructureShape):
-            body += f"        return from_boto({returns}, self._member(result, {op.name!r}, {key!r}))\n"
+    elif how == "member":
+        lines.append(f"        result = self._call(\n{call}        )\n")
+        if returns in PLAIN:
+            lines.append(
+                f"        value: {returns} = self._member(result, {op.name!r}, {key!r})\n"
+                "        return value\n"
+            )
         else:
-            body += f"        return self._member(result, {op.name!r}, {key!r})  # type: ignore[no-any-return]\n"
+            lines.append(
+                f"        return from_boto({returns}, self._member(result, {op.name!r}, {key!r}))\n"
+            )
         returns_doc = f"The result's ``{key}``."
     else:
-        returns = out.name
-        imports.add(returns)
-        body = f"        result = self._call(\n            {op.name!r},\n            {{\n{request}            }},\n        )\n        return from_boto({returns}, result)\n"
-        returns_doc = f"The whole result, as :class:`ssmkit.models.{returns}`."
+        lines.append(
+            f"        result = self._call(\n{call}        )\n        return from_boto({returns}, result)\n"
+        )
+        returns_doc = f"The whole result, as ``ssmkit.models.{returns}``."
 
     summary = first_sentence(op.documentation)
     doc = (
@@ -441,51 +666,70 @@ def render_method(op: OperationModel) -> tuple[str, set[str]]:
     )
     if not params:
         signature = f"    def {python_name}(self) -> {returns}:\n"
-    return signature + "".join(doc) + body, imports
+    return signature + "".join(doc) + "".join(lines), typed
+
+
+def operations_by_area(service: ServiceModel) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {area: [] for area in AREAS}
+    for name in sorted(service.operation_names):
+        found[area_of(name)].append(name)
+    return found
 
 
 def write_operations(service: ServiceModel, version: str, home: dict[str, str]) -> None:
-    methods = []
-    imports: set[str] = set()
-    for name in OPERATIONS:
-        if name in HAND_WRITTEN:
-            continue
-        text, used = render_method(service.operation_model(name))
-        methods.append(text)
-        imports |= used
-    header = [
+    OPERATIONS_DIR.mkdir(exist_ok=True)
+    mixins = []
+    for area, names in operations_by_area(service).items():
+        methods = []
+        typed: set[str] = set()
+        for name in names:
+            if name in HAND_WRITTEN:
+                continue
+            text, used = render_method(service.operation_model(name), home)
+            methods.append(text)
+            typed |= used
+        source = "\n".join(methods)
+        checking = []
+        if "datetime.datetime" in source:
+            checking.append("    import datetime\n")
+        abc = [n for n in ("Iterator", "Mapping", "Sequence") if f"{n}[" in source]
+        if abc:
+            checking.append(f"    from collections.abc import {', '.join(abc)}\n\n")
+        models = sorted(n for n in typed if n in home)
+        if "FrozenDict[" in source:
+            models.append("FrozenDict")
+        if models:
+            checking.append(f"    from ..models import ({', '.join(models)},)\n")
+        mixin = mixin_name(area)
+        mixins.append((area, mixin))
+        text = [
+            HEADER.format(version=version),
+            docstring(
+                f"The typed operations of one area of SSM. {AREAS[area][0]}", "", ""
+            ),
+            "\n",
+            "from __future__ import annotations\n\n",
+            "from typing import TYPE_CHECKING\n\n" if checking else "",
+            "from .._base_client import BaseClient\n",
+            "from .._convert import from_boto\n" if "from_boto(" in source else "",
+            "\nif TYPE_CHECKING:\n" + "".join(checking) if checking else "",
+            f'\n__all__ = ["{mixin}"]\n\n\n',
+            f"class {mixin}(BaseClient):\n",
+            docstring(AREAS[area][0], "    ", ""),
+            "\n" + source if source else "",
+        ]
+        (OPERATIONS_DIR / f"{area}.py").write_text("".join(text))
+    init = [
         HEADER.format(version=version),
-        '"""One typed method per SSM operation; ``ssmkit.Client`` builds on these."""\n\n',
-        "from __future__ import annotations\n\n",
-        "import datetime  # noqa: F401\n"
-        if any("datetime" in m for m in methods)
-        else "",
-        "from collections.abc import Iterator\n\n",
-        "from ._base_client import BaseClient\n",
-        "from ._convert import from_boto\n",
-        "from .models import ("
-        + ", ".join(sorted(n for n in imports if n in home))
-        + ",)\n\n",
-        '__all__ = ["Operations"]\n\n\n',
-        "class Operations(BaseClient):\n",
-        '    """The SSM operations whose wire form needs no care beyond conversion."""\n',
+        '"""One typed method per SSM operation, in one module per area of the service."""\n\n',
+        "".join(f"from .{area} import {mixin}\n" for area, mixin in mixins),
+        '\n__all__ = ["Operations"]\n\n\n',
+        "class Operations(\n"
+        + "".join(f"    {mixin},\n" for _, mixin in mixins)
+        + "):\n",
+        '    """Every SSM operation whose wire form needs no care beyond conversion."""\n',
     ]
-    (ROOT / "ssmkit" / "_operations.py").write_text(
-        "".join(header) + "\n" + "\n".join(methods)
-    )
-
-
-#: The safe updates' changeable members: the update's input less what ssmkit manages.
-CHANGES = {
-    "AssociationChanges": (
-        "UpdateAssociation",
-        {"AssociationId", "AssociationVersion"},
-    ),
-    "MaintenanceWindowTaskChanges": (
-        "UpdateMaintenanceWindowTask",
-        {"WindowId", "WindowTaskId", "Replace"},
-    ),
-}
+    (OPERATIONS_DIR / "__init__.py").write_text("".join(init))
 
 
 def write_changes(service: ServiceModel, version: str, home: dict[str, str]) -> None:
@@ -503,7 +747,7 @@ def write_changes(service: ServiceModel, version: str, home: dict[str, str]) -> 
         for member, shape in inp.members.items():
             if member in managed:
                 continue
-            annotation = type_of(shape)
+            annotation = input_type_of(shape)
             imports |= names_in(annotation)
             lines.append(f"    {attr_name(member)}: {annotation} | Clear\n")
         classes.append("".join(lines))
@@ -511,9 +755,12 @@ def write_changes(service: ServiceModel, version: str, home: dict[str, str]) -> 
         HEADER.format(version=version),
         '"""The members each safe update can change, for type checkers and IDEs."""\n\n',
         "from __future__ import annotations\n\n",
-        "from typing import TypedDict\n\n",
-        "from ._sentinel import Clear\n",
-        "from .models import ("
+        "from typing import TYPE_CHECKING, TypedDict\n\n",
+        "if TYPE_CHECKING:\n",
+        "    import datetime\n\n" if any("datetime" in c for c in classes) else "",
+        "    from collections.abc import Mapping, Sequence\n\n",
+        "    from ._sentinel import Clear\n",
+        "    from .models import ("
         + ", ".join(sorted(n for n in imports if n in home))
         + ",)\n\n",
         "__all__ = [" + ", ".join(f'"{n}"' for n in CHANGES) + "]\n\n\n",
@@ -522,46 +769,264 @@ def write_changes(service: ServiceModel, version: str, home: dict[str, str]) -> 
     (ROOT / "ssmkit" / "_changes.py").write_text("".join(text))
 
 
-def write_operations_table(service: ServiceModel, version: str) -> None:
-    """docs/reference/operations.md: each ssmkit method, its boto3 method and operation."""
-    rows = []
-    for name in OPERATIONS:
-        op = service.operation_model(name)
-        method = botocore.xform_name(name)
-        if name in HAND_WRITTEN:
-            note = "safe: changes only the members named"
-        elif paginated(op):
-            note = "lazy iterator over every page"
-        elif op.output_shape is None or not op.output_shape.members:
-            note = "returns `None`"
-        elif len(op.output_shape.members) == 1:
-            (member,) = op.output_shape.members
-            note = f"returns the `{member}`"
-        else:
-            note = f"returns `{op.output_shape.name}`"
-        rows.append(
-            f"| `Client.{method}()` | `{method}` | [{name}]"
-            f"(https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_{name}.html)"
-            f" | {note} |"
+# -- errors -------------------------------------------------------------------
+
+
+def family_of(code: str) -> str:
+    if code in ERROR_FAMILIES:
+        return ERROR_FAMILIES[code]
+    for words, family in ERROR_RULES:
+        if any(word in code for word in words):
+            return family
+    return "ServiceError"
+
+
+def error_shapes(service: ServiceModel) -> dict[str, Shape]:
+    found: dict[str, Shape] = {}
+    for name in service.operation_names:
+        for error in service.operation_model(name).error_shapes:
+            found[error.name] = error
+    return dict(sorted(found.items()))
+
+
+def write_errors(service: ServiceModel, version: str) -> None:
+    errors = error_shapes(service)
+    families = sorted({f for code in errors for f in family_of(code).split(", ")})
+    classes = []
+    for code, shape in errors.items():
+        doc = first_sentence(shape.documentation) or f"The service answered ``{code}``."
+        classes.append(
+            f"class {code}({family_of(code)}):\n" + docstring(doc, "    ", "") + "\n"
         )
-    extra = [
-        "| `Client.plan_association_update()` | `describe_association` | DescribeAssociation | plan only, no write |",
-        "| `Client.plan_maintenance_window_task_update()` | `get_maintenance_window_task` | GetMaintenanceWindowTask | plan only, no write |",
-        "| `Client.update_associations()` | `describe_association`, `update_association` | DescribeAssociation, UpdateAssociation | bulk safe updates |",
-    ]
     text = [
-        f"<!-- Generated by tools/generate.py from botocore {version}'s SSM model. Do not edit. -->\n",
-        "# Methods and operations\n\n",
-        "Each `ssmkit.Client` method is named like the boto3 method it wraps, so any\n",
-        "method maps to the AWS documentation of its operation.\n\n",
-        "| ssmkit | boto3 | AWS operation | notes |\n",
-        "| --- | --- | --- | --- |\n",
-        "\n".join(rows + extra),
-        "\n",
+        HEADER.format(version=version),
+        '"""One exception per error code in the SSM service model, named like the code.\n\n'
+        "Import them from ``ssmkit.errors``, which loads this module on first use.\n"
+        '"""\n\n',
+        f"from .errors import {', '.join(families)}\n\n",
+        "__all__ = [\n" + "".join(f'    "{c}",\n' for c in errors) + "]\n\n\n",
+        "\n\n".join(classes),
     ]
-    path = ROOT / "docs" / "reference" / "operations.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(text))
+    (ROOT / "ssmkit" / "_service_errors.py").write_text("".join(text))
+
+
+def write_error_names(service: ServiceModel) -> None:
+    """The leaves' names in ``ssmkit/errors.py``, between its generated markers."""
+    path = ROOT / "ssmkit" / "errors.py"
+    text = path.read_text()
+    start, end = "# -- generated: the leaves --\n", "# -- end of generated --\n"
+    codes = list(error_shapes(service))
+    block = (
+        start
+        + "if TYPE_CHECKING:\n    from ._service_errors import (\n"
+        + "".join(f"        {c},\n" for c in codes)
+        + "    )\n\n"
+        + "#: The error codes that have a class of their own, in ``_service_errors``.\n"
+        + "_LEAVES = frozenset(\n    {\n"
+        + "".join(f'        "{c}",\n' for c in codes)
+        + "    }\n)\n"
+        + end
+    )
+    before, rest = text.split(start)
+    _, after = rest.split(end)
+    path.write_text(before + block + after)
+
+
+# -- reference pages ----------------------------------------------------------
+
+
+def cell(text: str) -> str:
+    """Text that is safe inside a Markdown table cell."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("<", "&lt;")
+        .replace("*", "\\*")
+        .replace("`", "'")
+    )
+
+
+def linked(annotation: str, home: dict[str, str], here: str) -> str:
+    """An annotation with each model name linked to where it is documented."""
+
+    def link(match: re.Match[str]) -> str:
+        name = match.group(0)
+        if name not in home:
+            return name
+        page = "" if home[name] == here else f"{home[name]}.md"
+        return f"[{name}]({page}#{name.lower()})"
+
+    return re.sub(r"[A-Za-z_][A-Za-z0-9_]*", link, annotation.replace("|", "\\|"))
+
+
+def aws_link(operation: str) -> str:
+    return f"[{operation}]({AWS_DOCS}/API_{operation}.html)"
+
+
+def method_section(op: OperationModel, home: dict[str, str], here: str) -> str:
+    name = botocore.xform_name(op.name)
+    required = set(op.input_shape.required_members) if op.input_shape else set()
+    returns, how, key = returns_of(op)
+    out = [f"### {name}\n\n"]
+    if op.name in HAND_WRITTEN:
+        changes = next(c for c, (o, _) in CHANGES.items() if o == op.name)
+        out.append(
+            f"Safe: wraps {aws_link(op.name)} so that it changes only the members "
+            "named and keeps the rest. See [Safe updates](../guides/safe-updates.md); "
+            f"the members it can change are those of `ssmkit.{changes}`.\n\n"
+        )
+        return "".join(out)
+    args = ", ".join(
+        f"{attr_name(m)}" + ("" if m in required else "=None") for m, _ in inputs(op)
+    )
+    if paginated(op):
+        args += ", limit=None"
+    star = "*, " if args else ""
+    out.append(f"```python\nclient.{name}({star}{args}) -> {returns}\n```\n\n")
+    what = {
+        "iterator": f"a lazy iterator over every page's `{key}`",
+        "none": "nothing",
+        "member": f"the result's `{key}`",
+        "result": "the whole result",
+    }[how]
+    out.append(
+        f"Wraps {aws_link(op.name)} (`{name}` of boto3). Returns {what}: "
+        f"{linked(returns, home, here)}.\n\n"
+    )
+    out.append(cell(plain(op.documentation)) + "\n\n")
+    rows = []
+    for member, shape in inputs(op):
+        doc = (
+            PAGE_SIZE_DOC
+            if paginated(op) and member == "MaxResults"
+            else plain(shape.documentation)
+        )
+        need = "yes" if member in required else ""
+        rows.append(
+            f"| `{attr_name(member)}` | {linked(input_type_of(shape), home, here)} "
+            f"| {need} | {cell(doc)} |"
+        )
+    if paginated(op):
+        rows.append(f"| `limit` | int | | {LIMIT_DOC} |")
+    if rows:
+        out.append("| Argument | Type | Required | AWS documentation |\n")
+        out.append("| --- | --- | --- | --- |\n" + "\n".join(rows) + "\n\n")
+    if op.error_shapes:
+        codes = ", ".join(
+            f"[`{e.name}`](errors.md#{e.name.lower()})"
+            for e in sorted(op.error_shapes, key=lambda e: e.name)
+        )
+        out.append(f"Errors: {codes}.\n\n")
+    return "".join(out)
+
+
+def model_section(shape: Shape, home: dict[str, str], here: str) -> str:
+    out = [f"### {shape.name}\n\n"]
+    doc = cell(plain(shape.documentation))
+    if not isinstance(shape, StructureShape):
+        values = ", ".join(f"`{v}`" for v in shape.enum)  # type: ignore[attr-defined]
+        out.append(f"Enumeration. {doc}\n\nValues: {values}.\n\n")
+        return "".join(out)
+    out.append(f"{doc}\n\n" if doc else "")
+    required = set(shape.required_members)
+    rows = []
+    for member, mshape in shape.members.items():
+        annotation = type_of(mshape) + ("" if member in required else " | None")
+        note = plain(mshape.documentation)
+        if is_sensitive(mshape):
+            note = (
+                "**Sensitive**: masked in reprs, logs and JSON unless asked for. "
+                + cell(note)
+            )
+        else:
+            note = cell(note)
+        rows.append(
+            f"| `{attr_name(member)}` | {linked(annotation, home, here)} | `{member}` | {note} |"
+        )
+    if rows:
+        out.append("| Field | Type | Wire name | AWS documentation |\n")
+        out.append("| --- | --- | --- | --- |\n" + "\n".join(rows) + "\n\n")
+    return "".join(out)
+
+
+def write_reference(
+    service: ServiceModel, version: str, shapes: dict[str, Shape], home: dict[str, str]
+) -> None:
+    REFERENCE.mkdir(parents=True, exist_ok=True)
+    stamp = f"<!-- Generated by tools/generate.py from botocore {version}'s SSM model. Do not edit. -->\n"
+    by_area = operations_by_area(service)
+    for area in ["common", *AREAS]:
+        title = area.replace("_", " ").capitalize()
+        doc = COMMON_DOC if area == "common" else AREAS[area][0]
+        out = [stamp, f"# {title}\n\n{doc}\n\n"]
+        ops = by_area.get(area, [])
+        if ops:
+            out.append(
+                f"Methods of `ssmkit.Client`, from `ssmkit._operations.{area}`; "
+                f"models in `ssmkit.models.{area}`.\n\n## Methods\n\n"
+            )
+            out.extend(
+                method_section(service.operation_model(o), home, area) for o in ops
+            )
+        models = sorted(n for n, a in home.items() if a == area)
+        if models:
+            out.append(
+                f"## Models\n\n`from ssmkit.models import ...`, or from "
+                f"`ssmkit.models.{area}`.\n\n"
+            )
+            out.extend(model_section(shapes[n], home, area) for n in models)
+        (REFERENCE / f"{area}.md").write_text("".join(out))
+
+    errors = error_shapes(service)
+    rows = [
+        f'| <span id="{code.lower()}"></span>`{code}` | `{family_of(code)}` | {cell(plain(s.documentation))} |'
+        for code, s in errors.items()
+    ]
+    (REFERENCE / "errors.md").write_text(
+        stamp
+        + "# Error codes\n\nEvery error code in the service model has an exception in "
+        "`ssmkit.errors`, named like the code, under the family its meaning puts it in "
+        "(see [Errors](../guides/errors.md)). A code the service sends that is not "
+        "here becomes a plain `ServiceError` with that `code`.\n\n"
+        "| Exception | Family | AWS documentation |\n| --- | --- | --- |\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+
+    rows = []
+    for area, ops in by_area.items():
+        for name in ops:
+            op = service.operation_model(name)
+            method = botocore.xform_name(name)
+            returns, how, key = returns_of(op)
+            if name in HAND_WRITTEN:
+                note = "safe: changes only the members named"
+            elif how == "iterator":
+                note = f"lazy iterator over every page's `{key}`"
+            elif how == "none":
+                note = "returns `None`"
+            elif how == "member":
+                note = f"returns the `{key}`"
+            else:
+                note = f"returns `{returns}`"
+            rows.append(
+                f"| [`{method}()`]({area}.md#{method}) | {aws_link(name)} | {note} |"
+            )
+    extra = [
+        "| `plan_association_update()` | DescribeAssociation | plan only, no write |",
+        "| `plan_maintenance_window_task_update()` | GetMaintenanceWindowTask | plan only, no write |",
+        "| `update_associations()` | DescribeAssociation, UpdateAssociation | bulk safe updates |",
+        "| `plan_associations()`, `apply_associations()`, `export_associations()` | ListAssociations, DescribeAssociation, ... | associations as code |",
+    ]
+    (REFERENCE / "operations.md").write_text(
+        stamp + "# Methods and operations\n\n"
+        "Each `ssmkit.Client` method is named like the boto3 method it wraps, so any\n"
+        "method maps to the AWS documentation of its operation. Every operation of the\n"
+        f"SSM service model has one: {len(service.operation_names)} in all.\n\n"
+        "| `ssmkit.Client` | AWS operation | notes |\n| --- | --- | --- |\n"
+        + "\n".join(rows + extra)
+        + "\n"
+    )
 
 
 def main() -> int:
@@ -570,30 +1035,30 @@ def main() -> int:
     loader = session.get_component("data_loader")
     PAGINATORS.update(loader.load_service_model("ssm", "paginators-1")["pagination"])
     version = botocore.__version__
-    home = write_models(service, version)
+    shapes, home = write_models(service, version)
     write_operations(service, version, home)
     write_changes(service, version, home)
-    write_operations_table(service, version)
-    targets = [str(MODELS)] + [
-        str(ROOT / "ssmkit" / f) for f in ("_operations.py", "_changes.py")
+    write_errors(service, version)
+    write_error_names(service)
+    write_reference(service, version, shapes, home)
+    targets = [
+        str(MODELS),
+        str(OPERATIONS_DIR),
+        *(
+            str(ROOT / "ssmkit" / f)
+            for f in ("_changes.py", "_service_errors.py", "errors.py")
+        ),
     ]
+    ruff = [sys.executable, "-m", "ruff"]
+    subprocess.run([*ruff, "format", "--quiet", *targets], check=True)
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "ruff",
-            "check",
-            "--fix",
-            "--unsafe-fixes",
-            "--quiet",
-            *targets,
-        ],
-        check=False,
+        [*ruff, "check", "--fix", "--unsafe-fixes", "--quiet", *targets], check=True
     )
-    subprocess.run(
-        [sys.executable, "-m", "ruff", "format", "--quiet", *targets], check=True
+    subprocess.run([*ruff, "format", "--quiet", *targets], check=True)
+    print(
+        f"generated from botocore {version}: {len(service.operation_names)} operations, "
+        f"{len(shapes)} shapes"
     )
-    print(f"generated from botocore {version}: {len(home)} shapes")
     return 0
 
 

@@ -90,7 +90,7 @@ with mock_ssm():
         s3_location=S3OutputLocation(output_s3_bucket_name="patch-logs")
     )
     assert stored.calendar_names is None
-    assert stored.parameters == {"Operation": ["Scan"]}
+    assert stored.parameters == {"Operation": ("Scan",)}
     assert [c.render() for c in plan.changes] == [
         "~ parameters.Operation: <sensitive> -> <sensitive>",
         '+ max_errors: "10%"',

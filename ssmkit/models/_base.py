@@ -1,15 +1,28 @@
-"""What every generated model builds on: field metadata keys and tolerant enums."""
+"""What every generated model builds on: field metadata, frozen containers, enums."""
 
 from __future__ import annotations
 
 import enum
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 import attrs
 
 from .._mask import mask_field
 
-__all__ = ["SENSITIVE", "WIRE_NAME", "Model", "SSMEnum", "wire"]
+__all__ = [
+    "SENSITIVE",
+    "WIRE_NAME",
+    "FrozenDict",
+    "Model",
+    "SSMEnum",
+    "to_frozendict",
+    "to_tuple",
+    "wire",
+]
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 #: Key in ``attrs.field(metadata=...)`` holding the member's name on the wire
 #: (``"AssociationId"``). SSM's names follow no single rule, so the name is
@@ -84,3 +97,104 @@ class SSMEnum(str, enum.Enum):
     def is_known(self) -> bool:
         """Whether this value was in the service model ssmkit was built from."""
         return type(self).__members__.get(self._name_) is self
+
+
+class FrozenDict(Mapping[K, V]):
+    """A mapping that cannot change and can be hashed: the models' maps.
+
+    It compares equal to a ``dict`` with the same items. Its values are frozen
+    too, lists becoming tuples and dicts frozen dicts, so a model that
+    holds one is hashable all the way down. (The standard library has no
+    hashable mapping, and ssmkit depends on nothing beyond boto3, attrs and
+    cattrs; this is the whole of what the models need.)
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    _data: dict[K, V]
+    _hash: int | None
+
+    def __init__(self, data: Mapping[K, V] | Iterable[tuple[K, V]] = (), /) -> None:
+        items = data.items() if isinstance(data, Mapping) else data
+        self._data = {key: freeze(value) for key, value in items}
+        self._hash = None
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenDict):
+            return self._data == other._data
+        if isinstance(other, dict):
+            return self._data == other
+        if isinstance(other, Mapping):
+            return self._data == dict(other.items())
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._data.items()))
+        return self._hash
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    def __reduce__(self) -> tuple[type[FrozenDict[K, V]], tuple[dict[K, V]]]:
+        return (type(self), (self._data,))
+
+    def __or__(self, other: Mapping[K, V]) -> FrozenDict[K, V]:
+        return FrozenDict({**self._data, **other})
+
+
+def freeze(value: Any) -> Any:
+    """``value`` with every list made a tuple and every dict a ``FrozenDict``."""
+    cls = value.__class__
+    if cls is FrozenDict:
+        return value
+    if cls is tuple:
+        if any(isinstance(item, (list, tuple, dict)) for item in value):
+            return tuple(freeze(item) for item in value)
+        return value
+    if cls is list:
+        return tuple(freeze(item) for item in value)
+    if isinstance(value, dict):
+        return FrozenDict(value)
+    return value
+
+
+def to_tuple(value: Iterable[Any] | None) -> tuple[Any, ...] | None:
+    """A list field's converter: any iterable but a string or a mapping, frozen.
+
+    Raises:
+        TypeError: ``value`` is a string, bytes or a mapping, which would
+            otherwise iterate into characters or keys.
+    """
+    if value is None or value.__class__ is tuple:
+        return freeze(value)  # type: ignore[no-any-return]
+    if isinstance(value, (str, bytes, Mapping)):
+        msg = f"expected a list, got {type(value).__name__}"
+        raise TypeError(msg)
+    return tuple(freeze(item) for item in value)
+
+
+def to_frozendict(value: Mapping[Any, Any] | None) -> FrozenDict[Any, Any] | None:
+    """A map field's converter: any mapping, frozen.
+
+    Raises:
+        TypeError: ``value`` is not a mapping.
+    """
+    if value is None or isinstance(value, FrozenDict):
+        return value
+    if not isinstance(value, Mapping):
+        msg = f"expected a mapping, got {type(value).__name__}"
+        raise TypeError(msg)
+    return FrozenDict(value)

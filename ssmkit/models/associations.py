@@ -8,7 +8,7 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import Model, SSMEnum, wire
+from ._base import FrozenDict, Model, SSMEnum, to_frozendict, to_tuple, wire
 from .common import AlarmConfiguration, AlarmStateInformation, Target, TargetLocation
 
 __all__ = [
@@ -33,9 +33,13 @@ __all__ = [
     "CreateAssociationBatchResult",
     "FailedCreateAssociation",
     "Fault",
+    "InstanceAssociation",
     "InstanceAssociationOutputLocation",
+    "InstanceAssociationOutputUrl",
+    "InstanceAssociationStatusInfo",
     "OutputSource",
     "S3OutputLocation",
+    "S3OutputUrl",
 ]
 
 
@@ -124,7 +128,9 @@ class Association(Model):
         default=None, metadata=wire("AssociationVersion")
     )
     document_version: str | None = field(default=None, metadata=wire("DocumentVersion"))
-    targets: list[Target] | None = field(default=None, metadata=wire("Targets"))
+    targets: tuple[Target, ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("Targets")
+    )
     last_execution_date: datetime.datetime | None = field(
         default=None, metadata=wire("LastExecutionDate")
     )
@@ -137,8 +143,8 @@ class Association(Model):
     association_name: str | None = field(default=None, metadata=wire("AssociationName"))
     schedule_offset: int | None = field(default=None, metadata=wire("ScheduleOffset"))
     duration: int | None = field(default=None, metadata=wire("Duration"))
-    target_maps: list[dict[str, list[str]]] | None = field(
-        default=None, metadata=wire("TargetMaps")
+    target_maps: tuple[FrozenDict[str, tuple[str, ...]], ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("TargetMaps")
     )
 
 
@@ -163,11 +169,16 @@ class AssociationDescription(Model):
     automation_target_parameter_name: str | None = field(
         default=None, metadata=wire("AutomationTargetParameterName")
     )
-    parameters: dict[str, list[str]] | None = field(
-        default=None, repr=False, metadata=wire("Parameters", sensitive=True)
+    parameters: FrozenDict[str, tuple[str, ...]] | None = field(
+        default=None,
+        converter=to_frozendict,
+        repr=False,
+        metadata=wire("Parameters", sensitive=True),
     )
     association_id: str | None = field(default=None, metadata=wire("AssociationId"))
-    targets: list[Target] | None = field(default=None, metadata=wire("Targets"))
+    targets: tuple[Target, ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("Targets")
+    )
     schedule_expression: str | None = field(
         default=None, metadata=wire("ScheduleExpression")
     )
@@ -192,22 +203,22 @@ class AssociationDescription(Model):
     apply_only_at_cron_interval: bool | None = field(
         default=None, metadata=wire("ApplyOnlyAtCronInterval")
     )
-    calendar_names: list[str] | None = field(
-        default=None, metadata=wire("CalendarNames")
+    calendar_names: tuple[str, ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("CalendarNames")
     )
-    target_locations: list[TargetLocation] | None = field(
-        default=None, metadata=wire("TargetLocations")
+    target_locations: tuple[TargetLocation, ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("TargetLocations")
     )
     schedule_offset: int | None = field(default=None, metadata=wire("ScheduleOffset"))
     duration: int | None = field(default=None, metadata=wire("Duration"))
-    target_maps: list[dict[str, list[str]]] | None = field(
-        default=None, metadata=wire("TargetMaps")
+    target_maps: tuple[FrozenDict[str, tuple[str, ...]], ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("TargetMaps")
     )
     alarm_configuration: AlarmConfiguration | None = field(
         default=None, metadata=wire("AlarmConfiguration")
     )
-    triggered_alarms: list[AlarmStateInformation] | None = field(
-        default=None, metadata=wire("TriggeredAlarms")
+    triggered_alarms: tuple[AlarmStateInformation, ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("TriggeredAlarms")
     )
     association_dispatch_assume_role: str | None = field(
         default=None, metadata=wire("AssociationDispatchAssumeRole")
@@ -237,8 +248,8 @@ class AssociationExecution(Model):
     alarm_configuration: AlarmConfiguration | None = field(
         default=None, metadata=wire("AlarmConfiguration")
     )
-    triggered_alarms: list[AlarmStateInformation] | None = field(
-        default=None, metadata=wire("TriggeredAlarms")
+    triggered_alarms: tuple[AlarmStateInformation, ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("TriggeredAlarms")
     )
 
 
@@ -294,8 +305,10 @@ class AssociationOverview(Model):
 
     status: str | None = field(default=None, metadata=wire("Status"))
     detailed_status: str | None = field(default=None, metadata=wire("DetailedStatus"))
-    association_status_aggregated_count: dict[str, int] | None = field(
-        default=None, metadata=wire("AssociationStatusAggregatedCount")
+    association_status_aggregated_count: FrozenDict[str, int] | None = field(
+        default=None,
+        converter=to_frozendict,
+        metadata=wire("AssociationStatusAggregatedCount"),
     )
 
 
@@ -322,10 +335,15 @@ class AssociationVersionInfo(Model):
     )
     name: str | None = field(default=None, metadata=wire("Name"))
     document_version: str | None = field(default=None, metadata=wire("DocumentVersion"))
-    parameters: dict[str, list[str]] | None = field(
-        default=None, repr=False, metadata=wire("Parameters", sensitive=True)
+    parameters: FrozenDict[str, tuple[str, ...]] | None = field(
+        default=None,
+        converter=to_frozendict,
+        repr=False,
+        metadata=wire("Parameters", sensitive=True),
     )
-    targets: list[Target] | None = field(default=None, metadata=wire("Targets"))
+    targets: tuple[Target, ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("Targets")
+    )
     schedule_expression: str | None = field(
         default=None, metadata=wire("ScheduleExpression")
     )
@@ -344,16 +362,16 @@ class AssociationVersionInfo(Model):
     apply_only_at_cron_interval: bool | None = field(
         default=None, metadata=wire("ApplyOnlyAtCronInterval")
     )
-    calendar_names: list[str] | None = field(
-        default=None, metadata=wire("CalendarNames")
+    calendar_names: tuple[str, ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("CalendarNames")
     )
-    target_locations: list[TargetLocation] | None = field(
-        default=None, metadata=wire("TargetLocations")
+    target_locations: tuple[TargetLocation, ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("TargetLocations")
     )
     schedule_offset: int | None = field(default=None, metadata=wire("ScheduleOffset"))
     duration: int | None = field(default=None, metadata=wire("Duration"))
-    target_maps: list[dict[str, list[str]]] | None = field(
-        default=None, metadata=wire("TargetMaps")
+    target_maps: tuple[FrozenDict[str, tuple[str, ...]], ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("TargetMaps")
     )
     association_dispatch_assume_role: str | None = field(
         default=None, metadata=wire("AssociationDispatchAssumeRole")
@@ -366,14 +384,19 @@ class CreateAssociationBatchRequestEntry(Model):
 
     name: str = field(metadata=wire("Name"))
     instance_id: str | None = field(default=None, metadata=wire("InstanceId"))
-    parameters: dict[str, list[str]] | None = field(
-        default=None, repr=False, metadata=wire("Parameters", sensitive=True)
+    parameters: FrozenDict[str, tuple[str, ...]] | None = field(
+        default=None,
+        converter=to_frozendict,
+        repr=False,
+        metadata=wire("Parameters", sensitive=True),
     )
     automation_target_parameter_name: str | None = field(
         default=None, metadata=wire("AutomationTargetParameterName")
     )
     document_version: str | None = field(default=None, metadata=wire("DocumentVersion"))
-    targets: list[Target] | None = field(default=None, metadata=wire("Targets"))
+    targets: tuple[Target, ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("Targets")
+    )
     schedule_expression: str | None = field(
         default=None, metadata=wire("ScheduleExpression")
     )
@@ -392,16 +415,16 @@ class CreateAssociationBatchRequestEntry(Model):
     apply_only_at_cron_interval: bool | None = field(
         default=None, metadata=wire("ApplyOnlyAtCronInterval")
     )
-    calendar_names: list[str] | None = field(
-        default=None, metadata=wire("CalendarNames")
+    calendar_names: tuple[str, ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("CalendarNames")
     )
-    target_locations: list[TargetLocation] | None = field(
-        default=None, metadata=wire("TargetLocations")
+    target_locations: tuple[TargetLocation, ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("TargetLocations")
     )
     schedule_offset: int | None = field(default=None, metadata=wire("ScheduleOffset"))
     duration: int | None = field(default=None, metadata=wire("Duration"))
-    target_maps: list[dict[str, list[str]]] | None = field(
-        default=None, metadata=wire("TargetMaps")
+    target_maps: tuple[FrozenDict[str, tuple[str, ...]], ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("TargetMaps")
     )
     alarm_configuration: AlarmConfiguration | None = field(
         default=None, metadata=wire("AlarmConfiguration")
@@ -412,11 +435,11 @@ class CreateAssociationBatchRequestEntry(Model):
 class CreateAssociationBatchResult(Model):
     """The ``CreateAssociationBatchResult`` shape of the SSM API."""
 
-    successful: list[AssociationDescription] | None = field(
-        default=None, metadata=wire("Successful")
+    successful: tuple[AssociationDescription, ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("Successful")
     )
-    failed: list[FailedCreateAssociation] | None = field(
-        default=None, metadata=wire("Failed")
+    failed: tuple[FailedCreateAssociation, ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("Failed")
     )
 
 
@@ -432,12 +455,59 @@ class FailedCreateAssociation(Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
+class InstanceAssociation(Model):
+    """One or more association documents on the managed node."""
+
+    association_id: str | None = field(default=None, metadata=wire("AssociationId"))
+    instance_id: str | None = field(default=None, metadata=wire("InstanceId"))
+    content: str | None = field(default=None, metadata=wire("Content"))
+    association_version: str | None = field(
+        default=None, metadata=wire("AssociationVersion")
+    )
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class InstanceAssociationOutputLocation(Model):
     """An S3 bucket where you want to store the output details of the request."""
 
     s3_location: S3OutputLocation | None = field(
         default=None, metadata=wire("S3Location")
     )
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class InstanceAssociationOutputUrl(Model):
+    """A URL for an S3 bucket where you want to store the results of this request."""
+
+    s3_output_url: S3OutputUrl | None = field(
+        default=None, metadata=wire("S3OutputUrl")
+    )
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class InstanceAssociationStatusInfo(Model):
+    """Status information about the association."""
+
+    association_id: str | None = field(default=None, metadata=wire("AssociationId"))
+    name: str | None = field(default=None, metadata=wire("Name"))
+    document_version: str | None = field(default=None, metadata=wire("DocumentVersion"))
+    association_version: str | None = field(
+        default=None, metadata=wire("AssociationVersion")
+    )
+    instance_id: str | None = field(default=None, metadata=wire("InstanceId"))
+    execution_date: datetime.datetime | None = field(
+        default=None, metadata=wire("ExecutionDate")
+    )
+    status: str | None = field(default=None, metadata=wire("Status"))
+    detailed_status: str | None = field(default=None, metadata=wire("DetailedStatus"))
+    execution_summary: str | None = field(
+        default=None, metadata=wire("ExecutionSummary")
+    )
+    error_code: str | None = field(default=None, metadata=wire("ErrorCode"))
+    output_url: InstanceAssociationOutputUrl | None = field(
+        default=None, metadata=wire("OutputUrl")
+    )
+    association_name: str | None = field(default=None, metadata=wire("AssociationName"))
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -461,3 +531,10 @@ class S3OutputLocation(Model):
     output_s3_key_prefix: str | None = field(
         default=None, metadata=wire("OutputS3KeyPrefix")
     )
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class S3OutputUrl(Model):
+    """The URL of S3 bucket where you want to store the results of this request."""
+
+    output_url: str | None = field(default=None, metadata=wire("OutputUrl"))

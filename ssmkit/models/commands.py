@@ -8,7 +8,7 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import Model, SSMEnum, wire
+from ._base import FrozenDict, Model, SSMEnum, to_frozendict, to_tuple, wire
 from .common import (
     AlarmConfiguration,
     AlarmStateInformation,
@@ -87,11 +87,18 @@ class Command(Model):
     expires_after: datetime.datetime | None = field(
         default=None, metadata=wire("ExpiresAfter")
     )
-    parameters: dict[str, list[str]] | None = field(
-        default=None, repr=False, metadata=wire("Parameters", sensitive=True)
+    parameters: FrozenDict[str, tuple[str, ...]] | None = field(
+        default=None,
+        converter=to_frozendict,
+        repr=False,
+        metadata=wire("Parameters", sensitive=True),
     )
-    instance_ids: list[str] | None = field(default=None, metadata=wire("InstanceIds"))
-    targets: list[Target] | None = field(default=None, metadata=wire("Targets"))
+    instance_ids: tuple[str, ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("InstanceIds")
+    )
+    targets: tuple[Target, ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("Targets")
+    )
     requested_date_time: datetime.datetime | None = field(
         default=None, metadata=wire("RequestedDateTime")
     )
@@ -123,8 +130,8 @@ class Command(Model):
     alarm_configuration: AlarmConfiguration | None = field(
         default=None, metadata=wire("AlarmConfiguration")
     )
-    triggered_alarms: list[AlarmStateInformation] | None = field(
-        default=None, metadata=wire("TriggeredAlarms")
+    triggered_alarms: tuple[AlarmStateInformation, ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("TriggeredAlarms")
     )
 
 
@@ -160,8 +167,8 @@ class CommandInvocation(Model):
     standard_error_url: str | None = field(
         default=None, metadata=wire("StandardErrorUrl")
     )
-    command_plugins: list[CommandPlugin] | None = field(
-        default=None, metadata=wire("CommandPlugins")
+    command_plugins: tuple[CommandPlugin, ...] | None = field(
+        default=None, converter=to_tuple, metadata=wire("CommandPlugins")
     )
     service_role: str | None = field(default=None, metadata=wire("ServiceRole"))
     notification_config: NotificationConfig | None = field(
