@@ -1,27 +1,78 @@
-"""ssmkit: a typed AWS Systems Manager client whose updates touch only what you name."""
+"""ssmkit: a typed AWS Systems Manager client whose updates touch only what you name.
 
+What is not needed to make a client (the safe helpers, the plans, the
+converter) is imported on first use, so ``import ssmkit`` costs little more
+than ``import boto3``.
+"""
+
+from __future__ import annotations
+
+import importlib
 import logging
+from typing import TYPE_CHECKING, Any
 
 from . import errors, models
-from ._bulk import BulkResult
-from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
-from ._client import Client
-from ._convert import from_boto, from_json, make_converter, to_boto, to_json
-from ._declared import ApplyResult, AssociationsPlan, PlannedAssociation
-from ._safe import (
-    UpdatePlan,
-    plan_association_update,
-    plan_maintenance_window_task_update,
-    safe_update_association,
-    safe_update_maintenance_window_task,
+from ._changes import (
+    AssociationChanges,
+    MaintenanceWindowChanges,
+    MaintenanceWindowTargetChanges,
+    MaintenanceWindowTaskChanges,
+    PatchBaselineChanges,
 )
+from ._client import Client
 from ._sentinel import CLEAR, Clear
 from ._version import __version__
-from ._wire import Change
 from .errors import SSMKitError
+
+if TYPE_CHECKING:
+    from ._bulk import BulkResult
+    from ._convert import from_boto, from_json, make_converter, to_boto, to_json
+    from ._declared import ApplyResult, AssociationsPlan, PlannedAssociation
+    from ._safe import (
+        UpdatePlan,
+        plan_association_update,
+        plan_maintenance_window_task_update,
+        safe_update_association,
+        safe_update_maintenance_window_task,
+    )
+    from ._wire import Change
 
 # A library logs; the application decides where records go.
 logging.getLogger("ssmkit").addHandler(logging.NullHandler())
+
+#: The module of each name imported on first use.
+_LAZY = {
+    "BulkResult": "_bulk",
+    "from_boto": "_convert",
+    "from_json": "_convert",
+    "make_converter": "_convert",
+    "to_boto": "_convert",
+    "to_json": "_convert",
+    "ApplyResult": "_declared",
+    "AssociationsPlan": "_declared",
+    "PlannedAssociation": "_declared",
+    "UpdatePlan": "_safe",
+    "plan_association_update": "_safe",
+    "plan_maintenance_window_task_update": "_safe",
+    "safe_update_association": "_safe",
+    "safe_update_maintenance_window_task": "_safe",
+    "Change": "_wire",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "CLEAR",
@@ -32,7 +83,10 @@ __all__ = [
     "Change",
     "Clear",
     "Client",
+    "MaintenanceWindowChanges",
+    "MaintenanceWindowTargetChanges",
     "MaintenanceWindowTaskChanges",
+    "PatchBaselineChanges",
     "PlannedAssociation",
     "SSMKitError",
     "UpdatePlan",

@@ -150,7 +150,7 @@ class _PacedPaginator:
 def paced(boto3_client: Any, max_rate: float | None, stop: threading.Event) -> Any:
     """The client itself, or with ``max_rate``, one whose calls wait their turn.
 
-    A call still waiting when ``stop`` is set raises :class:`Stopped`.
+    A call still waiting when ``stop`` is set raises ``Stopped``.
     """
     if max_rate is None:
         return boto3_client
@@ -162,8 +162,8 @@ def check_pace(concurrency: int, max_rate: float | None) -> None:
 
     Raises:
         ValueError: ``concurrency`` is not a whole number from 1 to
-            :data:`MAX_CONCURRENCY`, or ``max_rate`` is not a finite number of
-            calls a second of at least :data:`MIN_RATE`.
+            ``MAX_CONCURRENCY``, or ``max_rate`` is not a finite number of
+            calls a second of at least ``MIN_RATE``.
     """
     if (
         isinstance(concurrency, bool)
@@ -204,7 +204,7 @@ def update_associations(
 ) -> list[BulkResult]:
     """Apply one safe update to every association selected.
 
-    See :meth:`ssmkit.Client.update_associations`.
+    See ``ssmkit.Client.update_associations``.
     """
     if (association_ids is None) == (filters is None):
         msg = "give association_ids or filters, not both and not neither"

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._bulk import update_associations
-from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
-from ._convert import to_boto
-from ._declared import (
-    AssociationsPlan,
-    apply_associations,
-    export_associations,
-    plan_associations,
+from ._changes import (
+    AssociationChanges,
+    MaintenanceWindowChanges,
+    MaintenanceWindowTargetChanges,
+    MaintenanceWindowTaskChanges,
+    PatchBaselineChanges,
 )
 from ._operations import Operations
-from ._safe import (
-    plan_association_update,
-    plan_maintenance_window_task_update,
-    safe_update_association,
-    safe_update_maintenance_window_task,
-    show_changes,
-)
+from ._signatures import show_changes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Mapping
@@ -28,13 +20,19 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from ._bulk import BulkResult
-    from ._declared import ApplyResult
+    from ._declared import ApplyResult, AssociationsPlan
     from ._safe import UpdatePlan
     from .models import (
         AssociationDescription,
         AssociationFilter,
+        GetMaintenanceWindowResult,
         GetMaintenanceWindowTaskResult,
+        GetPatchBaselineResult,
+        MaintenanceWindowTarget,
     )
+
+# The safe helpers, the bulk runner and the plans are imported by the methods
+# that use them, on first use: making a client does not pay for them.
 
 __all__ = ["Client"]
 
@@ -49,11 +47,12 @@ class Client(Operations):
         client = ssmkit.Client(boto3_session=session, boto_config=config)
         client = ssmkit.Client(boto3_client=boto3.client("ssm"))
 
-    Method names match boto3's. ``update_association`` and
-    ``update_maintenance_window_task`` are safe: they change only the members
-    named. A ``Client`` is as thread-safe as the boto3 client under it.
-    Throttling is retried by botocore's own retry modes; the caller's
-    ``Config`` decides how.
+    Method names match boto3's. ``update_association``,
+    ``update_maintenance_window_task``, ``update_maintenance_window``,
+    ``update_maintenance_window_target`` and ``update_patch_baseline`` are
+    safe: they change only the members named. A ``Client`` is as thread-safe
+    as the boto3 client under it. Throttling is retried by botocore's own
+    retry modes; the caller's ``Config`` decides how.
     """
 
     def update_association(
@@ -69,11 +68,13 @@ class Client(Operations):
     ) -> AssociationDescription:
         """UpdateAssociation, changing only the members named and keeping the rest.
 
-        See :func:`ssmkit.safe_update_association`, which this calls with this
+        See ``ssmkit.safe_update_association``, which this calls with this
         client's boto3 client: describe, merge, validate, then write with
         ``AssociationVersion`` as a compare-and-swap token. Two calls for a
         change, one for a change that changes nothing.
         """
+        from ._safe import safe_update_association
+
         return safe_update_association(
             self.boto3_client,
             association_id,
@@ -94,7 +95,9 @@ class Client(Operations):
         paths: Mapping[str, Any] | None = None,
         **changes: Unpack[AssociationChanges],
     ) -> UpdatePlan[AssociationDescription]:
-        """DescribeAssociation, then plan what :meth:`update_association` would send."""
+        """DescribeAssociation, then plan what ``update_association`` would send."""
+        from ._safe import plan_association_update
+
         return plan_association_update(
             self.boto3_client,
             association_id,
@@ -121,7 +124,7 @@ class Client(Operations):
     ) -> list[BulkResult]:
         """Apply one safe update to many associations.
 
-        Each association gets :meth:`update_association` with the same changes,
+        Each association gets ``update_association`` with the same changes,
         on a pool of threads sharing this client. One failure never stops the
         others, and nothing is retried past the safe update's own bounds.
 
@@ -136,12 +139,12 @@ class Client(Operations):
                 listing included (SSM's API limits are low); no limit by default.
             progress: Called in the calling thread with each result as it comes.
             dry_run: Plan each update instead of writing (``outcome="planned"``).
-            modify: As for :meth:`update_association`.
-            paths: As for :meth:`update_association`.
-            **changes: As for :meth:`update_association`.
+            modify: As for ``update_association``.
+            paths: As for ``update_association``.
+            **changes: As for ``update_association``.
 
         Returns:
-            One :class:`ssmkit.BulkResult` per association, in selection order.
+            One ``ssmkit.BulkResult`` per association, in selection order.
 
         Raises:
             TypeError: Neither or both of ``association_ids`` and ``filters``, or
@@ -151,6 +154,8 @@ class Client(Operations):
             KeyboardInterrupt: On Ctrl-C, after the updates under way have
                 finished and been passed to ``progress``; none is started after.
         """
+        from ._bulk import update_associations
+
         return update_associations(
             self.boto3_client,
             association_ids=association_ids,
@@ -191,6 +196,8 @@ class Client(Operations):
                 associations, or ``prune`` without a scope. Every problem is
                 listed.
         """
+        from ._declared import plan_associations
+
         return plan_associations(self.boto3_client, desired, prune=prune)
 
     def apply_associations(
@@ -201,7 +208,7 @@ class Client(Operations):
         max_rate: float | None = None,
         progress: Callable[[ApplyResult], object] | None = None,
     ) -> list[ApplyResult]:
-        """Carry out a plan from :meth:`plan_associations`.
+        """Carry out a plan from ``plan_associations``.
 
         Creates with ``CreateAssociation``; updates with the safe update,
         written only if the association is still at the version read when
@@ -217,12 +224,14 @@ class Client(Operations):
             progress: Called in the calling thread with each result as it comes.
 
         Returns:
-            One :class:`ssmkit.ApplyResult` per association, in the plan's order.
+            One ``ssmkit.ApplyResult`` per association, in the plan's order.
 
         Raises:
             KeyboardInterrupt: On Ctrl-C, after the calls under way have
                 finished and been passed to ``progress``; none is started after.
         """
+        from ._declared import apply_associations
+
         return apply_associations(
             self.boto3_client,
             plan,
@@ -237,7 +246,7 @@ class Client(Operations):
         filters: list[AssociationFilter] | None = None,
         show_sensitive: bool = False,
     ) -> tuple[dict[str, Any], list[str]]:
-        """Live associations as a file's document, for :meth:`plan_associations`.
+        """Live associations as a file's document, for ``plan_associations``.
 
         Args:
             filters: ``ListAssociations`` filters; every association by default.
@@ -249,6 +258,9 @@ class Client(Operations):
             The document (``{"Associations": [...]}``) and the ids of
             associations left out because they have no name.
         """
+        from ._convert import to_boto
+        from ._declared import export_associations
+
         raw_filters = [to_boto(f) for f in filters] if filters else None
         return export_associations(
             self.boto3_client, filters=raw_filters, show_sensitive=show_sensitive
@@ -269,9 +281,11 @@ class Client(Operations):
     ) -> GetMaintenanceWindowTaskResult:
         """UpdateMaintenanceWindowTask, changing only the members named.
 
-        See :func:`ssmkit.safe_update_maintenance_window_task`, which this calls
+        See ``ssmkit.safe_update_maintenance_window_task``, which this calls
         with this client's boto3 client.
         """
+        from ._safe import safe_update_maintenance_window_task
+
         return safe_update_maintenance_window_task(
             self.boto3_client,
             window_id,
@@ -295,6 +309,8 @@ class Client(Operations):
         **changes: Unpack[MaintenanceWindowTaskChanges],
     ) -> UpdatePlan[GetMaintenanceWindowTaskResult]:
         """GetMaintenanceWindowTask, then plan a safe task update; write nothing."""
+        from ._safe import plan_maintenance_window_task_update
+
         return plan_maintenance_window_task_update(
             self.boto3_client,
             window_id,
@@ -304,6 +320,229 @@ class Client(Operations):
             **changes,
         )
 
+    def update_maintenance_window(
+        self,
+        window_id: str,
+        /,
+        *,
+        modify: Callable[[GetMaintenanceWindowResult], GetMaintenanceWindowResult]
+        | None = None,
+        paths: Mapping[str, Any] | None = None,
+        **changes: Unpack[MaintenanceWindowChanges],
+    ) -> GetMaintenanceWindowResult:
+        """UpdateMaintenanceWindow, changing only the members named.
+
+        Reads the window (GetMaintenanceWindow), merges the changes and sends
+        only the members that change, without ``Replace``: "Only specified
+        parameters are modified." Removing a member (``ssmkit.CLEAR``) takes
+        ``Replace=True``, under which "Optional fields that aren't specified are
+        set to null"; then every other member is sent back as it was read.
+
+        Maintenance windows have no version to compare and swap: when a member
+        is removed, a change another writer made between the read and the
+        write can be undone. Otherwise only the members named are written.
+
+        Args:
+            window_id: The maintenance window.
+            modify: A function given the current ``GetMaintenanceWindowResult``
+                that returns an edited copy; what it changed, and only that, is
+                applied.
+            paths: Changes deeper than a member, by dotted path.
+            **changes: The members to change, by attribute name, as for
+                ``update_association``.
+
+        Returns:
+            The window as the service stored it.
+
+        Raises:
+            TypeError: A keyword names no member of ``UpdateMaintenanceWindow``.
+            ssmkit.errors.ValidationError: A value breaks the service model's
+                constraints, or a change removes a member the window cannot go
+                without; nothing was sent.
+            ssmkit.errors.ServiceError: The service refused.
+        """
+        from ._safe import MAINTENANCE_WINDOW, safe_update
+
+        return safe_update(
+            MAINTENANCE_WINDOW,
+            self.boto3_client,
+            {"WindowId": window_id},
+            expected_version=None,
+            modify=modify,
+            changes=changes,
+            paths=paths,
+        )
+
+    def plan_maintenance_window_update(
+        self,
+        window_id: str,
+        /,
+        *,
+        modify: Callable[[GetMaintenanceWindowResult], GetMaintenanceWindowResult]
+        | None = None,
+        paths: Mapping[str, Any] | None = None,
+        **changes: Unpack[MaintenanceWindowChanges],
+    ) -> UpdatePlan[GetMaintenanceWindowResult]:
+        """GetMaintenanceWindow, then plan a safe window update; write nothing."""
+        from ._safe import MAINTENANCE_WINDOW, plan_update
+
+        return plan_update(
+            MAINTENANCE_WINDOW,
+            self.boto3_client,
+            {"WindowId": window_id},
+            expected_version=None,
+            modify=modify,
+            changes=changes,
+            paths=paths,
+        )
+
+    def update_maintenance_window_target(
+        self,
+        window_id: str,
+        window_target_id: str,
+        /,
+        *,
+        modify: Callable[[MaintenanceWindowTarget], MaintenanceWindowTarget]
+        | None = None,
+        paths: Mapping[str, Any] | None = None,
+        **changes: Unpack[MaintenanceWindowTargetChanges],
+    ) -> MaintenanceWindowTarget:
+        """UpdateMaintenanceWindowTarget, changing only the members named.
+
+        There is no GetMaintenanceWindowTarget: the target is read with
+        DescribeMaintenanceWindowTargets, filtered by its id. Then, as for
+        ``update_maintenance_window``, only the members that change are
+        sent, and removing a member sends them all with ``Replace=True``.
+        ``targets`` is a list, so it is always stored whole: give the whole
+        new list. Window targets have no version to compare and swap.
+
+        Args:
+            window_id: The maintenance window.
+            window_target_id: The target to update.
+            modify: As for ``update_maintenance_window``, given the current
+                ``MaintenanceWindowTarget``.
+            paths: Changes deeper than a member, by dotted path.
+            **changes: The members to change, by attribute name.
+
+        Returns:
+            The target as the service stored it.
+
+        Raises:
+            TypeError: A keyword names no member of
+                ``UpdateMaintenanceWindowTarget``.
+            ssmkit.errors.ValidationError: A value breaks the service model's
+                constraints, or a change removes ``targets``; nothing was sent.
+            ssmkit.errors.DoesNotExistException: The window has no such target.
+            ssmkit.errors.ServiceError: The service refused.
+        """
+        from ._safe import MAINTENANCE_WINDOW_TARGET, safe_update
+
+        return safe_update(
+            MAINTENANCE_WINDOW_TARGET,
+            self.boto3_client,
+            {"WindowId": window_id, "WindowTargetId": window_target_id},
+            expected_version=None,
+            modify=modify,
+            changes=changes,
+            paths=paths,
+        )
+
+    def plan_maintenance_window_target_update(
+        self,
+        window_id: str,
+        window_target_id: str,
+        /,
+        *,
+        modify: Callable[[MaintenanceWindowTarget], MaintenanceWindowTarget]
+        | None = None,
+        paths: Mapping[str, Any] | None = None,
+        **changes: Unpack[MaintenanceWindowTargetChanges],
+    ) -> UpdatePlan[MaintenanceWindowTarget]:
+        """Read a window target, then plan a safe update of it; write nothing."""
+        from ._safe import MAINTENANCE_WINDOW_TARGET, plan_update
+
+        return plan_update(
+            MAINTENANCE_WINDOW_TARGET,
+            self.boto3_client,
+            {"WindowId": window_id, "WindowTargetId": window_target_id},
+            expected_version=None,
+            modify=modify,
+            changes=changes,
+            paths=paths,
+        )
+
+    def update_patch_baseline(
+        self,
+        baseline_id: str,
+        /,
+        *,
+        modify: Callable[[GetPatchBaselineResult], GetPatchBaselineResult]
+        | None = None,
+        paths: Mapping[str, Any] | None = None,
+        **changes: Unpack[PatchBaselineChanges],
+    ) -> GetPatchBaselineResult:
+        """UpdatePatchBaseline, changing only the members named.
+
+        Reads the baseline (GetPatchBaseline) and, as for
+        ``update_maintenance_window``, sends only the members that change;
+        removing a member sends them all with ``Replace=True``. Lists
+        (``approved_patches``, ``rejected_patches``, ``sources``) are stored
+        whole: give the whole new list, or use ``modify=`` to edit the current
+        one. Structures such as ``approval_rules`` and ``global_filters`` merge
+        member by member. Patch baselines have no version to compare and swap.
+
+        Args:
+            baseline_id: The patch baseline.
+            modify: As for ``update_maintenance_window``, given the current
+                ``GetPatchBaselineResult``.
+            paths: Changes deeper than a member, by dotted path.
+            **changes: The members to change, by attribute name.
+
+        Returns:
+            The baseline as the service stored it.
+
+        Raises:
+            TypeError: A keyword names no member of ``UpdatePatchBaseline``.
+            ssmkit.errors.ValidationError: A value breaks the service model's
+                constraints, or a change removes a member the baseline cannot
+                go without; nothing was sent.
+            ssmkit.errors.ServiceError: The service refused.
+        """
+        from ._safe import PATCH_BASELINE, safe_update
+
+        return safe_update(
+            PATCH_BASELINE,
+            self.boto3_client,
+            {"BaselineId": baseline_id},
+            expected_version=None,
+            modify=modify,
+            changes=changes,
+            paths=paths,
+        )
+
+    def plan_patch_baseline_update(
+        self,
+        baseline_id: str,
+        /,
+        *,
+        modify: Callable[[GetPatchBaselineResult], GetPatchBaselineResult]
+        | None = None,
+        paths: Mapping[str, Any] | None = None,
+        **changes: Unpack[PatchBaselineChanges],
+    ) -> UpdatePlan[GetPatchBaselineResult]:
+        """GetPatchBaseline, then plan a safe baseline update; write nothing."""
+        from ._safe import PATCH_BASELINE, plan_update
+
+        return plan_update(
+            PATCH_BASELINE,
+            self.boto3_client,
+            {"BaselineId": baseline_id},
+            expected_version=None,
+            modify=modify,
+            changes=changes,
+            paths=paths,
+        )
+
 
 for _method, _changes in (
     (Client.update_association, AssociationChanges),
@@ -311,5 +550,11 @@ for _method, _changes in (
     (Client.update_associations, AssociationChanges),
     (Client.update_maintenance_window_task, MaintenanceWindowTaskChanges),
     (Client.plan_maintenance_window_task_update, MaintenanceWindowTaskChanges),
+    (Client.update_maintenance_window, MaintenanceWindowChanges),
+    (Client.plan_maintenance_window_update, MaintenanceWindowChanges),
+    (Client.update_maintenance_window_target, MaintenanceWindowTargetChanges),
+    (Client.plan_maintenance_window_target_update, MaintenanceWindowTargetChanges),
+    (Client.update_patch_baseline, PatchBaselineChanges),
+    (Client.plan_patch_baseline_update, PatchBaselineChanges),
 ):
     show_changes(_method, _changes)

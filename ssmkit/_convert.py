@@ -2,8 +2,8 @@
 
 Every model field records its wire name in its metadata (``WIRE_NAME``), and
 the hooks built here rename by that record, never by deriving a name. Data
-flows one way: a boto3 dict goes through :func:`from_boto` once, a model goes
-back through :func:`to_boto` once. cattrs is imported, and the converter
+flows one way: a boto3 dict goes through ``from_boto`` once, a model goes
+back through ``to_boto`` once. cattrs is imported, and the converter
 built, on the first conversion, not at ``import ssmkit``.
 """
 
@@ -16,8 +16,6 @@ import types
 import typing
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
-
-import attrs
 
 from ._mask import MASK
 from .errors import ValidationError
@@ -162,6 +160,8 @@ def _compile_structure(
     cattrs' hook-factory mechanism with code specialised to SSM's shapes: the
     generic per-field hooks were most of the conversion's cost.
     """
+    import attrs
+
     attrs.resolve_types(cls)
     names: dict[str, Any] = {
         "cls": cls,
@@ -224,9 +224,11 @@ def _compile_unstructure(
 ) -> Callable[[Any], Any]:
     """Compile the function that gives a model's boto3 dict, leaving out ``None``.
 
-    The counterpart of :func:`_compile_structure`. A plain ``str`` where the
+    The counterpart of ``_compile_structure``. A plain ``str`` where the
     model says enum goes out as it is.
     """
+    import attrs
+
     attrs.resolve_types(cls)
     names: dict[str, Any] = {"SSMEnum": SSMEnum, "seq": _seq, "mapping": _mapping}
     compiling.add(cls)
@@ -289,6 +291,7 @@ def make_converter() -> cattrs.Converter:
 
 
 def _make(blobs: Callable[[Any, type], bytes]) -> cattrs.Converter:
+    import attrs
     import cattrs
 
     converter = cattrs.Converter(forbid_extra_keys=False, detailed_validation=False)
@@ -385,7 +388,7 @@ def from_boto(cls: type[T], data: Any) -> T:
 
 def _structure(converter: cattrs.Converter, cls: type[T], data: Any) -> T:
     try:
-        if attrs.has(cls) and not isinstance(data, Mapping):
+        if hasattr(cls, "__attrs_attrs__") and not isinstance(data, Mapping):
             msg = f"expected a mapping, got {type(data).__name__}"
             raise TypeError(msg)
         return converter.structure(data, cls)
@@ -430,6 +433,8 @@ def _each_sensitive(
 
     ``value`` is in boto3's form; ``annotation`` is the type it is of.
     """
+    import attrs
+
     inner = _without_none(annotation)
     origin, args = typing.get_origin(inner), typing.get_args(inner)
     if origin in (tuple, list) and isinstance(value, list):
@@ -476,7 +481,7 @@ def to_json(obj: Any, *, show_sensitive: bool = False, indent: int | None = 2) -
     Args:
         obj: A model, or a list or tuple of models.
         show_sensitive: Write sensitive values as they are.
-        indent: As :func:`json.dumps`; ``None`` for one line.
+        indent: As ``json.dumps``; ``None`` for one line.
 
     Returns:
         The JSON text.
@@ -499,7 +504,7 @@ def to_json(obj: Any, *, show_sensitive: bool = False, indent: int | None = 2) -
 
 
 def from_json(cls: type[T], text: str | bytes) -> T:
-    """Build a model from JSON such as :func:`to_json` or the AWS CLI writes.
+    """Build a model from JSON such as ``to_json`` or the AWS CLI writes.
 
     Args:
         cls: The model class; or a container of models, ``tuple[Target, ...]``.

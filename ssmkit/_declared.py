@@ -835,7 +835,7 @@ def export_associations(
     """Live associations as a file's document, and the ids left out.
 
     Each entry holds the members ``CreateAssociation`` takes, as the service
-    stores them, and its tags. Sensitive values are :data:`PLACEHOLDER`
+    stores them, and its tags. Sensitive values are ``PLACEHOLDER``
     unless ``show_sensitive``. Associations without a name have no identity
     in a file: their ids are returned as left out.
     """

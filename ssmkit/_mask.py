@@ -5,7 +5,7 @@ The service model marks some shapes ``sensitive``: ``Parameters``,
 task's ``Description``, and more, at any depth. A value is sensitive when its
 shape is, or when it lies within a sensitive shape. Model reprs, plans, the
 command's tables and JSON, validation errors and log records all mask through
-:func:`mask`, so they agree.
+``mask``, so they agree.
 
 Sensitivity is read from the shapes the caller gives, which come from the
 boto3 client's own service model at run time: members newer than ssmkit's
@@ -67,7 +67,7 @@ def _holds(shape: Shape, seen: set[str]) -> bool:
 
 
 def mask(value: Any, shape: Shape | None, *, show_sensitive: bool = False) -> Any:
-    """A value in boto3's form with everything sensitive replaced by :data:`MASK`.
+    """A value in boto3's form with everything sensitive replaced by ``MASK``.
 
     Args:
         value: The value, as boto3 sends or returns it.

@@ -33,7 +33,7 @@ __all__ = ["ssm", "ssm_server"]
 def ssm(monkeypatch: pytest.MonkeyPatch) -> Iterator[StandIn]:
     """A local SSM for one test: moto's ``mock_aws`` with ssmkit's stand-in.
 
-    Yields the :class:`~ssmkit.testing.StandIn` handle: ``.client()`` for a
+    Yields the ``ssmkit.testing.StandIn`` handle: ``.client()`` for a
     boto3 client, ``.fail_next()``, ``.fail_runs()``, ``.requests``. boto3
     clients made inside need no credentials; the region defaults to
     ``us-east-1``.
@@ -51,7 +51,7 @@ def ssm(monkeypatch: pytest.MonkeyPatch) -> Iterator[StandIn]:
 def ssm_server() -> Iterator[Server]:
     """The local SSM over HTTP on 127.0.0.1 for the whole session.
 
-    Yields the :class:`~ssmkit.testing.server.Server`: ``.url`` for
+    Yields the ``ssmkit.testing.server.Server``: ``.url`` for
     ``--endpoint-url``, ``.client()``, and ``.stand_in``. Its state lasts the
     session: give each test its own names.
     """

@@ -23,7 +23,6 @@ version in the service."
 
 from __future__ import annotations
 
-import inspect
 import logging
 import random
 import time
@@ -39,16 +38,24 @@ from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
 from ._convert import from_boto, to_boto
 from ._mask import MASK, is_sensitive
 from ._sentinel import CLEAR
+from ._signatures import show_changes
 from ._validate import attribute_name, check_value
 from ._wire import DROP, Change, along, apply_diff, diff, prune, put, resolve
 from .errors import (
     ConcurrentUpdateError,
+    DoesNotExistException,
     InvalidAssociationVersion,
     ServiceError,
     TooManyUpdates,
     ValidationError,
 )
-from .models import AssociationDescription, GetMaintenanceWindowTaskResult
+from .models import (
+    AssociationDescription,
+    GetMaintenanceWindowResult,
+    GetMaintenanceWindowTaskResult,
+    GetPatchBaselineResult,
+    MaintenanceWindowTarget,
+)
 
 if TYPE_CHECKING:
     from botocore.model import Shape
@@ -57,7 +64,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ASSOCIATION",
+    "MAINTENANCE_WINDOW",
+    "MAINTENANCE_WINDOW_TARGET",
     "MAINTENANCE_WINDOW_TASK",
+    "PATCH_BASELINE",
     "Kind",
     "Outcome",
     "Prepared",
@@ -194,11 +204,13 @@ class Kind(Generic[M]):
     rules: Callable[[Raw, Raw], None]
     finish: Callable[[Raw, Raw], None]
     runs: Callable[[Raw], bool]
+    #: How the resource is read, when ``read_operation`` is not a plain get.
+    read: Callable[[Any, Raw], Raw] | None = None
 
 
 # -- building the request ---------------------------------------------------------
 
-#: A change as :func:`prepare` gives it: a wire path and a value in boto3's
+#: A change as ``prepare`` gives it: a wire path and a value in boto3's
 #: form, or ``CLEAR``.
 Prepared = tuple[tuple[str, ...], Any]
 
@@ -299,7 +311,7 @@ def _plan(
     changes: list[Prepared],
     modify: Callable[[M], M] | None,
 ) -> UpdatePlan[M]:
-    """Plan the update of ``raw`` with ``changes`` as :func:`prepare` gave them."""
+    """Plan the update of ``raw`` with ``changes`` as ``prepare`` gave them."""
     shape = _input_shape(kind, boto3_client)
     facts = _facts(kind, boto3_client, shape)
     stored = _stored(kind, facts, raw)
@@ -403,6 +415,8 @@ def _prunable(shape: Shape, depth: int) -> bool:
 
 
 def _read(kind: Kind[M], boto3_client: Any, ids: Raw) -> Raw:
+    if kind.read is not None:
+        return kind.read(boto3_client, ids)
     answer = invoke(boto3_client, kind.read_operation, ids)
     if kind.read_key is not None:
         return answer[kind.read_key]  # type: ignore[no-any-return]
@@ -480,7 +494,7 @@ def plan_update(
 def plan_read(
     kind: Kind[M], boto3_client: Any, ids: Raw, raw: Raw, prepared: list[Prepared]
 ) -> UpdatePlan[M]:
-    """Plan changes :func:`prepare` checked against a resource already read."""
+    """Plan changes ``prepare`` checked against a resource already read."""
     return _plan(kind, boto3_client, ids, raw, prepared, None)
 
 
@@ -550,12 +564,12 @@ def apply_update(
     before_write: Callable[[], None] | None = None,
     prepared: list[Prepared] | None = None,
 ) -> Outcome[M]:
-    """:func:`safe_update`, telling also whether it wrote and from what.
+    """``safe_update``, telling also whether it wrote and from what.
 
     Args:
         before_write: Called just before each write; it may raise to stop
             the update with nothing written (a bulk run's Ctrl-C does).
-        prepared: Changes already checked, as :func:`prepare` gives them;
+        prepared: Changes already checked, as ``prepare`` gives them;
             then ``changes`` and ``paths`` are not read.
     """
     if prepared is None:
@@ -786,6 +800,94 @@ MAINTENANCE_WINDOW_TASK: Kind[GetMaintenanceWindowTaskResult] = Kind(
 )
 
 
+def _only_changes(full: Raw, stored: Raw) -> None:
+    # UpdateMaintenanceWindow, UpdateMaintenanceWindowTarget, UpdatePatchBaseline:
+    # without Replace, "Only specified parameters are modified" ("If a parameter
+    # is null, then the corresponding field isn't modified"), so only what
+    # changes is sent: a writer racing this one keeps every member this one
+    # leaves alone. A list sent is stored whole. Removing a member takes Replace:
+    # "If True, then all fields that are required by the Create[...] operation
+    # are also required for this API request. Optional fields that aren't
+    # specified are set to null", so then the full request, every other member
+    # as it was read, is sent.
+    if any(member not in full for member in stored):
+        full["Replace"] = True
+        return
+    for member, value in stored.items():
+        if full.get(member) == value:
+            del full[member]
+
+
+def _read_window_target(boto3_client: Any, ids: Raw) -> Raw:
+    # There is no GetMaintenanceWindowTarget: "The supported filter keys are
+    # Type, WindowTargetId, and OwnerInformation."
+    answer = invoke(
+        boto3_client,
+        "DescribeMaintenanceWindowTargets",
+        {
+            "WindowId": ids["WindowId"],
+            "Filters": [{"Key": "WindowTargetId", "Values": [ids["WindowTargetId"]]}],
+        },
+    )
+    for target in answer.get("Targets", ()):
+        if target.get("WindowTargetId") == ids["WindowTargetId"]:
+            return target  # type: ignore[no-any-return]
+    msg = f"maintenance window {ids['WindowId']} has no target {ids['WindowTargetId']}"
+    raise DoesNotExistException(
+        msg, operation="DescribeMaintenanceWindowTargets", request_id=None
+    )
+
+
+MAINTENANCE_WINDOW: Kind[GetMaintenanceWindowResult] = Kind(
+    read_operation="GetMaintenanceWindow",
+    read_key=None,
+    update_operation="UpdateMaintenanceWindow",
+    create_operation="CreateMaintenanceWindow",
+    identity=("WindowId",),
+    token=None,
+    managed=frozenset({"Replace"}),
+    model=GetMaintenanceWindowResult,
+    noun="maintenance window",
+    carry=_nothing,
+    rules=_nothing,
+    finish=_only_changes,
+    runs=lambda request: False,
+)
+
+MAINTENANCE_WINDOW_TARGET: Kind[MaintenanceWindowTarget] = Kind(
+    read_operation="DescribeMaintenanceWindowTargets",
+    read_key=None,
+    update_operation="UpdateMaintenanceWindowTarget",
+    create_operation="RegisterTargetWithMaintenanceWindow",
+    identity=("WindowId", "WindowTargetId"),
+    token=None,
+    managed=frozenset({"Replace"}),
+    model=MaintenanceWindowTarget,
+    noun="maintenance window target",
+    carry=_nothing,
+    rules=_nothing,
+    finish=_only_changes,
+    runs=lambda request: False,
+    read=_read_window_target,
+)
+
+PATCH_BASELINE: Kind[GetPatchBaselineResult] = Kind(
+    read_operation="GetPatchBaseline",
+    read_key=None,
+    update_operation="UpdatePatchBaseline",
+    create_operation="CreatePatchBaseline",
+    identity=("BaselineId",),
+    token=None,
+    managed=frozenset({"Replace"}),
+    model=GetPatchBaselineResult,
+    noun="patch baseline",
+    carry=_nothing,
+    rules=_nothing,
+    finish=_only_changes,
+    runs=lambda request: False,
+)
+
+
 # -- the public helpers -------------------------------------------------------------
 
 
@@ -818,7 +920,7 @@ def safe_update_association(
         expected_version: Only write if the association is at this version;
             otherwise raise, writing nothing.
         modify: A function given the current
-            :class:`~ssmkit.models.AssociationDescription` that returns an edited
+            ``ssmkit.models.AssociationDescription`` that returns an edited
             copy (``attrs.evolve``); what it changed, and only that, is applied.
         paths: Changes deeper than a member, by dotted path: structure members
             by attribute name, map entries by their key as written
@@ -866,7 +968,7 @@ def plan_association_update(
     paths: Mapping[str, Any] | None = None,
     **changes: Unpack[AssociationChanges],
 ) -> UpdatePlan[AssociationDescription]:
-    """Plan what :func:`safe_update_association` would send, without writing.
+    """Plan what ``safe_update_association`` would send, without writing.
 
     Takes the same arguments. Costs one call (DescribeAssociation).
 
@@ -917,13 +1019,13 @@ def safe_update_maintenance_window_task(
         window_id: The maintenance window.
         window_task_id: The task to update.
         modify: A function given the current
-            :class:`~ssmkit.models.GetMaintenanceWindowTaskResult` that returns an
+            ``ssmkit.models.GetMaintenanceWindowTaskResult`` that returns an
             edited copy; what it changed, and only that, is applied.
         paths: Changes deeper than a member, by dotted path, as for
-            :func:`safe_update_association`
+            ``safe_update_association``
             (``{"task_invocation_parameters.run_command.timeout_seconds": 1800}``).
         **changes: The members to change, by attribute name, as for
-            :func:`safe_update_association`.
+            ``safe_update_association``.
 
     Returns:
         The task as the service stored it.
@@ -957,7 +1059,7 @@ def plan_maintenance_window_task_update(
     paths: Mapping[str, Any] | None = None,
     **changes: Unpack[MaintenanceWindowTaskChanges],
 ) -> UpdatePlan[GetMaintenanceWindowTaskResult]:
-    """Plan a :func:`safe_update_maintenance_window_task` without writing.
+    """Plan a ``safe_update_maintenance_window_task`` without writing.
 
     Takes the same arguments. Costs one call (GetMaintenanceWindowTask).
 
@@ -973,26 +1075,6 @@ def plan_maintenance_window_task_update(
         changes=changes,
         paths=paths,
     )
-
-
-def show_changes(func: Callable[..., Any], changes: type) -> None:
-    """Spell the ``**changes`` keywords out in ``func``'s signature, for ``help()``.
-
-    Type checkers read them from the ``Unpack[...]`` annotation; this makes
-    ``inspect.signature`` and ``help()`` list them too. ``func`` is not wrapped.
-    """
-    signature = inspect.signature(func)
-    kept = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
-    spelled = [
-        inspect.Parameter(
-            name,
-            inspect.Parameter.KEYWORD_ONLY,
-            default=None,
-            annotation=getattr(kind, "__forward_arg__", kind),
-        )
-        for name, kind in changes.__annotations__.items()
-    ]
-    func.__signature__ = signature.replace(parameters=[*kept, *spelled])  # type: ignore[attr-defined]
 
 
 for _function, _changes in (

@@ -8,7 +8,7 @@ __all__ = ["CLEAR", "Clear"]
 
 
 class Clear(enum.Enum):
-    """The type of :data:`CLEAR`, for annotations."""
+    """The type of ``CLEAR``, for annotations."""
 
     CLEAR = "CLEAR"
 

@@ -43,7 +43,7 @@ __all__ = [
     "within_sensitive",
 ]
 
-#: What :func:`prune` returns for a value that must not be sent at all.
+#: What ``prune`` returns for a value that must not be sent at all.
 DROP = object()
 
 
@@ -127,7 +127,7 @@ def put(
 
 
 def along(shape: Shape, path: tuple[str, ...]) -> list[Shape]:
-    """The shapes from ``shape`` down a wire path :func:`resolve` gave, leaf last."""
+    """The shapes from ``shape`` down a wire path ``resolve`` gave, leaf last."""
     shapes = [shape]
     for step in path:
         inner = _child(shapes[-1], step)

@@ -1258,7 +1258,7 @@ def _finishing_on_interrupt(output: Output, what: str) -> Iterator[None]:
     """Ctrl-C raises KeyboardInterrupt once; later presses only say it is finishing.
 
     The run under it finishes the calls under way and starts no new one
-    (:func:`ssmkit._bulk.run_all`), so every write that landed is reported.
+    (``ssmkit._bulk.run_all``), so every write that landed is reported.
     """
     presses = 0
 

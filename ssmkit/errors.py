@@ -1,6 +1,6 @@
 """The exceptions ssmkit raises.
 
-Every exception derives from :class:`SSMKitError`::
+Every exception derives from ``SSMKitError``::
 
     SSMKitError
     ├── ValidationError (also ValueError)   bad input, found before any call
@@ -19,8 +19,8 @@ Every exception derives from :class:`SSMKitError`::
 Every error code in the service model has a leaf class, named exactly like the
 code and placed under the family its meaning puts it in; the reference lists
 them all. The leaves are loaded on first use. A code ssmkit does not know
-becomes a plain :class:`ServiceError` with that ``code``. The original
-:class:`botocore.exceptions.ClientError` is always the ``__cause__``.
+becomes a plain ``ServiceError`` with that ``code``. The original
+``botocore.exceptions.ClientError`` is always the ``__cause__``.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ class ConcurrentUpdateError(SSMKitError):
     """A safe update lost the race to other writers more times than allowed.
 
     The resource was not changed by ssmkit. ``__cause__`` holds the last
-    :class:`InvalidAssociationVersion`.
+    ``InvalidAssociationVersion``.
 
     Attributes:
         expected_version: The version the update was built on (or was told to
@@ -168,13 +168,13 @@ class InvalidRequestError(ServiceError, family=True):
 
 
 def error_for_code(code: str) -> type[ServiceError]:
-    """The exception class for an error code; :class:`ServiceError` for unknown codes.
+    """The exception class for an error code; ``ServiceError`` for unknown codes.
 
     Args:
         code: An error code as the service sends it.
 
     Returns:
-        The leaf class named like ``code``, or :class:`ServiceError`.
+        The leaf class named like ``code``, or ``ServiceError``.
     """
     if code in _LEAVES:
         importlib.import_module("._service_errors", __package__)

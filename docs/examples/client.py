@@ -32,3 +32,14 @@ with mock_ssm():
     except errors.AssociationDoesNotExist as exc:
         print(exc.code, exc.operation)
     # --8<-- [end:client]
+
+    # --8<-- [start:limit]
+    # Pages of two, and stop after three associations: two calls, not more.
+    first = list(client.list_associations(max_results=2, limit=3))
+    assert len(first) == 3
+    # --8<-- [end:limit]
+
+    # The rest of the service is typed too: Parameter Store, for one.
+    client.put_parameter(name="/app/db-host", value="db.internal", type="String")
+    parameter = client.get_parameter(name="/app/db-host")
+    print(parameter.name, parameter.value, parameter.version)

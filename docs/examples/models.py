@@ -54,3 +54,19 @@ louder = attrs.evolve(
 )
 wire = ssmkit.to_boto(louder)
 print(wire["AlarmConfiguration"])
+
+# Frozen all the way down: lists are tuples, maps frozen, and models hashable.
+assert association.targets is not None
+assert association.targets[0].values == ("weekly",)
+print(len({association, louder, association}), "distinct descriptions")
+
+# --8<-- [start:json]
+from ssmkit.models import Parameter  # noqa: E402
+
+secret = Parameter(name="/app/db-password", type="SecureString", value="hunter2")
+text = ssmkit.to_json(secret)  # {"Name": ..., "Value": "<sensitive>", ...}
+assert "hunter2" not in text
+kept = ssmkit.to_json(secret, show_sensitive=True)
+assert ssmkit.from_json(Parameter, kept) == secret
+# --8<-- [end:json]
+print(text)

@@ -6,8 +6,6 @@ import enum
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
-import attrs
-
 from .._mask import mask_field
 
 __all__ = [
@@ -60,6 +58,8 @@ class Model:
     __slots__ = ()
 
     def __repr__(self) -> str:
+        import attrs  # loaded with the first model; not at ``import ssmkit``
+
         shown = []
         for field in attrs.fields(type(self)):  # type: ignore[arg-type]
             value = getattr(self, field.name)

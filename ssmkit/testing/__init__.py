@@ -3,7 +3,7 @@
 moto implements much of SSM but none of the association operations, nor
 GetMaintenanceWindowTask, UpdateMaintenanceWindowTask or the automation
 executions, and it drops ``AlarmConfiguration`` on maintenance window tasks and
-commands. :func:`mock_ssm` starts moto's ``mock_aws`` and adds those operations
+commands. ``mock_ssm`` starts moto's ``mock_aws`` and adds those operations
 on moto's SSM backend, including the inconvenient parts: ``UpdateAssociation``
 nulls every optional member the request omits, ``AssociationVersion`` is a
 compare-and-swap token, and ``UpdateMaintenanceWindowTask`` replaces
@@ -129,7 +129,7 @@ class StandIn:
 
         This is how a test plays a concurrent writer: the callback may call the
         stand-in itself (for example to update the same association), and those
-        nested calls neither run hooks nor appear in :attr:`requests`.
+        nested calls neither run hooks nor appear in ``requests``.
 
         Args:
             operation: The AWS operation name.
@@ -290,7 +290,7 @@ class StandIn:
 class mock_ssm:
     """Start moto's ``mock_aws`` with the stand-in's SSM operations added.
 
-    Use it as a context manager, which gives the :class:`StandIn` handle, or as
+    Use it as a context manager, which gives the ``StandIn`` handle, or as
     a decorator. Keyword arguments go to ``moto.mock_aws``.
     """
 

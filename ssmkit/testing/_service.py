@@ -161,7 +161,7 @@ class Service:
     def _run(self, association: _Association) -> None:
         """Record one run: what create, update and StartAssociationsOnce cause.
 
-        Each target succeeds unless :meth:`StandIn.fail_runs` named it; the
+        Each target succeeds unless ``StandIn.fail_runs`` named it; the
         association's ``Overview`` and ``Status`` then follow the run, as
         ``ListAssociations`` with the ``AssociationStatusName`` filter sees.
         """

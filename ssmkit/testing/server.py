@@ -10,15 +10,15 @@ connections, and stops cleanly on Ctrl-C or SIGTERM. A busy port or one out of
 range ends it at once with one line and exit status 2.
 
 Faults and runs are set at start-up (``--fail OPERATION:CODE[:TIMES[:AFTER]]``,
-as :meth:`ssmkit.testing.StandIn.fail_next` does in process) or while it runs,
+as ``ssmkit.testing.StandIn.fail_next`` does in process) or while it runs,
 through the control endpoint beside moto's own ``/moto-api/``:
 
 ``POST /ssmkit-api/fail``
     ``{"operation": "UpdateAssociation", "code": "TooManyUpdates", "times": 2,
-    "after": 0, "message": "..."}``: :meth:`~ssmkit.testing.StandIn.fail_next`.
+    "after": 0, "message": "..."}``: ``ssmkit.testing.StandIn.fail_next``.
 ``POST /ssmkit-api/fail-runs``
     ``{"resource_ids": ["i-0123456789abcdef0"], "region": "us-east-1"}``:
-    :meth:`~ssmkit.testing.StandIn.fail_runs`.
+    ``ssmkit.testing.StandIn.fail_runs``.
 ``POST /ssmkit-api/run-maintenance-window``
     ``{"window_id": "mw-...", "region": "us-east-1"}``: answers
     ``{"WindowExecutionId": ...}``.
@@ -75,7 +75,7 @@ class Server:
         port: The TCP port on 127.0.0.1; 0 picks a free one.
 
     Raises:
-        OSError: From :meth:`start`, when the port cannot be bound.
+        OSError: From ``start``, when the port cannot be bound.
     """
 
     def __init__(self, port: int = 0) -> None:
