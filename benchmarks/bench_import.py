@@ -29,7 +29,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-IMPORT = "import time; t = time.perf_counter(); import {0}; print(time.perf_counter() - t)"
+IMPORT = (
+    "import time; t = time.perf_counter(); import {0}; print(time.perf_counter() - t)"
+)
 
 # A transport that answers DescribeAssociation without a network: the same in
 # both cases, and imported before the clock starts.
