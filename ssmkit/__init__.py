@@ -11,6 +11,10 @@ import importlib
 import logging
 from typing import TYPE_CHECKING, Any
 
+# boto3 before ssmkit's own modules: measured in fresh processes, boto3's
+# modules import several milliseconds slower when these come first.
+import boto3  # noqa: F401
+
 from . import errors, models
 from ._changes import (
     AssociationChanges,

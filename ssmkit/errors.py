@@ -211,6 +211,10 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(msg)
 
 
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LEAVES})
+
+
 # -- generated: the leaves --
 
 #: The error codes that have a class of their own, in ``_service_errors``.

@@ -376,3 +376,14 @@ def test_a_fresh_converter_converts_dates_and_blobs_inside_models(
         {"Payload": "abc"}, models.MaintenanceWindowLambdaParameters
     )
     assert task.payload == b"abc"
+
+
+def test_every_model_is_a_shape_the_round_trips_cover() -> None:
+    # The round trips above are parametrized by the shapes the operations reach;
+    # a model they did not reach would go unchecked.
+    classes = {
+        name
+        for name in models.__all__
+        if attrs.has(getattr(models, name)) and name not in ("Model",)
+    }
+    assert classes == set(ALL_SHAPES)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,65 @@ def test_ships_py_typed() -> None:
 def test_version_is_a_string() -> None:
     assert isinstance(ssmkit.__version__, str)
     assert ssmkit.__version__.count(".") == 2
+
+
+def test_import_loads_no_model_area_nor_the_converter() -> None:
+    # The cheap import is a property of what is loaded, checked here; its time
+    # is measured in benchmarks/bench_import.py.
+    code = (
+        "import sys, ssmkit\n"
+        "ours = ('ssmkit', 'attr', 'cattrs')\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(ours))\n"
+        "print(' '.join(loaded))\n"
+        "from ssmkit.models import Parameter\n"
+        "print(Parameter.__module__, 'ssmkit.models.parameters' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    loaded, after = result.stdout.splitlines()
+    names = set(loaded.split())
+    assert not {n for n in names if n.startswith(("attr", "cattrs"))}, names
+    assert "ssmkit.models._base" in names
+    assert not {
+        n
+        for n in names
+        if n.startswith("ssmkit.models.") and n != "ssmkit.models._base"
+    }
+    assert not names & {
+        "ssmkit._safe",
+        "ssmkit._bulk",
+        "ssmkit._declared",
+        "ssmkit._service_errors",
+    }
+    assert after == "ssmkit.models.parameters True"
+
+
+def test_lazy_names_are_found_by_dir_and_by_type_checkers(tmp_path: Path) -> None:
+    assert "Parameter" in dir(ssmkit.models)
+    assert "ParameterNotFound" in dir(ssmkit.errors)
+    assert "safe_update_association" in dir(ssmkit)
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        ssmkit.models.Nope  # noqa: B018
+    user = tmp_path / "user.py"
+    user.write_text(
+        "import ssmkit\n"
+        "from ssmkit.models import Parameter, ParameterType\n"
+        "from ssmkit.errors import ParameterNotFound\n"
+        "def names(client: ssmkit.Client) -> list[str]:\n"
+        "    found = client.describe_parameters(max_results=10, limit=20)\n"
+        "    return [p.name for p in found if p.name is not None]\n"
+        "p = Parameter(name='x', type=ParameterType.STRING, value='v')\n"
+        "reveal_type(p.selector)\n"
+        "reveal_type(ssmkit.models.Target(values=['a']).values)\n"
+        "reveal_type(ssmkit.to_json)\n"
+        "e: type[ssmkit.errors.NotFoundError] = ParameterNotFound\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(user)],
+        capture_output=True,
+        text=True,
+    )
+    assert "error" not in result.stdout.replace("0 errors", ""), result.stdout
+    assert 'Revealed type is "str | None"' in result.stdout
+    assert 'Revealed type is "tuple[str, ...] | None"' in result.stdout
