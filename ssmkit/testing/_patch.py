@@ -57,10 +57,24 @@ _TASKS = (
     "update_maintenance_window_task",
 )
 
+#: Window, window target and patch baseline operations, served from moto's
+#: objects by the stand-in.
+_KEPT_BY_MOTO = (
+    "create_maintenance_window",
+    "describe_maintenance_window_targets",
+    "get_maintenance_window",
+    "get_patch_baseline",
+    "update_maintenance_window",
+    "update_maintenance_window_target",
+    "update_patch_baseline",
+)
+
 #: Served wholly by the stand-in, so checked as the service checks them; what
 #: moto serves (commands among them) keeps moto's behaviour.
 _CHECKED = frozenset(
-    name for name in MODEL.operation_names if xform_name(name) in (*_OWN, *_TASKS)
+    name
+    for name in MODEL.operation_names
+    if xform_name(name) in (*_OWN, *_TASKS, *_KEPT_BY_MOTO)
 )
 
 _lock = threading.Lock()
@@ -133,6 +147,16 @@ def _task(name: str) -> Handler:
         with service.lock:
             windows = self.ssm_backend.windows
             return _answer(getattr(service, name)(members(self), windows))
+
+    handler.__name__ = name
+    return handler
+
+
+def _kept_by_moto(name: str) -> Handler:
+    def handler(self: SimpleSystemManagerResponse) -> ActionResult:
+        service = _service(self)
+        with service.lock:
+            return _answer(getattr(service, name)(members(self), self.ssm_backend))
 
     handler.__name__ = name
     return handler
@@ -290,6 +314,7 @@ def _patches() -> dict[str, Any]:
     patches: dict[str, Any] = {name: _own(name) for name in _OWN}
     patches.update({name: _task(name) for name in _TASKS})
     patches.update({name: _tags(name) for name in _TAGS})
+    patches.update({name: _kept_by_moto(name) for name in _KEPT_BY_MOTO})
     patches.update(
         send_command=_send_command,
         list_commands=_list_commands,

@@ -37,6 +37,38 @@ def _members(shape: str) -> frozenset[str]:
 DESCRIPTION = _members("AssociationDescription")
 UPDATE_INPUT = _members("UpdateAssociationRequest")
 TASK_RESULT = _members("GetMaintenanceWindowTaskResult")
+#: Each window member moto keeps, and the attribute it keeps it in.
+_WINDOW_ATTRIBUTES = {
+    "Name": "name",
+    "Description": "description",
+    "StartDate": "start_date",
+    "EndDate": "end_date",
+    "Schedule": "schedule",
+    "ScheduleTimezone": "schedule_timezone",
+    "ScheduleOffset": "schedule_offset",
+    "Duration": "duration",
+    "Cutoff": "cutoff",
+}
+_WINDOW_MEMBERS = (*_WINDOW_ATTRIBUTES, "AllowUnassociatedTargets", "Enabled")
+_WINDOW_RESULT = _members("UpdateMaintenanceWindowResult")
+_TARGET_ATTRIBUTES = {
+    "Targets": "targets",
+    "OwnerInformation": "owner_information",
+    "Name": "name",
+    "Description": "description",
+}
+_BASELINE_ATTRIBUTES = {
+    "Name": "name",
+    "GlobalFilters": "global_filters",
+    "ApprovalRules": "approval_rules",
+    "ApprovedPatches": "approved_patches",
+    "ApprovedPatchesComplianceLevel": "approved_patches_compliance_level",
+    "ApprovedPatchesEnableNonSecurity": "approved_patches_enable_non_security",
+    "RejectedPatches": "rejected_patches",
+    "RejectedPatchesAction": "rejected_patches_action",
+    "Description": "description",
+    "Sources": "sources",
+}
 AUTOMATION = _members("AutomationExecution")
 Params = dict[str, Any]
 
@@ -83,6 +115,10 @@ class Service:
         self.lock = threading.RLock()
         self.associations: dict[str, _Association] = {}
         self.tasks: dict[str, dict[str, Params]] = {}
+        # What moto does not keep of a window: AllowUnassociatedTargets,
+        # Enabled and its dates; and a baseline's dates.
+        self.window_state: dict[str, Params] = {}
+        self.baseline_dates: dict[str, list[datetime.datetime]] = {}
         self.command_alarms: dict[str, Params] = {}
         self.automations: dict[str, Params] = {}
         self.window_executions: dict[str, dict[str, Params]] = {}
@@ -564,6 +600,191 @@ class Service:
         for f in p.get("Filters", []):
             targets = [t for t in targets if str(t.get(f["Key"])) == f["Value"]]
         return page(targets, p, "AssociationExecutionTargets")
+
+    # -- maintenance windows, their targets, and patch baselines --------------
+    #
+    # moto keeps these, but lacks their updates and GetPatchBaseline, drops
+    # members (AllowUnassociatedTargets, Enabled, a target's OwnerInformation)
+    # and finds no window target once a filter is given. The stand-in serves
+    # them from moto's objects.
+
+    def _window(self, backend: Any, window_id: str) -> Any:
+        window = backend.windows.get(window_id)
+        if window is None:
+            raise fail(
+                "DoesNotExistException",
+                f"Maintenance window {window_id} does not exist",
+            )
+        self.window_state.setdefault(
+            window_id,
+            {
+                "AllowUnassociatedTargets": False,
+                "Enabled": True,
+                "CreatedDate": _now(),
+                "ModifiedDate": _now(),
+            },
+        )
+        return window
+
+    def _window_view(self, window: Any) -> Params:
+        return _clean(
+            {
+                **{m: getattr(window, a) for m, a in _WINDOW_ATTRIBUTES.items()},
+                "WindowId": window.id,
+                **self.window_state[window.id],
+            }
+        )
+
+    def create_maintenance_window(self, p: Params, backend: Any) -> Params:
+        window_id = backend.create_maintenance_window(
+            **{a: p.get(m) for m, a in _WINDOW_ATTRIBUTES.items()},
+            tags=p.get("Tags"),
+        )
+        self._window(backend, window_id)
+        # AllowUnassociatedTargets is required; Enabled is not a member of the
+        # request: "By default, a maintenance window is enabled".
+        self.window_state[window_id]["AllowUnassociatedTargets"] = p[
+            "AllowUnassociatedTargets"
+        ]
+        return {"WindowId": window_id}
+
+    def get_maintenance_window(self, p: Params, backend: Any) -> Params:
+        return self._window_view(self._window(backend, p["WindowId"]))
+
+    @staticmethod
+    def _replaced(p: Params, create: str, members: Iterable[str]) -> Params:
+        """What an update with ``Replace`` stores, or without it, changes.
+
+        Without Replace: "Only specified parameters are modified." With it: "If
+        True, then all fields that are required by the [create] operation are
+        also required for this API request. Optional fields that aren't
+        specified are set to null."
+        """
+        if not p.get("Replace"):
+            return {m: p[m] for m in members if p.get(m) is not None}
+        shape = MODEL.operation_model(create).input_shape
+        assert shape is not None
+        required = shape.required_members
+        missing = [m for m in required if m in members and p.get(m) is None]
+        if missing:
+            raise fail(
+                "ValidationException",
+                f"{', '.join(missing)} must be specified when Replace is true.",
+            )
+        return {m: p.get(m) for m in members}
+
+    def update_maintenance_window(self, p: Params, backend: Any) -> Params:
+        window = self._window(backend, p["WindowId"])
+        given = self._replaced(p, "CreateMaintenanceWindow", _WINDOW_MEMBERS)
+        state = self.window_state[window.id]
+        for member, value in given.items():
+            if member in _WINDOW_ATTRIBUTES:
+                setattr(window, _WINDOW_ATTRIBUTES[member], copy.deepcopy(value))
+            else:
+                state[member] = value
+        state["ModifiedDate"] = _now()
+        view = self._window_view(window)
+        return {k: v for k, v in view.items() if k in _WINDOW_RESULT}
+
+    def _window_target(self, window: Any, target_id: str) -> Any:
+        target = window.targets.get(target_id)
+        if target is None:
+            raise fail(
+                "DoesNotExistException",
+                f"Maintenance window target {target_id} does not exist",
+            )
+        return target
+
+    @staticmethod
+    def _target_view(target: Any) -> Params:
+        return _clean(
+            {
+                "WindowId": target.window_id,
+                "WindowTargetId": target.window_target_id,
+                "ResourceType": target.resource_type,
+                "Targets": target.targets,
+                "OwnerInformation": target.owner_information,
+                "Name": target.name,
+                "Description": target.description,
+            }
+        )
+
+    def describe_maintenance_window_targets(self, p: Params, backend: Any) -> Params:
+        window = self._window(backend, p["WindowId"])
+        targets = [self._target_view(t) for t in window.targets.values()]
+        # "The supported filter keys are Type, WindowTargetId, and OwnerInformation."
+        keys = {"Type": "ResourceType"}
+        for f in p.get("Filters", []):
+            member = keys.get(f["Key"], f["Key"])
+            targets = [t for t in targets if t.get(member) in f.get("Values", [])]
+        return page(targets, p, "Targets")
+
+    def update_maintenance_window_target(self, p: Params, backend: Any) -> Params:
+        window = self._window(backend, p["WindowId"])
+        target = self._window_target(window, p["WindowTargetId"])
+        given = self._replaced(
+            p, "RegisterTargetWithMaintenanceWindow", _TARGET_ATTRIBUTES
+        )
+        for member, value in given.items():
+            setattr(target, _TARGET_ATTRIBUTES[member], copy.deepcopy(value))
+        view = self._target_view(target)
+        view.pop("ResourceType")
+        return view
+
+    def _baseline(self, backend: Any, baseline_id: str) -> Any:
+        baseline = backend.baselines.get(baseline_id)
+        if baseline is None:
+            raise fail(
+                "DoesNotExistException", f"Patch baseline {baseline_id} does not exist"
+            )
+        self.baseline_dates.setdefault(baseline_id, [_now(), _now()])
+        return baseline
+
+    def _baseline_view(self, baseline: Any) -> Params:
+        created, modified = self.baseline_dates[baseline.id]
+        view = {m: getattr(baseline, a) for m, a in _BASELINE_ATTRIBUTES.items()}
+        # The documented defaults of what was never set.
+        view["ApprovedPatchesComplianceLevel"] = (
+            view["ApprovedPatchesComplianceLevel"] or "UNSPECIFIED"
+        )
+        view["RejectedPatchesAction"] = (
+            view["RejectedPatchesAction"] or "ALLOW_AS_DEPENDENCY"
+        )
+        view["ApprovedPatchesEnableNonSecurity"] = bool(
+            view["ApprovedPatchesEnableNonSecurity"]
+        )
+        # moto keeps {} for filters and rules never given; AWS answers a
+        # baseline without global filters with an empty list of them.
+        view["GlobalFilters"] = view["GlobalFilters"] or {"PatchFilters": []}
+        view["ApprovalRules"] = view["ApprovalRules"] or None
+        return _clean(
+            {
+                "BaselineId": baseline.id,
+                # OperatingSystem: "If you don't specify an operating system
+                # value, the patch baseline defaults to Windows."
+                "OperatingSystem": baseline.operating_system or "WINDOWS",
+                **view,
+                "CreatedDate": created,
+                "ModifiedDate": modified,
+            }
+        )
+
+    def get_patch_baseline(self, p: Params, backend: Any) -> Params:
+        baseline = self._baseline(backend, p["BaselineId"])
+        groups = [
+            name
+            for name, group in backend.patch_groups.items()
+            if baseline.id in group.associations.values()
+        ]
+        return {**self._baseline_view(baseline), "PatchGroups": groups}
+
+    def update_patch_baseline(self, p: Params, backend: Any) -> Params:
+        baseline = self._baseline(backend, p["BaselineId"])
+        given = self._replaced(p, "CreatePatchBaseline", _BASELINE_ATTRIBUTES)
+        for member, value in given.items():
+            setattr(baseline, _BASELINE_ATTRIBUTES[member], copy.deepcopy(value))
+        self.baseline_dates[baseline.id][1] = _now()
+        return self._baseline_view(baseline)
 
     # -- maintenance window tasks ---------------------------------------------
 
