@@ -2,11 +2,13 @@
 
 The transport answers at botocore's ``before-send`` event, so botocore's real
 serializer, signer and parser run on every call and only the network is left out.
-Times are reported as ratios against raw boto3 in the same run.
+Every figure is a per-round ratio of ssmkit's time to its alternative's, the two
+measured alternately in one process, printed as min / median / max.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import statistics
 import time
@@ -93,39 +95,77 @@ def per_call(fn: Callable[[], object], *, number: int) -> float:
     return (time.perf_counter() - start) / number
 
 
-def compare(
+@dataclasses.dataclass(frozen=True)
+class Ratios:
+    """Per-round ratios of ssmkit's time to its alternative's, and what they rest on."""
+
+    values: list[float]
+    raw_per_call: float  # seconds, the alternative's median
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    @property
+    def steady(self) -> bool:
+        """Whether the two halves' medians agree within 2%."""
+        half = len(self.values) // 2
+        first = statistics.median(self.values[:half])
+        second = statistics.median(self.values[half:])
+        return abs(first - second) / self.median <= 0.02
+
+
+def ratios(
     raw: Callable[[], object],
     kit: Callable[[], object],
     *,
     number: int,
-    rounds: int = 7,
-) -> tuple[float, float]:
-    """Median seconds per call of each, measured in alternating rounds."""
+    rounds: int = 21,
+    most: int = 101,
+    clock: Callable[[], float] = time.perf_counter,
+) -> Ratios:
+    """Time both alternately, ``number`` calls a side per round; a ratio per round.
+
+    Rounds are added, ``rounds`` at a time, until the median of the first half
+    and of the second half agree within 2% (or ``most`` rounds are done).
+    Which side goes first alternates, so drift and warm caches hit both alike.
+    """
     raw(), kit()  # warm caches on both sides
-    raw_times, kit_times = [], []
-    for _ in range(rounds):
-        raw_times.append(per_call(raw, number=number))
-        kit_times.append(per_call(kit, number=number))
-    return statistics.median(raw_times), statistics.median(kit_times)
+
+    def timed(fn: Callable[[], object]) -> float:
+        start = clock()
+        for _ in range(number):
+            fn()
+        return (clock() - start) / number
+
+    values: list[float] = []
+    raw_times: list[float] = []
+    while True:
+        for _ in range(rounds):
+            if len(values) % 2:
+                k = timed(kit)
+                r = timed(raw)
+            else:
+                r = timed(raw)
+                k = timed(kit)
+            values.append(k / r)
+            raw_times.append(r)
+        found = Ratios(values, statistics.median(raw_times))
+        if found.steady or len(values) >= most:
+            return found
 
 
 def report(
-    name: str,
-    raw: float,
-    kit: float,
-    *,
-    target: float | None = None,
-    what: str = "overhead",
+    name: str, found: Ratios, *, target: float | None = None, unit: str = "call"
 ) -> None:
-    change = kit / raw - 1
-    verdict = (
-        ""
-        if target is None
-        else (
-            "  (target < {:.0%}: {})".format(
-                target, "met" if change < target else "MISSED"
-            )
-        )
+    """One line: min / median / max of the ratios, the target and the verdict."""
+    values = found.values
+    verdict = ""
+    if target is not None:
+        verdict = f"  target <= {target:.2f}x: {'met' if found.median <= target else 'MISSED'}"
+    steady = "" if found.steady else "  (halves disagree by over 2%)"
+    print(
+        f"{name:<52} {min(values):5.3f} / {found.median:5.3f} / {max(values):5.3f}"
+        f"  over {len(values)} rounds{verdict}"
+        f"  [alternative {found.raw_per_call * 1e6:,.1f} us/{unit}]{steady}"
     )
-    times = f"raw {raw * 1e6:10.1f} us   ssmkit {kit * 1e6:10.1f} us"
-    print(f"{name:<48} {times}   {what} {change:+7.1%}{verdict}")

@@ -103,6 +103,11 @@ def _seq(value: Any, where: str) -> Any:
     raise TypeError(msg)
 
 
+def _as_dict(expr: str, where: str) -> str:
+    # The common case, a dict, costs one class check; the rest is _mapping's.
+    return f"({expr} if {expr}.__class__ is dict else mapping({expr}, {where!r}))"
+
+
 def _without_none(annotation: Any) -> Any:
     if (
         isinstance(annotation, types.UnionType)
@@ -135,16 +140,19 @@ def _expression(
             args[0], f"i{slot}", f"{slot}_", leaf, f"{where}[]", sequence
         )
         made = "tuple" if sequence is tuple else "list"
+        # The common case, a list, costs one class check; the rest is seq's.
+        listed = f"({expr} if {expr}.__class__ is list else seq({expr}, {where!r}))"
         if item == f"i{slot}":
-            return f"{made}(seq({expr}, {where!r}))"
-        return f"{made}([{item} for i{slot} in seq({expr}, {where!r})])"
+            return f"{made}({listed})"
+        return f"{made}([{item} for i{slot} in {listed}])"
     if origin in (dict, FrozenDict):
         value = _expression(
             args[1], f"i{slot}", f"{slot}_", leaf, f"{where}{{}}", sequence
         )
-        made = "FrozenDict" if sequence is tuple else "dict"
-        items = f"mapping({expr}, {where!r}).items()"
-        return f"{made}({{k{slot}: {value} for k{slot}, i{slot} in {items}}})"
+        items = f"{_as_dict(expr, where)}.items()"
+        built = f"{{k{slot}: {value} for k{slot}, i{slot} in {items}}}"
+        # Its values are built frozen: the map needs no freezing of its own.
+        return f"frozen({built})" if sequence is tuple else built
     return leaf(inner, expr, slot, where)
 
 
@@ -169,7 +177,7 @@ def _compile_structure(
         "mapping": _mapping,
         "kind": _kind,
         "enum": _enum,
-        "FrozenDict": FrozenDict,
+        "frozen": FrozenDict.of_frozen,
     }
     arguments = []
     compiling.add(cls)
@@ -191,7 +199,7 @@ def _compile_structure(
                 )
             else:
                 names[f"h{slot}"] = converter.get_structure_hook(inner)
-            return f"h{slot}(mapping({expr}, {where!r}), None)"
+            return f"h{slot}({_as_dict(expr, where)}, None)"
         names[f"h{slot}"] = converter.get_structure_hook(inner)
         names[f"t{slot}"] = inner
         return f"h{slot}({expr}, t{slot})"
@@ -199,21 +207,36 @@ def _compile_structure(
     def build(annotation: Any, expr: str, slot: str, wire: str) -> str:
         return _expression(annotation, expr, slot, leaf, f"{cls.__name__}.{wire}")
 
-    for index, field in enumerate(attrs.fields(cls)):
+    fields = attrs.fields(cls)
+    for index, field in enumerate(fields):
         wire = field.metadata[WIRE_NAME]
         slot = str(index)
         if field.default is attrs.NOTHING:
             value = build(field.type, f"o[{wire!r}]", slot, wire)
-            arguments.append(f"{field.name}={value}")
+            arguments.append(value)
         else:
             value = build(field.type, f"v{slot}", slot, wire)
             absent = f"(v{slot} := get({wire!r})) is None"
-            arguments.append(f"{field.name}=(None if {absent} else {value})")
-    source = (
-        "def structure(o, _=None):\n"
-        "    get = o.get\n"
-        f"    return cls({', '.join(arguments)})\n"
-    )
+            arguments.append(f"(None if {absent} else {value})")
+    # The values built here are already what the model's converters would make
+    # of them (tuples, frozen dicts, all the way down), so a slotted model is
+    # filled slot by slot rather than through __init__, which would convert
+    # each list and map again.
+    slots = [getattr(cls, f.name, None) for f in fields]
+    if all(isinstance(d, types.MemberDescriptorType) for d in slots):
+        names["new"] = object.__new__
+        lines = ["def structure(o, _=None):", "    get = o.get", "    m = new(cls)"]
+        for index, (descriptor, value) in enumerate(zip(slots, arguments, strict=True)):
+            names[f"s{index}"] = descriptor.__set__  # type: ignore[union-attr]
+            lines.append(f"    s{index}(m, {value})")
+        source = "\n".join([*lines, "    return m"]) + "\n"
+    else:
+        given = ", ".join(
+            f"{f.name}={v}" for f, v in zip(fields, arguments, strict=True)
+        )
+        source = (
+            f"def structure(o, _=None):\n    get = o.get\n    return cls({given})\n"
+        )
     exec(compile(source, f"<ssmkit structure {cls.__qualname__}>", "exec"), names)
     compiling.discard(cls)
     return names["structure"]  # type: ignore[no-any-return]
@@ -309,7 +332,11 @@ def _make(blobs: Callable[[Any, type], bytes]) -> cattrs.Converter:
     def container_factory(annotation: Any) -> Callable[[Any, Any], Any]:
         # A list or map at the top: a single-member result, say.
         names: dict[str, Any] = {"seq": _seq, "mapping": _mapping}
-        names["FrozenDict"], names["kind"], names["enum"] = FrozenDict, _kind, _enum
+        names["frozen"], names["kind"], names["enum"] = (
+            FrozenDict.of_frozen,
+            _kind,
+            _enum,
+        )
 
         def leaf(inner: Any, expr: str, slot: str, where: str) -> str:
             names[f"h{slot}"], names[f"t{slot}"] = (

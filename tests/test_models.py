@@ -28,6 +28,7 @@ from ssmkit.models import (
     MaintenanceWindowTaskInvocationParameters,
     SSMEnum,
 )
+from ssmkit.models._base import to_tuple
 
 from .service_model import SERVICE, reached_structures, result_shapes
 from .strategies import shape_dicts
@@ -387,3 +388,18 @@ def test_every_model_is_a_shape_the_round_trips_cover() -> None:
         if attrs.has(getattr(models, name)) and name not in ("Model",)
     }
     assert classes == set(ALL_SHAPES)
+
+
+def test_a_converter_builds_a_users_own_attrs_classes_too() -> None:
+    # Models without slots are built through __init__, converters and all.
+    @attrs.define(slots=False, kw_only=True)
+    class Mine:
+        name: str = attrs.field(metadata={WIRE_NAME: "Name"})
+        tags: tuple[str, ...] | None = attrs.field(
+            default=None, converter=to_tuple, metadata={WIRE_NAME: "Tags"}
+        )
+
+    converter = ssmkit.make_converter()
+    built = converter.structure({"Name": "n", "Tags": ["a"]}, Mine)
+    assert built == Mine(name="n", tags=("a",))
+    assert converter.unstructure(built) == {"Name": "n", "Tags": ["a"]}

@@ -119,6 +119,14 @@ class FrozenDict(Mapping[K, V]):
         self._data = {key: freeze(value) for key, value in items}
         self._hash = None
 
+    @classmethod
+    def of_frozen(cls, data: dict[K, V]) -> FrozenDict[K, V]:
+        """Wrap ``data``, whose values are frozen already, without copying it."""
+        made = object.__new__(cls)
+        made._data = data
+        made._hash = None
+        return made
+
     def __getitem__(self, key: K) -> V:
         return self._data[key]
 
