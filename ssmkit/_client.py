@@ -41,7 +41,7 @@ class Client(Operations):
     """A typed SSM client over boto3: one method per operation, models in and out.
 
     Build it with nothing (boto3's default session), a session and/or a
-    botocore ``Config``, or a ready boto3 SSM client::
+    botocore ``Config``, or a ready boto3 SSM client:
 
         client = ssmkit.Client()
         client = ssmkit.Client(boto3_session=session, boto_config=config)

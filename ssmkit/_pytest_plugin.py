@@ -1,7 +1,7 @@
 """pytest fixtures for the local SSM, registered when ssmkit is installed.
 
 ``ssm`` gives each test a fresh local SSM in process; ``ssm_server`` one
-served over HTTP for the session, for the AWS CLI and other clients::
+served over HTTP for the session, for the AWS CLI and other clients:
 
     def test_my_code_retries(ssm):
         client = ssm.client()

@@ -1,6 +1,6 @@
 """The exceptions ssmkit raises.
 
-Every exception derives from ``SSMKitError``::
+Every exception derives from ``SSMKitError``:
 
     SSMKitError
     ├── ValidationError (also ValueError)   bad input, found before any call
