@@ -40,7 +40,17 @@ from ._mask import MASK, is_sensitive
 from ._sentinel import CLEAR
 from ._signatures import show_changes
 from ._validate import attribute_name, check_value
-from ._wire import DROP, Change, along, apply_diff, diff, prune, put, resolve
+from ._wire import (
+    DROP,
+    Change,
+    along,
+    apply_diff,
+    diff,
+    prunable,
+    prune,
+    put,
+    resolve,
+)
 from .errors import (
     ConcurrentUpdateError,
     DoesNotExistException,
@@ -390,25 +400,11 @@ def _facts(kind: Kind[M], boto3_client: Any, shape: StructureShape) -> _Facts:
             fixed=frozenset(fixed),
             by_name={attribute_name(m): m for m in carried},
             carried=carried,
-            prunable=frozenset(m for m in carried if _prunable(shape.members[m], 0)),
+            prunable=frozenset(m for m in carried if prunable(shape.members[m])),
             required=frozenset(create.required_members) & set(carried),
         )
         by_operation[kind.update_operation] = found
     return found
-
-
-def _prunable(shape: Shape, depth: int) -> bool:
-    """Whether a value of this shape can hold a list or map shorter than allowed."""
-    if depth > 20:  # a recursive shape: assume so
-        return True
-    kind = shape.type_name
-    if kind in ("list", "map") and shape.metadata.get("min", 0) > 0:
-        return True
-    if kind == "list":
-        return _prunable(shape.member, depth + 1)  # type: ignore[attr-defined]
-    if kind == "structure":
-        return any(_prunable(m, depth + 1) for m in shape.members.values())  # type: ignore[attr-defined]
-    return False
 
 
 # -- reading and writing ------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import datetime
 import json
+import weakref
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -37,6 +38,7 @@ __all__ = [
     "diff",
     "jsonable",
     "overlay",
+    "prunable",
     "prune",
     "put",
     "resolve",
@@ -52,16 +54,18 @@ def prune(value: Any, shape: Shape) -> Any:
 
     The service reports empty lists that it would refuse on input (for example
     ``TargetLocations``, whose input minimum is 1); they are not sent back.
-    What needs no pruning is returned as it is, not copied.
+    What needs no pruning is returned as it is, not copied. Only the members
+    that can hold such a list are walked; which those are is worked out once
+    per shape.
     """
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict):
-        members = shape.members  # type: ignore[attr-defined]
         pruned: dict[str, Any] | None = None
-        for member, inner in value.items():
-            if member not in members:
+        for member, inner_shape in _walked(shape):
+            inner = value.get(member)
+            if inner is None:
                 continue
-            kept = prune(inner, members[member])
+            kept = prune(inner, inner_shape)
             if kept is not inner:
                 pruned = dict(value) if pruned is None else pruned
                 if kept is DROP:
@@ -72,12 +76,51 @@ def prune(value: Any, shape: Shape) -> Any:
     if kind in ("list", "map") and isinstance(value, (list, dict)):
         if len(value) < shape.metadata.get("min", 0):
             return DROP
-        if kind == "list":
-            items = [prune(item, shape.member) for item in value]  # type: ignore[attr-defined]
+        item_shape = shape.member if kind == "list" else None  # type: ignore[attr-defined]
+        if item_shape is not None and prunable(item_shape):
+            items = [prune(item, item_shape) for item in value]
             if all(new is old for new, old in zip(items, value, strict=True)):
                 return value
             return [item for item in items if item is not DROP]
     return value
+
+
+# shape -> whether a value of it can hold a list or map shorter than allowed;
+# and a structure's members that can. Weak: the facts go with the shapes.
+_PRUNABLE: weakref.WeakKeyDictionary[Shape, bool] = weakref.WeakKeyDictionary()
+_WALKED: weakref.WeakKeyDictionary[Shape, tuple[tuple[str, Shape], ...]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def prunable(shape: Shape) -> bool:
+    """Whether a value of this shape can hold a list or map shorter than allowed."""
+    found = _PRUNABLE.get(shape)
+    if found is None:
+        found = _PRUNABLE[shape] = _can_hold_short(shape, 0)
+    return found
+
+
+def _can_hold_short(shape: Shape, depth: int) -> bool:
+    if depth > 20:  # a shape that holds itself: assume so
+        return True
+    kind = shape.type_name
+    if kind in ("list", "map") and shape.metadata.get("min", 0) > 0:
+        return True
+    if kind == "list":
+        return _can_hold_short(shape.member, depth + 1)  # type: ignore[attr-defined]
+    if kind == "structure":
+        members = shape.members.values()  # type: ignore[attr-defined]
+        return any(_can_hold_short(m, depth + 1) for m in members)
+    return False
+
+
+def _walked(shape: Shape) -> tuple[tuple[str, Shape], ...]:
+    found = _WALKED.get(shape)
+    if found is None:
+        members = shape.members.items()  # type: ignore[attr-defined]
+        found = _WALKED[shape] = tuple((m, s) for m, s in members if prunable(s))
+    return found
 
 
 def overlay(current: Any, given: Any, shape: Shape | None) -> Any:
@@ -370,18 +413,20 @@ def diff(
             order = {m: i for i, m in enumerate(members)}
             keys.sort(key=lambda k: order.get(k, len(order)))
             for key in keys:
+                a, b = old.get(key), new.get(key)
+                if a is b or a == b:
+                    continue
                 found += diff(
-                    old.get(key),
-                    new.get(key),
-                    members.get(key),
-                    member_path(path, key),
-                    within=within,
+                    a, b, members.get(key), member_path(path, key), within=within
                 )
         else:
             value = shape.value  # type: ignore[union-attr]
             for key in keys:
+                a, b = old.get(key), new.get(key)
+                if a is b or a == b:
+                    continue
                 where = f"{path}.{key}" if path else key
-                found += diff(old.get(key), new.get(key), value, where, within=within)
+                found += diff(a, b, value, where, within=within)
         if found:
             return found
     return [Change(path, before, after, within, shape=shape)]
