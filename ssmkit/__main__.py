@@ -6,9 +6,16 @@ import sys
 
 
 def run() -> int:
-    """Run the command, or say how to install what it needs."""
+    """Run the command, or say how to install what it needs.
+
+    The arguments are parsed first, so ``--help`` and a usage error answer
+    without loading the command itself.
+    """
+    from ._cli_parser import build_parser
+
+    args = build_parser().parse_args()
     try:
-        from .cli import main  # the command's extra is optional
+        from .cli import run as run_command  # the command's extra is optional
     except ImportError as exc:
         print(
             f"ssmkit: error: the command needs its extra ({exc.name} is missing): "
@@ -16,7 +23,7 @@ def run() -> int:
             file=sys.stderr,
         )
         return 2
-    return main()
+    return run_command(args)
 
 
 if __name__ == "__main__":

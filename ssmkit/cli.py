@@ -6,7 +6,6 @@ had failures), 2 for bad usage or input (nothing was called), 130 on Ctrl-C.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import hashlib
 import json
@@ -14,7 +13,6 @@ import logging
 import os
 import signal
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -28,6 +26,7 @@ from rich.text import Text
 from . import errors
 from ._base_client import invoke, translated
 from ._bulk import MAX_CONCURRENCY, MIN_RATE, check_pace
+from ._cli_parser import build_parser
 from ._client import Client
 from ._convert import to_boto
 from ._declared import ApplyResult, AssociationsPlan, dump_associations
@@ -35,12 +34,13 @@ from ._mask import MASK, mask
 from ._safe import ASSOCIATION, MAINTENANCE_WINDOW_TASK, apply_update
 from ._sentinel import CLEAR
 from ._validate import attribute_name, check_value
-from ._version import __version__
 from ._wire import diff, jsonable, put, resolve, within_sensitive
 from .models import AssociationFilter, AssociationFilterKey
 
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Callable, Iterator, Sequence
+    from pathlib import Path
 
     from botocore.model import Shape, StructureShape
 
@@ -55,232 +55,6 @@ class UsageError(Exception):
 
 
 # -- parsing ------------------------------------------------------------------------
-
-
-def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
-    # Added to the main parser and to every subcommand, so they may come before
-    # or after the subcommand, as with the AWS CLI.
-    default: Any = argparse.SUPPRESS if suppress else None
-    group = parser.add_argument_group("global options")
-    group.add_argument("--profile", default=default, help="AWS profile to use")
-    group.add_argument("--region", default=default, help="AWS region")
-    group.add_argument("--endpoint-url", default=default, help="SSM endpoint URL")
-    group.add_argument(
-        "--output",
-        choices=["table", "json"],
-        default=argparse.SUPPRESS if suppress else "table",
-        help="output format (default: table)",
-    )
-    group.add_argument(
-        "--show-sensitive",
-        action="store_true",
-        default=argparse.SUPPRESS if suppress else False,
-        help="show members the service marks sensitive, such as Parameters",
-    )
-    group.add_argument(
-        "--debug",
-        action="store_true",
-        default=argparse.SUPPRESS if suppress else False,
-        help="log each call, write, lost race and retry on stderr",
-    )
-
-
-def _change_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--set",
-        dest="sets",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help=(
-            "change a member, or a nested member or map key by dotted path "
-            "(parameters.Operation); strings as given, structures, lists and "
-            "maps as JSON"
-        ),
-    )
-    parser.add_argument(
-        "--clear",
-        dest="clears",
-        action="append",
-        default=[],
-        metavar="PATH",
-        help="remove a member, or a nested member or map key by dotted path",
-    )
-    parser.add_argument(
-        "--dry-run", action="store_true", help="show the plan, write nothing"
-    )
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The command line, as argparse sees it."""
-    parser = argparse.ArgumentParser(
-        prog="ssmkit",
-        description="Safe updates of AWS Systems Manager associations and tasks.",
-    )
-    parser.add_argument("--version", action="version", version=f"ssmkit {__version__}")
-    _global_options(parser, suppress=False)
-    areas = parser.add_subparsers(dest="area", required=True, metavar="COMMAND")
-
-    def leaf(sub: Any, name: str, helptext: str, handler: Callable[..., int]) -> Any:
-        command = sub.add_parser(name, help=helptext, description=helptext)
-        _global_options(command, suppress=True)
-        command.set_defaults(handler=handler)
-        return command
-
-    associations = areas.add_parser("associations", help="State Manager associations")
-    asub = associations.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    listing = leaf(asub, "list", "list associations", _list_associations)
-    _filter_options(listing)
-    show = leaf(asub, "show", "show one association", _show_association)
-    show.add_argument("association_id", metavar="ID")
-    update = leaf(
-        asub,
-        "update",
-        "change members of one association, keep the rest",
-        _update_association,
-    )
-    update.add_argument("association_id", metavar="ID")
-    _change_options(update)
-    update.add_argument(
-        "--expected-version", metavar="V", help="only write if at version V"
-    )
-    update.add_argument("--yes", action="store_true", help="write without asking")
-    bulk = leaf(
-        asub, "bulk-update", "apply one change to many associations", _bulk_update
-    )
-    _filter_options(bulk)
-    bulk.add_argument(
-        "--ids-from", type=Path, metavar="FILE", help="association ids, one per line"
-    )
-    _change_options(bulk)
-    _pace_options(bulk, default=8)
-    bulk.add_argument(
-        "--report",
-        type=Path,
-        metavar="FILE",
-        help="append a JSON line per association; a rerun skips what it lists as done",
-    )
-    bulk.add_argument("--yes", action="store_true", help="write without asking")
-
-    create = leaf(
-        asub,
-        "create",
-        "create an association from a file and/or --set members",
-        _create_association,
-    )
-    create.add_argument(
-        "--from",
-        dest="source",
-        type=Path,
-        metavar="FILE",
-        help="a CreateAssociation request as JSON or YAML (.yaml, .yml)",
-    )
-    create.add_argument(
-        "--set",
-        dest="sets",
-        action="append",
-        default=[],
-        metavar="PATH=VALUE",
-        help="a member, or a nested member or map key by dotted path",
-    )
-    create.add_argument(
-        "--dry-run", action="store_true", help="show the request, create nothing"
-    )
-    create.add_argument("--yes", action="store_true", help="create without asking")
-    delete = leaf(asub, "delete", "delete one association", _delete_association)
-    delete.add_argument("association_id", metavar="ID")
-    delete.add_argument("--yes", action="store_true", help="delete without asking")
-    versions = leaf(asub, "versions", "list the versions of one association", _versions)
-    versions.add_argument("association_id", metavar="ID")
-
-    export = leaf(
-        asub, "export", "write live associations as a file to plan and apply", _export
-    )
-    _filter_options(export)
-    export.add_argument(
-        "-o",
-        dest="out_file",
-        type=Path,
-        metavar="FILE",
-        help="write to FILE (.yaml, .yml or .json) instead of stdout",
-    )
-    plan = leaf(
-        asub, "plan", "show what applying a file of associations would do", _plan_file
-    )
-    plan.add_argument("file", type=Path, metavar="FILE", help=".yaml, .yml or .json")
-    plan.add_argument(
-        "--prune",
-        action="store_true",
-        help="also plan to delete associations missing from the file (in its scope)",
-    )
-    plan.add_argument(
-        "--detailed-exitcode",
-        action="store_true",
-        help="exit 0 when in sync, 3 when changes are pending",
-    )
-    apply = leaf(asub, "apply", "make live associations what a file says", _apply_file)
-    apply.add_argument("file", type=Path, metavar="FILE", help=".yaml, .yml or .json")
-    apply.add_argument(
-        "--prune",
-        action="store_true",
-        help="also delete associations missing from the file (in its scope)",
-    )
-    _pace_options(apply, default=4)
-    apply.add_argument(
-        "--report",
-        type=Path,
-        metavar="FILE",
-        help="append a JSON line per association",
-    )
-    apply.add_argument("--yes", action="store_true", help="write without asking")
-
-    tasks = areas.add_parser("tasks", help="maintenance window tasks")
-    tsub = tasks.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    tlist = leaf(tsub, "list", "list the tasks of a maintenance window", _list_tasks)
-    tlist.add_argument("window_id", metavar="WINDOW_ID")
-    tshow = leaf(tsub, "show", "show one maintenance window task", _show_task)
-    tshow.add_argument("window_id", metavar="WINDOW_ID")
-    tshow.add_argument("window_task_id", metavar="TASK_ID")
-    tupdate = leaf(
-        tsub, "update", "change members of one task, keep the rest", _update_task
-    )
-    tupdate.add_argument("window_id", metavar="WINDOW_ID")
-    tupdate.add_argument("window_task_id", metavar="TASK_ID")
-    _change_options(tupdate)
-    tupdate.add_argument("--yes", action="store_true", help="write without asking")
-
-    windows = areas.add_parser("windows", help="maintenance windows")
-    wsub = windows.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    leaf(wsub, "list", "list maintenance windows", _list_windows)
-
-    demo = areas.add_parser(
-        "demo", help="see a safe update on a local SSM; no AWS account needed"
-    )
-    _global_options(demo, suppress=True)
-    demo.set_defaults(handler=_demo)
-    return parser
-
-
-def _pace_options(parser: argparse.ArgumentParser, *, default: int) -> None:
-    parser.add_argument(
-        "--concurrency",
-        type=int,
-        default=default,
-        metavar="N",
-        help=f"associations at once (default {default})",
-    )
-    parser.add_argument(
-        "--max-rate", type=float, metavar="R", help="at most R API calls a second"
-    )
-
-
-def _filter_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--name", help="document name")
-    parser.add_argument("--association-name", help="association name")
-    parser.add_argument("--instance-id", help="managed node id")
-    parser.add_argument(
-        "--status", help="association status (Pending, Success, Failed)"
-    )
 
 
 def _filters(args: argparse.Namespace) -> list[AssociationFilter]:
@@ -1450,8 +1224,12 @@ def _demo(args: argparse.Namespace, output: Output) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command ``args`` name, as ``build_parser()`` parsed them."""
     output = Output(args)
 
     def fail(message: str, status: int) -> int:
@@ -1459,14 +1237,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
 
     if args.debug:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        records = logging.StreamHandler(sys.stderr)
+        records.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         logger = logging.getLogger("ssmkit")
-        logger.addHandler(handler)
+        logger.addHandler(records)
         logger.setLevel(logging.DEBUG)
 
+    # Each command names its handler here (see _cli_parser).
+    command: Callable[[argparse.Namespace, Output], int] = globals()[args.handler]
     try:
-        return int(args.handler(args, output))
+        return int(command(args, output))
     except BrokenPipeError:
         # The reader went away (``| head``): end quietly, and keep Python from
         # complaining when it flushes stdout on the way out.
