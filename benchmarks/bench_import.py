@@ -11,6 +11,8 @@ round writes them before anything is timed.
 Cases:
 
 - ``import ssmkit`` / ``import boto3``: the import alone.
+- ``ssmkit --help`` / ``python -c 'import boto3'``: the command's cold start,
+  each a whole process, timed from outside.
 - first call: import, make a client and call ``describe_association`` once,
   ssmkit against raw boto3, the answer coming from a short-circuited transport.
   This includes loading the associations models and building the converter.
@@ -70,6 +72,19 @@ client.describe_association(association_id="a1").targets
 """
 
 
+HELP = """
+import subprocess, sys, time
+command = {command!r}
+t = time.perf_counter()
+subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+print(time.perf_counter() - t)
+"""
+
+
+def whole(command: list[str]) -> str:
+    return HELP.format(command=command)
+
+
 def run(code: str, path: str | None = None) -> float:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     if path is not None:
@@ -113,6 +128,11 @@ def main() -> None:
         "import ssmkit / import boto3": (
             (IMPORT.format("ssmkit"), None),
             (IMPORT.format("boto3"), None),
+            1.10,
+        ),
+        "ssmkit --help / python -c 'import boto3'": (
+            (whole([str(Path(sys.executable).parent / "ssmkit"), "--help"]), None),
+            (whole([sys.executable, "-c", "import boto3"]), None),
             1.10,
         ),
         "first describe: ssmkit / raw boto3": (
