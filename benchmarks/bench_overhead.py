@@ -57,7 +57,9 @@ PAGE = [ITEM] * 50
 def main() -> None:
     boto = client_answering(answer)
     client = ssmkit.Client(boto3_client=boto)
-    minimal = client_answering(lambda operation, request: {"AssociationDescription": TYPICAL})
+    minimal = client_answering(
+        lambda operation, request: {"AssociationDescription": TYPICAL}
+    )
     minimal_client = ssmkit.Client(boto3_client=minimal)
     found = ratios(
         lambda: boto.describe_association(AssociationId="a1"),
