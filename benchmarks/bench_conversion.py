@@ -10,28 +10,20 @@ Run: python benchmarks/bench_conversion.py
 from __future__ import annotations
 
 import dataclasses
-import statistics
-import time
 from collections.abc import Callable
 from typing import Any
 
-from _common import client_answering, full
+from _common import client_answering, full, ratios, report
 
 import ssmkit
 from ssmkit.models import AssociationDescription
 
-NUMBER = 2000
+NUMBER = 500
 
 
-def timed(fn: Callable[[], object]) -> float:
-    fn()
-    runs = []
-    for _ in range(7):
-        start = time.perf_counter()
-        for _ in range(NUMBER):
-            fn()
-        runs.append((time.perf_counter() - start) / NUMBER)
-    return statistics.median(runs)
+def timed(fn: Callable[[], object]) -> Callable[[], object]:
+    # Each peer is measured against ssmkit, alternately, round by round.
+    return fn
 
 
 def main() -> None:
@@ -88,9 +80,10 @@ def main() -> None:
         )
 
     results["no conversion (mypy-boto3-ssm TypedDict)"] = timed(lambda: dict(data))
-    ours = results["ssmkit (attrs + cattrs)"]
-    for name, seconds in results.items():
-        print(f"{name:<56} {seconds * 1e6:8.1f} us   x{seconds / ours:5.2f} of ssmkit")
+    ours = results.pop("ssmkit (attrs + cattrs)")
+    print("ssmkit's round trip against each peer's (per-round ratios, ssmkit / peer)")
+    for name, peer in results.items():
+        report(f"against {name}", ratios(peer, ours, number=NUMBER), unit="trip")
 
 
 if __name__ == "__main__":
