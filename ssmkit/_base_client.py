@@ -124,8 +124,11 @@ def invoke(
         ssmkit.errors.ValidationError: botocore found the request malformed.
     """
     method = getattr(boto3_client, xform_name(operation))
-    with translated(operation, boto3_client):
+    try:
         return method(**request)  # type: ignore[no-any-return]
+    except (ClientError, ParamValidationError) as exc:
+        # As translated() does; spelled out here, on every call's path.
+        raise _translation(exc, operation, boto3_client) from exc
 
 
 @contextlib.contextmanager
@@ -140,14 +143,20 @@ def translated(operation: str, boto3_client: Any = None) -> Iterator[None]:
     """
     try:
         yield
-    except ClientError as exc:
-        raise from_client_error(exc, operation) from exc
-    except ParamValidationError as exc:
-        shape = None
-        if boto3_client is not None:
-            model = boto3_client.meta.service_model.operation_model(operation)
-            shape = model.input_shape
-        raise validation_error(exc, shape) from exc
+    except (ClientError, ParamValidationError) as exc:
+        raise _translation(exc, operation, boto3_client) from exc
+
+
+def _translation(
+    exc: ClientError | ParamValidationError, operation: str, boto3_client: Any
+) -> Exception:
+    if isinstance(exc, ClientError):
+        return from_client_error(exc, operation)
+    shape = None
+    if boto3_client is not None:
+        model = boto3_client.meta.service_model.operation_model(operation)
+        shape = model.input_shape
+    return validation_error(exc, shape)
 
 
 _PLAIN = (str, int, bool, float)

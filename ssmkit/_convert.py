@@ -409,8 +409,30 @@ def from_boto(cls: type[T], data: Any) -> T:
         ssmkit.errors.ValidationError: ``data`` lacks a required member or holds
             a value of the wrong kind; the message names the member.
     """
+    # The common case, a model from a dict, goes straight to its compiled
+    # function; anything else takes cattrs' dispatch.
+    hook = _MODEL_HOOKS.get(cls)
+    if hook is not None and data.__class__ is dict:
+        try:
+            return hook(data, cls)  # type: ignore[no-any-return]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise _refusal(cls, exc) from exc
     converter = _CONVERTERS.get("boto") or _converter()
-    return _structure(converter, cls, data)
+    found = _structure(converter, cls, data)
+    if hasattr(cls, "__attrs_attrs__"):
+        _MODEL_HOOKS[cls] = converter.get_structure_hook(cls)
+    return found
+
+
+#: Each model's compiled function, from the converter ``from_boto`` uses.
+_MODEL_HOOKS: dict[Any, Callable[[Any, Any], Any]] = {}
+
+
+def _refusal(cls: Any, exc: Exception) -> ValidationError:
+    why = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, KeyError):
+        why = f"a required member is missing: {exc}"
+    return ValidationError(f"cannot build {_named(cls)} from the data given: {why}")
 
 
 def _structure(converter: cattrs.Converter, cls: type[T], data: Any) -> T:
@@ -420,11 +442,7 @@ def _structure(converter: cattrs.Converter, cls: type[T], data: Any) -> T:
             raise TypeError(msg)
         return converter.structure(data, cls)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        why = f"{type(exc).__name__}: {exc}"
-        if isinstance(exc, KeyError):
-            why = f"a required member is missing: {exc}"
-        msg = f"cannot build {_named(cls)} from the data given: {why}"
-        raise ValidationError(msg) from exc
+        raise _refusal(cls, exc) from exc
 
 
 def to_boto(obj: Any) -> Any:
