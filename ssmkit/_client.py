@@ -361,16 +361,13 @@ class Client(Operations):
                 without; nothing was sent.
             ssmkit.errors.ServiceError: The service refused.
         """
-        from ._safe import MAINTENANCE_WINDOW, safe_update
-
-        return safe_update(
-            MAINTENANCE_WINDOW,
-            self.boto3_client,
+        return self._replace_update(  # type: ignore[no-any-return]
+            "MAINTENANCE_WINDOW",
             {"WindowId": window_id},
-            expected_version=None,
-            modify=modify,
-            changes=changes,
-            paths=paths,
+            modify,
+            paths,
+            changes,
+            plan=False,
         )
 
     def plan_maintenance_window_update(
@@ -384,16 +381,13 @@ class Client(Operations):
         **changes: Unpack[MaintenanceWindowChanges],
     ) -> UpdatePlan[GetMaintenanceWindowResult]:
         """GetMaintenanceWindow, then plan a safe window update; write nothing."""
-        from ._safe import MAINTENANCE_WINDOW, plan_update
-
-        return plan_update(
-            MAINTENANCE_WINDOW,
-            self.boto3_client,
+        return self._replace_update(  # type: ignore[no-any-return]
+            "MAINTENANCE_WINDOW",
             {"WindowId": window_id},
-            expected_version=None,
-            modify=modify,
-            changes=changes,
-            paths=paths,
+            modify,
+            paths,
+            changes,
+            plan=True,
         )
 
     def update_maintenance_window_target(
@@ -435,16 +429,13 @@ class Client(Operations):
             ssmkit.errors.DoesNotExistException: The window has no such target.
             ssmkit.errors.ServiceError: The service refused.
         """
-        from ._safe import MAINTENANCE_WINDOW_TARGET, safe_update
-
-        return safe_update(
-            MAINTENANCE_WINDOW_TARGET,
-            self.boto3_client,
+        return self._replace_update(  # type: ignore[no-any-return]
+            "MAINTENANCE_WINDOW_TARGET",
             {"WindowId": window_id, "WindowTargetId": window_target_id},
-            expected_version=None,
-            modify=modify,
-            changes=changes,
-            paths=paths,
+            modify,
+            paths,
+            changes,
+            plan=False,
         )
 
     def plan_maintenance_window_target_update(
@@ -459,16 +450,13 @@ class Client(Operations):
         **changes: Unpack[MaintenanceWindowTargetChanges],
     ) -> UpdatePlan[MaintenanceWindowTarget]:
         """Read a window target, then plan a safe update of it; write nothing."""
-        from ._safe import MAINTENANCE_WINDOW_TARGET, plan_update
-
-        return plan_update(
-            MAINTENANCE_WINDOW_TARGET,
-            self.boto3_client,
+        return self._replace_update(  # type: ignore[no-any-return]
+            "MAINTENANCE_WINDOW_TARGET",
             {"WindowId": window_id, "WindowTargetId": window_target_id},
-            expected_version=None,
-            modify=modify,
-            changes=changes,
-            paths=paths,
+            modify,
+            paths,
+            changes,
+            plan=True,
         )
 
     def update_patch_baseline(
@@ -508,16 +496,13 @@ class Client(Operations):
                 go without; nothing was sent.
             ssmkit.errors.ServiceError: The service refused.
         """
-        from ._safe import PATCH_BASELINE, safe_update
-
-        return safe_update(
-            PATCH_BASELINE,
-            self.boto3_client,
+        return self._replace_update(  # type: ignore[no-any-return]
+            "PATCH_BASELINE",
             {"BaselineId": baseline_id},
-            expected_version=None,
-            modify=modify,
-            changes=changes,
-            paths=paths,
+            modify,
+            paths,
+            changes,
+            plan=False,
         )
 
     def plan_patch_baseline_update(
@@ -531,12 +516,33 @@ class Client(Operations):
         **changes: Unpack[PatchBaselineChanges],
     ) -> UpdatePlan[GetPatchBaselineResult]:
         """GetPatchBaseline, then plan a safe baseline update; write nothing."""
-        from ._safe import PATCH_BASELINE, plan_update
-
-        return plan_update(
-            PATCH_BASELINE,
-            self.boto3_client,
+        return self._replace_update(  # type: ignore[no-any-return]
+            "PATCH_BASELINE",
             {"BaselineId": baseline_id},
+            modify,
+            paths,
+            changes,
+            plan=True,
+        )
+
+    def _replace_update(
+        self,
+        kind: str,
+        ids: dict[str, str],
+        modify: Callable[[Any], Any] | None,
+        paths: Mapping[str, Any] | None,
+        changes: Mapping[str, Any],
+        *,
+        plan: bool,
+    ) -> Any:
+        """The safe update (or its plan) of a resource whose update has ``Replace``."""
+        from . import _safe
+
+        how = _safe.plan_update if plan else _safe.safe_update
+        return how(
+            getattr(_safe, kind),
+            self.boto3_client,
+            ids,
             expected_version=None,
             modify=modify,
             changes=changes,

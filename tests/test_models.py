@@ -403,3 +403,41 @@ def test_a_converter_builds_a_users_own_attrs_classes_too() -> None:
     built = converter.structure({"Name": "n", "Tags": ["a"]}, Mine)
     assert built == Mine(name="n", tags=("a",))
     assert converter.unstructure(built) == {"Name": "n", "Tags": ["a"]}
+
+
+def test_json_masks_every_model_of_a_list_and_refuses_a_placeholder() -> None:
+    parameters = [
+        models.Parameter(name="/a", type="SecureString", value="hunter2"),
+        models.Parameter(name="/b", type="String", value="open"),
+    ]
+    text = ssmkit.to_json(parameters, indent=None)
+    assert "hunter2" not in text
+    assert "open" not in text  # a parameter's value is sensitive whatever its type
+    assert '"Name": "/a"' in text
+    with pytest.raises(ssmkit.errors.ValidationError) as caught:
+        ssmkit.from_json(tuple[models.Parameter, ...], text)
+    assert "Value was masked when written" in str(caught.value)
+    shown = ssmkit.to_json(parameters, show_sensitive=True)
+    assert ssmkit.from_json(tuple[models.Parameter, ...], shown) == tuple(parameters)
+
+
+def test_json_carries_dates_and_blobs_as_the_aws_cli_prints_them() -> None:
+    when = datetime.datetime(2026, 11, 24, 6, 30, tzinfo=datetime.timezone.utc)
+    params = models.MaintenanceWindowLambdaParameters(payload=b"\x00\xff")
+    task = models.GetMaintenanceWindowTaskResult(
+        window_id="mw-0123456789abcdef0",
+        task_invocation_parameters=models.MaintenanceWindowTaskInvocationParameters(
+            lambda_=params
+        ),
+    )
+    text = ssmkit.to_json(task, show_sensitive=True, indent=None)
+    assert '"Payload": "AP8="' in text
+    assert ssmkit.from_json(models.GetMaintenanceWindowTaskResult, text) == task
+    execution = models.AssociationExecution(created_time=when)
+    assert '"2026-11-24T06:30:00+00:00"' in ssmkit.to_json(execution)
+    assert (
+        ssmkit.from_json(models.AssociationExecution, ssmkit.to_json(execution))
+        == execution
+    )
+    with pytest.raises(ssmkit.errors.ValidationError, match="not JSON"):
+        ssmkit.from_json(models.AssociationExecution, "{nope")

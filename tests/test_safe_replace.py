@@ -353,3 +353,19 @@ def test_the_safe_updates_spell_out_their_members() -> None:
     assert "approved_patches" in parameters
     assert "replace" not in parameters
     assert "baseline_id" in parameters
+
+
+def test_a_baseline_plan_writes_nothing(stubbed: tuple[ssmkit.Client, Stubber]) -> None:
+    client, stub = stubbed
+    stub.add_response(
+        "get_patch_baseline", BASELINE, {"BaselineId": BASELINE["BaselineId"]}
+    )
+    plan = client.plan_patch_baseline_update(
+        BASELINE["BaselineId"], rejected_patches=["KB666"]
+    )
+    assert plan.request == {
+        "BaselineId": BASELINE["BaselineId"],
+        "RejectedPatches": ["KB666"],
+    }
+    assert plan.after.rejected_patches == ("KB666",)
+    assert plan.after.approved_patches == ("KB001",)
