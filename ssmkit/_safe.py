@@ -355,7 +355,7 @@ def _plan(
     if kind.token is not None:
         full[kind.token] = raw[kind.token]
     after_raw = {
-        k: v for k, v in raw.items() if k not in shape.members or k in facts.fixed
+        k: v for k, v in raw.items() if k not in facts.members or k in facts.fixed
     }
     after_raw.update(request)
     return UpdatePlan(
@@ -379,6 +379,7 @@ class _Facts:
     carried: tuple[str, ...]  # the members copied from the stored resource
     prunable: frozenset[str]  # the members that can hold a list the input forbids
     required: frozenset[str]  # the members the create operation cannot go without
+    members: frozenset[str]  # every member of the update's input
 
 
 # Keyed weakly by the input shape: the facts go when the client's model goes.
@@ -402,6 +403,7 @@ def _facts(kind: Kind[M], boto3_client: Any, shape: StructureShape) -> _Facts:
             carried=carried,
             prunable=frozenset(m for m in carried if prunable(shape.members[m])),
             required=frozenset(create.required_members) & set(carried),
+            members=frozenset(shape.members),
         )
         by_operation[kind.update_operation] = found
     return found

@@ -17,7 +17,7 @@ import base64
 import datetime
 import json
 import weakref
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 from botocore.model import Shape
@@ -28,7 +28,11 @@ from ._validate import attribute_name, check_value, member_path
 from .errors import ValidationError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from botocore.model import StructureShape
+
+T = TypeVar("T")
 
 __all__ = [
     "DROP",
@@ -85,20 +89,29 @@ def prune(value: Any, shape: Shape) -> Any:
     return value
 
 
-# shape -> whether a value of it can hold a list or map shorter than allowed;
-# and a structure's members that can. Weak: the facts go with the shapes.
-_PRUNABLE: weakref.WeakKeyDictionary[Shape, bool] = weakref.WeakKeyDictionary()
-_WALKED: weakref.WeakKeyDictionary[Shape, tuple[tuple[str, Shape], ...]] = (
-    weakref.WeakKeyDictionary()
-)
+# Facts worked out once per shape, found by the shape's identity: a lookup on
+# every value walked, so cheaper than a WeakKeyDictionary's, and still gone
+# with the shape (the boto3 client's service model).
+_ONCE: dict[tuple[str, int], tuple[weakref.ref[Shape], Any]] = {}
+
+
+def _once(what: str, shape: Shape, work: Callable[[Shape], T]) -> T:
+    key = (what, id(shape))
+    found = _ONCE.get(key)
+    if found is not None and found[0]() is shape:
+        return found[1]  # type: ignore[no-any-return]
+    value = work(shape)
+
+    def forget(_: weakref.ref[Shape]) -> None:
+        _ONCE.pop(key, None)
+
+    _ONCE[key] = (weakref.ref(shape, forget), value)
+    return value
 
 
 def prunable(shape: Shape) -> bool:
     """Whether a value of this shape can hold a list or map shorter than allowed."""
-    found = _PRUNABLE.get(shape)
-    if found is None:
-        found = _PRUNABLE[shape] = _can_hold_short(shape, 0)
-    return found
+    return _once("prunable", shape, lambda s: _can_hold_short(s, 0))
 
 
 def _can_hold_short(shape: Shape, depth: int) -> bool:
@@ -116,11 +129,16 @@ def _can_hold_short(shape: Shape, depth: int) -> bool:
 
 
 def _walked(shape: Shape) -> tuple[tuple[str, Shape], ...]:
-    found = _WALKED.get(shape)
-    if found is None:
-        members = shape.members.items()  # type: ignore[attr-defined]
-        found = _WALKED[shape] = tuple((m, s) for m, s in members if prunable(s))
-    return found
+    def members(shape: Shape) -> tuple[tuple[str, Shape], ...]:
+        found = shape.members.items()  # type: ignore[attr-defined]
+        return tuple((m, s) for m, s in found if prunable(s))
+
+    return _once("walked", shape, members)
+
+
+def _order(shape: Shape) -> dict[str, int]:
+    members = shape.members  # type: ignore[attr-defined]
+    return _once("order", shape, lambda s: {m: i for i, m in enumerate(members)})
 
 
 def overlay(current: Any, given: Any, shape: Shape | None) -> Any:
@@ -406,27 +424,29 @@ def diff(
         and isinstance(after or {}, dict)
     ):
         old, new = before or {}, after or {}
-        keys = list(old) + [k for k in new if k not in old]
+        keys = [
+            k
+            for k in (*old, *(k for k in new if k not in old))
+            if (a := old.get(k)) is not (b := new.get(k)) and a != b
+        ]
         found: list[Change] = []
         if kind == "structure":
             members = shape.members  # type: ignore[union-attr]
-            order = {m: i for i, m in enumerate(members)}
+            order = _order(shape)  # type: ignore[arg-type]
             keys.sort(key=lambda k: order.get(k, len(order)))
             for key in keys:
-                a, b = old.get(key), new.get(key)
-                if a is b or a == b:
-                    continue
                 found += diff(
-                    a, b, members.get(key), member_path(path, key), within=within
+                    old.get(key),
+                    new.get(key),
+                    members.get(key),
+                    member_path(path, key),
+                    within=within,
                 )
         else:
             value = shape.value  # type: ignore[union-attr]
             for key in keys:
-                a, b = old.get(key), new.get(key)
-                if a is b or a == b:
-                    continue
                 where = f"{path}.{key}" if path else key
-                found += diff(a, b, value, where, within=within)
+                found += diff(old.get(key), new.get(key), value, where, within=within)
         if found:
             return found
     return [Change(path, before, after, within, shape=shape)]

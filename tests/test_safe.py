@@ -1365,6 +1365,10 @@ def test_clients_made_and_dropped_leave_nothing_behind(
     refs = [one() for _ in range(3)]
     gc.collect()
     assert [r() for r in refs] == [None, None, None]
+    # The facts worked out per shape went with the shapes.
+    from ssmkit import _wire
+
+    assert all(ref() is not None for ref, _ in _wire._ONCE.values())
 
 
 # -- refusals, to the letter ------------------------------------------------------
