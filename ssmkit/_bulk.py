@@ -248,7 +248,7 @@ def update_associations(
                 return BulkResult(
                     association_id=association_id,
                     outcome="unchanged" if plan.is_noop else "planned",
-                    version_before=plan.before.association_version,
+                    version_before=plan.request.get("AssociationVersion"),
                     plan=plan,
                 )
             done = apply_update(
@@ -270,8 +270,9 @@ def update_associations(
         return BulkResult(
             association_id=association_id,
             outcome="changed" if done.wrote else "unchanged",
-            version_before=done.plan.before.association_version,
-            version_after=done.result.association_version if done.wrote else None,
+            # Read from what the service answered: no model is built for them.
+            version_before=done.plan.request.get("AssociationVersion"),
+            version_after=done.raw.get("AssociationVersion") if done.wrote else None,
         )
 
     return run_all(selected, one, concurrency=concurrency, progress=progress, stop=stop)

@@ -771,7 +771,7 @@ def _carry_out(
         except AssociationDoesNotExist as exc:
             return _conflict(result, "was deleted since the plan", exc)
         if done.wrote:
-            version = done.result.association_version
+            version = done.raw.get("AssociationVersion")
     if item._tags is not None:
         before_write()
         _write_tags(client, item.association_id or "", *item._tags)

@@ -521,11 +521,21 @@ def _check_expected(kind: Kind[M], raw: Raw, expected_version: str | None) -> No
 
 @attrs.frozen(kw_only=True)
 class Outcome(Generic[M]):
-    """What a safe update did: the resource now, and the plan it carried out."""
+    """What a safe update did: the resource now, and the plan it carried out.
 
-    result: M
+    The resource is kept as the service answered; ``result`` converts it when
+    asked, so a bulk run that needs only its version does not pay for that.
+    """
+
+    raw: Raw
     plan: UpdatePlan[M]
     wrote: bool
+    _model: type[M] = attrs.field(alias="model")
+
+    @property
+    def result(self) -> M:
+        """The resource now, as its model."""
+        return from_boto(self._model, self.raw)
 
 
 def safe_update(
@@ -586,7 +596,7 @@ def apply_update(
         if plan.is_noop:
             # An update runs the association at once: a no-op must not write.
             log.debug("%s: nothing to change, nothing written", what)
-            return Outcome(result=plan.before, plan=plan, wrote=False)
+            return Outcome(raw=raw, plan=plan, wrote=False, model=kind.model)
         if before_write is not None:
             before_write()
         log.info(
@@ -619,7 +629,7 @@ def apply_update(
             if kind.read_key
             else _result(answer, raw, _input_shape(kind, boto3_client))
         )
-        return Outcome(result=from_boto(kind.model, result), plan=plan, wrote=True)
+        return Outcome(raw=result, plan=plan, wrote=True, model=kind.model)
     log.warning("%s: lost %d races to other writers", what, RACE_ATTEMPTS)
     msg = (
         f"lost {RACE_ATTEMPTS} races to other writers and gave up: nothing was written"
@@ -650,7 +660,7 @@ def _landed_outcome(
     kind: Kind[M], now: Raw, plan: UpdatePlan[M], what: str
 ) -> Outcome[M]:
     log.info("%s: the write landed; its answer was lost", what)
-    return Outcome(result=from_boto(kind.model, now), plan=plan, wrote=True)
+    return Outcome(raw=now, plan=plan, wrote=True, model=kind.model)
 
 
 def _result(answer: Raw, raw: Raw, shape: StructureShape) -> Raw:
