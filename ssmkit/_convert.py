@@ -562,7 +562,9 @@ def from_json(cls: type[T], text: str | bytes) -> T:
         ssmkit.errors.ValidationError: The text is not JSON, does not fit
             ``cls``, or holds ``"<sensitive>"`` where a sensitive value was
             masked when it was written (write it with ``show_sensitive=True``
-            to read it back).
+            to read it back). A sensitive value that is that text itself is
+            refused too: it cannot be told from a masked one, and sending a
+            placeholder as a secret would lose the secret.
     """
     try:
         data = json.loads(text)

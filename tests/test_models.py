@@ -102,7 +102,11 @@ def test_round_trip_is_lossless(shape_name: str, data: st.DataObject) -> None:
     assert hash(model) == hash(from_boto(cls, boto_dict))
     assert pickle.loads(pickle.dumps(model)) == model
     assert attrs.evolve(model) == model
-    assert ssmkit.from_json(cls, ssmkit.to_json(model, show_sensitive=True)) == model
+    # A sensitive value that is the placeholder itself is refused on the way
+    # back in, whoever wrote it (see the test of that below).
+    if "<sensitive>" not in repr(boto_dict):
+        shown = ssmkit.to_json(model, show_sensitive=True)
+        assert ssmkit.from_json(cls, shown) == model
 
 
 def _assert_typed(value: Any, shape: Shape) -> None:
