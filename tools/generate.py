@@ -884,13 +884,13 @@ def method_section(op: OperationModel, home: dict[str, str], here: str) -> str:
     star = "*, " if args else ""
     out.append(f"```python\nclient.{name}({star}{args}) -> {returns}\n```\n\n")
     what = {
-        "iterator": f"a lazy iterator over every page's `{key}`",
-        "none": "nothing",
-        "member": f"the result's `{key}`",
-        "result": "the whole result",
+        "iterator": f"a lazy iterator over every page's `{key}`: ",
+        "none": "",
+        "member": f"the result's `{key}`: ",
+        "result": "the whole result: ",
     }[how]
     out.append(
-        f"Wraps {aws_link(op.name)} (`{name}` of boto3). Returns {what}: "
+        f"Wraps {aws_link(op.name)} (`{name}` of boto3). Returns {what}"
         f"{linked(returns, home, here)}.\n\n"
     )
     out.append(cell(plain(op.documentation)) + "\n\n")
