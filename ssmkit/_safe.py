@@ -26,12 +26,10 @@ from __future__ import annotations
 import logging
 import random
 import time
-import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
-from botocore.model import StructureShape
 
 from ._base_client import invoke
 from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
@@ -46,6 +44,7 @@ from ._wire import (
     along,
     apply_diff,
     diff,
+    once,
     prunable,
     prune,
     put,
@@ -68,7 +67,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from botocore.model import Shape
+    from botocore.model import Shape, StructureShape
     from mypy_boto3_ssm import SSMClient
     from typing_extensions import Unpack
 
@@ -298,9 +297,8 @@ def _input_shape(kind: Kind[M], boto3_client: Any) -> StructureShape:
     return model.input_shape  # type: ignore[no-any-return]
 
 
-def _stored(kind: Kind[M], facts: _Facts, raw: Raw) -> Raw:
+def _stored(kind: Kind[M], facts: _Facts, shape: StructureShape, raw: Raw) -> Raw:
     """What is stored, as a request: sending it would change nothing."""
-    shape = facts.shape
     stored: Raw = {}
     for member in facts.carried:
         if member in raw:
@@ -324,7 +322,7 @@ def _plan(
     """Plan the update of ``raw`` with ``changes`` as ``prepare`` gave them."""
     shape = _input_shape(kind, boto3_client)
     facts = _facts(kind, boto3_client, shape)
-    stored = _stored(kind, facts, raw)
+    stored = _stored(kind, facts, shape, raw)
     # put() copies along each path: nothing stored is mutated.
     request = stored
     for path, given in changes:
@@ -371,9 +369,12 @@ def _plan(
 
 @attrs.frozen
 class _Facts:
-    """What a safe update needs to know of an update's input shape, found once."""
+    """What a safe update needs to know of an update's input shape, found once.
 
-    shape: StructureShape
+    It holds names only, never a shape: the facts are kept as long as their
+    shape lives (see ``_wire.once``), and a shape held here would live forever.
+    """
+
     fixed: frozenset[str]  # the members ssmkit sets: identity, token, Replace
     by_name: dict[str, str]  # attribute name -> member, for the changeable members
     carried: tuple[str, ...]  # the members copied from the stored resource
@@ -382,31 +383,23 @@ class _Facts:
     members: frozenset[str]  # every member of the update's input
 
 
-# Keyed weakly by the input shape: the facts go when the client's model goes.
-_FACTS: weakref.WeakKeyDictionary[Shape, dict[str, _Facts]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def _facts(kind: Kind[M], boto3_client: Any, shape: StructureShape) -> _Facts:
-    by_operation = _FACTS.setdefault(shape, {})
-    found = by_operation.get(kind.update_operation)
-    if found is None:
+    def work(shape: Shape) -> _Facts:
+        members = shape.members  # type: ignore[attr-defined]
         fixed = kind.managed | set(kind.identity)
-        carried = tuple(m for m in shape.members if m not in fixed)
+        carried = tuple(m for m in members if m not in fixed)
         service = boto3_client.meta.service_model
         create = service.operation_model(kind.create_operation).input_shape
-        found = _Facts(
-            shape=shape,
+        return _Facts(
             fixed=frozenset(fixed),
             by_name={attribute_name(m): m for m in carried},
             carried=carried,
-            prunable=frozenset(m for m in carried if prunable(shape.members[m])),
+            prunable=frozenset(m for m in carried if prunable(members[m])),
             required=frozenset(create.required_members) & set(carried),
-            members=frozenset(shape.members),
+            members=frozenset(members),
         )
-        by_operation[kind.update_operation] = found
-    return found
+
+    return once(f"facts of {kind.update_operation}", shape, work)
 
 
 # -- reading and writing ------------------------------------------------------------
@@ -651,9 +644,10 @@ def _landed(
     token = str(raw[kind.token])
     if not token.isdigit() or now.get(kind.token) != str(int(token) + 1):
         return False
-    facts = _facts(kind, boto3_client, _input_shape(kind, boto3_client))
+    shape = _input_shape(kind, boto3_client)
+    facts = _facts(kind, boto3_client, shape)
     sent = {k: v for k, v in plan.request.items() if k not in facts.fixed}
-    return _stored(kind, facts, now) == sent
+    return _stored(kind, facts, shape, now) == sent
 
 
 def _landed_outcome(

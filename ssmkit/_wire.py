@@ -41,6 +41,7 @@ __all__ = [
     "apply_diff",
     "diff",
     "jsonable",
+    "once",
     "overlay",
     "prunable",
     "prune",
@@ -95,7 +96,11 @@ def prune(value: Any, shape: Shape) -> Any:
 _ONCE: dict[tuple[str, int], tuple[weakref.ref[Shape], Any]] = {}
 
 
-def _once(what: str, shape: Shape, work: Callable[[Shape], T]) -> T:
+def once(what: str, shape: Shape, work: Callable[[Shape], T]) -> T:
+    """``work(shape)``, worked out once per shape and kept while the shape lives.
+
+    What is kept must not hold the shape itself, or it would never go.
+    """
     key = (what, id(shape))
     found = _ONCE.get(key)
     if found is not None and found[0]() is shape:
@@ -111,7 +116,7 @@ def _once(what: str, shape: Shape, work: Callable[[Shape], T]) -> T:
 
 def prunable(shape: Shape) -> bool:
     """Whether a value of this shape can hold a list or map shorter than allowed."""
-    return _once("prunable", shape, lambda s: _can_hold_short(s, 0))
+    return once("prunable", shape, lambda s: _can_hold_short(s, 0))
 
 
 def _can_hold_short(shape: Shape, depth: int) -> bool:
@@ -133,12 +138,12 @@ def _walked(shape: Shape) -> tuple[tuple[str, Shape], ...]:
         found = shape.members.items()  # type: ignore[attr-defined]
         return tuple((m, s) for m, s in found if prunable(s))
 
-    return _once("walked", shape, members)
+    return once("walked", shape, members)
 
 
 def _order(shape: Shape) -> dict[str, int]:
     members = shape.members  # type: ignore[attr-defined]
-    return _once("order", shape, lambda s: {m: i for i, m in enumerate(members)})
+    return once("order", shape, lambda s: {m: i for i, m in enumerate(members)})
 
 
 def overlay(current: Any, given: Any, shape: Shape | None) -> Any:

@@ -1362,12 +1362,16 @@ def test_clients_made_and_dropped_leave_nothing_behind(
         )
         return weakref.ref(boto.meta.service_model)
 
+    from ssmkit import _wire
+
+    one()
+    gc.collect()
+    kept = len(_wire._ONCE)
     refs = [one() for _ in range(3)]
     gc.collect()
     assert [r() for r in refs] == [None, None, None]
-    # The facts worked out per shape went with the shapes.
-    from ssmkit import _wire
-
+    # The facts worked out per shape went with the shapes, not one set per client.
+    assert len(_wire._ONCE) == kept
     assert all(ref() is not None for ref, _ in _wire._ONCE.values())
 
 

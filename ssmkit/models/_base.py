@@ -159,9 +159,6 @@ class FrozenDict(Mapping[K, V]):
     def __reduce__(self) -> tuple[type[FrozenDict[K, V]], tuple[dict[K, V]]]:
         return (type(self), (self._data,))
 
-    def __or__(self, other: Mapping[K, V]) -> FrozenDict[K, V]:
-        return FrozenDict({**self._data, **other})
-
 
 def freeze(value: Any) -> Any:
     """``value`` with every list made a tuple and every dict a ``FrozenDict``."""
