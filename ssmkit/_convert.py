@@ -507,15 +507,6 @@ def _masked(value: Any) -> Any:
     return MASK
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, (bytes, bytearray)):
-        return base64.b64encode(value).decode("ascii")
-    msg = f"cannot write {type(value).__name__} as JSON"
-    raise TypeError(msg)
-
-
 def to_json(obj: Any, *, show_sensitive: bool = False, indent: int | None = 2) -> str:
     """A model as JSON, the way the AWS CLI prints it.
 
@@ -545,7 +536,9 @@ def to_json(obj: Any, *, show_sensitive: bool = False, indent: int | None = 2) -
                 _each_sensitive(type(model), item, mask)
         else:
             _each_sensitive(type(obj), data, mask)
-    return json.dumps(data, indent=indent, default=_json_default)
+    from ._wire import jsonable  # dates and blobs as the command prints them too
+
+    return json.dumps(jsonable(data), indent=indent)
 
 
 def from_json(cls: type[T], text: str | bytes) -> T:
