@@ -12,7 +12,7 @@ from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
 
-from ._convert import from_boto, to_boto
+from ._convert import from_answer, to_boto
 from ._mask import MASK, holds_sensitive, is_sensitive
 from ._version import __version__
 from .errors import (
@@ -282,7 +282,7 @@ class BaseClient:
         with translated(operation, self._boto3_client):
             for page in paginator.paginate(**request):
                 for item in page.get(result_key, ()):
-                    yield from_boto(item_type, item)
+                    yield from_answer(item_type, item)
                     count += 1
                     if count == limit:
                         return

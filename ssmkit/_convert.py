@@ -18,15 +18,23 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._mask import MASK
-from .errors import ValidationError
-from .models._base import SENSITIVE, WIRE_NAME, FrozenDict, SSMEnum
+from .errors import UnexpectedResponseError, ValidationError
+from .models._base import SENSITIVE, WIRE_NAME, FrozenDict, ReadOnFirstUse, SSMEnum
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     import cattrs
 
-__all__ = ["from_boto", "from_json", "make_converter", "to_boto", "to_json"]
+__all__ = [
+    "from_answer",
+    "from_boto",
+    "from_json",
+    "make_converter",
+    "member_builder",
+    "to_boto",
+    "to_json",
+]
 
 T = TypeVar("T")
 
@@ -156,31 +164,11 @@ def _expression(
     return leaf(inner, expr, slot, where)
 
 
-def _compile_structure(
-    cls: type, converter: cattrs.Converter, compiling: set[type]
-) -> Callable[[Any, Any], Any]:
-    """Compile the function that builds ``cls`` from a boto3 dict.
-
-    One ``dict.get`` per member, primitives taken as they are, enums looked up
-    in their member map, lists, maps and nested models built inline or by their
-    own compiled function. boto3 leaves absent members out rather than sending
-    ``None``, so a member that is absent (or ``None``) stays ``None``. This is
-    cattrs' hook-factory mechanism with code specialised to SSM's shapes: the
-    generic per-field hooks were most of the conversion's cost.
-    """
+def _structure_leaf(
+    names: dict[str, Any], converter: cattrs.Converter, compiling: set[type]
+) -> Callable[[Any, str, str, str], str]:
+    """The expressions of a compiled structure function's single values."""
     import attrs
-
-    attrs.resolve_types(cls)
-    names: dict[str, Any] = {
-        "cls": cls,
-        "seq": _seq,
-        "mapping": _mapping,
-        "kind": _kind,
-        "enum": _enum,
-        "frozen": FrozenDict.of_frozen,
-    }
-    arguments = []
-    compiling.add(cls)
 
     def leaf(inner: Any, expr: str, slot: str, where: str) -> str:
         if inner in _PRIMITIVES:
@@ -204,6 +192,57 @@ def _compile_structure(
         names[f"t{slot}"] = inner
         return f"h{slot}({expr}, t{slot})"
 
+    return leaf
+
+
+def _structure_names() -> dict[str, Any]:
+    return {
+        "seq": _seq,
+        "mapping": _mapping,
+        "kind": _kind,
+        "enum": _enum,
+        "frozen": FrozenDict.of_frozen,
+    }
+
+
+def _slot_of(cls: type, name: str) -> Any:
+    """The slot's own descriptor, beneath a member read on first use."""
+    found = getattr(cls, name, None)
+    if isinstance(found, ReadOnFirstUse):
+        return found._slot
+    return found
+
+
+def _compile_structure(
+    cls: type,
+    converter: cattrs.Converter,
+    compiling: set[type],
+    *,
+    deferring: bool = False,
+) -> Callable[[Any, Any], Any]:
+    """Compile the function that builds ``cls`` from a boto3 dict.
+
+    One ``dict.get`` per member, primitives taken as they are, enums looked up
+    in their member map, lists, maps and nested models built inline or by their
+    own compiled function. boto3 leaves absent members out rather than sending
+    ``None``, so a member that is absent (or ``None``) stays ``None``. This is
+    cattrs' hook-factory mechanism with code specialised to SSM's shapes: the
+    generic per-field hooks were most of the conversion's cost.
+
+    ``deferring`` compiles the function for an answer: a member read on first
+    use (``ReadOnFirstUse``) is kept as the list or dict botocore parsed, and
+    converted, with the same checks, when read.
+    """
+    import attrs
+
+    attrs.resolve_types(cls)
+    names = _structure_names()
+    names["cls"] = cls
+    arguments = []
+    required: list[str] = []
+    compiling.add(cls)
+    leaf = _structure_leaf(names, converter, compiling)
+
     def build(annotation: Any, expr: str, slot: str, wire: str) -> str:
         return _expression(annotation, expr, slot, leaf, f"{cls.__name__}.{wire}")
 
@@ -211,35 +250,78 @@ def _compile_structure(
     for index, field in enumerate(fields):
         wire = field.metadata[WIRE_NAME]
         slot = str(index)
-        if field.default is attrs.NOTHING:
-            value = build(field.type, f"o[{wire!r}]", slot, wire)
-            arguments.append(value)
+        if deferring and isinstance(getattr(cls, field.name), ReadOnFirstUse):
+            # Kept as parsed if it is of the kind parsed; anything else is
+            # converted now, or refused.
+            names[f"b{slot}"] = member_builder(cls, field.name, converter)
+            raw = (
+                "list"
+                if typing.get_origin(_without_none(field.type)) is tuple
+                else "dict"
+            )
+            value = f"(v{slot} if v{slot}.__class__ is {raw} else b{slot}(v{slot}))"
         else:
             value = build(field.type, f"v{slot}", slot, wire)
+        if field.default is attrs.NOTHING:
+            required.append(f"    v{slot} = o[{wire!r}]")
+            arguments.append(value)
+        else:
             absent = f"(v{slot} := get({wire!r})) is None"
             arguments.append(f"(None if {absent} else {value})")
     # The values built here are already what the model's converters would make
     # of them (tuples, frozen dicts, all the way down), so a slotted model is
     # filled slot by slot rather than through __init__, which would convert
     # each list and map again.
-    slots = [getattr(cls, f.name, None) for f in fields]
+    slots = [_slot_of(cls, f.name) for f in fields]
     if all(isinstance(d, types.MemberDescriptorType) for d in slots):
         names["new"] = object.__new__
-        lines = ["def structure(o, _=None):", "    get = o.get", "    m = new(cls)"]
+        lines = ["def structure(o, _=None):", "    get = o.get", *required]
+        lines.append("    m = new(cls)")
         for index, (descriptor, value) in enumerate(zip(slots, arguments, strict=True)):
-            names[f"s{index}"] = descriptor.__set__  # type: ignore[union-attr]
+            names[f"s{index}"] = descriptor.__set__
             lines.append(f"    s{index}(m, {value})")
         source = "\n".join([*lines, "    return m"]) + "\n"
     else:
         given = ", ".join(
             f"{f.name}={v}" for f, v in zip(fields, arguments, strict=True)
         )
-        source = (
-            f"def structure(o, _=None):\n    get = o.get\n    return cls({given})\n"
-        )
-    exec(compile(source, f"<ssmkit structure {cls.__qualname__}>", "exec"), names)
+        lines = ["def structure(o, _=None):", "    get = o.get", *required]
+        source = "\n".join([*lines, f"    return cls({given})"]) + "\n"
+    label = "answer" if deferring else "structure"
+    exec(compile(source, f"<ssmkit {label} {cls.__qualname__}>", "exec"), names)
     compiling.discard(cls)
     return names["structure"]  # type: ignore[no-any-return]
+
+
+def member_builder(
+    cls: type, name: str, converter: cattrs.Converter | None = None
+) -> Callable[[Any], Any]:
+    """The function converting one member's boto3 value, never ``None``, of ``cls``.
+
+    What ``ReadOnFirstUse`` calls on first read. A value that does not fit is
+    refused with ``UnexpectedResponseError``, naming the member.
+    """
+    import attrs
+
+    if converter is None:
+        converter = _CONVERTERS.get("boto") or _converter()
+    attrs.resolve_types(cls)
+    field = attrs.fields_dict(cls)[name]
+    names = _structure_names()
+    leaf = _structure_leaf(names, converter, set())
+    where = f"{cls.__name__}.{field.metadata[WIRE_NAME]}"
+    body = _expression(field.type, "v", "0", leaf, where)
+    source = f"def build(v):\n    return {body}\n"
+    exec(compile(source, f"<ssmkit member {where}>", "exec"), names)
+    build = names["build"]
+
+    def built(value: Any) -> Any:
+        try:
+            return build(value)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise _unexpected(cls, exc) from exc
+
+    return built
 
 
 def _compile_unstructure(
@@ -426,6 +508,51 @@ def from_boto(cls: type[T], data: Any) -> T:
 
 #: Each model's compiled function, from the converter ``from_boto`` uses.
 _MODEL_HOOKS: dict[Any, Callable[[Any, Any], Any]] = {}
+
+
+def from_answer(cls: type[T], data: Any) -> T:
+    """Build the model of an operation's answer, as the client's methods do.
+
+    As ``from_boto``, but the lists, maps and structures of a model whose
+    members are marked ``ReadOnFirstUse`` are kept as botocore parsed them
+    and converted when first read, with the same checks: most answers are
+    read in part, and converting what is never read was most of a call's
+    cost over boto3's. A value that does not fit is refused with
+    ``UnexpectedResponseError``, naming the member, here or on first read.
+    """
+    hook = _ANSWER_HOOKS.get(cls)
+    if hook is None:
+        hook = _answer_hook(cls)
+    try:
+        return hook(data)  # type: ignore[no-any-return]
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise _unexpected(cls, exc) from exc
+
+
+#: The function building each answer's model, or container of models.
+_ANSWER_HOOKS: dict[Any, Callable[..., Any]] = {}
+
+
+def _answer_hook(cls: Any) -> Callable[..., Any]:
+    import attrs
+
+    converter = _CONVERTERS.get("boto") or _converter()
+    if not (isinstance(cls, type) and attrs.has(cls)):
+        structure = converter.get_structure_hook(cls)
+        hook: Callable[..., Any] = lambda data: structure(data, cls)  # noqa: E731
+    elif any(isinstance(v, ReadOnFirstUse) for v in vars(cls).values()):
+        hook = _compile_structure(cls, converter, set(), deferring=True)
+    else:
+        hook = converter.get_structure_hook(cls)
+    return _ANSWER_HOOKS.setdefault(cls, hook)
+
+
+def _unexpected(cls: Any, exc: Exception) -> UnexpectedResponseError:
+    why = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, KeyError):
+        why = f"a required member is missing: {exc}"
+    msg = f"the service's answer does not fit {_named(cls)}: {why}"
+    return UnexpectedResponseError(msg)
 
 
 def _refusal(cls: Any, exc: Exception) -> ValidationError:

@@ -33,7 +33,7 @@ import attrs
 
 from ._base_client import invoke
 from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
-from ._convert import from_boto, to_boto
+from ._convert import from_answer, from_boto, to_boto
 from ._mask import MASK, is_sensitive
 from ._sentinel import CLEAR
 from ._signatures import show_changes
@@ -528,7 +528,7 @@ class Outcome(Generic[M]):
     @property
     def result(self) -> M:
         """The resource now, as its model."""
-        return from_boto(self._model, self.raw)
+        return from_answer(self._model, self.raw)
 
 
 def safe_update(

@@ -332,9 +332,39 @@ def render_enum(shape: Shape) -> str:
     return "".join(out)
 
 
-def render_class(shape: StructureShape) -> str:
+def answered(service: ServiceModel) -> set[str]:
+    """The models an operation's answer is converted to at the top."""
+    found: set[str] = set()
+    for name in service.operation_names:
+        returns, how, _ = returns_of(service.operation_model(name))
+        if how == "iterator":
+            returns = returns[len("Iterator[") : -1]
+        if how != "none" and returns.isidentifier() and returns not in PLAIN:
+            found.add(returns)
+    return found
+
+
+def deferred_members(shape: StructureShape) -> list[str]:
+    """An answer's members that are converted when first read: the containers."""
+    kinds = ("list", "map", "structure")
+    return [attr_name(m) for m, s in shape.members.items() if s.type_name in kinds]
+
+
+def render_class(shape: StructureShape, answer: bool = False) -> str:
     fallback = f"The ``{shape.name}`` shape of the SSM API."
-    out = [
+    out = []
+    deferred = deferred_members(shape) if answer else []
+    if deferred:
+        names = ", ".join(f"{n!r}" for n in deferred)
+        line = f"@read_on_first_use({names})\n"
+        if len(line) > 89:
+            line = (
+                "@read_on_first_use(\n"
+                + "".join(f"    {n!r},\n" for n in deferred)
+                + ")\n"
+            )
+        out.append(line)
+    out += [
         "@attrs.frozen(kw_only=True, repr=False)\n",
         f"class {shape.name}(Model):\n",
         docstring(first_sentence(shape.documentation), "    ", fallback),
@@ -393,6 +423,7 @@ def write_models(
 ) -> tuple[dict[str, Shape], dict[str, str]]:
     """Write the model modules; return the shapes and each one's module."""
     shapes, home = model_shapes(service)
+    answers = answered(service)
     reserved = {"Model", "SSMEnum", "FrozenDict", "attrs", "field", "wire", "datetime"}
     assert not reserved & set(shapes), reserved & set(shapes)
     modules: dict[str, list[Shape]] = {area: [] for area in ["common", *AREAS]}
@@ -418,6 +449,8 @@ def write_models(
                 for ref in names_in(annotation):
                     if home[ref] != area:
                         needed.setdefault(home[ref], set()).add(ref)
+            if cls.name in answers and deferred_members(cls):
+                uses.add("read_on_first_use")
         doc = COMMON_DOC if area == "common" else AREAS[area][0]
         text = [HEADER.format(version=version), docstring(doc, "", ""), "\n"]
         text.append("from __future__ import annotations\n\n")
@@ -427,7 +460,14 @@ def write_models(
             text.append("import attrs\nfrom attrs import field\n\n")
         base = sorted(
             n
-            for n in ["Model", "wire", "FrozenDict", "to_tuple", "to_frozendict"]
+            for n in [
+                "Model",
+                "wire",
+                "FrozenDict",
+                "to_tuple",
+                "to_frozendict",
+                "read_on_first_use",
+            ]
             if (n in uses or n in ("Model", "wire")) and classes
         )
         if enums:
@@ -442,7 +482,7 @@ def write_models(
         for shape in enums:
             text.append("\n\n" + render_enum(shape))
         for shape in classes:
-            text.append("\n\n" + render_class(shape))  # type: ignore[arg-type]
+            text.append("\n\n" + render_class(shape, shape.name in answers))  # type: ignore[arg-type]
         (MODELS / f"{area}.py").write_text("".join(text))
 
     names = sorted(shapes)
@@ -613,12 +653,12 @@ def render_method(op: OperationModel, home: dict[str, str]) -> tuple[str, set[st
             )
         else:
             lines.append(
-                f"        return from_boto({returns}, self._member(result, {op.name!r}, {key!r}))\n"
+                f"        return from_answer({returns}, self._member(result, {op.name!r}, {key!r}))\n"
             )
         returns_doc = f"The result's ``{key}``."
     else:
         lines.append(
-            f"        result = self._call(\n{call}        )\n        return from_boto({returns}, result)\n"
+            f"        result = self._call(\n{call}        )\n        return from_answer({returns}, result)\n"
         )
         returns_doc = f"The whole result, as ``ssmkit.models.{returns}``."
 
@@ -711,7 +751,7 @@ def write_operations(service: ServiceModel, version: str, home: dict[str, str]) 
             "from __future__ import annotations\n\n",
             "from typing import TYPE_CHECKING\n\n" if checking else "",
             "from .._base_client import BaseClient\n",
-            "from .._convert import from_boto\n" if "from_boto(" in source else "",
+            "from .._convert import from_answer\n" if "from_answer(" in source else "",
             "\nif TYPE_CHECKING:\n" + "".join(checking) if checking else "",
             f'\n__all__ = ["{mixin}"]\n\n\n',
             f"class {mixin}(BaseClient):\n",

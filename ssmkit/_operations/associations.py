@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._base_client import BaseClient
-from .._convert import from_boto
+from .._convert import from_answer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
@@ -177,7 +177,7 @@ class AssociationsOperations(BaseClient):
                 "AssociationDispatchAssumeRole": association_dispatch_assume_role,
             },
         )
-        return from_boto(
+        return from_answer(
             AssociationDescription,
             self._member(result, "CreateAssociation", "AssociationDescription"),
         )
@@ -235,7 +235,7 @@ class AssociationsOperations(BaseClient):
                 "AssociationDispatchAssumeRole": association_dispatch_assume_role,
             },
         )
-        return from_boto(CreateAssociationBatchResult, result)
+        return from_answer(CreateAssociationBatchResult, result)
 
     def delete_association(
         self,
@@ -321,7 +321,7 @@ class AssociationsOperations(BaseClient):
                 "AssociationVersion": association_version,
             },
         )
-        return from_boto(
+        return from_answer(
             AssociationDescription,
             self._member(result, "DescribeAssociation", "AssociationDescription"),
         )
@@ -673,7 +673,7 @@ class AssociationsOperations(BaseClient):
                 "AssociationStatus": association_status,
             },
         )
-        return from_boto(
+        return from_answer(
             AssociationDescription,
             self._member(result, "UpdateAssociationStatus", "AssociationDescription"),
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._base_client import BaseClient
-from .._convert import from_boto
+from .._convert import from_answer
 
 if TYPE_CHECKING:
     import datetime
@@ -173,7 +173,7 @@ class AutomationOperations(BaseClient):
                 "AutomationExecutionId": automation_execution_id,
             },
         )
-        return from_boto(
+        return from_answer(
             AutomationExecution,
             self._member(result, "GetAutomationExecution", "AutomationExecution"),
         )
@@ -218,7 +218,7 @@ class AutomationOperations(BaseClient):
                 "AtTime": at_time,
             },
         )
-        return from_boto(GetCalendarStateResponse, result)
+        return from_answer(GetCalendarStateResponse, result)
 
     def get_execution_preview(
         self,
@@ -253,7 +253,7 @@ class AutomationOperations(BaseClient):
                 "ExecutionPreviewId": execution_preview_id,
             },
         )
-        return from_boto(GetExecutionPreviewResponse, result)
+        return from_answer(GetExecutionPreviewResponse, result)
 
     def send_automation_signal(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._base_client import BaseClient
-from .._convert import from_boto
+from .._convert import from_answer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
@@ -111,7 +111,7 @@ class CommandsOperations(BaseClient):
                 "PluginName": plugin_name,
             },
         )
-        return from_boto(GetCommandInvocationResult, result)
+        return from_answer(GetCommandInvocationResult, result)
 
     def list_command_invocations(
         self,
@@ -336,4 +336,4 @@ class CommandsOperations(BaseClient):
                 "AlarmConfiguration": alarm_configuration,
             },
         )
-        return from_boto(Command, self._member(result, "SendCommand", "Command"))
+        return from_answer(Command, self._member(result, "SendCommand", "Command"))

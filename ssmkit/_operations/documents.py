@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._base_client import BaseClient
-from .._convert import from_boto
+from .._convert import from_answer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -115,7 +115,7 @@ class DocumentsOperations(BaseClient):
                 "Tags": tags,
             },
         )
-        return from_boto(
+        return from_answer(
             DocumentDescription,
             self._member(result, "CreateDocument", "DocumentDescription"),
         )
@@ -206,7 +206,7 @@ class DocumentsOperations(BaseClient):
                 "VersionName": version_name,
             },
         )
-        return from_boto(
+        return from_answer(
             DocumentDescription, self._member(result, "DescribeDocument", "Document")
         )
 
@@ -256,7 +256,7 @@ class DocumentsOperations(BaseClient):
                 "NextToken": next_token,
             },
         )
-        return from_boto(DescribeDocumentPermissionResponse, result)
+        return from_answer(DescribeDocumentPermissionResponse, result)
 
     def get_document(
         self,
@@ -302,7 +302,7 @@ class DocumentsOperations(BaseClient):
                 "DocumentFormat": document_format,
             },
         )
-        return from_boto(GetDocumentResult, result)
+        return from_answer(GetDocumentResult, result)
 
     def list_document_metadata_history(
         self,
@@ -351,7 +351,7 @@ class DocumentsOperations(BaseClient):
                 "MaxResults": max_results,
             },
         )
-        return from_boto(ListDocumentMetadataHistoryResponse, result)
+        return from_answer(ListDocumentMetadataHistoryResponse, result)
 
     def list_document_versions(
         self,
@@ -557,7 +557,7 @@ class DocumentsOperations(BaseClient):
                 "TargetType": target_type,
             },
         )
-        return from_boto(
+        return from_answer(
             DocumentDescription,
             self._member(result, "UpdateDocument", "DocumentDescription"),
         )
@@ -599,7 +599,7 @@ class DocumentsOperations(BaseClient):
                 "DocumentVersion": document_version,
             },
         )
-        return from_boto(
+        return from_answer(
             DocumentDefaultVersionDescription,
             self._member(result, "UpdateDocumentDefaultVersion", "Description"),
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._base_client import BaseClient
-from .._convert import from_boto
+from .._convert import from_answer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -80,7 +80,7 @@ class InventoryOperations(BaseClient):
                 "ClientToken": client_token,
             },
         )
-        return from_boto(DeleteInventoryResult, result)
+        return from_answer(DeleteInventoryResult, result)
 
     def describe_inventory_deletions(
         self,
@@ -281,7 +281,7 @@ class InventoryOperations(BaseClient):
                 "MaxResults": max_results,
             },
         )
-        return from_boto(ListInventoryEntriesResult, result)
+        return from_answer(ListInventoryEntriesResult, result)
 
     def put_inventory(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._base_client import BaseClient
-from .._convert import from_boto
+from .._convert import from_answer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
@@ -236,7 +236,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "Safe": safe,
             },
         )
-        return from_boto(DeregisterTargetFromMaintenanceWindowResult, result)
+        return from_answer(DeregisterTargetFromMaintenanceWindowResult, result)
 
     def deregister_task_from_maintenance_window(
         self,
@@ -278,7 +278,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "WindowTaskId": window_task_id,
             },
         )
-        return from_boto(DeregisterTaskFromMaintenanceWindowResult, result)
+        return from_answer(DeregisterTaskFromMaintenanceWindowResult, result)
 
     def describe_maintenance_window_execution_task_invocations(
         self,
@@ -695,7 +695,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "WindowId": window_id,
             },
         )
-        return from_boto(GetMaintenanceWindowResult, result)
+        return from_answer(GetMaintenanceWindowResult, result)
 
     def get_maintenance_window_execution(
         self,
@@ -731,7 +731,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "WindowExecutionId": window_execution_id,
             },
         )
-        return from_boto(GetMaintenanceWindowExecutionResult, result)
+        return from_answer(GetMaintenanceWindowExecutionResult, result)
 
     def get_maintenance_window_execution_task(
         self,
@@ -772,7 +772,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "TaskId": task_id,
             },
         )
-        return from_boto(GetMaintenanceWindowExecutionTaskResult, result)
+        return from_answer(GetMaintenanceWindowExecutionTaskResult, result)
 
     def get_maintenance_window_execution_task_invocation(
         self,
@@ -818,7 +818,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "InvocationId": invocation_id,
             },
         )
-        return from_boto(GetMaintenanceWindowExecutionTaskInvocationResult, result)
+        return from_answer(GetMaintenanceWindowExecutionTaskInvocationResult, result)
 
     def get_maintenance_window_task(
         self,
@@ -857,7 +857,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "WindowTaskId": window_task_id,
             },
         )
-        return from_boto(GetMaintenanceWindowTaskResult, result)
+        return from_answer(GetMaintenanceWindowTaskResult, result)
 
     def register_target_with_maintenance_window(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._base_client import BaseClient
-from .._convert import from_boto
+from .._convert import from_answer
 
 if TYPE_CHECKING:
     import datetime
@@ -107,7 +107,7 @@ class NodesOperations(BaseClient):
                 "RegistrationMetadata": registration_metadata,
             },
         )
-        return from_boto(CreateActivationResult, result)
+        return from_answer(CreateActivationResult, result)
 
     def create_cloud_connector(
         self,
@@ -450,7 +450,7 @@ class NodesOperations(BaseClient):
                 "CloudConnectorId": cloud_connector_id,
             },
         )
-        return from_boto(GetCloudConnectorResult, result)
+        return from_answer(GetCloudConnectorResult, result)
 
     def list_cloud_connectors(
         self,

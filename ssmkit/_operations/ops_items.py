@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._base_client import BaseClient
-from .._convert import from_boto
+from .._convert import from_answer
 
 if TYPE_CHECKING:
     import datetime
@@ -189,7 +189,7 @@ class OpsItemsOperations(BaseClient):
                 "AccountId": account_id,
             },
         )
-        return from_boto(CreateOpsItemResponse, result)
+        return from_answer(CreateOpsItemResponse, result)
 
     def create_ops_metadata(
         self,
@@ -403,7 +403,7 @@ class OpsItemsOperations(BaseClient):
                 "OpsItemArn": ops_item_arn,
             },
         )
-        return from_boto(OpsItem, self._member(result, "GetOpsItem", "OpsItem"))
+        return from_answer(OpsItem, self._member(result, "GetOpsItem", "OpsItem"))
 
     def get_ops_metadata(
         self,
@@ -446,7 +446,7 @@ class OpsItemsOperations(BaseClient):
                 "NextToken": next_token,
             },
         )
-        return from_boto(GetOpsMetadataResult, result)
+        return from_answer(GetOpsMetadataResult, result)
 
     def get_ops_summary(
         self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._base_client import BaseClient
-from .._convert import from_boto
+from .._convert import from_answer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -87,7 +87,7 @@ class ParametersOperations(BaseClient):
                 "Names": names,
             },
         )
-        return from_boto(DeleteParametersResult, result)
+        return from_answer(DeleteParametersResult, result)
 
     def describe_parameters(
         self,
@@ -180,7 +180,7 @@ class ParametersOperations(BaseClient):
                 "WithDecryption": with_decryption,
             },
         )
-        return from_boto(Parameter, self._member(result, "GetParameter", "Parameter"))
+        return from_answer(Parameter, self._member(result, "GetParameter", "Parameter"))
 
     def get_parameter_history(
         self,
@@ -265,7 +265,7 @@ class ParametersOperations(BaseClient):
                 "WithDecryption": with_decryption,
             },
         )
-        return from_boto(GetParametersResult, result)
+        return from_answer(GetParametersResult, result)
 
     def get_parameters_by_path(
         self,
@@ -370,7 +370,7 @@ class ParametersOperations(BaseClient):
                 "ParameterVersion": parameter_version,
             },
         )
-        return from_boto(LabelParameterVersionResult, result)
+        return from_answer(LabelParameterVersionResult, result)
 
     def put_parameter(
         self,
@@ -459,7 +459,7 @@ class ParametersOperations(BaseClient):
                 "DataType": data_type,
             },
         )
-        return from_boto(PutParameterResult, result)
+        return from_answer(PutParameterResult, result)
 
     def unlabel_parameter_version(
         self,
@@ -503,4 +503,4 @@ class ParametersOperations(BaseClient):
                 "Labels": labels,
             },
         )
-        return from_boto(UnlabelParameterVersionResult, result)
+        return from_answer(UnlabelParameterVersionResult, result)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._base_client import BaseClient
-from .._convert import from_boto
+from .._convert import from_answer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -204,7 +204,7 @@ class PatchingOperations(BaseClient):
                 "PatchGroup": patch_group,
             },
         )
-        return from_boto(DeregisterPatchBaselineForPatchGroupResult, result)
+        return from_answer(DeregisterPatchBaselineForPatchGroupResult, result)
 
     def describe_available_patches(
         self,
@@ -512,7 +512,7 @@ class PatchingOperations(BaseClient):
                 "PatchGroup": patch_group,
             },
         )
-        return from_boto(DescribePatchGroupStateResult, result)
+        return from_answer(DescribePatchGroupStateResult, result)
 
     def describe_patch_groups(
         self,
@@ -635,7 +635,7 @@ class PatchingOperations(BaseClient):
                 "OperatingSystem": operating_system,
             },
         )
-        return from_boto(GetDefaultPatchBaselineResult, result)
+        return from_answer(GetDefaultPatchBaselineResult, result)
 
     def get_deployable_patch_snapshot_for_instance(
         self,
@@ -687,7 +687,7 @@ class PatchingOperations(BaseClient):
                 "UseS3DualStackEndpoint": use_s3_dual_stack_endpoint,
             },
         )
-        return from_boto(GetDeployablePatchSnapshotForInstanceResult, result)
+        return from_answer(GetDeployablePatchSnapshotForInstanceResult, result)
 
     def get_patch_baseline(
         self,
@@ -720,7 +720,7 @@ class PatchingOperations(BaseClient):
                 "BaselineId": baseline_id,
             },
         )
-        return from_boto(GetPatchBaselineResult, result)
+        return from_answer(GetPatchBaselineResult, result)
 
     def get_patch_baseline_for_patch_group(
         self,
@@ -758,7 +758,7 @@ class PatchingOperations(BaseClient):
                 "OperatingSystem": operating_system,
             },
         )
-        return from_boto(GetPatchBaselineForPatchGroupResult, result)
+        return from_answer(GetPatchBaselineForPatchGroupResult, result)
 
     def register_default_patch_baseline(
         self,
@@ -839,4 +839,4 @@ class PatchingOperations(BaseClient):
                 "PatchGroup": patch_group,
             },
         )
-        return from_boto(RegisterPatchBaselineForPatchGroupResult, result)
+        return from_answer(RegisterPatchBaselineForPatchGroupResult, result)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._base_client import BaseClient
-from .._convert import from_boto
+from .._convert import from_answer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -188,7 +188,7 @@ class ResourcesOperations(BaseClient):
                 "SettingId": setting_id,
             },
         )
-        return from_boto(
+        return from_answer(
             ServiceSetting, self._member(result, "GetServiceSetting", "ServiceSetting")
         )
 
@@ -227,7 +227,7 @@ class ResourcesOperations(BaseClient):
                 "ResourceId": resource_id,
             },
         )
-        return from_boto(
+        return from_answer(
             tuple[Tag, ...], self._member(result, "ListTagsForResource", "TagList")
         )
 
@@ -283,7 +283,7 @@ class ResourcesOperations(BaseClient):
                 "PolicyHash": policy_hash,
             },
         )
-        return from_boto(PutResourcePolicyResponse, result)
+        return from_answer(PutResourcePolicyResponse, result)
 
     def remove_tags_from_resource(
         self,
@@ -356,7 +356,7 @@ class ResourcesOperations(BaseClient):
                 "SettingId": setting_id,
             },
         )
-        return from_boto(
+        return from_answer(
             ServiceSetting,
             self._member(result, "ResetServiceSetting", "ServiceSetting"),
         )

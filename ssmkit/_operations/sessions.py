@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._base_client import BaseClient
-from .._convert import from_boto
+from .._convert import from_answer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
@@ -115,7 +115,7 @@ class SessionsOperations(BaseClient):
                 "AccessRequestId": access_request_id,
             },
         )
-        return from_boto(GetAccessTokenResponse, result)
+        return from_answer(GetAccessTokenResponse, result)
 
     def get_connection_status(
         self,
@@ -148,7 +148,7 @@ class SessionsOperations(BaseClient):
                 "Target": target,
             },
         )
-        return from_boto(GetConnectionStatusResponse, result)
+        return from_answer(GetConnectionStatusResponse, result)
 
     def resume_session(
         self,
@@ -182,7 +182,7 @@ class SessionsOperations(BaseClient):
                 "SessionId": session_id,
             },
         )
-        return from_boto(ResumeSessionResponse, result)
+        return from_answer(ResumeSessionResponse, result)
 
     def start_access_request(
         self,
@@ -276,7 +276,7 @@ class SessionsOperations(BaseClient):
                 "Parameters": parameters,
             },
         )
-        return from_boto(StartSessionResponse, result)
+        return from_answer(StartSessionResponse, result)
 
     def terminate_session(
         self,

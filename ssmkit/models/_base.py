@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from .._mask import mask_field
@@ -13,7 +13,9 @@ __all__ = [
     "WIRE_NAME",
     "FrozenDict",
     "Model",
+    "ReadOnFirstUse",
     "SSMEnum",
+    "read_on_first_use",
     "to_frozendict",
     "to_tuple",
     "wire",
@@ -21,6 +23,7 @@ __all__ = [
 
 K = TypeVar("K")
 V = TypeVar("V")
+M = TypeVar("M", bound=type)
 
 #: Key in ``attrs.field(metadata=...)`` holding the member's name on the wire
 #: (``"AssociationId"``). SSM's names follow no single rule, so the name is
@@ -69,6 +72,82 @@ class Model:
                 value = mask_field(value)
             shown.append(f"{field.name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"
+
+
+class ReadOnFirstUse:
+    """A list, map or structure member of an answer, converted when first read.
+
+    An operation's answer keeps these members as botocore parsed them until
+    one is read; reading it converts it, with every check ``from_boto`` makes,
+    and keeps what was built, so later reads cost a plain lookup. Whatever
+    reads a model reads through this: ``==``, ``hash``, pickle,
+    ``attrs.evolve``, ``repr`` and ``to_boto`` see only built values. A model
+    made by hand, or by ``from_boto``, holds built values from the start.
+
+    What is built is never a ``list`` or a ``dict`` (lists become tuples, maps
+    ``FrozenDict``, structures models), which is how a member not yet built is
+    told apart.
+    """
+
+    __slots__ = ("_build", "_name", "_owner", "_slot")
+
+    def __init__(self, slot: Any, owner: type, name: str) -> None:
+        self._slot = slot
+        self._owner = owner
+        self._name = name
+        self._build: Callable[[Any], Any] | None = None
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = self._slot.__get__(obj, owner)
+        if value.__class__ is list or value.__class__ is dict:
+            return self._built(obj, value)
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        # Lists and maps come here frozen by their field's converter; a list or
+        # dict can only be a structure given in the wrong form.
+        if value.__class__ is list or value.__class__ is dict:
+            msg = (
+                f"{self._owner.__name__}.{self._name}: expected a model, "
+                f"got {type(value).__name__}"
+            )
+            raise TypeError(msg)
+        self._slot.__set__(obj, value)
+
+    def _built(self, obj: Any, raw: Any) -> Any:
+        build = self._build
+        if build is None:
+            from .._convert import member_builder
+
+            build = self._build = member_builder(self._owner, self._name)
+        value = build(raw)
+        self._slot.__set__(obj, value)
+        return value
+
+    def __repr__(self) -> str:
+        return f"<member {self._owner.__name__}.{self._name}, read on first use>"
+
+
+def read_on_first_use(*names: str) -> Callable[[M], M]:
+    """Mark the members of an answer's model that are converted when first read.
+
+    Applied above ``attrs.frozen``, to the slotted class it makes.
+
+    Args:
+        names: Attribute names of list, map and structure members.
+
+    Returns:
+        The class decorator.
+    """
+
+    def mark(cls: M) -> M:
+        for name in names:
+            setattr(cls, name, ReadOnFirstUse(cls.__dict__[name], cls, name))
+        return cls
+
+    return mark
 
 
 class SSMEnum(str, enum.Enum):

@@ -8,7 +8,15 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import FrozenDict, Model, SSMEnum, to_frozendict, to_tuple, wire
+from ._base import (
+    FrozenDict,
+    Model,
+    SSMEnum,
+    read_on_first_use,
+    to_frozendict,
+    to_tuple,
+    wire,
+)
 from .common import AlarmConfiguration, AlarmStateInformation, Target, TargetLocation
 
 __all__ = [
@@ -114,6 +122,7 @@ class Fault(SSMEnum):
     UNKNOWN = "Unknown"
 
 
+@read_on_first_use("targets", "overview", "target_maps")
 @attrs.frozen(kw_only=True, repr=False)
 class Association(Model):
     """Describes an association of a Amazon Web Services Systems Manager document
@@ -148,6 +157,18 @@ class Association(Model):
     )
 
 
+@read_on_first_use(
+    "status",
+    "overview",
+    "parameters",
+    "targets",
+    "output_location",
+    "calendar_names",
+    "target_locations",
+    "target_maps",
+    "alarm_configuration",
+    "triggered_alarms",
+)
 @attrs.frozen(kw_only=True, repr=False)
 class AssociationDescription(Model):
     """Information about the association."""
@@ -225,6 +246,7 @@ class AssociationDescription(Model):
     )
 
 
+@read_on_first_use("alarm_configuration", "triggered_alarms")
 @attrs.frozen(kw_only=True, repr=False)
 class AssociationExecution(Model):
     """Includes information about the specified association."""
@@ -262,6 +284,7 @@ class AssociationExecutionFilter(Model):
     type: AssociationFilterOperatorType = field(metadata=wire("Type"))
 
 
+@read_on_first_use("output_source")
 @attrs.frozen(kw_only=True, repr=False)
 class AssociationExecutionTarget(Model):
     """Includes information about the specified association execution."""
@@ -322,6 +345,14 @@ class AssociationStatus(Model):
     additional_info: str | None = field(default=None, metadata=wire("AdditionalInfo"))
 
 
+@read_on_first_use(
+    "parameters",
+    "targets",
+    "output_location",
+    "calendar_names",
+    "target_locations",
+    "target_maps",
+)
 @attrs.frozen(kw_only=True, repr=False)
 class AssociationVersionInfo(Model):
     """Information about the association version."""
@@ -431,6 +462,7 @@ class CreateAssociationBatchRequestEntry(Model):
     )
 
 
+@read_on_first_use("successful", "failed")
 @attrs.frozen(kw_only=True, repr=False)
 class CreateAssociationBatchResult(Model):
     """The ``CreateAssociationBatchResult`` shape of the SSM API."""
@@ -484,6 +516,7 @@ class InstanceAssociationOutputUrl(Model):
     )
 
 
+@read_on_first_use("output_url")
 @attrs.frozen(kw_only=True, repr=False)
 class InstanceAssociationStatusInfo(Model):
     """Status information about the association."""

@@ -8,7 +8,15 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import FrozenDict, Model, SSMEnum, to_frozendict, to_tuple, wire
+from ._base import (
+    FrozenDict,
+    Model,
+    SSMEnum,
+    read_on_first_use,
+    to_frozendict,
+    to_tuple,
+    wire,
+)
 from .common import AlarmConfiguration, AlarmStateInformation, Target, TargetLocation
 
 __all__ = [
@@ -162,6 +170,21 @@ class StopType(SSMEnum):
     CANCEL = "Cancel"
 
 
+@read_on_first_use(
+    "step_executions",
+    "parameters",
+    "outputs",
+    "targets",
+    "target_maps",
+    "resolved_targets",
+    "target_locations",
+    "progress_counters",
+    "alarm_configuration",
+    "triggered_alarms",
+    "runbooks",
+    "variables",
+    "targets_summary",
+)
 @attrs.frozen(kw_only=True, repr=False)
 class AutomationExecution(Model):
     """Detailed information about the current state of an automation execution."""
@@ -290,6 +313,15 @@ class AutomationExecutionInputs(Model):
     )
 
 
+@read_on_first_use(
+    "outputs",
+    "targets",
+    "target_maps",
+    "resolved_targets",
+    "alarm_configuration",
+    "triggered_alarms",
+    "runbooks",
+)
 @attrs.frozen(kw_only=True, repr=False)
 class AutomationExecutionMetadata(Model):
     """Details about a specific Automation execution."""
@@ -425,6 +457,7 @@ class GetCalendarStateResponse(Model):
     )
 
 
+@read_on_first_use("execution_preview")
 @attrs.frozen(kw_only=True, repr=False)
 class GetExecutionPreviewResponse(Model):
     """The ``GetExecutionPreviewResponse`` shape of the SSM API."""
@@ -506,6 +539,17 @@ class Runbook(Model):
     )
 
 
+@read_on_first_use(
+    "inputs",
+    "outputs",
+    "failure_details",
+    "overridden_parameters",
+    "valid_next_steps",
+    "targets",
+    "target_location",
+    "triggered_alarms",
+    "parent_step_details",
+)
 @attrs.frozen(kw_only=True, repr=False)
 class StepExecution(Model):
     """Detailed information about an the execution state of an Automation step."""

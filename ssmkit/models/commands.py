@@ -8,7 +8,15 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import FrozenDict, Model, SSMEnum, to_frozendict, to_tuple, wire
+from ._base import (
+    FrozenDict,
+    Model,
+    SSMEnum,
+    read_on_first_use,
+    to_frozendict,
+    to_tuple,
+    wire,
+)
 from .common import (
     AlarmConfiguration,
     AlarmStateInformation,
@@ -76,6 +84,15 @@ class CommandStatus(SSMEnum):
     CANCELLING = "Cancelling"
 
 
+@read_on_first_use(
+    "parameters",
+    "instance_ids",
+    "targets",
+    "notification_config",
+    "cloud_watch_output_config",
+    "alarm_configuration",
+    "triggered_alarms",
+)
 @attrs.frozen(kw_only=True, repr=False)
 class Command(Model):
     """The request as it was received by Systems Manager."""
@@ -143,6 +160,11 @@ class CommandFilter(Model):
     value: str = field(metadata=wire("value"))
 
 
+@read_on_first_use(
+    "command_plugins",
+    "notification_config",
+    "cloud_watch_output_config",
+)
 @attrs.frozen(kw_only=True, repr=False)
 class CommandInvocation(Model):
     """An invocation is a copy of a command sent to a specific managed node."""
@@ -209,6 +231,7 @@ class CommandPlugin(Model):
     )
 
 
+@read_on_first_use("cloud_watch_output_config")
 @attrs.frozen(kw_only=True, repr=False)
 class GetCommandInvocationResult(Model):
     """The ``GetCommandInvocationResult`` shape of the SSM API."""

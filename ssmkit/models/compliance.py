@@ -8,7 +8,15 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import FrozenDict, Model, SSMEnum, to_frozendict, to_tuple, wire
+from ._base import (
+    FrozenDict,
+    Model,
+    SSMEnum,
+    read_on_first_use,
+    to_frozendict,
+    to_tuple,
+    wire,
+)
 
 __all__ = [
     "ComplianceExecutionSummary",
@@ -79,6 +87,7 @@ class ComplianceExecutionSummary(Model):
     execution_type: str | None = field(default=None, metadata=wire("ExecutionType"))
 
 
+@read_on_first_use("execution_summary", "details")
 @attrs.frozen(kw_only=True, repr=False)
 class ComplianceItem(Model):
     """Information about the compliance as defined by the resource type."""
@@ -124,6 +133,7 @@ class ComplianceStringFilter(Model):
     )
 
 
+@read_on_first_use("compliant_summary", "non_compliant_summary")
 @attrs.frozen(kw_only=True, repr=False)
 class ComplianceSummaryItem(Model):
     """A summary of compliance information by compliance type."""
@@ -159,6 +169,7 @@ class NonCompliantSummary(Model):
     )
 
 
+@read_on_first_use("execution_summary", "compliant_summary", "non_compliant_summary")
 @attrs.frozen(kw_only=True, repr=False)
 class ResourceComplianceSummaryItem(Model):
     """Compliance summary information for a specific resource."""

@@ -8,7 +8,7 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import Model, SSMEnum, to_tuple, wire
+from ._base import Model, SSMEnum, read_on_first_use, to_tuple, wire
 from .common import DocumentHashType, PlatformType, Tag
 
 __all__ = [
@@ -204,6 +204,7 @@ class AttachmentsSource(Model):
     name: str | None = field(default=None, metadata=wire("Name"))
 
 
+@read_on_first_use("account_ids", "account_sharing_info_list")
 @attrs.frozen(kw_only=True, repr=False)
 class DescribeDocumentPermissionResponse(Model):
     """The ``DescribeDocumentPermissionResponse`` shape of the SSM API."""
@@ -231,6 +232,16 @@ class DocumentDefaultVersionDescription(Model):
     )
 
 
+@read_on_first_use(
+    "parameters",
+    "platform_types",
+    "tags",
+    "attachments_information",
+    "requires",
+    "review_information",
+    "category",
+    "category_enum",
+)
 @attrs.frozen(kw_only=True, repr=False)
 class DocumentDescription(Model):
     """A description of the document that was updated."""
@@ -303,6 +314,7 @@ class DocumentFilter(Model):
     value: str = field(metadata=wire("value"))
 
 
+@read_on_first_use("platform_types", "tags", "requires")
 @attrs.frozen(kw_only=True, repr=False)
 class DocumentIdentifier(Model):
     """Describes the name of a SSM document."""
@@ -443,6 +455,7 @@ class DocumentVersionInfo(Model):
     )
 
 
+@read_on_first_use("requires", "attachments_content")
 @attrs.frozen(kw_only=True, repr=False)
 class GetDocumentResult(Model):
     """The ``GetDocumentResult`` shape of the SSM API."""
@@ -476,6 +489,7 @@ class GetDocumentResult(Model):
     )
 
 
+@read_on_first_use("metadata")
 @attrs.frozen(kw_only=True, repr=False)
 class ListDocumentMetadataHistoryResponse(Model):
     """The ``ListDocumentMetadataHistoryResponse`` shape of the SSM API."""

@@ -8,7 +8,15 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import FrozenDict, Model, SSMEnum, to_frozendict, to_tuple, wire
+from ._base import (
+    FrozenDict,
+    Model,
+    SSMEnum,
+    read_on_first_use,
+    to_frozendict,
+    to_tuple,
+    wire,
+)
 
 __all__ = [
     "DeleteInventoryResult",
@@ -64,6 +72,7 @@ class InventorySchemaDeleteOption(SSMEnum):
     DELETE_SCHEMA = "DeleteSchema"
 
 
+@read_on_first_use("deletion_summary")
 @attrs.frozen(kw_only=True, repr=False)
 class DeleteInventoryResult(Model):
     """The ``DeleteInventoryResult`` shape of the SSM API."""
@@ -88,6 +97,7 @@ class InventoryAggregator(Model):
     )
 
 
+@read_on_first_use("deletion_summary")
 @attrs.frozen(kw_only=True, repr=False)
 class InventoryDeletionStatusItem(Model):
     """Status information returned by the DeleteInventory operation."""
@@ -183,6 +193,7 @@ class InventoryItemAttribute(Model):
     data_type: InventoryAttributeDataType = field(metadata=wire("DataType"))
 
 
+@read_on_first_use("attributes")
 @attrs.frozen(kw_only=True, repr=False)
 class InventoryItemSchema(Model):
     """The inventory item schema definition."""
@@ -195,6 +206,7 @@ class InventoryItemSchema(Model):
     display_name: str | None = field(default=None, metadata=wire("DisplayName"))
 
 
+@read_on_first_use("data")
 @attrs.frozen(kw_only=True, repr=False)
 class InventoryResultEntity(Model):
     """Inventory query results."""
@@ -218,6 +230,7 @@ class InventoryResultItem(Model):
     )
 
 
+@read_on_first_use("entries")
 @attrs.frozen(kw_only=True, repr=False)
 class ListInventoryEntriesResult(Model):
     """The ``ListInventoryEntriesResult`` shape of the SSM API."""

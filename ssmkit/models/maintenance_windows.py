@@ -8,7 +8,15 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import FrozenDict, Model, SSMEnum, to_frozendict, to_tuple, wire
+from ._base import (
+    FrozenDict,
+    Model,
+    SSMEnum,
+    read_on_first_use,
+    to_frozendict,
+    to_tuple,
+    wire,
+)
 from .common import (
     AlarmConfiguration,
     AlarmStateInformation,
@@ -107,6 +115,7 @@ class DeregisterTaskFromMaintenanceWindowResult(Model):
     window_task_id: str | None = field(default=None, metadata=wire("WindowTaskId"))
 
 
+@read_on_first_use("task_ids")
 @attrs.frozen(kw_only=True, repr=False)
 class GetMaintenanceWindowExecutionResult(Model):
     """The ``GetMaintenanceWindowExecutionResult`` shape of the SSM API."""
@@ -162,6 +171,7 @@ class GetMaintenanceWindowExecutionTaskInvocationResult(Model):
     window_target_id: str | None = field(default=None, metadata=wire("WindowTargetId"))
 
 
+@read_on_first_use("task_parameters", "alarm_configuration", "triggered_alarms")
 @attrs.frozen(kw_only=True, repr=False)
 class GetMaintenanceWindowExecutionTaskResult(Model):
     """The ``GetMaintenanceWindowExecutionTaskResult`` shape of the SSM API."""
@@ -236,6 +246,13 @@ class GetMaintenanceWindowResult(Model):
     )
 
 
+@read_on_first_use(
+    "targets",
+    "task_parameters",
+    "task_invocation_parameters",
+    "logging_info",
+    "alarm_configuration",
+)
 @attrs.frozen(kw_only=True, repr=False)
 class GetMaintenanceWindowTaskResult(Model):
     """The ``GetMaintenanceWindowTaskResult`` shape of the SSM API."""
@@ -314,6 +331,7 @@ class MaintenanceWindowExecution(Model):
     end_time: datetime.datetime | None = field(default=None, metadata=wire("EndTime"))
 
 
+@read_on_first_use("alarm_configuration", "triggered_alarms")
 @attrs.frozen(kw_only=True, repr=False)
 class MaintenanceWindowExecutionTaskIdentity(Model):
     """Information about a task execution performed as part of a maintenance window
@@ -477,6 +495,7 @@ class MaintenanceWindowStepFunctionsParameters(Model):
     name: str | None = field(default=None, metadata=wire("Name"))
 
 
+@read_on_first_use("targets")
 @attrs.frozen(kw_only=True, repr=False)
 class MaintenanceWindowTarget(Model):
     """The target registered with the maintenance window."""
@@ -498,6 +517,7 @@ class MaintenanceWindowTarget(Model):
     )
 
 
+@read_on_first_use("targets", "task_parameters", "logging_info", "alarm_configuration")
 @attrs.frozen(kw_only=True, repr=False)
 class MaintenanceWindowTask(Model):
     """Information about a task defined for a maintenance window."""
@@ -597,6 +617,7 @@ class UpdateMaintenanceWindowResult(Model):
     enabled: bool | None = field(default=None, metadata=wire("Enabled"))
 
 
+@read_on_first_use("targets")
 @attrs.frozen(kw_only=True, repr=False)
 class UpdateMaintenanceWindowTargetResult(Model):
     """The ``UpdateMaintenanceWindowTargetResult`` shape of the SSM API."""
@@ -615,6 +636,13 @@ class UpdateMaintenanceWindowTargetResult(Model):
     )
 
 
+@read_on_first_use(
+    "targets",
+    "task_parameters",
+    "task_invocation_parameters",
+    "logging_info",
+    "alarm_configuration",
+)
 @attrs.frozen(kw_only=True, repr=False)
 class UpdateMaintenanceWindowTaskResult(Model):
     """The ``UpdateMaintenanceWindowTaskResult`` shape of the SSM API."""

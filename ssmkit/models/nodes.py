@@ -11,7 +11,15 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import FrozenDict, Model, SSMEnum, to_frozendict, to_tuple, wire
+from ._base import (
+    FrozenDict,
+    Model,
+    SSMEnum,
+    read_on_first_use,
+    to_frozendict,
+    to_tuple,
+    wire,
+)
 from .common import PlatformType, Tag
 
 __all__ = [
@@ -264,6 +272,7 @@ class ValidationFindingType(SSMEnum):
     ERROR = "ERROR"
 
 
+@read_on_first_use("tags")
 @attrs.frozen(kw_only=True, repr=False)
 class Activation(Model):
     """An activation registers one or more on-premises servers or virtual machines
@@ -436,6 +445,7 @@ class GcpProject(Model):
     )
 
 
+@read_on_first_use("configuration")
 @attrs.frozen(kw_only=True, repr=False)
 class GetCloudConnectorResult(Model):
     """The ``GetCloudConnectorResult`` shape of the SSM API."""
@@ -506,6 +516,7 @@ class InstanceInfo(Model):
     )
 
 
+@read_on_first_use("association_overview")
 @attrs.frozen(kw_only=True, repr=False)
 class InstanceInformation(Model):
     """Describes a filter for a specific list of managed nodes."""
@@ -570,6 +581,7 @@ class InstanceInformationStringFilter(Model):
     values: tuple[str, ...] = field(converter=to_tuple, metadata=wire("Values"))
 
 
+@read_on_first_use("association_overview")
 @attrs.frozen(kw_only=True, repr=False)
 class InstanceProperty(Model):
     """An object containing various properties of a managed node."""
@@ -643,6 +655,7 @@ class InstancePropertyStringFilter(Model):
     )
 
 
+@read_on_first_use("owner", "node_type")
 @attrs.frozen(kw_only=True, repr=False)
 class Node(Model):
     """Details about an individual managed node."""
@@ -708,6 +721,7 @@ class RegistrationMetadataItem(Model):
     value: str = field(metadata=wire("Value"))
 
 
+@read_on_first_use("scope")
 @attrs.frozen(kw_only=True, repr=False)
 class ValidationFinding(Model):
     """A validation finding from a cloud connector validation check."""

@@ -8,7 +8,15 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import FrozenDict, Model, SSMEnum, to_frozendict, to_tuple, wire
+from ._base import (
+    FrozenDict,
+    Model,
+    SSMEnum,
+    read_on_first_use,
+    to_frozendict,
+    to_tuple,
+    wire,
+)
 
 __all__ = [
     "CreateOpsItemResponse",
@@ -172,6 +180,7 @@ class CreateOpsItemResponse(Model):
     ops_item_arn: str | None = field(default=None, metadata=wire("OpsItemArn"))
 
 
+@read_on_first_use("metadata")
 @attrs.frozen(kw_only=True, repr=False)
 class GetOpsMetadataResult(Model):
     """The ``GetOpsMetadataResult`` shape of the SSM API."""
@@ -212,6 +221,7 @@ class OpsAggregator(Model):
     )
 
 
+@read_on_first_use("data")
 @attrs.frozen(kw_only=True, repr=False)
 class OpsEntity(Model):
     """The result of the query."""
@@ -241,6 +251,7 @@ class OpsFilter(Model):
     type: OpsFilterOperatorType | None = field(default=None, metadata=wire("Type"))
 
 
+@read_on_first_use("notifications", "related_ops_items", "operational_data")
 @attrs.frozen(kw_only=True, repr=False)
 class OpsItem(Model):
     """The OpsItem."""
@@ -307,6 +318,7 @@ class OpsItemEventFilter(Model):
     operator: OpsItemEventFilterOperator = field(metadata=wire("Operator"))
 
 
+@read_on_first_use("created_by")
 @attrs.frozen(kw_only=True, repr=False)
 class OpsItemEventSummary(Model):
     """Summary information about an OpsItem event or that associated an OpsItem with
@@ -348,6 +360,7 @@ class OpsItemNotification(Model):
     arn: str | None = field(default=None, metadata=wire("Arn"))
 
 
+@read_on_first_use("created_by", "last_modified_by")
 @attrs.frozen(kw_only=True, repr=False)
 class OpsItemRelatedItemSummary(Model):
     """Summary information about related-item resources for an OpsItem."""
@@ -378,6 +391,7 @@ class OpsItemRelatedItemsFilter(Model):
     operator: OpsItemRelatedItemsFilterOperator = field(metadata=wire("Operator"))
 
 
+@read_on_first_use("operational_data")
 @attrs.frozen(kw_only=True, repr=False)
 class OpsItemSummary(Model):
     """A count of OpsItems."""

@@ -8,7 +8,7 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import Model, SSMEnum, to_tuple, wire
+from ._base import Model, SSMEnum, read_on_first_use, to_tuple, wire
 
 __all__ = [
     "DeleteParametersResult",
@@ -52,6 +52,7 @@ class ParametersFilterKey(SSMEnum):
     KEY_ID = "KeyId"
 
 
+@read_on_first_use("deleted_parameters", "invalid_parameters")
 @attrs.frozen(kw_only=True, repr=False)
 class DeleteParametersResult(Model):
     """The ``DeleteParametersResult`` shape of the SSM API."""
@@ -64,6 +65,7 @@ class DeleteParametersResult(Model):
     )
 
 
+@read_on_first_use("parameters", "invalid_parameters")
 @attrs.frozen(kw_only=True, repr=False)
 class GetParametersResult(Model):
     """The ``GetParametersResult`` shape of the SSM API."""
@@ -76,6 +78,7 @@ class GetParametersResult(Model):
     )
 
 
+@read_on_first_use("invalid_labels")
 @attrs.frozen(kw_only=True, repr=False)
 class LabelParameterVersionResult(Model):
     """The ``LabelParameterVersionResult`` shape of the SSM API."""
@@ -107,6 +110,7 @@ class Parameter(Model):
     data_type: str | None = field(default=None, metadata=wire("DataType"))
 
 
+@read_on_first_use("labels", "policies")
 @attrs.frozen(kw_only=True, repr=False)
 class ParameterHistory(Model):
     """Information about parameter usage."""
@@ -145,6 +149,7 @@ class ParameterInlinePolicy(Model):
     policy_status: str | None = field(default=None, metadata=wire("PolicyStatus"))
 
 
+@read_on_first_use("policies")
 @attrs.frozen(kw_only=True, repr=False)
 class ParameterMetadata(Model):
     """Metadata includes information like the Amazon Resource Name (ARN) of the last
@@ -200,6 +205,7 @@ class PutParameterResult(Model):
     tier: ParameterTier | None = field(default=None, metadata=wire("Tier"))
 
 
+@read_on_first_use("removed_labels", "invalid_labels")
 @attrs.frozen(kw_only=True, repr=False)
 class UnlabelParameterVersionResult(Model):
     """The ``UnlabelParameterVersionResult`` shape of the SSM API."""

@@ -8,7 +8,7 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import Model, SSMEnum, to_tuple, wire
+from ._base import Model, SSMEnum, read_on_first_use, to_tuple, wire
 
 __all__ = [
     "BaselineOverride",
@@ -279,6 +279,7 @@ class DescribePatchGroupStateResult(Model):
     )
 
 
+@read_on_first_use("patch", "patch_status")
 @attrs.frozen(kw_only=True, repr=False)
 class EffectivePatch(Model):
     """The EffectivePatch structure defines metadata about a patch along with the
@@ -323,6 +324,14 @@ class GetPatchBaselineForPatchGroupResult(Model):
     )
 
 
+@read_on_first_use(
+    "global_filters",
+    "approval_rules",
+    "approved_patches",
+    "rejected_patches",
+    "patch_groups",
+    "sources",
+)
 @attrs.frozen(kw_only=True, repr=False)
 class GetPatchBaselineResult(Model):
     """The ``GetPatchBaselineResult`` shape of the SSM API."""
@@ -443,6 +452,7 @@ class InstancePatchStateFilter(Model):
     type: InstancePatchStateOperatorType = field(metadata=wire("Type"))
 
 
+@read_on_first_use("advisory_ids", "bugzilla_ids", "cve_ids")
 @attrs.frozen(kw_only=True, repr=False)
 class Patch(Model):
     """Provides metadata for a patch, including information such as the KB ID,
@@ -534,6 +544,7 @@ class PatchFilterGroup(Model):
     )
 
 
+@read_on_first_use("baseline_identity")
 @attrs.frozen(kw_only=True, repr=False)
 class PatchGroupPatchBaselineMapping(Model):
     """The mapping between a patch group and the patch baseline the patch group is
@@ -612,6 +623,13 @@ class RegisterPatchBaselineForPatchGroupResult(Model):
     patch_group: str | None = field(default=None, metadata=wire("PatchGroup"))
 
 
+@read_on_first_use(
+    "global_filters",
+    "approval_rules",
+    "approved_patches",
+    "rejected_patches",
+    "sources",
+)
 @attrs.frozen(kw_only=True, repr=False)
 class UpdatePatchBaselineResult(Model):
     """The ``UpdatePatchBaselineResult`` shape of the SSM API."""

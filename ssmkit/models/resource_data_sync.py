@@ -8,7 +8,7 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import Model, SSMEnum, to_tuple, wire
+from ._base import Model, SSMEnum, read_on_first_use, to_tuple, wire
 
 __all__ = [
     "LastResourceDataSyncStatus",
@@ -56,6 +56,7 @@ class ResourceDataSyncDestinationDataSharing(Model):
     )
 
 
+@read_on_first_use("sync_source", "s3_destination")
 @attrs.frozen(kw_only=True, repr=False)
 class ResourceDataSyncItem(Model):
     """Information about a resource data sync configuration, including its current

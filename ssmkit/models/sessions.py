@@ -8,7 +8,7 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import Model, SSMEnum, wire
+from ._base import Model, SSMEnum, read_on_first_use, wire
 
 __all__ = [
     "AccessRequestStatus",
@@ -99,6 +99,7 @@ class Credentials(Model):
     expiration_time: datetime.datetime = field(metadata=wire("ExpirationTime"))
 
 
+@read_on_first_use("credentials")
 @attrs.frozen(kw_only=True, repr=False)
 class GetAccessTokenResponse(Model):
     """The ``GetAccessTokenResponse`` shape of the SSM API."""
@@ -126,6 +127,7 @@ class ResumeSessionResponse(Model):
     stream_url: str | None = field(default=None, metadata=wire("StreamUrl"))
 
 
+@read_on_first_use("output_url")
 @attrs.frozen(kw_only=True, repr=False)
 class Session(Model):
     """Information about a Session Manager connection to a managed node."""
