@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
-from ._base_client import invoke
+from ._base_client import _PLAIN, invoke
 from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
 from ._convert import from_answer, from_boto, to_boto
 from ._mask import MASK, is_sensitive
@@ -46,7 +46,7 @@ from ._wire import (
     diff,
     once,
     prunable,
-    prune,
+    pruner,
     put,
     resolve,
 )
@@ -135,7 +135,10 @@ class UpdatePlan(Generic[M]):
     runs: bool = attrs.field(repr=False, default=False)
     _model: type[M] = attrs.field(repr=False, alias="model")
     _before: dict[str, Any] = attrs.field(repr=False, alias="before_raw")
-    _after: dict[str, Any] = attrs.field(repr=False, alias="after_raw")
+    # The resource as it would be is worked out when asked: the members of
+    # ``_before`` that the update's input carries give way to ``_sent``.
+    _sent: dict[str, Any] = attrs.field(repr=False, alias="sent")
+    _replaced: frozenset[str] = attrs.field(repr=False, alias="replaced")
 
     @property
     def before(self) -> M:
@@ -145,7 +148,9 @@ class UpdatePlan(Generic[M]):
     @property
     def after(self) -> M:
         """The resource as it would be."""
-        return from_boto(self._model, self._after)
+        after = {k: v for k, v in self._before.items() if k not in self._replaced}
+        after.update(self._sent)
+        return from_boto(self._model, after)
 
     @property
     def is_noop(self) -> bool:
@@ -243,9 +248,10 @@ def prepare(
     """
     shape = _input_shape(kind, boto3_client)
     facts = _facts(kind, boto3_client, shape)
-    unknown = sorted(set(changes) - set(facts.by_name))
+    unknown = [n for n in changes if n not in facts.by_name]
     if unknown:
-        msg = f"{kind.update_operation} has no member named {', '.join(unknown)}"
+        named = ", ".join(sorted(unknown))
+        msg = f"{kind.update_operation} has no member named {named}"
         raise TypeError(msg)
     wanted: list[tuple[tuple[str, ...], str, Any]] = [
         ((facts.by_name[n],), n, v) for n, v in changes.items() if v is not None
@@ -263,7 +269,8 @@ def prepare(
         shapes = along(shape, path)
         masked = any(is_sensitive(s) for s in shapes)
         try:
-            given = to_boto(value)
+            # Plain values, the common case, skip the converter's dispatch.
+            given = value if value.__class__ in _PLAIN else to_boto(value)
         except ValidationError as exc:
             shown = MASK if masked else str(exc)
             msg = f"{name}: {shown}"
@@ -300,13 +307,16 @@ def _input_shape(kind: Kind[M], boto3_client: Any) -> StructureShape:
 def _stored(kind: Kind[M], facts: _Facts, shape: StructureShape, raw: Raw) -> Raw:
     """What is stored, as a request: sending it would change nothing."""
     stored: Raw = {}
-    for member in facts.carried:
-        if member in raw:
-            value = raw[member]
-            if member in facts.prunable:
-                value = prune(value, shape.members[member])
-            if value is not DROP:
-                stored[member] = value
+    get = raw.get
+    for member, pruning in facts.carrying:
+        value = get(member)
+        if value is None:
+            continue
+        if pruning is not None:
+            value = pruning(value)
+            if value is DROP:
+                continue
+        stored[member] = value
     kind.carry(stored, raw)
     return stored
 
@@ -352,10 +362,6 @@ def _plan(
     kind.finish(full, stored)
     if kind.token is not None:
         full[kind.token] = raw[kind.token]
-    after_raw = {
-        k: v for k, v in raw.items() if k not in facts.members or k in facts.fixed
-    }
-    after_raw.update(request)
     return UpdatePlan(
         operation=kind.update_operation,
         request=full,
@@ -363,7 +369,8 @@ def _plan(
         runs=bool(found) and kind.runs(request),
         model=kind.model,
         before_raw=raw,
-        after_raw=after_raw,
+        sent=request,
+        replaced=facts.replaced,
     )
 
 
@@ -378,9 +385,11 @@ class _Facts:
     fixed: frozenset[str]  # the members ssmkit sets: identity, token, Replace
     by_name: dict[str, str]  # attribute name -> member, for the changeable members
     carried: tuple[str, ...]  # the members copied from the stored resource
-    prunable: frozenset[str]  # the members that can hold a list the input forbids
+    # Each carried member, with the function pruning it if it can hold a list
+    # too short to send (functions hold no shape).
+    carrying: tuple[tuple[str, Callable[[Any], Any] | None], ...]
     required: frozenset[str]  # the members the create operation cannot go without
-    members: frozenset[str]  # every member of the update's input
+    replaced: frozenset[str]  # the members a write replaces: all but the fixed
 
 
 def _facts(kind: Kind[M], boto3_client: Any, shape: StructureShape) -> _Facts:
@@ -394,9 +403,12 @@ def _facts(kind: Kind[M], boto3_client: Any, shape: StructureShape) -> _Facts:
             fixed=frozenset(fixed),
             by_name={attribute_name(m): m for m in carried},
             carried=carried,
-            prunable=frozenset(m for m in carried if prunable(members[m])),
+            carrying=tuple(
+                (m, pruner(members[m]) if prunable(members[m]) else None)
+                for m in carried
+            ),
             required=frozenset(create.required_members) & set(carried),
-            members=frozenset(members),
+            replaced=frozenset(members) - fixed,
         )
 
     return once(f"facts of {kind.update_operation}", shape, work)

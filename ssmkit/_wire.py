@@ -45,6 +45,7 @@ __all__ = [
     "overlay",
     "prunable",
     "prune",
+    "pruner",
     "put",
     "resolve",
     "within_sensitive",
@@ -60,17 +61,69 @@ def prune(value: Any, shape: Shape) -> Any:
     The service reports empty lists that it would refuse on input (for example
     ``TargetLocations``, whose input minimum is 1); they are not sent back.
     What needs no pruning is returned as it is, not copied. Only the members
-    that can hold such a list are walked; which those are is worked out once
-    per shape.
+    that can hold such a list are walked, by a function made once per shape.
     """
-    kind = shape.type_name
-    if kind == "structure" and isinstance(value, dict):
+    return pruner(shape)(value)
+
+
+def _kept(value: Any) -> Any:
+    return value
+
+
+def pruner(shape: Shape) -> Callable[[Any], Any]:
+    """``prune`` for values of ``shape``, made once per shape."""
+    return once("pruner", shape, _make_pruner)
+
+
+#: The shapes whose pruners are being made, to find a shape that holds itself.
+_MAKING: set[int] = set()
+
+
+def _make_pruner(shape: Shape) -> Callable[[Any], Any]:
+    # What is made holds other pruners and numbers, never a shape: it is kept
+    # as long as its shape lives (see once()).
+    if not prunable(shape):
+        return _kept
+    _MAKING.add(id(shape))
+    try:
+        if shape.type_name == "structure":
+            members = shape.members.items()  # type: ignore[attr-defined]
+            walked = tuple((m, _inner(s)) for m, s in members if prunable(s))
+            return _structure_pruner(walked)
+        least = shape.metadata.get("min", 0)
+        item = None
+        if shape.type_name == "list" and prunable(shape.member):  # type: ignore[attr-defined]
+            item = _inner(shape.member)  # type: ignore[attr-defined]
+        return _container_pruner(least, item)
+    finally:
+        _MAKING.discard(id(shape))
+
+
+def _inner(shape: Shape) -> Callable[[Any], Any]:
+    if id(shape) in _MAKING:
+        # A shape that holds itself: find its pruner when called.
+        held = weakref.ref(shape)
+
+        def late(value: Any) -> Any:
+            found = held()
+            return value if found is None else pruner(found)(value)
+
+        return late
+    return pruner(shape)
+
+
+def _structure_pruner(
+    walked: tuple[tuple[str, Callable[[Any], Any]], ...],
+) -> Callable[[Any], Any]:
+    def structure(value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
         pruned: dict[str, Any] | None = None
-        for member, inner_shape in _walked(shape):
+        for member, inner_pruner in walked:
             inner = value.get(member)
             if inner is None:
                 continue
-            kept = prune(inner, inner_shape)
+            kept = inner_pruner(inner)
             if kept is not inner:
                 pruned = dict(value) if pruned is None else pruned
                 if kept is DROP:
@@ -78,16 +131,26 @@ def prune(value: Any, shape: Shape) -> Any:
                 else:
                     pruned[member] = kept
         return value if pruned is None else pruned
-    if kind in ("list", "map") and isinstance(value, (list, dict)):
-        if len(value) < shape.metadata.get("min", 0):
+
+    return structure
+
+
+def _container_pruner(
+    least: int, item: Callable[[Any], Any] | None
+) -> Callable[[Any], Any]:
+    def container(value: Any) -> Any:
+        if not isinstance(value, (list, dict)):
+            return value
+        if len(value) < least:
             return DROP
-        item_shape = shape.member if kind == "list" else None  # type: ignore[attr-defined]
-        if item_shape is not None and prunable(item_shape):
-            items = [prune(item, item_shape) for item in value]
-            if all(new is old for new, old in zip(items, value, strict=True)):
-                return value
-            return [item for item in items if item is not DROP]
-    return value
+        if item is None or not isinstance(value, list):
+            return value
+        items = [item(old) for old in value]
+        if all(new is old for new, old in zip(items, value, strict=True)):
+            return value
+        return [new for new in items if new is not DROP]
+
+    return container
 
 
 # Facts worked out once per shape, found by the shape's identity: a lookup on
@@ -131,14 +194,6 @@ def _can_hold_short(shape: Shape, depth: int) -> bool:
         members = shape.members.values()  # type: ignore[attr-defined]
         return any(_can_hold_short(m, depth + 1) for m in members)
     return False
-
-
-def _walked(shape: Shape) -> tuple[tuple[str, Shape], ...]:
-    def members(shape: Shape) -> tuple[tuple[str, Shape], ...]:
-        found = shape.members.items()  # type: ignore[attr-defined]
-        return tuple((m, s) for m, s in found if prunable(s))
-
-    return once("walked", shape, members)
 
 
 def _order(shape: Shape) -> dict[str, int]:
@@ -406,6 +461,10 @@ def _text(value: Any) -> str:
     return value if value == MASK else json.dumps(value, ensure_ascii=False)
 
 
+#: Values a diff compares whole, never walks into.
+_SCALARS = frozenset({str, int, bool, float, type(None), datetime.datetime, bytes})
+
+
 def diff(
     before: Any,
     after: Any,
@@ -429,24 +488,23 @@ def diff(
         and isinstance(after or {}, dict)
     ):
         old, new = before or {}, after or {}
-        keys = [
-            k
-            for k in (*old, *(k for k in new if k not in old))
-            if (a := old.get(k)) is not (b := new.get(k)) and a != b
-        ]
+        keys = [k for k, a in old.items() if (b := new.get(k)) is not a and a != b]
+        if new.keys() - old.keys():
+            keys += [k for k, b in new.items() if b is not None and k not in old]
         found: list[Change] = []
         if kind == "structure":
             members = shape.members  # type: ignore[union-attr]
             order = _order(shape)  # type: ignore[arg-type]
             keys.sort(key=lambda k: order.get(k, len(order)))
             for key in keys:
-                found += diff(
-                    old.get(key),
-                    new.get(key),
-                    members.get(key),
-                    member_path(path, key),
-                    within=within,
-                )
+                a, b, inner = old.get(key), new.get(key), members.get(key)
+                if a.__class__ in _SCALARS and b.__class__ in _SCALARS:
+                    # A leaf, the common case: what the recursion would give.
+                    sensitive = within or (inner is not None and is_sensitive(inner))
+                    where = member_path(path, key)
+                    found.append(Change(where, a, b, sensitive, shape=inner))
+                    continue
+                found += diff(a, b, inner, member_path(path, key), within=within)
         else:
             value = shape.value  # type: ignore[union-attr]
             for key in keys:

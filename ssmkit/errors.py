@@ -101,7 +101,12 @@ class ConfigurationError(SSMKitError):
 
 
 class UnexpectedResponseError(SSMKitError):
-    """The service answered without a member that ssmkit needs to give a result."""
+    """The service's answer lacks a member ssmkit needs, or holds one that does not fit.
+
+    A value that does not fit its shape (a number where the service model says
+    string) is refused when the member holding it is converted: at once for
+    plain members, on first read for lists, maps and structures.
+    """
 
 
 class ServiceError(SSMKitError):
