@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import math
+import queue
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
@@ -213,8 +214,8 @@ def update_associations(
         msg = "association_ids must be a collection of ids, not one string"
         raise TypeError(msg)
     check_pace(concurrency, max_rate)
-    # Bad input fails before any call.
-    prepare(ASSOCIATION, boto3_client, changes, paths)
+    # Bad input fails before any call; every update then uses what was checked.
+    prepared = prepare(ASSOCIATION, boto3_client, changes, paths)
     stop = threading.Event()
     client = paced(boto3_client, max_rate, stop)
     chosen: Iterable[str | None]
@@ -260,6 +261,7 @@ def update_associations(
                 changes=changes,
                 paths=paths,
                 before_write=before_write,
+                prepared=prepared,
             )
         except Stopped:
             return None
@@ -299,27 +301,31 @@ def run_all(
     """
     results: dict[int, R] = {}
     running: dict[Future[R | None], int] = {}
+    # Each call, once finished, is put here by its future: a slot frees up
+    # without polling every call under way.
+    finished: queue.SimpleQueue[Future[R | None]] = queue.SimpleQueue()
 
-    def collect(finished: Iterable[Future[R | None]]) -> None:
-        for future in finished:
-            index = running.pop(future)
-            result = None if future.cancelled() else future.result()
-            if result is None:
-                continue
-            results[index] = result
-            if progress is not None:
-                progress(result)
+    def collect(future: Future[R | None]) -> None:
+        index = running.pop(future)
+        result = None if future.cancelled() else future.result()
+        if result is None:
+            return
+        results[index] = result
+        if progress is not None:
+            progress(result)
 
     executor = ThreadPoolExecutor(
         max_workers=concurrency, thread_name_prefix="ssmkit-bulk"
     )
     try:
         for index, item in enumerate(items):
-            running[executor.submit(one, item)] = index
+            future = executor.submit(one, item)
+            running[future] = index
+            future.add_done_callback(finished.put)
             if len(running) >= concurrency:
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                collect(finished)
-        collect(wait(running).done)
+                collect(finished.get())
+        while running:
+            collect(finished.get())
     except KeyboardInterrupt:
         stop.set()
         log.warning("interrupted: finishing the %d calls under way", len(running))
@@ -327,7 +333,7 @@ def run_all(
             future.cancel()
         while running:
             try:
-                collect(list(wait(running).done))
+                collect(finished.get())
             except KeyboardInterrupt:
                 log.warning("still finishing the %d calls under way", len(running))
         raise

@@ -207,7 +207,7 @@ def overlay(current: Any, given: Any, shape: Shape | None) -> Any:
     ``CLEAR`` among a structure's given members removes that member.
     """
     if shape is None or shape.type_name != "structure" or not isinstance(given, dict):
-        return given  # fresh from to_boto(): nobody else holds it
+        return given  # never changed in place: a bulk run shares it among updates
     if not isinstance(current, dict):
         current = {}
     members = shape.members  # type: ignore[attr-defined]
