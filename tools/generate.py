@@ -619,20 +619,17 @@ def render_method(op: OperationModel, home: dict[str, str]) -> tuple[str, set[st
     call = f"            {op.name!r},\n            {{\n{request}            }},\n"
     returns, how, key = returns_of(op)
     typed |= names_in(returns)
-    runtime = sorted(n for n in names_in(returns) if n in home)
     lines: list[str] = []
-    if "FrozenDict" in returns:
-        runtime.append("FrozenDict")
-    if runtime:
-        by_module: dict[str, list[str]] = {}
-        for name in runtime:
-            by_module.setdefault(home.get(name, "_base"), []).append(name)
-        for module, names in sorted(by_module.items()):
-            lines.append(f"        from ..models.{module} import {', '.join(names)}\n")
-        lines.append("\n")
+    # At run time the models are found on ``ssmkit.models``, which loads an
+    # area on first use and keeps each name: a lookup, not an import, per call.
+    runtime = re.sub(
+        r"\b[A-Z]\w*\b",
+        lambda m: f"models.{m[0]}" if m[0] in home or m[0] == "FrozenDict" else m[0],
+        returns,
+    )
     if how == "iterator":
         assert key is not None
-        item = returns[len("Iterator[") : -1]
+        item = runtime[len("Iterator[") : -1]
         lines.append(
             f"        return self._paginate(\n{call}            {key!r},\n"
             f"            {item},\n            limit=limit,\n        )\n"
@@ -653,12 +650,13 @@ def render_method(op: OperationModel, home: dict[str, str]) -> tuple[str, set[st
             )
         else:
             lines.append(
-                f"        return from_answer({returns}, self._member(result, {op.name!r}, {key!r}))\n"
+                f"        return from_answer(\n            {runtime},\n"
+                f"            self._member(result, {op.name!r}, {key!r}),\n        )\n"
             )
         returns_doc = f"The result's ``{key}``."
     else:
         lines.append(
-            f"        result = self._call(\n{call}        )\n        return from_answer({returns}, result)\n"
+            f"        result = self._call(\n{call}        )\n        return from_answer({runtime}, result)\n"
         )
         returns_doc = f"The whole result, as ``ssmkit.models.{returns}``."
 
@@ -750,6 +748,7 @@ def write_operations(service: ServiceModel, version: str, home: dict[str, str]) 
             "\n",
             "from __future__ import annotations\n\n",
             "from typing import TYPE_CHECKING\n\n" if checking else "",
+            "from .. import models\n" if "models." in source else "",
             "from .._base_client import BaseClient\n",
             "from .._convert import from_answer\n" if "from_answer(" in source else "",
             "\nif TYPE_CHECKING:\n" + "".join(checking) if checking else "",

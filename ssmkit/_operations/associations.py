@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import models
 from .._base_client import BaseClient
 from .._convert import from_answer
 
@@ -148,8 +149,6 @@ class AssociationsOperations(BaseClient):
             ssmkit.errors.UnsupportedPlatformType: The document doesn't support the
                 platform type of the given managed node IDs.
         """
-        from ..models.associations import AssociationDescription
-
         result = self._call(
             "CreateAssociation",
             {
@@ -178,7 +177,7 @@ class AssociationsOperations(BaseClient):
             },
         )
         return from_answer(
-            AssociationDescription,
+            models.AssociationDescription,
             self._member(result, "CreateAssociation", "AssociationDescription"),
         )
 
@@ -226,8 +225,6 @@ class AssociationsOperations(BaseClient):
             ssmkit.errors.UnsupportedPlatformType: The document doesn't support the
                 platform type of the given managed node IDs.
         """
-        from ..models.associations import CreateAssociationBatchResult
-
         result = self._call(
             "CreateAssociationBatch",
             {
@@ -235,7 +232,7 @@ class AssociationsOperations(BaseClient):
                 "AssociationDispatchAssumeRole": association_dispatch_assume_role,
             },
         )
-        return from_answer(CreateAssociationBatchResult, result)
+        return from_answer(models.CreateAssociationBatchResult, result)
 
     def delete_association(
         self,
@@ -310,8 +307,6 @@ class AssociationsOperations(BaseClient):
             ssmkit.errors.InvalidInstanceId: The following problems can cause this
                 exception: You don't have permission to access the managed node.
         """
-        from ..models.associations import AssociationDescription
-
         result = self._call(
             "DescribeAssociation",
             {
@@ -322,7 +317,7 @@ class AssociationsOperations(BaseClient):
             },
         )
         return from_answer(
-            AssociationDescription,
+            models.AssociationDescription,
             self._member(result, "DescribeAssociation", "AssociationDescription"),
         )
 
@@ -363,8 +358,6 @@ class AssociationsOperations(BaseClient):
             ssmkit.errors.InternalServerError: An error occurred on the server side.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.associations import AssociationExecutionTarget
-
         return self._paginate(
             "DescribeAssociationExecutionTargets",
             {
@@ -374,7 +367,7 @@ class AssociationsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "AssociationExecutionTargets",
-            AssociationExecutionTarget,
+            models.AssociationExecutionTarget,
             limit=limit,
         )
 
@@ -411,8 +404,6 @@ class AssociationsOperations(BaseClient):
             ssmkit.errors.InternalServerError: An error occurred on the server side.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.associations import AssociationExecution
-
         return self._paginate(
             "DescribeAssociationExecutions",
             {
@@ -421,7 +412,7 @@ class AssociationsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "AssociationExecutions",
-            AssociationExecution,
+            models.AssociationExecution,
             limit=limit,
         )
 
@@ -456,8 +447,6 @@ class AssociationsOperations(BaseClient):
                 exception: You don't have permission to access the managed node.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.associations import InstanceAssociation
-
         return self._paginate(
             "DescribeEffectiveInstanceAssociations",
             {
@@ -465,7 +454,7 @@ class AssociationsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "Associations",
-            InstanceAssociation,
+            models.InstanceAssociation,
             limit=limit,
         )
 
@@ -500,8 +489,6 @@ class AssociationsOperations(BaseClient):
                 exception: You don't have permission to access the managed node.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.associations import InstanceAssociationStatusInfo
-
         return self._paginate(
             "DescribeInstanceAssociationsStatus",
             {
@@ -509,7 +496,7 @@ class AssociationsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "InstanceAssociationStatusInfos",
-            InstanceAssociationStatusInfo,
+            models.InstanceAssociationStatusInfo,
             limit=limit,
         )
 
@@ -544,8 +531,6 @@ class AssociationsOperations(BaseClient):
             ssmkit.errors.InternalServerError: An error occurred on the server side.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.associations import AssociationVersionInfo
-
         return self._paginate(
             "ListAssociationVersions",
             {
@@ -553,7 +538,7 @@ class AssociationsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "AssociationVersions",
-            AssociationVersionInfo,
+            models.AssociationVersionInfo,
             limit=limit,
         )
 
@@ -586,8 +571,6 @@ class AssociationsOperations(BaseClient):
             ssmkit.errors.InternalServerError: An error occurred on the server side.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.associations import Association
-
         return self._paginate(
             "ListAssociations",
             {
@@ -595,7 +578,7 @@ class AssociationsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "Associations",
-            Association,
+            models.Association,
             limit=limit,
         )
 
@@ -663,8 +646,6 @@ class AssociationsOperations(BaseClient):
             ssmkit.errors.TooManyUpdates: There are concurrent updates for a
                 resource that supports one update at a time.
         """
-        from ..models.associations import AssociationDescription
-
         result = self._call(
             "UpdateAssociationStatus",
             {
@@ -674,6 +655,6 @@ class AssociationsOperations(BaseClient):
             },
         )
         return from_answer(
-            AssociationDescription,
+            models.AssociationDescription,
             self._member(result, "UpdateAssociationStatus", "AssociationDescription"),
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import models
 from .._base_client import BaseClient
 from .._convert import from_answer
 
@@ -71,8 +72,6 @@ class AutomationOperations(BaseClient):
             ssmkit.errors.InvalidFilterValue: The filter value isn't valid.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.automation import AutomationExecutionMetadata
-
         return self._paginate(
             "DescribeAutomationExecutions",
             {
@@ -80,7 +79,7 @@ class AutomationOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "AutomationExecutionMetadataList",
-            AutomationExecutionMetadata,
+            models.AutomationExecutionMetadata,
             limit=limit,
         )
 
@@ -125,8 +124,6 @@ class AutomationOperations(BaseClient):
             ssmkit.errors.InvalidFilterValue: The filter value isn't valid.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.automation import StepExecution
-
         return self._paginate(
             "DescribeAutomationStepExecutions",
             {
@@ -136,7 +133,7 @@ class AutomationOperations(BaseClient):
                 "ReverseOrder": reverse_order,
             },
             "StepExecutions",
-            StepExecution,
+            models.StepExecution,
             limit=limit,
         )
 
@@ -165,8 +162,6 @@ class AutomationOperations(BaseClient):
                 execution ID.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.automation import AutomationExecution
-
         result = self._call(
             "GetAutomationExecution",
             {
@@ -174,7 +169,7 @@ class AutomationOperations(BaseClient):
             },
         )
         return from_answer(
-            AutomationExecution,
+            models.AutomationExecution,
             self._member(result, "GetAutomationExecution", "AutomationExecution"),
         )
 
@@ -209,8 +204,6 @@ class AutomationOperations(BaseClient):
             ssmkit.errors.UnsupportedCalendarException: The calendar entry contained
                 in the specified SSM document isn't supported.
         """
-        from ..models.automation import GetCalendarStateResponse
-
         result = self._call(
             "GetCalendarState",
             {
@@ -218,7 +211,7 @@ class AutomationOperations(BaseClient):
                 "AtTime": at_time,
             },
         )
-        return from_answer(GetCalendarStateResponse, result)
+        return from_answer(models.GetCalendarStateResponse, result)
 
     def get_execution_preview(
         self,
@@ -245,15 +238,13 @@ class AutomationOperations(BaseClient):
             ssmkit.errors.ResourceNotFoundException: The specified parameter to be
                 shared could not be found.
         """
-        from ..models.automation import GetExecutionPreviewResponse
-
         result = self._call(
             "GetExecutionPreview",
             {
                 "ExecutionPreviewId": execution_preview_id,
             },
         )
-        return from_answer(GetExecutionPreviewResponse, result)
+        return from_answer(models.GetExecutionPreviewResponse, result)
 
     def send_automation_signal(
         self,

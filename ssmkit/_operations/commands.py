@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import models
 from .._base_client import BaseClient
 from .._convert import from_answer
 
@@ -101,8 +102,6 @@ class CommandsOperations(BaseClient):
             ssmkit.errors.InvocationDoesNotExist: The command ID and managed node ID
                 you specified didn't match any invocations.
         """
-        from ..models.commands import GetCommandInvocationResult
-
         result = self._call(
             "GetCommandInvocation",
             {
@@ -111,7 +110,7 @@ class CommandsOperations(BaseClient):
                 "PluginName": plugin_name,
             },
         )
-        return from_answer(GetCommandInvocationResult, result)
+        return from_answer(models.GetCommandInvocationResult, result)
 
     def list_command_invocations(
         self,
@@ -153,8 +152,6 @@ class CommandsOperations(BaseClient):
                 exception: You don't have permission to access the managed node.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.commands import CommandInvocation
-
         return self._paginate(
             "ListCommandInvocations",
             {
@@ -165,7 +162,7 @@ class CommandsOperations(BaseClient):
                 "Details": details,
             },
             "CommandInvocations",
-            CommandInvocation,
+            models.CommandInvocation,
             limit=limit,
         )
 
@@ -208,8 +205,6 @@ class CommandsOperations(BaseClient):
                 exception: You don't have permission to access the managed node.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.commands import Command
-
         return self._paginate(
             "ListCommands",
             {
@@ -219,7 +214,7 @@ class CommandsOperations(BaseClient):
                 "Filters": filters,
             },
             "Commands",
-            Command,
+            models.Command,
             limit=limit,
         )
 
@@ -311,8 +306,6 @@ class CommandsOperations(BaseClient):
             ssmkit.errors.UnsupportedPlatformType: The document doesn't support the
                 platform type of the given managed node IDs.
         """
-        from ..models.commands import Command
-
         result = self._call(
             "SendCommand",
             {
@@ -336,4 +329,7 @@ class CommandsOperations(BaseClient):
                 "AlarmConfiguration": alarm_configuration,
             },
         )
-        return from_answer(Command, self._member(result, "SendCommand", "Command"))
+        return from_answer(
+            models.Command,
+            self._member(result, "SendCommand", "Command"),
+        )

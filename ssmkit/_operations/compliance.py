@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import models
 from .._base_client import BaseClient
 
 if TYPE_CHECKING:
@@ -64,8 +65,6 @@ class ComplianceOperations(BaseClient):
             ssmkit.errors.InvalidResourceId: The resource ID isn't valid.
             ssmkit.errors.InvalidResourceType: The resource type isn't valid.
         """
-        from ..models.compliance import ComplianceItem
-
         return self._paginate(
             "ListComplianceItems",
             {
@@ -75,7 +74,7 @@ class ComplianceOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "ComplianceItems",
-            ComplianceItem,
+            models.ComplianceItem,
             limit=limit,
         )
 
@@ -109,8 +108,6 @@ class ComplianceOperations(BaseClient):
             ssmkit.errors.InvalidFilter: The filter name isn't valid.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.compliance import ComplianceSummaryItem
-
         return self._paginate(
             "ListComplianceSummaries",
             {
@@ -118,7 +115,7 @@ class ComplianceOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "ComplianceSummaryItems",
-            ComplianceSummaryItem,
+            models.ComplianceSummaryItem,
             limit=limit,
         )
 
@@ -151,8 +148,6 @@ class ComplianceOperations(BaseClient):
             ssmkit.errors.InvalidFilter: The filter name isn't valid.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.compliance import ResourceComplianceSummaryItem
-
         return self._paginate(
             "ListResourceComplianceSummaries",
             {
@@ -160,7 +155,7 @@ class ComplianceOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "ResourceComplianceSummaryItems",
-            ResourceComplianceSummaryItem,
+            models.ResourceComplianceSummaryItem,
             limit=limit,
         )
 

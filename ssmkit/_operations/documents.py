@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import models
 from .._base_client import BaseClient
 from .._convert import from_answer
 
@@ -98,8 +99,6 @@ class DocumentsOperations(BaseClient):
             ssmkit.errors.TooManyUpdates: There are concurrent updates for a
                 resource that supports one update at a time.
         """
-        from ..models.documents import DocumentDescription
-
         result = self._call(
             "CreateDocument",
             {
@@ -116,7 +115,7 @@ class DocumentsOperations(BaseClient):
             },
         )
         return from_answer(
-            DocumentDescription,
+            models.DocumentDescription,
             self._member(result, "CreateDocument", "DocumentDescription"),
         )
 
@@ -196,8 +195,6 @@ class DocumentsOperations(BaseClient):
             ssmkit.errors.InvalidDocumentVersion: The document version isn't valid
                 or doesn't exist.
         """
-        from ..models.documents import DocumentDescription
-
         result = self._call(
             "DescribeDocument",
             {
@@ -207,7 +204,8 @@ class DocumentsOperations(BaseClient):
             },
         )
         return from_answer(
-            DocumentDescription, self._member(result, "DescribeDocument", "Document")
+            models.DocumentDescription,
+            self._member(result, "DescribeDocument", "Document"),
         )
 
     def describe_document_permission(
@@ -245,8 +243,6 @@ class DocumentsOperations(BaseClient):
             ssmkit.errors.InvalidPermissionType: The permission type isn't
                 supported.
         """
-        from ..models.documents import DescribeDocumentPermissionResponse
-
         result = self._call(
             "DescribeDocumentPermission",
             {
@@ -256,7 +252,7 @@ class DocumentsOperations(BaseClient):
                 "NextToken": next_token,
             },
         )
-        return from_answer(DescribeDocumentPermissionResponse, result)
+        return from_answer(models.DescribeDocumentPermissionResponse, result)
 
     def get_document(
         self,
@@ -291,8 +287,6 @@ class DocumentsOperations(BaseClient):
             ssmkit.errors.InvalidDocumentVersion: The document version isn't valid
                 or doesn't exist.
         """
-        from ..models.documents import GetDocumentResult
-
         result = self._call(
             "GetDocument",
             {
@@ -302,7 +296,7 @@ class DocumentsOperations(BaseClient):
                 "DocumentFormat": document_format,
             },
         )
-        return from_answer(GetDocumentResult, result)
+        return from_answer(models.GetDocumentResult, result)
 
     def list_document_metadata_history(
         self,
@@ -339,8 +333,6 @@ class DocumentsOperations(BaseClient):
                 or doesn't exist.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.documents import ListDocumentMetadataHistoryResponse
-
         result = self._call(
             "ListDocumentMetadataHistory",
             {
@@ -351,7 +343,7 @@ class DocumentsOperations(BaseClient):
                 "MaxResults": max_results,
             },
         )
-        return from_answer(ListDocumentMetadataHistoryResponse, result)
+        return from_answer(models.ListDocumentMetadataHistoryResponse, result)
 
     def list_document_versions(
         self,
@@ -380,8 +372,6 @@ class DocumentsOperations(BaseClient):
             ssmkit.errors.InvalidDocument: The specified SSM document doesn't exist.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.documents import DocumentVersionInfo
-
         return self._paginate(
             "ListDocumentVersions",
             {
@@ -389,7 +379,7 @@ class DocumentsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "DocumentVersions",
-            DocumentVersionInfo,
+            models.DocumentVersionInfo,
             limit=limit,
         )
 
@@ -425,8 +415,6 @@ class DocumentsOperations(BaseClient):
             ssmkit.errors.InvalidFilterKey: The specified key isn't valid.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.documents import DocumentIdentifier
-
         return self._paginate(
             "ListDocuments",
             {
@@ -435,7 +423,7 @@ class DocumentsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "DocumentIdentifiers",
-            DocumentIdentifier,
+            models.DocumentIdentifier,
             limit=limit,
         )
 
@@ -542,8 +530,6 @@ class DocumentsOperations(BaseClient):
             ssmkit.errors.MaxDocumentSizeExceeded: The size limit of a document is
                 64 KB.
         """
-        from ..models.documents import DocumentDescription
-
         result = self._call(
             "UpdateDocument",
             {
@@ -558,7 +544,7 @@ class DocumentsOperations(BaseClient):
             },
         )
         return from_answer(
-            DocumentDescription,
+            models.DocumentDescription,
             self._member(result, "UpdateDocument", "DocumentDescription"),
         )
 
@@ -590,8 +576,6 @@ class DocumentsOperations(BaseClient):
             ssmkit.errors.InvalidDocumentVersion: The document version isn't valid
                 or doesn't exist.
         """
-        from ..models.documents import DocumentDefaultVersionDescription
-
         result = self._call(
             "UpdateDocumentDefaultVersion",
             {
@@ -600,7 +584,7 @@ class DocumentsOperations(BaseClient):
             },
         )
         return from_answer(
-            DocumentDefaultVersionDescription,
+            models.DocumentDefaultVersionDescription,
             self._member(result, "UpdateDocumentDefaultVersion", "Description"),
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import models
 from .._base_client import BaseClient
 from .._convert import from_answer
 
@@ -69,8 +70,6 @@ class InventoryOperations(BaseClient):
             ssmkit.errors.InvalidTypeNameException: The parameter type name isn't
                 valid.
         """
-        from ..models.inventory import DeleteInventoryResult
-
         result = self._call(
             "DeleteInventory",
             {
@@ -80,7 +79,7 @@ class InventoryOperations(BaseClient):
                 "ClientToken": client_token,
             },
         )
-        return from_answer(DeleteInventoryResult, result)
+        return from_answer(models.DeleteInventoryResult, result)
 
     def describe_inventory_deletions(
         self,
@@ -113,8 +112,6 @@ class InventoryOperations(BaseClient):
                 delete operation doesn't exist or isn't valid.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.inventory import InventoryDeletionStatusItem
-
         return self._paginate(
             "DescribeInventoryDeletions",
             {
@@ -122,7 +119,7 @@ class InventoryOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "InventoryDeletions",
-            InventoryDeletionStatusItem,
+            models.InventoryDeletionStatusItem,
             limit=limit,
         )
 
@@ -166,8 +163,6 @@ class InventoryOperations(BaseClient):
             ssmkit.errors.InvalidTypeNameException: The parameter type name isn't
                 valid.
         """
-        from ..models.inventory import InventoryResultEntity
-
         return self._paginate(
             "GetInventory",
             {
@@ -177,7 +172,7 @@ class InventoryOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "Entities",
-            InventoryResultEntity,
+            models.InventoryResultEntity,
             limit=limit,
         )
 
@@ -217,8 +212,6 @@ class InventoryOperations(BaseClient):
             ssmkit.errors.InvalidTypeNameException: The parameter type name isn't
                 valid.
         """
-        from ..models.inventory import InventoryItemSchema
-
         return self._paginate(
             "GetInventorySchema",
             {
@@ -228,7 +221,7 @@ class InventoryOperations(BaseClient):
                 "SubType": sub_type,
             },
             "Schemas",
-            InventoryItemSchema,
+            models.InventoryItemSchema,
             limit=limit,
         )
 
@@ -269,8 +262,6 @@ class InventoryOperations(BaseClient):
             ssmkit.errors.InvalidTypeNameException: The parameter type name isn't
                 valid.
         """
-        from ..models.inventory import ListInventoryEntriesResult
-
         result = self._call(
             "ListInventoryEntries",
             {
@@ -281,7 +272,7 @@ class InventoryOperations(BaseClient):
                 "MaxResults": max_results,
             },
         )
-        return from_answer(ListInventoryEntriesResult, result)
+        return from_answer(models.ListInventoryEntriesResult, result)
 
     def put_inventory(
         self,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import models
 from .._base_client import BaseClient
 from .._convert import from_answer
 
@@ -224,10 +225,6 @@ class MaintenanceWindowsOperations(BaseClient):
                 the DeregisterTargetFromMaintenanceWindow operation, but the target
                 is still referenced in a task.
         """
-        from ..models.maintenance_windows import (
-            DeregisterTargetFromMaintenanceWindowResult,
-        )
-
         result = self._call(
             "DeregisterTargetFromMaintenanceWindow",
             {
@@ -236,7 +233,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "Safe": safe,
             },
         )
-        return from_answer(DeregisterTargetFromMaintenanceWindowResult, result)
+        return from_answer(models.DeregisterTargetFromMaintenanceWindowResult, result)
 
     def deregister_task_from_maintenance_window(
         self,
@@ -267,10 +264,6 @@ class MaintenanceWindowsOperations(BaseClient):
                 baseline, doesn't exist.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.maintenance_windows import (
-            DeregisterTaskFromMaintenanceWindowResult,
-        )
-
         result = self._call(
             "DeregisterTaskFromMaintenanceWindow",
             {
@@ -278,7 +271,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "WindowTaskId": window_task_id,
             },
         )
-        return from_answer(DeregisterTaskFromMaintenanceWindowResult, result)
+        return from_answer(models.DeregisterTaskFromMaintenanceWindowResult, result)
 
     def describe_maintenance_window_execution_task_invocations(
         self,
@@ -318,10 +311,6 @@ class MaintenanceWindowsOperations(BaseClient):
                 baseline, doesn't exist.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.maintenance_windows import (
-            MaintenanceWindowExecutionTaskInvocationIdentity,
-        )
-
         return self._paginate(
             "DescribeMaintenanceWindowExecutionTaskInvocations",
             {
@@ -331,7 +320,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "WindowExecutionTaskInvocationIdentities",
-            MaintenanceWindowExecutionTaskInvocationIdentity,
+            models.MaintenanceWindowExecutionTaskInvocationIdentity,
             limit=limit,
         )
 
@@ -368,8 +357,6 @@ class MaintenanceWindowsOperations(BaseClient):
                 baseline, doesn't exist.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.maintenance_windows import MaintenanceWindowExecutionTaskIdentity
-
         return self._paginate(
             "DescribeMaintenanceWindowExecutionTasks",
             {
@@ -378,7 +365,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "WindowExecutionTaskIdentities",
-            MaintenanceWindowExecutionTaskIdentity,
+            models.MaintenanceWindowExecutionTaskIdentity,
             limit=limit,
         )
 
@@ -412,8 +399,6 @@ class MaintenanceWindowsOperations(BaseClient):
             ssmkit.errors.ValidationError: The request is malformed.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.maintenance_windows import MaintenanceWindowExecution
-
         return self._paginate(
             "DescribeMaintenanceWindowExecutions",
             {
@@ -422,7 +407,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "WindowExecutions",
-            MaintenanceWindowExecution,
+            models.MaintenanceWindowExecution,
             limit=limit,
         )
 
@@ -465,8 +450,6 @@ class MaintenanceWindowsOperations(BaseClient):
                 baseline, doesn't exist.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.maintenance_windows import ScheduledWindowExecution
-
         return self._paginate(
             "DescribeMaintenanceWindowSchedule",
             {
@@ -477,7 +460,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "ScheduledWindowExecutions",
-            ScheduledWindowExecution,
+            models.ScheduledWindowExecution,
             limit=limit,
         )
 
@@ -515,8 +498,6 @@ class MaintenanceWindowsOperations(BaseClient):
                 baseline, doesn't exist.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.maintenance_windows import MaintenanceWindowTarget
-
         return self._paginate(
             "DescribeMaintenanceWindowTargets",
             {
@@ -525,7 +506,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "Targets",
-            MaintenanceWindowTarget,
+            models.MaintenanceWindowTarget,
             limit=limit,
         )
 
@@ -563,8 +544,6 @@ class MaintenanceWindowsOperations(BaseClient):
                 baseline, doesn't exist.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.maintenance_windows import MaintenanceWindowTask
-
         return self._paginate(
             "DescribeMaintenanceWindowTasks",
             {
@@ -573,7 +552,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "Tasks",
-            MaintenanceWindowTask,
+            models.MaintenanceWindowTask,
             limit=limit,
         )
 
@@ -605,8 +584,6 @@ class MaintenanceWindowsOperations(BaseClient):
             ssmkit.errors.ValidationError: The request is malformed.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.maintenance_windows import MaintenanceWindowIdentity
-
         return self._paginate(
             "DescribeMaintenanceWindows",
             {
@@ -614,7 +591,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "WindowIdentities",
-            MaintenanceWindowIdentity,
+            models.MaintenanceWindowIdentity,
             limit=limit,
         )
 
@@ -650,8 +627,6 @@ class MaintenanceWindowsOperations(BaseClient):
             ssmkit.errors.ValidationError: The request is malformed.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.maintenance_windows import MaintenanceWindowIdentityForTarget
-
         return self._paginate(
             "DescribeMaintenanceWindowsForTarget",
             {
@@ -660,7 +635,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "WindowIdentities",
-            MaintenanceWindowIdentityForTarget,
+            models.MaintenanceWindowIdentityForTarget,
             limit=limit,
         )
 
@@ -687,15 +662,13 @@ class MaintenanceWindowsOperations(BaseClient):
                 baseline, doesn't exist.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.maintenance_windows import GetMaintenanceWindowResult
-
         result = self._call(
             "GetMaintenanceWindow",
             {
                 "WindowId": window_id,
             },
         )
-        return from_answer(GetMaintenanceWindowResult, result)
+        return from_answer(models.GetMaintenanceWindowResult, result)
 
     def get_maintenance_window_execution(
         self,
@@ -723,15 +696,13 @@ class MaintenanceWindowsOperations(BaseClient):
                 baseline, doesn't exist.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.maintenance_windows import GetMaintenanceWindowExecutionResult
-
         result = self._call(
             "GetMaintenanceWindowExecution",
             {
                 "WindowExecutionId": window_execution_id,
             },
         )
-        return from_answer(GetMaintenanceWindowExecutionResult, result)
+        return from_answer(models.GetMaintenanceWindowExecutionResult, result)
 
     def get_maintenance_window_execution_task(
         self,
@@ -763,8 +734,6 @@ class MaintenanceWindowsOperations(BaseClient):
                 baseline, doesn't exist.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.maintenance_windows import GetMaintenanceWindowExecutionTaskResult
-
         result = self._call(
             "GetMaintenanceWindowExecutionTask",
             {
@@ -772,7 +741,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "TaskId": task_id,
             },
         )
-        return from_answer(GetMaintenanceWindowExecutionTaskResult, result)
+        return from_answer(models.GetMaintenanceWindowExecutionTaskResult, result)
 
     def get_maintenance_window_execution_task_invocation(
         self,
@@ -806,10 +775,6 @@ class MaintenanceWindowsOperations(BaseClient):
                 baseline, doesn't exist.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.maintenance_windows import (
-            GetMaintenanceWindowExecutionTaskInvocationResult,
-        )
-
         result = self._call(
             "GetMaintenanceWindowExecutionTaskInvocation",
             {
@@ -818,7 +783,9 @@ class MaintenanceWindowsOperations(BaseClient):
                 "InvocationId": invocation_id,
             },
         )
-        return from_answer(GetMaintenanceWindowExecutionTaskInvocationResult, result)
+        return from_answer(
+            models.GetMaintenanceWindowExecutionTaskInvocationResult, result
+        )
 
     def get_maintenance_window_task(
         self,
@@ -848,8 +815,6 @@ class MaintenanceWindowsOperations(BaseClient):
                 baseline, doesn't exist.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.maintenance_windows import GetMaintenanceWindowTaskResult
-
         result = self._call(
             "GetMaintenanceWindowTask",
             {
@@ -857,7 +822,7 @@ class MaintenanceWindowsOperations(BaseClient):
                 "WindowTaskId": window_task_id,
             },
         )
-        return from_answer(GetMaintenanceWindowTaskResult, result)
+        return from_answer(models.GetMaintenanceWindowTaskResult, result)
 
     def register_target_with_maintenance_window(
         self,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import models
 from .._base_client import BaseClient
 from .._convert import from_answer
 
@@ -93,8 +94,6 @@ class NodesOperations(BaseClient):
                 required parameters in the Amazon Web Services Systems Manager
                 document (SSM document).
         """
-        from ..models.nodes import CreateActivationResult
-
         result = self._call(
             "CreateActivation",
             {
@@ -107,7 +106,7 @@ class NodesOperations(BaseClient):
                 "RegistrationMetadata": registration_metadata,
             },
         )
-        return from_answer(CreateActivationResult, result)
+        return from_answer(models.CreateActivationResult, result)
 
     def create_cloud_connector(
         self,
@@ -300,8 +299,6 @@ class NodesOperations(BaseClient):
             ssmkit.errors.InvalidFilter: The filter name isn't valid.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.nodes import Activation
-
         return self._paginate(
             "DescribeActivations",
             {
@@ -309,7 +306,7 @@ class NodesOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "ActivationList",
-            Activation,
+            models.Activation,
             limit=limit,
         )
 
@@ -351,8 +348,6 @@ class NodesOperations(BaseClient):
                 filter value isn't valid.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.nodes import InstanceInformation
-
         return self._paginate(
             "DescribeInstanceInformation",
             {
@@ -361,7 +356,7 @@ class NodesOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "InstanceInformationList",
-            InstanceInformation,
+            models.InstanceInformation,
             limit=limit,
         )
 
@@ -404,8 +399,6 @@ class NodesOperations(BaseClient):
                 value isn't valid.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.nodes import InstanceProperty
-
         return self._paginate(
             "DescribeInstanceProperties",
             {
@@ -414,7 +407,7 @@ class NodesOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "InstanceProperties",
-            InstanceProperty,
+            models.InstanceProperty,
             limit=limit,
         )
 
@@ -442,15 +435,13 @@ class NodesOperations(BaseClient):
             ssmkit.errors.ResourceNotFoundException: The specified parameter to be
                 shared could not be found.
         """
-        from ..models.nodes import GetCloudConnectorResult
-
         result = self._call(
             "GetCloudConnector",
             {
                 "CloudConnectorId": cloud_connector_id,
             },
         )
-        return from_answer(GetCloudConnectorResult, result)
+        return from_answer(models.GetCloudConnectorResult, result)
 
     def list_cloud_connectors(
         self,
@@ -481,8 +472,6 @@ class NodesOperations(BaseClient):
             ssmkit.errors.ValidationError: The request is malformed.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.nodes import CloudConnectorSummary
-
         return self._paginate(
             "ListCloudConnectors",
             {
@@ -490,7 +479,7 @@ class NodesOperations(BaseClient):
                 "Filters": filters,
             },
             "CloudConnectors",
-            CloudConnectorSummary,
+            models.CloudConnectorSummary,
             limit=limit,
         )
 
@@ -531,8 +520,6 @@ class NodesOperations(BaseClient):
             ssmkit.errors.UnsupportedOperationException: This operation is not
                 supported for the current account.
         """
-        from ..models.nodes import Node
-
         return self._paginate(
             "ListNodes",
             {
@@ -541,7 +528,7 @@ class NodesOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "Nodes",
-            Node,
+            models.Node,
             limit=limit,
         )
 
@@ -587,8 +574,6 @@ class NodesOperations(BaseClient):
             ssmkit.errors.UnsupportedOperationException: This operation is not
                 supported for the current account.
         """
-        from ..models._base import FrozenDict
-
         return self._paginate(
             "ListNodesSummary",
             {
@@ -598,7 +583,7 @@ class NodesOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "Summary",
-            FrozenDict[str, str],
+            models.FrozenDict[str, str],
             limit=limit,
         )
 
@@ -753,8 +738,6 @@ class NodesOperations(BaseClient):
             ssmkit.errors.ResourceNotFoundException: The specified parameter to be
                 shared could not be found.
         """
-        from ..models.nodes import ValidationFinding
-
         return self._paginate(
             "ValidateCloudConnector",
             {
@@ -762,6 +745,6 @@ class NodesOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "ValidationFindings",
-            ValidationFinding,
+            models.ValidationFinding,
             limit=limit,
         )

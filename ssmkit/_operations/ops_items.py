@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import models
 from .._base_client import BaseClient
 from .._convert import from_answer
 
@@ -166,8 +167,6 @@ class OpsItemsOperations(BaseClient):
             ssmkit.errors.OpsItemLimitExceededException: The request caused OpsItems
                 to exceed one or more quotas.
         """
-        from ..models.ops_items import CreateOpsItemResponse
-
         result = self._call(
             "CreateOpsItem",
             {
@@ -189,7 +188,7 @@ class OpsItemsOperations(BaseClient):
                 "AccountId": account_id,
             },
         )
-        return from_answer(CreateOpsItemResponse, result)
+        return from_answer(models.CreateOpsItemResponse, result)
 
     def create_ops_metadata(
         self,
@@ -317,8 +316,6 @@ class OpsItemsOperations(BaseClient):
             ssmkit.errors.ValidationError: The request is malformed.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.ops_items import OpsItemSummary
-
         return self._paginate(
             "DescribeOpsItems",
             {
@@ -326,7 +323,7 @@ class OpsItemsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "OpsItemSummaries",
-            OpsItemSummary,
+            models.OpsItemSummary,
             limit=limit,
         )
 
@@ -394,8 +391,6 @@ class OpsItemsOperations(BaseClient):
             ssmkit.errors.OpsItemNotFoundException: The specified OpsItem ID doesn't
                 exist.
         """
-        from ..models.ops_items import OpsItem
-
         result = self._call(
             "GetOpsItem",
             {
@@ -403,7 +398,10 @@ class OpsItemsOperations(BaseClient):
                 "OpsItemArn": ops_item_arn,
             },
         )
-        return from_answer(OpsItem, self._member(result, "GetOpsItem", "OpsItem"))
+        return from_answer(
+            models.OpsItem,
+            self._member(result, "GetOpsItem", "OpsItem"),
+        )
 
     def get_ops_metadata(
         self,
@@ -436,8 +434,6 @@ class OpsItemsOperations(BaseClient):
             ssmkit.errors.OpsMetadataNotFoundException: The OpsMetadata object
                 doesn't exist.
         """
-        from ..models.ops_items import GetOpsMetadataResult
-
         result = self._call(
             "GetOpsMetadata",
             {
@@ -446,7 +442,7 @@ class OpsItemsOperations(BaseClient):
                 "NextToken": next_token,
             },
         )
-        return from_answer(GetOpsMetadataResult, result)
+        return from_answer(models.GetOpsMetadataResult, result)
 
     def get_ops_summary(
         self,
@@ -491,8 +487,6 @@ class OpsItemsOperations(BaseClient):
             ssmkit.errors.ResourceDataSyncNotFoundException: The specified sync name
                 wasn't found.
         """
-        from ..models.ops_items import OpsEntity
-
         return self._paginate(
             "GetOpsSummary",
             {
@@ -503,7 +497,7 @@ class OpsItemsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "Entities",
-            OpsEntity,
+            models.OpsEntity,
             limit=limit,
         )
 
@@ -541,8 +535,6 @@ class OpsItemsOperations(BaseClient):
             ssmkit.errors.OpsItemNotFoundException: The specified OpsItem ID doesn't
                 exist.
         """
-        from ..models.ops_items import OpsItemEventSummary
-
         return self._paginate(
             "ListOpsItemEvents",
             {
@@ -550,7 +542,7 @@ class OpsItemsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "Summaries",
-            OpsItemEventSummary,
+            models.OpsItemEventSummary,
             limit=limit,
         )
 
@@ -587,8 +579,6 @@ class OpsItemsOperations(BaseClient):
             ssmkit.errors.OpsItemInvalidParameterException: A specified parameter
                 argument isn't valid.
         """
-        from ..models.ops_items import OpsItemRelatedItemSummary
-
         return self._paginate(
             "ListOpsItemRelatedItems",
             {
@@ -597,7 +587,7 @@ class OpsItemsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "Summaries",
-            OpsItemRelatedItemSummary,
+            models.OpsItemRelatedItemSummary,
             limit=limit,
         )
 
@@ -632,8 +622,6 @@ class OpsItemsOperations(BaseClient):
             ssmkit.errors.OpsMetadataInvalidArgumentException: One of the arguments
                 passed is invalid.
         """
-        from ..models.ops_items import OpsMetadata
-
         return self._paginate(
             "ListOpsMetadata",
             {
@@ -641,7 +629,7 @@ class OpsItemsOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "OpsMetadataList",
-            OpsMetadata,
+            models.OpsMetadata,
             limit=limit,
         )
 

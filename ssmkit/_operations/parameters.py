@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import models
 from .._base_client import BaseClient
 from .._convert import from_answer
 
@@ -79,15 +80,13 @@ class ParametersOperations(BaseClient):
             ssmkit.errors.ValidationError: The request is malformed.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.parameters import DeleteParametersResult
-
         result = self._call(
             "DeleteParameters",
             {
                 "Names": names,
             },
         )
-        return from_answer(DeleteParametersResult, result)
+        return from_answer(models.DeleteParametersResult, result)
 
     def describe_parameters(
         self,
@@ -126,8 +125,6 @@ class ParametersOperations(BaseClient):
             ssmkit.errors.InvalidFilterValue: The filter value isn't valid.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.parameters import ParameterMetadata
-
         return self._paginate(
             "DescribeParameters",
             {
@@ -137,7 +134,7 @@ class ParametersOperations(BaseClient):
                 "Shared": shared,
             },
             "Parameters",
-            ParameterMetadata,
+            models.ParameterMetadata,
             limit=limit,
         )
 
@@ -171,8 +168,6 @@ class ParametersOperations(BaseClient):
             ssmkit.errors.ParameterVersionNotFound: The specified parameter version
                 wasn't found.
         """
-        from ..models.parameters import Parameter
-
         result = self._call(
             "GetParameter",
             {
@@ -180,7 +175,10 @@ class ParametersOperations(BaseClient):
                 "WithDecryption": with_decryption,
             },
         )
-        return from_answer(Parameter, self._member(result, "GetParameter", "Parameter"))
+        return from_answer(
+            models.Parameter,
+            self._member(result, "GetParameter", "Parameter"),
+        )
 
     def get_parameter_history(
         self,
@@ -216,8 +214,6 @@ class ParametersOperations(BaseClient):
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
             ssmkit.errors.ParameterNotFound: The parameter couldn't be found.
         """
-        from ..models.parameters import ParameterHistory
-
         return self._paginate(
             "GetParameterHistory",
             {
@@ -226,7 +222,7 @@ class ParametersOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "Parameters",
-            ParameterHistory,
+            models.ParameterHistory,
             limit=limit,
         )
 
@@ -256,8 +252,6 @@ class ParametersOperations(BaseClient):
             ssmkit.errors.InternalServerError: An error occurred on the server side.
             ssmkit.errors.InvalidKeyId: The query key ID isn't valid.
         """
-        from ..models.parameters import GetParametersResult
-
         result = self._call(
             "GetParameters",
             {
@@ -265,7 +259,7 @@ class ParametersOperations(BaseClient):
                 "WithDecryption": with_decryption,
             },
         )
-        return from_answer(GetParametersResult, result)
+        return from_answer(models.GetParametersResult, result)
 
     def get_parameters_by_path(
         self,
@@ -308,8 +302,6 @@ class ParametersOperations(BaseClient):
             ssmkit.errors.InvalidKeyId: The query key ID isn't valid.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.parameters import Parameter
-
         return self._paginate(
             "GetParametersByPath",
             {
@@ -320,7 +312,7 @@ class ParametersOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "Parameters",
-            Parameter,
+            models.Parameter,
             limit=limit,
         )
 
@@ -360,8 +352,6 @@ class ParametersOperations(BaseClient):
             ssmkit.errors.TooManyUpdates: There are concurrent updates for a
                 resource that supports one update at a time.
         """
-        from ..models.parameters import LabelParameterVersionResult
-
         result = self._call(
             "LabelParameterVersion",
             {
@@ -370,7 +360,7 @@ class ParametersOperations(BaseClient):
                 "ParameterVersion": parameter_version,
             },
         )
-        return from_answer(LabelParameterVersionResult, result)
+        return from_answer(models.LabelParameterVersionResult, result)
 
     def put_parameter(
         self,
@@ -441,8 +431,6 @@ class ParametersOperations(BaseClient):
             ssmkit.errors.UnsupportedParameterType: The parameter type isn't
                 supported.
         """
-        from ..models.parameters import PutParameterResult
-
         result = self._call(
             "PutParameter",
             {
@@ -459,7 +447,7 @@ class ParametersOperations(BaseClient):
                 "DataType": data_type,
             },
         )
-        return from_answer(PutParameterResult, result)
+        return from_answer(models.PutParameterResult, result)
 
     def unlabel_parameter_version(
         self,
@@ -493,8 +481,6 @@ class ParametersOperations(BaseClient):
             ssmkit.errors.TooManyUpdates: There are concurrent updates for a
                 resource that supports one update at a time.
         """
-        from ..models.parameters import UnlabelParameterVersionResult
-
         result = self._call(
             "UnlabelParameterVersion",
             {
@@ -503,4 +489,4 @@ class ParametersOperations(BaseClient):
                 "Labels": labels,
             },
         )
-        return from_answer(UnlabelParameterVersionResult, result)
+        return from_answer(models.UnlabelParameterVersionResult, result)

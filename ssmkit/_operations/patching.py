@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import models
 from .._base_client import BaseClient
 from .._convert import from_answer
 
@@ -195,8 +196,6 @@ class PatchingOperations(BaseClient):
             ssmkit.errors.InternalServerError: An error occurred on the server side.
             ssmkit.errors.InvalidResourceId: The resource ID isn't valid.
         """
-        from ..models.patching import DeregisterPatchBaselineForPatchGroupResult
-
         result = self._call(
             "DeregisterPatchBaselineForPatchGroup",
             {
@@ -204,7 +203,7 @@ class PatchingOperations(BaseClient):
                 "PatchGroup": patch_group,
             },
         )
-        return from_answer(DeregisterPatchBaselineForPatchGroupResult, result)
+        return from_answer(models.DeregisterPatchBaselineForPatchGroupResult, result)
 
     def describe_available_patches(
         self,
@@ -234,8 +233,6 @@ class PatchingOperations(BaseClient):
             ssmkit.errors.ValidationError: The request is malformed.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.patching import Patch
-
         return self._paginate(
             "DescribeAvailablePatches",
             {
@@ -243,7 +240,7 @@ class PatchingOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "Patches",
-            Patch,
+            models.Patch,
             limit=limit,
         )
 
@@ -283,8 +280,6 @@ class PatchingOperations(BaseClient):
                 specified isn't supported, or the operation isn't supported for the
                 operating system.
         """
-        from ..models.patching import EffectivePatch
-
         return self._paginate(
             "DescribeEffectivePatchesForPatchBaseline",
             {
@@ -292,7 +287,7 @@ class PatchingOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "EffectivePatches",
-            EffectivePatch,
+            models.EffectivePatch,
             limit=limit,
         )
 
@@ -325,8 +320,6 @@ class PatchingOperations(BaseClient):
             ssmkit.errors.InternalServerError: An error occurred on the server side.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.patching import InstancePatchState
-
         return self._paginate(
             "DescribeInstancePatchStates",
             {
@@ -334,7 +327,7 @@ class PatchingOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "InstancePatchStates",
-            InstancePatchState,
+            models.InstancePatchState,
             limit=limit,
         )
 
@@ -374,8 +367,6 @@ class PatchingOperations(BaseClient):
             ssmkit.errors.InvalidFilter: The filter name isn't valid.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.patching import InstancePatchState
-
         return self._paginate(
             "DescribeInstancePatchStatesForPatchGroup",
             {
@@ -384,7 +375,7 @@ class PatchingOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "InstancePatchStates",
-            InstancePatchState,
+            models.InstancePatchState,
             limit=limit,
         )
 
@@ -424,8 +415,6 @@ class PatchingOperations(BaseClient):
                 exception: You don't have permission to access the managed node.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.patching import PatchComplianceData
-
         return self._paginate(
             "DescribeInstancePatches",
             {
@@ -434,7 +423,7 @@ class PatchingOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "Patches",
-            PatchComplianceData,
+            models.PatchComplianceData,
             limit=limit,
         )
 
@@ -466,8 +455,6 @@ class PatchingOperations(BaseClient):
             ssmkit.errors.ValidationError: The request is malformed.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.patching import PatchBaselineIdentity
-
         return self._paginate(
             "DescribePatchBaselines",
             {
@@ -475,7 +462,7 @@ class PatchingOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "BaselineIdentities",
-            PatchBaselineIdentity,
+            models.PatchBaselineIdentity,
             limit=limit,
         )
 
@@ -504,15 +491,13 @@ class PatchingOperations(BaseClient):
             ssmkit.errors.InternalServerError: An error occurred on the server side.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.patching import DescribePatchGroupStateResult
-
         result = self._call(
             "DescribePatchGroupState",
             {
                 "PatchGroup": patch_group,
             },
         )
-        return from_answer(DescribePatchGroupStateResult, result)
+        return from_answer(models.DescribePatchGroupStateResult, result)
 
     def describe_patch_groups(
         self,
@@ -542,8 +527,6 @@ class PatchingOperations(BaseClient):
             ssmkit.errors.ValidationError: The request is malformed.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.patching import PatchGroupPatchBaselineMapping
-
         return self._paginate(
             "DescribePatchGroups",
             {
@@ -551,7 +534,7 @@ class PatchingOperations(BaseClient):
                 "Filters": filters,
             },
             "Mappings",
-            PatchGroupPatchBaselineMapping,
+            models.PatchGroupPatchBaselineMapping,
             limit=limit,
         )
 
@@ -591,8 +574,6 @@ class PatchingOperations(BaseClient):
             ssmkit.errors.ValidationError: The request is malformed.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models._base import FrozenDict
-
         return self._paginate(
             "DescribePatchProperties",
             {
@@ -602,7 +583,7 @@ class PatchingOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "Properties",
-            FrozenDict[str, str],
+            models.FrozenDict[str, str],
             limit=limit,
         )
 
@@ -627,15 +608,13 @@ class PatchingOperations(BaseClient):
             ssmkit.errors.ValidationError: The request is malformed.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.patching import GetDefaultPatchBaselineResult
-
         result = self._call(
             "GetDefaultPatchBaseline",
             {
                 "OperatingSystem": operating_system,
             },
         )
-        return from_answer(GetDefaultPatchBaselineResult, result)
+        return from_answer(models.GetDefaultPatchBaselineResult, result)
 
     def get_deployable_patch_snapshot_for_instance(
         self,
@@ -676,8 +655,6 @@ class PatchingOperations(BaseClient):
                 specified isn't supported, or the operation isn't supported for the
                 operating system.
         """
-        from ..models.patching import GetDeployablePatchSnapshotForInstanceResult
-
         result = self._call(
             "GetDeployablePatchSnapshotForInstance",
             {
@@ -687,7 +664,7 @@ class PatchingOperations(BaseClient):
                 "UseS3DualStackEndpoint": use_s3_dual_stack_endpoint,
             },
         )
-        return from_answer(GetDeployablePatchSnapshotForInstanceResult, result)
+        return from_answer(models.GetDeployablePatchSnapshotForInstanceResult, result)
 
     def get_patch_baseline(
         self,
@@ -712,15 +689,13 @@ class PatchingOperations(BaseClient):
             ssmkit.errors.InternalServerError: An error occurred on the server side.
             ssmkit.errors.InvalidResourceId: The resource ID isn't valid.
         """
-        from ..models.patching import GetPatchBaselineResult
-
         result = self._call(
             "GetPatchBaseline",
             {
                 "BaselineId": baseline_id,
             },
         )
-        return from_answer(GetPatchBaselineResult, result)
+        return from_answer(models.GetPatchBaselineResult, result)
 
     def get_patch_baseline_for_patch_group(
         self,
@@ -749,8 +724,6 @@ class PatchingOperations(BaseClient):
             ssmkit.errors.ValidationError: The request is malformed.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.patching import GetPatchBaselineForPatchGroupResult
-
         result = self._call(
             "GetPatchBaselineForPatchGroup",
             {
@@ -758,7 +731,7 @@ class PatchingOperations(BaseClient):
                 "OperatingSystem": operating_system,
             },
         )
-        return from_answer(GetPatchBaselineForPatchGroupResult, result)
+        return from_answer(models.GetPatchBaselineForPatchGroupResult, result)
 
     def register_default_patch_baseline(
         self,
@@ -830,8 +803,6 @@ class PatchingOperations(BaseClient):
             ssmkit.errors.ResourceLimitExceededException: Error returned when the
                 caller has exceeded the default resource quotas.
         """
-        from ..models.patching import RegisterPatchBaselineForPatchGroupResult
-
         result = self._call(
             "RegisterPatchBaselineForPatchGroup",
             {
@@ -839,4 +810,4 @@ class PatchingOperations(BaseClient):
                 "PatchGroup": patch_group,
             },
         )
-        return from_answer(RegisterPatchBaselineForPatchGroupResult, result)
+        return from_answer(models.RegisterPatchBaselineForPatchGroupResult, result)

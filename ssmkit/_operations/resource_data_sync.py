@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import models
 from .._base_client import BaseClient
 
 if TYPE_CHECKING:
@@ -124,8 +125,6 @@ class ResourceDataSyncOperations(BaseClient):
             ssmkit.errors.ResourceDataSyncInvalidConfigurationException: The
                 specified sync configuration is invalid.
         """
-        from ..models.resource_data_sync import ResourceDataSyncItem
-
         return self._paginate(
             "ListResourceDataSync",
             {
@@ -133,7 +132,7 @@ class ResourceDataSyncOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "ResourceDataSyncItems",
-            ResourceDataSyncItem,
+            models.ResourceDataSyncItem,
             limit=limit,
         )
 

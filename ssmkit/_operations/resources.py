@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import models
 from .._base_client import BaseClient
 from .._convert import from_answer
 
@@ -143,8 +144,6 @@ class ResourcesOperations(BaseClient):
             ssmkit.errors.ResourcePolicyInvalidParameterException: One or more
                 parameters specified for the call aren't valid.
         """
-        from ..models.resources import GetResourcePoliciesResponseEntry
-
         return self._paginate(
             "GetResourcePolicies",
             {
@@ -152,7 +151,7 @@ class ResourcesOperations(BaseClient):
                 "MaxResults": max_results,
             },
             "Policies",
-            GetResourcePoliciesResponseEntry,
+            models.GetResourcePoliciesResponseEntry,
             limit=limit,
         )
 
@@ -180,8 +179,6 @@ class ResourcesOperations(BaseClient):
             ssmkit.errors.ServiceSettingNotFound: The specified service setting
                 wasn't found.
         """
-        from ..models.resources import ServiceSetting
-
         result = self._call(
             "GetServiceSetting",
             {
@@ -189,7 +186,8 @@ class ResourcesOperations(BaseClient):
             },
         )
         return from_answer(
-            ServiceSetting, self._member(result, "GetServiceSetting", "ServiceSetting")
+            models.ServiceSetting,
+            self._member(result, "GetServiceSetting", "ServiceSetting"),
         )
 
     def list_tags_for_resource(
@@ -218,8 +216,6 @@ class ResourcesOperations(BaseClient):
             ssmkit.errors.InvalidResourceId: The resource ID isn't valid.
             ssmkit.errors.InvalidResourceType: The resource type isn't valid.
         """
-        from ..models.common import Tag
-
         result = self._call(
             "ListTagsForResource",
             {
@@ -228,7 +224,8 @@ class ResourcesOperations(BaseClient):
             },
         )
         return from_answer(
-            tuple[Tag, ...], self._member(result, "ListTagsForResource", "TagList")
+            tuple[models.Tag, ...],
+            self._member(result, "ListTagsForResource", "TagList"),
         )
 
     def put_resource_policy(
@@ -272,8 +269,6 @@ class ResourcesOperations(BaseClient):
             ssmkit.errors.ResourcePolicyNotFoundException: No policies with the
                 specified policy ID and hash could be found.
         """
-        from ..models.resources import PutResourcePolicyResponse
-
         result = self._call(
             "PutResourcePolicy",
             {
@@ -283,7 +278,7 @@ class ResourcesOperations(BaseClient):
                 "PolicyHash": policy_hash,
             },
         )
-        return from_answer(PutResourcePolicyResponse, result)
+        return from_answer(models.PutResourcePolicyResponse, result)
 
     def remove_tags_from_resource(
         self,
@@ -348,8 +343,6 @@ class ResourcesOperations(BaseClient):
             ssmkit.errors.TooManyUpdates: There are concurrent updates for a
                 resource that supports one update at a time.
         """
-        from ..models.resources import ServiceSetting
-
         result = self._call(
             "ResetServiceSetting",
             {
@@ -357,7 +350,7 @@ class ResourcesOperations(BaseClient):
             },
         )
         return from_answer(
-            ServiceSetting,
+            models.ServiceSetting,
             self._member(result, "ResetServiceSetting", "ServiceSetting"),
         )
 

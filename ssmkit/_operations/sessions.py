@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import models
 from .._base_client import BaseClient
 from .._convert import from_answer
 
@@ -65,8 +66,6 @@ class SessionsOperations(BaseClient):
             ssmkit.errors.InvalidFilterKey: The specified key isn't valid.
             ssmkit.errors.InvalidNextToken: The specified token isn't valid.
         """
-        from ..models.sessions import Session
-
         return self._paginate(
             "DescribeSessions",
             {
@@ -75,7 +74,7 @@ class SessionsOperations(BaseClient):
                 "Filters": filters,
             },
             "Sessions",
-            Session,
+            models.Session,
             limit=limit,
         )
 
@@ -107,15 +106,13 @@ class SessionsOperations(BaseClient):
                 performed because the service is throttling requests.
             ssmkit.errors.ValidationException: The request isn't valid.
         """
-        from ..models.sessions import GetAccessTokenResponse
-
         result = self._call(
             "GetAccessToken",
             {
                 "AccessRequestId": access_request_id,
             },
         )
-        return from_answer(GetAccessTokenResponse, result)
+        return from_answer(models.GetAccessTokenResponse, result)
 
     def get_connection_status(
         self,
@@ -140,15 +137,13 @@ class SessionsOperations(BaseClient):
             ssmkit.errors.ValidationError: The request is malformed.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.sessions import GetConnectionStatusResponse
-
         result = self._call(
             "GetConnectionStatus",
             {
                 "Target": target,
             },
         )
-        return from_answer(GetConnectionStatusResponse, result)
+        return from_answer(models.GetConnectionStatusResponse, result)
 
     def resume_session(
         self,
@@ -174,15 +169,13 @@ class SessionsOperations(BaseClient):
                 baseline, doesn't exist.
             ssmkit.errors.InternalServerError: An error occurred on the server side.
         """
-        from ..models.sessions import ResumeSessionResponse
-
         result = self._call(
             "ResumeSession",
             {
                 "SessionId": session_id,
             },
         )
-        return from_answer(ResumeSessionResponse, result)
+        return from_answer(models.ResumeSessionResponse, result)
 
     def start_access_request(
         self,
@@ -265,8 +258,6 @@ class SessionsOperations(BaseClient):
             ssmkit.errors.TargetNotConnected: The specified target managed node for
                 the session isn't fully configured for use with Session Manager.
         """
-        from ..models.sessions import StartSessionResponse
-
         result = self._call(
             "StartSession",
             {
@@ -276,7 +267,7 @@ class SessionsOperations(BaseClient):
                 "Parameters": parameters,
             },
         )
-        return from_answer(StartSessionResponse, result)
+        return from_answer(models.StartSessionResponse, result)
 
     def terminate_session(
         self,
