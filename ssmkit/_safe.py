@@ -30,6 +30,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
+from botocore.model import StructureShape
 
 from ._base_client import _PLAIN, invoke
 from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
@@ -67,7 +68,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from botocore.model import Shape, StructureShape
+    from botocore.model import Shape
     from mypy_boto3_ssm import SSMClient
     from typing_extensions import Unpack
 
@@ -131,14 +132,29 @@ class UpdatePlan(Generic[M]):
 
     operation: str
     request: dict[str, Any] = attrs.field(repr=False)
-    changes: tuple[Change, ...] = attrs.field(repr=False)
     runs: bool = attrs.field(repr=False, default=False)
     _model: type[M] = attrs.field(repr=False, alias="model")
     _before: dict[str, Any] = attrs.field(repr=False, alias="before_raw")
+    # What is stored, as a request, and the request's members before the
+    # identity and token are added: the changes lie between the two.
+    _stored: dict[str, Any] = attrs.field(repr=False, alias="stored")
+    _sent: dict[str, Any] = attrs.field(repr=False, alias="sent")
     # The resource as it would be is worked out when asked: the members of
     # ``_before`` that the update's input carries give way to ``_sent``.
-    _sent: dict[str, Any] = attrs.field(repr=False, alias="sent")
     _replaced: frozenset[str] = attrs.field(repr=False, alias="replaced")
+    _shape: StructureShape = attrs.field(repr=False, eq=False, alias="shape")
+    # The changes, found when first asked for: a write needs only to know
+    # whether there are any.
+    _found: list[tuple[Change, ...]] = attrs.field(
+        repr=False, eq=False, init=False, factory=list
+    )
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        """Each changed leaf (a scalar, a list, a map entry), in member order."""
+        if not self._found:
+            self._found.append(tuple(diff(self._stored, self._sent, self._shape)))
+        return self._found[0]
 
     @property
     def before(self) -> M:
@@ -155,7 +171,8 @@ class UpdatePlan(Generic[M]):
     @property
     def is_noop(self) -> bool:
         """Whether the update would change nothing (and so would not be sent)."""
-        return not self.changes
+        # As ``not self.changes``: the diff finds a change wherever they differ.
+        return self._stored == self._sent
 
     def render(self, *, show_sensitive: bool = False) -> str:
         """The plan as text: one line per changed leaf.
@@ -357,7 +374,6 @@ def _plan(
         apply_diff(request, before_wire, after_wire, shape, "")
     kind.rules(request, stored)
 
-    found = diff(stored, request, shape)
     full = {**ids, **request}
     kind.finish(full, stored)
     if kind.token is not None:
@@ -365,12 +381,13 @@ def _plan(
     return UpdatePlan(
         operation=kind.update_operation,
         request=full,
-        changes=tuple(found),
-        runs=bool(found) and kind.runs(request),
+        runs=stored != request and kind.runs(request),
         model=kind.model,
         before_raw=raw,
+        stored=stored,
         sent=request,
         replaced=facts.replaced,
+        shape=shape,
     )
 
 
@@ -604,12 +621,13 @@ def apply_update(
             return Outcome(raw=raw, plan=plan, wrote=False, model=kind.model)
         if before_write is not None:
             before_write()
-        log.info(
-            "%s: %s of %s",
-            what,
-            kind.update_operation,
-            ", ".join(c.path for c in plan.changes),
-        )
+        if log.isEnabledFor(logging.INFO):  # the changes are found only to be shown
+            log.info(
+                "%s: %s of %s",
+                what,
+                kind.update_operation,
+                ", ".join(c.path for c in plan.changes),
+            )
         try:
             answer = _write(kind, boto3_client, plan.request, what)
         except InvalidAssociationVersion as exc:
