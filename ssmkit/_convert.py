@@ -190,6 +190,10 @@ def _structure_leaf(
             return f"h{slot}({_as_dict(expr, where)}, None)"
         names[f"h{slot}"] = converter.get_structure_hook(inner)
         names[f"t{slot}"] = inner
+        if inner is datetime.datetime:
+            # botocore's own dates, the common case, cost one class check.
+            slow = f"h{slot}({expr}, t{slot})"
+            return f"({expr} if {expr}.__class__ is t{slot} else {slow})"
         return f"h{slot}({expr}, t{slot})"
 
     return leaf

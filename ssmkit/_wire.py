@@ -146,7 +146,9 @@ def _container_pruner(
         if item is None or not isinstance(value, list):
             return value
         items = [item(old) for old in value]
-        if all(new is old for new, old in zip(items, value, strict=True)):
+        # Equal only when every item is the one given: a pruned item lacks
+        # what the given one has, and DROP equals nothing.
+        if items == value:
             return value
         return [new for new in items if new is not DROP]
 
