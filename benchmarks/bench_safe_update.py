@@ -59,7 +59,10 @@ def main() -> None:
         )
 
     found = ratios(
-        by_hand, lambda: client.update_association("a1", max_errors="5"), number=100
+        by_hand,
+        lambda: client.update_association("a1", max_errors="5"),
+        number=100,
+        rounds=41,
     )
     report("update_association (safe) vs describe-copy-update", found, target=1.05)
 

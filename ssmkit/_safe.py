@@ -283,8 +283,11 @@ def prepare(
             _check_clear(kind, facts, shape, path, name)
             prepared.append((path, CLEAR))
             continue
-        shapes = along(shape, path)
-        masked = any(is_sensitive(s) for s in shapes)
+        if len(path) == 1:  # a keyword change: its facts were found once
+            leaf, masked = shape.members[path[0]], path[0] in facts.masked
+        else:
+            shapes = along(shape, path)
+            leaf, masked = shapes[-1], any(is_sensitive(s) for s in shapes)
         try:
             # Plain values, the common case, skip the converter's dispatch.
             given = value if value.__class__ in _PLAIN else to_boto(value)
@@ -292,7 +295,7 @@ def prepare(
             shown = MASK if masked else str(exc)
             msg = f"{name}: {shown}"
             raise ValidationError(msg, member=name, rule="type") from None
-        check_value(given, shapes[-1], name, masked=masked)
+        check_value(given, leaf, name, masked=masked)
         prepared.append((path, given))
     return prepared
 
@@ -407,6 +410,7 @@ class _Facts:
     carrying: tuple[tuple[str, Callable[[Any], Any] | None], ...]
     required: frozenset[str]  # the members the create operation cannot go without
     replaced: frozenset[str]  # the members a write replaces: all but the fixed
+    masked: frozenset[str]  # the members whose values are never shown
 
 
 def _facts(kind: Kind[M], boto3_client: Any, shape: StructureShape) -> _Facts:
@@ -426,6 +430,9 @@ def _facts(kind: Kind[M], boto3_client: Any, shape: StructureShape) -> _Facts:
             ),
             required=frozenset(create.required_members) & set(carried),
             replaced=frozenset(members) - fixed,
+            masked=frozenset(
+                m for m in members if is_sensitive(shape) or is_sensitive(members[m])
+            ),
         )
 
     return once(f"facts of {kind.update_operation}", shape, work)
