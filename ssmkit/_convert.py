@@ -257,7 +257,7 @@ def _compile_structure(
         if deferring and isinstance(getattr(cls, field.name), ReadOnFirstUse):
             # Kept as parsed if it is of the kind parsed; anything else is
             # converted now, or refused.
-            names[f"b{slot}"] = member_builder(cls, field.name, converter)
+            names[f"b{slot}"] = _built_later(cls, field.name, converter)
             raw = (
                 "list"
                 if typing.get_origin(_without_none(field.type)) is tuple
@@ -295,6 +295,20 @@ def _compile_structure(
     exec(compile(source, f"<ssmkit {label} {cls.__qualname__}>", "exec"), names)
     compiling.discard(cls)
     return names["structure"]  # type: ignore[no-any-return]
+
+
+def _built_later(
+    cls: type, name: str, converter: cattrs.Converter
+) -> Callable[[Any], Any]:
+    """``member_builder(cls, name)``, compiled when first needed: seldom."""
+    made: list[Callable[[Any], Any]] = []
+
+    def build(value: Any) -> Any:
+        if not made:
+            made.append(member_builder(cls, name, converter))
+        return made[0](value)
+
+    return build
 
 
 def member_builder(
