@@ -10,7 +10,10 @@ round writes them before anything is timed.
 
 Cases:
 
-- ``import ssmkit`` / ``import boto3``: the import alone.
+- ``import ssmkit`` / ``import boto3``: the import alone, which loads
+  neither boto3 nor the client.
+- ``import ssmkit`` and ``ssmkit.Client`` / ``import boto3``: what using the
+  client loads, boto3 included, with every model of the service available.
 - ``ssmkit --help`` / ``python -c 'import boto3'``: the command's cold start,
   each a whole process, timed from outside.
 - first call: import, make a client and call ``describe_association`` once,
@@ -33,6 +36,10 @@ HERE = Path(__file__).resolve().parent
 
 IMPORT = (
     "import time; t = time.perf_counter(); import {0}; print(time.perf_counter() - t)"
+)
+CLIENT = (
+    "import time; t = time.perf_counter(); import ssmkit; ssmkit.Client; "
+    "print(time.perf_counter() - t)"
 )
 
 # A transport that answers DescribeAssociation without a network: the same in
@@ -127,6 +134,11 @@ def main() -> None:
     cases = {
         "import ssmkit / import boto3": (
             (IMPORT.format("ssmkit"), None),
+            (IMPORT.format("boto3"), None),
+            None,
+        ),
+        "import ssmkit, ssmkit.Client / import boto3": (
+            (CLIENT, None),
             (IMPORT.format("boto3"), None),
             1.10,
         ),

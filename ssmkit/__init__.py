@@ -1,8 +1,10 @@
 """ssmkit: a typed AWS Systems Manager client whose updates touch only what you name.
 
-What is not needed to make a client (the safe helpers, the plans, the
-converter) is imported on first use, so ``import ssmkit`` costs little more
-than ``import boto3``.
+Names are imported on first use: ``import ssmkit`` loads neither boto3 nor
+the client, so the ``ssmkit`` command answers ``--help`` at once; the first
+use of ``ssmkit.Client`` loads both (boto3 first), the models of an area
+load with its first call, and the safe helpers, plans and converter with
+theirs.
 """
 
 from __future__ import annotations
@@ -11,25 +13,21 @@ import importlib
 import logging
 from typing import TYPE_CHECKING, Any
 
-# boto3 before ssmkit's own modules: measured in fresh processes, boto3's
-# modules import several milliseconds slower when these come first.
-import boto3  # noqa: F401
-
 from . import errors, models
-from ._changes import (
-    AssociationChanges,
-    MaintenanceWindowChanges,
-    MaintenanceWindowTargetChanges,
-    MaintenanceWindowTaskChanges,
-    PatchBaselineChanges,
-)
-from ._client import Client
 from ._sentinel import CLEAR, Clear
 from ._version import __version__
 from .errors import SSMKitError
 
 if TYPE_CHECKING:
     from ._bulk import BulkResult
+    from ._changes import (
+        AssociationChanges,
+        MaintenanceWindowChanges,
+        MaintenanceWindowTargetChanges,
+        MaintenanceWindowTaskChanges,
+        PatchBaselineChanges,
+    )
+    from ._client import Client
     from ._convert import from_boto, from_json, make_converter, to_boto, to_json
     from ._declared import ApplyResult, AssociationsPlan, PlannedAssociation
     from ._safe import (
@@ -46,6 +44,12 @@ logging.getLogger("ssmkit").addHandler(logging.NullHandler())
 
 #: The module of each name imported on first use.
 _LAZY = {
+    "Client": "_client",
+    "AssociationChanges": "_changes",
+    "MaintenanceWindowChanges": "_changes",
+    "MaintenanceWindowTargetChanges": "_changes",
+    "MaintenanceWindowTaskChanges": "_changes",
+    "PatchBaselineChanges": "_changes",
     "BulkResult": "_bulk",
     "from_boto": "_convert",
     "from_json": "_convert",

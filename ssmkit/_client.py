@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+# boto3 before ssmkit's own modules: measured in fresh processes, boto3's
+# modules import several milliseconds slower when these come first.
+import boto3  # noqa: F401
+
 from ._changes import (
     AssociationChanges,
     MaintenanceWindowChanges,
