@@ -251,6 +251,7 @@ def prepare(
     boto3_client: Any,
     changes: Mapping[str, Any],
     paths: Mapping[str, Any] | None = None,
+    known: tuple[StructureShape, _Facts] | None = None,
 ) -> list[Prepared]:
     """Check the caller's changes before any call: names, then values.
 
@@ -258,13 +259,13 @@ def prepare(
         changes: Keyword changes, by attribute name; ``None`` means keep.
         paths: Changes by dotted path (``parameters.Operation``); ``None``
             values mean keep here too.
+        known: The update's input shape and its facts, if already found.
 
     Returns:
         Each change as a wire path and its value in boto3's form (``CLEAR``
         kept as is), keywords first.
     """
-    shape = _input_shape(kind, boto3_client)
-    facts = _facts(kind, boto3_client, shape)
+    shape, facts = known or _known(kind, boto3_client)
     unknown = [n for n in changes if n not in facts.by_name]
     if unknown:
         named = ", ".join(sorted(unknown))
@@ -318,6 +319,12 @@ def _check_clear(
         raise ValidationError(msg, member=name, rule="required")
 
 
+def _known(kind: Kind[M], boto3_client: Any) -> tuple[StructureShape, _Facts]:
+    """The update's input shape, and its facts."""
+    shape = _input_shape(kind, boto3_client)
+    return shape, _facts(kind, boto3_client, shape)
+
+
 def _input_shape(kind: Kind[M], boto3_client: Any) -> StructureShape:
     # The boto3 client's own model: members newer than ssmkit's models count too.
     model = boto3_client.meta.service_model.operation_model(kind.update_operation)
@@ -348,10 +355,10 @@ def _plan(
     raw: Raw,
     changes: list[Prepared],
     modify: Callable[[M], M] | None,
+    known: tuple[StructureShape, _Facts] | None = None,
 ) -> UpdatePlan[M]:
     """Plan the update of ``raw`` with ``changes`` as ``prepare`` gave them."""
-    shape = _input_shape(kind, boto3_client)
-    facts = _facts(kind, boto3_client, shape)
+    shape, facts = known or _known(kind, boto3_client)
     stored = _stored(kind, facts, shape, raw)
     # put() copies along each path: nothing stored is mutated.
     request = stored
@@ -609,8 +616,9 @@ def apply_update(
         prepared: Changes already checked, as ``prepare`` gives them;
             then ``changes`` and ``paths`` are not read.
     """
+    known = _known(kind, boto3_client)
     if prepared is None:
-        prepared = prepare(kind, boto3_client, changes, paths)
+        prepared = prepare(kind, boto3_client, changes, paths, known)
     expected = _version(expected_version)
     what = _what(kind, ids)
     last: InvalidAssociationVersion | None = None
@@ -621,7 +629,7 @@ def apply_update(
         if pending is not None and _landed(kind, boto3_client, *pending, raw):
             return _landed_outcome(kind, raw, pending[1], what)
         _check_expected(kind, raw, expected)
-        plan = _plan(kind, boto3_client, ids, raw, prepared, modify)
+        plan = _plan(kind, boto3_client, ids, raw, prepared, modify, known)
         if plan.is_noop:
             # An update runs the association at once: a no-op must not write.
             log.debug("%s: nothing to change, nothing written", what)
