@@ -1,4 +1,9 @@
-"""The facade application code imports: ``ssmkit.Client``."""
+"""The facade application code imports: ``ssmkit.Client``.
+
+Methods import what they use when first called, by absolute name: a relative
+import inside a function asks importlib's Python code for the package's name
+on every call.
+"""
 
 from __future__ import annotations
 
@@ -77,7 +82,7 @@ class Client(Operations):
         ``AssociationVersion`` as a compare-and-swap token. Two calls for a
         change, one for a change that changes nothing.
         """
-        from ._safe import safe_update_association
+        from ssmkit._safe import safe_update_association
 
         return safe_update_association(
             self.boto3_client,
@@ -100,7 +105,7 @@ class Client(Operations):
         **changes: Unpack[AssociationChanges],
     ) -> UpdatePlan[AssociationDescription]:
         """DescribeAssociation, then plan what ``update_association`` would send."""
-        from ._safe import plan_association_update
+        from ssmkit._safe import plan_association_update
 
         return plan_association_update(
             self.boto3_client,
@@ -158,7 +163,7 @@ class Client(Operations):
             KeyboardInterrupt: On Ctrl-C, after the updates under way have
                 finished and been passed to ``progress``; none is started after.
         """
-        from ._bulk import update_associations
+        from ssmkit._bulk import update_associations
 
         return update_associations(
             self.boto3_client,
@@ -200,7 +205,7 @@ class Client(Operations):
                 associations, or ``prune`` without a scope. Every problem is
                 listed.
         """
-        from ._declared import plan_associations
+        from ssmkit._declared import plan_associations
 
         return plan_associations(self.boto3_client, desired, prune=prune)
 
@@ -234,7 +239,7 @@ class Client(Operations):
             KeyboardInterrupt: On Ctrl-C, after the calls under way have
                 finished and been passed to ``progress``; none is started after.
         """
-        from ._declared import apply_associations
+        from ssmkit._declared import apply_associations
 
         return apply_associations(
             self.boto3_client,
@@ -262,8 +267,8 @@ class Client(Operations):
             The document (``{"Associations": [...]}``) and the ids of
             associations left out because they have no name.
         """
-        from ._convert import to_boto
-        from ._declared import export_associations
+        from ssmkit._convert import to_boto
+        from ssmkit._declared import export_associations
 
         raw_filters = [to_boto(f) for f in filters] if filters else None
         return export_associations(
@@ -288,7 +293,7 @@ class Client(Operations):
         See ``ssmkit.safe_update_maintenance_window_task``, which this calls
         with this client's boto3 client.
         """
-        from ._safe import safe_update_maintenance_window_task
+        from ssmkit._safe import safe_update_maintenance_window_task
 
         return safe_update_maintenance_window_task(
             self.boto3_client,
@@ -313,7 +318,7 @@ class Client(Operations):
         **changes: Unpack[MaintenanceWindowTaskChanges],
     ) -> UpdatePlan[GetMaintenanceWindowTaskResult]:
         """GetMaintenanceWindowTask, then plan a safe task update; write nothing."""
-        from ._safe import plan_maintenance_window_task_update
+        from ssmkit._safe import plan_maintenance_window_task_update
 
         return plan_maintenance_window_task_update(
             self.boto3_client,
@@ -540,7 +545,7 @@ class Client(Operations):
         plan: bool,
     ) -> Any:
         """The safe update (or its plan) of a resource whose update has ``Replace``."""
-        from . import _safe
+        from ssmkit import _safe
 
         how = _safe.plan_update if plan else _safe.safe_update
         return how(
