@@ -57,7 +57,7 @@ IDS = [f"{i:08d}-0000-4000-8000-000000000000" for i in range(COUNT)]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=11)
+    parser.add_argument("--rounds", type=int, default=81)
     args = parser.parse_args()
     for name, description in (("realistic", REALISTIC), ("minimal", MINIMAL)):
         boto = transport(description)

@@ -127,7 +127,7 @@ def report(name: str, ratios: list[float], target: float | None) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=31)
+    parser.add_argument("--rounds", type=int, default=41)
     parser.add_argument("--baseline", help="a checkout of an earlier ssmkit")
     args = parser.parse_args()
 
