@@ -69,10 +69,7 @@ def test_import_loads_no_model_area_nor_the_converter() -> None:
         "from ssmkit.models import Parameter\n"
         "print(Parameter.__module__, 'ssmkit.models.parameters' in sys.modules)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    loaded, after = result.stdout.splitlines()
+    loaded, after = _fresh(code).splitlines()
     names = set(loaded.split())
     assert not {n for n in names if n.startswith(("attr", "cattrs"))}, names
     # Neither boto3 nor the client: ``ssmkit --help`` needs neither.
@@ -132,7 +129,12 @@ def test_the_client_loads_boto3_before_its_own_modules() -> None:
         "print(order.index('boto3') < order.index('ssmkit._operations'))\n"
         "print(order.index('boto3') < order.index('ssmkit._changes'))\n"
     )
+    assert _fresh(code).split() == ["True", "True"]
+
+
+def _fresh(code: str) -> str:
+    """What ``code`` prints, run in a fresh interpreter."""
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert result.stdout.split() == ["True", "True"]
+    return result.stdout
