@@ -2,9 +2,11 @@
 
 Every model field records its wire name in its metadata (``WIRE_NAME``), and
 the hooks built here rename by that record, never by deriving a name. Data
-flows one way: a boto3 dict goes through ``from_boto`` once, a model goes
-back through ``to_boto`` once. cattrs is imported, and the converter
-built, on the first conversion, not at ``import ssmkit``.
+flows one way: a boto3 dict goes through ``from_boto`` once (an operation's
+answer through ``from_answer``, which leaves its lists, maps and structures
+to be converted when first read), a model goes back through ``to_boto``
+once. cattrs is imported, and the converter built, on the first conversion,
+not at ``import ssmkit``.
 """
 
 from __future__ import annotations
