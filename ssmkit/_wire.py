@@ -75,8 +75,10 @@ def pruner(shape: Shape) -> Callable[[Any], Any]:
     return once("pruner", shape, _make_pruner)
 
 
-#: The shapes whose pruners are being made, to find a shape that holds itself.
-_MAKING: set[int] = set()
+#: The names of the shapes whose pruners are being made, to find a shape that
+#: holds itself (botocore makes a new object each time it resolves a shape, so
+#: only the name repeats).
+_MAKING: set[str] = set()
 
 
 def _make_pruner(shape: Shape) -> Callable[[Any], Any]:
@@ -84,7 +86,7 @@ def _make_pruner(shape: Shape) -> Callable[[Any], Any]:
     # as long as its shape lives (see once()).
     if not prunable(shape):
         return _kept
-    _MAKING.add(id(shape))
+    _MAKING.add(shape.name)
     try:
         if shape.type_name == "structure":
             members = shape.members.items()  # type: ignore[attr-defined]
@@ -96,11 +98,11 @@ def _make_pruner(shape: Shape) -> Callable[[Any], Any]:
             item = _inner(shape.member)  # type: ignore[attr-defined]
         return _container_pruner(least, item)
     finally:
-        _MAKING.discard(id(shape))
+        _MAKING.discard(shape.name)
 
 
 def _inner(shape: Shape) -> Callable[[Any], Any]:
-    if id(shape) in _MAKING:
+    if shape.name in _MAKING:
         # A shape that holds itself: find its pruner when called.
         held = weakref.ref(shape)
 

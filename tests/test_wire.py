@@ -288,3 +288,34 @@ def test_a_sensitive_change_is_masked_unless_asked() -> None:
     )
     assert change.shown("s3cret") == "<sensitive>"
     assert change.shown("s3cret", show_sensitive=True) == "s3cret"
+
+
+def test_prune_reaches_into_a_shape_that_holds_itself() -> None:
+    resolver = ShapeResolver(
+        {
+            "Node": {
+                "type": "structure",
+                "members": {
+                    "Name": {"shape": "S"},
+                    "Tags": {"shape": "Tags"},
+                    "Children": {"shape": "Nodes"},
+                },
+            },
+            "Nodes": {"type": "list", "member": {"shape": "Node"}},
+            "Tags": {"type": "list", "member": {"shape": "S"}, "min": 1},
+            "S": {"type": "string"},
+        }
+    )
+    node = resolver.get_shape_by_name("Node")
+    stored = {
+        "Name": "a",
+        "Tags": ["t"],
+        "Children": [{"Name": "b", "Children": [{"Name": "c", "Tags": []}]}],
+    }
+    assert prune(stored, node) == {
+        "Name": "a",
+        "Tags": ["t"],
+        "Children": [{"Name": "b", "Children": [{"Name": "c"}]}],
+    }
+    kept = {"Name": "a", "Children": [{"Name": "b", "Tags": ["t"]}]}
+    assert prune(kept, node) is kept
