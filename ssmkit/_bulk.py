@@ -283,6 +283,9 @@ def update_associations(
 T = TypeVar("T")
 R = TypeVar("R")
 
+#: Seconds a bulk run waits to hear of a finished call before it looks at each.
+_SWEEP_AFTER = 0.5
+
 
 def run_all(
     items: Iterable[T],
@@ -306,13 +309,25 @@ def run_all(
     finished: queue.SimpleQueue[Future[R | None]] = queue.SimpleQueue()
 
     def collect(future: Future[R | None]) -> None:
-        index = running.pop(future)
+        index = running.pop(future, None)
+        if index is None:  # collected already, by a sweep
+            return
         result = None if future.cancelled() else future.result()
         if result is None:
             return
         results[index] = result
         if progress is not None:
             progress(result)
+
+    def next_finished() -> None:
+        """Collect a call that finished, waiting for one if need be."""
+        try:
+            collect(finished.get(timeout=_SWEEP_AFTER))
+        except queue.Empty:
+            # The news of a finish can be lost to a Ctrl-C that lands between
+            # two steps of this loop; whatever is done is found here.
+            for future in [f for f in running if f.done()]:
+                collect(future)
 
     executor = ThreadPoolExecutor(
         max_workers=concurrency, thread_name_prefix="ssmkit-bulk"
@@ -323,9 +338,9 @@ def run_all(
             running[future] = index
             future.add_done_callback(finished.put)
             if len(running) >= concurrency:
-                collect(finished.get())
+                next_finished()
         while running:
-            collect(finished.get())
+            next_finished()
     except KeyboardInterrupt:
         stop.set()
         log.warning("interrupted: finishing the %d calls under way", len(running))
@@ -333,7 +348,7 @@ def run_all(
             future.cancel()
         while running:
             try:
-                collect(finished.get())
+                next_finished()
             except KeyboardInterrupt:
                 log.warning("still finishing the %d calls under way", len(running))
         raise

@@ -173,6 +173,12 @@ def test_a_structure_given_as_a_dict_is_refused_at_construction() -> None:
         TypeError, match=r"AssociationDescription.overview: expected a model, got dict"
     ):
         AssociationDescription(overview={"Status": "Success"})  # type: ignore[arg-type]
+    # So is it in a model that no answer is converted to at the top.
+    with pytest.raises(
+        TypeError,
+        match=r"TargetLocation.target_location_alarm_configuration: expected a model",
+    ):
+        models.TargetLocation(target_location_alarm_configuration={"Alarms": []})  # type: ignore[arg-type]
     # Lists and maps are frozen by their converters, as before.
     made = AssociationDescription(targets=[Target(key="k", values=["v"])])
     assert made.targets == (Target(key="k", values=("v",)),)

@@ -381,6 +381,8 @@ def render_class(shape: StructureShape, answer: bool = False) -> str:
             args.append("converter=to_tuple")
         elif mshape.type_name == "map":
             args.append("converter=to_frozendict")
+        elif mshape.type_name == "structure":
+            args.append("validator=a_model")
         if sensitive:
             args.append("repr=False")
         args.append(f"metadata={meta}")
@@ -446,6 +448,8 @@ def write_models(
                     uses.add("FrozenDict")
                 if mshape.type_name == "map":
                     uses.add("to_frozendict")
+                if mshape.type_name == "structure":
+                    uses.add("a_model")
                 for ref in names_in(annotation):
                     if home[ref] != area:
                         needed.setdefault(home[ref], set()).add(ref)
@@ -467,6 +471,7 @@ def write_models(
                 "to_tuple",
                 "to_frozendict",
                 "read_on_first_use",
+                "a_model",
             ]
             if (n in uses or n in ("Model", "wire")) and classes
         )

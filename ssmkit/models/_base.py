@@ -255,6 +255,21 @@ def freeze(value: Any) -> Any:
     return value
 
 
+def a_model(instance: Any, attribute: Any, value: Any) -> None:
+    """A structure field's validator: a model or ``None``, not a dict or a list.
+
+    Raises:
+        TypeError: ``value`` is a dict or a list, which would otherwise be
+            kept as given where a model belongs.
+    """
+    if value.__class__ is dict or value.__class__ is list:
+        msg = (
+            f"{type(instance).__name__}.{attribute.name}: expected a model, "
+            f"got {type(value).__name__}"
+        )
+        raise TypeError(msg)
+
+
 def to_tuple(value: Iterable[Any] | None) -> tuple[Any, ...] | None:
     """A list field's converter: any iterable but a string or a mapping, frozen.
 

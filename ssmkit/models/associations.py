@@ -12,6 +12,7 @@ from ._base import (
     FrozenDict,
     Model,
     SSMEnum,
+    a_model,
     read_on_first_use,
     to_frozendict,
     to_tuple,
@@ -144,7 +145,7 @@ class Association(Model):
         default=None, metadata=wire("LastExecutionDate")
     )
     overview: AssociationOverview | None = field(
-        default=None, metadata=wire("Overview")
+        default=None, validator=a_model, metadata=wire("Overview")
     )
     schedule_expression: str | None = field(
         default=None, metadata=wire("ScheduleExpression")
@@ -182,9 +183,11 @@ class AssociationDescription(Model):
     last_update_association_date: datetime.datetime | None = field(
         default=None, metadata=wire("LastUpdateAssociationDate")
     )
-    status: AssociationStatus | None = field(default=None, metadata=wire("Status"))
+    status: AssociationStatus | None = field(
+        default=None, validator=a_model, metadata=wire("Status")
+    )
     overview: AssociationOverview | None = field(
-        default=None, metadata=wire("Overview")
+        default=None, validator=a_model, metadata=wire("Overview")
     )
     document_version: str | None = field(default=None, metadata=wire("DocumentVersion"))
     automation_target_parameter_name: str | None = field(
@@ -204,7 +207,7 @@ class AssociationDescription(Model):
         default=None, metadata=wire("ScheduleExpression")
     )
     output_location: InstanceAssociationOutputLocation | None = field(
-        default=None, metadata=wire("OutputLocation")
+        default=None, validator=a_model, metadata=wire("OutputLocation")
     )
     last_execution_date: datetime.datetime | None = field(
         default=None, metadata=wire("LastExecutionDate")
@@ -236,7 +239,7 @@ class AssociationDescription(Model):
         default=None, converter=to_tuple, metadata=wire("TargetMaps")
     )
     alarm_configuration: AlarmConfiguration | None = field(
-        default=None, metadata=wire("AlarmConfiguration")
+        default=None, validator=a_model, metadata=wire("AlarmConfiguration")
     )
     triggered_alarms: tuple[AlarmStateInformation, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("TriggeredAlarms")
@@ -268,7 +271,7 @@ class AssociationExecution(Model):
         default=None, metadata=wire("ResourceCountByStatus")
     )
     alarm_configuration: AlarmConfiguration | None = field(
-        default=None, metadata=wire("AlarmConfiguration")
+        default=None, validator=a_model, metadata=wire("AlarmConfiguration")
     )
     triggered_alarms: tuple[AlarmStateInformation, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("TriggeredAlarms")
@@ -302,7 +305,7 @@ class AssociationExecutionTarget(Model):
         default=None, metadata=wire("LastExecutionDate")
     )
     output_source: OutputSource | None = field(
-        default=None, metadata=wire("OutputSource")
+        default=None, validator=a_model, metadata=wire("OutputSource")
     )
 
 
@@ -379,7 +382,7 @@ class AssociationVersionInfo(Model):
         default=None, metadata=wire("ScheduleExpression")
     )
     output_location: InstanceAssociationOutputLocation | None = field(
-        default=None, metadata=wire("OutputLocation")
+        default=None, validator=a_model, metadata=wire("OutputLocation")
     )
     association_name: str | None = field(default=None, metadata=wire("AssociationName"))
     max_errors: str | None = field(default=None, metadata=wire("MaxErrors"))
@@ -432,7 +435,7 @@ class CreateAssociationBatchRequestEntry(Model):
         default=None, metadata=wire("ScheduleExpression")
     )
     output_location: InstanceAssociationOutputLocation | None = field(
-        default=None, metadata=wire("OutputLocation")
+        default=None, validator=a_model, metadata=wire("OutputLocation")
     )
     association_name: str | None = field(default=None, metadata=wire("AssociationName"))
     max_errors: str | None = field(default=None, metadata=wire("MaxErrors"))
@@ -458,7 +461,7 @@ class CreateAssociationBatchRequestEntry(Model):
         default=None, converter=to_tuple, metadata=wire("TargetMaps")
     )
     alarm_configuration: AlarmConfiguration | None = field(
-        default=None, metadata=wire("AlarmConfiguration")
+        default=None, validator=a_model, metadata=wire("AlarmConfiguration")
     )
 
 
@@ -480,7 +483,7 @@ class FailedCreateAssociation(Model):
     """Describes a failed association."""
 
     entry: CreateAssociationBatchRequestEntry | None = field(
-        default=None, metadata=wire("Entry")
+        default=None, validator=a_model, metadata=wire("Entry")
     )
     message: str | None = field(default=None, metadata=wire("Message"))
     fault: Fault | None = field(default=None, metadata=wire("Fault"))
@@ -503,7 +506,7 @@ class InstanceAssociationOutputLocation(Model):
     """An S3 bucket where you want to store the output details of the request."""
 
     s3_location: S3OutputLocation | None = field(
-        default=None, metadata=wire("S3Location")
+        default=None, validator=a_model, metadata=wire("S3Location")
     )
 
 
@@ -512,7 +515,7 @@ class InstanceAssociationOutputUrl(Model):
     """A URL for an S3 bucket where you want to store the results of this request."""
 
     s3_output_url: S3OutputUrl | None = field(
-        default=None, metadata=wire("S3OutputUrl")
+        default=None, validator=a_model, metadata=wire("S3OutputUrl")
     )
 
 
@@ -538,7 +541,7 @@ class InstanceAssociationStatusInfo(Model):
     )
     error_code: str | None = field(default=None, metadata=wire("ErrorCode"))
     output_url: InstanceAssociationOutputUrl | None = field(
-        default=None, metadata=wire("OutputUrl")
+        default=None, validator=a_model, metadata=wire("OutputUrl")
     )
     association_name: str | None = field(default=None, metadata=wire("AssociationName"))
 

@@ -12,6 +12,7 @@ from ._base import (
     FrozenDict,
     Model,
     SSMEnum,
+    a_model,
     read_on_first_use,
     to_frozendict,
     to_tuple,
@@ -236,7 +237,7 @@ class AutomationExecution(Model):
         default=None, converter=to_tuple, metadata=wire("TargetMaps")
     )
     resolved_targets: ResolvedTargets | None = field(
-        default=None, metadata=wire("ResolvedTargets")
+        default=None, validator=a_model, metadata=wire("ResolvedTargets")
     )
     max_concurrency: str | None = field(default=None, metadata=wire("MaxConcurrency"))
     max_errors: str | None = field(default=None, metadata=wire("MaxErrors"))
@@ -245,10 +246,10 @@ class AutomationExecution(Model):
         default=None, converter=to_tuple, metadata=wire("TargetLocations")
     )
     progress_counters: ProgressCounters | None = field(
-        default=None, metadata=wire("ProgressCounters")
+        default=None, validator=a_model, metadata=wire("ProgressCounters")
     )
     alarm_configuration: AlarmConfiguration | None = field(
-        default=None, metadata=wire("AlarmConfiguration")
+        default=None, validator=a_model, metadata=wire("AlarmConfiguration")
     )
     triggered_alarms: tuple[AlarmStateInformation, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("TriggeredAlarms")
@@ -274,7 +275,7 @@ class AutomationExecution(Model):
         default=None, converter=to_frozendict, metadata=wire("Variables")
     )
     targets_summary: TargetsSummary | None = field(
-        default=None, metadata=wire("TargetsSummary")
+        default=None, validator=a_model, metadata=wire("TargetsSummary")
     )
 
 
@@ -365,7 +366,7 @@ class AutomationExecutionMetadata(Model):
         default=None, converter=to_tuple, metadata=wire("TargetMaps")
     )
     resolved_targets: ResolvedTargets | None = field(
-        default=None, metadata=wire("ResolvedTargets")
+        default=None, validator=a_model, metadata=wire("ResolvedTargets")
     )
     max_concurrency: str | None = field(default=None, metadata=wire("MaxConcurrency"))
     max_errors: str | None = field(default=None, metadata=wire("MaxErrors"))
@@ -374,7 +375,7 @@ class AutomationExecutionMetadata(Model):
         default=None, metadata=wire("AutomationType")
     )
     alarm_configuration: AlarmConfiguration | None = field(
-        default=None, metadata=wire("AlarmConfiguration")
+        default=None, validator=a_model, metadata=wire("AlarmConfiguration")
     )
     triggered_alarms: tuple[AlarmStateInformation, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("TriggeredAlarms")
@@ -422,7 +423,7 @@ class ExecutionInputs(Model):
     """Information about the inputs that can be specified for the preview operation."""
 
     automation: AutomationExecutionInputs | None = field(
-        default=None, metadata=wire("Automation")
+        default=None, validator=a_model, metadata=wire("Automation")
     )
 
 
@@ -431,7 +432,7 @@ class ExecutionPreview(Model):
     """Information about the changes that would be made if an execution were run."""
 
     automation: AutomationExecutionPreview | None = field(
-        default=None, metadata=wire("Automation")
+        default=None, validator=a_model, metadata=wire("Automation")
     )
 
 
@@ -469,7 +470,7 @@ class GetExecutionPreviewResponse(Model):
     status: ExecutionPreviewStatus | None = field(default=None, metadata=wire("Status"))
     status_message: str | None = field(default=None, metadata=wire("StatusMessage"))
     execution_preview: ExecutionPreview | None = field(
-        default=None, metadata=wire("ExecutionPreview")
+        default=None, validator=a_model, metadata=wire("ExecutionPreview")
     )
 
 
@@ -579,7 +580,7 @@ class StepExecution(Model):
     failure_message: str | None = field(default=None, metadata=wire("FailureMessage"))
     warning_message: str | None = field(default=None, metadata=wire("WarningMessage"))
     failure_details: FailureDetails | None = field(
-        default=None, metadata=wire("FailureDetails")
+        default=None, validator=a_model, metadata=wire("FailureDetails")
     )
     step_execution_id: str | None = field(
         default=None, metadata=wire("StepExecutionId")
@@ -597,13 +598,13 @@ class StepExecution(Model):
         default=None, converter=to_tuple, metadata=wire("Targets")
     )
     target_location: TargetLocation | None = field(
-        default=None, metadata=wire("TargetLocation")
+        default=None, validator=a_model, metadata=wire("TargetLocation")
     )
     triggered_alarms: tuple[AlarmStateInformation, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("TriggeredAlarms")
     )
     parent_step_details: ParentStepDetails | None = field(
-        default=None, metadata=wire("ParentStepDetails")
+        default=None, validator=a_model, metadata=wire("ParentStepDetails")
     )
 
 

@@ -12,6 +12,7 @@ from ._base import (
     FrozenDict,
     Model,
     SSMEnum,
+    a_model,
     read_on_first_use,
     to_frozendict,
     to_tuple,
@@ -138,14 +139,14 @@ class Command(Model):
     )
     service_role: str | None = field(default=None, metadata=wire("ServiceRole"))
     notification_config: NotificationConfig | None = field(
-        default=None, metadata=wire("NotificationConfig")
+        default=None, validator=a_model, metadata=wire("NotificationConfig")
     )
     cloud_watch_output_config: CloudWatchOutputConfig | None = field(
-        default=None, metadata=wire("CloudWatchOutputConfig")
+        default=None, validator=a_model, metadata=wire("CloudWatchOutputConfig")
     )
     timeout_seconds: int | None = field(default=None, metadata=wire("TimeoutSeconds"))
     alarm_configuration: AlarmConfiguration | None = field(
-        default=None, metadata=wire("AlarmConfiguration")
+        default=None, validator=a_model, metadata=wire("AlarmConfiguration")
     )
     triggered_alarms: tuple[AlarmStateInformation, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("TriggeredAlarms")
@@ -194,10 +195,10 @@ class CommandInvocation(Model):
     )
     service_role: str | None = field(default=None, metadata=wire("ServiceRole"))
     notification_config: NotificationConfig | None = field(
-        default=None, metadata=wire("NotificationConfig")
+        default=None, validator=a_model, metadata=wire("NotificationConfig")
     )
     cloud_watch_output_config: CloudWatchOutputConfig | None = field(
-        default=None, metadata=wire("CloudWatchOutputConfig")
+        default=None, validator=a_model, metadata=wire("CloudWatchOutputConfig")
     )
 
 
@@ -269,5 +270,5 @@ class GetCommandInvocationResult(Model):
         default=None, metadata=wire("StandardErrorUrl")
     )
     cloud_watch_output_config: CloudWatchOutputConfig | None = field(
-        default=None, metadata=wire("CloudWatchOutputConfig")
+        default=None, validator=a_model, metadata=wire("CloudWatchOutputConfig")
     )

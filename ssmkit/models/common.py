@@ -6,7 +6,7 @@ from __future__ import annotations
 import attrs
 from attrs import field
 
-from ._base import Model, SSMEnum, to_tuple, wire
+from ._base import Model, SSMEnum, a_model, to_tuple, wire
 
 __all__ = [
     "Alarm",
@@ -176,7 +176,9 @@ class TargetLocation(Model):
         default=None, metadata=wire("ExecutionRoleName")
     )
     target_location_alarm_configuration: AlarmConfiguration | None = field(
-        default=None, metadata=wire("TargetLocationAlarmConfiguration")
+        default=None,
+        validator=a_model,
+        metadata=wire("TargetLocationAlarmConfiguration"),
     )
     include_child_organization_units: bool | None = field(
         default=None, metadata=wire("IncludeChildOrganizationUnits")

@@ -12,6 +12,7 @@ from ._base import (
     FrozenDict,
     Model,
     SSMEnum,
+    a_model,
     read_on_first_use,
     to_frozendict,
     to_tuple,
@@ -100,7 +101,7 @@ class ComplianceItem(Model):
     status: ComplianceStatus | None = field(default=None, metadata=wire("Status"))
     severity: ComplianceSeverity | None = field(default=None, metadata=wire("Severity"))
     execution_summary: ComplianceExecutionSummary | None = field(
-        default=None, metadata=wire("ExecutionSummary")
+        default=None, validator=a_model, metadata=wire("ExecutionSummary")
     )
     details: FrozenDict[str, str] | None = field(
         default=None, converter=to_frozendict, metadata=wire("Details")
@@ -140,10 +141,10 @@ class ComplianceSummaryItem(Model):
 
     compliance_type: str | None = field(default=None, metadata=wire("ComplianceType"))
     compliant_summary: CompliantSummary | None = field(
-        default=None, metadata=wire("CompliantSummary")
+        default=None, validator=a_model, metadata=wire("CompliantSummary")
     )
     non_compliant_summary: NonCompliantSummary | None = field(
-        default=None, metadata=wire("NonCompliantSummary")
+        default=None, validator=a_model, metadata=wire("NonCompliantSummary")
     )
 
 
@@ -153,7 +154,7 @@ class CompliantSummary(Model):
 
     compliant_count: int | None = field(default=None, metadata=wire("CompliantCount"))
     severity_summary: SeveritySummary | None = field(
-        default=None, metadata=wire("SeveritySummary")
+        default=None, validator=a_model, metadata=wire("SeveritySummary")
     )
 
 
@@ -165,7 +166,7 @@ class NonCompliantSummary(Model):
         default=None, metadata=wire("NonCompliantCount")
     )
     severity_summary: SeveritySummary | None = field(
-        default=None, metadata=wire("SeveritySummary")
+        default=None, validator=a_model, metadata=wire("SeveritySummary")
     )
 
 
@@ -182,13 +183,13 @@ class ResourceComplianceSummaryItem(Model):
         default=None, metadata=wire("OverallSeverity")
     )
     execution_summary: ComplianceExecutionSummary | None = field(
-        default=None, metadata=wire("ExecutionSummary")
+        default=None, validator=a_model, metadata=wire("ExecutionSummary")
     )
     compliant_summary: CompliantSummary | None = field(
-        default=None, metadata=wire("CompliantSummary")
+        default=None, validator=a_model, metadata=wire("CompliantSummary")
     )
     non_compliant_summary: NonCompliantSummary | None = field(
-        default=None, metadata=wire("NonCompliantSummary")
+        default=None, validator=a_model, metadata=wire("NonCompliantSummary")
     )
 
 

@@ -8,7 +8,7 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import Model, SSMEnum, read_on_first_use, to_tuple, wire
+from ._base import Model, SSMEnum, a_model, read_on_first_use, to_tuple, wire
 from .common import DocumentHashType, PlatformType, Tag
 
 __all__ = [
@@ -498,7 +498,7 @@ class ListDocumentMetadataHistoryResponse(Model):
     document_version: str | None = field(default=None, metadata=wire("DocumentVersion"))
     author: str | None = field(default=None, metadata=wire("Author"))
     metadata: DocumentMetadataResponseInfo | None = field(
-        default=None, metadata=wire("Metadata")
+        default=None, validator=a_model, metadata=wire("Metadata")
     )
     next_token: str | None = field(default=None, metadata=wire("NextToken"))
 

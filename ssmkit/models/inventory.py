@@ -12,6 +12,7 @@ from ._base import (
     FrozenDict,
     Model,
     SSMEnum,
+    a_model,
     read_on_first_use,
     to_frozendict,
     to_tuple,
@@ -80,7 +81,7 @@ class DeleteInventoryResult(Model):
     deletion_id: str | None = field(default=None, metadata=wire("DeletionId"))
     type_name: str | None = field(default=None, metadata=wire("TypeName"))
     deletion_summary: InventoryDeletionSummary | None = field(
-        default=None, metadata=wire("DeletionSummary")
+        default=None, validator=a_model, metadata=wire("DeletionSummary")
     )
 
 
@@ -114,7 +115,7 @@ class InventoryDeletionStatusItem(Model):
         default=None, metadata=wire("LastStatusMessage")
     )
     deletion_summary: InventoryDeletionSummary | None = field(
-        default=None, metadata=wire("DeletionSummary")
+        default=None, validator=a_model, metadata=wire("DeletionSummary")
     )
     last_status_update_time: datetime.datetime | None = field(
         default=None, metadata=wire("LastStatusUpdateTime")

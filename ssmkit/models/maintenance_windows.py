@@ -12,6 +12,7 @@ from ._base import (
     FrozenDict,
     Model,
     SSMEnum,
+    a_model,
     read_on_first_use,
     to_frozendict,
     to_tuple,
@@ -206,7 +207,7 @@ class GetMaintenanceWindowExecutionTaskResult(Model):
     )
     end_time: datetime.datetime | None = field(default=None, metadata=wire("EndTime"))
     alarm_configuration: AlarmConfiguration | None = field(
-        default=None, metadata=wire("AlarmConfiguration")
+        default=None, validator=a_model, metadata=wire("AlarmConfiguration")
     )
     triggered_alarms: tuple[AlarmStateInformation, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("TriggeredAlarms")
@@ -276,12 +277,16 @@ class GetMaintenanceWindowTaskResult(Model):
         metadata=wire("TaskParameters", sensitive=True),
     )
     task_invocation_parameters: MaintenanceWindowTaskInvocationParameters | None = (
-        field(default=None, metadata=wire("TaskInvocationParameters"))
+        field(
+            default=None, validator=a_model, metadata=wire("TaskInvocationParameters")
+        )
     )
     priority: int | None = field(default=None, metadata=wire("Priority"))
     max_concurrency: str | None = field(default=None, metadata=wire("MaxConcurrency"))
     max_errors: str | None = field(default=None, metadata=wire("MaxErrors"))
-    logging_info: LoggingInfo | None = field(default=None, metadata=wire("LoggingInfo"))
+    logging_info: LoggingInfo | None = field(
+        default=None, validator=a_model, metadata=wire("LoggingInfo")
+    )
     name: str | None = field(default=None, metadata=wire("Name"))
     description: str | None = field(
         default=None, repr=False, metadata=wire("Description", sensitive=True)
@@ -290,7 +295,7 @@ class GetMaintenanceWindowTaskResult(Model):
         default=None, metadata=wire("CutoffBehavior")
     )
     alarm_configuration: AlarmConfiguration | None = field(
-        default=None, metadata=wire("AlarmConfiguration")
+        default=None, validator=a_model, metadata=wire("AlarmConfiguration")
     )
 
 
@@ -358,7 +363,7 @@ class MaintenanceWindowExecutionTaskIdentity(Model):
         default=None, metadata=wire("TaskType")
     )
     alarm_configuration: AlarmConfiguration | None = field(
-        default=None, metadata=wire("AlarmConfiguration")
+        default=None, validator=a_model, metadata=wire("AlarmConfiguration")
     )
     triggered_alarms: tuple[AlarmStateInformation, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("TriggeredAlarms")
@@ -459,7 +464,7 @@ class MaintenanceWindowRunCommandParameters(Model):
 
     comment: str | None = field(default=None, metadata=wire("Comment"))
     cloud_watch_output_config: CloudWatchOutputConfig | None = field(
-        default=None, metadata=wire("CloudWatchOutputConfig")
+        default=None, validator=a_model, metadata=wire("CloudWatchOutputConfig")
     )
     document_hash: str | None = field(default=None, metadata=wire("DocumentHash"))
     document_hash_type: DocumentHashType | None = field(
@@ -467,7 +472,7 @@ class MaintenanceWindowRunCommandParameters(Model):
     )
     document_version: str | None = field(default=None, metadata=wire("DocumentVersion"))
     notification_config: NotificationConfig | None = field(
-        default=None, metadata=wire("NotificationConfig")
+        default=None, validator=a_model, metadata=wire("NotificationConfig")
     )
     output_s3_bucket_name: str | None = field(
         default=None, metadata=wire("OutputS3BucketName")
@@ -538,7 +543,9 @@ class MaintenanceWindowTask(Model):
         metadata=wire("TaskParameters", sensitive=True),
     )
     priority: int | None = field(default=None, metadata=wire("Priority"))
-    logging_info: LoggingInfo | None = field(default=None, metadata=wire("LoggingInfo"))
+    logging_info: LoggingInfo | None = field(
+        default=None, validator=a_model, metadata=wire("LoggingInfo")
+    )
     service_role_arn: str | None = field(default=None, metadata=wire("ServiceRoleArn"))
     max_concurrency: str | None = field(default=None, metadata=wire("MaxConcurrency"))
     max_errors: str | None = field(default=None, metadata=wire("MaxErrors"))
@@ -550,7 +557,7 @@ class MaintenanceWindowTask(Model):
         default=None, metadata=wire("CutoffBehavior")
     )
     alarm_configuration: AlarmConfiguration | None = field(
-        default=None, metadata=wire("AlarmConfiguration")
+        default=None, validator=a_model, metadata=wire("AlarmConfiguration")
     )
 
 
@@ -559,16 +566,16 @@ class MaintenanceWindowTaskInvocationParameters(Model):
     """The updated parameter values."""
 
     run_command: MaintenanceWindowRunCommandParameters | None = field(
-        default=None, metadata=wire("RunCommand")
+        default=None, validator=a_model, metadata=wire("RunCommand")
     )
     automation: MaintenanceWindowAutomationParameters | None = field(
-        default=None, metadata=wire("Automation")
+        default=None, validator=a_model, metadata=wire("Automation")
     )
     step_functions: MaintenanceWindowStepFunctionsParameters | None = field(
-        default=None, metadata=wire("StepFunctions")
+        default=None, validator=a_model, metadata=wire("StepFunctions")
     )
     lambda_: MaintenanceWindowLambdaParameters | None = field(
-        default=None, metadata=wire("Lambda")
+        default=None, validator=a_model, metadata=wire("Lambda")
     )
 
 
@@ -663,12 +670,16 @@ class UpdateMaintenanceWindowTaskResult(Model):
         metadata=wire("TaskParameters", sensitive=True),
     )
     task_invocation_parameters: MaintenanceWindowTaskInvocationParameters | None = (
-        field(default=None, metadata=wire("TaskInvocationParameters"))
+        field(
+            default=None, validator=a_model, metadata=wire("TaskInvocationParameters")
+        )
     )
     priority: int | None = field(default=None, metadata=wire("Priority"))
     max_concurrency: str | None = field(default=None, metadata=wire("MaxConcurrency"))
     max_errors: str | None = field(default=None, metadata=wire("MaxErrors"))
-    logging_info: LoggingInfo | None = field(default=None, metadata=wire("LoggingInfo"))
+    logging_info: LoggingInfo | None = field(
+        default=None, validator=a_model, metadata=wire("LoggingInfo")
+    )
     name: str | None = field(default=None, metadata=wire("Name"))
     description: str | None = field(
         default=None, repr=False, metadata=wire("Description", sensitive=True)
@@ -677,5 +688,5 @@ class UpdateMaintenanceWindowTaskResult(Model):
         default=None, metadata=wire("CutoffBehavior")
     )
     alarm_configuration: AlarmConfiguration | None = field(
-        default=None, metadata=wire("AlarmConfiguration")
+        default=None, validator=a_model, metadata=wire("AlarmConfiguration")
     )

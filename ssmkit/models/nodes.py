@@ -15,6 +15,7 @@ from ._base import (
     FrozenDict,
     Model,
     SSMEnum,
+    a_model,
     read_on_first_use,
     to_frozendict,
     to_tuple,
@@ -320,7 +321,9 @@ class AzureConfiguration(Model):
     application_display_name: str | None = field(
         default=None, metadata=wire("ApplicationDisplayName")
     )
-    targets: ConfigurationTargets | None = field(default=None, metadata=wire("Targets"))
+    targets: ConfigurationTargets | None = field(
+        default=None, validator=a_model, metadata=wire("Targets")
+    )
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -339,10 +342,10 @@ class CloudConnectorConfiguration(Model):
     """
 
     azure_configuration: AzureConfiguration | None = field(
-        default=None, metadata=wire("AzureConfiguration")
+        default=None, validator=a_model, metadata=wire("AzureConfiguration")
     )
     gcp_configuration: GcpConfiguration | None = field(
-        default=None, metadata=wire("GcpConfiguration")
+        default=None, validator=a_model, metadata=wire("GcpConfiguration")
     )
 
 
@@ -422,7 +425,7 @@ class GcpConfiguration(Model):
     )
     service_account_email: str = field(metadata=wire("ServiceAccountEmail"))
     targets: GcpConfigurationTargets | None = field(
-        default=None, metadata=wire("Targets")
+        default=None, validator=a_model, metadata=wire("Targets")
     )
 
 
@@ -457,7 +460,7 @@ class GetCloudConnectorResult(Model):
     description: str | None = field(default=None, metadata=wire("Description"))
     role_arn: str | None = field(default=None, metadata=wire("RoleArn"))
     configuration: CloudConnectorConfiguration | None = field(
-        default=None, metadata=wire("Configuration")
+        default=None, validator=a_model, metadata=wire("Configuration")
     )
     config_connector_arn: str | None = field(
         default=None, metadata=wire("ConfigConnectorArn")
@@ -558,7 +561,7 @@ class InstanceInformation(Model):
         default=None, metadata=wire("LastSuccessfulAssociationExecutionDate")
     )
     association_overview: InstanceAggregatedAssociationOverview | None = field(
-        default=None, metadata=wire("AssociationOverview")
+        default=None, validator=a_model, metadata=wire("AssociationOverview")
     )
     source_id: str | None = field(default=None, metadata=wire("SourceId"))
     source_type: SourceType | None = field(default=None, metadata=wire("SourceType"))
@@ -626,7 +629,7 @@ class InstanceProperty(Model):
         default=None, metadata=wire("LastSuccessfulAssociationExecutionDate")
     )
     association_overview: InstanceAggregatedAssociationOverview | None = field(
-        default=None, metadata=wire("AssociationOverview")
+        default=None, validator=a_model, metadata=wire("AssociationOverview")
     )
     source_id: str | None = field(default=None, metadata=wire("SourceId"))
     source_type: SourceType | None = field(default=None, metadata=wire("SourceType"))
@@ -664,9 +667,13 @@ class Node(Model):
         default=None, metadata=wire("CaptureTime")
     )
     id: str | None = field(default=None, metadata=wire("Id"))
-    owner: NodeOwnerInfo | None = field(default=None, metadata=wire("Owner"))
+    owner: NodeOwnerInfo | None = field(
+        default=None, validator=a_model, metadata=wire("Owner")
+    )
     region: str | None = field(default=None, metadata=wire("Region"))
-    node_type: NodeType | None = field(default=None, metadata=wire("NodeType"))
+    node_type: NodeType | None = field(
+        default=None, validator=a_model, metadata=wire("NodeType")
+    )
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -710,7 +717,9 @@ class NodeOwnerInfo(Model):
 class NodeType(Model):
     """Information about the type of node."""
 
-    instance: InstanceInfo | None = field(default=None, metadata=wire("Instance"))
+    instance: InstanceInfo | None = field(
+        default=None, validator=a_model, metadata=wire("Instance")
+    )
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -730,7 +739,9 @@ class ValidationFinding(Model):
     code: ValidationFindingCode | None = field(default=None, metadata=wire("Code"))
     message: str | None = field(default=None, metadata=wire("Message"))
     provider_message: str | None = field(default=None, metadata=wire("ProviderMessage"))
-    scope: ValidationFindingScope | None = field(default=None, metadata=wire("Scope"))
+    scope: ValidationFindingScope | None = field(
+        default=None, validator=a_model, metadata=wire("Scope")
+    )
 
 
 @attrs.frozen(kw_only=True, repr=False)

@@ -12,6 +12,7 @@ from ._base import (
     FrozenDict,
     Model,
     SSMEnum,
+    a_model,
     read_on_first_use,
     to_frozendict,
     to_tuple,
@@ -331,7 +332,9 @@ class OpsItemEventSummary(Model):
     source: str | None = field(default=None, metadata=wire("Source"))
     detail_type: str | None = field(default=None, metadata=wire("DetailType"))
     detail: str | None = field(default=None, metadata=wire("Detail"))
-    created_by: OpsItemIdentity | None = field(default=None, metadata=wire("CreatedBy"))
+    created_by: OpsItemIdentity | None = field(
+        default=None, validator=a_model, metadata=wire("CreatedBy")
+    )
     created_time: datetime.datetime | None = field(
         default=None, metadata=wire("CreatedTime")
     )
@@ -370,12 +373,14 @@ class OpsItemRelatedItemSummary(Model):
     resource_type: str | None = field(default=None, metadata=wire("ResourceType"))
     association_type: str | None = field(default=None, metadata=wire("AssociationType"))
     resource_uri: str | None = field(default=None, metadata=wire("ResourceUri"))
-    created_by: OpsItemIdentity | None = field(default=None, metadata=wire("CreatedBy"))
+    created_by: OpsItemIdentity | None = field(
+        default=None, validator=a_model, metadata=wire("CreatedBy")
+    )
     created_time: datetime.datetime | None = field(
         default=None, metadata=wire("CreatedTime")
     )
     last_modified_by: OpsItemIdentity | None = field(
-        default=None, metadata=wire("LastModifiedBy")
+        default=None, validator=a_model, metadata=wire("LastModifiedBy")
     )
     last_modified_time: datetime.datetime | None = field(
         default=None, metadata=wire("LastModifiedTime")

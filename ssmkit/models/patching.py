@@ -8,7 +8,7 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import Model, SSMEnum, read_on_first_use, to_tuple, wire
+from ._base import Model, SSMEnum, a_model, read_on_first_use, to_tuple, wire
 
 __all__ = [
     "BaselineOverride",
@@ -200,10 +200,10 @@ class BaselineOverride(Model):
         default=None, metadata=wire("OperatingSystem")
     )
     global_filters: PatchFilterGroup | None = field(
-        default=None, metadata=wire("GlobalFilters")
+        default=None, validator=a_model, metadata=wire("GlobalFilters")
     )
     approval_rules: PatchRuleGroup | None = field(
-        default=None, metadata=wire("ApprovalRules")
+        default=None, validator=a_model, metadata=wire("ApprovalRules")
     )
     approved_patches: tuple[str, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("ApprovedPatches")
@@ -287,8 +287,10 @@ class EffectivePatch(Model):
 
     """
 
-    patch: Patch | None = field(default=None, metadata=wire("Patch"))
-    patch_status: PatchStatus | None = field(default=None, metadata=wire("PatchStatus"))
+    patch: Patch | None = field(default=None, validator=a_model, metadata=wire("Patch"))
+    patch_status: PatchStatus | None = field(
+        default=None, validator=a_model, metadata=wire("PatchStatus")
+    )
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -342,10 +344,10 @@ class GetPatchBaselineResult(Model):
         default=None, metadata=wire("OperatingSystem")
     )
     global_filters: PatchFilterGroup | None = field(
-        default=None, metadata=wire("GlobalFilters")
+        default=None, validator=a_model, metadata=wire("GlobalFilters")
     )
     approval_rules: PatchRuleGroup | None = field(
-        default=None, metadata=wire("ApprovalRules")
+        default=None, validator=a_model, metadata=wire("ApprovalRules")
     )
     approved_patches: tuple[str, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("ApprovedPatches")
@@ -554,7 +556,7 @@ class PatchGroupPatchBaselineMapping(Model):
 
     patch_group: str | None = field(default=None, metadata=wire("PatchGroup"))
     baseline_identity: PatchBaselineIdentity | None = field(
-        default=None, metadata=wire("BaselineIdentity")
+        default=None, validator=a_model, metadata=wire("BaselineIdentity")
     )
 
 
@@ -562,7 +564,9 @@ class PatchGroupPatchBaselineMapping(Model):
 class PatchRule(Model):
     """Defines an approval rule for a patch baseline."""
 
-    patch_filter_group: PatchFilterGroup = field(metadata=wire("PatchFilterGroup"))
+    patch_filter_group: PatchFilterGroup = field(
+        validator=a_model, metadata=wire("PatchFilterGroup")
+    )
     compliance_level: PatchComplianceLevel | None = field(
         default=None, metadata=wire("ComplianceLevel")
     )
@@ -640,10 +644,10 @@ class UpdatePatchBaselineResult(Model):
         default=None, metadata=wire("OperatingSystem")
     )
     global_filters: PatchFilterGroup | None = field(
-        default=None, metadata=wire("GlobalFilters")
+        default=None, validator=a_model, metadata=wire("GlobalFilters")
     )
     approval_rules: PatchRuleGroup | None = field(
-        default=None, metadata=wire("ApprovalRules")
+        default=None, validator=a_model, metadata=wire("ApprovalRules")
     )
     approved_patches: tuple[str, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("ApprovedPatches")

@@ -8,7 +8,7 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import Model, SSMEnum, read_on_first_use, to_tuple, wire
+from ._base import Model, SSMEnum, a_model, read_on_first_use, to_tuple, wire
 
 __all__ = [
     "LastResourceDataSyncStatus",
@@ -67,10 +67,10 @@ class ResourceDataSyncItem(Model):
     sync_name: str | None = field(default=None, metadata=wire("SyncName"))
     sync_type: str | None = field(default=None, metadata=wire("SyncType"))
     sync_source: ResourceDataSyncSourceWithState | None = field(
-        default=None, metadata=wire("SyncSource")
+        default=None, validator=a_model, metadata=wire("SyncSource")
     )
     s3_destination: ResourceDataSyncS3Destination | None = field(
-        default=None, metadata=wire("S3Destination")
+        default=None, validator=a_model, metadata=wire("S3Destination")
     )
     last_sync_time: datetime.datetime | None = field(
         default=None, metadata=wire("LastSyncTime")
@@ -111,7 +111,7 @@ class ResourceDataSyncS3Destination(Model):
     region: str = field(metadata=wire("Region"))
     awskms_key_arn: str | None = field(default=None, metadata=wire("AWSKMSKeyARN"))
     destination_data_sharing: ResourceDataSyncDestinationDataSharing | None = field(
-        default=None, metadata=wire("DestinationDataSharing")
+        default=None, validator=a_model, metadata=wire("DestinationDataSharing")
     )
 
 
@@ -121,7 +121,7 @@ class ResourceDataSyncSource(Model):
 
     source_type: str = field(metadata=wire("SourceType"))
     aws_organizations_source: ResourceDataSyncAwsOrganizationsSource | None = field(
-        default=None, metadata=wire("AwsOrganizationsSource")
+        default=None, validator=a_model, metadata=wire("AwsOrganizationsSource")
     )
     source_regions: tuple[str, ...] = field(
         converter=to_tuple, metadata=wire("SourceRegions")
@@ -140,7 +140,7 @@ class ResourceDataSyncSourceWithState(Model):
 
     source_type: str | None = field(default=None, metadata=wire("SourceType"))
     aws_organizations_source: ResourceDataSyncAwsOrganizationsSource | None = field(
-        default=None, metadata=wire("AwsOrganizationsSource")
+        default=None, validator=a_model, metadata=wire("AwsOrganizationsSource")
     )
     source_regions: tuple[str, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("SourceRegions")

@@ -8,7 +8,7 @@ import datetime
 import attrs
 from attrs import field
 
-from ._base import Model, SSMEnum, read_on_first_use, wire
+from ._base import Model, SSMEnum, a_model, read_on_first_use, wire
 
 __all__ = [
     "AccessRequestStatus",
@@ -104,7 +104,9 @@ class Credentials(Model):
 class GetAccessTokenResponse(Model):
     """The ``GetAccessTokenResponse`` shape of the SSM API."""
 
-    credentials: Credentials | None = field(default=None, metadata=wire("Credentials"))
+    credentials: Credentials | None = field(
+        default=None, validator=a_model, metadata=wire("Credentials")
+    )
     access_request_status: AccessRequestStatus | None = field(
         default=None, metadata=wire("AccessRequestStatus")
     )
@@ -144,7 +146,7 @@ class Session(Model):
     reason: str | None = field(default=None, metadata=wire("Reason"))
     details: str | None = field(default=None, metadata=wire("Details"))
     output_url: SessionManagerOutputUrl | None = field(
-        default=None, metadata=wire("OutputUrl")
+        default=None, validator=a_model, metadata=wire("OutputUrl")
     )
     max_session_duration: str | None = field(
         default=None, metadata=wire("MaxSessionDuration")
