@@ -411,9 +411,8 @@ class _Facts:
 
     fixed: frozenset[str]  # the members ssmkit sets: identity, token, Replace
     by_name: dict[str, str]  # attribute name -> member, for the changeable members
-    carried: tuple[str, ...]  # the members copied from the stored resource
-    # Each carried member, with the function pruning it if it can hold a list
-    # too short to send (functions hold no shape).
+    # Each member copied from the stored resource, with the function pruning
+    # it if it can hold a list too short to send (functions hold no shape).
     carrying: tuple[tuple[str, Callable[[Any], Any] | None], ...]
     required: frozenset[str]  # the members the create operation cannot go without
     replaced: frozenset[str]  # the members a write replaces: all but the fixed
@@ -430,7 +429,6 @@ def _facts(kind: Kind[M], boto3_client: Any, shape: StructureShape) -> _Facts:
         return _Facts(
             fixed=frozenset(fixed),
             by_name={attribute_name(m): m for m in carried},
-            carried=carried,
             carrying=tuple(
                 (m, pruner(members[m]) if prunable(members[m]) else None)
                 for m in carried

@@ -107,13 +107,9 @@ class ReadOnFirstUse:
 
     def __set__(self, obj: Any, value: Any) -> None:
         # Lists and maps come here frozen by their field's converter; a list or
-        # dict can only be a structure given in the wrong form.
-        if value.__class__ is list or value.__class__ is dict:
-            msg = (
-                f"{self._owner.__name__}.{self._name}: expected a model, "
-                f"got {type(value).__name__}"
-            )
-            raise TypeError(msg)
+        # dict can only be a structure given in the wrong form. Refused before
+        # it is stored: read back, it would pass for an answer's, unconverted.
+        _refuse_unbuilt(self._owner, self._name, value)
         self._slot.__set__(obj, value)
 
     def _built(self, obj: Any, raw: Any) -> Any:
@@ -262,11 +258,12 @@ def a_model(instance: Any, attribute: Any, value: Any) -> None:
         TypeError: ``value`` is a dict or a list, which would otherwise be
             kept as given where a model belongs.
     """
-    if value.__class__ is dict or value.__class__ is list:
-        msg = (
-            f"{type(instance).__name__}.{attribute.name}: expected a model, "
-            f"got {type(value).__name__}"
-        )
+    _refuse_unbuilt(type(instance), attribute.name, value)
+
+
+def _refuse_unbuilt(owner: type, name: str, value: Any) -> None:
+    if value.__class__ is list or value.__class__ is dict:
+        msg = f"{owner.__name__}.{name}: expected a model, got {type(value).__name__}"
         raise TypeError(msg)
 
 
