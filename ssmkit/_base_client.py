@@ -162,14 +162,48 @@ def _translation(
 _PLAIN = (str, int, bool, float)
 
 
-def _request(params: Mapping[str, Any]) -> dict[str, Any]:
-    """The request's members in boto3's form, leaving out the ``None`` ones."""
+def _request(
+    params: Mapping[str, Any], extra: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The request's members in boto3's form, leaving out the ``None`` ones.
+
+    ``extra`` holds members the method has no argument for, in boto3's form;
+    one that the method has an argument for (every key of ``params``) is
+    refused, before any call: given twice, one value would silently win.
+    """
     # Plain values, the common case, skip the converter's dispatch.
-    return {
+    request = {
         name: value if value.__class__ in _PLAIN else to_boto(value)
         for name, value in params.items()
         if value is not None
     }
+    if extra:
+        _check_extra(params, extra)
+        request.update(
+            (name, value if value.__class__ in _PLAIN else to_boto(value))
+            for name, value in extra.items()
+        )
+    return request
+
+
+def _check_extra(params: Mapping[str, Any], extra: Mapping[str, Any]) -> None:
+    from collections.abc import Mapping as MappingABC
+
+    if not isinstance(extra, MappingABC):
+        msg = f"extra_params must be a mapping, got {type(extra).__name__}"
+        raise ValidationError(msg, member="extra_params", rule="a mapping")
+    odd = sorted(repr(k) for k in extra if not isinstance(k, str))
+    if odd:
+        msg = f"extra_params: member names are strings in boto3's form, got {odd[0]}"
+        raise ValidationError(msg, member="extra_params", rule="names are strings")
+    taken = sorted(k for k in extra if k in params)
+    if taken:
+        argument = xform_name(taken[0])
+        msg = (
+            f"extra_params: {', '.join(taken)} has an argument of its own "
+            f"({argument}=); give it there"
+        )
+        raise ValidationError(msg, member="extra_params", rule="not a typed member")
 
 
 class BaseClient:
@@ -243,14 +277,27 @@ class BaseClient:
         region = self._boto3_client.meta.region_name
         return f"{type(self).__name__}(region={region!r})"
 
-    def _call(self, operation: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        """Call an operation with the given members, leaving out the ``None`` ones."""
-        return invoke(self._boto3_client, operation, _request(params))
+    def _call(
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        extra: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Call an operation with the given members, leaving out the ``None`` ones.
+
+        ``extra`` holds members the method has no argument for. The answer
+        comes without boto3's ``ResponseMetadata``, which is not the
+        service's result.
+        """
+        result = invoke(self._boto3_client, operation, _request(params, extra))
+        result.pop("ResponseMetadata", None)
+        return result
 
     def _paginate(
         self,
         operation: str,
         params: Mapping[str, Any],
+        extra: Mapping[str, Any] | None,
         result_key: str,
         item_type: Any,
         *,
@@ -264,7 +311,7 @@ class BaseClient:
         if limit is not None and (isinstance(limit, bool) or limit < 0):
             msg = f"limit must be a number of items, 0 or more, got {limit!r}"
             raise ValidationError(msg, member="limit", rule="at least 0")
-        request = _request(params)
+        request = _request(params, extra)
         return self._walk(operation, request, result_key, item_type, limit)
 
     def _walk(

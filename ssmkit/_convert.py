@@ -21,7 +21,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._mask import MASK
 from .errors import UnexpectedResponseError, ValidationError
-from .models._base import SENSITIVE, WIRE_NAME, FrozenDict, ReadOnFirstUse, SSMEnum
+from .models._base import (
+    SENSITIVE,
+    UNKNOWN,
+    WIRE_NAME,
+    FrozenDict,
+    ReadOnFirstUse,
+    SSMEnum,
+    freeze,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -111,6 +119,53 @@ def _seq(value: Any, where: str) -> Any:
         return value
     msg = f"{where}: expected a list, got {type(value).__name__}"
     raise TypeError(msg)
+
+
+def _unknown_boto(o: Any, known: frozenset[str], cls: type) -> Any:
+    """The members of ``o`` that ``cls`` has no attribute for, frozen; or ``None``.
+
+    The slow path of a compiled structure function, taken only when ``o``
+    holds such a member: members newer than ssmkit's models are kept, to go
+    back to the service as they came.
+    """
+    kept = {}
+    for key, value in o.items():
+        if key in known or value is None:
+            continue
+        if not isinstance(key, str):
+            msg = f"{cls.__name__}: a member's name must be a string, got {key!r}"
+            raise TypeError(msg)
+        kept[key] = freeze(value)
+    return FrozenDict.of_frozen(kept) if kept else None
+
+
+def _unknown_json(o: Any, known: frozenset[str], cls: type) -> Any:
+    """As ``_unknown_boto``, with dates and blobs read back from their JSON text."""
+    from ._installed import from_json_value
+
+    found = _unknown_boto(o, known, cls)
+    if found is None:
+        return None
+    return FrozenDict.of_frozen(
+        {
+            key: freeze(from_json_value(cls.__name__, key, thaw(value)))
+            for key, value in found.items()
+        }
+    )
+
+
+def thaw(value: Any) -> Any:
+    """A frozen value in boto3's form again: tuples as lists, frozen dicts as dicts."""
+    cls = value.__class__
+    if cls is tuple:
+        return [thaw(item) for item in value]
+    if cls is FrozenDict:
+        return {key: thaw(item) for key, item in value.items()}
+    return value
+
+
+def _is_unknown(field: Any) -> bool:
+    return bool(field.metadata.get(UNKNOWN))
 
 
 def _as_dict(expr: str, where: str) -> str:
@@ -225,6 +280,7 @@ def _compile_structure(
     compiling: set[type],
     *,
     deferring: bool = False,
+    unknown: Callable[[Any, frozenset[str], type], Any] = _unknown_boto,
 ) -> Callable[[Any, Any], Any]:
     """Compile the function that builds ``cls`` from a boto3 dict.
 
@@ -238,6 +294,9 @@ def _compile_structure(
     ``deferring`` compiles the function for an answer: a member read on first
     use (``ReadOnFirstUse``) is kept as the list or dict botocore parsed, and
     converted, with the same checks, when read.
+
+    Members the model has no attribute for are kept in ``unknown_members``,
+    found by one subset check of the dict's keys against the known names.
     """
     import attrs
 
@@ -253,9 +312,16 @@ def _compile_structure(
         return _expression(annotation, expr, slot, leaf, f"{cls.__name__}.{wire}")
 
     fields = attrs.fields(cls)
+    names["known"] = frozenset(
+        f.metadata[WIRE_NAME] for f in fields if not _is_unknown(f)
+    )
+    names["unknown"] = unknown
     for index, field in enumerate(fields):
-        wire = field.metadata[WIRE_NAME]
         slot = str(index)
+        if _is_unknown(field):
+            arguments.append("(None if o.keys() <= known else unknown(o, known, cls))")
+            continue
+        wire = field.metadata[WIRE_NAME]
         if deferring and isinstance(getattr(cls, field.name), ReadOnFirstUse):
             # Kept as parsed if it is of the kind parsed; anything else is
             # converted now, or refused.
@@ -339,7 +405,7 @@ def member_builder(
         try:
             return build(value)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise _unexpected(cls, exc) from exc
+            raise _unexpected(cls, exc, _diagnose(field.type, value, where)) from exc
 
     return built
 
@@ -379,12 +445,17 @@ def _compile_unstructure(
         where = f"{cls.__name__}.{name}"
         return _expression(annotation, expr, slot, leaf, where, list)
 
+    names["thaw"] = thaw
     for index, field in enumerate(attrs.fields(cls)):
         slot = str(index)
-        wire = field.metadata[WIRE_NAME]
-        value = build(field.type, f"v{slot}", slot, field.name)
         lines.append(f"    v{slot} = obj.{field.name}")
         lines.append(f"    if v{slot} is not None:")
+        if _is_unknown(field):
+            # Members newer than the model go back as they came.
+            lines.append(f"        out.update(thaw(v{slot}))")
+            continue
+        wire = field.metadata[WIRE_NAME]
+        value = build(field.type, f"v{slot}", slot, field.name)
         lines.append(f"        out[{wire!r}] = {value}")
     lines.append("    return out")
     source = "\n".join(lines) + "\n"
@@ -401,8 +472,9 @@ def _unstructure_enum(value: Any) -> Any:
 def make_converter() -> cattrs.Converter:
     """Build a converter between ssmkit's models and boto3's dicts.
 
-    Members that boto3 sends and the models do not know are ignored; ``None``
-    fields are left out of the dicts produced; enum values the models do not
+    Members that boto3 sends and the models do not know are kept in each
+    model's ``unknown_members`` and given back; ``None`` fields are left out
+    of the dicts produced; enum values the models do not
     know are kept (see ``ssmkit.models.SSMEnum``); datetimes and bytes pass
     through as they are. Lists come in as tuples and maps as frozen dicts,
     and go out as lists and dicts. A value of the wrong kind (``5`` for a
@@ -415,7 +487,10 @@ def make_converter() -> cattrs.Converter:
     return _make(_structure_bytes)
 
 
-def _make(blobs: Callable[[Any, type], bytes]) -> cattrs.Converter:
+def _make(
+    blobs: Callable[[Any, type], bytes],
+    unknown: Callable[[Any, frozenset[str], type], Any] = _unknown_boto,
+) -> cattrs.Converter:
     import attrs
     import cattrs
 
@@ -426,7 +501,7 @@ def _make(blobs: Callable[[Any, type], bytes]) -> cattrs.Converter:
     unstructuring: set[type] = set()
 
     def structure_factory(cls: type) -> Callable[[Any, Any], Any]:
-        return _compile_structure(cls, converter, structuring)
+        return _compile_structure(cls, converter, structuring, unknown=unknown)
 
     def unstructure_factory(cls: type) -> Callable[[Any], Any]:
         return _compile_unstructure(cls, converter, unstructuring)
@@ -486,8 +561,11 @@ _CONVERTERS: dict[str, cattrs.Converter] = {}
 def _converter(purpose: str = "boto") -> cattrs.Converter:
     found = _CONVERTERS.get(purpose)
     if found is None:
-        blobs = _structure_base64 if purpose == "json" else _structure_bytes
-        found = _CONVERTERS.setdefault(purpose, _make(blobs))
+        if purpose == "json":
+            made = _make(_structure_base64, _unknown_json)
+        else:
+            made = _make(_structure_bytes)
+        found = _CONVERTERS.setdefault(purpose, made)
     return found
 
 
@@ -501,8 +579,9 @@ def from_boto(cls: type[T], data: Any) -> T:
     Args:
         cls: The model class, for example ``ssmkit.models.AssociationDescription``;
             or a container of models, ``tuple[Target, ...]``.
-        data: The dict boto3 returned (or would accept) for that shape. Keys the
-            model does not know are ignored.
+        data: The dict boto3 returned (or would accept) for that shape. Members
+            the model has no attribute for, at any depth, are kept in that
+            model's ``unknown_members``, and ``to_boto`` gives them back.
 
     Returns:
         An instance of ``cls``.
@@ -518,7 +597,7 @@ def from_boto(cls: type[T], data: Any) -> T:
         try:
             return hook(data, cls)  # type: ignore[no-any-return]
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise _refusal(cls, exc) from exc
+            raise _refusal(cls, exc, _diagnose(cls, data, _named(cls))) from exc
     converter = _CONVERTERS.get("boto") or _converter()
     found = _structure(converter, cls, data)
     if hasattr(cls, "__attrs_attrs__"):
@@ -546,7 +625,7 @@ def from_answer(cls: type[T], data: Any) -> T:
     try:
         return hook(data)  # type: ignore[no-any-return]
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise _unexpected(cls, exc) from exc
+        raise _unexpected(cls, exc, _diagnose(cls, data, _named(cls))) from exc
 
 
 #: The function building each answer's model, or container of models.
@@ -567,19 +646,22 @@ def _answer_hook(cls: Any) -> Callable[..., Any]:
     return _ANSWER_HOOKS.setdefault(cls, hook)
 
 
-def _unexpected(cls: Any, exc: Exception) -> UnexpectedResponseError:
-    why = f"{type(exc).__name__}: {exc}"
-    if isinstance(exc, KeyError):
-        why = f"a required member is missing: {exc}"
-    msg = f"the service's answer does not fit {_named(cls)}: {why}"
+def _unexpected(
+    cls: Any, exc: Exception, found: str | None = None
+) -> UnexpectedResponseError:
+    msg = f"the service's answer does not fit {_named(cls)}: {found or _why(exc)}"
     return UnexpectedResponseError(msg)
 
 
-def _refusal(cls: Any, exc: Exception) -> ValidationError:
-    why = f"{type(exc).__name__}: {exc}"
+def _refusal(cls: Any, exc: Exception, found: str | None = None) -> ValidationError:
+    msg = f"cannot build {_named(cls)} from the data given: {found or _why(exc)}"
+    return ValidationError(msg)
+
+
+def _why(exc: Exception) -> str:
     if isinstance(exc, KeyError):
-        why = f"a required member is missing: {exc}"
-    return ValidationError(f"cannot build {_named(cls)} from the data given: {why}")
+        return f"a required member is missing: {exc}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _structure(converter: cattrs.Converter, cls: type[T], data: Any) -> T:
@@ -589,7 +671,103 @@ def _structure(converter: cattrs.Converter, cls: type[T], data: Any) -> T:
             raise TypeError(msg)
         return converter.structure(data, cls)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise _refusal(cls, exc) from exc
+        json = converter is _CONVERTERS.get("json")
+        where = _named(cls) if hasattr(cls, "__attrs_attrs__") else "value"
+        raise _refusal(cls, exc, _diagnose(cls, data, where, json=json)) from exc
+
+
+def _diagnose(
+    annotation: Any, value: Any, where: str, *, json: bool = False
+) -> str | None:
+    """Where in ``value`` it does not fit ``annotation``, named from the top.
+
+    The compiled functions name only the member at fault within its own
+    shape (``Target.Key``), to stay fast; when one fails, this walks the
+    value again, slowly, to say where it lies in the whole
+    (``AssociationDescription.Targets[0].Key: expected str, got int``).
+
+    Returns:
+        The first misfit found, as ``path: what is wrong``; ``None`` when the
+        walk finds none.
+    """
+    import attrs
+
+    inner = _without_none(annotation)
+    if value is None:
+        return None
+    origin, args = typing.get_origin(inner), typing.get_args(inner)
+    if origin in (list, tuple):
+        if not isinstance(value, (list, tuple)):
+            return f"{where}: expected a list, got {type(value).__name__}"
+        for index, item in enumerate(value):
+            found = _diagnose(args[0], item, f"{where}[{index}]", json=json)
+            if found:
+                return found
+        return None
+    if origin in (dict, FrozenDict):
+        if not isinstance(value, Mapping):
+            return f"{where}: expected a mapping, got {type(value).__name__}"
+        for key, item in value.items():
+            found = _diagnose(args[1], item, f"{where}.{key}", json=json)
+            if found:
+                return found
+        return None
+    if isinstance(inner, type) and attrs.has(inner):
+        return _diagnose_model(inner, value, where, json=json)
+    if isinstance(inner, type) and issubclass(inner, SSMEnum):
+        if isinstance(value, str):
+            return None
+        return f"{where}: expected a {inner.__name__} value, got {type(value).__name__}"
+    if inner in _PRIMITIVES:
+        try:
+            _kind(value, inner, where)
+        except TypeError as exc:
+            return str(exc)
+        return None
+    convert = {
+        datetime.datetime: _structure_datetime,
+        bytes: _structure_base64 if json else _structure_bytes,
+    }.get(inner)
+    if convert is not None:
+        try:
+            convert(value, inner)
+        except (TypeError, ValueError) as exc:
+            return f"{where}: {exc}"
+    return None
+
+
+def _diagnose_model(cls: type, value: Any, where: str, *, json: bool) -> str | None:
+    import attrs
+
+    if not isinstance(value, Mapping):
+        return f"{where}: expected a mapping, got {type(value).__name__}"
+    attrs.resolve_types(cls)
+    known = set()
+    for field in attrs.fields(cls):
+        if _is_unknown(field):
+            continue
+        wire = field.metadata[WIRE_NAME]
+        known.add(wire)
+        if value.get(wire) is None:
+            if field.default is attrs.NOTHING:
+                return f"{where}.{wire}: a required member is missing"
+            continue
+        found = _diagnose(field.type, value[wire], f"{where}.{wire}", json=json)
+        if found:
+            return found
+    for key, item in value.items():
+        if key in known or item is None:
+            continue
+        if not isinstance(key, str):
+            return f"{where}: a member's name must be a string, got {key!r}"
+        if json:
+            from ._installed import from_json_value
+
+            try:
+                from_json_value(cls.__name__, key, item)
+            except ValueError as exc:
+                return str(exc)
+    return None
 
 
 def to_boto(obj: Any) -> Any:
@@ -619,11 +797,17 @@ def to_boto(obj: Any) -> Any:
 
 
 def _each_sensitive(
-    annotation: Any, value: Any, visit: Callable[[Any, Any], None]
+    annotation: Any,
+    value: Any,
+    visit: Callable[[Any, Any], None],
+    unknown: Callable[[str, Any, Any], None],
 ) -> None:
     """Call ``visit(container, key)`` for each sensitive member within ``value``.
 
-    ``value`` is in boto3's form; ``annotation`` is the type it is of.
+    ``value`` is in boto3's form; ``annotation`` is the type it is of. Each
+    member a model has no attribute for goes to ``unknown(owner, container,
+    key)`` instead, ``owner`` being the model's shape name: whether it is
+    sensitive is for the installed botocore's model to say.
     """
     import attrs
 
@@ -631,20 +815,26 @@ def _each_sensitive(
     origin, args = typing.get_origin(inner), typing.get_args(inner)
     if origin in (tuple, list) and isinstance(value, list):
         for item in value:
-            _each_sensitive(args[0], item, visit)
+            _each_sensitive(args[0], item, visit, unknown)
     elif origin in (FrozenDict, dict) and isinstance(value, dict):
         for item in value.values():
-            _each_sensitive(args[1], item, visit)
+            _each_sensitive(args[1], item, visit, unknown)
     elif isinstance(inner, type) and attrs.has(inner) and isinstance(value, dict):
         attrs.resolve_types(inner)
+        known = set()
         for field in attrs.fields(inner):
+            if _is_unknown(field):
+                continue
             wire = field.metadata[WIRE_NAME]
+            known.add(wire)
             if wire not in value:
                 continue
             if field.metadata.get(SENSITIVE):
                 visit(value, wire)
             else:
-                _each_sensitive(field.type, value[wire], visit)
+                _each_sensitive(field.type, value[wire], visit, unknown)
+        for key in [k for k in value if k not in known]:
+            unknown(inner.__name__, value, key)
 
 
 def _masked(value: Any) -> Any:
@@ -652,6 +842,17 @@ def _masked(value: Any) -> Any:
     if isinstance(value, dict):
         return dict.fromkeys(value, MASK)
     return MASK
+
+
+def _holds_mask(value: Any) -> bool:
+    """Whether the placeholder of a masked value is anywhere within ``value``."""
+    if isinstance(value, str):
+        return value == MASK
+    if isinstance(value, dict):
+        return any(_holds_mask(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_holds_mask(item) for item in value)
+    return False
 
 
 def to_json(obj: Any, *, show_sensitive: bool = False, indent: int | None = 2) -> str:
@@ -674,15 +875,19 @@ def to_json(obj: Any, *, show_sensitive: bool = False, indent: int | None = 2) -
     """
     data = to_boto(obj)
     if not show_sensitive:
+        from ._installed import mask_unknown
 
         def mask(container: Any, key: Any) -> None:
             container[key] = _masked(container[key])
 
+        def mask_new(owner: str, container: Any, key: Any) -> None:
+            container[key] = mask_unknown(owner, key, container[key])
+
         if isinstance(obj, (list, tuple)):
             for model, item in zip(obj, data, strict=True):
-                _each_sensitive(type(model), item, mask)
+                _each_sensitive(type(model), item, mask, mask_new)
         else:
-            _each_sensitive(type(obj), data, mask)
+            _each_sensitive(type(obj), data, mask, mask_new)
     from ._wire import jsonable  # dates and blobs as the command prints them too
 
     return json.dumps(jsonable(data), indent=indent)
@@ -714,12 +919,15 @@ def from_json(cls: type[T], text: str | bytes) -> T:
     masked: list[str] = []
 
     def check(container: Any, key: Any) -> None:
-        value = container[key]
-        values = value.values() if isinstance(value, dict) else [value]
-        if MASK in values:
+        if _holds_mask(container[key]):
             masked.append(str(key))
 
-    _each_sensitive(cls, data, check)
+    def check_new(owner: str, container: Any, key: Any) -> None:
+        # Whether or not the installed model calls it sensitive: a placeholder
+        # sent as a value would replace whatever the service holds.
+        check(container, key)
+
+    _each_sensitive(cls, data, check, check_new)
     if masked:
         msg = (
             f"cannot read {_named(cls)}: {', '.join(masked)} was masked when written; "

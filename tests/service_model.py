@@ -1,20 +1,35 @@
-"""The slice of botocore's SSM service model that ssmkit covers, for the tests."""
+"""The SSM service model ssmkit was generated from, for the tests that walk it.
+
+Not the installed botocore's: botocore releases almost every weekday, and a
+model newer than the generation must break no test. The generation's model
+is kept in ``tools/generated_from`` (``python tools/generate.py`` writes it);
+members newer than it are tested by what the models keep of what they do not
+know.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-import botocore.session
-from botocore.model import OperationModel, Shape, StructureShape
+import botocore.loaders
+from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-SESSION = botocore.session.get_session()
-SERVICE = SESSION.get_service_model("ssm")
-PAGINATORS: dict[str, dict[str, object]] = SESSION.get_component(
-    "data_loader"
-).load_service_model("ssm", "paginators-1")["pagination"]
+#: The generation's model, laid out as a botocore data path.
+GENERATED_FROM = Path(__file__).resolve().parent.parent / "tools" / "generated_from"
+#: The botocore release it came with.
+GENERATED_VERSION = (GENERATED_FROM / "botocore-version").read_text().strip()
+
+LOADER = botocore.loaders.Loader(
+    extra_search_paths=[str(GENERATED_FROM)], include_default_search_paths=False
+)
+SERVICE = ServiceModel(LOADER.load_service_model("ssm", "service-2"), "ssm")
+PAGINATORS: dict[str, dict[str, object]] = LOADER.load_service_model(
+    "ssm", "paginators-1"
+)["pagination"]
 
 #: The operations whose calls tests/test_client.py spells out case by case; the
 #: generated tests of tests/test_operations.py call every operation.

@@ -9,11 +9,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-import botocore.session
 from botocore.model import Shape, StructureShape
 from hypothesis import strategies as st
 
-SERVICE = botocore.session.get_session().get_service_model("ssm")
+from .service_model import SERVICE
 
 #: Values no release of the service model has had: unknown enum values must survive.
 UNKNOWN_ENUM_VALUES = st.text(

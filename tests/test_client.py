@@ -545,9 +545,11 @@ def test_method_signature_follows_the_request(name: str) -> None:
     if name in PAGINATORS:
         members.discard("next_token")  # the iterator walks the pages itself
         members.add("limit")  # stops after so many items
+    members.add("extra_params")  # members newer than ssmkit
     assert {p.name for p in parameters} == members
+    assert parameters[-1].name == "extra_params"
     for p in parameters:
-        if p.name == "limit":
+        if p.name in ("limit", "extra_params"):
             assert p.default is None
             continue
         member = next(

@@ -408,7 +408,7 @@ def newer_botocore(tmp_path: Path) -> botocore.session.Session:
 def test_members_unknown_to_the_models_survive(tmp_path: Path) -> None:
     boto, wire = wired_client(session=newer_botocore(tmp_path))
     assert "FutureSetting" not in {
-        f.metadata[ssmkit.models.WIRE_NAME]
+        f.metadata.get(ssmkit.models.WIRE_NAME)
         for f in attrs.fields(AssociationDescription)
     }
     described = {

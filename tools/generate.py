@@ -11,18 +11,34 @@ It writes, for each area of the service (associations, documents, parameters,
 ``__init__`` modules, which load an area on first use; ``ssmkit/_changes.py``;
 ``ssmkit/_service_errors.py``; and ``docs/reference/``. Python files are then
 formatted with ruff. The output is meant to read like hand-written code.
+
+It keeps the model it generated from in ``tools/generated_from/`` (laid out as
+a botocore data path, with the botocore release it came with), which the tests
+walk, and makes that release the lowest boto3 and botocore ``pyproject.toml``
+allows. To see whether the installed botocore would generate anything else::
+
+    python tools/generate.py --check
+
+It writes nothing, exits 0 when the checked-in code is what the installed
+botocore generates, and 1 otherwise, listing what the installed model adds,
+removes or changes.
 """
 
 from __future__ import annotations
 
+import argparse
+import gzip
 import html
+import json
 import keyword
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import botocore
 import botocore.session
@@ -32,9 +48,36 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
-MODELS = ROOT / "ssmkit" / "models"
-OPERATIONS_DIR = ROOT / "ssmkit" / "_operations"
-REFERENCE = ROOT / "docs" / "reference"
+#: The SSM model the checked-in code was generated from, laid out as a botocore
+#: data path (``AWS_DATA_PATH``), with the botocore release it came with.
+GENERATION = ROOT / "tools" / "generated_from"
+GENERATION_VERSION = GENERATION / "botocore-version"
+
+#: Where the generated files go: the repository, or a scratch copy for --check.
+OUT = ROOT
+MODELS = OUT / "ssmkit" / "models"
+OPERATIONS_DIR = OUT / "ssmkit" / "_operations"
+REFERENCE = OUT / "docs" / "reference"
+
+#: Every file and folder the generator writes, relative to the root.
+GENERATED = [
+    "ssmkit/models",
+    "ssmkit/_operations",
+    "ssmkit/_changes.py",
+    "ssmkit/_service_errors.py",
+    "ssmkit/errors.py",
+    "docs/reference",
+]
+
+
+def output_to(root: Path) -> None:
+    """Write the generated files under ``root`` instead of the repository."""
+    global OUT, MODELS, OPERATIONS_DIR, REFERENCE
+    OUT = root
+    MODELS = root / "ssmkit" / "models"
+    OPERATIONS_DIR = root / "ssmkit" / "_operations"
+    REFERENCE = root / "docs" / "reference"
+
 
 #: Each area, what it is, and the words in an operation's name that put it
 #: there. An operation goes to the first area whose word its name holds.
@@ -350,6 +393,10 @@ def deferred_members(shape: StructureShape) -> list[str]:
     return [attr_name(m) for m, s in shape.members.items() if s.type_name in kinds]
 
 
+#: Every model's field for the members it has no attribute for.
+UNKNOWN_FIELD = "unknown_members"
+
+
 def render_class(shape: StructureShape, answer: bool = False) -> str:
     fallback = f"The ``{shape.name}`` shape of the SSM API."
     out = []
@@ -391,6 +438,11 @@ def render_class(shape: StructureShape, answer: bool = False) -> str:
         out.append(
             f"    {attr_name(member)}: {annotation} = field({', '.join(args)})\n"
         )
+    assert UNKNOWN_FIELD not in {attr_name(m) for m in shape.members}, shape.name
+    out.append(
+        f"    {UNKNOWN_FIELD}: FrozenDict[str, Any] | None = field(default=None, "
+        "converter=to_unknown, validator=unmodeled, metadata={UNKNOWN: True})\n"
+    )
     return "".join(out)
 
 
@@ -426,7 +478,17 @@ def write_models(
     """Write the model modules; return the shapes and each one's module."""
     shapes, home = model_shapes(service)
     answers = answered(service)
-    reserved = {"Model", "SSMEnum", "FrozenDict", "attrs", "field", "wire", "datetime"}
+    reserved = {
+        "Model",
+        "SSMEnum",
+        "FrozenDict",
+        "attrs",
+        "field",
+        "wire",
+        "datetime",
+        "Any",
+        "UNKNOWN",
+    }
     assert not reserved & set(shapes), reserved & set(shapes)
     modules: dict[str, list[Shape]] = {area: [] for area in ["common", *AREAS]}
     for name in sorted(shapes):
@@ -461,19 +523,19 @@ def write_models(
         if "datetime" in uses:
             text.append("import datetime\n\n")
         if classes:
+            text.append("from typing import Any\n\n")
             text.append("import attrs\nfrom attrs import field\n\n")
+        always = ("Model", "wire", "FrozenDict", "UNKNOWN", "to_unknown", "unmodeled")
         base = sorted(
             n
             for n in [
-                "Model",
-                "wire",
-                "FrozenDict",
+                *always,
                 "to_tuple",
                 "to_frozendict",
                 "read_on_first_use",
                 "a_model",
             ]
-            if (n in uses or n in ("Model", "wire")) and classes
+            if (n in uses or n in always) and classes
         )
         if enums:
             base.append("SSMEnum")
@@ -491,7 +553,7 @@ def write_models(
         (MODELS / f"{area}.py").write_text("".join(text))
 
     names = sorted(shapes)
-    base_names = ["SENSITIVE", "WIRE_NAME", "FrozenDict", "Model", "SSMEnum"]
+    base_names = ["SENSITIVE", "UNKNOWN", "WIRE_NAME", "FrozenDict", "Model", "SSMEnum"]
     init = [
         HEADER.format(version=version),
         '"""Typed models of every SSM shape, named exactly as botocore names them.\n\n'
@@ -548,6 +610,11 @@ PAGE_SIZE_DOC = (
     "a number of items, give ``limit``."
 )
 LIMIT_DOC = "Stop after this many items; no further page is fetched."
+EXTRA_DOC = (
+    "Request members this method has no argument for (members newer than "
+    "ssmkit), in boto3's form, validated by botocore like any other. A member "
+    "the method has an argument for is refused before any call."
+)
 
 
 def inputs(op: OperationModel) -> list[tuple[str, Shape]]:
@@ -618,10 +685,23 @@ def render_method(op: OperationModel, home: dict[str, str]) -> tuple[str, set[st
                 subsequent_indent=" " * 16,
             )
         )
+    assert "extra_params" not in {attr_name(m) for m, _ in members}, op.name
+    params.append("        extra_params: Mapping[str, Any] | None = None,\n")
+    args_doc.append(
+        textwrap.fill(
+            f"extra_params: {EXTRA_DOC}",
+            80,
+            initial_indent=" " * 12,
+            subsequent_indent=" " * 16,
+        )
+    )
 
     python_name = botocore.xform_name(op.name)
     request = "".join(f"                {m!r}: {attr_name(m)},\n" for m, _ in members)
-    call = f"            {op.name!r},\n            {{\n{request}            }},\n"
+    call = (
+        f"            {op.name!r},\n            {{\n{request}            }},\n"
+        "            extra_params,\n"
+    )
     returns, how, key = returns_of(op)
     typed |= names_in(returns)
     lines: list[str] = []
@@ -707,8 +787,6 @@ def render_method(op: OperationModel, home: dict[str, str]) -> tuple[str, set[st
         + "".join(params)
         + f"    ) -> {returns}:\n"
     )
-    if not params:
-        signature = f"    def {python_name}(self) -> {returns}:\n"
     return signature + "".join(doc) + "".join(lines), typed
 
 
@@ -752,7 +830,7 @@ def write_operations(service: ServiceModel, version: str, home: dict[str, str]) 
             ),
             "\n",
             "from __future__ import annotations\n\n",
-            "from typing import TYPE_CHECKING\n\n" if checking else "",
+            "from typing import TYPE_CHECKING, Any\n\n" if checking else "",
             "from .. import models\n" if "models." in source else "",
             "from .._base_client import BaseClient\n",
             "from .._convert import from_answer\n" if "from_answer(" in source else "",
@@ -810,7 +888,7 @@ def write_changes(service: ServiceModel, version: str, home: dict[str, str]) -> 
         "__all__ = [" + ", ".join(f'"{n}"' for n in CHANGES) + "]\n\n\n",
         "\n\n".join(classes),
     ]
-    (ROOT / "ssmkit" / "_changes.py").write_text("".join(text))
+    (OUT / "ssmkit" / "_changes.py").write_text("".join(text))
 
 
 # -- errors -------------------------------------------------------------------
@@ -851,24 +929,33 @@ def write_errors(service: ServiceModel, version: str) -> None:
         "__all__ = [\n" + "".join(f'    "{c}",\n' for c in errors) + "]\n\n\n",
         "\n\n".join(classes),
     ]
-    (ROOT / "ssmkit" / "_service_errors.py").write_text("".join(text))
+    (OUT / "ssmkit" / "_service_errors.py").write_text("".join(text))
 
 
 def write_error_names(service: ServiceModel) -> None:
-    """The leaves' names in ``ssmkit/errors.py``, between its generated markers."""
-    path = ROOT / "ssmkit" / "errors.py"
+    """The leaves' names in ``ssmkit/errors.py``, between its generated markers.
+
+    Type checkers see each leaf imported from ``_service_errors`` and listed
+    in ``__all__``, so each is a real class to them; at run time the module
+    loads them on first use.
+    """
+    path = OUT / "ssmkit" / "errors.py"
     text = path.read_text()
     start, end = "# -- generated: the leaves --\n", "# -- end of generated --\n"
     codes = list(error_shapes(service))
+    bases = re.search(r"_BASES = \[(.*?)\]", text, re.DOTALL)
+    assert bases is not None
+    names = sorted({*re.findall(r'"(\w+)"', bases.group(1)), *codes})
     block = (
         start
         + "if TYPE_CHECKING:\n    from ._service_errors import (\n"
         + "".join(f"        {c},\n" for c in codes)
         + "    )\n\n"
+        + "__all__ = [\n"
+        + "".join(f'    "{n}",\n' for n in names)
+        + "]\n\n"
         + "#: The error codes that have a class of their own, in ``_service_errors``.\n"
-        + "_LEAVES = frozenset(\n    {\n"
-        + "".join(f'        "{c}",\n' for c in codes)
-        + "    }\n)\n"
+        + "_LEAVES = frozenset(__all__).difference(_BASES)\n"
         + end
     )
     before, rest = text.split(start)
@@ -1073,37 +1160,246 @@ def write_reference(
     )
 
 
-def main() -> int:
-    session = botocore.session.get_session()
-    service = session.get_service_model("ssm")
-    loader = session.get_component("data_loader")
-    PAGINATORS.update(loader.load_service_model("ssm", "paginators-1")["pagination"])
-    version = botocore.__version__
+def generate(service: ServiceModel, version: str) -> int:
+    """Write every generated file under ``OUT`` and format it; the shapes' count."""
+    MODELS.mkdir(parents=True, exist_ok=True)
     shapes, home = write_models(service, version)
     write_operations(service, version, home)
     write_changes(service, version, home)
     write_errors(service, version)
     write_error_names(service)
     write_reference(service, version, shapes, home)
-    targets = [
-        str(MODELS),
-        str(OPERATIONS_DIR),
-        *(
-            str(ROOT / "ssmkit" / f)
-            for f in ("_changes.py", "_service_errors.py", "errors.py")
-        ),
-    ]
+    targets = [str(OUT / path) for path in GENERATED if path.endswith(".py")]
+    targets += [str(MODELS), str(OPERATIONS_DIR)]
+    # The repository's own settings, wherever the files are written.
     ruff = [sys.executable, "-m", "ruff"]
-    subprocess.run([*ruff, "format", "--quiet", *targets], check=True)
+    config = ["--config", str(ROOT / "pyproject.toml")]
+    subprocess.run([*ruff, "format", *config, "--quiet", *targets], check=True)
     subprocess.run(
-        [*ruff, "check", "--fix", "--unsafe-fixes", "--quiet", *targets], check=True
+        [*ruff, "check", *config, "--fix", "--unsafe-fixes", "--quiet", *targets],
+        check=True,
+        cwd=OUT,
     )
-    subprocess.run([*ruff, "format", "--quiet", *targets], check=True)
+    subprocess.run([*ruff, "format", *config, "--quiet", *targets], check=True)
+    return len(shapes)
+
+
+def load(session: botocore.session.Session) -> tuple[ServiceModel, dict[str, Any]]:
+    """The SSM service model and its paginators, as ``session`` loads them."""
+    loader = session.get_component("data_loader")
+    raw = loader.load_service_model("ssm", "service-2")
+    paginators = loader.load_service_model("ssm", "paginators-1")
+    return ServiceModel(raw, service_name="ssm"), {"service": raw, **paginators}
+
+
+def store(raw: dict[str, Any], version: str) -> None:
+    """Keep the model generated from, for the tests and for ``--check``."""
+    api = raw["service"]["metadata"]["apiVersion"]
+    if GENERATION.exists():
+        shutil.rmtree(GENERATION)
+    folder = GENERATION / "ssm" / api
+    folder.mkdir(parents=True)
+    # Key order is kept: members are generated in the order the model gives.
+    text = json.dumps(raw["service"], indent=1) + "\n"
+    # No file name or time in the header: the same model gives the same bytes.
+    with (folder / "service-2.json.gz").open("wb") as out:
+        out.write(gzip.compress(text.encode(), mtime=0))
+    pages = {"pagination": raw["pagination"]}
+    (folder / "paginators-1.json").write_text(json.dumps(pages, indent=1) + "\n")
+    GENERATION_VERSION.write_text(version + "\n")
+
+
+def set_lower_bounds(version: str) -> None:
+    """Make the release generated from the lowest botocore and boto3 allowed."""
+    path = ROOT / "pyproject.toml"
+    text = path.read_text()
+    for package in ("boto3", "botocore"):
+        text, count = re.subn(
+            rf'"{package}>=[^"]*"', f'"{package}>={version}"', text, count=1
+        )
+        assert count == 1, f"pyproject.toml has no {package} bound"
+    path.write_text(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing: exit 0 if the checked-in code is what the installed "
+        "botocore would generate, 1 (listing what its model adds or changes) if not",
+    )
+    args = parser.parse_args(argv)
+    session = botocore.session.get_session()
+    service, raw = load(session)
+    PAGINATORS.clear()
+    PAGINATORS.update(raw["pagination"])
+    version = botocore.__version__
+    if args.check:
+        return check(service, raw, version)
+    count = generate(service, version)
+    store(raw, version)
+    set_lower_bounds(version)
     print(
         f"generated from botocore {version}: {len(service.operation_names)} operations, "
-        f"{len(shapes)} shapes"
+        f"{count} shapes"
     )
     return 0
+
+
+# -- --check --------------------------------------------------------------------
+
+_STAMP = re.compile(r"from botocore \S+'s SSM model")
+
+
+def check(service: ServiceModel, raw: dict[str, Any], version: str) -> int:
+    """Compare the checked-in code with what the installed botocore generates."""
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        (root / "ssmkit").mkdir()
+        shutil.copy(ROOT / "ssmkit" / "errors.py", root / "ssmkit" / "errors.py")
+        shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+        output_to(root)
+        generate(service, version)
+        differing = sorted(
+            path
+            for path in _files(root)
+            if _unstamped(root / path) != _unstamped(ROOT / path)
+        )
+        differing += sorted(set(_files(ROOT)) - set(_files(root)))
+    generated_from = GENERATION_VERSION.read_text().strip()
+    if not differing:
+        print(
+            f"up to date: the installed botocore {version}'s SSM model generates "
+            f"the checked-in code (generated from botocore {generated_from})"
+        )
+        return 0
+    print(
+        f"out of date: the installed botocore {version}'s SSM model differs from "
+        f"botocore {generated_from}'s, which the checked-in code was generated from."
+    )
+    old = json.loads(gzip.decompress(_stored_model().read_bytes()))
+    changes = model_changes(old, raw["service"])
+    for line in changes or ["(no change to the model: the generator itself changed)"]:
+        print(f"  {line}")
+    print(f"  files that would change: {len(differing)}")
+    for path in differing[:20]:
+        print(f"    {path}")
+    if len(differing) > 20:
+        print(f"    ... and {len(differing) - 20} more")
+    print("Run `python tools/generate.py` and review the diff (docs/development.md).")
+    return 1
+
+
+def _stored_model() -> Path:
+    found = sorted(GENERATION.glob("ssm/*/service-2.json.gz"))
+    assert found, f"no stored model under {GENERATION}"
+    return found[-1]
+
+
+def _files(root: Path) -> list[str]:
+    """The generated files under ``root``: those that say so, and errors.py."""
+    found = []
+    for path in GENERATED:
+        full = root / path
+        if full.is_dir():
+            found += [
+                str(p.relative_to(root))
+                for p in full.rglob("*")
+                if p.is_file()
+                and "__pycache__" not in p.parts
+                and "Generated by tools/generate.py" in p.read_text()[:200]
+            ]
+        elif full.exists():
+            found.append(path)
+    return found
+
+
+def _unstamped(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    return _STAMP.sub("from botocore's SSM model", path.read_text())
+
+
+def model_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """What ``new`` adds to, removes from or changes in ``old``, one line each.
+
+    Operations, structures and their members, enums and their values, error
+    codes, and what is sensitive; a count of documentation changes.
+    """
+    lines: list[str] = []
+    old_ops, new_ops = old["operations"], new["operations"]
+    lines += [f"+ operation {n}" for n in sorted(new_ops.keys() - old_ops.keys())]
+    lines += [f"- operation {n}" for n in sorted(old_ops.keys() - new_ops.keys())]
+    old_shapes, new_shapes = old["shapes"], new["shapes"]
+    errors_old = {e["shape"] for o in old_ops.values() for e in o.get("errors", [])}
+    errors_new = {e["shape"] for o in new_ops.values() for e in o.get("errors", [])}
+    lines += [f"+ error code {n}" for n in sorted(errors_new - errors_old)]
+    lines += [f"- error code {n}" for n in sorted(errors_old - errors_new)]
+    for name in sorted(new_shapes.keys() | old_shapes.keys()):
+        before, after = old_shapes.get(name), new_shapes.get(name)
+        if name in errors_new or name in errors_old:
+            continue
+        kind = (after or before or {}).get("type")
+        what = "enum" if (after or before or {}).get("enum") else kind
+        if before is None:
+            lines.append(f"+ {what} {name}")
+            continue
+        if after is None:
+            lines.append(f"- {what} {name}")
+            continue
+        lines += _shape_changes(name, before, after)
+    for name in sorted(new_ops.keys() & old_ops.keys()):
+        for part in ("input", "output"):
+            was = old_ops[name].get(part, {}).get("shape")
+            now = new_ops[name].get(part, {}).get("shape")
+            if was != now:
+                lines.append(f"~ operation {name} {part}: {was} -> {now}")
+    documented = sum(
+        1
+        for name in new_shapes.keys() & old_shapes.keys()
+        if new_shapes[name].get("documentation")
+        != old_shapes[name].get("documentation")
+    ) + sum(
+        1
+        for name in new_ops.keys() & old_ops.keys()
+        if new_ops[name].get("documentation") != old_ops[name].get("documentation")
+    )
+    if documented:
+        lines.append(f"~ documentation of {documented} shapes and operations")
+    return lines
+
+
+def _shape_changes(
+    name: str, before: dict[str, Any], after: dict[str, Any]
+) -> list[str]:
+    lines = []
+    if before.get("type") != after.get("type"):
+        lines.append(f"~ {name}: type {before.get('type')} -> {after.get('type')}")
+    if bool(before.get("sensitive")) != bool(after.get("sensitive")):
+        now = "sensitive" if after.get("sensitive") else "no longer sensitive"
+        lines.append(f"~ {name}: {now}")
+    old_values, new_values = before.get("enum", []), after.get("enum", [])
+    lines += [f"+ {name} value {v}" for v in new_values if v not in old_values]
+    lines += [f"- {name} value {v}" for v in old_values if v not in new_values]
+    old_members, new_members = before.get("members", {}), after.get("members", {})
+    for member in new_members:
+        if member not in old_members:
+            lines.append(f"+ member {name}.{member} ({new_members[member]['shape']})")
+        elif old_members[member]["shape"] != new_members[member]["shape"]:
+            lines.append(
+                f"~ member {name}.{member}: {old_members[member]['shape']} -> "
+                f"{new_members[member]['shape']}"
+            )
+    lines += [
+        f"- member {name}.{member}"
+        for member in old_members
+        if member not in new_members
+    ]
+    was, now = set(before.get("required", [])), set(after.get("required", []))
+    lines += [f"~ member {name}.{m}: now required" for m in sorted(now - was)]
+    lines += [f"~ member {name}.{m}: no longer required" for m in sorted(was - now)]
+    return lines
 
 
 if __name__ == "__main__":

@@ -39,6 +39,19 @@ with mock_ssm():
     assert len(first) == 3
     # --8<-- [end:limit]
 
+    # --8<-- [start:extra]
+    # Request members newer than this release of ssmkit go in extra_params=, in
+    # boto3's form, and botocore validates them like any other member. A member
+    # the method has an argument for is refused before any call:
+    try:
+        client.describe_association(
+            association_id=first[0].association_id,
+            extra_params={"AssociationVersion": "1"},
+        )
+    except errors.ValidationError as exc:
+        print(exc)  # ... has an argument of its own (association_version=) ...
+    # --8<-- [end:extra]
+
     # The rest of the service is typed too: Parameter Store, for one.
     client.put_parameter(name="/app/db-host", value="db.internal", type="String")
     parameter = client.get_parameter(name="/app/db-host")

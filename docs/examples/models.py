@@ -31,7 +31,7 @@ raw = {
     "ScheduleExpression": "cron(0 2 ? * SUN *)",
     "Parameters": {"Operation": ["Install"]},
     "AlarmConfiguration": {"Alarms": [{"Name": "patching-errors"}]},
-    "SomeMemberFromTheFuture": "is ignored, never an error",
+    "SomeMemberFromTheFuture": "is kept, never an error",
 }
 
 association = ssmkit.from_boto(AssociationDescription, raw)
@@ -41,6 +41,12 @@ print(
 )
 print(repr(association.targets))
 print("Parameters kept out of repr:", "Install" not in repr(association))
+
+# --8<-- [start:unknown]
+# A member newer than ssmkit's models is kept, at any depth, and goes back.
+print(association.unknown_members)  # {'SomeMemberFromTheFuture': 'is kept, ...'}
+assert ssmkit.to_boto(association) == raw
+# --8<-- [end:unknown]
 
 # Models are frozen; change one with attrs.evolve and convert back.
 louder = attrs.evolve(

@@ -10,6 +10,7 @@ from .._mask import mask_field
 
 __all__ = [
     "SENSITIVE",
+    "UNKNOWN",
     "WIRE_NAME",
     "FrozenDict",
     "Model",
@@ -18,6 +19,8 @@ __all__ = [
     "read_on_first_use",
     "to_frozendict",
     "to_tuple",
+    "to_unknown",
+    "unmodeled",
     "wire",
 ]
 
@@ -33,6 +36,12 @@ WIRE_NAME = "ssmkit.wire_name"
 #: Key in ``attrs.field(metadata=...)`` that is ``True`` for members the service
 #: model marks sensitive. Their values are masked in ``repr``.
 SENSITIVE = "ssmkit.sensitive"
+
+#: Key in ``attrs.field(metadata=...)`` that is ``True`` on every model's
+#: ``unknown_members`` field: the members of a boto3 dict that the model has no
+#: attribute for (members newer than this release of ssmkit), in boto3's form,
+#: frozen. It has no wire name of its own.
+UNKNOWN = "ssmkit.unknown"
 
 
 def wire(name: str, *, sensitive: bool = False) -> dict[str, Any]:
@@ -55,7 +64,9 @@ class Model:
 
     Shapes have dozens of optional members; a repr listing every ``None`` would
     bury the few that matter. The values of sensitive members are masked; of a
-    sensitive map, the keys are shown.
+    sensitive map, the keys are shown. Members ssmkit does not know are shown
+    under ``unknown_members``, masked by what the installed botocore's model
+    says of them (a member it does not know either is masked whole).
     """
 
     __slots__ = ()
@@ -70,6 +81,10 @@ class Model:
                 continue
             if field.metadata.get(SENSITIVE):
                 value = mask_field(value)
+            elif field.metadata.get(UNKNOWN):
+                from .._installed import masked_unknown
+
+                value = masked_unknown(type(self).__name__, value)
             shown.append(f"{field.name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"
 
@@ -294,3 +309,52 @@ def to_frozendict(value: Mapping[Any, Any] | None) -> FrozenDict[Any, Any] | Non
         msg = f"expected a mapping, got {type(value).__name__}"
         raise TypeError(msg)
     return FrozenDict(value)
+
+
+def to_unknown(value: Mapping[str, Any] | None) -> FrozenDict[str, Any] | None:
+    """The ``unknown_members`` field's converter: a mapping frozen, ``None`` if empty.
+
+    Members whose value is ``None`` are left out, as boto3 leaves out members
+    it has no value for; so a model with no unknown members holds ``None``,
+    however it was made, and compares equal to one made without them.
+
+    Raises:
+        TypeError: ``value`` is not a mapping, or a key is not a string.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        msg = f"unknown_members: expected a mapping, got {type(value).__name__}"
+        raise TypeError(msg)
+    kept = {}
+    for key, item in value.items():
+        if not isinstance(key, str):
+            msg = f"unknown_members: a member's name must be a string, got {key!r}"
+            raise TypeError(msg)
+        if item is not None:
+            kept[key] = freeze(item)
+    return FrozenDict.of_frozen(kept) if kept else None
+
+
+def unmodeled(instance: Any, attribute: Any, value: Any) -> None:
+    """The ``unknown_members`` field's validator: no member the model has.
+
+    A member the model has an attribute for belongs there; held twice, the
+    two values could disagree and one of them would be lost on the wire.
+
+    Raises:
+        ValueError: A key is the wire name of one of the model's members.
+    """
+    if value is None:
+        return
+    import attrs
+
+    known = {f.metadata.get(WIRE_NAME) for f in attrs.fields(type(instance))}
+    clash = sorted(k for k in value if k in known)
+    if clash:
+        names = ", ".join(clash)
+        msg = (
+            f"{type(instance).__name__}.unknown_members: {names} "
+            "is a member of the model; give it as its attribute"
+        )
+        raise ValueError(msg)
