@@ -11,6 +11,7 @@ import botocore.exceptions
 from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
+from botocore.parsers import ResponseParserError
 
 from ._convert import from_answer, to_boto
 from ._mask import MASK, holds_sensitive, is_sensitive
@@ -129,6 +130,11 @@ def invoke(
     except (ClientError, ParamValidationError) as exc:
         # As translated() does; spelled out here, on every call's path.
         raise _translation(exc, operation, boto3_client) from exc
+    except _PARSING as exc:
+        unparsed = _unparsed(exc, operation)
+        if unparsed is None:
+            raise
+        raise unparsed from exc
 
 
 @contextlib.contextmanager
@@ -145,6 +151,41 @@ def translated(operation: str, boto3_client: Any = None) -> Iterator[None]:
         yield
     except (ClientError, ParamValidationError) as exc:
         raise _translation(exc, operation, boto3_client) from exc
+    except _PARSING as exc:
+        unparsed = _unparsed(exc, operation)
+        if unparsed is None:
+            raise
+        raise unparsed from exc
+
+
+#: What botocore's parser raises on an answer that does not fit its model (a
+#: string where a structure belongs): ``ResponseParserError``, or Python's own.
+_PARSING = (ResponseParserError, AttributeError, TypeError, KeyError, ValueError)
+
+
+def _unparsed(exc: Exception, operation: str) -> UnexpectedResponseError | None:
+    """``UnexpectedResponseError`` for an answer botocore's parser could not read.
+
+    Anything else of those kinds, raised outside the parser, is not ours to
+    rename and goes on as it is. The message names only the kind of failure:
+    Python's own messages may quote the value, which may be a secret.
+    """
+    if isinstance(exc, ResponseParserError) or _raised_in(exc, "botocore/parsers.py"):
+        msg = (
+            f"{operation}: the service's answer does not fit botocore's model of "
+            f"it, and could not be read ({type(exc).__name__})"
+        )
+        return UnexpectedResponseError(msg)
+    return None
+
+
+def _raised_in(exc: BaseException, path: str) -> bool:
+    trace = exc.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename.replace("\\", "/").endswith(path):
+            return True
+        trace = trace.tb_next
+    return False
 
 
 def _translation(

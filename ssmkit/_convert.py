@@ -844,6 +844,27 @@ def _masked(value: Any) -> Any:
     return MASK
 
 
+def _mask_within(
+    obj: Any,
+    data: Any,
+    visit: Callable[[Any, Any], None],
+    unknown: Callable[[str, Any, Any], None],
+) -> None:
+    """Mask the sensitive members of every model within ``obj``, in ``data``.
+
+    ``data`` is ``to_boto(obj)``: models may sit in lists, tuples and maps of
+    any depth, and each is masked by its own class.
+    """
+    if isinstance(obj, Mapping) and isinstance(data, dict):
+        for key, item in obj.items():
+            _mask_within(item, data[key], visit, unknown)
+    elif isinstance(obj, (list, tuple)) and isinstance(data, list):
+        for item, value in zip(obj, data, strict=True):
+            _mask_within(item, value, visit, unknown)
+    elif hasattr(type(obj), "__attrs_attrs__"):
+        _each_sensitive(type(obj), data, visit, unknown)
+
+
 def _holds_mask(value: Any) -> bool:
     """Whether the placeholder of a masked value is anywhere within ``value``."""
     if isinstance(value, str):
@@ -883,11 +904,7 @@ def to_json(obj: Any, *, show_sensitive: bool = False, indent: int | None = 2) -
         def mask_new(owner: str, container: Any, key: Any) -> None:
             container[key] = mask_unknown(owner, key, container[key])
 
-        if isinstance(obj, (list, tuple)):
-            for model, item in zip(obj, data, strict=True):
-                _each_sensitive(type(model), item, mask, mask_new)
-        else:
-            _each_sensitive(type(obj), data, mask, mask_new)
+        _mask_within(obj, data, mask, mask_new)
     from ._wire import jsonable  # dates and blobs as the command prints them too
 
     return json.dumps(jsonable(data), indent=indent)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore import xform_name
 
-from ._mask import MASK, is_sensitive
+from ._mask import MASK, holds_sensitive, is_sensitive
 from .errors import ValidationError
 
 if TYPE_CHECKING:
@@ -78,7 +78,10 @@ def check_value(value: Any, shape: Shape, path: str, *, masked: bool = False) ->
     """
     meta = shape.metadata
     masked = masked or is_sensitive(shape)
-    shown = _SENSITIVE if masked else value
+    # A value that may hold something sensitive is not shown either: given in
+    # the wrong form (a list for a structure), its secrets are not where the
+    # shape says, and could be anywhere in it.
+    shown = _SENSITIVE if masked or holds_sensitive(shape) else value
     kind = shape.type_name
     if kind == "structure":
         if not isinstance(value, dict):

@@ -141,6 +141,12 @@ class ServiceError(SSMKitError):
         )
         super().__init__(text)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from its parts, not from its text: the text is made of them,
+        # and made again from it would say the code twice.
+        parts = (type(self), self.message, self.code, self.operation, self.request_id)
+        return (_service_error, parts, self.__dict__)
+
     def __init_subclass__(cls, *, family: bool = False, **kwargs: Any) -> None:
         # A leaf stands for the error code it is named after; a family groups leaves.
         super().__init_subclass__(**kwargs)
@@ -150,6 +156,17 @@ class ServiceError(SSMKitError):
 
 
 _BY_CODE: dict[str, type[ServiceError]] = {}
+
+
+def _service_error(
+    cls: type[ServiceError],
+    message: str,
+    code: str,
+    operation: str,
+    request_id: str | None,
+) -> ServiceError:
+    """A ``ServiceError`` unpickled: made as it was first made."""
+    return cls(message, code=code, operation=operation, request_id=request_id)
 
 
 class NotFoundError(ServiceError, family=True):

@@ -430,6 +430,8 @@ def render_class(shape: StructureShape, answer: bool = False) -> str:
             args.append("converter=to_frozendict")
         elif mshape.type_name == "structure":
             args.append("validator=a_model")
+        elif mshape.type_name == "blob":
+            args.append("converter=to_bytes")
         if sensitive:
             args.append("repr=False")
         args.append(f"metadata={meta}")
@@ -512,6 +514,8 @@ def write_models(
                     uses.add("to_frozendict")
                 if mshape.type_name == "structure":
                     uses.add("a_model")
+                if mshape.type_name == "blob":
+                    uses.add("to_bytes")
                 for ref in names_in(annotation):
                     if home[ref] != area:
                         needed.setdefault(home[ref], set()).add(ref)
@@ -531,6 +535,7 @@ def write_models(
             for n in [
                 *always,
                 "to_tuple",
+                "to_bytes",
                 "to_frozendict",
                 "read_on_first_use",
                 "a_model",

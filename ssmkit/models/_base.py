@@ -17,6 +17,7 @@ __all__ = [
     "ReadOnFirstUse",
     "SSMEnum",
     "read_on_first_use",
+    "to_bytes",
     "to_frozendict",
     "to_tuple",
     "to_unknown",
@@ -66,7 +67,10 @@ class Model:
     bury the few that matter. The values of sensitive members are masked; of a
     sensitive map, the keys are shown. Members ssmkit does not know are shown
     under ``unknown_members``, masked by what the installed botocore's model
-    says of them (a member it does not know either is masked whole).
+    says of them (a member it does not know either is masked whole). A member
+    of an answer that does not fit its shape is shown as ``<does not fit>``:
+    reading it raises ``UnexpectedResponseError``, and so does whatever reads
+    every member (``==``, ``hash``, pickle, ``to_boto``).
     """
 
     __slots__ = ()
@@ -74,9 +78,17 @@ class Model:
     def __repr__(self) -> str:
         import attrs  # loaded with the first model; not at ``import ssmkit``
 
+        from ..errors import UnexpectedResponseError
+
         shown = []
         for field in attrs.fields(type(self)):  # type: ignore[arg-type]
-            value = getattr(self, field.name)
+            try:
+                value = getattr(self, field.name)
+            except UnexpectedResponseError:
+                # A member of an answer that does not fit its shape: refused
+                # where it is read, but the model stays printable.
+                shown.append(f"{field.name}=<does not fit>")
+                continue
             if value is None:
                 continue
             if field.metadata.get(SENSITIVE):
@@ -263,6 +275,8 @@ def freeze(value: Any) -> Any:
         return tuple(freeze(item) for item in value)
     if isinstance(value, dict):
         return FrozenDict(value)
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
     return value
 
 
@@ -295,6 +309,23 @@ def to_tuple(value: Iterable[Any] | None) -> tuple[Any, ...] | None:
         msg = f"expected a list, got {type(value).__name__}"
         raise TypeError(msg)
     return tuple(freeze(item) for item in value)
+
+
+def to_bytes(value: bytes | bytearray | memoryview | None) -> bytes | None:
+    """A blob field's converter: a ``bytearray`` or ``memoryview`` frozen to bytes.
+
+    As lists become tuples: a model holds nothing that can change, so it can
+    be hashed.
+
+    Raises:
+        TypeError: ``value`` is not bytes-like.
+    """
+    if value is None or value.__class__ is bytes:
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    msg = f"expected bytes, got {type(value).__name__}"
+    raise TypeError(msg)
 
 
 def to_frozendict(value: Mapping[Any, Any] | None) -> FrozenDict[Any, Any] | None:

@@ -16,6 +16,7 @@ from ._base import (
     SSMEnum,
     a_model,
     read_on_first_use,
+    to_bytes,
     to_frozendict,
     to_tuple,
     to_unknown,
@@ -548,7 +549,10 @@ class MaintenanceWindowLambdaParameters(Model):
     client_context: str | None = field(default=None, metadata=wire("ClientContext"))
     qualifier: str | None = field(default=None, metadata=wire("Qualifier"))
     payload: bytes | None = field(
-        default=None, repr=False, metadata=wire("Payload", sensitive=True)
+        default=None,
+        converter=to_bytes,
+        repr=False,
+        metadata=wire("Payload", sensitive=True),
     )
     unknown_members: FrozenDict[str, Any] | None = field(
         default=None,

@@ -1,0 +1,187 @@
+"""Hostile and careless values in Python calls: nothing leaked, nothing lost, no crash.
+
+Each test drives the library as a user would, through botocore's real
+serializer and parser (the local SSM, or tests/wire.py).
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from typing import Any
+
+import pytest
+
+import ssmkit
+from ssmkit import errors, from_boto, to_boto, to_json
+from ssmkit.models import (
+    AssociationDescription,
+    MaintenanceWindowLambdaParameters,
+    MaintenanceWindowTaskInvocationParameters,
+    Parameter,
+)
+from ssmkit.testing import StandIn
+
+from .wire import wired_client
+
+SECRET = "hunter2-deep-inside"
+
+
+# -- JSON masks models wherever they sit ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        lambda a: [a],
+        lambda a: (a,),
+        lambda a: {"prod": a},
+        lambda a: {"prod": [a, {"again": (a,)}]},
+        lambda a: [[a]],
+    ],
+)
+def test_to_json_masks_models_inside_lists_tuples_and_maps(shape: Any) -> None:
+    association = AssociationDescription(
+        name="x", parameters={"commands": [f"echo {SECRET}"]}
+    )
+    text = to_json(shape(association))
+    assert SECRET not in text
+    assert '"<sensitive>"' in text
+    shown = to_json(shape(association), show_sensitive=True)
+    assert SECRET in shown
+
+
+# -- refusals quote no secret -----------------------------------------------------
+
+
+def test_a_structure_given_as_a_list_is_refused_without_quoting_its_secrets(
+    stand_in: StandIn, boto: Any, window: str
+) -> None:
+    client = ssmkit.Client(boto3_client=boto)
+    task_id = boto.register_task_with_maintenance_window(
+        WindowId=window,
+        TaskArn="AWS-RestartEC2Instance",
+        TaskType="AUTOMATION",
+        Priority=1,
+    )["WindowTaskId"]
+    stand_in.requests.clear()
+    hostile = [{"Lambda": {"Payload": SECRET}}]
+    with pytest.raises(errors.ValidationError) as caught:
+        client.update_maintenance_window_task(
+            window, task_id, paths={"task_invocation_parameters": hostile}
+        )
+    assert str(caught.value) == (
+        "task_invocation_parameters: must be a structure (got <sensitive>)"
+    )
+    assert stand_in.operations == []  # refused before any call
+
+
+# -- errors pickle as they were ---------------------------------------------------
+
+
+def test_a_service_error_round_trips_through_pickle_unchanged() -> None:
+    boto, wire = wired_client()
+    wire.fail("AssociationDoesNotExist", "no such association")
+    client = ssmkit.Client(boto3_client=boto)
+    with pytest.raises(errors.AssociationDoesNotExist) as caught:
+        client.describe_association(association_id="a1")
+    error = caught.value
+    for _ in range(3):
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error)
+        assert (
+            str(again)
+            == str(error)
+            == ("DescribeAssociation: AssociationDoesNotExist: no such association")
+        )
+        assert again.args == error.args
+        assert (again.code, again.message, again.operation, again.request_id) == (
+            "AssociationDoesNotExist",
+            "no such association",
+            "DescribeAssociation",
+            "request-1",
+        )
+        error = again
+    unknown = errors.ServiceError("m", code="SomethingNew", operation="Op")
+    assert str(pickle.loads(pickle.dumps(unknown))) == "Op: SomethingNew: m"
+
+
+# -- answers that do not fit ------------------------------------------------------
+
+
+def test_a_member_that_does_not_fit_is_refused_where_read_and_the_model_prints() -> (
+    None
+):
+    boto, wire = wired_client()
+    client = ssmkit.Client(boto3_client=boto)
+    wire.answer(
+        {
+            "AssociationDescription": {
+                "Name": "x",
+                "Parameters": {"commands": [SECRET]},
+                "Targets": [{"Key": 5, "Values": []}],
+            }
+        }
+    )
+    found = client.describe_association(association_id="a1")
+    assert repr(found) == (
+        "AssociationDescription(name='x', parameters={'commands': <sensitive>}, "
+        "targets=<does not fit>)"
+    )
+    assert found.name == "x"
+    with pytest.raises(errors.UnexpectedResponseError, match=r"Targets\[0\].Key"):
+        _ = found.targets
+    # Whatever reads every member reads it too, and is refused the same way.
+    for reads_all in (hash, to_boto, pickle.dumps, lambda m: m == m):
+        with pytest.raises(errors.UnexpectedResponseError):
+            reads_all(found)
+
+
+def test_a_structure_that_arrives_as_a_string_is_an_unexpected_response() -> None:
+    boto, wire = wired_client()
+    client = ssmkit.Client(boto3_client=boto)
+    wire.answer({"AssociationDescription": {"Name": "x", "Status": SECRET}})
+    with pytest.raises(errors.UnexpectedResponseError) as caught:
+        client.describe_association(association_id="a1")
+    assert str(caught.value) == (
+        "DescribeAssociation: the service's answer does not fit botocore's model "
+        "of it, and could not be read (AttributeError)"
+    )
+    assert isinstance(caught.value.__cause__, AttributeError)
+    # In pages too.
+    wire.answer({"Associations": [{"Name": "x", "Overview": "not a structure"}]})
+    with pytest.raises(errors.UnexpectedResponseError, match="ListAssociations"):
+        list(client.list_associations())
+
+
+def test_errors_raised_outside_the_parser_are_not_renamed() -> None:
+    boto, _ = wired_client()
+    client = ssmkit.Client(boto3_client=boto)
+
+    def broken_handler(**_: Any) -> None:
+        raise KeyError("a user's own handler")
+
+    boto.meta.events.register("before-call.ssm.DescribeAssociation", broken_handler)
+    with pytest.raises(KeyError, match="a user's own handler"):
+        client.describe_association(association_id="a1")
+
+
+# -- blobs are frozen -------------------------------------------------------------
+
+
+def test_a_bytearray_blob_is_frozen_to_bytes() -> None:
+    given = MaintenanceWindowLambdaParameters(payload=bytearray(b"{}"))
+    assert type(given.payload) is bytes
+    assert hash(given) == hash(MaintenanceWindowLambdaParameters(payload=b"{}"))
+    nested = MaintenanceWindowTaskInvocationParameters(lambda_=given)
+    assert hash(nested) == hash(
+        from_boto(MaintenanceWindowTaskInvocationParameters, to_boto(nested))
+    )
+    built = from_boto(MaintenanceWindowLambdaParameters, {"Payload": bytearray(b"x")})
+    assert type(built.payload) is bytes
+    kept = from_boto(Parameter, {"Name": "n", "Blob": bytearray(b"x")})
+    assert kept.unknown_members == {"Blob": b"x"}
+    assert hash(kept)
+    with pytest.raises(TypeError, match="expected bytes, got int"):
+        MaintenanceWindowLambdaParameters(payload=5)  # type: ignore[arg-type]
+    assert json.loads(to_json(given, show_sensitive=True)) == {"Payload": "e30="}
