@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError, ParamValidationError
 from botocore.parsers import ResponseParserError
 
 from ._convert import from_answer, to_boto
-from ._mask import MASK, holds_sensitive, is_sensitive
+from ._mask import MASK, holds_mask, holds_sensitive, is_sensitive
 from ._version import __version__
 from .errors import (
     ConfigurationError,
@@ -52,22 +52,26 @@ def _with_user_agent(config: Config | None) -> Config:
 
 
 def validation_error(
-    exc: ParamValidationError, shape: Shape | None = None
+    exc: ParamValidationError,
+    shape: Shape | None = None,
+    request: Mapping[str, Any] | None = None,
 ) -> ValidationError:
     """Translate botocore's parameter validation failure, naming the member.
 
-    botocore's report quotes each bad value; a value within a member the
-    service model marks sensitive (or a member it cannot place) is masked.
+    botocore's report quotes each bad value. With the request and its shape,
+    the request is validated again to find each problem apart, and a value
+    within a member the service model marks sensitive (or a member it cannot
+    place) is masked before botocore's own words are put around it. Without
+    them, every value is masked.
     """
-    report = str(exc.kwargs.get("report", exc))
-    report = _VALUE.sub(
-        lambda m: (
-            m.group(0)
-            if shape is not None and not _within_sensitive(shape, m.group(1))
-            else f"for parameter {m.group(1)}, value: {MASK}, "
-        ),
-        report,
-    )
+    report = None
+    if shape is not None and request is not None:
+        report = _masked_report(shape, request)
+    if report is None:
+        report = _VALUE_TO_END.sub(
+            lambda m: f"for parameter {m.group(1)}, value: {MASK}",
+            str(exc.kwargs.get("report", exc)),
+        )
     found = re.search(
         r"parameter[s]?:? (?:in input: \"?)?\"?([A-Za-z0-9_.\[\]]+)", report
     )
@@ -76,8 +80,36 @@ def validation_error(
     )
 
 
-# "Invalid type for parameter Lambda.Payload, value: abc, type: <class 'str'>"
-_VALUE = re.compile(r"for parameter (\S+), value: (.*?), (?=type|valid)")
+# "Invalid type for parameter Lambda.Payload, value: abc, type: <class 'str'>":
+# without the shape to judge by, everything from the value on is masked.
+_VALUE_TO_END = re.compile(r"for parameter (\S+), value: .*", re.DOTALL)
+
+
+def _masked_report(shape: Shape, request: Mapping[str, Any]) -> str | None:
+    from botocore.validate import ParamValidator
+
+    found = ParamValidator().validate(dict(request), shape)
+    problems = getattr(found, "_errors", None)
+    if not problems:
+        return None
+    lines = []
+    for kind, name, details in problems:
+        if "param" in details and _within_sensitive(shape, name or ""):
+            real = str(type(details["param"]))
+            line = found._format_error((kind, name, {**details, "param": _Hidden()}))
+            lines.append(line.replace(str(_Hidden), real))
+        else:
+            lines.append(found._format_error((kind, name, details)))
+    return "\n".join(lines)
+
+
+class _Hidden:
+    """A masked value in botocore's report: prints as the mask, of no type."""
+
+    def __str__(self) -> str:
+        return MASK
+
+    __repr__ = __str__
 
 
 def _within_sensitive(shape: Shape, path: str) -> bool:
@@ -127,9 +159,12 @@ def invoke(
     method = getattr(boto3_client, xform_name(operation))
     try:
         return method(**request)  # type: ignore[no-any-return]
-    except (ClientError, ParamValidationError) as exc:
+    except ClientError as exc:
         # As translated() does; spelled out here, on every call's path.
         raise _translation(exc, operation, boto3_client) from exc
+    except ParamValidationError as exc:
+        # Not chained: botocore's report quotes the values, secrets included.
+        raise _translation(exc, operation, boto3_client, request) from None
     except _PARSING as exc:
         unparsed = _unparsed(exc, operation)
         if unparsed is None:
@@ -138,7 +173,9 @@ def invoke(
 
 
 @contextlib.contextmanager
-def translated(operation: str, boto3_client: Any = None) -> Iterator[None]:
+def translated(
+    operation: str, boto3_client: Any = None, request: Mapping[str, Any] | None = None
+) -> Iterator[None]:
     """Raise botocore's errors from within as ssmkit's, the original as the cause.
 
     Args:
@@ -146,11 +183,14 @@ def translated(operation: str, boto3_client: Any = None) -> Iterator[None]:
         boto3_client: The client it is called on, whose service model says
             which values in botocore's parameter report to mask; without it,
             every value there is masked.
+        request: The request made within, to find each problem apart.
     """
     try:
         yield
-    except (ClientError, ParamValidationError) as exc:
+    except ClientError as exc:
         raise _translation(exc, operation, boto3_client) from exc
+    except ParamValidationError as exc:
+        raise _translation(exc, operation, boto3_client, request) from None
     except _PARSING as exc:
         unparsed = _unparsed(exc, operation)
         if unparsed is None:
@@ -189,7 +229,10 @@ def _raised_in(exc: BaseException, path: str) -> bool:
 
 
 def _translation(
-    exc: ClientError | ParamValidationError, operation: str, boto3_client: Any
+    exc: ClientError | ParamValidationError,
+    operation: str,
+    boto3_client: Any,
+    request: Mapping[str, Any] | None = None,
 ) -> Exception:
     if isinstance(exc, ClientError):
         return from_client_error(exc, operation)
@@ -197,7 +240,7 @@ def _translation(
     if boto3_client is not None:
         model = boto3_client.meta.service_model.operation_model(operation)
         shape = model.input_shape
-    return validation_error(exc, shape)
+    return validation_error(exc, shape, request)
 
 
 _PLAIN = (str, int, bool, float)
@@ -330,6 +373,8 @@ class BaseClient:
         comes without boto3's ``ResponseMetadata``, which is not the
         service's result.
         """
+        if extra:
+            self._check_placeholders(operation, extra)
         result = invoke(self._boto3_client, operation, _request(params, extra))
         result.pop("ResponseMetadata", None)
         return result
@@ -352,6 +397,15 @@ class BaseClient:
         if limit is not None and (isinstance(limit, bool) or limit < 0):
             msg = f"limit must be a number of items, 0 or more, got {limit!r}"
             raise ValidationError(msg, member="limit", rule="at least 0")
+        if extra:
+            walked = sorted(k for k in ("NextToken", "PaginationConfig") if k in extra)
+            if walked:
+                msg = (
+                    f"extra_params: {', '.join(walked)}: the iterator walks the pages "
+                    "itself; max_results= sets a page's size and limit= stops early"
+                )
+                raise ValidationError(msg, member="extra_params", rule="pages")
+            self._check_placeholders(operation, extra)
         request = _request(params, extra)
         return self._walk(operation, request, result_key, item_type, limit)
 
@@ -367,13 +421,33 @@ class BaseClient:
             return
         paginator = self._boto3_client.get_paginator(xform_name(operation))  # type: ignore[call-overload]
         count = 0
-        with translated(operation, self._boto3_client):
+        with translated(operation, self._boto3_client, request):
             for page in paginator.paginate(**request):
                 for item in page.get(result_key, ()):
                     yield from_answer(item_type, item)
                     count += 1
                     if count == limit:
                         return
+
+    def _check_placeholders(self, operation: str, extra: Mapping[str, Any]) -> None:
+        """Refuse the mask's placeholder where a sensitive value is sent.
+
+        It stands for a value that was hidden; sent, it would replace the
+        secret it stands for.
+        """
+        if not isinstance(extra, dict):
+            return  # refused with the rest of what is wrong with it
+        model = self._boto3_client.meta.service_model.operation_model(operation)
+        shape = model.input_shape
+        members = shape.members if shape is not None else {}
+        for name, value in extra.items():
+            member = members.get(name)
+            if member is not None and holds_mask(value, member):
+                msg = (
+                    f"extra_params: {name}: holds the placeholder {MASK}, which "
+                    "stands for a hidden value: write the value itself"
+                )
+                raise ValidationError(msg, member="extra_params", rule="placeholder")
 
     @staticmethod
     def _member(result: Mapping[str, Any], operation: str, key: str) -> Any:

@@ -29,6 +29,7 @@ from .models._base import (
     ReadOnFirstUse,
     SSMEnum,
     freeze,
+    wire_value,
 )
 
 if TYPE_CHECKING:
@@ -55,7 +56,12 @@ def _structure_datetime(value: Any, _: type) -> datetime.datetime:
     if isinstance(value, (int, float)):
         return datetime.datetime.fromtimestamp(value, tz=datetime.timezone.utc)
     if isinstance(value, str):
-        return datetime.datetime.fromisoformat(value)
+        try:
+            return datetime.datetime.fromisoformat(value)
+        except ValueError:
+            # Not quoted: the value may be a secret.
+            msg = "expected a date in ISO 8601"
+            raise ValueError(msg) from None
     msg = f"expected a datetime, got {type(value).__name__}"
     raise TypeError(msg)
 
@@ -81,6 +87,10 @@ def _structure_base64(value: Any, _: type) -> bytes:
 
 
 _PRIMITIVES = (str, int, bool, float)
+
+#: What a value that does not fit its model raises while it is converted; a
+#: value nested deeper than Python recurses is one too.
+_MISFITS = (KeyError, TypeError, ValueError, AttributeError, RecursionError)
 
 
 def _kind(value: Any, expected: type, where: str) -> Any:
@@ -135,7 +145,7 @@ def _unknown_boto(o: Any, known: frozenset[str], cls: type) -> Any:
         if not isinstance(key, str):
             msg = f"{cls.__name__}: a member's name must be a string, got {key!r}"
             raise TypeError(msg)
-        kept[key] = freeze(value)
+        kept[key] = freeze(wire_value(value, f"{cls.__name__}.{key}"))
     return FrozenDict.of_frozen(kept) if kept else None
 
 
@@ -404,7 +414,7 @@ def member_builder(
     def built(value: Any) -> Any:
         try:
             return build(value)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except _MISFITS as exc:
             raise _unexpected(cls, exc, _diagnose(field.type, value, where)) from exc
 
     return built
@@ -596,7 +606,7 @@ def from_boto(cls: type[T], data: Any) -> T:
     if hook is not None and data.__class__ is dict:
         try:
             return hook(data, cls)  # type: ignore[no-any-return]
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except _MISFITS as exc:
             raise _refusal(cls, exc, _diagnose(cls, data, _named(cls))) from exc
     converter = _CONVERTERS.get("boto") or _converter()
     found = _structure(converter, cls, data)
@@ -624,7 +634,7 @@ def from_answer(cls: type[T], data: Any) -> T:
         hook = _answer_hook(cls)
     try:
         return hook(data)  # type: ignore[no-any-return]
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except _MISFITS as exc:
         raise _unexpected(cls, exc, _diagnose(cls, data, _named(cls))) from exc
 
 
@@ -661,6 +671,8 @@ def _refusal(cls: Any, exc: Exception, found: str | None = None) -> ValidationEr
 def _why(exc: Exception) -> str:
     if isinstance(exc, KeyError):
         return f"a required member is missing: {exc}"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -670,13 +682,23 @@ def _structure(converter: cattrs.Converter, cls: type[T], data: Any) -> T:
             msg = f"expected a mapping, got {type(data).__name__}"
             raise TypeError(msg)
         return converter.structure(data, cls)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except _MISFITS as exc:
         json = converter is _CONVERTERS.get("json")
         where = _named(cls) if hasattr(cls, "__attrs_attrs__") else "value"
         raise _refusal(cls, exc, _diagnose(cls, data, where, json=json)) from exc
 
 
 def _diagnose(
+    annotation: Any, value: Any, where: str, *, json: bool = False
+) -> str | None:
+    """Where in ``value`` it does not fit ``annotation``; see ``_misfit``."""
+    try:
+        return _misfit(annotation, value, where, json=json)
+    except RecursionError:
+        return f"{where}: nested too deeply"
+
+
+def _misfit(
     annotation: Any, value: Any, where: str, *, json: bool = False
 ) -> str | None:
     """Where in ``value`` it does not fit ``annotation``, named from the top.
@@ -700,7 +722,7 @@ def _diagnose(
         if not isinstance(value, (list, tuple)):
             return f"{where}: expected a list, got {type(value).__name__}"
         for index, item in enumerate(value):
-            found = _diagnose(args[0], item, f"{where}[{index}]", json=json)
+            found = _misfit(args[0], item, f"{where}[{index}]", json=json)
             if found:
                 return found
         return None
@@ -708,12 +730,12 @@ def _diagnose(
         if not isinstance(value, Mapping):
             return f"{where}: expected a mapping, got {type(value).__name__}"
         for key, item in value.items():
-            found = _diagnose(args[1], item, f"{where}.{key}", json=json)
+            found = _misfit(args[1], item, f"{where}.{key}", json=json)
             if found:
                 return found
         return None
     if isinstance(inner, type) and attrs.has(inner):
-        return _diagnose_model(inner, value, where, json=json)
+        return _misfit_model(inner, value, where, json=json)
     if isinstance(inner, type) and issubclass(inner, SSMEnum):
         if isinstance(value, str):
             return None
@@ -736,7 +758,7 @@ def _diagnose(
     return None
 
 
-def _diagnose_model(cls: type, value: Any, where: str, *, json: bool) -> str | None:
+def _misfit_model(cls: type, value: Any, where: str, *, json: bool) -> str | None:
     import attrs
 
     if not isinstance(value, Mapping):
@@ -752,7 +774,7 @@ def _diagnose_model(cls: type, value: Any, where: str, *, json: bool) -> str | N
             if field.default is attrs.NOTHING:
                 return f"{where}.{wire}: a required member is missing"
             continue
-        found = _diagnose(field.type, value[wire], f"{where}.{wire}", json=json)
+        found = _misfit(field.type, value[wire], f"{where}.{wire}", json=json)
         if found:
             return found
     for key, item in value.items():
@@ -933,6 +955,17 @@ def from_json(cls: type[T], text: str | bytes) -> T:
     except ValueError as exc:
         msg = f"cannot read {_named(cls)}: not JSON ({exc})"
         raise ValidationError(msg) from None
+    except RecursionError:
+        msg = f"cannot read {_named(cls)}: nested too deeply"
+        raise ValidationError(msg) from None
+    name = _named(cls)
+    if isinstance(data, dict) and list(data) == [name]:
+        # The AWS CLI prints an answer with its member around it.
+        msg = (
+            f"cannot read {name}: the JSON holds one member named {name}; "
+            f"pass what is inside it (the AWS CLI prints the answer around it)"
+        )
+        raise ValidationError(msg, rule="envelope")
     masked: list[str] = []
 
     def check(container: Any, key: Any) -> None:
@@ -944,7 +977,11 @@ def from_json(cls: type[T], text: str | bytes) -> T:
         # sent as a value would replace whatever the service holds.
         check(container, key)
 
-    _each_sensitive(cls, data, check, check_new)
+    try:
+        _each_sensitive(cls, data, check, check_new)
+    except RecursionError:
+        msg = f"cannot read {name}: nested too deeply"
+        raise ValidationError(msg) from None
     if masked:
         msg = (
             f"cannot read {_named(cls)}: {', '.join(masked)} was masked when written; "

@@ -16,7 +16,6 @@ against the specified targets."
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from pathlib import Path
@@ -26,6 +25,7 @@ import attrs
 
 from ._base_client import invoke
 from ._bulk import Stopped, check_pace, error_json, paced, run_all
+from ._files import dump_document, read_document
 from ._mask import MASK, is_sensitive, mask
 from ._safe import ASSOCIATION, Prepared, apply_update, plan_read
 from ._sentinel import CLEAR
@@ -34,6 +34,7 @@ from ._wire import DROP, Change, diff, prune
 from .errors import (
     AssociationDoesNotExist,
     ConcurrentUpdateError,
+    InvalidResourceId,
     SSMKitError,
     ValidationError,
 )
@@ -146,34 +147,9 @@ def load_associations(desired: Any, boto3_client: Any) -> Desired:
 
 
 def _read(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        msg = f"{path}: {exc.strerror}"
-        raise ValidationError(msg, rule="file") from None
-    except UnicodeDecodeError:
-        msg = f"{path}: not UTF-8 text"
-        raise ValidationError(msg, rule="file") from None
-    suffix = path.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        try:
-            import yaml
-        except ImportError:  # pragma: no cover - the cli extra installs it
-            msg = f"{path}: reading YAML needs PyYAML: pip install 'ssmkit[cli]'"
-            raise ValidationError(msg, rule="file") from None
-        try:
-            return yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            msg = f"{path}: malformed YAML ({exc})"
-            raise ValidationError(msg, rule="file") from None
-    if suffix == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            msg = f"{path}: malformed JSON ({exc.msg} at line {exc.lineno})"
-            raise ValidationError(msg, rule="file") from None
-    msg = f"{path}: expected a .yaml, .yml or .json file"
-    raise ValidationError(msg, rule="file")
+    # Strictly: a key given twice, or an alias, could make the file mean
+    # something other than it says, and prune what it lists.
+    return read_document(path)
 
 
 def _prefix(scope: Any, problems: list[str]) -> str | None:
@@ -203,19 +179,81 @@ def _update_shape(boto3_client: Any) -> StructureShape:
 
 
 def _entry_problems(entry: Raw, shape: StructureShape) -> list[str]:
-    """What is wrong with one entry, judged as the CreateAssociation it must be."""
+    """Everything wrong with one entry, judged as the CreateAssociation it must be.
+
+    Each member is judged on its own, so every bad member is listed, not only
+    the first; the cross-member rules are judged once the members pass.
+    """
+    problems = [
+        f"{path}: holds the placeholder {PLACEHOLDER}, which stands only for a "
+        "whole sensitive value kept from the live association; here it would be "
+        "sent as text: write the value"
+        for path in _stray_placeholders(entry, shape)
+    ]
     unknown = sorted(set(entry) - set(shape.members))
     if unknown:
-        return [f"CreateAssociation has no member {', '.join(unknown)}"]
-    try:
-        written = _written(entry, shape, member="")
-        check_value(written, shape, "")
-        # The documented cross-member rules, on the entry as a create sends it:
-        # every entry must be able to create its association from nothing.
-        ASSOCIATION.rules(dict(written), {})
-    except ValidationError as exc:
-        return [str(exc)]
-    return []
+        problems.append(f"CreateAssociation has no member {', '.join(unknown)}")
+    members = shape.members
+    written: Raw = {}
+    refused: set[str] = set()
+    for member, value in entry.items():
+        if member not in members:
+            continue
+        refused.add(member)
+        try:
+            one = _written({member: value}, shape, member="")
+            if member in one:
+                check_value(one[member], members[member], attribute_name(member))
+                written[member] = one[member]
+            refused.discard(member)
+        except ValidationError as exc:
+            problems.append(str(exc))
+    missing = [
+        m for m in shape.required_members if m not in written and m not in refused
+    ]
+    problems += [f"{attribute_name(m)}: is required (got None)" for m in missing]
+    if not problems:
+        try:
+            # The documented cross-member rules, on the entry as a create sends
+            # it: every entry must be able to create its association from nothing.
+            ASSOCIATION.rules(dict(written), {})
+        except ValidationError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def _stray_placeholders(
+    value: Any, shape: Shape | None, where: str = "", *, within: bool = False
+) -> list[str]:
+    """Where the placeholder stands in an entry other than for a whole live value.
+
+    It may stand for a whole sensitive member, or a whole value within one (a
+    map's value, a structure's member), which plan keeps from the live
+    association. Inside a list, within a longer text, or where nothing is
+    sensitive, it would be sent as the text it is.
+    """
+    if isinstance(value, str):
+        return [where or "value"] if PLACEHOLDER in value else []
+    kind = shape.type_name if shape is not None else None
+    within = within or (shape is not None and is_sensitive(shape))
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if kind == "structure":
+                child = shape.members.get(key)  # type: ignore[union-attr]
+                at = member_path(where, str(key))
+            else:
+                child = shape.value if kind == "map" else None  # type: ignore[union-attr]
+                at = f"{where}.{key}"
+            whole = inner == PLACEHOLDER and child is not None
+            if whole and (within or is_sensitive(child)):
+                continue
+            found += _stray_placeholders(inner, child, at, within=within)
+    elif isinstance(value, list):
+        item = shape.member if kind == "list" else None  # type: ignore[union-attr]
+        for index, inner in enumerate(value):
+            found += _stray_placeholders(inner, item, f"{where}[{index}]")
+    return found
 
 
 def _written(value: Any, shape: Shape | None, *, member: str) -> Any:
@@ -754,6 +792,25 @@ def _carry_out(
         invoke(client, "DeleteAssociation", ids)
         return attrs.evolve(result, outcome="deleted")
     version = item.version
+    if item._tags is not None:
+        # Tags have no version token of their own: they are compared with
+        # what the plan read, and, when no member is written (which would
+        # check the version), so is the version.
+        try:
+            if not item.writes:
+                now = invoke(client, "DescribeAssociation", ids)[
+                    "AssociationDescription"
+                ]
+                if now.get("AssociationVersion") != item.version:
+                    found = now.get("AssociationVersion")
+                    return _conflict(
+                        result, f"is at version {found} since the plan", None
+                    )
+            tags_now = _live_tags(client, item.association_id or "")
+        except (AssociationDoesNotExist, InvalidResourceId) as exc:
+            return _conflict(result, "was deleted since the plan", exc)
+        if tags_now != item._tags[0]:
+            return _conflict(result, "had its tags changed since the plan", None)
     if item.writes:
         try:
             done = apply_update(
@@ -871,16 +928,4 @@ def _entry_of(
 
 def dump_associations(document: dict[str, Any], path: str | os.PathLike[str]) -> str:
     """A document as the text of a file named ``path``: YAML or JSON by extension."""
-    suffix = Path(path).suffix.lower()
-    if suffix == ".json":
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    if suffix in (".yaml", ".yml"):
-        import yaml
-
-        return str(
-            yaml.safe_dump(
-                document, sort_keys=False, allow_unicode=True, default_flow_style=False
-            )
-        )
-    msg = f"{path}: expected a .yaml, .yml or .json file"
-    raise ValidationError(msg, rule="file")
+    return dump_document(document, path)

@@ -21,7 +21,7 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._mask import MASK, _Masked, mask
+from ._mask import MASK, _Masked, is_sensitive
 
 if TYPE_CHECKING:
     from botocore.model import ServiceModel, Shape
@@ -64,6 +64,16 @@ def member_shape(owner: str, member: str) -> Shape | None:
     return found
 
 
+def _owner_sensitive(owner: str) -> bool:
+    """Whether the installed model marks the shape ``owner`` itself sensitive."""
+    from botocore.model import NoShapeFoundError
+
+    try:
+        return is_sensitive(_service_model().shape_for(owner))
+    except NoShapeFoundError:
+        return False
+
+
 def thaw(value: Any) -> Any:
     """A frozen value in boto3's form again: tuples as lists, frozen dicts as dicts."""
     if isinstance(value, tuple):
@@ -76,12 +86,37 @@ def thaw(value: Any) -> Any:
 def mask_unknown(owner: str, member: str, value: Any) -> Any:
     """An unknown member's value in boto3's form, with what is sensitive masked.
 
-    A member the installed model does not know is masked whole.
+    A member the installed model does not know is masked whole, and so is one
+    of a shape it marks sensitive (everything within is); within the value,
+    what its shape marks sensitive is masked, and so is every member the shape
+    does not know: neither can be judged.
     """
     shape = member_shape(owner, member)
-    if shape is None:
+    if shape is None or _owner_sensitive(owner):
         return MASK
-    return mask(value, shape)
+    return _strictly_masked(value, shape, within=False)
+
+
+def _strictly_masked(value: Any, shape: Shape, *, within: bool) -> Any:
+    within = within or is_sensitive(shape)
+    kind = shape.type_name
+    if kind == "map" and isinstance(value, dict):
+        inner = shape.value  # type: ignore[attr-defined]
+        return {k: _strictly_masked(v, inner, within=within) for k, v in value.items()}
+    if within:
+        return MASK
+    if kind == "structure" and isinstance(value, dict):
+        members = shape.members  # type: ignore[attr-defined]
+        return {
+            k: _strictly_masked(v, members[k], within=False) if k in members else MASK
+            for k, v in value.items()
+        }
+    if kind == "list" and isinstance(value, list):
+        item = shape.member  # type: ignore[attr-defined]
+        return [_strictly_masked(v, item, within=False) for v in value]
+    if kind in ("structure", "list", "map"):
+        return MASK  # not of its shape's kind: cannot be judged
+    return value
 
 
 def masked_unknown(owner: str, members: Mapping[str, Any]) -> dict[str, Any]:
@@ -143,8 +178,13 @@ def _typed(value: Any, shape: Shape, where: str) -> Any:
         try:
             return datetime.datetime.fromisoformat(value)
         except ValueError:
-            msg = f"{where}: expected a date in ISO 8601, got {value!r}"
+            # Not quoted: the value may be a secret.
+            msg = f"{where}: expected a date in ISO 8601"
             raise ValueError(msg) from None
+    if kind == "timestamp" and isinstance(value, (int, float)):
+        if isinstance(value, bool):
+            return value
+        return datetime.datetime.fromtimestamp(value, tz=datetime.timezone.utc)
     if kind == "blob" and isinstance(value, str):
         try:
             return base64.b64decode(value, validate=True)

@@ -26,7 +26,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from botocore.model import Shape
 
-__all__ = ["MASK", "holds_sensitive", "is_sensitive", "mask", "mask_field"]
+__all__ = [
+    "MASK",
+    "holds_mask",
+    "holds_sensitive",
+    "is_sensitive",
+    "mask",
+    "mask_field",
+]
 
 #: What is shown in place of a sensitive value.
 MASK = "<sensitive>"
@@ -105,6 +112,34 @@ def _masked(value: Any, shape: Shape, *, within: bool) -> Any:
         item = shape.member  # type: ignore[attr-defined]
         return [_masked(v, item, within=False) for v in value]
     return value
+
+
+def holds_mask(value: Any, shape: Shape, *, within: bool = False) -> bool:
+    """Whether ``MASK`` is within a sensitive part of ``value``, whole or in part.
+
+    A value sent with the placeholder where a secret was would replace the
+    secret: wherever it stands in a sensitive value, even inside a list or a
+    longer text, it is refused by whatever sends.
+    """
+    within = within or is_sensitive(shape)
+    if isinstance(value, str):
+        return within and MASK in value
+    kind = shape.type_name
+    if isinstance(value, dict):
+        if kind == "structure":
+            members = shape.members  # type: ignore[attr-defined]
+            return any(
+                holds_mask(v, members[k], within=within)
+                for k, v in value.items()
+                if k in members
+            )
+        if kind == "map":
+            inner = shape.value  # type: ignore[attr-defined]
+            return any(holds_mask(v, inner, within=within) for v in value.values())
+    if isinstance(value, (list, tuple)) and kind == "list":
+        item = shape.member  # type: ignore[attr-defined]
+        return any(holds_mask(v, item, within=within) for v in value)
+    return False
 
 
 def mask_field(value: Any) -> Any:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import signal
 import sys
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ import botocore.exceptions
 from botocore import xform_name
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -39,7 +41,7 @@ from .models import AssociationFilter, AssociationFilterKey
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
     from pathlib import Path
 
     from botocore.model import Shape, StructureShape
@@ -178,16 +180,54 @@ def _value(name: str, text: str, kind: str) -> Any:
 # -- output ---------------------------------------------------------------------------
 
 
+#: Characters a terminal acts on rather than shows: C0 controls but newline
+#: and tab, DEL, C1 controls, and the marks that reverse the order text is
+#: shown in. A name from a file or the service holding ``\x1b[2J`` would clear
+#: the screen; ``\r`` would overwrite what was printed.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control character written as its escape (``\\x1b``)."""
+    return _CONTROLS.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 class _Console(Console):
-    """A console whose reader going away ends the command quietly, status 0.
+    """A console that shows control characters escaped and ends quietly on EPIPE.
+
+    Everything the command shows goes through one of these, so no name,
+    value or message, from a file or from the service, can act on the
+    terminal: only rich's own styling and cursor control reach it.
 
     rich's own answer to a closed pipe is exit status 1; ``main`` handles the
     BrokenPipeError instead, the same way for every output.
     """
 
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment
+            if segment.control or not _CONTROLS.search(segment.text)
+            else Segment(escape_controls(segment.text), segment.style)
+            for segment in buffer
+        )
+
     def on_broken_pipe(self) -> None:
         self.quiet = True
         raise BrokenPipeError
+
+
+class _EscapingFormatter(logging.Formatter):
+    """Log records for --debug, with control characters escaped."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return escape_controls(super().format(record))
 
 
 class Output:
@@ -259,7 +299,7 @@ def _text(value: Any) -> str:
 
 def _confirm(question: str) -> bool:
     # The question goes to stderr: stdout is for data (--output json).
-    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.write(f"{escape_controls(question)} [y/N] ")
     sys.stderr.flush()
     answer = sys.stdin.readline()
     if not answer:
@@ -508,27 +548,13 @@ def _create_association(args: argparse.Namespace, output: Output) -> int:
 
 
 def _request_file(path: Path) -> dict[str, Any]:
-    """A request in boto3's shape from a JSON or YAML file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"--from: {exc.strerror}: {path}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"--from: {path} is not UTF-8 text") from None
-    if path.suffix.lower() in (".yaml", ".yml"):
-        import yaml  # the command's extra; only YAML files need it
+    """A request in boto3's shape from a JSON or YAML file, read strictly."""
+    from ._files import read_document
 
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise UsageError(f"--from: {path}: malformed YAML ({exc})") from None
-    else:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise UsageError(
-                f"--from: {path}: malformed JSON ({exc.msg} at line {exc.lineno})"
-            ) from None
+    try:
+        data = read_document(path)
+    except errors.ValidationError as exc:
+        raise UsageError(f"--from: {exc}") from None
     if not isinstance(data, dict):
         raise UsageError(f"--from: {path} must hold one request, a mapping of members")
     return data
@@ -1238,7 +1264,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.debug:
         records = logging.StreamHandler(sys.stderr)
-        records.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        records.setFormatter(
+            _EscapingFormatter("%(asctime)s %(levelname)s %(message)s")
+        )
         logger = logging.getLogger("ssmkit")
         logger.addHandler(records)
         logger.setLevel(logging.DEBUG)

@@ -51,6 +51,10 @@ def test_check_fails_on_a_newer_model_and_lists_what_it_adds(tmp_path: Path) -> 
     folder = tmp_path / "ssm" / model["metadata"]["apiVersion"]
     folder.mkdir(parents=True)
     (folder / "service-2.json").write_text(json.dumps(model))
+    (pages,) = GENERATED_FROM.glob("ssm/*/paginators-1.json")
+    paginators = json.loads(pages.read_text())
+    del paginators["pagination"]["ListAssociations"]
+    (folder / "paginators-1.json").write_text(json.dumps(paginators))
     before = _generated_files()
     done = generator("--check", data_path=tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
@@ -58,6 +62,7 @@ def test_check_fails_on_a_newer_model_and_lists_what_it_adds(tmp_path: Path) -> 
     lines = done.stdout.splitlines()
     assert lines[0].startswith("out of date")
     for expected in (
+        "  - paginator ListAssociations",
         "  + error code BrandNewFault",
         "  + string FutureSetting",
         "  + structure FutureLimits",
@@ -73,7 +78,7 @@ def test_check_fails_on_a_newer_model_and_lists_what_it_adds(tmp_path: Path) -> 
 def _generated_files() -> dict[Path, bytes]:
     return {
         path: path.read_bytes()
-        for folder in ("ssmkit", "docs/reference", "tools")
+        for folder in ("ssmkit", "docs/reference", "tools", ".ruff_cache")
         for path in (ROOT / folder).rglob("*")
         if path.is_file() and "__pycache__" not in path.parts
     }

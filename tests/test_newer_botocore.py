@@ -61,7 +61,7 @@ def newer_model() -> dict[str, Any]:
         "AssociationOverview": ["FutureSetting", "FutureBlob"],
         "OpsItemDataValue": ["FutureSetting", "FutureSecret"],
         # And requests.
-        "DescribeAssociationRequest": ["FutureSetting"],
+        "DescribeAssociationRequest": ["FutureSetting", "FutureSecret"],
         "ListAssociationsRequest": ["FutureSetting"],
     }
     for shape, members in added.items():
@@ -435,3 +435,146 @@ def test_from_boto_names_the_whole_path_from_the_top(
 def test_models_module_names_the_class_it_lacks() -> None:
     with pytest.raises(AttributeError, match="'NoSuchShape'"):
         _ = models.NoSuchShape
+
+
+# -- what an attacker or a careless caller gives ---------------------------------
+
+
+def test_within_an_unknown_member_what_botocore_cannot_place_is_masked(
+    newer: Path,
+) -> None:
+    found = from_boto(
+        AssociationDescription,
+        {"FutureLimits": {"Size": "s", "Token": "t", "NewerToken": "SECRET-1"}},
+    )
+    assert "SECRET-1" not in repr(found)
+    assert "SECRET-1" not in to_json(found)
+    assert json.loads(to_json(found))["FutureLimits"] == {
+        "Size": "s",
+        "Token": "<sensitive>",
+        "NewerToken": "<sensitive>",
+    }
+    # A member of a shape botocore marks sensitive is sensitive, printed alone.
+    value = from_boto(
+        models.MaintenanceWindowTaskParameterValueExpression,
+        {"Values": ["v"], "FutureSetting": "SECRET-2"},
+    )
+    assert "SECRET-2" not in repr(value)
+    assert "SECRET-2" not in to_json(value)
+
+
+def test_a_refused_unknown_date_is_not_quoted(newer: Path) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        from_json(AssociationDescription, '{"FutureWhen": "hunter2-not-a-date"}')
+    assert "hunter2" not in str(caught.value)
+    assert "AssociationDescription.FutureWhen: expected a date in ISO 8601" in str(
+        caught.value
+    )
+    with pytest.raises(errors.ValidationError) as caught:
+        from_boto(AssociationDescription, {"Date": "hunter2-not-a-date"})
+    assert "hunter2" not in str(caught.value)
+    # A date the AWS CLI writes as seconds is a date too.
+    read = from_json(
+        AssociationDescription, json.dumps({"FutureWhen": WHEN.timestamp()})
+    )
+    assert read.unknown_members == {"FutureWhen": WHEN}
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ["pw, type hunter2", "pw\nfor parameter X, value: hunter2", ["hunter2"]],
+)
+def test_a_refused_sensitive_extra_param_is_never_quoted(
+    newer: Path, secret: Any
+) -> None:
+    client, wire = wired()
+    given = {"FutureSecret": secret if not isinstance(secret, str) else [secret]}
+    with pytest.raises(errors.ValidationError) as caught:
+        client.describe_association(association_id="a1", extra_params=given)
+    assert "hunter2" not in str(caught.value)
+    assert str(caught.value) == (
+        "Invalid type for parameter FutureSecret, value: <sensitive>, "
+        "type: <class 'list'>, valid types: <class 'str'>"
+    )
+    # Not in the chain either, where a logged traceback would print it.
+    assert caught.value.__cause__ is None
+    assert caught.value.__suppress_context__
+    assert wire.requests == []
+
+
+def test_the_placeholder_is_never_sent_through_extra_params(newer: Path) -> None:
+    client, wire = wired()
+    for given in ("<sensitive>", "x <sensitive> y"):
+        with pytest.raises(errors.ValidationError, match="placeholder <sensitive>"):
+            client.describe_association(
+                association_id="a1", extra_params={"FutureSecret": given}
+            )
+    assert wire.requests == []
+    # Where nothing is sensitive, it is text like any other.
+    wire.answer({"AssociationDescription": {"AssociationId": "a1"}})
+    client.describe_association(
+        association_id="a1", extra_params={"FutureSetting": "<sensitive>"}
+    )
+    assert wire.requests[-1][1]["FutureSetting"] == "<sensitive>"
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"NextToken": "mine"},
+        {"PaginationConfig": {"PageSize": 50, "StartingToken": "T"}},
+    ],
+)
+def test_extra_params_cannot_steer_the_pages(newer: Path, given: Any) -> None:
+    client, wire = wired()
+    with pytest.raises(errors.ValidationError, match="walks the pages itself"):
+        client.list_associations(max_results=5, extra_params=given)
+    assert wire.requests == []
+
+
+def test_unknown_members_hold_only_what_boto3_sends() -> None:
+    frozen = Target(key="k", values=[], unknown_members={"X": (bytearray(b"x"),)})
+    assert frozen.unknown_members == {"X": (b"x",)}
+    assert type(frozen.unknown_members["X"][0]) is bytes
+    assert hash(frozen) == hash(
+        Target(key="k", values=[], unknown_members={"X": [b"x"]})
+    )
+    built = from_boto(Target, {"Key": "k", "Values": [], "X": (bytearray(b"y"),)})
+    assert hash(built)
+    # Models and enum members go in as boto3 would send them.
+    given = Target(
+        key="k",
+        values=[],
+        unknown_members={
+            "Inner": Target(key="i", values=["v"]),
+            "Status": models.AssociationStatusName.SUCCESS,
+        },
+    )
+    assert to_boto(given) == {
+        "Key": "k",
+        "Values": [],
+        "Inner": {"Key": "i", "Values": ["v"]},
+        "Status": "Success",
+    }
+    assert type(to_boto(given)["Status"]) is str
+    with pytest.raises(
+        TypeError, match=r"unknown_members: X\[0\]: boto3 cannot send a set"
+    ):
+        Target(key="k", values=[], unknown_members={"X": [{1, 2}]})
+
+
+def test_the_aws_cli_envelope_is_refused_with_a_hint() -> None:
+    text = json.dumps({"AssociationDescription": {"AssociationId": "a1"}})
+    with pytest.raises(errors.ValidationError, match="pass what is inside it"):
+        from_json(AssociationDescription, text)
+
+
+def test_a_value_nested_without_end_is_refused_not_crashed() -> None:
+    deep: Any = "x"
+    for _ in range(5000):
+        deep = {"A": [deep]}
+    with pytest.raises(errors.ValidationError, match="nested too deeply"):
+        from_boto(Target, {"Key": "k", "Values": [], "Deep": deep})
+    text = '{"Key": "k", "Values": [], "Deep": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    with pytest.raises(errors.ValidationError, match="nested too deeply"):
+        from_json(Target, text)

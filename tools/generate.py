@@ -1178,7 +1178,8 @@ def generate(service: ServiceModel, version: str) -> int:
     targets += [str(MODELS), str(OPERATIONS_DIR)]
     # The repository's own settings, wherever the files are written.
     ruff = [sys.executable, "-m", "ruff"]
-    config = ["--config", str(ROOT / "pyproject.toml")]
+    # No cache: --check must write nothing in the repository.
+    config = ["--config", str(ROOT / "pyproject.toml"), "--no-cache"]
     subprocess.run([*ruff, "format", *config, "--quiet", *targets], check=True)
     subprocess.run(
         [*ruff, "check", *config, "--fix", "--unsafe-fixes", "--quiet", *targets],
@@ -1285,6 +1286,10 @@ def check(service: ServiceModel, raw: dict[str, Any], version: str) -> int:
     )
     old = json.loads(gzip.decompress(_stored_model().read_bytes()))
     changes = model_changes(old, raw["service"])
+    stored_pages = json.loads(
+        (_stored_model().parent / "paginators-1.json").read_text()
+    )["pagination"]
+    changes += paginator_changes(stored_pages, raw["pagination"])
     for line in changes or ["(no change to the model: the generator itself changed)"]:
         print(f"  {line}")
     print(f"  files that would change: {len(differing)}")
@@ -1372,6 +1377,16 @@ def model_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     )
     if documented:
         lines.append(f"~ documentation of {documented} shapes and operations")
+    return lines
+
+
+def paginator_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Which operations the new model pages, or pages otherwise, one line each."""
+    lines = [f"+ paginator {n}" for n in sorted(new.keys() - old.keys())]
+    lines += [f"- paginator {n}" for n in sorted(old.keys() - new.keys())]
+    lines += [
+        f"~ paginator {n}" for n in sorted(new.keys() & old.keys()) if new[n] != old[n]
+    ]
     return lines
 
 

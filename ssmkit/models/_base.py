@@ -262,13 +262,17 @@ class FrozenDict(Mapping[K, V]):
         return (type(self), (self._data,))
 
 
+#: What ``freeze`` changes: containers, and blobs that can change.
+_THAWED = (list, tuple, dict, bytearray, memoryview)
+
+
 def freeze(value: Any) -> Any:
     """``value`` with every list made a tuple and every dict a ``FrozenDict``."""
     cls = value.__class__
     if cls is FrozenDict:
         return value
     if cls is tuple:
-        if any(isinstance(item, (list, tuple, dict)) for item in value):
+        if any(isinstance(item, _THAWED) for item in value):
             return tuple(freeze(item) for item in value)
         return value
     if cls is list:
@@ -342,6 +346,26 @@ def to_frozendict(value: Mapping[Any, Any] | None) -> FrozenDict[Any, Any] | Non
     return FrozenDict(value)
 
 
+def _wire_scalars() -> tuple[type, ...]:
+    import datetime
+    import decimal
+
+    return (
+        str,
+        int,
+        float,
+        bytes,
+        bytearray,
+        memoryview,
+        datetime.datetime,
+        datetime.date,
+        decimal.Decimal,
+    )
+
+
+_WIRE_SCALARS = _wire_scalars()
+
+
 def to_unknown(value: Mapping[str, Any] | None) -> FrozenDict[str, Any] | None:
     """The ``unknown_members`` field's converter: a mapping frozen, ``None`` if empty.
 
@@ -363,8 +387,32 @@ def to_unknown(value: Mapping[str, Any] | None) -> FrozenDict[str, Any] | None:
             msg = f"unknown_members: a member's name must be a string, got {key!r}"
             raise TypeError(msg)
         if item is not None:
-            kept[key] = freeze(item)
+            kept[key] = freeze(wire_value(item, key))
     return FrozenDict.of_frozen(kept) if kept else None
+
+
+def wire_value(value: Any, where: str) -> Any:
+    """A value given for a member no model has, in boto3's form.
+
+    Models become their boto3 dicts and enum members their strings, at any
+    depth, so the value goes back as boto3 takes it; what boto3 never takes
+    (a set, an object) is refused.
+
+    Raises:
+        TypeError: ``value`` holds something boto3 cannot send.
+    """
+    if value is None or isinstance(value, _WIRE_SCALARS):
+        return value._value_ if isinstance(value, SSMEnum) else value
+    if isinstance(value, Model):
+        from .._convert import to_boto
+
+        return to_boto(value)
+    if isinstance(value, Mapping):
+        return {k: wire_value(v, f"{where}.{k}") for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [wire_value(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    msg = f"unknown_members: {where}: boto3 cannot send a {type(value).__name__}"
+    raise TypeError(msg)
 
 
 def unmodeled(instance: Any, attribute: Any, value: Any) -> None:

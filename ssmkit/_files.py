@@ -1,0 +1,287 @@
+"""Reading and writing the files ssmkit takes: YAML and JSON, strictly.
+
+Every file a user gives (a file of associations, a request to create one) is
+read here, and read strictly, because a file that means something other than
+what it looks like can delete or overwrite: a key given twice, of which the
+parsers keep the last without a word; YAML anchors and aliases, which make one
+small file expand to gigabytes; a merge key, which overlays one mapping on
+another. Each is refused with the file, line and column, before anything is
+called. What ssmkit writes (an export) uses none of them, so it reads back.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import ValidationError
+
+if TYPE_CHECKING:
+    import os
+
+__all__ = ["dump_document", "read_document"]
+
+#: The largest file read, in bytes: a file of thousands of associations is a
+#: few megabytes; a file much larger is not one a person wrote.
+MAX_BYTES = 64 * 1024 * 1024
+
+#: How deep a document may nest. The deepest SSM request is a dozen levels;
+#: a hostile file nested 100,000 deep must be refused, not crash the parser.
+MAX_DEPTH = 64
+
+
+def _refused(
+    path: Path, message: str, line: int | None = None, column: int | None = None
+) -> ValidationError:
+    where = str(path)
+    if line is not None:
+        where += f":{line}"
+        if column is not None:
+            where += f":{column}"
+    return ValidationError(f"{where}: {message}", rule="file")
+
+
+def read_document(path: Path) -> Any:
+    """The data of a ``.yaml``, ``.yml`` or ``.json`` file, read strictly.
+
+    Raises:
+        ssmkit.errors.ValidationError: The file cannot be read, is not UTF-8,
+            is malformed (``FILE:LINE:COLUMN: what is wrong``), holds a key
+            twice in one mapping, a YAML anchor, alias or merge key, or nests
+            deeper than ssmkit's requests can.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".json"):
+        raise _refused(path, "expected a .yaml, .yml or .json file")
+    try:
+        if path.is_dir():
+            raise _refused(path, "is a directory, not a file")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise _refused(path, exc.strerror or str(exc)) from None
+    if len(data) > MAX_BYTES:
+        raise _refused(path, f"larger than {MAX_BYTES // (1024 * 1024)} MB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise _refused(path, "not UTF-8 text", line) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if suffix == ".json":
+        return _read_json(path, text)
+    return _read_yaml(path, text)
+
+
+# -- JSON ---------------------------------------------------------------------------
+
+
+class _Duplicate(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _Duplicate(key)
+        found[key] = value
+    return found
+
+
+def _read_json(path: Path, text: str) -> Any:
+    try:
+        data = json.loads(text, object_pairs_hook=_pairs)
+    except _Duplicate as exc:
+        line, column = _json_duplicate(text, exc.key)
+        raise _refused(
+            path, f"duplicate key {json.dumps(exc.key)}", line, column
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise _refused(
+            path, f"malformed JSON: {exc.msg}", exc.lineno, exc.colno
+        ) from None
+    except RecursionError:
+        raise _refused(path, f"nested deeper than {MAX_DEPTH} levels") from None
+    _check_depth(path, data)
+    return data
+
+
+def _json_duplicate(text: str, key: str) -> tuple[int | None, int | None]:
+    """Where the second ``key`` of one object stands in ``text``.
+
+    Found by walking the text once more, keeping the keys of each open object;
+    only a file refused for it pays for the walk.
+    """
+    # Each open object or array: its keys (None for an array), and whether a
+    # key comes next.
+    stack: list[list[Any]] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == '"':
+            try:
+                value, end = json.decoder.scanstring(text, index + 1)  # type: ignore[attr-defined]
+            except json.JSONDecodeError:
+                return None, None
+            if stack and stack[-1][0] is not None and stack[-1][1]:
+                keys = stack[-1][0]
+                if value == key and value in keys:
+                    line = text.count("\n", 0, index) + 1
+                    return line, index - text.rfind("\n", 0, index)
+                keys.add(value)
+                stack[-1][1] = False
+            index = end
+            continue
+        if char == "{":
+            stack.append([set(), True])
+        elif char == "[":
+            stack.append([None, False])
+        elif char in "}]":
+            if stack:
+                stack.pop()
+        elif char == "," and stack and stack[-1][0] is not None:
+            stack[-1][1] = True
+        index += 1
+    return None, None
+
+
+def _check_depth(path: Path, data: Any) -> None:
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise _refused(path, f"nested deeper than {MAX_DEPTH} levels")
+        if isinstance(value, dict):
+            pending += [(item, depth + 1) for item in value.values()]
+        elif isinstance(value, list):
+            pending += [(item, depth + 1) for item in value]
+
+
+# -- YAML ---------------------------------------------------------------------------
+
+
+def _read_yaml(path: Path, text: str) -> Any:
+    try:
+        import yaml
+    except ImportError:  # pragma: no cover - the cli extra installs it
+        msg = "reading YAML needs PyYAML: pip install 'ssmkit[cli]'"
+        raise _refused(path, msg) from None
+    loader = _strict_loader()(text)
+    try:
+        return loader.get_single_data()
+    except _Refusal as exc:
+        raise _refused(path, exc.message, exc.line, exc.column) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = " ".join(p for p in (exc.context, exc.problem) if p) or "malformed"
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        raise _refused(path, f"malformed YAML: {what}", line, column) from None
+    except yaml.YAMLError as exc:
+        raise _refused(path, f"malformed YAML: {exc}") from None
+    except RecursionError:
+        raise _refused(path, f"nested deeper than {MAX_DEPTH} levels") from None
+    finally:
+        loader.dispose()
+
+
+class _Refusal(Exception):
+    def __init__(self, message: str, mark: Any) -> None:
+        self.message = message
+        self.line = mark.line + 1 if mark is not None else None
+        self.column = mark.column + 1 if mark is not None else None
+
+
+_LOADER: Any = None
+
+
+def _strict_loader() -> Any:
+    """PyYAML's safe loader, refusing what can make a file mean something else."""
+    global _LOADER
+    if _LOADER is not None:
+        return _LOADER
+    import yaml
+
+    class StrictLoader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            if isinstance(event, yaml.AliasEvent):
+                raise _Refusal(
+                    f"alias *{event.anchor}: anchors and aliases are not accepted",
+                    event.start_mark,
+                )
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                raise _Refusal(
+                    f"anchor &{anchor}: anchors and aliases are not accepted",
+                    event.start_mark,
+                )
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _Refusal(
+                    f"nested deeper than {MAX_DEPTH} levels", event.start_mark
+                )
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: dict[Any, Any] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise _Refusal(
+                        "merge keys (<<) are not accepted", key_node.start_mark
+                    )
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    if key in seen:
+                        first = seen[key].start_mark.line + 1
+                        raise _Refusal(
+                            f"duplicate key {key!r} (first at line {first})",
+                            key_node.start_mark,
+                        )
+                    seen[key] = key_node
+                except TypeError:
+                    raise _Refusal(
+                        f"a key cannot be {type(key).__name__}", key_node.start_mark
+                    ) from None
+            return super().construct_mapping(node, deep=deep)
+
+    _LOADER = StrictLoader
+    return _LOADER
+
+
+def dump_document(document: dict[str, Any], path: str | os.PathLike[str]) -> str:
+    """A document as the text of a file named ``path``: YAML or JSON by extension.
+
+    YAML is written without anchors or aliases, which ``read_document``
+    refuses: a value that appears twice is written twice.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix == ".json":
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if suffix in (".yaml", ".yml"):
+        import yaml
+
+        class Plain(yaml.SafeDumper):
+            def ignore_aliases(self, data: Any) -> bool:
+                return True
+
+        return str(
+            yaml.dump(
+                document,
+                Dumper=Plain,
+                sort_keys=False,
+                allow_unicode=True,
+                default_flow_style=False,
+            )
+        )
+    msg = f"{path}: expected a .yaml, .yml or .json file"
+    raise ValidationError(msg, rule="file")
