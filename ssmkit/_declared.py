@@ -28,6 +28,7 @@ from ._bulk import Stopped, check_pace, error_json, paced, run_all
 from ._files import dump_document, read_document
 from ._mask import MASK, is_sensitive, mask
 from ._safe import ASSOCIATION, Prepared, apply_update, plan_read
+from ._schedules import check_schedule
 from ._sentinel import CLEAR
 from ._validate import attribute_name, check_value, member_path
 from ._wire import DROP, Change, diff, prune
@@ -204,6 +205,8 @@ def _entry_problems(entry: Raw, shape: StructureShape) -> list[str]:
             one = _written({member: value}, shape, member="")
             if member in one:
                 check_value(one[member], members[member], attribute_name(member))
+                if member == "ScheduleExpression":
+                    check_schedule(one[member], attribute_name(member))
                 written[member] = one[member]
             refused.discard(member)
         except ValidationError as exc:

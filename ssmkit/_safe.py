@@ -36,6 +36,7 @@ from ._base_client import _PLAIN, invoke
 from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
 from ._convert import from_answer, from_boto, to_boto
 from ._mask import MASK, is_sensitive
+from ._schedules import check_schedule, is_cron
 from ._sentinel import CLEAR
 from ._signatures import show_changes
 from ._validate import attribute_name, check_value
@@ -297,8 +298,14 @@ def prepare(
             msg = f"{name}: {shown}"
             raise ValidationError(msg, member=name, rule="type") from None
         check_value(given, leaf, name, masked=masked)
+        if path in _SCHEDULES and isinstance(given, str):
+            check_schedule(given, name)
         prepared.append((path, given))
     return prepared
+
+
+#: The members that hold a schedule expression: an association's, a window's.
+_SCHEDULES = (("ScheduleExpression",), ("Schedule",))
 
 
 def _check_clear(
@@ -747,6 +754,7 @@ def _association_rules(request: Raw, stored: Raw) -> None:
             raise ValidationError(
                 msg, member=name, rule="needs apply_only_at_cron_interval"
             )
+    _offset_rule(request, "ScheduleExpression")
     # ApplyOnlyAtCronInterval: "This parameter isn't supported for rate expressions."
     if cron_only and str(request.get("ScheduleExpression", "")).startswith("rate("):
         msg = "apply_only_at_cron_interval: not supported with rate() expressions"
@@ -771,6 +779,24 @@ def _association_rules(request: Raw, stored: Raw) -> None:
         raise ValidationError(
             msg, member="alarm_configuration.alarms", rule="length at least 1"
         )
+
+
+def _offset_rule(request: Raw, member: str) -> None:
+    # "Associations and maintenance windows support schedule offsets for cron
+    # expressions only."
+    expression = request.get(member)
+    offset = request.get("ScheduleOffset")
+    if offset is not None and isinstance(expression, str) and not is_cron(expression):
+        msg = (
+            f"schedule_offset: works only with cron expressions, not with "
+            f"{expression.split('(')[0]}() ({attribute_name(member)} is "
+            f"{expression!r})"
+        )
+        raise ValidationError(msg, member="schedule_offset", rule="cron only")
+
+
+def _window_rules(request: Raw, stored: Raw) -> None:
+    _offset_rule(request, "Schedule")
 
 
 _PLACEHOLDERS = ("MaxConcurrency", "MaxErrors")
@@ -894,7 +920,7 @@ MAINTENANCE_WINDOW: Kind[GetMaintenanceWindowResult] = Kind(
     model=GetMaintenanceWindowResult,
     noun="maintenance window",
     carry=_nothing,
-    rules=_nothing,
+    rules=_window_rules,
     finish=_only_changes,
     runs=lambda request: False,
 )

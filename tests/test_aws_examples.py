@@ -503,3 +503,66 @@ def test_update_patch_baseline(server: Server, aws_env: Any) -> None:
     assert steady({**answer, "BaselineId": "<varies>"}) == steady(
         {**published, "BaselineId": "<varies>"}
     )
+
+
+def test_every_create_association_example_succeeds(
+    server: Server, aws_env: Any
+) -> None:
+    examples = parse("create-association")
+    assert len(examples) == 3
+    for argv, _ in examples:
+        answer = aws(server, argv)["AssociationDescription"]
+        # AWS prints the first example's output for all three: each is checked
+        # against what it asked for.
+        assert answer["Name"] == "AWS-UpdateSSMAgent"
+        if "--schedule-expression" in argv:
+            expression = argv[argv.index("--schedule-expression") + 1]
+            assert (
+                answer["ScheduleExpression"] == expression == "at(2020-05-14T15:55:00)"
+            )
+            assert answer["ApplyOnlyAtCronInterval"] is True
+
+
+def test_get_document_of_a_managed_document(server: Server, aws_env: Any) -> None:
+    ((argv, expected),) = parse("get-document")
+    answer = aws(server, argv)
+    kept = ("Name", "DocumentVersion", "Status", "DocumentType", "DocumentFormat")
+    assert {k: answer[k] for k in kept} == {k: expected[k] for k in kept}
+    assert (
+        json.loads(answer["Content"])["description"]
+        == json.loads(expected["Content"])["description"]
+    )
+
+
+#: Every document AWS's SSM examples name, by its name: patch baselines and a
+#: tag's value are not documents.
+NAMED = sorted(
+    {
+        name
+        for page in EXAMPLES.glob("*.rst")
+        for name in re.findall(r"\bAWS(?:Support)?-[A-Za-z0-9-]+", page.read_text())
+    }
+    - {"AWS-DefaultPatchBaseline", "AWS-SuseDefaultPatchBaseline"}
+    - {"AWS-NoOpAutomationTarget-Value"}
+)
+
+
+def test_every_document_the_examples_name_exists(server: Server, aws_env: Any) -> None:
+    assert "AWS-InstallPowerShellModule" in NAMED
+    for name in NAMED:
+        described = aws(server, ["describe-document", "--name", name])["Document"]
+        assert (described["Name"], described["Owner"], described["Status"]) == (
+            name,
+            "Amazon",
+            "Active",
+        )
+        assert aws(server, ["get-document", "--name", name])["Content"]
+    listed = {
+        d["Name"]
+        for d in aws(
+            server, ["list-documents", "--filters", "Key=Owner,Values=Amazon"]
+        )["DocumentIdentifiers"]
+    }
+    assert set(NAMED) <= listed
+    mine = aws(server, ["list-documents", "--filters", "Key=Owner,Values=Self"])
+    assert not set(NAMED) & {d["Name"] for d in mine["DocumentIdentifiers"]}

@@ -28,6 +28,7 @@ def control(server: Server, action: str, body: Any = None) -> tuple[int, Any]:
         f"{server.url}/ssmkit-api/{action}",
         data=data,
         method="GET" if body is None else "POST",
+        headers={"Content-Type": "application/json"},
     )
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:
@@ -137,3 +138,153 @@ def test_it_stops_cleanly_on_sigterm() -> None:
         _, stderr = process.communicate(timeout=30)
     assert process.returncode == 0
     assert stderr.strip() == "stopped"
+
+
+# -- a developer's machine: what a web page could send ----------------------------
+
+
+def raw(
+    server: Server,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    method: str = "POST",
+) -> tuple[int, Any]:
+    """One HTTP request as given, answered; the answer's JSON body."""
+    request = urllib.request.Request(
+        f"{server.url}{path}", data=body, method=method, headers=headers or {}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+FAULT = json.dumps({"operation": "DescribeAssociation", "code": "TooManyUpdates"})
+
+
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        # A form post: text/plain needs no preflight.
+        ("/ssmkit-api/fail", {"Content-Type": "text/plain"}),
+        ("/ssmkit-api/fail", {}),
+        ("/moto-api/reset", {"Content-Type": "text/plain"}),
+        # A page whose name rebinds to 127.0.0.1 sends its own name as Host.
+        ("/ssmkit-api/fail", {"Content-Type": "application/json", "Host": "evil.test"}),
+        ("/moto-api/reset", {"Content-Type": "application/json", "Host": "evil.test"}),
+    ],
+)
+def test_control_requests_a_browser_could_send_are_forbidden(
+    server: Server, path: str, headers: dict[str, str]
+) -> None:
+    client = server_client(server)
+    made = client.create_association(Name="AWS-RunShellScript")[
+        "AssociationDescription"
+    ]
+    status, answer = raw(server, path, FAULT.encode(), headers)
+    assert status == 403
+    assert answer["error"]
+    # Nothing injected, nothing wiped.
+    assert client.describe_association(AssociationId=made["AssociationId"])
+    client.delete_association(AssociationId=made["AssociationId"])
+
+
+def test_recorded_requests_are_masked_and_need_the_servers_own_host(
+    server: Server,
+) -> None:
+    client = server_client(server)
+    server.stand_in.requests.clear()
+    client.create_association(
+        Name="AWS-RunShellScript", Parameters={"commands": ["echo hunter2"]}
+    )
+    status, answer = raw(server, "/ssmkit-api/requests", method="GET")
+    assert status == 200
+    (recorded,) = answer["requests"]
+    assert recorded["params"]["Parameters"] == {"commands": "<sensitive>"}
+    assert "hunter2" not in json.dumps(answer)
+    forbidden, _ = raw(
+        server, "/ssmkit-api/requests", method="GET", headers={"Host": "evil.test"}
+    )
+    assert forbidden == 403
+    from ssmkit.testing.server import Server as Served
+
+    with Served(show_sensitive=True) as shown:
+        server_client(shown).create_association(
+            Name="AWS-RunShellScript", Parameters={"commands": ["echo hunter2"]}
+        )
+        _, answer = raw(shown, "/ssmkit-api/requests", method="GET")
+        assert "hunter2" in json.dumps(answer)
+
+
+SSM = {"X-Amz-Target": "AmazonSSM.ListAssociations"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"MaxResults": 5, "x": "\xff\xfe"}',
+        '{"MaxResults": 5}'.encode("utf-16"),
+        ("[" * 100_000 + "]" * 100_000).encode(),
+        b'{"MaxResults": ' + b"[" * 200 + b"]" * 200 + b"}",
+    ],
+)
+def test_unreadable_api_bodies_are_400_json_in_awss_shape(
+    server: Server, body: bytes
+) -> None:
+    headers = {**SSM, "Content-Type": "application/x-amz-json-1.1"}
+    status, answer = raw(server, "/", body, headers)
+    assert status == 400
+    assert answer["__type"] == "SerializationException"
+
+
+def test_a_bad_date_in_a_filter_is_400_in_awss_shape(server: Server) -> None:
+    client = server_client(server)
+    with pytest.raises(ClientError) as caught:
+        client.list_associations(
+            AssociationFilterList=[{"key": "LastExecutedBefore", "value": "yesterday"}]
+        )
+    assert caught.value.response["Error"]["Code"] == "ValidationException"
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    # A date without a zone is UTC, as the service takes it.
+    client.list_associations(
+        AssociationFilterList=[
+            {"key": "LastExecutedBefore", "value": "2026-01-01T00:00:00"}
+        ]
+    )
+
+
+def test_a_body_over_the_limit_is_413_before_it_is_read(server: Server) -> None:
+    from ssmkit.testing.server import MAX_BODY
+
+    with socket.create_connection(
+        ("127.0.0.1", int(server.url.rsplit(":", 1)[1]))
+    ) as s:
+        s.sendall(
+            b"POST / HTTP/1.1\r\nHost: "
+            + server.url.split("//")[1].encode()
+            + b"\r\nX-Amz-Target: AmazonSSM.ListAssociations\r\n"
+            + f"Content-Length: {MAX_BODY + 1}\r\n\r\n".encode()
+            + b"{"
+        )
+        # Answered at once: the rest of the body is never waited for.
+        s.settimeout(30)
+        answer = s.recv(65536).decode()
+    assert answer.startswith("HTTP/1.1 413")
+    assert '"error": "the request body is larger than' in answer
+
+
+def test_a_fault_that_never_fires_is_refused_in_one_line() -> None:
+    done = subprocess.run(
+        [*SERVER, "--port", "0", "--fail", "UpdateAssociation:TooManyUpdates:0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1] == (
+        "python -m ssmkit.testing.server: error: argument --fail: TIMES must be 1 "
+        "or more and AFTER 0 or more in 'UpdateAssociation:TooManyUpdates:0'"
+    )
+    assert "Traceback" not in done.stderr

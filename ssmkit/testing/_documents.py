@@ -9,10 +9,20 @@ content. Documents created with ``CreateDocument`` are known as moto keeps them.
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import json
 from typing import Any
 
-__all__ = ["MANAGED", "content_of", "known"]
+__all__ = [
+    "MANAGED",
+    "content_of",
+    "describe_managed",
+    "get_managed",
+    "known",
+    "list_managed",
+    "managed",
+]
 
 
 def _command(description: str, *parameters: str) -> tuple[str, str]:
@@ -197,6 +207,38 @@ MANAGED: dict[str, tuple[str, str]] = {
         "S3BucketName",
         "AutomationAssumeRole",
     ),
+    "AWS-InstallPowerShellModule": _command(
+        "Install a PowerShell module.",
+        "source",
+        "sourceHash",
+        "commands",
+        "workingDirectory",
+        "executionTimeout",
+    ),
+    "AWS-CreateManagedWindowsInstance": _automation(
+        "Create a new EC2 instance for Windows Server, managed by Systems Manager.",
+        "AmiId",
+        "InstanceType",
+        "KeyPairName",
+        "AutomationAssumeRole",
+    ),
+    "AWS-CreateManagedLinuxInstance": _automation(
+        "Create a new EC2 instance for Linux, managed by Systems Manager.",
+        "AmiId",
+        "InstanceType",
+        "KeyPairName",
+        "AutomationAssumeRole",
+    ),
+    "AWS-HelloWorldChangeTemplate": (
+        "Automation.ChangeTemplate",
+        _automation(
+            "This change template demonstrates the feature set available for "
+            "creating change templates for Change Manager.",
+            "Approver",
+            "ApproverType",
+            "ApproverSnsTopicArn",
+        )[1],
+    ),
     "AWSSupport-ExecuteEC2Rescue": _automation(
         "Run EC2Rescue on an unreachable instance.",
         "UnreachableInstanceId",
@@ -226,3 +268,145 @@ def content_of(backend: Any, name: str) -> str:
     if own is not None:
         return str(own.get_default_version().content)
     return MANAGED.get(name, ("", ""))[1]
+
+
+# -- answering for the managed documents ---------------------------------------------
+
+#: When the catalogue's documents were made, as the service dates them: a
+#: fixed day, so answers repeat.
+_CREATED = datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc)
+_PLATFORMS = ["Windows", "Linux", "MacOS"]
+
+
+def managed(backend: Any, name: str) -> bool:
+    """Whether ``name`` is a catalogued document the account has no own of."""
+    return name in MANAGED and _own(backend, name) is None
+
+
+def _parsed(name: str) -> dict[str, Any]:
+    return json.loads(MANAGED[name][1])  # type: ignore[no-any-return]
+
+
+def _identifier(name: str) -> dict[str, Any]:
+    kind, _ = MANAGED[name]
+    content = _parsed(name)
+    return {
+        "Name": name,
+        "CreatedDate": _CREATED,
+        "Owner": "Amazon",
+        "PlatformTypes": _PLATFORMS,
+        "DocumentVersion": "1",
+        "DocumentType": kind,
+        "SchemaVersion": content["schemaVersion"],
+        "DocumentFormat": "JSON",
+        "Tags": [],
+    }
+
+
+def _version(name: str, given: dict[str, Any]) -> None:
+    version = given.get("DocumentVersion")
+    if version not in (None, "1", "$DEFAULT", "$LATEST") or given.get("VersionName"):
+        msg = f"The document version isn't valid or doesn't exist: {name}"
+        raise ServiceFault("InvalidDocumentVersion", msg)
+
+
+def describe_managed(name: str, given: dict[str, Any]) -> dict[str, Any]:
+    """``DescribeDocument``'s answer for a catalogued document."""
+    _version(name, given)
+    content = _parsed(name)
+    text = MANAGED[name][1]
+    description = {
+        **{k: v for k, v in _identifier(name).items() if k != "DocumentVersion"},
+        "Sha1": hashlib.sha256(text.encode()).hexdigest(),
+        "Hash": hashlib.sha256(text.encode()).hexdigest(),
+        "HashType": "Sha256",
+        "Status": "Active",
+        "DocumentVersion": "1",
+        "Description": content.get("description", ""),
+        "Parameters": [
+            {
+                "Name": key,
+                "Type": spec.get("type", "String"),
+                **({"DefaultValue": spec["default"]} if "default" in spec else {}),
+            }
+            for key, spec in content.get("parameters", {}).items()
+        ],
+        "LatestVersion": "1",
+        "DefaultVersion": "1",
+    }
+    del description["Sha1"]
+    return {"Document": description}
+
+
+def get_managed(name: str, given: dict[str, Any]) -> dict[str, Any]:
+    """``GetDocument``'s answer for a catalogued document."""
+    _version(name, given)
+    kind, text = MANAGED[name]
+    form = given.get("DocumentFormat") or "JSON"
+    if form == "YAML":
+        import yaml
+
+        text = yaml.safe_dump(json.loads(text), sort_keys=False)
+    elif form != "JSON":
+        msg = f"The document format isn't supported: {form}"
+        raise ServiceFault("InvalidDocumentSchemaVersion", msg)
+    return {
+        "Name": name,
+        "CreatedDate": _CREATED,
+        "DocumentVersion": "1",
+        "Status": "Active",
+        "Content": text,
+        "DocumentType": kind,
+        "DocumentFormat": form,
+    }
+
+
+def list_managed(given: dict[str, Any]) -> list[dict[str, Any]]:
+    """The catalogued documents ``ListDocuments`` lists for these filters.
+
+    They are owned by Amazon: an ``Owner`` filter of ``Self`` or ``Private``
+    leaves them out; ``Amazon``, ``Public`` and ``All`` keep them.
+    """
+    found = []
+    for name in sorted(MANAGED):
+        entry = _identifier(name)
+        if all(_passes(entry, f) for f in _filters(given)):
+            found.append(entry)
+    return found
+
+
+def _filters(given: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    pairs = [
+        (f.get("key", ""), [f.get("value", "")])
+        for f in given.get("DocumentFilterList") or []
+    ]
+    pairs += [
+        (f.get("Key", ""), list(f.get("Values") or []))
+        for f in given.get("Filters") or []
+    ]
+    return pairs
+
+
+def _passes(entry: dict[str, Any], pair: tuple[str, list[str]]) -> bool:
+    key, values = pair
+    if key == "Owner":
+        return any(v in ("Amazon", "Public", "All") for v in values)
+    if key == "Name":
+        return any(entry["Name"].startswith(v) for v in values)
+    if key == "DocumentType":
+        return entry["DocumentType"] in values
+    if key in ("PlatformTypes", "PlatformType"):
+        return any(v in entry["PlatformTypes"] for v in values)
+    if key == "SearchKeyword":
+        return any(v.lower() in entry["Name"].lower() for v in values)
+    # Tags and the rest: a managed document has none of them.
+    return False
+
+
+class ServiceFault(Exception):
+    """A refusal for the stand-in to answer with its code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message

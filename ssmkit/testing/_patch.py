@@ -15,7 +15,14 @@ from moto.core.responses import ActionResult, EmptyResult
 from moto.ssm.responses import SimpleSystemManagerResponse
 
 from ._checks import Refused, check_request
-from ._service import MODEL, Service, page, service_for
+from ._documents import (
+    ServiceFault,
+    describe_managed,
+    get_managed,
+    list_managed,
+    managed,
+)
+from ._service import MODEL, Service, fail, page, service_for
 
 if TYPE_CHECKING:
     from botocore.model import Shape
@@ -284,9 +291,13 @@ def _call_action(self: SimpleSystemManagerResponse) -> Any:
     if operation not in MODEL.operation_names:
         message = f"Unknown operation {operation}."
         return _refusal("UnknownOperationException", message)
-    body = self.body.decode() if isinstance(self.body, bytes) else self.body
     try:
+        body = self.body.decode() if isinstance(self.body, bytes) else self.body
         raw = json.loads(body) if body else {}
+    except UnicodeDecodeError:
+        return _refusal("SerializationException", "The request body is not UTF-8.")
+    except RecursionError:
+        return _refusal("SerializationException", "The request body nests too deeply.")
     except ValueError:
         return _refusal("SerializationException", "The request body is not JSON.")
     if not isinstance(raw, dict):
@@ -310,6 +321,65 @@ def _call_action(self: SimpleSystemManagerResponse) -> Any:
         return _refusal("NotImplemented", message, 501)
 
 
+# -- the managed documents ------------------------------------------------------------
+# "AWS provides predefined documents ... owned by Amazon": every account sees
+# them. moto starts with none, so the catalogued ones are answered here, and
+# a document the account made itself is moto's to answer.
+
+
+def _describe_document(self: SimpleSystemManagerResponse) -> Any:
+    params = members(self)
+    name = str(params.get("Name", ""))
+    if not managed(self.ssm_backend, name):
+        return _delegate["describe_document"](self)
+    try:
+        return ActionResult(describe_managed(name, params))
+    except ServiceFault as exc:
+        raise fail(exc.code, exc.message) from None
+
+
+def _get_document(self: SimpleSystemManagerResponse) -> Any:
+    params = members(self)
+    name = str(params.get("Name", ""))
+    if not managed(self.ssm_backend, name):
+        return _delegate["get_document"](self)
+    try:
+        return ActionResult(get_managed(name, params))
+    except ServiceFault as exc:
+        raise fail(exc.code, exc.message) from None
+
+
+def _list_documents(self: SimpleSystemManagerResponse) -> Any:
+    """The account's documents, then the managed ones, in pages.
+
+    ``DocumentFilterList`` is deprecated but still served: its pairs are
+    taken as ``Filters`` of one value each.
+    """
+    from moto.ssm.models import _document_filter_match
+
+    params = members(self)
+    backend = self.ssm_backend
+    filters = [
+        {"Key": f.get("Key", ""), "Values": list(f.get("Values") or [])}
+        for f in params.get("Filters") or []
+    ] + [
+        {"Key": f.get("key", ""), "Values": [f.get("value", "")]}
+        for f in params.get("DocumentFilterList") or []
+    ]
+    own = []
+    for _, documents in sorted(backend._documents.items()):
+        document = documents.get_default_version()
+        if _document_filter_match(
+            backend.account_id, [dict(f) for f in filters], document
+        ):
+            own.append(
+                document.list_describe(tags=backend._get_documents_tags(document.name))
+            )
+    taken = {d["Name"] for d in own}
+    every = own + [d for d in list_managed(params) if d["Name"] not in taken]
+    return ActionResult(page(every, params, "DocumentIdentifiers", limit=10))
+
+
 def _patches() -> dict[str, Any]:
     patches: dict[str, Any] = {name: _own(name) for name in _OWN}
     patches.update({name: _task(name) for name in _TASKS})
@@ -321,6 +391,9 @@ def _patches() -> dict[str, Any]:
         get_command_invocation=_get_command_invocation,
         list_command_invocations=_list_command_invocations,
         cancel_command=_cancel_command,
+        describe_document=_describe_document,
+        get_document=_get_document,
+        list_documents=_list_documents,
         call_action=_call_action,
     )
     return patches

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import copy
 import datetime
-import re
 import threading
 import uuid
 import weakref
@@ -20,6 +19,7 @@ import botocore.session
 from moto.core.exceptions import ServiceException
 from moto.ssm.exceptions import SSMException
 
+from .._schedules import schedule_problem
 from ._documents import content_of, known
 
 if TYPE_CHECKING:
@@ -136,9 +136,11 @@ class Service:
 
     def _check_association_rules(self, p: Params) -> None:
         schedule = p.get("ScheduleExpression")
-        if schedule is not None and not _SCHEDULE.match(schedule):
+        if schedule is not None and schedule_problem(schedule) is not None:
             # ScheduleExpression: "A cron expression that specifies a schedule
-            # when the association runs"; rate expressions too.
+            # when the association runs"; rate expressions, and "a timestamp in
+            # Coordinated Universal Time (UTC) format so that it runs once at the
+            # specified time. For example: at(2020-07-07T15:55:00)", too.
             raise fail(
                 "InvalidSchedule",
                 "The schedule is invalid. Verify your cron or rate expression "
@@ -1119,13 +1121,6 @@ def _resource_ids(description: Params) -> list[str]:
     return ids
 
 
-#: cron(...) with six fields (five to seven taken), or rate(N unit).
-_SCHEDULE = re.compile(
-    r"^(cron\(\S+( \S+){4,6}\)"
-    r"|rate\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\))$"
-)
-
-
 def _summary(status: str) -> str:
     # As AWS's describe-instance-associations-status example words it.
     success, failed = (1, 0) if status == "Success" else (0, 1)
@@ -1143,7 +1138,8 @@ def _association_filter(key: str, value: str) -> Callable[[Params], bool]:
         )
 
     def executed(before: bool) -> Callable[[Params], bool]:
-        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        # ListAssociations declares no filter errors: the service's common one.
+        moment = _moment(value, "ValidationException")
 
         def check(d: Params) -> bool:
             last = d.get("LastExecutionDate")
@@ -1175,7 +1171,7 @@ def _association_filter(key: str, value: str) -> Callable[[Params], bool]:
 def _execution_filter(execution: Params, f: Params) -> bool:
     key, value, kind = f["Key"], f["Value"], f.get("Type", "EQUAL")
     if key == "CreatedTime":
-        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = _moment(value, "ValidationException")
         created = execution["CreatedTime"]
         return bool(
             {
@@ -1187,12 +1183,16 @@ def _execution_filter(execution: Params, f: Params) -> bool:
     return bool(str(execution.get(key)) == value)
 
 
-def _moment(value: str) -> datetime.datetime:
+def _moment(value: str, code: str = "InvalidFilterValue") -> datetime.datetime:
+    """A filter's date; one without a zone is UTC, as the service takes it."""
     try:
-        return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         msg = f"The filter value isn't valid: {value}"
-        raise fail("InvalidFilterValue", msg) from None
+        raise fail(code, msg) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment
 
 
 def _automation_filter(execution: Params, key: str, values: list[str]) -> bool:

@@ -27,6 +27,15 @@ through the control endpoint beside moto's own ``/moto-api/``:
     served, blobs in base64.
 
 Each answers JSON; a bad body gets a 400 with ``{"error": "..."}``.
+
+Any web page the developer's browser opens can send requests to 127.0.0.1, so
+these, and moto's ``/moto-api/``, are served only with a ``Host`` of the
+address the server is bound to (``127.0.0.1:PORT`` or ``localhost:PORT``),
+and a ``POST`` only with ``Content-Type: application/json``; anything else is
+403. Recorded requests are shown with sensitive members masked unless the
+server was started with ``--show-sensitive``. An API request whose body is not
+UTF-8 JSON, or nests deeper than 64 levels, is answered 400 in AWS's error
+shape; a body over 8 MB is refused with 413 before it is read.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ from __future__ import annotations
 import argparse
 import base64
 import errno
+import io
 import json
 import logging
 import signal
@@ -73,13 +83,16 @@ class Server:
 
     Args:
         port: The TCP port on 127.0.0.1; 0 picks a free one.
+        show_sensitive: Show sensitive members of recorded requests in clear
+            at ``GET /ssmkit-api/requests``; masked by default.
 
     Raises:
         OSError: From ``start``, when the port cannot be bound.
     """
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, *, show_sensitive: bool = False) -> None:
         self._port = port
+        self._show_sensitive = show_sensitive
         self.stand_in = StandIn()
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -97,18 +110,23 @@ class Server:
         install(self.stand_in)
         try:
             # Bound here, in the caller's thread: the URL works once we return.
+            control = _Control(
+                self.stand_in,
+                DomainDispatcherApplication(create_backend_app),
+                show_sensitive=self._show_sensitive,
+            )
             self._server = make_server(
                 "127.0.0.1",
                 self._port,
-                _Control(
-                    self.stand_in, DomainDispatcherApplication(create_backend_app)
-                ),
+                control,
                 threaded=True,
                 request_handler=MotoRequestHandler,
             )
         except BaseException:
             uninstall(self.stand_in)
             raise
+        port = self._server.server_address[1]
+        control.hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="ssmkit-server", daemon=True
         )
@@ -162,30 +180,76 @@ def _moto_app() -> Any:
 CONTROL = "/ssmkit-api/"
 
 
-class _Control:
-    """A WSGI app: the control endpoint, and moto's server for the rest."""
+#: The largest request body served, in bytes. AWS's largest SSM request is far
+#: smaller ("The content of the document must not exceed 64KB"); a body above
+#: this is refused with 413 from its Content-Length, before it is read.
+MAX_BODY = 8 * 1024 * 1024
 
-    def __init__(self, stand_in: StandIn, moto: Any) -> None:
+#: How deep a request's JSON may nest. SSM's deepest shapes are a dozen levels.
+MAX_DEPTH = 64
+
+#: The paths that change or reveal the server's state: ssmkit's and moto's own.
+_GUARDED = (CONTROL, "/moto-api/")
+
+
+class _Control:
+    """A WSGI app: the control endpoint, and moto's server for the rest.
+
+    The server runs on a developer's machine, where any web page the browser
+    opens can send it requests: a form post (``text/plain``, no preflight), or
+    a page whose DNS name rebinds to 127.0.0.1. So control requests are
+    served only with a ``Host`` naming the address the server is bound to, and
+    those that change state only with ``Content-Type: application/json``,
+    which no page can send without the browser asking first. Everything else
+    is 403.
+    """
+
+    def __init__(
+        self, stand_in: StandIn, moto: Any, *, show_sensitive: bool = False
+    ) -> None:
         self._stand_in = stand_in
         self._moto = moto
+        self._show_sensitive = show_sensitive
+        self.hosts: set[str] = set()
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         path = str(environ.get("PATH_INFO", ""))
-        if not path.startswith(CONTROL):
-            return self._moto(environ, start_response)  # type: ignore[no-any-return]
         method = environ.get("REQUEST_METHOD", "GET")
+        refused = _too_large(environ)
+        if refused is not None:
+            return _answer(start_response, 413, {"error": refused})
+        if path.startswith(_GUARDED):
+            forbidden = self._forbidden(method, environ)
+            if forbidden is not None:
+                return _answer(start_response, 403, {"error": forbidden})
+        if not path.startswith(CONTROL):
+            bad = _unreadable(environ)
+            if bad is not None:
+                return _answer(
+                    start_response,
+                    400,
+                    {"__type": "SerializationException", "message": bad},
+                    "application/x-amz-json-1.1",
+                )
+            return self._moto(environ, start_response)  # type: ignore[no-any-return]
         try:
             status, answer = self._handle(method, path[len(CONTROL) :], environ)
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
             status, answer = 400, {"error": str(exc) or type(exc).__name__}
-        body = json.dumps(answer).encode()
-        start_response(
-            f"{status} {'OK' if status == 200 else 'Error'}",
-            [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
-        )
-        return [body]
+        return _answer(start_response, status, answer)
+
+    def _forbidden(self, method: str, environ: dict[str, Any]) -> str | None:
+        host = str(environ.get("HTTP_HOST", ""))
+        if host not in self.hosts:
+            return f"control requests are served only to Host {sorted(self.hosts)[0]}"
+        kind = str(environ.get("CONTENT_TYPE", "")).split(";")[0].strip().lower()
+        if method not in ("GET", "HEAD") and kind != "application/json":
+            return (
+                "control requests that change state need Content-Type: application/json"
+            )
+        return None
 
     def _handle(
         self, method: str, action: str, environ: dict[str, Any]
@@ -193,7 +257,14 @@ class _Control:
         if (method, action) == ("GET", "requests"):
             return 200, {
                 "requests": [
-                    {"operation": r.operation, "params": _plain(r.params)}
+                    {
+                        "operation": r.operation,
+                        "params": _plain(
+                            r.params
+                            if self._show_sensitive
+                            else _masked(r.operation, r.params)
+                        ),
+                    }
                     for r in self._stand_in.requests
                 ]
             }
@@ -205,6 +276,103 @@ class _Control:
             msg = "expected a JSON object"
             raise ValueError(msg)
         return 200, _ACTIONS[action](self._stand_in, given)
+
+
+def _answer(
+    start_response: Callable[..., Any],
+    status: int,
+    answer: Any,
+    kind: str = "application/json",
+) -> list[bytes]:
+    body = json.dumps(answer).encode()
+    start_response(
+        f"{status} {_REASONS.get(status, 'Error')}",
+        [("Content-Type", kind), ("Content-Length", str(len(body)))],
+    )
+    return [body]
+
+
+_REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    413: "Payload Too Large",
+}
+
+
+def _too_large(environ: dict[str, Any]) -> str | None:
+    """Why the body is refused for its size, from its length alone; or None."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return "Content-Length is not a number"
+    if length > MAX_BODY:
+        return f"the request body is larger than {MAX_BODY} bytes"
+    if length == 0 and "chunked" in str(environ.get("HTTP_TRANSFER_ENCODING", "")):
+        # No length to judge by: read at most the limit, and keep what was read.
+        data = environ["wsgi.input"].read(MAX_BODY + 1)
+        if len(data) > MAX_BODY:
+            return f"the request body is larger than {MAX_BODY} bytes"
+        environ["wsgi.input"] = io.BytesIO(data)
+        environ["CONTENT_LENGTH"] = str(len(data))
+    return None
+
+
+def _unreadable(environ: dict[str, Any]) -> str | None:
+    """Why an API request's body cannot be read as AWS's JSON protocol; or None.
+
+    The body read here is put back for moto to read again.
+    """
+    if environ.get("REQUEST_METHOD") != "POST":
+        return None
+    size = int(environ.get("CONTENT_LENGTH") or 0)
+    data = environ["wsgi.input"].read(size)
+    environ["wsgi.input"] = io.BytesIO(data)
+    if not data:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "The request body is not UTF-8."
+    if text.startswith("\ufeff"):
+        return "The request body is not UTF-8 JSON: it starts with a byte order mark."
+    try:
+        parsed = json.loads(text)
+    except RecursionError:
+        return f"The request body nests deeper than {MAX_DEPTH} levels."
+    except ValueError:
+        return "The request body is not JSON."
+    if _deeper_than(parsed, MAX_DEPTH):
+        return f"The request body nests deeper than {MAX_DEPTH} levels."
+    return None
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            pending += [(v, depth + 1) for v in item.values()]
+        elif isinstance(item, list):
+            pending += [(v, depth + 1) for v in item]
+    return False
+
+
+def _masked(operation: str, params: dict[str, Any]) -> Any:
+    """A recorded request with what the service model marks sensitive masked."""
+    from botocore.model import OperationNotFoundError
+
+    from .._mask import MASK, mask
+    from ._service import MODEL
+
+    try:
+        shape = MODEL.operation_model(operation).input_shape
+    except OperationNotFoundError:  # nothing to judge by: nothing shown
+        return dict.fromkeys(params, MASK)
+    return mask(params, shape)
 
 
 def _fail(stand_in: StandIn, given: dict[str, Any]) -> Any:
@@ -280,6 +448,9 @@ def _fault(text: str) -> tuple[str, str, int, int]:
         msg = f"TIMES and AFTER must be whole numbers in {text!r}"
         raise argparse.ArgumentTypeError(msg) from None
     times, after = (numbers + [1, 0][len(numbers) :])[:2]
+    if times < 1 or after < 0:
+        msg = f"TIMES must be 1 or more and AFTER 0 or more in {text!r}"
+        raise argparse.ArgumentTypeError(msg)
     return parts[0], parts[1], times, after
 
 
@@ -300,6 +471,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="OPERATION:CODE[:TIMES[:AFTER]]",
         help="answer the next TIMES calls of OPERATION with CODE, after AFTER calls",
     )
+    parser.add_argument(
+        "--show-sensitive",
+        action="store_true",
+        help="show sensitive members of recorded requests in clear at "
+        "GET /ssmkit-api/requests (masked by default)",
+    )
     args = parser.parse_args(argv)
     # One line per request on stderr drowns what matters; errors still show.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -311,7 +488,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Explicit, so Ctrl-C works even where the shell started us with SIGINT ignored.
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    server = Server(port=args.port)
+    server = Server(port=args.port, show_sensitive=args.show_sensitive)
     try:
         server.start()
     except OSError as exc:
