@@ -754,7 +754,6 @@ def _association_rules(request: Raw, stored: Raw) -> None:
             raise ValidationError(
                 msg, member=name, rule="needs apply_only_at_cron_interval"
             )
-    _offset_rule(request, "ScheduleExpression")
     # ApplyOnlyAtCronInterval: "This parameter isn't supported for rate expressions."
     if cron_only and str(request.get("ScheduleExpression", "")).startswith("rate("):
         msg = "apply_only_at_cron_interval: not supported with rate() expressions"
@@ -763,6 +762,7 @@ def _association_rules(request: Raw, stored: Raw) -> None:
             member="apply_only_at_cron_interval",
             rule="not with rate() expressions",
         )
+    _offset_rule(request, "ScheduleExpression")
     # TargetMaps: "Both Targets and TargetMaps can't be specified together."
     if "Targets" in request and "TargetMaps" in request:
         if request["Targets"] and request["TargetMaps"]:

@@ -110,7 +110,7 @@ def test_a_safe_update_refuses_a_bad_schedule_before_any_call(
     ):
         client.update_association(
             made,
-            schedule_expression="rate(2 days)",
+            schedule_expression="at(2030-01-01T00:00:00)",
             schedule_offset=2,
             apply_only_at_cron_interval=True,
         )
