@@ -15,6 +15,8 @@ from botocore.parsers import ResponseParserError
 
 from ._convert import from_answer, to_boto
 from ._mask import MASK, holds_mask, holds_sensitive, is_sensitive
+from ._schedules import check_request_schedule
+from ._validate import attribute_name
 from ._version import __version__
 from .errors import (
     ConfigurationError,
@@ -290,8 +292,29 @@ def _check_extra(params: Mapping[str, Any], extra: Mapping[str, Any]) -> None:
         raise ValidationError(msg, member="extra_params", rule="not a typed member")
 
 
+def _request_facts(
+    boto3_client: Any, operation: str
+) -> tuple[tuple[tuple[str, Shape], ...], tuple[str, ...]]:
+    """An operation's input members that hold something sensitive, and schedules."""
+    model = boto3_client.meta.service_model.operation_model(operation)
+    shape = model.input_shape
+    if shape is None:
+        return (), ()
+    members = shape.members
+    sensitive = tuple(
+        (name, member) for name, member in members.items() if holds_sensitive(member)
+    )
+    scheduled = tuple(
+        name for name in ("ScheduleExpression", "Schedule") if name in members
+    )
+    return sensitive, scheduled
+
+
 class BaseClient:
     """Holds the boto3 SSM client and makes every call through it."""
+
+    #: Per operation, what ``_check_request`` looks at; see ``_request_facts``.
+    _request_facts: dict[str, tuple[tuple[tuple[str, Shape], ...], tuple[str, ...]]]
 
     def __init__(
         self,
@@ -331,7 +354,9 @@ class BaseClient:
                 msg = f"boto3_client must be an SSM client, got {boto3_client!r}"
                 raise TypeError(msg)
             self._boto3_client = boto3_client
+            self._request_facts = {}
             return
+        self._request_facts = {}
         config = _with_user_agent(boto_config)
         try:
             if boto3_session is not None:
@@ -373,9 +398,9 @@ class BaseClient:
         comes without boto3's ``ResponseMetadata``, which is not the
         service's result.
         """
-        if extra:
-            self._check_placeholders(operation, extra)
-        result = invoke(self._boto3_client, operation, _request(params, extra))
+        request = _request(params, extra)
+        self._check_request(operation, request)
+        result = invoke(self._boto3_client, operation, request)
         result.pop("ResponseMetadata", None)
         return result
 
@@ -405,8 +430,8 @@ class BaseClient:
                     "itself; max_results= sets a page's size and limit= stops early"
                 )
                 raise ValidationError(msg, member="extra_params", rule="pages")
-            self._check_placeholders(operation, extra)
         request = _request(params, extra)
+        self._check_request(operation, request)
         return self._walk(operation, request, result_key, item_type, limit)
 
     def _walk(
@@ -429,25 +454,33 @@ class BaseClient:
                     if count == limit:
                         return
 
-    def _check_placeholders(self, operation: str, extra: Mapping[str, Any]) -> None:
-        """Refuse the mask's placeholder where a sensitive value is sent.
+    def _check_request(self, operation: str, request: Mapping[str, Any]) -> None:
+        """What botocore cannot know is wrong with a request, refused before it.
 
-        It stands for a value that was hidden; sent, it would replace the
-        secret it stands for.
+        The mask's placeholder where a sensitive value is sent stands for a
+        value that was hidden: sent, it would replace the secret. A schedule
+        is checked against AWS's documented syntax. Each is found from facts
+        of the operation worked out once, so a call that has neither costs a
+        lookup.
         """
-        if not isinstance(extra, dict):
-            return  # refused with the rest of what is wrong with it
-        model = self._boto3_client.meta.service_model.operation_model(operation)
-        shape = model.input_shape
-        members = shape.members if shape is not None else {}
-        for name, value in extra.items():
-            member = members.get(name)
-            if member is not None and holds_mask(value, member):
+        facts = self._request_facts.get(operation)
+        if facts is None:
+            facts = self._request_facts[operation] = _request_facts(
+                self._boto3_client, operation
+            )
+        sensitive, scheduled = facts
+        for name, shape in sensitive:
+            value = request.get(name)
+            if value is not None and holds_mask(value, shape):
                 msg = (
-                    f"extra_params: {name}: holds the placeholder {MASK}, which "
+                    f"{attribute_name(name)}: holds the placeholder {MASK}, which "
                     "stands for a hidden value: write the value itself"
                 )
-                raise ValidationError(msg, member="extra_params", rule="placeholder")
+                raise ValidationError(
+                    msg, member=attribute_name(name), rule="placeholder"
+                )
+        for name in scheduled:
+            check_request_schedule(request, name)
 
     @staticmethod
     def _member(result: Mapping[str, Any], operation: str, key: str) -> Any:

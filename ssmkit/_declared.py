@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from ._base_client import invoke
+from ._base_client import invoke, translated
 from ._bulk import Stopped, check_pace, error_json, paced, run_all
 from ._files import dump_document, read_document
 from ._mask import MASK, is_sensitive, mask
@@ -51,6 +51,7 @@ __all__ = [
     "AssociationsPlan",
     "PlannedAssociation",
     "apply_associations",
+    "creation_problems",
     "dump_associations",
     "export_associations",
     "load_associations",
@@ -204,24 +205,50 @@ def _entry_problems(entry: Raw, shape: StructureShape) -> list[str]:
         try:
             one = _written({member: value}, shape, member="")
             if member in one:
-                check_value(one[member], members[member], attribute_name(member))
+                found: list[ValidationError] = []
+                check_value(
+                    one[member], members[member], attribute_name(member), problems=found
+                )
                 if member == "ScheduleExpression":
                     check_schedule(one[member], attribute_name(member))
-                written[member] = one[member]
-            refused.discard(member)
+                problems += [str(p) for p in found]
+                if not found:
+                    written[member] = one[member]
+                    refused.discard(member)
+            else:
+                refused.discard(member)
         except ValidationError as exc:
             problems.append(str(exc))
     missing = [
         m for m in shape.required_members if m not in written and m not in refused
     ]
     problems += [f"{attribute_name(m)}: is required (got None)" for m in missing]
-    if not problems:
-        try:
-            # The documented cross-member rules, on the entry as a create sends
-            # it: every entry must be able to create its association from nothing.
-            ASSOCIATION.rules(dict(written), {})
-        except ValidationError as exc:
-            problems.append(str(exc))
+    try:
+        # The documented cross-member rules, on the entry as a create sends it:
+        # every entry must be able to create its association from nothing. They
+        # are judged on the members that passed, so every problem is listed.
+        ASSOCIATION.rules(dict(written), {})
+    except ValidationError as exc:
+        problems.append(str(exc))
+    tags = [t.get("Key") for t in entry.get("Tags") or [] if isinstance(t, dict)]
+    twice = sorted({str(k) for k in tags if tags.count(k) > 1})
+    if twice:
+        problems.append(f"tags: the key {', '.join(twice)} is given more than once")
+    return problems
+
+
+def creation_problems(request: Raw, shape: StructureShape) -> list[str]:
+    """Everything wrong with a ``CreateAssociation`` request, as for an entry.
+
+    A new association has no live value for a placeholder to keep, so one
+    anywhere is a problem.
+    """
+    problems = _entry_problems(request, shape)
+    problems += [
+        f"{path}: holds the placeholder {PLACEHOLDER} and there is no live "
+        "association to keep a value from: write the value"
+        for path in _placeholders(request, shape)
+    ]
     return problems
 
 
@@ -242,6 +269,9 @@ def _stray_placeholders(
     found: list[str] = []
     if isinstance(value, dict):
         for key, inner in value.items():
+            if isinstance(key, str) and PLACEHOLDER in key:
+                found.append(f"{where}.{key}" if where else key)
+                continue
             if kind == "structure":
                 child = shape.members.get(key)  # type: ignore[union-attr]
                 at = member_path(where, str(key))
@@ -528,8 +558,10 @@ def plan_associations(
 def _walk(boto3_client: Any, filters: list[Raw] | None = None) -> Iterable[Raw]:
     paginator = boto3_client.get_paginator("list_associations")
     request = {"AssociationFilterList": filters} if filters else {}
-    for page in paginator.paginate(**request):
-        yield from page.get("Associations", [])
+    # The service's refusals come out as ssmkit's, like every other call's.
+    with translated("ListAssociations", boto3_client, request):
+        for page in paginator.paginate(**request):
+            yield from page.get("Associations", [])
 
 
 def _plan_create(boto3_client: Any, entry: Raw) -> PlannedAssociation:
@@ -929,6 +961,11 @@ def _entry_of(
     return mask(stored, shape, show_sensitive=show_sensitive)  # type: ignore[no-any-return]
 
 
-def dump_associations(document: dict[str, Any], path: str | os.PathLike[str]) -> str:
-    """A document as the text of a file named ``path``: YAML or JSON by extension."""
-    return dump_document(document, path)
+def dump_associations(
+    document: dict[str, Any], path: str | os.PathLike[str], *, ascii_only: bool = False
+) -> str:
+    """A document as the text of a file named ``path``: YAML or JSON by extension.
+
+    ``ascii_only`` escapes every other character, for a terminal.
+    """
+    return dump_document(document, path, ascii_only=ascii_only)

@@ -104,6 +104,8 @@ def _read_json(path: Path, text: str) -> Any:
         raise _refused(
             path, f"malformed JSON: {exc.msg}", exc.lineno, exc.colno
         ) from None
+    except ValueError:  # a number longer than Python reads (4,300 digits)
+        raise _refused(path, "holds a number too long to read") from None
     except RecursionError:
         raise _refused(path, f"nested deeper than {MAX_DEPTH} levels") from None
     _check_depth(path, data)
@@ -183,6 +185,8 @@ def _read_yaml(path: Path, text: str) -> Any:
         raise _refused(path, f"malformed YAML: {what}", line, column) from None
     except yaml.YAMLError as exc:
         raise _refused(path, f"malformed YAML: {exc}") from None
+    except ValueError:  # a number longer than Python reads (4,300 digits)
+        raise _refused(path, "holds a number too long to read") from None
     except RecursionError:
         raise _refused(path, f"nested deeper than {MAX_DEPTH} levels") from None
     finally:
@@ -258,15 +262,22 @@ def _strict_loader() -> Any:
     return _LOADER
 
 
-def dump_document(document: dict[str, Any], path: str | os.PathLike[str]) -> str:
+def dump_document(
+    document: dict[str, Any],
+    path: str | os.PathLike[str],
+    *,
+    ascii_only: bool = False,
+) -> str:
     """A document as the text of a file named ``path``: YAML or JSON by extension.
 
     YAML is written without anchors or aliases, which ``read_document``
-    refuses: a value that appears twice is written twice.
+    refuses: a value that appears twice is written twice. ``ascii_only``
+    writes every other character as its escape, for a terminal: the text
+    reads back the same, and no character in it acts on the terminal.
     """
     suffix = Path(path).suffix.lower()
     if suffix == ".json":
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(document, indent=2, ensure_ascii=ascii_only) + "\n"
     if suffix in (".yaml", ".yml"):
         import yaml
 
@@ -279,7 +290,7 @@ def dump_document(document: dict[str, Any], path: str | os.PathLike[str]) -> str
                 document,
                 Dumper=Plain,
                 sort_keys=False,
-                allow_unicode=True,
+                allow_unicode=not ascii_only,
                 default_flow_style=False,
             )
         )

@@ -35,8 +35,8 @@ from botocore.model import StructureShape
 from ._base_client import _PLAIN, invoke
 from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
 from ._convert import from_answer, from_boto, to_boto
-from ._mask import MASK, is_sensitive
-from ._schedules import check_schedule, is_cron
+from ._mask import MASK, holds_mask, is_sensitive
+from ._schedules import check_offset, check_schedule
 from ._sentinel import CLEAR
 from ._signatures import show_changes
 from ._validate import attribute_name, check_value
@@ -298,6 +298,12 @@ def prepare(
             msg = f"{name}: {shown}"
             raise ValidationError(msg, member=name, rule="type") from None
         check_value(given, leaf, name, masked=masked)
+        if holds_mask(given, leaf, within=masked):
+            msg = (
+                f"{name}: holds the placeholder {MASK}, which stands for a hidden "
+                "value; sent, it would replace the secret: write the value itself"
+            )
+            raise ValidationError(msg, member=name, rule="placeholder")
         if path in _SCHEDULES and isinstance(given, str):
             check_schedule(given, name)
         prepared.append((path, given))
@@ -762,7 +768,7 @@ def _association_rules(request: Raw, stored: Raw) -> None:
             member="apply_only_at_cron_interval",
             rule="not with rate() expressions",
         )
-    _offset_rule(request, "ScheduleExpression")
+    check_offset(request, "ScheduleExpression")
     # TargetMaps: "Both Targets and TargetMaps can't be specified together."
     if "Targets" in request and "TargetMaps" in request:
         if request["Targets"] and request["TargetMaps"]:
@@ -781,22 +787,8 @@ def _association_rules(request: Raw, stored: Raw) -> None:
         )
 
 
-def _offset_rule(request: Raw, member: str) -> None:
-    # "Associations and maintenance windows support schedule offsets for cron
-    # expressions only."
-    expression = request.get(member)
-    offset = request.get("ScheduleOffset")
-    if offset is not None and isinstance(expression, str) and not is_cron(expression):
-        msg = (
-            f"schedule_offset: works only with cron expressions, not with "
-            f"{expression.split('(')[0]}() ({attribute_name(member)} is "
-            f"{expression!r})"
-        )
-        raise ValidationError(msg, member="schedule_offset", rule="cron only")
-
-
 def _window_rules(request: Raw, stored: Raw) -> None:
-    _offset_rule(request, "Schedule")
+    check_offset(request, "Schedule")
 
 
 _PLACEHOLDERS = ("MaxConcurrency", "MaxErrors")

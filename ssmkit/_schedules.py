@@ -25,11 +25,20 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import ValidationError
 
-__all__ = ["check_schedule", "is_cron", "schedule_problem"]
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = [
+    "check_offset",
+    "check_request_schedule",
+    "check_schedule",
+    "is_cron",
+    "schedule_problem",
+]
 
 _MONTHS = (
     "JAN",
@@ -100,6 +109,44 @@ def check_schedule(expression: str, member: str = "schedule_expression") -> None
     if why is not None:
         msg = f"{member}: {expression!r} is not a schedule: {why}"
         raise ValidationError(msg, member=member, rule="schedule expression")
+
+
+def check_request_schedule(request: Mapping[str, Any], member: str) -> None:
+    """Check a request's schedule, and that a ``ScheduleOffset`` has a cron one.
+
+    "Associations and maintenance windows support schedule offsets for cron
+    expressions only."
+
+    Raises:
+        ssmkit.errors.ValidationError: Either is wrong.
+    """
+    expression = request.get(member)
+    if isinstance(expression, str):
+        check_schedule(expression, _NAMES[member])
+        check_offset(request, member)
+
+
+#: The attribute names of the members that hold a schedule.
+_NAMES = {"ScheduleExpression": "schedule_expression", "Schedule": "schedule"}
+
+
+def check_offset(request: Mapping[str, Any], member: str) -> None:
+    """Refuse a ``ScheduleOffset`` beside a schedule that is not cron.
+
+    "Associations and maintenance windows support schedule offsets for cron
+    expressions only."
+
+    Raises:
+        ssmkit.errors.ValidationError: The request has both.
+    """
+    expression = request.get(member)
+    offset = request.get("ScheduleOffset")
+    if offset is not None and isinstance(expression, str) and not is_cron(expression):
+        msg = (
+            f"schedule_offset: works only with cron expressions, not with "
+            f"{expression.split('(')[0]}() ({_NAMES[member]} is {expression!r})"
+        )
+        raise ValidationError(msg, member="schedule_offset", rule="cron only")
 
 
 def schedule_problem(expression: str) -> str | None:

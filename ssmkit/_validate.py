@@ -61,7 +61,14 @@ def _refuse(path: str, rule: str, value: Any) -> ValidationError:
 _SENSITIVE = object()
 
 
-def check_value(value: Any, shape: Shape, path: str, *, masked: bool = False) -> None:
+def check_value(
+    value: Any,
+    shape: Shape,
+    path: str,
+    *,
+    masked: bool = False,
+    problems: list[ValidationError] | None = None,
+) -> None:
     """Check a caller's value, in boto3's form, against its shape's constraints.
 
     Args:
@@ -71,11 +78,29 @@ def check_value(value: Any, shape: Shape, path: str, *, masked: bool = False) ->
         masked: Whether it lies within a member the service model marks
             sensitive; then it is never shown. Map keys are shown, as
             everywhere: they name parameters, they do not hold their values.
+        problems: Where to gather every problem instead of raising the first
+            (a value of the wrong kind is not looked into).
 
     Raises:
         ssmkit.errors.ValidationError: The value breaks a constraint: type,
             length, range, enum or pattern. The error names the member and rule.
+            Not raised when ``problems`` is given.
     """
+    try:
+        _check(value, shape, path, masked, problems)
+    except ValidationError as exc:
+        if problems is None:
+            raise
+        problems.append(exc)
+
+
+def _check(
+    value: Any,
+    shape: Shape,
+    path: str,
+    masked: bool,
+    problems: list[ValidationError] | None,
+) -> None:
     meta = shape.metadata
     masked = masked or is_sensitive(shape)
     # A value that may hold something sensitive is not shown either: given in
@@ -89,11 +114,17 @@ def check_value(value: Any, shape: Shape, path: str, *, masked: bool = False) ->
         members = shape.members  # type: ignore[attr-defined]
         for required in shape.required_members:
             if required not in value:
-                raise _refuse(member_path(path, required), "is required", None)
+                _gather(
+                    _refuse(member_path(path, required), "is required", None), problems
+                )
         for member, inner in value.items():
             if member in members:
                 check_value(
-                    inner, members[member], member_path(path, member), masked=masked
+                    inner,
+                    members[member],
+                    member_path(path, member),
+                    masked=masked,
+                    problems=problems,
                 )
         return
     if kind == "list":
@@ -101,15 +132,27 @@ def check_value(value: Any, shape: Shape, path: str, *, masked: bool = False) ->
             raise _refuse(path, "must be a list", shown)
         _check_range(len(value), meta, path, shown, "length")
         for index, item in enumerate(value):
-            check_value(item, shape.member, f"{path}[{index}]", masked=masked)  # type: ignore[attr-defined]
+            check_value(
+                item,
+                shape.member,  # type: ignore[attr-defined]
+                f"{path}[{index}]",
+                masked=masked,
+                problems=problems,
+            )
         return
     if kind == "map":
         if not isinstance(value, dict):
             raise _refuse(path, "must be a map", shown)
         _check_range(len(value), meta, path, shown, "length")
         for key, item in value.items():
-            check_value(key, shape.key, f"{path} key")  # type: ignore[attr-defined]
-            check_value(item, shape.value, f"{path}.{key}", masked=masked)  # type: ignore[attr-defined]
+            check_value(key, shape.key, f"{path} key", problems=problems)  # type: ignore[attr-defined]
+            check_value(
+                item,
+                shape.value,  # type: ignore[attr-defined]
+                f"{path}.{key}",
+                masked=masked,
+                problems=problems,
+            )
         return
     if kind == "string":
         if not isinstance(value, str):
@@ -134,6 +177,12 @@ def check_value(value: Any, shape: Shape, path: str, *, masked: bool = False) ->
         return
     if kind == "timestamp" and not isinstance(value, datetime.datetime):
         raise _refuse(path, "must be a datetime", shown)
+
+
+def _gather(error: ValidationError, problems: list[ValidationError] | None) -> None:
+    if problems is None:
+        raise error
+    problems.append(error)
 
 
 def _check_range(

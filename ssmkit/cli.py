@@ -31,11 +31,16 @@ from ._bulk import MAX_CONCURRENCY, MIN_RATE, check_pace
 from ._cli_parser import build_parser
 from ._client import Client
 from ._convert import to_boto
-from ._declared import ApplyResult, AssociationsPlan, dump_associations
+from ._declared import (
+    ApplyResult,
+    AssociationsPlan,
+    creation_problems,
+    dump_associations,
+)
 from ._mask import MASK, mask
 from ._safe import ASSOCIATION, MAINTENANCE_WINDOW_TASK, apply_update
 from ._sentinel import CLEAR
-from ._validate import attribute_name, check_value
+from ._validate import attribute_name
 from ._wire import diff, jsonable, put, resolve, within_sensitive
 from .models import AssociationFilter, AssociationFilterKey
 
@@ -185,7 +190,8 @@ def _value(name: str, text: str, kind: str) -> Any:
 #: shown in. A name from a file or the service holding ``\x1b[2J`` would clear
 #: the screen; ``\r`` would overwrite what was printed.
 _CONTROLS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+    "\u202a-\u202e\u2066-\u2069]"
 )
 
 
@@ -524,7 +530,11 @@ def _create_association(args: argparse.Namespace, output: Output) -> int:
         raise UsageError(f"CreateAssociation has no member {', '.join(unknown)}")
     if not request:
         raise UsageError("nothing to create: give --from FILE or --set MEMBER=VALUE")
-    check_value(request, shape, "")
+    # As a file's entry is judged: every member, the schedule, the documented
+    # rules; and a placeholder, with no live value to keep, is never sent.
+    problems = creation_problems(request, shape)
+    if problems:
+        raise UsageError("; ".join(problems))
     what = f"association {request.get('AssociationName') or request.get('Name')}"
     console = output.err if output.json else output.out
     console.print(Text(f"Create {what}:", style="bold"))
@@ -601,7 +611,8 @@ def _export(args: argparse.Namespace, output: Output) -> int:
     elif output.json:
         output.emit_json(document)
     else:
-        sys.stdout.write(dump_associations(document, "stdout.yaml"))
+        # To a terminal, or what reads like one: nothing in it acts on it.
+        sys.stdout.write(dump_associations(document, "stdout.yaml", ascii_only=True))
         sys.stdout.flush()
     if left_out:
         output.err.print(

@@ -318,3 +318,95 @@ def test_names_from_a_file_cannot_drive_the_terminal(
     assert "\x1b" not in done.stderr
     assert "\x07" not in done.stderr
     assert "bad\\x1b[2J\\x1b]0;owned\\x07name" in done.stderr
+
+
+# -- what a second look found ------------------------------------------------------
+
+
+def test_a_placeholder_as_a_key_refuses_the_file(client: ssmkit.Client) -> None:
+    entry = {
+        "AssociationName": "team-x",
+        "Name": "AWS-RunShellScript",
+        "Parameters": {"<sensitive>": ["x"]},
+    }
+    with pytest.raises(errors.ValidationError, match=r"parameters.<sensitive>: holds"):
+        client.plan_associations([entry])
+
+
+def test_a_number_too_long_to_read_refuses_the_file(
+    tmp_path: Path, client: ssmkit.Client
+) -> None:
+    for name, text in (
+        ("big.json", '{"Associations": [{"Duration": ' + "9" * 5000 + "}]}"),
+        ("big.yaml", "Associations:\n  - Duration: " + "9" * 5000 + "\n"),
+    ):
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(errors.ValidationError) as caught:
+            client.plan_associations(str(path))
+        assert str(caught.value) == f"{path}: holds a number too long to read"
+
+
+def test_every_problem_within_a_member_and_every_rule_is_listed(
+    client: ssmkit.Client,
+) -> None:
+    entry = {
+        "AssociationName": "team-bad",
+        "Name": PATCH,
+        "Targets": [
+            {"Key": "bad key!", "Values": ["a"]},
+            {"Key": "also bad!", "Values": ["b"]},
+        ],
+        "Tags": [{"Key": "x", "Value": "y"}, {"Key": "x", "Value": "z"}],
+        "MaxErrors": "bogus!",
+        "ScheduleExpression": "rate(1 day)",
+        "ScheduleOffset": 3,
+        "ApplyOnlyAtCronInterval": False,
+    }
+    with pytest.raises(errors.ValidationError) as caught:
+        client.plan_associations([entry])
+    text = str(caught.value)
+    for expected in (
+        "targets[0].key: must match",
+        "targets[1].key: must match",
+        "max_errors: must match",
+        "schedule_offset: needs apply_only_at_cron_interval=True",
+        "tags: the key x is given more than once",
+    ):
+        assert expected in text, text
+
+
+def test_a_listing_the_service_refuses_is_one_line_and_a_failed_entry(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    stand_in.fail_next("ListAssociations", "AccessDeniedException")
+    with pytest.raises(errors.ServiceError, match="ListAssociations"):
+        client.plan_associations(entries())
+    plan = client.plan_associations(entries())
+    # The check for a name created since the plan is refused for the first
+    # create: that entry fails, the other is still created.
+    stand_in.fail_next("ListAssociations", "AccessDeniedException")
+    results = client.apply_associations(plan, concurrency=1)
+    assert sorted(r.outcome for r in results) == ["created", "failed"]
+    stand_in.fail_next("ListAssociations", "AccessDeniedException")
+    with pytest.raises(errors.ServiceError):
+        client.export_associations()
+
+
+def test_export_to_a_terminal_escapes_what_would_act_on_it(server: Server) -> None:
+    from .standin import server_client
+
+    boto = server_client(server)
+    boto.create_association(
+        Name="AWS-RunShellScript",
+        AssociationName="team-evil",
+        Targets=[{"Key": "tag:Role", "Values": ["web\u202ex\u2028y"]}],
+    )
+    done = run_command(server, "associations", "export")
+    assert done.returncode == 0, done.stderr
+    assert "\u202e" not in done.stdout
+    assert "\u2028" not in done.stdout
+    import yaml
+
+    (read,) = yaml.safe_load(done.stdout)["Associations"]
+    assert read["Targets"] == [{"Key": "tag:Role", "Values": ["web\u202ex\u2028y"]}]

@@ -185,3 +185,33 @@ def test_a_bytearray_blob_is_frozen_to_bytes() -> None:
     with pytest.raises(TypeError, match="expected bytes, got int"):
         MaintenanceWindowLambdaParameters(payload=5)  # type: ignore[arg-type]
     assert json.loads(to_json(given, show_sensitive=True)) == {"Payload": "e30="}
+
+
+# -- the placeholder is never sent --------------------------------------------------
+
+
+def test_the_placeholder_is_refused_by_safe_updates_and_creates(
+    stand_in: StandIn, boto: Any
+) -> None:
+    client = ssmkit.Client(boto3_client=boto)
+    made = client.create_association(
+        name="AWS-RunShellScript", parameters={"commands": [f"echo {SECRET}"]}
+    ).association_id
+    assert made is not None
+    stand_in.requests.clear()
+    for call in (
+        lambda: client.update_association(
+            made, parameters={"commands": ["<sensitive>"]}
+        ),
+        lambda: client.update_association(
+            made, paths={"parameters.commands": ["x <sensitive>"]}
+        ),
+        lambda: client.create_association(
+            name="AWS-RunShellScript", parameters={"commands": ["<sensitive>"]}
+        ),
+    ):
+        with pytest.raises(errors.ValidationError, match="placeholder <sensitive>"):
+            call()
+    assert stand_in.operations == []
+    described = boto.describe_association(AssociationId=made)["AssociationDescription"]
+    assert described["Parameters"] == {"commands": [f"echo {SECRET}"]}

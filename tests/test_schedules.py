@@ -177,3 +177,48 @@ def test_the_command_refuses_a_bad_schedule_in_one_line_before_any_call(
     assert done.returncode == 2, done.stderr
     assert "schedule_expression: 'cron(61 99 bad)' is not a schedule" in done.stderr
     assert server.stand_in.operations == []
+
+
+def test_create_paths_refuse_a_bad_schedule_before_any_call(
+    boto: Any, stand_in: StandIn
+) -> None:
+    client = ssmkit.Client(boto3_client=boto)
+    stand_in.requests.clear()
+    with pytest.raises(errors.ValidationError, match="is not a schedule"):
+        client.create_association(
+            name="AWS-RunShellScript", schedule_expression="cron(61 99 bad)"
+        )
+    with pytest.raises(errors.ValidationError, match="works only with cron"):
+        client.create_association(
+            name="AWS-RunShellScript",
+            schedule_expression="rate(1 day)",
+            schedule_offset=2,
+        )
+    with pytest.raises(errors.ValidationError, match=r"schedule: 'cron\(61 99 bad\)'"):
+        client.create_maintenance_window(
+            name="w",
+            schedule="cron(61 99 bad)",
+            duration=2,
+            cutoff=1,
+            allow_unassociated_targets=True,
+        )
+    assert stand_in.operations == []
+
+
+def test_the_command_creates_nothing_with_a_bad_schedule(server: Any) -> None:
+    server.stand_in.requests.clear()
+    done = run_command(
+        server,
+        "associations",
+        "create",
+        "--set",
+        "name=AWS-RunShellScript",
+        "--set",
+        "association_name=x-y",
+        "--set",
+        "schedule_expression=cron(61 99 bad)",
+        "--yes",
+    )
+    assert done.returncode == 2, done.stderr
+    assert "is not a schedule" in done.stderr
+    assert server.stand_in.operations == []

@@ -291,3 +291,176 @@ def test_a_fault_that_never_fires_is_refused_in_one_line() -> None:
         "or more and AFTER 0 or more in 'UpdateAssociation:TooManyUpdates:0'"
     )
     assert "Traceback" not in done.stderr
+
+
+def test_a_page_of_another_site_is_refused_everywhere(server: Server) -> None:
+    client = server_client(server)
+    client.put_parameter(Name="/app/secret", Value="hunter2", Type="SecureString")
+    evil = {"Origin": "http://evil.example"}
+    status, answer = raw(server, "/moto-api/data.json", method="GET", headers=evil)
+    assert status == 403
+    assert "hunter2" not in json.dumps(answer)
+    api = {
+        **evil,
+        "X-Amz-Target": "AmazonSSM.GetParameter",
+        "Content-Type": "application/x-amz-json-1.1",
+        "Authorization": SIGNED,
+    }
+    body = json.dumps({"Name": "/app/secret", "WithDecryption": True}).encode()
+    assert raw(server, "/", body, api)[0] == 403
+    # Its own pages, and clients that send no Origin, are served.
+    own = {"Origin": server.url}
+    assert raw(server, "/moto-api/data.json", method="GET", headers=own)[0] == 200
+    assert client.get_parameter(Name="/app/secret", WithDecryption=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/moto-api/recorder/start-recording", "/moto-api/seed?a=42", "/moto-api/reset"],
+)
+def test_what_moto_changes_on_a_get_is_refused_to_a_get(
+    server: Server, path: str
+) -> None:
+    status, _ = raw(server, path, method="GET")
+    assert status == 403
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "path"),
+    [
+        ({"Content-Length": "-5"}, b"{}", "/"),
+        ({"Content-Length": "abc"}, b"{}", "/"),
+    ],
+)
+def test_a_length_that_is_not_one_is_400(
+    server: Server, headers: dict[str, str], body: bytes, path: str
+) -> None:
+    port = int(server.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        lines = [
+            "POST / HTTP/1.1",
+            f"Host: 127.0.0.1:{port}",
+            "X-Amz-Target: AmazonSSM.ListAssociations",
+            *(f"{k}: {v}" for k, v in headers.items()),
+            "Connection: close",
+            "",
+            "",
+        ]
+        s.sendall("\r\n".join(lines).encode() + body)
+        s.settimeout(30)
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+    head, _, payload = answer.decode().partition("\r\n\r\n")
+    assert head.startswith("HTTP/1.1 400")
+    assert "Content-Length is not a length" in json.loads(payload)["error"]
+
+
+#: What an SDK signs with: moto tells the service by the credential's scope.
+SIGNED = (
+    "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ssm/aws4_request, "
+    "SignedHeaders=host, Signature=0"
+)
+
+
+def test_a_member_of_the_wrong_type_is_refused_by_every_operation(
+    server: Server,
+) -> None:
+    headers = {
+        "X-Amz-Target": "AmazonSSM.PutParameter",
+        "Content-Type": "application/x-amz-json-1.1",
+        "Authorization": SIGNED,
+    }
+    body = json.dumps({"Name": "/x", "Value": ["x"], "Type": "String"}).encode()
+    status, answer = raw(server, "/", body, headers)
+    assert status == 400
+    assert answer["__type"] == "SerializationException"
+    with pytest.raises(ClientError):
+        server_client(server).get_parameter(Name="/x")  # nothing was stored
+
+
+def test_what_moto_did_not_foresee_is_500_json_not_html() -> None:
+    from ssmkit.testing.server import _json_failures
+
+    def moto_failing(environ: Any, start_response: Any) -> list[bytes]:
+        start_response("500 INTERNAL SERVER ERROR", [("Content-Type", "text/html")])
+        return [b"<html>Internal Server Error</html>"]
+
+    answered: list[Any] = []
+    body = _json_failures(
+        moto_failing, {}, lambda status, headers: answered.append((status, headers))
+    )
+    ((status, headers),) = answered
+    assert status == "500 Internal Server Error"
+    assert ("Content-Type", "application/x-amz-json-1.1") in headers
+    assert json.loads(b"".join(body)) == {
+        "__type": "InternalFailure",
+        "message": "The local SSM failed to serve this.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("action", "body"),
+    [
+        ("fail", {"operation": "A", "code": "B", "times": 1e400}),
+        ("fail", {"operation": None, "code": "B"}),
+        ("fail", {"operation": "A", "code": "B", "times": True}),
+        ("run-maintenance-window", {"window_id": "mw-0000000000000000f"}),
+    ],
+)
+def test_bad_control_values_are_400_json(
+    server: Server, action: str, body: Any
+) -> None:
+    status, answer = control(server, action, body)
+    assert status == 400
+    assert answer["error"]
+
+
+def test_full_width_digits_are_not_a_count() -> None:
+    done = subprocess.run(
+        [*SERVER, "--port", "0", "--fail", "A:B:\uff11"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "TIMES and AFTER must be whole numbers" in done.stderr
+
+
+def test_bad_dates_are_refused_though_nothing_matches(server: Server) -> None:
+    client = server_client(server)
+    with pytest.raises(ClientError) as caught:
+        client.describe_automation_executions(
+            Filters=[{"Key": "StartTimeBefore", "Values": ["garbage"]}]
+        )
+    assert caught.value.response["Error"]["Code"] == "InvalidFilterValue"
+    with pytest.raises(ClientError) as caught:
+        client.create_maintenance_window(
+            Name="window",
+            Schedule="cron(0 2 ? * SUN *)",
+            Duration=2,
+            Cutoff=1,
+            AllowUnassociatedTargets=True,
+            StartDate="garbage",
+        )
+    assert caught.value.response["Error"]["Code"] == "ValidationException"
+    with pytest.raises(ClientError) as caught:
+        client.create_maintenance_window(
+            Name="window",
+            Schedule="cron(61 99 bad)",
+            Duration=2,
+            Cutoff=1,
+            AllowUnassociatedTargets=True,
+        )
+    assert caught.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_the_reserved_document_prefixes_cannot_be_taken(server: Server) -> None:
+    client = server_client(server)
+    content = json.dumps({"schemaVersion": "2.2", "description": "d", "mainSteps": []})
+    for name in ("AWS-RunShellScript", "amazon-mine", "AWSSupport-Mine"):
+        with pytest.raises(ClientError) as caught:
+            client.create_document(Name=name, Content=content, DocumentType="Command")
+        assert caught.value.response["Error"]["Code"] == "ValidationException"
+    described = client.describe_document(Name="AWS-RunShellScript")["Document"]
+    assert described["Owner"] == "Amazon"

@@ -302,12 +302,14 @@ def _call_action(self: SimpleSystemManagerResponse) -> Any:
         return _refusal("SerializationException", "The request body is not JSON.")
     if not isinstance(raw, dict):
         return _refusal("SerializationException", "The request body is not an object.")
-    if operation in _CHECKED:
-        # The stand-in's own operations are checked as the service checks them,
-        # whatever the client checked; moto's keep moto's behaviour.
-        try:
-            check_request(raw, MODEL.operation_model(operation).input_shape)
-        except Refused as exc:
+    # The stand-in's own operations are checked as the service checks them,
+    # whatever the client checked; moto's keep moto's constraints, but a member
+    # of the wrong type is refused for every operation, as AWS refuses it, and
+    # never stored as some other value.
+    try:
+        check_request(raw, MODEL.operation_model(operation).input_shape)
+    except Refused as exc:
+        if operation in _CHECKED or exc.code == "SerializationException":
             return _refusal(exc.code, exc.message)
     try:
         for user in list(_users):
@@ -347,6 +349,23 @@ def _get_document(self: SimpleSystemManagerResponse) -> Any:
         return ActionResult(get_managed(name, params))
     except ServiceFault as exc:
         raise fail(exc.code, exc.message) from None
+
+
+#: CreateDocument, Name: "You can't use the following strings as document name
+#: prefixes. These are reserved by Amazon Web Services for use as document name
+#: prefixes: aws, amazon, amzn, AWSEC2, AWSConfigRemediation, AWSSupport".
+_RESERVED = ("aws", "amazon", "amzn")
+
+
+def _create_document(self: SimpleSystemManagerResponse) -> Any:
+    name = str(members(self).get("Name", ""))
+    if name.lower().startswith(_RESERVED):
+        message = (
+            f"The document name {name} is not valid: aws, amazon, amzn, AWSEC2, "
+            "AWSConfigRemediation and AWSSupport are reserved name prefixes."
+        )
+        raise fail("ValidationException", message)
+    return _delegate["create_document"](self)
 
 
 def _list_documents(self: SimpleSystemManagerResponse) -> Any:
@@ -391,6 +410,7 @@ def _patches() -> dict[str, Any]:
         get_command_invocation=_get_command_invocation,
         list_command_invocations=_list_command_invocations,
         cancel_command=_cancel_command,
+        create_document=_create_document,
         describe_document=_describe_document,
         get_document=_get_document,
         list_documents=_list_documents,

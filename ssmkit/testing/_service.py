@@ -638,6 +638,7 @@ class Service:
         )
 
     def create_maintenance_window(self, p: Params, backend: Any) -> Params:
+        _check_window_schedule(p)
         window_id = backend.create_maintenance_window(
             **{a: p.get(m) for m, a in _WINDOW_ATTRIBUTES.items()},
             tags=p.get("Tags"),
@@ -676,6 +677,7 @@ class Service:
         return {m: p.get(m) for m in members}
 
     def update_maintenance_window(self, p: Params, backend: Any) -> Params:
+        _check_window_schedule(p)
         window = self._window(backend, p["WindowId"])
         given = self._replaced(p, "CreateMaintenanceWindow", _WINDOW_MEMBERS)
         state = self.window_state[window.id]
@@ -1068,6 +1070,10 @@ class Service:
             for e in self.automations.values()
         ]
         for f in p.get("Filters", []):
+            # Each date is judged whether or not an execution is there to match.
+            if f["Key"] in ("StartTimeBefore", "StartTimeAfter"):
+                for value in f["Values"]:
+                    _moment(value)
             found = [e for e in found if _automation_filter(e, f["Key"], f["Values"])]
         listed = [{k: v for k, v in e.items() if k != "_tags"} for e in found]
         return page(listed, p, "AutomationExecutionMetadataList")
@@ -1181,6 +1187,26 @@ def _execution_filter(execution: Params, f: Params) -> bool:
             }[kind]
         )
     return bool(str(execution.get(key)) == value)
+
+
+def _check_window_schedule(p: Params) -> None:
+    """A window's schedule and dates, refused as the service refuses them."""
+    schedule = p.get("Schedule")
+    if schedule is not None and schedule_problem(schedule) is not None:
+        raise fail(
+            "ValidationException",
+            "Invalid cron or rate expression. Verify your schedule and try again.",
+        )
+    for member in ("StartDate", "EndDate"):
+        # "The date and time, in ISO-8601 Extended format".
+        value = p.get(member)
+        if value is None:
+            continue
+        try:
+            datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            msg = f"{member} must be a date and time in ISO-8601 Extended format."
+            raise fail("ValidationException", msg) from None
 
 
 def _moment(value: str, code: str = "InvalidFilterValue") -> datetime.datetime:

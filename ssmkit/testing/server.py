@@ -190,6 +190,8 @@ MAX_DEPTH = 64
 
 #: The paths that change or reveal the server's state: ssmkit's and moto's own.
 _GUARDED = (CONTROL, "/moto-api/")
+#: moto's pages that only read: served to a GET with the server's own Host.
+_MOTO_READS = frozenset({"/moto-api/", "/moto-api/data.json"})
 
 
 class _Control:
@@ -217,11 +219,19 @@ class _Control:
     ) -> Iterable[bytes]:
         path = str(environ.get("PATH_INFO", ""))
         method = environ.get("REQUEST_METHOD", "GET")
-        refused = _too_large(environ)
+        origin = environ.get("HTTP_ORIGIN")
+        if origin is not None and origin not in {f"http://{h}" for h in self.hosts}:
+            # A page of another site: SDKs and the CLI send no Origin, and a
+            # browser always does across sites, so this is never a client.
+            return _answer(start_response, 403, {"error": f"no requests from {origin}"})
+        try:
+            refused = _too_large(environ)
+        except ValueError as exc:
+            return _answer(start_response, 400, {"error": str(exc)})
         if refused is not None:
             return _answer(start_response, 413, {"error": refused})
         if path.startswith(_GUARDED):
-            forbidden = self._forbidden(method, environ)
+            forbidden = self._forbidden(method, path, environ)
             if forbidden is not None:
                 return _answer(start_response, 403, {"error": forbidden})
         if not path.startswith(CONTROL):
@@ -233,19 +243,24 @@ class _Control:
                     {"__type": "SerializationException", "message": bad},
                     "application/x-amz-json-1.1",
                 )
-            return self._moto(environ, start_response)  # type: ignore[no-any-return]
+            return _json_failures(self._moto, environ, start_response)
         try:
             status, answer = self._handle(method, path[len(CONTROL) :], environ)
-        except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        except Exception as exc:  # a bad request, whatever broke: JSON, not HTML
             status, answer = 400, {"error": str(exc) or type(exc).__name__}
         return _answer(start_response, status, answer)
 
-    def _forbidden(self, method: str, environ: dict[str, Any]) -> str | None:
+    def _forbidden(self, method: str, path: str, environ: dict[str, Any]) -> str | None:
         host = str(environ.get("HTTP_HOST", ""))
         if host not in self.hosts:
             return f"control requests are served only to Host {sorted(self.hosts)[0]}"
         kind = str(environ.get("CONTENT_TYPE", "")).split(";")[0].strip().lower()
-        if method not in ("GET", "HEAD") and kind != "application/json":
+        # moto changes state on some GETs (its recorder, its seed): only its
+        # read-only pages are served to a GET, which an <img> can send.
+        reads = method in ("GET", "HEAD") and (
+            path.startswith(CONTROL) or path in _MOTO_READS
+        )
+        if not reads and kind != "application/json":
             return (
                 "control requests that change state need Content-Type: application/json"
             )
@@ -294,6 +309,7 @@ def _answer(
 
 _REASONS = {
     200: "OK",
+    500: "Internal Server Error",
     400: "Bad Request",
     403: "Forbidden",
     404: "Not Found",
@@ -302,21 +318,60 @@ _REASONS = {
 
 
 def _too_large(environ: dict[str, Any]) -> str | None:
-    """Why the body is refused for its size, from its length alone; or None."""
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return "Content-Length is not a number"
+    """Why the body is refused for its size, from its length alone; or None.
+
+    Raises:
+        ValueError: The length is not a number, or the chunks cannot be read.
+    """
+    text = str(environ.get("CONTENT_LENGTH") or "0")
+    if not (text.isascii() and text.isdigit()):
+        msg = f"Content-Length is not a length: {text[:20]!r}"
+        raise ValueError(msg)
+    length = int(text)
     if length > MAX_BODY:
         return f"the request body is larger than {MAX_BODY} bytes"
     if length == 0 and "chunked" in str(environ.get("HTTP_TRANSFER_ENCODING", "")):
         # No length to judge by: read at most the limit, and keep what was read.
-        data = environ["wsgi.input"].read(MAX_BODY + 1)
+        try:
+            data = environ["wsgi.input"].read(MAX_BODY + 1)
+        except Exception as exc:  # werkzeug's reader of malformed chunks
+            msg = "the request's chunks cannot be read"
+            raise ValueError(msg) from exc
         if len(data) > MAX_BODY:
             return f"the request body is larger than {MAX_BODY} bytes"
         environ["wsgi.input"] = io.BytesIO(data)
         environ["CONTENT_LENGTH"] = str(len(data))
     return None
+
+
+def _json_failures(
+    app: Any, environ: dict[str, Any], start_response: Callable[..., Any]
+) -> Iterable[bytes]:
+    """moto's answer, but a failure of its own in AWS's JSON error shape.
+
+    moto answers what it did not foresee with an HTML page and status 500; an
+    SDK cannot read that. It becomes ``InternalFailure``, as AWS names it.
+    """
+    held: list[Any] = []
+
+    def hold(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+        held[:] = [status, headers]
+        if not status.startswith("500"):
+            return start_response(status, headers, *rest)
+        return lambda data: None
+
+    body = app(environ, hold)
+    if not held or not held[0].startswith("500"):
+        return body  # type: ignore[no-any-return]
+    close = getattr(body, "close", None)
+    if close is not None:
+        close()
+    return _answer(
+        start_response,
+        500,
+        {"__type": "InternalFailure", "message": "The local SSM failed to serve this."},
+        "application/x-amz-json-1.1",
+    )
 
 
 def _unreadable(environ: dict[str, Any]) -> str | None:
@@ -376,13 +431,19 @@ def _masked(operation: str, params: dict[str, Any]) -> Any:
 
 
 def _fail(stand_in: StandIn, given: dict[str, Any]) -> Any:
-    stand_in.fail_next(
-        str(given["operation"]),
-        str(given["code"]),
-        times=int(given.get("times", 1)),
-        after=int(given.get("after", 0)),
-        message=given.get("message"),
-    )
+    operation, code = given["operation"], given["code"]
+    times, after = given.get("times", 1), given.get("after", 0)
+    if not (isinstance(operation, str) and isinstance(code, str)):
+        msg = "operation and code: expected text"
+        raise TypeError(msg)
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in (times, after)):
+        msg = "times and after: expected whole numbers"
+        raise TypeError(msg)
+    message = given.get("message")
+    if message is not None and not isinstance(message, str):
+        msg = "message: expected text"
+        raise TypeError(msg)
+    stand_in.fail_next(operation, code, times=times, after=after, message=message)
     return {}
 
 
@@ -442,11 +503,10 @@ def _fault(text: str) -> tuple[str, str, int, int]:
     if len(parts) < 2 or len(parts) > 4 or not all(parts[:2]):
         msg = f"expected OPERATION:CODE[:TIMES[:AFTER]], got {text!r}"
         raise argparse.ArgumentTypeError(msg)
-    try:
-        numbers = [int(p) for p in parts[2:]]
-    except ValueError:
+    if not all(p.isascii() and p.isdigit() for p in parts[2:]):
         msg = f"TIMES and AFTER must be whole numbers in {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
+        raise argparse.ArgumentTypeError(msg)
+    numbers = [int(p) for p in parts[2:]]
     times, after = (numbers + [1, 0][len(numbers) :])[:2]
     if times < 1 or after < 0:
         msg = f"TIMES must be 1 or more and AFTER 0 or more in {text!r}"
