@@ -36,6 +36,10 @@ WHEN = datetime.datetime(2026, 11, 24, 6, 30, 15, tzinfo=datetime.timezone.utc)
 DEPTH = 4
 
 
+#: The shapes of schedule expressions, which ssmkit checks before sending.
+SCHEDULES = {"ScheduleExpression", "MaintenanceWindowSchedule"}
+
+
 def full(shape: Shape, depth: int = 0) -> Any:
     """A value of ``shape`` with every member set, as boto3 takes and gives it."""
     kind = shape.type_name
@@ -60,6 +64,8 @@ def full(shape: Shape, depth: int = 0) -> Any:
         key = full(shape.key, depth + 1)  # type: ignore[attr-defined]
         return {key: full(shape.value, depth + 1)}  # type: ignore[attr-defined]
     if kind == "string":
+        if shape.name in SCHEDULES:
+            return "cron(0 2 ? * SUN *)"  # checked against AWS's syntax
         if shape.enum:  # type: ignore[attr-defined]
             return shape.enum[-1]  # type: ignore[attr-defined]
         size = max(shape.metadata.get("min", 1), 1)
