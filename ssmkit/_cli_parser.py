@@ -9,12 +9,64 @@ command runs. Each command names its handler in ``ssmkit.cli``.
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ._version import __version__
 
-__all__ = ["build_parser"]
+__all__ = ["ASSOCIATION_ID", "build_parser"]
+
+#: An association id, as the service model's pattern has it.
+ASSOCIATION_ID = re.compile(
+    "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+
+
+def _association_id(text: str) -> str:
+    if not ASSOCIATION_ID.fullmatch(text):
+        msg = f"{text!r} is not an association id (8-4-4-4-12 hexadecimal digits)"
+        raise argparse.ArgumentTypeError(msg)
+    return text
+
+
+#: A maintenance window's id, as the service model's pattern has it.
+WINDOW_ID = re.compile("mw-[0-9a-f]{17}")
+
+
+def _window_id(text: str) -> str:
+    if not WINDOW_ID.fullmatch(text):
+        msg = f"{text!r} is not a maintenance window id (mw- and 17 hex digits)"
+        raise argparse.ArgumentTypeError(msg)
+    return text
+
+
+def _task_id(text: str) -> str:
+    if not ASSOCIATION_ID.fullmatch(text):
+        msg = f"{text!r} is not a window task id (8-4-4-4-12 hexadecimal digits)"
+        raise argparse.ArgumentTypeError(msg)
+    return text
+
+
+def _version(text: str) -> str:
+    if not (text.isascii() and text.isdigit()) or text.startswith("0"):
+        msg = f"{text!r} is not a version: a whole number, 1 or more"
+        raise argparse.ArgumentTypeError(msg)
+    return text
+
+
+def _count(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        msg = f"{text!r} is not a whole number, 1 or more"
+        raise argparse.ArgumentTypeError(msg)
+    return int(text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, saying what is wrong in one line, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -73,7 +125,7 @@ def _change_options(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line, as argparse sees it."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ssmkit",
         description="Safe updates of AWS Systems Manager associations and tasks.",
     )
@@ -92,17 +144,20 @@ def build_parser() -> argparse.ArgumentParser:
     listing = leaf(asub, "list", "list associations", "_list_associations")
     _filter_options(listing)
     show = leaf(asub, "show", "show one association", "_show_association")
-    show.add_argument("association_id", metavar="ID")
+    show.add_argument("association_id", metavar="ID", type=_association_id)
     update = leaf(
         asub,
         "update",
         "change members of one association, keep the rest",
         "_update_association",
     )
-    update.add_argument("association_id", metavar="ID")
+    update.add_argument("association_id", metavar="ID", type=_association_id)
     _change_options(update)
     update.add_argument(
-        "--expected-version", metavar="V", help="only write if at version V"
+        "--expected-version",
+        metavar="V",
+        type=_version,
+        help="only write if at version V",
     )
     update.add_argument("--yes", action="store_true", help="write without asking")
     bulk = leaf(
@@ -148,12 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     create.add_argument("--yes", action="store_true", help="create without asking")
     delete = leaf(asub, "delete", "delete one association", "_delete_association")
-    delete.add_argument("association_id", metavar="ID")
+    delete.add_argument("association_id", metavar="ID", type=_association_id)
     delete.add_argument("--yes", action="store_true", help="delete without asking")
     versions = leaf(
         asub, "versions", "list the versions of one association", "_versions"
     )
-    versions.add_argument("association_id", metavar="ID")
+    versions.add_argument("association_id", metavar="ID", type=_association_id)
 
     export = leaf(
         asub, "export", "write live associations as a file to plan and apply", "_export"
@@ -201,15 +256,15 @@ def build_parser() -> argparse.ArgumentParser:
     tasks = areas.add_parser("tasks", help="maintenance window tasks")
     tsub = tasks.add_subparsers(dest="command", required=True, metavar="COMMAND")
     tlist = leaf(tsub, "list", "list the tasks of a maintenance window", "_list_tasks")
-    tlist.add_argument("window_id", metavar="WINDOW_ID")
+    tlist.add_argument("window_id", metavar="WINDOW_ID", type=_window_id)
     tshow = leaf(tsub, "show", "show one maintenance window task", "_show_task")
-    tshow.add_argument("window_id", metavar="WINDOW_ID")
-    tshow.add_argument("window_task_id", metavar="TASK_ID")
+    tshow.add_argument("window_id", metavar="WINDOW_ID", type=_window_id)
+    tshow.add_argument("window_task_id", metavar="TASK_ID", type=_task_id)
     tupdate = leaf(
         tsub, "update", "change members of one task, keep the rest", "_update_task"
     )
-    tupdate.add_argument("window_id", metavar="WINDOW_ID")
-    tupdate.add_argument("window_task_id", metavar="TASK_ID")
+    tupdate.add_argument("window_id", metavar="WINDOW_ID", type=_window_id)
+    tupdate.add_argument("window_task_id", metavar="TASK_ID", type=_task_id)
     _change_options(tupdate)
     tupdate.add_argument("--yes", action="store_true", help="write without asking")
 
@@ -228,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _pace_options(parser: argparse.ArgumentParser, *, default: int) -> None:
     parser.add_argument(
         "--concurrency",
-        type=int,
+        type=_count,
         default=default,
         metavar="N",
         help=f"associations at once (default {default})",

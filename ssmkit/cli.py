@@ -28,7 +28,7 @@ from rich.text import Text
 from . import errors
 from ._base_client import invoke, translated
 from ._bulk import MAX_CONCURRENCY, MIN_RATE, check_pace
-from ._cli_parser import build_parser
+from ._cli_parser import ASSOCIATION_ID, build_parser
 from ._client import Client
 from ._convert import to_boto
 from ._declared import (
@@ -59,6 +59,11 @@ __all__ = ["main"]
 
 class UsageError(Exception):
     """Bad usage or input, found before any call: exit status 2."""
+
+
+#: The exit status when the operator answers no: nothing was written, and a
+#: script must be able to tell that from a write (as Terraform does).
+DECLINED = 1
 
 
 # -- parsing ------------------------------------------------------------------------
@@ -103,6 +108,8 @@ def _changes(client: Client, operation: str, args: argparse.Namespace) -> Edit:
         paths[path] = _value(path, text, leaf.type_name)
     for item in args.clears:
         path, _, _ = _path_of(shape, members, item)
+        if path in paths:
+            raise UsageError(f"{path}: given to both --set and --clear; give one")
         paths[path] = CLEAR
     if not paths:
         raise UsageError("nothing to change: give --set MEMBER=VALUE or --clear MEMBER")
@@ -545,7 +552,7 @@ def _create_association(args: argparse.Namespace, output: Output) -> int:
     runs = request.get("ApplyOnlyAtCronInterval") is not True
     if not args.yes and not _confirm(f"Create {what}?" + _runs(1, runs)):
         output.err.print("Nothing created.")
-        return 0
+        return DECLINED
     answer = _call(client, "CreateAssociation", **request)
     description = answer["AssociationDescription"]
     output.err.print(f"Created association {description['AssociationId']}.")
@@ -578,7 +585,7 @@ def _delete_association(args: argparse.Namespace, output: Output) -> int:
     title = f"association {args.association_id} ({name})"
     if not args.yes and not _confirm(f"Delete {title}?"):
         output.err.print("Nothing deleted.")
-        return 0
+        return DECLINED
     _call(client, "DeleteAssociation", AssociationId=args.association_id)
     output.err.print(f"Deleted {title}.")
     if output.json:
@@ -678,7 +685,7 @@ def _apply_file(args: argparse.Namespace, output: Output) -> int:
         output.err.print("Nothing written.")
         if output.json:
             _apply_json(output, plan, results, interrupted=False)
-        return 0
+        return DECLINED
     fingerprint = hashlib.sha256(args.file.read_bytes()).hexdigest()[:16]
     report = _Report(args.report, fingerprint) if args.report else None
     handle = report.open() if report else None
@@ -828,7 +835,7 @@ def _update_association(args: argparse.Namespace, output: Output) -> int:
             output.err.print("Nothing written.")
             if output.json:
                 output.emit_json({"plan": _plan_json(plan, output), "written": False})
-            return 0
+            return DECLINED
     # Write exactly what was shown: if someone wrote since, refuse rather than merge.
     outcome = apply_update(
         ASSOCIATION,
@@ -893,7 +900,7 @@ def _update_task(args: argparse.Namespace, output: Output) -> int:
         output.err.print("Nothing written.")
         if output.json:
             output.emit_json({"plan": _plan_json(plan, output), "written": False})
-        return 0
+        return DECLINED
     outcome = apply_update(
         MAINTENANCE_WINDOW_TASK,
         client.boto3_client,
@@ -989,7 +996,18 @@ def _bulk_update(args: argparse.Namespace, output: Output) -> int:
             raise UsageError(f"--ids-from: {exc.strerror}: {args.ids_from}") from None
         except UnicodeDecodeError:
             raise UsageError(f"--ids-from: {args.ids_from} is not UTF-8 text") from None
-        ids = [i for i in (line.strip() for line in lines) if i]
+        ids = []
+        for number, line in enumerate(lines, 1):
+            found = line.strip()
+            if not found:
+                continue
+            if not ASSOCIATION_ID.fullmatch(found):
+                shown = escape_controls(found[:60])
+                raise UsageError(
+                    f"--ids-from: {args.ids_from}:{number}: {shown!r} is not an "
+                    "association id"
+                )
+            ids.append(found)
     if not args.yes and not args.dry_run:
         if ids is None:
             # Listed first, so the question can say how many.
@@ -1012,7 +1030,7 @@ def _bulk_update(args: argparse.Namespace, output: Output) -> int:
             )
         if not _confirm(question):
             output.err.print("Nothing written.")
-            return 0
+            return DECLINED
     results: list[BulkResult] = []
     handle = report.open() if report else None
     progress = _progress(output, "planning" if args.dry_run else "updating")

@@ -168,7 +168,8 @@ def test_update_asks_first(server: Server, boto: Any) -> None:
         "MaxErrors=3",
         stdin="n\n",
     )
-    assert declined.returncode == 0
+    # Answered no: nothing written, and a script can tell (as Terraform does).
+    assert declined.returncode == 1
     assert "Nothing written" in declined.stderr
     assert stored(boto, association_id)["MaxErrors"] == "1"
     accepted = ssmkit(
@@ -284,6 +285,7 @@ def test_bad_input_is_one_line_exit_2_and_no_call(
     result = ssmkit(server, "associations", "update", association_id, *args, "--yes")
     assert result.returncode == 2
     assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert server.stand_in.operations == []
 
@@ -638,7 +640,10 @@ def test_a_report_for_one_change_does_not_skip_another(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--concurrency", "0"], "--concurrency: must be a whole number from 1"),
+        (["--concurrency", "0"], "--concurrency: '0' is not a whole number, 1 or more"),
+        (["--concurrency", "abc"], "--concurrency: 'abc' is not a whole number"),
+        (["--concurrency", "99999"], "--concurrency: must be a whole number from 1"),
+        (["--ids-from", "ids.txt"], "ids.txt:2: 'not-an-id' is not an association id"),
         (["--max-rate", "0"], "--max-rate: must be a number of calls a second"),
         (["--max-rate", "nan"], "--max-rate: must be a number of calls a second"),
         (["--max-rate", "1e-300"], "--max-rate: must be a number of calls a second"),
@@ -651,6 +656,9 @@ def test_bad_bulk_input_is_one_line_exit_2(
     server: Server, tmp_path: Path, args: list[str], message: str
 ) -> None:
     (tmp_path / "latin1.txt").write_bytes(b"caf\xe9\n")
+    (tmp_path / "ids.txt").write_text(
+        "8dfe3659-4309-493a-8755-0123456789ab\nnot-an-id\n"
+    )
     (tmp_path / "broken.jsonl").write_text("nonsense\n{}\n")
     server.stand_in.requests.clear()
     options = ["--name", "AWS-RunShellScript"] if "--ids-from" not in args else []
@@ -760,7 +768,7 @@ def test_bulk_prompt_says_how_many_and_that_they_run(server: Server, boto: Any) 
         "max_errors=2",
         stdin="n\n",
     )
-    assert result.returncode == 0
+    assert result.returncode == 1
     assert "to 3 associations" in result.stderr
     assert "Each one written runs at once on its targets" in result.stderr
     assert "Nothing written." in result.stderr
@@ -903,6 +911,7 @@ def test_create_versions_and_delete(server: Server, boto: Any, tmp_path: Path) -
 
     declined = ssmkit(server, "associations", "delete", association_id, stdin="n\n")
     assert "Nothing deleted." in declined.stderr
+    assert declined.returncode == 1
     assert stored(boto, association_id)
     deleted = ssmkit(server, "associations", "delete", association_id, "--yes")
     assert deleted.returncode == 0, deleted.stderr
@@ -957,3 +966,55 @@ def test_windows_and_their_tasks_are_listed(server: Server, boto: Any) -> None:
     assert "hunter2" not in tasks.stdout
     table = ssmkit(server, "tasks", "list", window)
     assert task_id in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["associations", "show", "not-an-id"],
+            "argument ID: 'not-an-id' is not an association id",
+        ),
+        (
+            [
+                "associations",
+                "update",
+                "8dfe3659-4309-493a-8755-0123456789ab",
+                "--set",
+                "max_errors=1",
+                "--expected-version",
+                "abc",
+            ],
+            "argument --expected-version: 'abc' is not a version",
+        ),
+        (
+            [
+                "associations",
+                "update",
+                "8dfe3659-4309-493a-8755-0123456789ab",
+                "--set",
+                "max_errors=1",
+                "--clear",
+                "max_errors",
+            ],
+            "max_errors: given to both --set and --clear; give one",
+        ),
+        (
+            ["tasks", "show", "mw-nope", "8dfe3659-4309-493a-8755-0123456789ab"],
+            "argument WINDOW_ID: 'mw-nope' is not a maintenance window id",
+        ),
+        (
+            ["tasks", "show", "mw-0123456789abcdef0", "task"],
+            "argument TASK_ID: 'task' is not a window task id",
+        ),
+    ],
+)
+def test_bad_ids_and_versions_are_one_line_exit_2_before_any_call(
+    server: Server, args: list[str], message: str
+) -> None:
+    server.stand_in.requests.clear()
+    result = ssmkit(server, *args)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert server.stand_in.operations == []

@@ -127,7 +127,7 @@ def test_apply_answered_no_writes_nothing(
 ) -> None:
     path = a_file(tmp_path, document())
     done = ssmkit(server, "associations", "apply", path, stdin="n\n")
-    assert done.returncode == 0
+    assert done.returncode == 1
     assert "Nothing written." in done.stderr
     done = ssmkit(server, "associations", "apply", path)
     assert done.returncode == 2
