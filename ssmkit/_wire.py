@@ -449,6 +449,9 @@ class Change:
             return f"+ {self.path}: {new}"
         if self.action == "remove":
             return f"- {self.path}: {old}"
+        if old == new == MASK:
+            # "<sensitive> -> <sensitive>" would read as no change at all.
+            return f"~ {self.path}: (sensitive value changed)"
         return f"~ {self.path}: {old} -> {new}"
 
     def to_json(self, *, show_sensitive: bool = False) -> dict[str, Any]:

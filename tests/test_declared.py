@@ -382,7 +382,7 @@ def test_a_placeholder_keeps_the_live_value_and_is_never_sent(
     plan = client.plan_associations(desired)
     (update,) = plan.update
     assert [c.render() for c in update.changes] == [
-        "~ parameters.Operation: <sensitive> -> <sensitive>"
+        "~ parameters.Operation: (sensitive value changed)"
     ]
     assert SECRET not in plan.render()
     assert SECRET not in json.dumps(plan.to_json())

@@ -110,7 +110,7 @@ def test_diff_walks_down_to_the_changed_leaves() -> None:
     ]
     assert [c.render() for c in found] == [
         "- task_parameters.a.values: <sensitive>",
-        "~ task_parameters.b.values: <sensitive> -> <sensitive>",
+        "~ task_parameters.b.values: (sensitive value changed)",
         "+ task_parameters.c.values: <sensitive>",
         "~ priority: 1 -> 2",
         '+ name: "new"',

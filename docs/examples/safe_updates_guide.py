@@ -70,7 +70,7 @@ with mock_ssm():
     )
     print(plan)
     # UpdateAssociation: 2 changes
-    #   ~ parameters.Operation: <sensitive> -> <sensitive>
+    #   ~ parameters.Operation: (sensitive value changed)
     #   + max_errors: "10%"
     #   (writing it runs the association at once)
     print(plan.to_json(), plan.is_noop, plan.runs, plan.before.association_version)
@@ -92,6 +92,6 @@ with mock_ssm():
     assert stored.calendar_names is None
     assert stored.parameters == {"Operation": ("Scan",)}
     assert [c.render() for c in plan.changes] == [
-        "~ parameters.Operation: <sensitive> -> <sensitive>",
+        "~ parameters.Operation: (sensitive value changed)",
         '+ max_errors: "10%"',
     ]
