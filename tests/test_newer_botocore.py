@@ -54,9 +54,35 @@ def newer_model() -> dict[str, Any]:
             "Token": {"shape": "FutureSecret"},
         },
     }
+    shapes["FutureEvent"] = {
+        "type": "structure",
+        "members": {
+            "When": {"shape": "FutureWhen"},
+            "Data": {"shape": "FutureBlob"},
+            "Secret": {"shape": "FutureSecret"},
+            "Marks": {"shape": "FutureMarks"},
+        },
+    }
+    shapes["FutureMarks"] = {
+        "type": "map",
+        "key": {"shape": "FutureSetting"},
+        "value": {"shape": "FutureWhen"},
+    }
+    shapes["FutureHistory"] = {"type": "list", "member": {"shape": "FutureEvent"}}
+    shapes["FutureVault"] = {
+        "type": "map",
+        "key": {"shape": "FutureSetting"},
+        "value": {"shape": "FutureSecret"},
+    }
     added = {
         # The top of an answer, a list's items, a nested structure, a map's values.
-        "AssociationDescription": ["FutureSetting", "FutureWhen", "FutureLimits"],
+        "AssociationDescription": [
+            "FutureSetting",
+            "FutureWhen",
+            "FutureLimits",
+            "FutureHistory",
+            "FutureVault",
+        ],
         "Target": ["FutureSetting", "FutureSecret"],
         "AssociationOverview": ["FutureSetting", "FutureBlob"],
         "OpsItemDataValue": ["FutureSetting", "FutureSecret"],
@@ -578,3 +604,80 @@ def test_a_value_nested_without_end_is_refused_not_crashed() -> None:
     text = '{"Key": "k", "Values": [], "Deep": ' + "[" * 100_000 + "]" * 100_000 + "}"
     with pytest.raises(errors.ValidationError, match="nested too deeply"):
         from_json(Target, text)
+
+
+HISTORY = [
+    {
+        "When": WHEN,
+        "Data": b"\x00raw",
+        "Secret": "SECRET-IN-HISTORY",
+        "Marks": {"first": WHEN},
+    }
+]
+
+
+def test_dates_and_blobs_deep_in_an_unknown_member_come_back_from_json(
+    newer: Path,
+) -> None:
+    built = from_boto(
+        AssociationDescription,
+        {"AssociationId": "a1", "FutureHistory": HISTORY, "FutureVault": {"k": "v"}},
+    )
+    text = to_json(built, show_sensitive=True)
+    assert from_json(AssociationDescription, text) == built
+    again = from_json(AssociationDescription, text).unknown_members
+    assert again is not None
+    (event,) = again["FutureHistory"]
+    assert event["When"] == WHEN
+    assert event["Data"] == b"\x00raw"
+    assert event["Marks"]["first"] == WHEN
+    assert again["FutureVault"] == {"k": "v"}
+
+
+def test_what_is_sensitive_deep_in_an_unknown_member_is_masked(newer: Path) -> None:
+    built = from_boto(
+        AssociationDescription,
+        {
+            "FutureHistory": [*HISTORY, "not a structure"],
+            "FutureVault": {"k": "SECRET-IN-VAULT"},
+            "FutureLimits": "not a structure either",
+        },
+    )
+    written = json.loads(to_json(built))
+    assert written["FutureHistory"] == [
+        {
+            "When": WHEN.isoformat(),
+            "Data": "AHJhdw==",
+            "Secret": "<sensitive>",
+            "Marks": {"first": WHEN.isoformat()},
+        },
+        "<sensitive>",
+    ]
+    assert written["FutureVault"] == {"k": "<sensitive>"}
+    assert written["FutureLimits"] == "<sensitive>"
+    assert "SECRET" not in repr(built)
+
+
+@pytest.mark.parametrize(
+    ("given", "where"),
+    [
+        (
+            {"FutureHistory": [{"When": "not a date"}]},
+            "AssociationDescription.FutureHistory[0].When: expected a date in ISO 8601",
+        ),
+        (
+            {"FutureHistory": [{"Data": "not base64!"}]},
+            "AssociationDescription.FutureHistory[0].Data: expected base64 text",
+        ),
+        (
+            {"FutureHistory": [{"Marks": {"m": "never"}}]},
+            "AssociationDescription.FutureHistory[0].Marks.m: expected a date",
+        ),
+    ],
+)
+def test_an_unknown_member_that_does_not_fit_is_refused_naming_its_path(
+    newer: Path, given: dict[str, Any], where: str
+) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        from_json(AssociationDescription, json.dumps(given))
+    assert where in str(caught.value)
