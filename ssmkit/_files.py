@@ -200,14 +200,12 @@ class _Refusal(Exception):
         self.column = mark.column + 1 if mark is not None else None
 
 
-_LOADER: Any = None
-
-
 def _strict_loader() -> Any:
-    """PyYAML's safe loader, refusing what can make a file mean something else."""
-    global _LOADER
-    if _LOADER is not None:
-        return _LOADER
+    """PyYAML's safe loader, refusing what can make a file mean something else.
+
+    Made for each file read: files are read seldom, and a class kept from one
+    read to the next would be state for nothing.
+    """
     import yaml
 
     class StrictLoader(yaml.SafeLoader):
@@ -258,8 +256,7 @@ def _strict_loader() -> Any:
                     ) from None
             return super().construct_mapping(node, deep=deep)
 
-    _LOADER = StrictLoader
-    return _LOADER
+    return StrictLoader
 
 
 def dump_document(

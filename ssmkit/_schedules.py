@@ -238,7 +238,7 @@ def _part_problem(
     if slash:
         if not step.isdigit() or int(step) < 1:
             return f"{name} {part}: the step after / is a whole number, 1 or more"
-        if base in ("*", "?"):
+        if base == "*" or (base == "?" and "?" in marks):
             return None
     if "-" in base:
         first, _, last = base.partition("-")

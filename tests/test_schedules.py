@@ -222,3 +222,109 @@ def test_the_command_creates_nothing_with_a_bad_schedule(server: Any) -> None:
     assert done.returncode == 2, done.stderr
     assert "is not a schedule" in done.stderr
     assert server.stand_in.operations == []
+
+
+@pytest.mark.parametrize(
+    ("expression", "why"),
+    [
+        ("cron(0 2 ? * TUE#1 *)", None),
+        ("cron(0 2 ? * TUE#5 *)", None),
+        ("cron(0 2 ? * TUE#0 *)", "day-of-week TUE#0: the week after # is 1 to 5"),
+        ("cron(0 2 ? * TUE#6 *)", "day-of-week TUE#6: the week after # is 1 to 5"),
+        ("cron(0 2 ? * TUE#x *)", "day-of-week TUE#x: the week after # is 1 to 5"),
+        ("cron(0 2 ? * 3#2#1 *)", "day-of-week 3#2#1: the week after # is 1 to 5"),
+        ("cron(0 2 ? * FUN#2 *)", "day-of-week 'FUN' is not a value of it"),
+        ("cron(0 2 1#2 * ? *)", "day-of-month does not take #"),
+        ("cron(0 2 ? * 8 *)", "day-of-week 8 is out of range 1-7"),
+        ("cron(0 2 ? * 0 *)", "day-of-week 0 is out of range 1-7"),
+        ("cron(0 2 ? * 1 *)", None),
+        ("cron(0 2 ? * 7 *)", None),
+        ("cron(0 2 ? * 7L *)", None),
+        ("cron(0 2 ? * 8L *)", "day-of-week 8 is out of range 1-7"),
+        ("cron(0 2 L * ? *)", None),
+        ("cron(0 2 LW * ? *)", None),
+        ("cron(0 2 15W * ? *)", None),
+        ("cron(0 2 32W * ? *)", "day-of-month 32 is out of range 1-31"),
+        ("cron(0 2 ? L * *)", "month 'L' is not a value of it"),
+        ("cron(0 2 ? * LW *)", "day-of-week does not take LW"),
+        ("cron(0 2 W * ? *)", "day-of-month '' is not a value of it"),
+        ("cron(0 0 1 1 ? 1970)", None),
+        ("cron(0 0 1 1 ? 2199)", None),
+        ("cron(0 0 1 1 ? 1969)", "year 1969 is out of range 1970-2199"),
+        ("cron(0 0 1 1 ? 2200)", "year 2200 is out of range 1970-2199"),
+        ("cron(59 23 31 12 ? *)", None),
+        ("cron(60 0 1 1 ? *)", "minutes 60 is out of range 0-59"),
+        ("cron(0 24 1 1 ? *)", "hours 24 is out of range 0-23"),
+        ("cron(0 0 0 1 ? *)", "day-of-month 0 is out of range 1-31"),
+        ("cron(0 0 1 13 ? *)", "month 13 is out of range 1-12"),
+        ("cron(0 0 1 0 ? *)", "month 0 is out of range 1-12"),
+        ("cron(0 0 1 JAN,DEC ? *)", None),
+        ("cron(0 0 1 jan-mar ? *)", None),
+        ("cron(0 0 1 JAN- ? *)", "month '' is not a value of it"),
+        ("cron(0 0 1 1,,2 ? *)", "month has an empty value"),
+        (
+            "cron(0/0 0 1 1 ? *)",
+            "minutes 0/0: the step after / is a whole number, 1 or more",
+        ),
+        (
+            "cron(0/x 0 1 1 ? *)",
+            "minutes 0/x: the step after / is a whole number, 1 or more",
+        ),
+        ("cron(*/5 0 1 1 ? *)", None),
+        ("cron(?/5 0 ? 1 MON *)", "minutes '?' is not a value of it"),
+        ("cron(5/70 0 1 1 ? *)", None),
+        ("cron(70/5 0 1 1 ? *)", "minutes 70 is out of range 0-59"),
+        ("cron(0 0 ? * ? *)", None),
+        ("cron(0 0 * * * *)", None),
+        ("cron(0 0 1 * MON *)", "day-of-month and day-of-week cannot both be given"),
+        ("cron(0 0 1 * ? * *)", "month '?' is not a value of it"),
+        ("rate(1 minute)", None),
+        ("rate(1 minutes)", None),
+        ("rate(01 days)", None),
+        ("rate(-1 days)", "a rate is rate(N minutes)"),
+        ("rate(1  days)", "a rate is rate(N minutes)"),
+        ("at(2020-02-30T00:00:00)", "2020-02-30T00:00:00 is not a date and time"),
+        ("at(2020-02-29T23:59:59)", None),
+        ("at(2020-02-29T23:59:59Z)", "a single run is at(YYYY-MM-DDTHH:MM:SS)"),
+        ("cron()", "got 0"),
+        ("cron(1 2 3 4 5 6 7 8)", "got 8"),
+    ],
+)
+def test_each_field_is_judged_to_its_bounds(expression: str, why: str | None) -> None:
+    from ssmkit._schedules import schedule_problem
+
+    found = schedule_problem(expression)
+    if why is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert why in found, found
+
+
+def test_an_offset_goes_only_with_cron() -> None:
+    from ssmkit._schedules import check_offset, check_request_schedule
+
+    check_offset(
+        {"ScheduleExpression": "cron(0 2 ? * SUN *)", "ScheduleOffset": 2},
+        "ScheduleExpression",
+    )
+    check_offset({"ScheduleExpression": "rate(1 day)"}, "ScheduleExpression")
+    check_offset({"ScheduleOffset": 2}, "ScheduleExpression")
+    with pytest.raises(errors.ValidationError) as caught:
+        check_offset({"Schedule": "rate(1 day)", "ScheduleOffset": 0}, "Schedule")
+    assert str(caught.value) == (
+        "schedule_offset: works only with cron expressions, not with rate() "
+        "(schedule is 'rate(1 day)')"
+    )
+    assert caught.value.member == "schedule_offset"
+    with pytest.raises(errors.ValidationError, match="not with at\\(\\)"):
+        check_request_schedule(
+            {"ScheduleExpression": "at(2020-01-01T00:00:00)", "ScheduleOffset": 1},
+            "ScheduleExpression",
+        )
+    with pytest.raises(errors.ValidationError) as caught:
+        check_request_schedule({"Schedule": "daily"}, "Schedule")
+    assert str(caught.value).startswith("schedule: 'daily' is not a schedule")
+    assert caught.value.member == "schedule"
+    check_request_schedule({"Schedule": None}, "Schedule")
+    check_request_schedule({}, "ScheduleExpression")
