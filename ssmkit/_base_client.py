@@ -481,6 +481,10 @@ class BaseClient:
                 )
         for name in scheduled:
             check_request_schedule(request, name)
+        if operation == "CreateAssociationBatch":
+            for entry in request.get("Entries") or ():
+                if isinstance(entry, dict):
+                    check_request_schedule(entry, "ScheduleExpression")
 
     @staticmethod
     def _member(result: Mapping[str, Any], operation: str, key: str) -> Any:

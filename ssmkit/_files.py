@@ -242,6 +242,12 @@ def _strict_loader() -> Any:
                         "merge keys (<<) are not accepted", key_node.start_mark
                     )
                 key = self.construct_object(key_node, deep=True)
+                if not isinstance(key, str):
+                    # Every member name in a request is text.
+                    raise _Refusal(
+                        f"a key must be text, got {type(key).__name__}",
+                        key_node.start_mark,
+                    )
                 try:
                     if key in seen:
                         first = seen[key].start_mark.line + 1

@@ -37,6 +37,7 @@ __all__ = [
 
 #: What is shown in place of a sensitive value.
 MASK = "<sensitive>"
+_MASK_BYTES = MASK.encode()
 
 # shape -> whether anything within it is sensitive. Weak, so the facts go when
 # the boto3 client's service model goes.
@@ -124,6 +125,9 @@ def holds_mask(value: Any, shape: Shape, *, within: bool = False) -> bool:
     within = within or is_sensitive(shape)
     if isinstance(value, str):
         return within and MASK in value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        # A blob read back from masked JSON is the placeholder's bytes.
+        return within and _MASK_BYTES in bytes(value)
     kind = shape.type_name
     if isinstance(value, dict):
         if kind == "structure":

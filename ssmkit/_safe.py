@@ -310,6 +310,23 @@ def prepare(
     return prepared
 
 
+def _check_edited(request: Raw, stored: Raw, shape: StructureShape) -> None:
+    """What ``prepare`` checks of a change, for the members ``modify=`` changed."""
+    for member, value in request.items():
+        if value == stored.get(member) or member not in shape.members:
+            continue
+        leaf = shape.members[member]
+        name = attribute_name(member)
+        if holds_mask(value, leaf):
+            msg = (
+                f"{name}: holds the placeholder {MASK}, which stands for a hidden "
+                "value; sent, it would replace the secret: write the value itself"
+            )
+            raise ValidationError(msg, member=name, rule="placeholder")
+        if (member,) in _SCHEDULES and isinstance(value, str):
+            check_schedule(value, name)
+
+
 #: The members that hold a schedule expression: an association's, a window's.
 _SCHEDULES = (("ScheduleExpression",), ("Schedule",))
 
@@ -395,6 +412,7 @@ def _plan(
                 msg = f"{where}: ssmkit sets it, modify= cannot change it"
                 raise ValidationError(msg, member=where, rule="not updatable")
         apply_diff(request, before_wire, after_wire, shape, "")
+        _check_edited(request, stored, shape)
     kind.rules(request, stored)
 
     full = {**ids, **request}

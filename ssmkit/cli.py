@@ -108,8 +108,13 @@ def _changes(client: Client, operation: str, args: argparse.Namespace) -> Edit:
         paths[path] = _value(path, text, leaf.type_name)
     for item in args.clears:
         path, _, _ = _path_of(shape, members, item)
-        if path in paths:
-            raise UsageError(f"{path}: given to both --set and --clear; give one")
+        overlapping = [
+            p for p in paths if p == path or p.startswith((f"{path}.", f"{path}["))
+        ] + [p for p in paths if path.startswith((f"{p}.", f"{p}["))]
+        if overlapping:
+            raise UsageError(
+                f"{path}: --clear overlaps --set {overlapping[0]}; give one of them"
+            )
         paths[path] = CLEAR
     if not paths:
         raise UsageError("nothing to change: give --set MEMBER=VALUE or --clear MEMBER")

@@ -997,7 +997,7 @@ def test_windows_and_their_tasks_are_listed(server: Server, boto: Any) -> None:
                 "--clear",
                 "max_errors",
             ],
-            "max_errors: given to both --set and --clear; give one",
+            "max_errors: --clear overlaps --set max_errors; give one of them",
         ),
         (
             ["tasks", "show", "mw-nope", "8dfe3659-4309-493a-8755-0123456789ab"],
@@ -1017,4 +1017,26 @@ def test_bad_ids_and_versions_are_one_line_exit_2_before_any_call(
     assert result.returncode == 2, result.stderr
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    assert server.stand_in.operations == []
+
+
+@pytest.mark.parametrize(
+    ("sets", "clears"),
+    [
+        (['parameters.commands=["x"]'], ["parameters"]),
+        (['parameters={"commands": ["y"]}'], ["parameters.commands"]),
+    ],
+)
+def test_a_set_and_a_clear_that_overlap_are_refused(
+    server: Server, boto: Any, sets: list[str], clears: list[str]
+) -> None:
+    association_id = create(boto)
+    server.stand_in.requests.clear()
+    arguments = [a for s in sets for a in ("--set", s)]
+    arguments += [a for c in clears for a in ("--clear", c)]
+    result = ssmkit(
+        server, "associations", "update", association_id, *arguments, "--yes"
+    )
+    assert result.returncode == 2, result.stderr
+    assert "overlaps --set" in result.stderr
     assert server.stand_in.operations == []

@@ -215,3 +215,72 @@ def test_the_placeholder_is_refused_by_safe_updates_and_creates(
     assert stand_in.operations == []
     described = boto.describe_association(AssociationId=made)["AssociationDescription"]
     assert described["Parameters"] == {"commands": [f"echo {SECRET}"]}
+
+
+def test_modify_is_held_to_what_changes_are_held_to(
+    stand_in: StandIn, boto: Any, window: str
+) -> None:
+    import attrs
+
+    client = ssmkit.Client(boto3_client=boto)
+    made = client.create_association(
+        name="AWS-RunShellScript", parameters={"commands": [f"echo {SECRET}"]}
+    ).association_id
+    assert made is not None
+    stand_in.requests.clear()
+    with pytest.raises(errors.ValidationError, match="placeholder <sensitive>"):
+        client.update_association(
+            made,
+            modify=lambda d: attrs.evolve(d, parameters={"commands": ("<sensitive>",)}),
+        )
+    with pytest.raises(errors.ValidationError, match="is not a schedule"):
+        client.update_association(
+            made,
+            modify=lambda d: attrs.evolve(d, schedule_expression="cron(61 99 bad)"),
+        )
+    assert "UpdateAssociation" not in stand_in.operations
+    # A blob read back from masked JSON is the placeholder's bytes: refused too.
+    task = boto.register_task_with_maintenance_window(
+        WindowId=window,
+        TaskArn="arn:aws:lambda:us-east-1:111122223333:function:f",
+        TaskType="LAMBDA",
+        Priority=1,
+        TaskInvocationParameters={"Lambda": {"Payload": b'{"k": "secret"}'}},
+    )["WindowTaskId"]
+    tip = from_boto(
+        MaintenanceWindowTaskInvocationParameters,
+        {"Lambda": {"Payload": "<sensitive>"}},
+    )
+    with pytest.raises(errors.ValidationError, match="placeholder <sensitive>"):
+        client.update_maintenance_window_task(
+            window, task, task_invocation_parameters=tip
+        )
+    with pytest.raises(errors.ValidationError, match="placeholder <sensitive>"):
+        client.register_task_with_maintenance_window(
+            window_id=window,
+            task_arn="arn:aws:lambda:us-east-1:111122223333:function:f",
+            task_type="LAMBDA",
+            task_invocation_parameters=tip,
+        )
+    stored = boto.get_maintenance_window_task(WindowId=window, WindowTaskId=task)
+    assert stored["TaskInvocationParameters"]["Lambda"]["Payload"] == b'{"k": "secret"}'
+
+
+def test_a_batch_of_entries_is_checked_for_schedules(
+    stand_in: StandIn, boto: Any
+) -> None:
+    from ssmkit.models import CreateAssociationBatchRequestEntry as Entry
+
+    client = ssmkit.Client(boto3_client=boto)
+    stand_in.requests.clear()
+    for entry in (
+        Entry(name="AWS-RunShellScript", schedule_expression="cron(99 * * * ? *)"),
+        Entry(
+            name="AWS-RunShellScript",
+            schedule_expression="rate(1 day)",
+            schedule_offset=2,
+        ),
+    ):
+        with pytest.raises(errors.ValidationError):
+            client.create_association_batch(entries=[entry])
+    assert stand_in.operations == []

@@ -464,3 +464,14 @@ def test_the_reserved_document_prefixes_cannot_be_taken(server: Server) -> None:
         assert caught.value.response["Error"]["Code"] == "ValidationException"
     described = client.describe_document(Name="AWS-RunShellScript")["Document"]
     assert described["Owner"] == "Amazon"
+
+
+def test_what_moto_raises_is_500_json_too(server: Server) -> None:
+    # Unsigned, moto cannot tell the service and fails inside.
+    headers = {
+        "X-Amz-Target": "AmazonSSM.ListAssociations",
+        "Content-Type": "application/x-amz-json-1.1",
+    }
+    status, answer = raw(server, "/", b"{}", headers)
+    assert status == 500
+    assert answer["__type"] == "InternalFailure"

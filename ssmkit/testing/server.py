@@ -360,7 +360,10 @@ def _json_failures(
             return start_response(status, headers, *rest)
         return lambda data: None
 
-    body = app(environ, hold)
+    try:
+        body = app(environ, hold)
+    except Exception:  # what moto raises rather than answers
+        body, held[:] = [], ["500", []]
     if not held or not held[0].startswith("500"):
         return body  # type: ignore[no-any-return]
     close = getattr(body, "close", None)
