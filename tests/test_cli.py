@@ -259,7 +259,7 @@ def test_dry_run_and_noop_write_nothing(server: Server, boto: Any) -> None:
         'parameters={"commands": ["echo s3cret"]}',
         "--dry-run",
     )
-    assert "<sensitive>" in sensitive.stdout
+    assert "~ parameters.commands: (sensitive value changed)" in sensitive.stdout
     assert "s3cret" not in sensitive.stdout
 
 
