@@ -14,9 +14,9 @@ from botocore.exceptions import ClientError, ParamValidationError
 from botocore.parsers import ResponseParserError
 
 from ._convert import from_answer, to_boto
-from ._mask import MASK, holds_mask, holds_sensitive, is_sensitive
-from ._schedules import check_request_schedule
-from ._validate import attribute_name
+from ._mask import MASK, holds_sensitive, is_sensitive
+from ._schedules import SCHEDULES, check_request_schedule
+from ._validate import attribute_name, check_no_placeholder
 from ._version import __version__
 from .errors import (
     ConfigurationError,
@@ -304,9 +304,7 @@ def _request_facts(
     sensitive = tuple(
         (name, member) for name, member in members.items() if holds_sensitive(member)
     )
-    scheduled = tuple(
-        name for name in ("ScheduleExpression", "Schedule") if name in members
-    )
+    scheduled = tuple(name for name in SCHEDULES if name in members)
     return sensitive, scheduled
 
 
@@ -471,14 +469,8 @@ class BaseClient:
         sensitive, scheduled = facts
         for name, shape in sensitive:
             value = request.get(name)
-            if value is not None and holds_mask(value, shape):
-                msg = (
-                    f"{attribute_name(name)}: holds the placeholder {MASK}, which "
-                    "stands for a hidden value: write the value itself"
-                )
-                raise ValidationError(
-                    msg, member=attribute_name(name), rule="placeholder"
-                )
+            if value is not None:
+                check_no_placeholder(value, shape, attribute_name(name))
         for name in scheduled:
             check_request_schedule(request, name)
         if operation == "CreateAssociationBatch":

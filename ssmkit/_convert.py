@@ -29,6 +29,7 @@ from .models._base import (
     ReadOnFirstUse,
     SSMEnum,
     freeze,
+    thaw,
     wire_value,
 )
 
@@ -131,13 +132,18 @@ def _seq(value: Any, where: str) -> Any:
     raise TypeError(msg)
 
 
-def _unknown_boto(o: Any, known: frozenset[str], cls: type) -> Any:
+def _unknown_boto(
+    o: Any, known: frozenset[str], cls: type, *, from_json: bool = False
+) -> Any:
     """The members of ``o`` that ``cls`` has no attribute for, frozen; or ``None``.
 
     The slow path of a compiled structure function, taken only when ``o``
     holds such a member: members newer than ssmkit's models are kept, to go
-    back to the service as they came.
+    back to the service as they came. ``from_json`` reads dates and blobs
+    back from their JSON text first.
     """
+    if from_json:
+        from ._installed import from_json_value
     kept = {}
     for key, value in o.items():
         if key in known or value is None:
@@ -145,33 +151,15 @@ def _unknown_boto(o: Any, known: frozenset[str], cls: type) -> Any:
         if not isinstance(key, str):
             msg = f"{cls.__name__}: a member's name must be a string, got {key!r}"
             raise TypeError(msg)
+        if from_json:
+            value = from_json_value(cls.__name__, key, value)
         kept[key] = freeze(wire_value(value, f"{cls.__name__}.{key}"))
     return FrozenDict.of_frozen(kept) if kept else None
 
 
 def _unknown_json(o: Any, known: frozenset[str], cls: type) -> Any:
     """As ``_unknown_boto``, with dates and blobs read back from their JSON text."""
-    from ._installed import from_json_value
-
-    found = _unknown_boto(o, known, cls)
-    if found is None:
-        return None
-    return FrozenDict.of_frozen(
-        {
-            key: freeze(from_json_value(cls.__name__, key, thaw(value)))
-            for key, value in found.items()
-        }
-    )
-
-
-def thaw(value: Any) -> Any:
-    """A frozen value in boto3's form again: tuples as lists, frozen dicts as dicts."""
-    cls = value.__class__
-    if cls is tuple:
-        return [thaw(item) for item in value]
-    if cls is FrozenDict:
-        return {key: thaw(item) for key, item in value.items()}
-    return value
+    return _unknown_boto(o, known, cls, from_json=True)
 
 
 def _is_unknown(field: Any) -> bool:

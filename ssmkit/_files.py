@@ -20,7 +20,7 @@ from .errors import ValidationError
 if TYPE_CHECKING:
     import os
 
-__all__ = ["dump_document", "read_document"]
+__all__ = ["MAX_DEPTH", "deeper_than", "dump_document", "read_document"]
 
 #: The largest file read, in bytes: a file of thousands of associations is a
 #: few megabytes; a file much larger is not one a person wrote.
@@ -152,15 +152,25 @@ def _json_duplicate(text: str, key: str) -> tuple[int | None, int | None]:
 
 
 def _check_depth(path: Path, data: Any) -> None:
-    pending = [(data, 1)]
+    if deeper_than(data, MAX_DEPTH):
+        raise _refused(path, f"nested deeper than {MAX_DEPTH} levels")
+
+
+def deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists and maps nest deeper than ``limit`` in ``value``.
+
+    Walked without recursion, so no depth breaks the walk itself.
+    """
+    pending = [(value, 1)]
     while pending:
-        value, depth = pending.pop()
-        if depth > MAX_DEPTH:
-            raise _refused(path, f"nested deeper than {MAX_DEPTH} levels")
-        if isinstance(value, dict):
-            pending += [(item, depth + 1) for item in value.values()]
-        elif isinstance(value, list):
-            pending += [(item, depth + 1) for item in value]
+        item, depth = pending.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            pending += [(v, depth + 1) for v in item.values()]
+        elif isinstance(item, list):
+            pending += [(v, depth + 1) for v in item]
+    return False
 
 
 # -- YAML ---------------------------------------------------------------------------

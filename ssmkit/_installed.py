@@ -18,12 +18,14 @@ from __future__ import annotations
 import base64
 import datetime
 import os
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._mask import MASK, _Masked, is_sensitive
+from ._mask import MASK, _Masked, is_sensitive, mask_strictly
+from .models._base import thaw
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from botocore.model import ServiceModel, Shape
 
 __all__ = ["from_json_value", "mask_unknown", "masked_unknown", "member_shape"]
@@ -44,6 +46,16 @@ def _service_model() -> ServiceModel:
     return found
 
 
+def _shape(name: str) -> Shape | None:
+    """The shape of this name in the installed model; ``None``: not known."""
+    from botocore.model import NoShapeFoundError
+
+    try:
+        return _service_model().shape_for(name)
+    except NoShapeFoundError:
+        return None
+
+
 def member_shape(owner: str, member: str) -> Shape | None:
     """The shape of ``owner``'s member in the installed model; ``None``: not known.
 
@@ -51,13 +63,7 @@ def member_shape(owner: str, member: str) -> Shape | None:
         owner: The shape's name, which is the model class's name.
         member: The member's wire name.
     """
-    from botocore.model import NoShapeFoundError
-
-    try:
-        shape = _service_model().shape_for(owner)
-    except NoShapeFoundError:
-        return None
-    members = getattr(shape, "members", None)
+    members = getattr(_shape(owner), "members", None)
     if members is None:
         return None
     found: Shape | None = members.get(member)
@@ -66,21 +72,8 @@ def member_shape(owner: str, member: str) -> Shape | None:
 
 def _owner_sensitive(owner: str) -> bool:
     """Whether the installed model marks the shape ``owner`` itself sensitive."""
-    from botocore.model import NoShapeFoundError
-
-    try:
-        return is_sensitive(_service_model().shape_for(owner))
-    except NoShapeFoundError:
-        return False
-
-
-def thaw(value: Any) -> Any:
-    """A frozen value in boto3's form again: tuples as lists, frozen dicts as dicts."""
-    if isinstance(value, tuple):
-        return [thaw(item) for item in value]
-    if isinstance(value, Mapping):
-        return {key: thaw(item) for key, item in value.items()}
-    return value
+    shape = _shape(owner)
+    return shape is not None and is_sensitive(shape)
 
 
 def mask_unknown(owner: str, member: str, value: Any) -> Any:
@@ -94,29 +87,7 @@ def mask_unknown(owner: str, member: str, value: Any) -> Any:
     shape = member_shape(owner, member)
     if shape is None or _owner_sensitive(owner):
         return MASK
-    return _strictly_masked(value, shape, within=False)
-
-
-def _strictly_masked(value: Any, shape: Shape, *, within: bool) -> Any:
-    within = within or is_sensitive(shape)
-    kind = shape.type_name
-    if kind == "map" and isinstance(value, dict):
-        inner = shape.value  # type: ignore[attr-defined]
-        return {k: _strictly_masked(v, inner, within=within) for k, v in value.items()}
-    if within:
-        return MASK
-    if kind == "structure" and isinstance(value, dict):
-        members = shape.members  # type: ignore[attr-defined]
-        return {
-            k: _strictly_masked(v, members[k], within=False) if k in members else MASK
-            for k, v in value.items()
-        }
-    if kind == "list" and isinstance(value, list):
-        item = shape.member  # type: ignore[attr-defined]
-        return [_strictly_masked(v, item, within=False) for v in value]
-    if kind in ("structure", "list", "map"):
-        return MASK  # not of its shape's kind: cannot be judged
-    return value
+    return mask_strictly(value, shape)
 
 
 def masked_unknown(owner: str, members: Mapping[str, Any]) -> dict[str, Any]:

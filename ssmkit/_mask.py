@@ -33,6 +33,7 @@ __all__ = [
     "is_sensitive",
     "mask",
     "mask_field",
+    "mask_strictly",
 ]
 
 #: What is shown in place of a sensitive value.
@@ -93,16 +94,36 @@ def mask(value: Any, shape: Shape | None, *, show_sensitive: bool = False) -> An
     return _masked(value, shape, within=False)
 
 
-def _masked(value: Any, shape: Shape, *, within: bool) -> Any:
+def mask_strictly(value: Any, shape: Shape) -> Any:
+    """As ``mask``, for a value nothing has checked against ``shape``.
+
+    A value that did not come through botocore's parser (a member newer than
+    ssmkit's models, given by hand) may hold what its shape does not know: a
+    member the shape lacks, or a value of another kind than the shape's. Such
+    a part cannot be judged, and is masked: better masked than leaked.
+    """
+    return _masked(value, shape, within=False, strict=True)
+
+
+def _masked(value: Any, shape: Shape, *, within: bool, strict: bool = False) -> Any:
     within = within or is_sensitive(shape)
     kind = shape.type_name
     if kind == "map" and isinstance(value, dict):
         inner = shape.value  # type: ignore[attr-defined]
-        return {k: _masked(v, inner, within=within) for k, v in value.items()}
+        return {
+            k: _masked(v, inner, within=within, strict=strict) for k, v in value.items()
+        }
     if within:
         return MASK
     if kind == "structure" and isinstance(value, dict):
         members = shape.members  # type: ignore[attr-defined]
+        if strict:
+            return {
+                k: _masked(v, members[k], within=False, strict=True)
+                if k in members
+                else MASK
+                for k, v in value.items()
+            }
         return {
             k: _masked(v, members[k], within=False)
             if k in members and holds_sensitive(members[k])
@@ -111,7 +132,9 @@ def _masked(value: Any, shape: Shape, *, within: bool) -> Any:
         }
     if kind == "list" and isinstance(value, list):
         item = shape.member  # type: ignore[attr-defined]
-        return [_masked(v, item, within=False) for v in value]
+        return [_masked(v, item, within=False, strict=strict) for v in value]
+    if strict and kind in ("structure", "list", "map"):
+        return MASK  # not of its shape's kind: cannot be judged
     return value
 
 

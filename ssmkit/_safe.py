@@ -35,11 +35,11 @@ from botocore.model import StructureShape
 from ._base_client import _PLAIN, invoke
 from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
 from ._convert import from_answer, from_boto, to_boto
-from ._mask import MASK, holds_mask, is_sensitive
-from ._schedules import check_offset, check_schedule
+from ._mask import MASK, is_sensitive
+from ._schedules import SCHEDULES, check_offset, check_schedule
 from ._sentinel import CLEAR
 from ._signatures import show_changes
-from ._validate import attribute_name, check_value
+from ._validate import attribute_name, check_no_placeholder, check_value
 from ._wire import (
     DROP,
     Change,
@@ -298,13 +298,8 @@ def prepare(
             msg = f"{name}: {shown}"
             raise ValidationError(msg, member=name, rule="type") from None
         check_value(given, leaf, name, masked=masked)
-        if holds_mask(given, leaf, within=masked):
-            msg = (
-                f"{name}: holds the placeholder {MASK}, which stands for a hidden "
-                "value; sent, it would replace the secret: write the value itself"
-            )
-            raise ValidationError(msg, member=name, rule="placeholder")
-        if path in _SCHEDULES and isinstance(given, str):
+        check_no_placeholder(given, leaf, name, masked=masked)
+        if len(path) == 1 and path[0] in SCHEDULES and isinstance(given, str):
             check_schedule(given, name)
         prepared.append((path, given))
     return prepared
@@ -315,20 +310,10 @@ def _check_edited(request: Raw, stored: Raw, shape: StructureShape) -> None:
     for member, value in request.items():
         if value == stored.get(member) or member not in shape.members:
             continue
-        leaf = shape.members[member]
         name = attribute_name(member)
-        if holds_mask(value, leaf):
-            msg = (
-                f"{name}: holds the placeholder {MASK}, which stands for a hidden "
-                "value; sent, it would replace the secret: write the value itself"
-            )
-            raise ValidationError(msg, member=name, rule="placeholder")
-        if (member,) in _SCHEDULES and isinstance(value, str):
+        check_no_placeholder(value, shape.members[member], name)
+        if member in SCHEDULES and isinstance(value, str):
             check_schedule(value, name)
-
-
-#: The members that hold a schedule expression: an association's, a window's.
-_SCHEDULES = (("ScheduleExpression",), ("Schedule",))
 
 
 def _check_clear(

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 __all__ = [
+    "SCHEDULES",
     "check_offset",
     "check_request_schedule",
     "check_schedule",
@@ -122,12 +123,13 @@ def check_request_schedule(request: Mapping[str, Any], member: str) -> None:
     """
     expression = request.get(member)
     if isinstance(expression, str):
-        check_schedule(expression, _NAMES[member])
+        check_schedule(expression, SCHEDULES[member])
         check_offset(request, member)
 
 
-#: The attribute names of the members that hold a schedule.
-_NAMES = {"ScheduleExpression": "schedule_expression", "Schedule": "schedule"}
+#: The members that hold a schedule (an association's, a window's), and their
+#: attribute names.
+SCHEDULES = {"ScheduleExpression": "schedule_expression", "Schedule": "schedule"}
 
 
 def check_offset(request: Mapping[str, Any], member: str) -> None:
@@ -144,7 +146,7 @@ def check_offset(request: Mapping[str, Any], member: str) -> None:
     if offset is not None and isinstance(expression, str) and not is_cron(expression):
         msg = (
             f"schedule_offset: works only with cron expressions, not with "
-            f"{expression.split('(')[0]}() ({_NAMES[member]} is {expression!r})"
+            f"{expression.split('(')[0]}() ({SCHEDULES[member]} is {expression!r})"
         )
         raise ValidationError(msg, member="schedule_offset", rule="cron only")
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore import xform_name
 
-from ._mask import MASK, holds_sensitive, is_sensitive
+from ._mask import MASK, holds_mask, holds_sensitive, is_sensitive
 from .errors import ValidationError
 
 if TYPE_CHECKING:
@@ -183,6 +183,26 @@ def _gather(error: ValidationError, problems: list[ValidationError] | None) -> N
     if problems is None:
         raise error
     problems.append(error)
+
+
+def check_no_placeholder(
+    value: Any, shape: Shape, path: str, *, masked: bool = False
+) -> None:
+    """Refuse the mask's placeholder where a sensitive value is to be sent.
+
+    It stands for a value that was hidden; sent, it would replace the secret
+    it stands for, wherever it stands in a sensitive value (a list item, a
+    longer text, a blob's bytes).
+
+    Raises:
+        ssmkit.errors.ValidationError: It is there.
+    """
+    if holds_mask(value, shape, within=masked):
+        msg = (
+            f"{path}: holds the placeholder {MASK}, which stands for a hidden "
+            "value; sent, it would replace the secret: write the value itself"
+        )
+        raise ValidationError(msg, member=path, rule="placeholder")
 
 
 def _check_range(

@@ -1284,11 +1284,12 @@ def check(service: ServiceModel, raw: dict[str, Any], version: str) -> int:
         f"out of date: the installed botocore {version}'s SSM model differs from "
         f"botocore {generated_from}'s, which the checked-in code was generated from."
     )
-    old = json.loads(gzip.decompress(_stored_model().read_bytes()))
+    stored = _stored_model()
+    old = json.loads(gzip.decompress(stored.read_bytes()))
     changes = model_changes(old, raw["service"])
-    stored_pages = json.loads(
-        (_stored_model().parent / "paginators-1.json").read_text()
-    )["pagination"]
+    stored_pages = json.loads((stored.parent / "paginators-1.json").read_text())[
+        "pagination"
+    ]
     changes += paginator_changes(stored_pages, raw["pagination"])
     for line in changes or ["(no change to the model: the generator itself changed)"]:
         print(f"  {line}")

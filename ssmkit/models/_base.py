@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -284,6 +285,16 @@ def freeze(value: Any) -> Any:
     return value
 
 
+def thaw(value: Any) -> Any:
+    """What ``freeze`` made, in boto3's form again: tuples as lists, maps as dicts."""
+    cls = value.__class__
+    if cls is tuple:
+        return [thaw(item) for item in value]
+    if cls is FrozenDict:
+        return {key: thaw(item) for key, item in value.items()}
+    return value
+
+
 def a_model(instance: Any, attribute: Any, value: Any) -> None:
     """A structure field's validator: a model or ``None``, not a dict or a list.
 
@@ -346,7 +357,9 @@ def to_frozendict(value: Mapping[Any, Any] | None) -> FrozenDict[Any, Any] | Non
     return FrozenDict(value)
 
 
+@functools.cache
 def _wire_scalars() -> tuple[type, ...]:
+    # Found on first use, not at ``import ssmkit``.
     import datetime
     import decimal
 
@@ -361,9 +374,6 @@ def _wire_scalars() -> tuple[type, ...]:
         datetime.date,
         decimal.Decimal,
     )
-
-
-_WIRE_SCALARS = _wire_scalars()
 
 
 def to_unknown(value: Mapping[str, Any] | None) -> FrozenDict[str, Any] | None:
@@ -401,7 +411,7 @@ def wire_value(value: Any, where: str) -> Any:
     Raises:
         TypeError: ``value`` holds something boto3 cannot send.
     """
-    if value is None or isinstance(value, _WIRE_SCALARS):
+    if value is None or isinstance(value, _wire_scalars()):
         return value._value_ if isinstance(value, SSMEnum) else value
     if isinstance(value, Model):
         from .._convert import to_boto

@@ -66,6 +66,7 @@ except ImportError as exc:  # pragma: no cover - tested in a process without fla
     )
     raise ImportError(msg, name=exc.name) from exc
 
+from .._files import MAX_DEPTH, deeper_than
 from . import StandIn
 from ._patch import install, uninstall
 
@@ -185,8 +186,6 @@ CONTROL = "/ssmkit-api/"
 #: this is refused with 413 from its Content-Length, before it is read.
 MAX_BODY = 8 * 1024 * 1024
 
-#: How deep a request's JSON may nest. SSM's deepest shapes are a dozen levels.
-MAX_DEPTH = 64
 
 #: The paths that change or reveal the server's state: ssmkit's and moto's own.
 _GUARDED = (CONTROL, "/moto-api/")
@@ -401,22 +400,9 @@ def _unreadable(environ: dict[str, Any]) -> str | None:
         return f"The request body nests deeper than {MAX_DEPTH} levels."
     except ValueError:
         return "The request body is not JSON."
-    if _deeper_than(parsed, MAX_DEPTH):
+    if deeper_than(parsed, MAX_DEPTH):
         return f"The request body nests deeper than {MAX_DEPTH} levels."
     return None
-
-
-def _deeper_than(value: Any, limit: int) -> bool:
-    pending = [(value, 1)]
-    while pending:
-        item, depth = pending.pop()
-        if depth > limit:
-            return True
-        if isinstance(item, dict):
-            pending += [(v, depth + 1) for v in item.values()]
-        elif isinstance(item, list):
-            pending += [(v, depth + 1) for v in item]
-    return False
 
 
 def _masked(operation: str, params: dict[str, Any]) -> Any:
