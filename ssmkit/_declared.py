@@ -183,8 +183,9 @@ def _update_shape(boto3_client: Any) -> StructureShape:
 def _entry_problems(entry: Raw, shape: StructureShape) -> list[str]:
     """Everything wrong with one entry, judged as the CreateAssociation it must be.
 
-    Each member is judged on its own, so every bad member is listed, not only
-    the first; the cross-member rules are judged once the members pass.
+    Each member is judged on its own, and within it every problem is
+    gathered, so every one is listed, not only the first; the cross-member
+    rules are judged on the members that passed.
     """
     problems = [
         f"{path}: holds the placeholder {PLACEHOLDER}, which stands only for a "
@@ -197,31 +198,26 @@ def _entry_problems(entry: Raw, shape: StructureShape) -> list[str]:
         problems.append(f"CreateAssociation has no member {', '.join(unknown)}")
     members = shape.members
     written: Raw = {}
-    refused: set[str] = set()
     for member, value in entry.items():
         if member not in members:
             continue
-        refused.add(member)
         try:
             one = _written({member: value}, shape, member="")
-            if member in one:
-                found: list[ValidationError] = []
-                check_value(
-                    one[member], members[member], attribute_name(member), problems=found
-                )
-                if member == "ScheduleExpression":
-                    check_schedule(one[member], attribute_name(member))
-                problems += [str(p) for p in found]
-                if not found:
-                    written[member] = one[member]
-                    refused.discard(member)
-            else:
-                refused.discard(member)
+            if member not in one:
+                continue  # null, or a placeholder for a live value
+            found: list[ValidationError] = []
+            check_value(
+                one[member], members[member], attribute_name(member), problems=found
+            )
+            if member == "ScheduleExpression":
+                check_schedule(one[member], attribute_name(member))
+            problems += [str(p) for p in found]
+            if not found:
+                written[member] = one[member]
         except ValidationError as exc:
             problems.append(str(exc))
-    missing = [
-        m for m in shape.required_members if m not in written and m not in refused
-    ]
+    # Required, and absent or null (a bad value is refused as itself above).
+    missing = [m for m in shape.required_members if entry.get(m) is None]
     problems += [f"{attribute_name(m)}: is required (got None)" for m in missing]
     try:
         # The documented cross-member rules, on the entry as a create sends it:
