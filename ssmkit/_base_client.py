@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import boto3
 import botocore.exceptions
@@ -161,17 +161,9 @@ def invoke(
     method = getattr(boto3_client, xform_name(operation))
     try:
         return method(**request)  # type: ignore[no-any-return]
-    except ClientError as exc:
+    except _TRANSLATED as exc:
         # As translated() does; spelled out here, on every call's path.
-        raise _translation(exc, operation, boto3_client) from exc
-    except ParamValidationError as exc:
-        # Not chained: botocore's report quotes the values, secrets included.
-        raise _translation(exc, operation, boto3_client, request) from None
-    except _PARSING as exc:
-        unparsed = _unparsed(exc, operation)
-        if unparsed is None:
-            raise
-        raise unparsed from exc
+        _reraise(exc, operation, boto3_client, request)
 
 
 @contextlib.contextmanager
@@ -189,20 +181,33 @@ def translated(
     """
     try:
         yield
-    except ClientError as exc:
+    except _TRANSLATED as exc:
+        _reraise(exc, operation, boto3_client, request)
+
+
+def _reraise(
+    exc: Exception,
+    operation: str,
+    boto3_client: Any,
+    request: Mapping[str, Any] | None,
+) -> NoReturn:
+    """Raise botocore's error, being handled, as ssmkit's; others go on as they are."""
+    if isinstance(exc, ClientError):
         raise _translation(exc, operation, boto3_client) from exc
-    except ParamValidationError as exc:
+    if isinstance(exc, ParamValidationError):
+        # Not chained: botocore's report quotes the values, secrets included.
         raise _translation(exc, operation, boto3_client, request) from None
-    except _PARSING as exc:
-        unparsed = _unparsed(exc, operation)
-        if unparsed is None:
-            raise
-        raise unparsed from exc
+    unparsed = _unparsed(exc, operation)
+    if unparsed is None:
+        raise
+    raise unparsed from exc
 
 
 #: What botocore's parser raises on an answer that does not fit its model (a
 #: string where a structure belongs): ``ResponseParserError``, or Python's own.
 _PARSING = (ResponseParserError, AttributeError, TypeError, KeyError, ValueError)
+#: Every error ``invoke`` and ``translated`` look at.
+_TRANSLATED = (ClientError, ParamValidationError, *_PARSING)
 
 
 def _unparsed(exc: Exception, operation: str) -> UnexpectedResponseError | None:
