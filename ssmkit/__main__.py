@@ -11,11 +11,11 @@ def run() -> int:
     The arguments are parsed first, so ``--help`` and a usage error answer
     without loading the command itself.
     """
-    from ._cli_parser import build_parser
+    from .cli._parser import build_parser
 
     args = build_parser().parse_args()
     try:
-        from .cli import run as run_command  # the command's extra is optional
+        from .cli._main import run as run_command  # the command's extra is optional
     except ImportError as exc:
         print(
             f"ssmkit: error: the command needs its extra ({exc.name} is missing): "

@@ -3,7 +3,8 @@
 Kept apart from the command itself, and light, so that ``ssmkit --help`` and
 a mistyped argument cost little more than starting Python with boto3: the
 command's own modules (rich, the safe helpers, the plans) load only once a
-command runs. Each command names its handler in ``ssmkit.cli``.
+command runs. Each command names its handler as ``MODULE:FUNCTION`` of
+``ssmkit.cli``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ._version import __version__
+from .._version import __version__
 
 __all__ = ["ASSOCIATION_ID", "build_parser"]
 
@@ -141,15 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     associations = areas.add_parser("associations", help="State Manager associations")
     asub = associations.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    listing = leaf(asub, "list", "list associations", "_list_associations")
+    listing = leaf(asub, "list", "list associations", "_associations:list_associations")
     _filter_options(listing)
-    show = leaf(asub, "show", "show one association", "_show_association")
+    show = leaf(asub, "show", "show one association", "_associations:show_association")
     show.add_argument("association_id", metavar="ID", type=_association_id)
     update = leaf(
         asub,
         "update",
         "change members of one association, keep the rest",
-        "_update_association",
+        "_associations:update_association",
     )
     update.add_argument("association_id", metavar="ID", type=_association_id)
     _change_options(update)
@@ -161,7 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     update.add_argument("--yes", action="store_true", help="write without asking")
     bulk = leaf(
-        asub, "bulk-update", "apply one change to many associations", "_bulk_update"
+        asub,
+        "bulk-update",
+        "apply one change to many associations",
+        "_bulk_update:bulk_update",
     )
     _filter_options(bulk)
     bulk.add_argument(
@@ -181,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
         asub,
         "create",
         "create an association from a file and/or --set members",
-        "_create_association",
+        "_associations:create_association",
     )
     create.add_argument(
         "--from",
@@ -202,16 +206,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="show the request, create nothing"
     )
     create.add_argument("--yes", action="store_true", help="create without asking")
-    delete = leaf(asub, "delete", "delete one association", "_delete_association")
+    delete = leaf(
+        asub, "delete", "delete one association", "_associations:delete_association"
+    )
     delete.add_argument("association_id", metavar="ID", type=_association_id)
     delete.add_argument("--yes", action="store_true", help="delete without asking")
     versions = leaf(
-        asub, "versions", "list the versions of one association", "_versions"
+        asub,
+        "versions",
+        "list the versions of one association",
+        "_associations:versions",
     )
     versions.add_argument("association_id", metavar="ID", type=_association_id)
 
     export = leaf(
-        asub, "export", "write live associations as a file to plan and apply", "_export"
+        asub,
+        "export",
+        "write live associations as a file to plan and apply",
+        "_as_code:export",
     )
     _filter_options(export)
     export.add_argument(
@@ -222,7 +234,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="write to FILE (.yaml, .yml or .json) instead of stdout",
     )
     plan = leaf(
-        asub, "plan", "show what applying a file of associations would do", "_plan_file"
+        asub,
+        "plan",
+        "show what applying a file of associations would do",
+        "_as_code:plan_file",
     )
     plan.add_argument("file", type=Path, metavar="FILE", help=".yaml, .yml or .json")
     plan.add_argument(
@@ -236,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 0 when in sync, 3 when changes are pending",
     )
     apply = leaf(
-        asub, "apply", "make live associations what a file says", "_apply_file"
+        asub, "apply", "make live associations what a file says", "_as_code:apply_file"
     )
     apply.add_argument("file", type=Path, metavar="FILE", help=".yaml, .yml or .json")
     apply.add_argument(
@@ -255,13 +270,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     tasks = areas.add_parser("tasks", help="maintenance window tasks")
     tsub = tasks.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    tlist = leaf(tsub, "list", "list the tasks of a maintenance window", "_list_tasks")
+    tlist = leaf(
+        tsub, "list", "list the tasks of a maintenance window", "_windows:list_tasks"
+    )
     tlist.add_argument("window_id", metavar="WINDOW_ID", type=_window_id)
-    tshow = leaf(tsub, "show", "show one maintenance window task", "_show_task")
+    tshow = leaf(tsub, "show", "show one maintenance window task", "_windows:show_task")
     tshow.add_argument("window_id", metavar="WINDOW_ID", type=_window_id)
     tshow.add_argument("window_task_id", metavar="TASK_ID", type=_task_id)
     tupdate = leaf(
-        tsub, "update", "change members of one task, keep the rest", "_update_task"
+        tsub,
+        "update",
+        "change members of one task, keep the rest",
+        "_windows:update_task",
     )
     tupdate.add_argument("window_id", metavar="WINDOW_ID", type=_window_id)
     tupdate.add_argument("window_task_id", metavar="TASK_ID", type=_task_id)
@@ -270,13 +290,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     windows = areas.add_parser("windows", help="maintenance windows")
     wsub = windows.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    leaf(wsub, "list", "list maintenance windows", "_list_windows")
+    leaf(wsub, "list", "list maintenance windows", "_windows:list_windows")
 
     demo = areas.add_parser(
         "demo", help="see a safe update on a local SSM; no AWS account needed"
     )
     _global_options(demo, suppress=True)
-    demo.set_defaults(handler="_demo")
+    demo.set_defaults(handler="_demo:demo")
     return parser
 
 

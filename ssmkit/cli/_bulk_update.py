@@ -1,0 +1,256 @@
+"""``ssmkit associations bulk-update``: one change to many associations."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import TYPE_CHECKING, Any
+
+from .. import errors
+from .._bulk import paced
+from .._operations import Operations
+from ._associations import plan_json
+from ._common import call, changes, client_for, filters_of
+from ._output import DECLINED, Column, UsageError, confirm, escape_controls, plural
+from ._parser import ASSOCIATION_ID
+from ._runs import Interrupts, Report, check_pace_options, progress_bar, sentence
+
+if TYPE_CHECKING:
+    import argparse
+    from pathlib import Path
+
+    from .._bulk import BulkResult
+    from .._client import Client
+    from ._common import Edit
+    from ._output import Output
+
+__all__ = ["bulk_update"]
+
+#: The fewest associations the question lists before the count of the rest.
+FEWEST_SHOWN = 5
+
+
+def bulk_update(args: argparse.Namespace, output: Output) -> int:
+    check_pace_options(args)
+    client = client_for(args)
+    change = changes(client, "UpdateAssociation", args)
+    filters = filters_of(args)
+    if args.ids_from is not None and filters:
+        raise UsageError("give --ids-from or filters, not both")
+    if args.ids_from is None and not filters:
+        raise UsageError(
+            "select associations with --ids-from FILE or a filter (--name, ...)"
+        )
+    fingerprint = change.fingerprint()
+    report = Report(args.report, fingerprint) if args.report else None
+    done = report.done if report else set()
+    if report is not None and report.other_changes:
+        output.err.print(
+            f"{args.report} records {report.other_changes} result(s) of another "
+            "change; they are not skipped."
+        )
+    # The selection is known whole before the first write: the question lists
+    # it, the progress bar counts it, and a Ctrl-C can say what never started.
+    known: dict[str, tuple[str, str]] = {}
+    if args.ids_from is not None:
+        ids = _ids_from(args.ids_from)
+    else:
+        pages = Operations(
+            boto3_client=paced(client.boto3_client, args.max_rate, threading.Event())
+        )
+        ids = []
+        for found in pages.list_associations(association_filter_list=filters):
+            if found.association_id:
+                ids.append(found.association_id)
+                known[found.association_id] = (
+                    found.association_name or "",
+                    found.name or "",
+                )
+    todo = [i for i in dict.fromkeys(ids) if i not in done]
+    skipped = len(set(ids) & done)
+    if (
+        not args.yes
+        and not args.dry_run
+        and not _agreed(client, output, change, todo, known)
+    ):
+        output.err.print("Nothing written.")
+        return DECLINED
+    results: list[BulkResult] = []
+    handle = report.open() if report else None
+    progress = progress_bar(output, "planning" if args.dry_run else "updating")
+    interrupts = Interrupts(output, "update")
+
+    def record(result: BulkResult) -> None:
+        with interrupts.recording():
+            if handle is not None:
+                line = {**result.to_json(), "change": fingerprint}
+                handle.write(json.dumps(line) + "\n")
+                handle.flush()
+            results.append(result)
+            progress.advance(task)
+
+    interrupted = False
+    try:
+        with interrupts.installed(), progress:
+            task = progress.add_task("bulk", total=len(todo))
+            client.update_associations(
+                association_ids=todo,
+                concurrency=args.concurrency,
+                max_rate=args.max_rate,
+                progress=record,
+                dry_run=args.dry_run,
+                paths=change.paths,
+            )
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if handle is not None:
+            handle.close()
+    _summary(
+        output,
+        results,
+        skipped=skipped,
+        interrupted=interrupted,
+        not_started=len(todo) - len(results),
+    )
+    if interrupted:
+        return 130
+    return 1 if any(r.outcome == "failed" for r in results) else 0
+
+
+def _ids_from(path: Path) -> list[str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except IsADirectoryError:
+        raise UsageError(f"--ids-from: {path} is a directory, not a file") from None
+    except OSError as exc:
+        raise UsageError(f"--ids-from: {exc.strerror}: {path}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"--ids-from: {path} is not UTF-8 text") from None
+    ids = []
+    for number, line in enumerate(lines, 1):
+        found = line.strip()
+        if not found:
+            continue
+        if not ASSOCIATION_ID.fullmatch(found):
+            shown = escape_controls(found[:60])
+            raise UsageError(
+                f"--ids-from: {path}:{number}: {shown!r} is not an association id"
+            )
+        ids.append(found)
+    return ids
+
+
+def _agreed(
+    client: Client,
+    output: Output,
+    change: Edit,
+    todo: list[str],
+    known: dict[str, tuple[str, str]],
+) -> bool:
+    """Show what was selected, ask, and say whether the answer was yes."""
+    if not todo:
+        return True  # nothing to write: the summary says so
+    height = output.err.size.height
+    shown = todo[: max(FEWEST_SHOWN, height - 8)]
+    rows = []
+    for association_id in shown:
+        if association_id not in known:
+            known[association_id] = _described(client, association_id)
+        rows.append([association_id, *known[association_id]])
+    output.err.print(f"Selected {plural(len(todo), 'association')}:")
+    output.rows(
+        [Column("association id"), Column("association name"), Column("document")],
+        rows,
+        console=output.err,
+    )
+    if len(todo) > len(shown):
+        output.err.print(f"... and {len(todo) - len(shown)} more.")
+    question = (
+        f"Apply {change.describe()} to {plural(len(todo), 'association')} "
+        "(those it changes are written)?"
+    )
+    # Whether each runs depends on its own ApplyOnlyAtCronInterval.
+    if change.paths.get("apply_only_at_cron_interval") is not True:
+        question += (
+            " Each one written runs at once on its targets, unless it has"
+            " apply_only_at_cron_interval set."
+        )
+    return confirm(question)
+
+
+def _described(client: Client, association_id: str) -> tuple[str, str]:
+    """An association's name and document, as the question shows them."""
+    try:
+        answer = call(client, "DescribeAssociation", AssociationId=association_id)
+    except errors.AssociationDoesNotExist:
+        return ("(no such association)", "")
+    found = answer["AssociationDescription"]
+    return (found.get("AssociationName", ""), found.get("Name", ""))
+
+
+def _summary(
+    output: Output,
+    results: list[BulkResult],
+    *,
+    skipped: int,
+    interrupted: bool,
+    not_started: int,
+) -> None:
+    counts = {
+        o: sum(r.outcome == o for r in results)
+        for o in ("changed", "unchanged", "planned", "failed")
+    }
+    if output.json:
+        output.emit_json(
+            {
+                "results": [_result_json(r, output) for r in results],
+                "counts": counts,
+                "skipped": skipped,
+                "not_started": not_started,
+                "interrupted": interrupted,
+            }
+        )
+    else:
+        for result in results:
+            if result.outcome == "planned" and result.plan is not None:
+                output.plan(result.plan, f"association {result.association_id}")
+        rows = []
+        for result in results:
+            version = result.version_before or ""
+            if result.version_after:
+                version = f"{version} -> {result.version_after}"
+            rows.append(
+                [
+                    result.association_id,
+                    result.outcome,
+                    version,
+                    str(result.error) if result.error else "",
+                ]
+            )
+        if rows:
+            output.rows(
+                [
+                    Column("association id"),
+                    Column("outcome"),
+                    Column("version"),
+                    Column("error", wraps=True),
+                ],
+                rows,
+                styles=[
+                    {"failed": "red", "changed": "green"}.get(r.outcome, "")
+                    for r in results
+                ],
+            )
+    output.err.print(
+        sentence(
+            counts, skipped=skipped, interrupted=interrupted, not_started=not_started
+        )
+    )
+
+
+def _result_json(result: BulkResult, output: Output) -> dict[str, Any]:
+    data = result.to_json()
+    if result.plan is not None:
+        data["changes"] = plan_json(result.plan, output)["changes"]
+    return data

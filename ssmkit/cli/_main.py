@@ -1,0 +1,70 @@
+"""Running a command: its handler, the exit status, errors as one line."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sys
+from typing import TYPE_CHECKING
+
+import botocore.exceptions
+
+from .. import errors
+from ._output import EscapingFormatter, Output, UsageError
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable
+
+__all__ = ["run"]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command ``args`` name, as ``build_parser()`` parsed them.
+
+    Exit statuses: docs/guides/cli.md has them for every command.
+    """
+    output = Output(args)
+
+    def fail(message: str, status: int) -> int:
+        output.err.print(f"ssmkit: error: {message}", markup=False, highlight=False)
+        return status
+
+    if args.debug:
+        records = logging.StreamHandler(sys.stderr)
+        records.setFormatter(EscapingFormatter("%(asctime)s %(levelname)s %(message)s"))
+        logger = logging.getLogger("ssmkit")
+        logger.addHandler(records)
+        logger.setLevel(logging.DEBUG)
+
+    # Each command names its handler as MODULE:FUNCTION (see _parser).
+    module, _, name = args.handler.partition(":")
+    handler: Callable[[argparse.Namespace, Output], int] = getattr(
+        importlib.import_module(f"{__package__}.{module}"), name
+    )
+    try:
+        return int(handler(args, output))
+    except BrokenPipeError:
+        # The reader went away (``| head``): end quietly, and keep Python from
+        # complaining when it flushes stdout on the way out.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except UsageError as exc:
+        return fail(str(exc), 2)
+    except errors.ValidationError as exc:
+        return fail(str(exc), 2)
+    except errors.ConcurrentUpdateError as exc:
+        return fail(f"{exc}; run again to see the new plan", 1)
+    except errors.SSMKitError as exc:
+        return fail(str(exc), 1)
+    except botocore.exceptions.ProfileNotFound as exc:
+        return fail(str(exc), 2)
+    except (
+        botocore.exceptions.NoCredentialsError,
+        botocore.exceptions.EndpointConnectionError,
+    ) as exc:
+        return fail(str(exc), 1)
+    except KeyboardInterrupt:
+        return fail("interrupted", 130)

@@ -1,0 +1,180 @@
+"""Runs over many associations: pace, progress, the report file, Ctrl-C, summaries."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import signal
+from typing import TYPE_CHECKING, Any
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from .._bulk import MAX_CONCURRENCY, MIN_RATE, check_pace
+from ._output import UsageError
+
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Iterator
+    from pathlib import Path
+    from typing import IO
+
+    from ._output import Output
+
+__all__ = ["Interrupts", "Report", "check_pace_options", "progress_bar", "sentence"]
+
+
+def check_pace_options(args: argparse.Namespace) -> None:
+    """--concurrency and --max-rate, checked before any call."""
+    try:
+        check_pace(args.concurrency, None)
+    except ValueError:
+        raise UsageError(
+            f"--concurrency: must be a whole number from 1 to {MAX_CONCURRENCY}, "
+            f"got {args.concurrency}"
+        ) from None
+    try:
+        check_pace(1, args.max_rate)
+    except ValueError:
+        raise UsageError(
+            f"--max-rate: must be a number of calls a second from {MIN_RATE} up, "
+            f"got {args.max_rate}"
+        ) from None
+
+
+def progress_bar(output: Output, label: str) -> Progress:
+    """A transient progress bar on stderr: stdout stays for the results."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=output.err,
+        transient=True,
+    )
+
+
+class Interrupts:
+    """Ctrl-C during a run: the first press stops it, later ones only say so.
+
+    The run under it (``ssmkit._bulk.run_all``) finishes the calls under
+    way and starts no new one, so every write that landed is reported. A
+    press that comes while a result is being recorded (counted and written to
+    the report) takes effect once it is recorded: the report then holds every
+    write the summary counts, wherever the press lands.
+    """
+
+    def __init__(self, output: Output, what: str) -> None:
+        self._output = output
+        self._what = what
+        self._presses = 0
+        self._recording = False
+        self._deferred = False
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        previous = signal.signal(signal.SIGINT, self._on_interrupt)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[None]:
+        """Record one result whole; a Ctrl-C meanwhile waits for the end."""
+        self._recording = True
+        try:
+            yield
+        finally:
+            self._recording = False
+        if self._deferred:
+            self._deferred = False
+            raise KeyboardInterrupt
+
+    def _on_interrupt(self, signum: int, frame: Any) -> None:
+        self._presses += 1
+        if self._presses > 1:
+            self._output.err.print(
+                "Still finishing the calls under way; the summary follows."
+            )
+            return
+        self._output.err.print(
+            f"Interrupted: finishing the calls under way; no new {self._what} starts."
+        )
+        if self._recording:
+            self._deferred = True
+            return
+        raise KeyboardInterrupt
+
+
+class Report:
+    """A run's report: one JSON line per association, for reruns to skip."""
+
+    def __init__(self, path: Path, fingerprint: str) -> None:
+        self.path = path
+        self.fingerprint = fingerprint
+        self.done: set[str] = set()
+        self.other_changes = 0
+        if path.is_dir():
+            raise UsageError(f"--report: {path} is a directory")
+        if not path.exists():
+            return
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"--report: cannot read {path}: {exc}") from None
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+                association_id = entry["association_id"]
+                outcome = entry["outcome"]
+            except (json.JSONDecodeError, KeyError, TypeError):
+                if number == len(lines):
+                    continue  # a line cut short by an earlier interruption
+                raise UsageError(f"{path}:{number}: not a report line") from None
+            if entry.get("change") != fingerprint:
+                self.other_changes += 1
+                continue
+            if outcome in ("changed", "unchanged"):
+                self.done.add(association_id)
+            else:
+                self.done.discard(association_id)
+
+    def open(self) -> IO[str]:
+        try:
+            handle = self.path.open("a", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--report: cannot write {self.path}: {exc}") from None
+        # A line an earlier run left cut short is ended, so this run's stand apart.
+        if self.path.stat().st_size and not self.path.read_bytes().endswith(b"\n"):
+            handle.write("\n")
+        return handle
+
+
+def sentence(
+    counts: dict[str, int],
+    *,
+    skipped: int = 0,
+    interrupted: bool,
+    not_started: int | None = None,
+    what: str = "update",
+) -> str:
+    """``3 changed and 1 failed; 2 skipped as done in an earlier run.``
+
+    After Ctrl-C it says how many were never started.
+    """
+    parts = [f"{n} {o.replace('_', ' ')}" for o, n in counts.items() if n]
+    if not parts:
+        text = "No association was updated"
+    elif len(parts) == 1:
+        text = parts[0]
+    else:
+        text = f"{', '.join(parts[:-1])} and {parts[-1]}"
+    text = text[0].upper() + text[1:]
+    if skipped:
+        text += f"; {skipped} skipped as done in an earlier run"
+    if interrupted:
+        text += f"; interrupted, so no {what} was started after Ctrl-C"
+        if not_started:
+            text += f": {not_started} never started"
+    return text + "."
