@@ -120,6 +120,7 @@ def versions(args: argparse.Namespace, output: Output) -> int:
             "association name": lambda i: i.get("AssociationName"),
             "schedule": lambda i: i.get("ScheduleExpression"),
         },
+        labelled=True,
     )
 
 

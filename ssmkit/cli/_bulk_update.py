@@ -6,6 +6,9 @@ import json
 import threading
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
+from rich.text import Text
+
 from .. import errors
 from .._bulk import paced
 from .._operations import Operations
@@ -151,21 +154,19 @@ def _agreed(
     """Show what was selected, ask, and say whether the answer was yes."""
     if not todo:
         return True  # nothing to write: the summary says so
-    height = output.err.size.height
-    shown = todo[: max(FEWEST_SHOWN, height - 8)]
-    rows = []
+    # One line each, the names aligned, so that a screenful holds the most.
+    shown = todo[: max(FEWEST_SHOWN, output.err.size.height - 6)]
     for association_id in shown:
         if association_id not in known:
             known[association_id] = _described(client, association_id)
-        rows.append([association_id, *known[association_id]])
+    width = max(cell_len(escape_controls(known[i][0])) for i in shown)
     output.err.print(f"Selected {plural(len(todo), 'association')}:")
-    output.rows(
-        [Column("association id"), Column("association name"), Column("document")],
-        rows,
-        console=output.err,
-    )
+    for association_id in shown:
+        name, document = (escape_controls(text) for text in known[association_id])
+        padding = " " * (width - cell_len(name))
+        output.err.print(Text(f"  {association_id}  {name}{padding}  {document}"))
     if len(todo) > len(shown):
-        output.err.print(f"... and {len(todo) - len(shown)} more.")
+        output.err.print(f"  ... and {len(todo) - len(shown)} more.")
     question = (
         f"Apply {change.describe()} to {plural(len(todo), 'association')} "
         "(those it changes are written)?"

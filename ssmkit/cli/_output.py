@@ -107,11 +107,14 @@ class Column(NamedTuple):
 
     Only prose (an error message) wraps. Everything else, ids, names,
     documents, versions, dates, is shown whole at any width: when the
-    columns do not fit side by side, each row becomes a block of lines.
+    columns do not fit side by side, each row becomes a block of lines,
+    headed by its first column; ``labelled`` puts the header before that
+    value (``version 3``) where the value alone would not say what it is.
     """
 
     header: str
     wraps: bool = False
+    labelled: bool = False
 
 
 #: The narrowest a column of prose gets before rows become blocks instead.
@@ -185,7 +188,8 @@ class Output:
         for number, (row, style) in enumerate(zip(cells, styles, strict=True)):
             if number:
                 console.print()
-            console.print(Text(row[0], style=f"bold {style}".strip()))
+            head = f"{columns[0].header} {row[0]}" if columns[0].labelled else row[0]
+            console.print(Text(head, style=f"bold {style}".strip()))
             for column, cell in zip(columns[1:], row[1:], strict=True):
                 if cell:
                     # Never wrapped here: the terminal wraps a long value,
@@ -240,6 +244,8 @@ def listing(
     shape: Shape,
     key: str,
     columns: dict[str, Callable[[dict[str, Any]], Any]],
+    *,
+    labelled: bool = False,
 ) -> int:
     """Items as ``{key: [...]}`` JSON, or as rows whose first column names each."""
     shown = [jsonable(output.masked(item, shape)) for item in items]
@@ -249,8 +255,9 @@ def listing(
     if not shown:
         output.err.print("None found.")
         return 0
+    headers = list(columns)
     output.rows(
-        [Column(header) for header in columns],
+        [Column(headers[0], labelled=labelled)] + [Column(h) for h in headers[1:]],
         [[text_of(get(item)) for get in columns.values()] for item in shown],
     )
     return 0

@@ -1,0 +1,450 @@
+"""The command as an operator meets it: any width, what it says, what it lists.
+
+Each runs ``python -m ssmkit`` as a subprocess against the local SSM.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import yaml
+
+from .standin import new_window, server_client
+from .test_cli import argv, command_env, create, stored, writes
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ssmkit.testing.server import Server
+
+WIDTHS = ["60", "80", "200"]
+
+#: Long enough that no column layout of the list fits in 80 columns.
+LONG_NAME = "nightly-inventory-collection-of-every-managed-node-in-the-fleet"
+
+
+@pytest.fixture
+def boto(server: Server) -> Any:
+    client = server_client(server)
+    # Each test starts from an empty account: the server lives for the module.
+    for page in client.get_paginator("list_associations").paginate():
+        for association in page["Associations"]:
+            client.delete_association(AssociationId=association["AssociationId"])
+    server.stand_in.requests.clear()
+    return client
+
+
+def run(
+    server: Server, *args: str, columns: str = "200", stdin: str = "", lines: str = ""
+) -> subprocess.CompletedProcess[str]:
+    env = {**command_env(), "COLUMNS": columns}
+    if lines:
+        env["LINES"] = lines
+    return subprocess.run(
+        argv(server, *args),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def whole(text: str, *identifiers: str) -> None:
+    """Every identifier appears in ``text`` in one piece, on one line."""
+    lines = text.splitlines()
+    for identifier in identifiers:
+        assert any(identifier in line for line in lines), (identifier, text)
+
+
+# -- tables at every width -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_association_tables_never_cut_an_identifier(
+    server: Server, boto: Any, columns: str
+) -> None:
+    first = create(boto, AssociationName="patching-weekly", Name="AWS-RunPatchBaseline")
+    second = create(boto, AssociationName="patching-scan", Name="AWS-RunPatchBaseline")
+    third = create(boto, AssociationName=LONG_NAME)
+    # A raw update: every member it does not name is wiped, the name kept.
+    boto.update_association(
+        AssociationId=third,
+        AssociationName=LONG_NAME,
+        Name="AWS-RunShellScript",
+        ScheduleExpression="rate(1 day)",
+    )
+
+    listed = run(server, "associations", "list", columns=columns)
+    assert listed.returncode == 0, listed.stderr
+    whole(
+        listed.stdout,
+        first,
+        second,
+        third,
+        "patching-weekly",
+        "patching-scan",
+        LONG_NAME,
+        "AWS-RunPatchBaseline",
+        "AWS-RunShellScript",
+        "cron(0 2 ? * SUN *)",
+    )
+    versions = run(server, "associations", "versions", third, columns=columns)
+    assert versions.returncode == 0, versions.stderr
+    created = [
+        v["CreatedDate"].isoformat()
+        for v in boto.list_association_versions(AssociationId=third)[
+            "AssociationVersions"
+        ]
+    ]
+    whole(versions.stdout, LONG_NAME, *created)
+    shown = run(server, "associations", "show", third, columns=columns)
+    assert shown.returncode == 0, shown.stderr
+    whole(shown.stdout, third, LONG_NAME, "AWS-RunShellScript")
+    if columns == "200":
+        # Wide enough: one table, a row per association.
+        assert listed.stdout.count("┃") >= 2
+        row = next(line for line in listed.stdout.splitlines() if first in line)
+        assert "patching-weekly" in row
+        assert "AWS-RunPatchBaseline" in row
+    else:
+        # Too narrow for the columns side by side: one block per association,
+        # each member on a line of its own.
+        assert "┃" not in listed.stdout
+        lines = listed.stdout.splitlines()
+        assert first in lines
+        assert "  association name: patching-weekly" in lines
+        assert "version 2" in versions.stdout.splitlines()
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_window_tables_never_cut_an_identifier(
+    server: Server, boto: Any, columns: str
+) -> None:
+    window = new_window(boto, "patch-window-of-the-web-servers-on-sunday")
+    task = boto.register_task_with_maintenance_window(
+        WindowId=window,
+        TaskArn="AWS-RunPatchBaseline",
+        TaskType="RUN_COMMAND",
+        Targets=[{"Key": "InstanceIds", "Values": ["i-1"]}],
+        Name="install-the-patches-and-reboot-if-needed",
+        Priority=1,
+        MaxConcurrency="1",
+        MaxErrors="1",
+    )["WindowTaskId"]
+    windows = run(server, "windows", "list", columns=columns)
+    assert windows.returncode == 0, windows.stderr
+    whole(windows.stdout, window, "patch-window-of-the-web-servers-on-sunday")
+    tasks = run(server, "tasks", "list", window, columns=columns)
+    assert tasks.returncode == 0, tasks.stderr
+    whole(
+        tasks.stdout,
+        task,
+        "install-the-patches-and-reboot-if-needed",
+        "RUN_COMMAND",
+        "AWS-RunPatchBaseline",
+    )
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_result_tables_keep_names_apart_and_errors_readable(
+    server: Server, boto: Any, tmp_path: Path, columns: str
+) -> None:
+    message = (
+        "The document named in this association does not exist in this account "
+        "and region, or you are not allowed to use it"
+    )
+    server.stand_in.fail_next(
+        "CreateAssociation",
+        "InvalidDocument",
+        message=message,
+        when=lambda p: p.get("AssociationName") == "patching-scan",
+    )
+    file = tmp_path / "associations.yaml"
+    file.write_text(
+        yaml.safe_dump(
+            {
+                "Associations": [
+                    {
+                        "AssociationName": name,
+                        "Name": "AWS-RunPatchBaseline",
+                        "Targets": [{"Key": "tag:Patch", "Values": ["yes"]}],
+                    }
+                    for name in ("patching-weekly", "patching-scan")
+                ]
+            }
+        )
+    )
+    applied = run(server, "associations", "apply", str(file), "--yes", columns=columns)
+    assert applied.returncode == 1, applied.stderr
+    whole(applied.stdout, "patching-weekly", "patching-scan")
+    lines = applied.stdout.splitlines()
+    # The message is not wrapped a word a line: at most a few lines.
+    assert sum(bool(set(line) & set("andregion")) for line in lines) < 20
+    if columns == "200":
+        assert any(message[:30] in line for line in lines)
+        table = lines[next(i for i, line in enumerate(lines) if "┏" in line) :]
+        assert len(table) <= 7, table
+    else:
+        whole(applied.stdout, message)
+
+    ids = [create(boto, AssociationName=f"bulk-{i}") for i in range(2)]
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("\n".join(ids))
+    server.stand_in.fail_next(
+        "UpdateAssociation",
+        "InvalidTarget",
+        message=message,
+        when=lambda p: p["AssociationId"] == ids[1],
+    )
+    bulk = run(
+        server,
+        "associations",
+        "bulk-update",
+        "--ids-from",
+        str(ids_file),
+        "--set",
+        "max_errors=4",
+        "--yes",
+        columns=columns,
+    )
+    assert bulk.returncode == 1, bulk.stderr
+    whole(bulk.stdout, *ids)
+    if columns != "200":
+        whole(bulk.stdout, message)
+
+
+# -- what the command says -------------------------------------------------------------
+
+
+def test_clearing_a_key_that_is_not_there_is_exit_2(server: Server, boto: Any) -> None:
+    association_id = create(boto)
+    window = new_window(boto, "clearing")
+    task = boto.register_task_with_maintenance_window(
+        WindowId=window,
+        TaskArn="AWS-RunShellScript",
+        TaskType="RUN_COMMAND",
+        Targets=[{"Key": "InstanceIds", "Values": ["i-1"]}],
+        TaskInvocationParameters={
+            "RunCommand": {"Parameters": {"commands": ["uptime"]}}
+        },
+        Priority=1,
+        MaxConcurrency="1",
+        MaxErrors="1",
+    )["WindowTaskId"]
+    server.stand_in.requests.clear()
+
+    result = run(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--clear",
+        "parameters.NoSuchKey",
+        "--yes",
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "parameters.NoSuchKey" in result.stderr
+    assert "no such key" in result.stderr
+    assert writes(server) == 0
+    # A key that is there is cleared, and only that key.
+    cleared = run(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--clear",
+        "parameters.commands",
+        "--yes",
+    )
+    assert cleared.returncode == 0, cleared.stderr
+    assert stored(boto, association_id).get("Parameters", {}) == {}
+    assert stored(boto, association_id)["MaxErrors"] == "1"
+
+    on_task = run(
+        server,
+        "tasks",
+        "update",
+        window,
+        task,
+        "--clear",
+        "task_invocation_parameters.run_command.parameters.command",
+        "--yes",
+    )
+    assert on_task.returncode == 2, on_task.stderr
+    assert "parameters.command:" in on_task.stderr
+    assert "UpdateMaintenanceWindowTask" not in server.stand_in.operations
+
+
+def test_bulk_update_lists_what_it_selected_before_asking(
+    server: Server, boto: Any
+) -> None:
+    ids = [create(boto, AssociationName=f"fleet-{i:02}") for i in range(30)]
+    result = run(
+        server,
+        "associations",
+        "bulk-update",
+        "--association-name",
+        "fleet-03",
+        "--set",
+        "max_errors=5",
+        stdin="n\n",
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Selected 1 association:" in result.stderr
+    row = next(line for line in result.stderr.splitlines() if ids[3] in line)
+    assert "fleet-03" in row
+    assert "AWS-RunShellScript" in row
+    assert "Nothing written." in result.stderr
+    assert writes(server) == 0
+
+    # More than a screenful: the first ones, and how many more.
+    ids_file_text = "\n".join(ids)
+    listed = subprocess.run(
+        argv(
+            server,
+            "associations",
+            "bulk-update",
+            "--ids-from",
+            "/dev/stdin",
+            "--set",
+            "max_errors=5",
+        ),
+        input=ids_file_text,
+        capture_output=True,
+        text=True,
+        env={**command_env(), "LINES": "20"},
+        timeout=120,
+    )
+    # stdin held the ids, so no answer: refused, nothing written.
+    assert listed.returncode == 2, listed.stderr
+    assert "Selected 30 associations:" in listed.stderr
+    shown = [i for i in ids if i in listed.stderr]
+    assert shown == ids[: len(shown)]
+    assert 5 <= len(shown) < 20
+    assert f"... and {30 - len(shown)} more." in listed.stderr
+    assert writes(server) == 0
+
+
+def test_ctrl_c_says_what_changed_failed_and_never_started(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    ids = [create(boto, AssociationName=f"slow-{i}") for i in range(8)]
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("\n".join(ids))
+    server.stand_in.fail_next(
+        "UpdateAssociation",
+        "InvalidTarget",
+        when=lambda p: p["AssociationId"] == ids[0],
+    )
+    server.stand_in.before("UpdateAssociation", lambda _: time.sleep(0.4), times=None)
+    process = subprocess.Popen(
+        argv(
+            server,
+            "associations",
+            "bulk-update",
+            "--ids-from",
+            str(ids_file),
+            "--set",
+            "max_errors=8",
+            "--concurrency",
+            "1",
+            "--yes",
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=command_env(),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while writes(server) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        server.stand_in._hooks.clear()
+    assert process.returncode == 130, err
+    changed = [i for i in ids if stored(boto, i)["MaxErrors"] == "8"]
+    never = len(ids) - len(changed) - 1
+    assert f"{len(changed)} changed and 1 failed; interrupted" in err
+    assert f": {never} never started." in err
+
+
+# -- apply --output json ------------------------------------------------------------
+
+
+def test_apply_json_lists_every_entry_whatever_happens(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    entries = [
+        {
+            "AssociationName": name,
+            "Name": "AWS-RunPatchBaseline",
+            "Targets": [{"Key": "tag:Patch", "Values": ["yes"]}],
+            "ApplyOnlyAtCronInterval": True,
+            "ScheduleExpression": "cron(0 2 ? * SUN *)",
+        }
+        for name in ("json-a", "json-b")
+    ]
+    file = tmp_path / "associations.json"
+    file.write_text(json.dumps({"Associations": entries}))
+
+    def apply(*extra: str, stdin: str = "") -> dict[str, Any]:
+        result = run(
+            server,
+            "--output",
+            "json",
+            "associations",
+            "apply",
+            str(file),
+            *extra,
+            stdin=stdin,
+        )
+        assert result.returncode in (0, 1), result.stderr
+        return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+    declined = apply(stdin="n\n")
+    assert [(r["name"], r["outcome"]) for r in declined["results"]] == [
+        ("json-a", "not_started"),
+        ("json-b", "not_started"),
+    ]
+    assert declined["counts"]["not_started"] == 2
+
+    created = apply("--yes")
+    assert [(r["name"], r["outcome"]) for r in created["results"]] == [
+        ("json-a", "created"),
+        ("json-b", "created"),
+    ]
+    assert created["counts"]["created"] == 2
+
+    entries[1]["ScheduleExpression"] = "cron(0 3 ? * SUN *)"
+    file.write_text(json.dumps({"Associations": entries}))
+    one = apply("--yes")
+    assert [(r["name"], r["outcome"]) for r in one["results"]] == [
+        ("json-a", "unchanged"),
+        ("json-b", "changed"),
+    ]
+    assert one["counts"] == {
+        "created": 0,
+        "changed": 1,
+        "unchanged": 1,
+        "deleted": 0,
+        "conflict": 0,
+        "failed": 0,
+        "not_started": 0,
+    }
+
+    same = apply("--yes")
+    assert [(r["name"], r["outcome"]) for r in same["results"]] == [
+        ("json-a", "unchanged"),
+        ("json-b", "unchanged"),
+    ]
+    assert same["counts"]["unchanged"] == 2
+    assert all(r["association_id"] for r in same["results"])
