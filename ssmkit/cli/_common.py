@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from botocore.model import Shape, StructureShape
 
 __all__ = [
+    "MANAGED",
     "Edit",
     "call",
     "changes",
@@ -123,7 +124,7 @@ def request_file(path: Path) -> dict[str, Any]:
 # -- --set and --clear ----------------------------------------------------------------
 
 #: Members the command sets itself: the ids, the version, and Replace.
-_MANAGED = {
+MANAGED = {
     "AssociationId",
     "AssociationVersion",
     "WindowId",
@@ -139,7 +140,7 @@ def changes(client: Client, operation: str, args: argparse.Namespace) -> Edit:
     nested members and map keys: ``parameters.Operation``.
     """
     shape = input_shape(client, operation)
-    members = {attribute_name(m): m for m in shape.members if m not in _MANAGED}
+    members = {attribute_name(m): m for m in shape.members if m not in MANAGED}
 
     paths: dict[str, Any] = {}
     for item in args.sets:

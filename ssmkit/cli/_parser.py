@@ -297,6 +297,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _global_options(demo, suppress=True)
     demo.set_defaults(handler="_demo:demo")
+
+    completion = areas.add_parser(
+        "completion",
+        help='print a shell completion script: eval "$(ssmkit completion bash)"',
+        description=(
+            "Print a script that completes ssmkit's commands and options. "
+            'bash: eval "$(ssmkit completion bash)" in ~/.bashrc; '
+            'zsh: eval "$(ssmkit completion zsh)" in ~/.zshrc.'
+        ),
+    )
+    completion.add_argument("shell", choices=["bash", "zsh"])
+    completion.set_defaults(handler="_completion:completion")
     return parser
 
 
