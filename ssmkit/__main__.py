@@ -18,8 +18,8 @@ def run() -> int:
         from .cli._main import run as run_command  # the command's extra is optional
     except ImportError as exc:
         print(
-            f"ssmkit: error: the command needs its extra ({exc.name} is missing): "
-            "pip install 'ssmkit[cli]'",
+            f"ssmkit: error: the command needs ssmkit's cli extra ({exc.name} is "
+            "missing): install ssmkit with it, as pip install '.[cli]' in a checkout",
             file=sys.stderr,
         )
         return 2

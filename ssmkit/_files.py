@@ -180,7 +180,7 @@ def _read_yaml(path: Path, text: str) -> Any:
     try:
         import yaml
     except ImportError:  # pragma: no cover - the cli extra installs it
-        msg = "reading YAML needs PyYAML: pip install 'ssmkit[cli]'"
+        msg = "reading YAML needs PyYAML, which ssmkit's 'cli' extra installs"
         raise _refused(path, msg) from None
     loader = _strict_loader()(text)
     try:

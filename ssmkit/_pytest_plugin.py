@@ -8,7 +8,7 @@ served over HTTP for the session, for the AWS CLI and other clients:
         ssm.fail_next("UpdateAssociation", "TooManyUpdates")
         ...
 
-They need the ``testing`` extra (``pip install 'ssmkit[testing]'``); this
+They need the ``testing`` extra (``pip install '.[testing]'`` in a checkout); this
 module imports nothing from it until a fixture is used, so a project without
 the extra is not affected.
 """

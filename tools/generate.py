@@ -982,6 +982,14 @@ def cell(text: str) -> str:
     )
 
 
+def term(name: str, documentation: str) -> str:
+    """One entry of a list of arguments or fields: the name, then its text.
+
+    ``documentation`` is Markdown already made safe (see ``cell``).
+    """
+    return f"{name}\n:   {documentation or 'No documentation.'}\n"
+
+
 def linked(annotation: str, home: dict[str, str], here: str) -> str:
     """An annotation with each model name linked to where it is documented."""
 
@@ -1037,16 +1045,14 @@ def method_section(op: OperationModel, home: dict[str, str], here: str) -> str:
             if paginated(op) and member == "MaxResults"
             else plain(shape.documentation)
         )
-        need = "yes" if member in required else ""
-        rows.append(
-            f"| `{attr_name(member)}` | {linked(input_type_of(shape), home, here)} "
-            f"| {need} | {cell(doc)} |"
-        )
+        need = ", required" if member in required else ""
+        kind = linked(input_type_of(shape), home, here)
+        rows.append(term(f"`{attr_name(member)}` ({kind}{need})", cell(doc)))
     if paginated(op):
-        rows.append(f"| `limit` | int | | {LIMIT_DOC} |")
+        rows.append(term("`limit` (int)", LIMIT_DOC))
     if rows:
-        out.append("| Argument | Type | Required | AWS documentation |\n")
-        out.append("| --- | --- | --- | --- |\n" + "\n".join(rows) + "\n\n")
+        # A list of terms, not a table: a name is never broken across lines.
+        out.append("Arguments:\n\n" + "\n".join(rows) + "\n")
     if op.error_shapes:
         codes = ", ".join(
             f"[`{e.name}`](errors.md#{e.name.lower()})"
@@ -1076,12 +1082,11 @@ def model_section(shape: Shape, home: dict[str, str], here: str) -> str:
             )
         else:
             note = cell(note)
-        rows.append(
-            f"| `{attr_name(member)}` | {linked(annotation, home, here)} | `{member}` | {note} |"
-        )
+        kind = linked(annotation, home, here)
+        name = f"`{attr_name(member)}` ({kind}), on the wire `{member}`"
+        rows.append(term(name, note))
     if rows:
-        out.append("| Field | Type | Wire name | AWS documentation |\n")
-        out.append("| --- | --- | --- | --- |\n" + "\n".join(rows) + "\n\n")
+        out.append("Fields:\n\n" + "\n".join(rows) + "\n")
     return "".join(out)
 
 

@@ -11,12 +11,11 @@ from ssmkit.models import (
 )
 from ssmkit.testing import mock_ssm
 
-with mock_ssm():
+with mock_ssm():  # a local SSM: leave this line out to work on your account
     client = ssmkit.Client(boto3_client=boto3.client("ssm", region_name="us-east-1"))
     for _ in range(5):
         client.create_association(name="AWS-RunPatchBaseline")
 
-    # --8<-- [start:bulk]
     results = client.update_associations(
         filters=[
             AssociationFilter(
@@ -30,5 +29,4 @@ with mock_ssm():
     )
     failed = [r for r in results if r.outcome == "failed"]
     print(f"{len(results) - len(failed)} updated, {len(failed)} failed")
-    # --8<-- [end:bulk]
     assert not failed

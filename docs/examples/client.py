@@ -7,8 +7,7 @@ from ssmkit import errors
 from ssmkit.models import AssociationFilter, AssociationFilterKey, Target
 from ssmkit.testing import mock_ssm
 
-with mock_ssm():
-    # --8<-- [start:client]
+with mock_ssm():  # a local SSM: leave this line out to work on your account
     client = ssmkit.Client(boto3_client=boto3.client("ssm", region_name="us-east-1"))
     for n in range(3):
         client.create_association(
@@ -31,26 +30,6 @@ with mock_ssm():
         )
     except errors.AssociationDoesNotExist as exc:
         print(exc.code, exc.operation)
-    # --8<-- [end:client]
-
-    # --8<-- [start:limit]
-    # Pages of two, and stop after three associations: two calls, not more.
-    first = list(client.list_associations(max_results=2, limit=3))
-    assert len(first) == 3
-    # --8<-- [end:limit]
-
-    # --8<-- [start:extra]
-    # Request members newer than this release of ssmkit go in extra_params=, in
-    # boto3's form, and botocore validates them like any other member. A member
-    # the method has an argument for is refused before any call:
-    try:
-        client.describe_association(
-            association_id=first[0].association_id,
-            extra_params={"AssociationVersion": "1"},
-        )
-    except errors.ValidationError as exc:
-        print(exc)  # ... has an argument of its own (association_version=) ...
-    # --8<-- [end:extra]
 
     # The rest of the service is typed too: Parameter Store, for one.
     client.put_parameter(name="/app/db-host", value="db.internal", type="String")

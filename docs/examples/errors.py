@@ -6,9 +6,8 @@ import ssmkit
 from ssmkit import errors
 from ssmkit.testing import mock_ssm
 
-with mock_ssm() as ssm:
+with mock_ssm():  # a local SSM: leave this line out to work on your account
     client = ssmkit.Client(boto3_client=boto3.client("ssm", region_name="us-east-1"))
-    # --8<-- [start:errors]
     try:
         client.update_association(
             "8d4b0a4e-0000-4000-8000-000000000009", max_errors="5"
@@ -22,4 +21,3 @@ with mock_ssm() as ssm:
         )
     except errors.ValidationError as exc:  # also a ValueError; nothing was called
         print(exc.member, exc.rule)
-    # --8<-- [end:errors]

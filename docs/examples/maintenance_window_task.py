@@ -11,7 +11,7 @@ from ssmkit.models import (
 )
 from ssmkit.testing import mock_ssm
 
-with mock_ssm():
+with mock_ssm():  # a local SSM: leave this line out to work on your account
     boto3_client = boto3.client("ssm", region_name="us-east-1")
     client = ssmkit.Client(boto3_client=boto3_client)
     window_id = boto3_client.create_maintenance_window(
@@ -38,7 +38,6 @@ with mock_ssm():
             )
         ),
     )
-    # --8<-- [start:task]
     task = client.update_maintenance_window_task(
         window_id,
         task_id,
@@ -50,6 +49,5 @@ with mock_ssm():
     )
     run_command = task.task_invocation_parameters.run_command  # type: ignore[union-attr]
     print(run_command.comment, run_command.output_s3_bucket_name)  # both there
-    # --8<-- [end:task]
     assert run_command is not None
     assert run_command.comment == "weekly patching"

@@ -42,12 +42,6 @@ print(
 print(repr(association.targets))
 print("Parameters kept out of repr:", "Install" not in repr(association))
 
-# --8<-- [start:unknown]
-# A member newer than ssmkit's models is kept, at any depth, and goes back.
-print(association.unknown_members)  # {'SomeMemberFromTheFuture': 'is kept, ...'}
-assert ssmkit.to_boto(association) == raw
-# --8<-- [end:unknown]
-
 # Models are frozen; change one with attrs.evolve and convert back.
 louder = attrs.evolve(
     association,
@@ -65,14 +59,3 @@ print(wire["AlarmConfiguration"])
 assert association.targets is not None
 assert association.targets[0].values == ("weekly",)
 print(len({association, louder, association}), "distinct descriptions")
-
-# --8<-- [start:json]
-from ssmkit.models import Parameter  # noqa: E402
-
-secret = Parameter(name="/app/db-password", type="SecureString", value="hunter2")
-text = ssmkit.to_json(secret)  # {"Name": ..., "Value": "<sensitive>", ...}
-assert "hunter2" not in text
-kept = ssmkit.to_json(secret, show_sensitive=True)
-assert ssmkit.from_json(Parameter, kept) == secret
-# --8<-- [end:json]
-print(text)

@@ -8,7 +8,6 @@ import ssmkit
 from ssmkit.testing import mock_ssm
 
 
-# --8<-- [start:test]
 def rename(boto3_client: Any, association_id: str, name: str) -> None:
     """The code under test: a safe rename."""
     ssmkit.safe_update_association(boto3_client, association_id, association_name=name)
@@ -36,9 +35,6 @@ def test_rename_survives_a_busy_service_and_a_rival_writer() -> None:
             stored["AssociationDescription"]["MaxErrors"] == "3"
         )  # the rival's change kept
         assert ssm.operations.count("UpdateAssociation") == 3
-
-
-# --8<-- [end:test]
 
 
 test_rename_survives_a_busy_service_and_a_rival_writer()

@@ -25,7 +25,8 @@ def demo(args: argparse.Namespace, output: Output) -> int:
         from ..testing import mock_ssm  # an optional extra
     except ImportError:
         raise UsageError(
-            "the demo needs the local SSM: pip install 'ssmkit[cli,testing]'"
+            "the demo needs the local SSM, which ssmkit's 'testing' extra "
+            "installs (pip install '.[cli,testing]' in a checkout of ssmkit)"
         ) from None
     association: dict[str, Any] = {
         "Name": "AWS-RunPatchBaseline",

@@ -24,7 +24,7 @@ Example::
             assert [r.operation for r in ssm.requests].count("UpdateAssociation") == 3
 
 The same service runs over HTTP with ``python -m ssmkit.testing.server``.
-Install with ``pip install 'ssmkit[testing]'``.
+It needs ssmkit's ``testing`` extra (``pip install '.[testing]'`` in a checkout).
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ try:
     from moto.ssm.models import ssm_backends
 except ImportError as exc:  # pragma: no cover - tested in a process without moto
     msg = (
-        "ssmkit.testing needs moto, which the 'testing' extra installs: "
-        "pip install 'ssmkit[testing]'"
+        "ssmkit.testing needs moto, which ssmkit's 'testing' extra installs "
+        "(pip install '.[testing]' in a checkout of ssmkit)"
     )
     raise ImportError(msg, name=exc.name) from exc
 

@@ -61,8 +61,8 @@ try:
     from werkzeug.serving import make_server
 except ImportError as exc:  # pragma: no cover - tested in a process without flask
     msg = (
-        "the local SSM server needs moto's server, which the 'testing' extra "
-        "installs: pip install 'ssmkit[testing]'"
+        "the local SSM server needs moto's server, which ssmkit's 'testing' "
+        "extra installs (pip install '.[testing]' in a checkout of ssmkit)"
     )
     raise ImportError(msg, name=exc.name) from exc
 
