@@ -378,7 +378,7 @@ def test_bulk_by_filter_dry_run(server: Server, boto: Any) -> None:
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert [r["association_id"] for r in data["results"]] == ids
+    assert [r["association_id"] for r in data["results"]] == ids, (data, ids)
     assert data["counts"]["planned"] == 3
     assert writes(server) == 0
 

@@ -448,3 +448,38 @@ def test_apply_json_lists_every_entry_whatever_happens(
     ]
     assert same["counts"]["unchanged"] == 2
     assert all(r["association_id"] for r in same["results"])
+
+
+def test_bulk_results_come_in_selection_order(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    ids = [create(boto, AssociationName=f"order-{i}") for i in range(4)]
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("\n".join(ids))
+    # The first one read finishes last.
+    server.stand_in.before(
+        "DescribeAssociation",
+        lambda p: time.sleep(1.0) if p["AssociationId"] == ids[0] else None,
+        times=None,
+    )
+    try:
+        result = run(
+            server,
+            "--output",
+            "json",
+            "associations",
+            "bulk-update",
+            "--ids-from",
+            str(ids_file),
+            "--set",
+            "max_errors=3",
+            "--concurrency",
+            "4",
+            "--yes",
+        )
+    finally:
+        server.stand_in._hooks.clear()
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [r["association_id"] for r in data["results"]] == ids
+    assert data["counts"]["changed"] == 4

@@ -96,7 +96,8 @@ def bulk_update(args: argparse.Namespace, output: Output) -> int:
     try:
         with interrupts.installed(), progress:
             task = progress.add_task("bulk", total=len(todo))
-            client.update_associations(
+            # In selection order; after Ctrl-C, the results as they came.
+            results = client.update_associations(
                 association_ids=todo,
                 concurrency=args.concurrency,
                 max_rate=args.max_rate,
