@@ -1,0 +1,127 @@
+"""The command's answers to what an operator types: each a way it could go wrong."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from .standin import server_client
+from .test_cli import FULL, create, ssmkit, stored, writes
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ssmkit.testing.server import Server
+
+
+@pytest.fixture
+def boto(server: Server) -> Any:
+    server.stand_in.requests.clear()
+    return server_client(server)
+
+
+def test_enter_at_the_question_is_no(server: Server, boto: Any) -> None:
+    association_id = create(boto)
+    result = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "max_errors=4",
+        stdin="\n",
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Nothing written." in result.stderr
+    assert writes(server) == 0
+    assert stored(boto, association_id)["MaxErrors"] == FULL["MaxErrors"]
+
+
+def test_true_and_false_are_sent_as_such(server: Server, boto: Any) -> None:
+    association_id = create(boto)
+    for text, value in (("true", True), ("FALSE", False), ("True", True)):
+        server.stand_in.requests.clear()
+        result = ssmkit(
+            server,
+            "associations",
+            "update",
+            association_id,
+            "--set",
+            f"apply_only_at_cron_interval={text}",
+            "--yes",
+        )
+        assert result.returncode == 0, result.stderr
+        sent = server.stand_in.requests_for("UpdateAssociation")
+        assert sent, result.stderr
+        assert sent[-1]["ApplyOnlyAtCronInterval"] is value
+    refused = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "apply_only_at_cron_interval=yes",
+        "--yes",
+    )
+    assert refused.returncode == 2
+    assert "true or false" in refused.stderr
+
+
+def test_a_dry_run_in_the_report_is_not_done(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    ids = [create(boto, AssociationName=f"dry-{i}") for i in range(2)]
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("\n".join(ids))
+    report = tmp_path / "report.jsonl"
+    change = ["--ids-from", str(ids_file), "--set", "max_errors=6"]
+    dry = ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        *change,
+        "--dry-run",
+        "--report",
+        str(report),
+    )
+    assert dry.returncode == 0, dry.stderr
+    assert writes(server) == 0
+    real = ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        *change,
+        "--report",
+        str(report),
+        "--yes",
+    )
+    assert real.returncode == 0, real.stderr
+    assert "2 changed." in real.stderr
+    assert "skipped" not in real.stderr
+    assert [stored(boto, i)["MaxErrors"] for i in ids] == ["6", "6"]
+    outcomes = [json.loads(line)["outcome"] for line in report.read_text().splitlines()]
+    assert outcomes == ["planned", "planned", "changed", "changed"]
+
+
+def test_the_bulk_question_masks_what_it_sets(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    association_id = create(boto)
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text(association_id)
+    result = ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        "--ids-from",
+        str(ids_file),
+        "--set",
+        'parameters.commands=["echo s3cret-token"]',
+        stdin="n\n",
+    )
+    assert result.returncode == 1, result.stderr
+    assert "parameters.commands=<sensitive>" in result.stderr
+    assert "s3cret" not in result.stderr + result.stdout
+    assert writes(server) == 0
