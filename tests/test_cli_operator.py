@@ -483,3 +483,34 @@ def test_bulk_results_come_in_selection_order(
     data = json.loads(result.stdout)
     assert [r["association_id"] for r in data["results"]] == ids
     assert data["counts"]["changed"] == 4
+
+
+def test_a_message_of_several_lines_keeps_every_line_in_a_block(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    association_id = create(boto)
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text(association_id)
+    server.stand_in.fail_next(
+        "UpdateAssociation", "InvalidTarget", message="first line\nsecond\nthird"
+    )
+    result = run(
+        server,
+        "associations",
+        "bulk-update",
+        "--ids-from",
+        str(ids_file),
+        "--set",
+        "max_errors=4",
+        "--yes",
+        columns="60",
+    )
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    first = next(i for i, line in enumerate(lines) if "first line" in line)
+    # Continued under the start of the value, after the label.
+    label, value = lines[first].split(": ", 1)
+    indent = len(lines[first]) - len(value.lstrip())
+    assert label.strip() == "error"
+    assert lines[first + 1] == " " * indent + "second"
+    assert lines[first + 2].startswith(" " * indent + "third")

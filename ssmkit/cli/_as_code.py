@@ -42,7 +42,7 @@ def export(args: argparse.Namespace, output: Output) -> int:
     if args.out_file is not None:
         check_suffix(args.out_file, "-o")
         if args.out_file.is_dir():
-            raise UsageError(f"-o: {args.out_file} is a directory")
+            raise UsageError(f"-o: {args.out_file} is a directory, not a file")
     document, left_out = client.export_associations(
         filters=filters_of(args), show_sensitive=output.show_sensitive
     )
@@ -76,7 +76,7 @@ def export(args: argparse.Namespace, output: Output) -> int:
 def _plan(args: argparse.Namespace, client: Client) -> AssociationsPlan:
     check_suffix(args.file, "FILE")
     if args.file.is_dir():
-        raise UsageError(f"{args.file}: is a directory, not a file")
+        raise UsageError(f"{args.file} is a directory, not a file")
     if not args.file.is_file():
         raise UsageError(f"{args.file}: no such file")
     return client.plan_associations(args.file, prune=args.prune)
@@ -107,7 +107,7 @@ def plan_file(args: argparse.Namespace, output: Output) -> int:
 def apply_file(args: argparse.Namespace, output: Output) -> int:
     check_pace_options(args)
     if args.report is not None and args.report.is_dir():
-        raise UsageError(f"--report: {args.report} is a directory")
+        raise UsageError(f"--report: {args.report} is a directory, not a file")
     client = client_for(args)
     plan = _plan(args, client)
     _show_plan(plan, output)

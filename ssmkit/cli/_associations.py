@@ -13,9 +13,11 @@ from .._safe import ASSOCIATION, apply_update
 from .._validate import attribute_name
 from .._wire import diff, put
 from ._common import (
+    asked,
     call,
     changes,
     client_for,
+    emit_written,
     filters_of,
     input_shape,
     pages,
@@ -30,7 +32,6 @@ from ._output import (
     UsageError,
     confirm,
     listing,
-    plural,
     runs_at_once,
     text_of,
 )
@@ -38,8 +39,6 @@ from ._output import (
 if TYPE_CHECKING:
     import argparse
 
-    from .._safe import UpdatePlan
-    from ._common import Edit
     from ._output import Output
 
 __all__ = [
@@ -204,19 +203,9 @@ def update_association(args: argparse.Namespace, output: Output) -> int:
         args.association_id, expected_version=args.expected_version, paths=change.paths
     )
     title = f"association {args.association_id}"
-    check_clears(change, plan, title)
-    output.plan(plan, title)
-    if plan.is_noop or args.dry_run:
-        if output.json:
-            output.emit_json({"plan": plan_json(plan, output), "written": False})
-        return 0
-    if not args.yes:
-        question = f"Write {plural(len(plan.changes), 'change')} to {title}?"
-        if not confirm(question + runs_at_once(1, plan.runs)):
-            output.err.print("Nothing written.")
-            if output.json:
-                output.emit_json({"plan": plan_json(plan, output), "written": False})
-            return DECLINED
+    status = asked(args, output, change, plan, title)
+    if status is not None:
+        return status
     # Write exactly what was shown: if someone wrote since, refuse rather than merge.
     outcome = apply_update(
         ASSOCIATION,
@@ -231,25 +220,5 @@ def update_association(args: argparse.Namespace, output: Output) -> int:
     output.err.print(f"Updated {title} to version {written.association_version}.")
     if output.json:
         shape = shape_of(client, "AssociationDescription")
-        output.emit_json(
-            {
-                "plan": plan_json(outcome.plan, output),
-                "written": outcome.wrote,
-                "AssociationDescription": output.masked(to_boto(written), shape),
-            }
-        )
+        emit_written(output, outcome, "AssociationDescription", shape)
     return 0
-
-
-def check_clears(change: Edit, plan: UpdatePlan[Any], title: str) -> None:
-    """Refuse a --clear of a map key the resource does not have: a typo."""
-    missing = change.missing_keys(to_boto(plan.before))
-    if missing:
-        raise UsageError(
-            f"--clear {', '.join(missing)}: {title} has no such key; "
-            "nothing was written"
-        )
-
-
-def plan_json(plan: UpdatePlan[Any], output: Output) -> dict[str, Any]:
-    return plan.to_json(show_sensitive=output.show_sensitive)

@@ -12,8 +12,7 @@ from rich.text import Text
 from .. import errors
 from .._bulk import paced
 from .._operations import Operations
-from ._associations import plan_json
-from ._common import call, changes, client_for, filters_of
+from ._common import call, changes, client_for, filters_of, plan_json
 from ._output import DECLINED, Column, UsageError, confirm, escape_controls, plural
 from ._parser import ASSOCIATION_ID
 from ._runs import Interrupts, Report, check_pace_options, progress_bar, sentence

@@ -13,12 +13,13 @@ from botocore import xform_name
 from .. import errors
 from .._base_client import invoke, translated
 from .._client import Client
+from .._convert import to_boto
 from .._mask import MASK, mask
 from .._sentinel import CLEAR
 from .._validate import attribute_name
 from .._wire import jsonable, resolve, within_sensitive
 from ..models import AssociationFilter, AssociationFilterKey
-from ._output import UsageError
+from ._output import DECLINED, UsageError, confirm, plural, runs_at_once
 
 if TYPE_CHECKING:
     import argparse
@@ -26,17 +27,23 @@ if TYPE_CHECKING:
 
     from botocore.model import Shape, StructureShape
 
+    from .._safe import Outcome, UpdatePlan
+    from ._output import Output
+
 __all__ = [
     "MANAGED",
     "Edit",
+    "asked",
     "call",
     "changes",
     "check_suffix",
     "client_for",
+    "emit_written",
     "filters_of",
     "input_shape",
     "pages",
     "path_of",
+    "plan_json",
     "request_file",
     "shape_of",
     "value_of",
@@ -268,3 +275,55 @@ def _member_shape(shape: Shape, step: str) -> Shape:
     if shape.type_name == "structure":
         return shape.members[step]  # type: ignore[attr-defined,no-any-return]
     return shape
+
+
+# -- the safe update of one resource -------------------------------------------------
+
+
+def plan_json(plan: UpdatePlan[Any], output: Output) -> dict[str, Any]:
+    return plan.to_json(show_sensitive=output.show_sensitive)
+
+
+def asked(
+    args: argparse.Namespace,
+    output: Output,
+    change: Edit,
+    plan: UpdatePlan[Any],
+    title: str,
+) -> int | None:
+    """Show the plan and ask before writing it.
+
+    Returns:
+        The exit status when nothing is to be written (nothing would change,
+        a dry run, or the answer was no); ``None`` to write.
+    """
+    missing = change.missing_keys(to_boto(plan.before))
+    if missing:
+        # A member's name is checked, but a mistyped map key would clear nothing.
+        raise UsageError(
+            f"--clear {', '.join(missing)}: {title} has no such key; "
+            "nothing was written"
+        )
+    output.plan(plan, title)
+    if plan.is_noop or args.dry_run:
+        status = 0
+    else:
+        question = f"Write {plural(len(plan.changes), 'change')} to {title}?"
+        if args.yes or confirm(question + runs_at_once(1, plan.runs)):
+            return None
+        output.err.print("Nothing written.")
+        status = DECLINED
+    if output.json:
+        output.emit_json({"plan": plan_json(plan, output), "written": False})
+    return status
+
+
+def emit_written(output: Output, outcome: Outcome[Any], key: str, shape: Shape) -> None:
+    """The JSON of a write: its plan, whether it wrote, and the resource now."""
+    output.emit_json(
+        {
+            "plan": plan_json(outcome.plan, output),
+            "written": outcome.wrote,
+            key: output.masked(to_boto(outcome.result), shape),
+        }
+    )

@@ -178,8 +178,7 @@ class Output:
                     spec.overflow = "fold"
                     spec.min_width = min(width, PROSE_WIDTH)
                 else:
-                    spec.no_wrap = True
-                    spec.min_width = width
+                    spec.min_width = width  # all of it: the table fits
             for row, style in zip(cells, styles, strict=True):
                 table.add_row(*(Text(cell) for cell in row), style=style)
             console.print(table)

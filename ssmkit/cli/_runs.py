@@ -114,7 +114,7 @@ class Report:
         self.done: set[str] = set()
         self.other_changes = 0
         if path.is_dir():
-            raise UsageError(f"--report: {path} is a directory")
+            raise UsageError(f"--report: {path} is a directory, not a file")
         if not path.exists():
             return
         try:

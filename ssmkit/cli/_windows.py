@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._convert import to_boto
 from .._safe import MAINTENANCE_WINDOW_TASK, apply_update
-from ._associations import check_clears, plan_json
-from ._common import call, changes, client_for, pages, shape_of
-from ._output import DECLINED, confirm, listing, plural
+from ._common import asked, call, changes, client_for, emit_written, pages, shape_of
+from ._output import listing
 
 if TYPE_CHECKING:
     import argparse
@@ -88,19 +86,9 @@ def update_task(args: argparse.Namespace, output: Output) -> int:
     plan = client.plan_maintenance_window_task_update(
         args.window_id, args.window_task_id, paths=change.paths
     )
-    check_clears(change, plan, title)
-    output.plan(plan, title)
-    if plan.is_noop or args.dry_run:
-        if output.json:
-            output.emit_json({"plan": plan_json(plan, output), "written": False})
-        return 0
-    if not args.yes and not confirm(
-        f"Write {plural(len(plan.changes), 'change')} to {title}?"
-    ):
-        output.err.print("Nothing written.")
-        if output.json:
-            output.emit_json({"plan": plan_json(plan, output), "written": False})
-        return DECLINED
+    status = asked(args, output, change, plan, title)
+    if status is not None:
+        return status
     outcome = apply_update(
         MAINTENANCE_WINDOW_TASK,
         client.boto3_client,
@@ -113,11 +101,5 @@ def update_task(args: argparse.Namespace, output: Output) -> int:
     output.err.print(f"Updated {title}.")
     if output.json:
         shape = shape_of(client, "GetMaintenanceWindowTaskResult")
-        output.emit_json(
-            {
-                "plan": plan_json(outcome.plan, output),
-                "written": outcome.wrote,
-                "Task": output.masked(to_boto(outcome.result), shape),
-            }
-        )
+        emit_written(output, outcome, "Task", shape)
     return 0
