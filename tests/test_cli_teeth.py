@@ -125,3 +125,56 @@ def test_the_bulk_question_masks_what_it_sets(
     assert "parameters.commands=<sensitive>" in result.stderr
     assert "s3cret" not in result.stderr + result.stdout
     assert writes(server) == 0
+
+
+def test_an_id_given_twice_is_updated_once(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    association_id = create(boto)
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text(f"{association_id}\n{association_id}\n")
+    result = ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        "--ids-from",
+        str(ids_file),
+        "--set",
+        "max_errors=7",
+        stdin="y\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Selected 1 association:" in result.stderr
+    assert "1 changed." in result.stderr
+    assert (
+        server.stand_in.requests_for("DescribeAssociation").count(
+            {"AssociationId": association_id}
+        )
+        == 2
+    )  # once for the question, once for the update
+
+
+def test_a_report_with_a_bad_line_inside_is_refused(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    association_id = create(boto)
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text(association_id)
+    report = tmp_path / "report.jsonl"
+    good = json.dumps({"association_id": association_id, "outcome": "failed"})
+    report.write_text(f"{good}\nnot json\n{good}\n")
+    result = ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        "--ids-from",
+        str(ids_file),
+        "--set",
+        "max_errors=7",
+        "--report",
+        str(report),
+        "--yes",
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"{report}:2: not a report line" in result.stderr
+    assert writes(server) == 0

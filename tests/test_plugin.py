@@ -66,8 +66,8 @@ def test_without_moto_the_extra_to_install_is_named(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
     )
     assert result.stdout.strip() == (
-        "ssmkit.testing needs moto, which the 'testing' extra installs: "
-        "pip install 'ssmkit[testing]'"
+        "ssmkit.testing needs moto, which ssmkit's 'testing' extra installs "
+        "(pip install '.[testing]' in a checkout of ssmkit)"
     )
     # The plugin itself loads without moto: pytest keeps working.
     plugin = subprocess.run(
