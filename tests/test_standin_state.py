@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 from typing import Any
 
 import pytest
@@ -389,3 +390,71 @@ def test_a_partial_update_nulls_by_default_and_keeps_when_asked(
     stand_in.keep_on_update([])
     with pytest.raises(ValueError, match="no member Colour"):
         stand_in.keep_on_update(["Colour"])
+
+
+def test_runs_take_the_time_set_and_move_as_aws_reports_them(
+    boto: Any, stand_in: StandIn
+) -> None:
+    stand_in.set_run_duration(1.2)
+    stand_in.fail_runs([NODES[1]])
+    created = create(boto)
+    association_id = created["AssociationId"]
+
+    def seen() -> tuple[str, str, str, dict[str, str]]:
+        (execution, *_) = boto.describe_association_executions(
+            AssociationId=association_id
+        )["AssociationExecutions"]
+        targets = boto.describe_association_execution_targets(
+            AssociationId=association_id, ExecutionId=execution["ExecutionId"]
+        )["AssociationExecutionTargets"]
+        overview = described(boto, association_id)["Overview"]["Status"]
+        return (
+            execution["Status"],
+            execution["ResourceCountByStatus"],
+            overview,
+            {t["ResourceId"]: t["Status"] for t in targets},
+        )
+
+    assert seen() == (
+        "Pending",
+        "{Pending=2}",
+        "Pending",
+        {NODES[0]: "Pending", NODES[1]: "Pending"},
+    )
+    time.sleep(0.5)
+    assert seen() == (
+        "InProgress",
+        "{InProgress=2}",
+        "Pending",
+        {NODES[0]: "InProgress", NODES[1]: "InProgress"},
+    )
+    assert by_status(boto, "Failed") == []
+    time.sleep(0.9)
+    assert seen() == (
+        "Failed",
+        "{Failed=1, Success=1}",
+        "Failed",
+        {NODES[0]: "Success", NODES[1]: "Failed"},
+    )
+    assert by_status(boto, "Failed") == [association_id]
+
+    # A later run is the association's, whatever the earlier one comes to.
+    stand_in.fail_runs([])
+    boto.start_associations_once(AssociationIds=[association_id])
+    assert described(boto, association_id)["Overview"]["Status"] == "Pending"
+    stand_in.set_run_duration(0)
+    boto.start_associations_once(AssociationIds=[association_id])
+    assert described(boto, association_id)["Overview"]["Status"] == "Success"
+    time.sleep(1.3)
+    assert described(boto, association_id)["Overview"]["Status"] == "Success"
+    statuses = [
+        e["Status"]
+        for e in boto.describe_association_executions(AssociationId=association_id)[
+            "AssociationExecutions"
+        ]
+    ]
+    assert statuses == ["Success", "Success", "Failed"]
+    with pytest.raises(ValueError, match="from 0"):
+        stand_in.set_run_duration(-1)
+    with pytest.raises(TypeError, match="a number"):
+        stand_in.set_run_duration("5")  # type: ignore[arg-type]

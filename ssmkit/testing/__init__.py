@@ -192,6 +192,37 @@ class StandIn:
         with service.lock:
             service.failing = set(resource_ids)
 
+    def set_run_duration(
+        self,
+        seconds: float,
+        *,
+        region: str = "us-east-1",
+        account_id: str = DEFAULT_ACCOUNT_ID,
+    ) -> None:
+        """Make association runs take time, as they do in AWS.
+
+        A run started from now on (at create, at update, or by
+        ``StartAssociationsOnce``) reads ``Pending``, then ``InProgress``, per
+        target and as a whole, and its outcome once ``seconds`` of wall time
+        have passed; ``fail_runs`` decides which targets fail. The
+        association's ``Overview`` reads ``Pending`` meanwhile. 0, the default,
+        finishes each run at once.
+
+        Args:
+            seconds: How long each run takes, 0 or more.
+            region: The region the associations are in.
+            account_id: The account the associations are in.
+        """
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+            msg = f"seconds must be a number, not {type(seconds).__name__}"
+            raise TypeError(msg)
+        if not 0 <= seconds <= 86_400:
+            msg = f"seconds must be from 0 to 86400, got {seconds!r}"
+            raise ValueError(msg)
+        service = service_for(ssm_backends[account_id][region])
+        with service.lock:
+            service.run_duration = float(seconds)
+
     def keep_on_update(
         self,
         members: Iterable[str],

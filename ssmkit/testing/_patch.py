@@ -142,6 +142,7 @@ def _own(name: str) -> Handler:
     def handler(self: SimpleSystemManagerResponse) -> ActionResult:
         service = _service(self)
         with service.lock:
+            service.settle()  # runs under way read as they are now
             return _answer(getattr(service, name)(members(self)))
 
     handler.__name__ = name

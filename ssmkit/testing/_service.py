@@ -131,6 +131,11 @@ class Service:
         self.kept_on_update: frozenset[str] = frozenset()
         # Managed nodes whose association runs fail (StandIn.fail_runs).
         self.failing: set[str] = set()
+        # Seconds an association run takes (StandIn.set_run_duration): until
+        # then it reads Pending, then InProgress, and its outcome after.
+        self.run_duration = 0.0
+        # Runs under way: (association, execution), oldest first.
+        self.running: list[tuple[_Association, Params]] = []
 
     # -- associations -------------------------------------------------------
 
@@ -197,37 +202,33 @@ class Service:
         )
 
     def _run(self, association: _Association) -> None:
-        """Record one run: what create, update and StartAssociationsOnce cause.
+        """Start one run: what create, update and StartAssociationsOnce cause.
 
-        Each target succeeds unless ``StandIn.fail_runs`` named it; the
-        association's ``Overview`` and ``Status`` then follow the run, as
-        ``ListAssociations`` with the ``AssociationStatusName`` filter sees.
+        Each target succeeds unless ``StandIn.fail_runs`` named it. With a run
+        duration (``StandIn.set_run_duration``), the run and each target read
+        ``Pending``, then ``InProgress``, and their outcome once that much time
+        has passed, as AWS reports a run moving; the association's
+        ``Overview`` and ``Status`` then follow the run, as ``ListAssociations``
+        with the ``AssociationStatusName`` filter sees.
         """
         current = association.current
         now = _now()
         targets = _resource_ids(current)
-        statuses = {
+        outcomes = {
             resource: "Failed" if resource in self.failing else "Success"
             for resource in targets
         }
-        counts: dict[str, int] = {}
-        for status in statuses.values():
-            counts[status] = counts.get(status, 0) + 1
-        outcome = "Failed" if "Failed" in counts else "Success"
         execution = _clean(
             {
                 "AssociationId": current["AssociationId"],
                 "AssociationVersion": current["AssociationVersion"],
                 "ExecutionId": str(uuid.uuid4()),
-                "Status": outcome,
-                "DetailedStatus": outcome,
                 "CreatedTime": now,
-                "ResourceCountByStatus": "{"
-                + ", ".join(f"{k}={n}" for k, n in sorted(counts.items()))
-                + "}",
                 "AlarmConfiguration": current.get("AlarmConfiguration"),
             }
         )
+        execution["_outcomes"] = outcomes
+        execution["_ends"] = now + datetime.timedelta(seconds=self.run_duration)
         execution["_targets"] = [
             {
                 "AssociationId": current["AssociationId"],
@@ -235,21 +236,77 @@ class Service:
                 "ExecutionId": execution["ExecutionId"],
                 "ResourceId": resource,
                 "ResourceType": "ManagedInstance",
-                "Status": status,
-                "DetailedStatus": status,
-                "LastExecutionDate": now,
                 # Each target's run is a Run Command invocation.
                 "OutputSource": {
                     "OutputSourceId": str(uuid.uuid4()),
                     "OutputSourceType": "RunCommand",
                 },
             }
-            for resource, status in statuses.items()
+            for resource in targets
         ]
         association.executions.append(execution)
-        current["LastExecutionDate"] = now
+        self._show(execution, "Pending", now)
+        if self.run_duration <= 0:
+            self._finish(association, execution)
+            return
+        self.running.append((association, execution))
+        current["Overview"] = {
+            "Status": "Pending",
+            "DetailedStatus": "InProgress",
+            "AssociationStatusAggregatedCount": {"Pending": len(targets)},
+        }
+
+    @staticmethod
+    def _show(execution: Params, status: str, now: datetime.datetime) -> None:
+        """A run under way, as read now: every target at ``status``."""
+        targets = execution["_targets"]
+        execution["Status"] = execution["DetailedStatus"] = status
+        execution["ResourceCountByStatus"] = (
+            f"{{{status}={len(targets)}}}" if targets else "{}"
+        )
+        for target in targets:
+            target["Status"] = target["DetailedStatus"] = status
+            target["LastExecutionDate"] = now
+
+    def settle(self) -> None:
+        """Move the runs under way on to what they read now; finish those due."""
+        if not self.running:
+            return
+        now = _now()
+        still = []
+        for association, execution in self.running:
+            if now >= execution["_ends"]:
+                self._finish(association, execution)
+                continue
+            still.append((association, execution))
+            started = execution["CreatedTime"]
+            # Pending for the first quarter of the run, then InProgress.
+            if now - started >= (execution["_ends"] - started) / 4:
+                self._show(execution, "InProgress", now)
+        self.running = still
+
+    def _finish(self, association: _Association, execution: Params) -> None:
+        """A run's outcome, on the run, its targets and the association."""
+        end = execution["_ends"]
+        outcomes = execution["_outcomes"]
+        counts: dict[str, int] = {}
+        for status in outcomes.values():
+            counts[status] = counts.get(status, 0) + 1
+        outcome = "Failed" if "Failed" in counts else "Success"
+        execution["Status"] = execution["DetailedStatus"] = outcome
+        execution["ResourceCountByStatus"] = (
+            "{" + ", ".join(f"{k}={n}" for k, n in sorted(counts.items())) + "}"
+        )
+        for target in execution["_targets"]:
+            status = outcomes[target["ResourceId"]]
+            target["Status"] = target["DetailedStatus"] = status
+            target["LastExecutionDate"] = end
+        current = association.current
+        if association.executions[-1] is not execution:
+            return  # a later run has started: the association follows that one
+        current["LastExecutionDate"] = end
         if outcome == "Success":
-            current["LastSuccessfulExecutionDate"] = now
+            current["LastSuccessfulExecutionDate"] = end
         current["Overview"] = {
             "Status": outcome,
             "DetailedStatus": outcome,
@@ -260,12 +317,13 @@ class Service:
             # (UpdateAssociationStatus); a run does not change it.
             return
         failed = counts.get("Failed", 0)
+        total = len(outcomes)
         current["Status"] = {
-            "Date": now,
+            "Date": end,
             "Name": outcome,
-            "Message": f"{failed} of {len(targets)} targets failed"
+            "Message": f"{failed} of {total} targets failed"
             if failed
-            else f"{len(targets)} of {len(targets)} targets succeeded",
+            else f"{total} of {total} targets succeeded",
         }
 
     def _new_status(self, now: datetime.datetime, p: Params) -> Params:
