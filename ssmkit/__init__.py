@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         safe_update_association,
         safe_update_maintenance_window_task,
     )
+    from ._waits import AssociationRun, AssociationRunTarget
     from ._wire import Change
 
 # A library logs; the application decides where records go.
@@ -65,6 +66,8 @@ _LAZY = {
     "safe_update_association": "_safe",
     "safe_update_maintenance_window_task": "_safe",
     "Change": "_wire",
+    "AssociationRun": "_waits",
+    "AssociationRunTarget": "_waits",
 }
 
 
@@ -86,6 +89,8 @@ __all__ = [
     "CLEAR",
     "ApplyResult",
     "AssociationChanges",
+    "AssociationRun",
+    "AssociationRunTarget",
     "AssociationsPlan",
     "BulkResult",
     "Change",

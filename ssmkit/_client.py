@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from ._bulk import BulkResult
     from ._declared import ApplyResult, AssociationsPlan
     from ._safe import UpdatePlan
+    from ._waits import AssociationRun
     from .models import (
         AssociationDescription,
         AssociationFilter,
@@ -91,6 +92,46 @@ class Client(Operations):
             modify=modify,
             paths=paths,
             **changes,
+        )
+
+    def wait_for_association_run(
+        self,
+        association_id: str,
+        /,
+        *,
+        version: str | None = None,
+        timeout: float = 600.0,
+    ) -> AssociationRun:
+        """Wait until the run of one version of an association has finished.
+
+        "When you update an association, the association immediately runs
+        against the specified targets." This reads the association's runs
+        until the run of ``version`` has an outcome, and never reports an
+        earlier run's: only runs of that version count (``Overview.Status``
+        can still be an earlier run's while the new one starts). Reads back
+        off exponentially with full jitter, from half a second to 15 seconds
+        between reads; throttling is retried as every call is; the number of
+        calls is logged at debug.
+
+        Args:
+            association_id: The association.
+            version: Its ``AssociationVersion`` whose run to wait for; the
+                latest when ``None``.
+            timeout: Seconds to wait at most.
+
+        Returns:
+            The run, with one entry per target; ``succeeded`` says whether it
+            ended in ``Success``.
+
+        Raises:
+            ssmkit.errors.WaitTimeoutError: The run had not finished in time;
+                its ``last`` is the run as last read (``None`` if it had not
+                started).
+        """
+        from ssmkit import _waits
+
+        return _waits.wait_for_association_run(
+            self.boto3_client, association_id, version=version, timeout=timeout
         )
 
     def plan_association_update(

@@ -7,6 +7,7 @@ Every exception derives from ``SSMKitError``:
     ├── ConcurrentUpdateError               a safe update kept losing the race
     ├── UnexpectedResponseError             an answer lacked a member ssmkit needs
     ├── ConfigurationError                  no client could be made: how to fix it
+    ├── WaitTimeoutError (also TimeoutError) a wait ended before the run did
     └── ServiceError                        the service refused: .code .message
         │                                   .operation .request_id
         ├── NotFoundError          AssociationDoesNotExist, ParameterNotFound, ...
@@ -43,6 +44,7 @@ _BASES = [
     "ThrottlingError",
     "UnexpectedResponseError",
     "ValidationError",
+    "WaitTimeoutError",
     "error_for_code",
     "from_client_error",
 ]
@@ -98,6 +100,26 @@ class ConfigurationError(SSMKitError):
 
     botocore's own exception is the ``__cause__``.
     """
+
+
+class WaitTimeoutError(SSMKitError, TimeoutError):
+    """A wait ended before the run it waited for had finished.
+
+    Attributes:
+        last: The run as last read (an ``ssmkit.AssociationRun``, say), or
+            ``None`` if it had not started.
+    """
+
+    def __init__(self, message: str, *, last: Any = None) -> None:
+        super().__init__(message)
+        self.last = last
+
+    def __reduce__(self) -> Any:
+        return (_rebuilt_timeout, (str(self), self.last))
+
+
+def _rebuilt_timeout(message: str, last: Any) -> WaitTimeoutError:
+    return WaitTimeoutError(message, last=last)
 
 
 class UnexpectedResponseError(SSMKitError):
@@ -538,6 +560,7 @@ __all__ = [
     "UnsupportedPlatformType",
     "ValidationError",
     "ValidationException",
+    "WaitTimeoutError",
     "error_for_code",
     "from_client_error",
 ]

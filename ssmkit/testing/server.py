@@ -19,6 +19,9 @@ through the control endpoint beside moto's own ``/moto-api/``:
 ``POST /ssmkit-api/fail-runs``
     ``{"resource_ids": ["i-0123456789abcdef0"], "region": "us-east-1"}``:
     ``ssmkit.testing.StandIn.fail_runs``.
+``POST /ssmkit-api/run-duration``
+    ``{"seconds": 30, "region": "us-east-1"}``:
+    ``ssmkit.testing.StandIn.set_run_duration``.
 ``POST /ssmkit-api/run-maintenance-window``
     ``{"window_id": "mw-...", "region": "us-east-1"}``: answers
     ``{"WindowExecutionId": ...}``.
@@ -445,6 +448,11 @@ def _fail_runs(stand_in: StandIn, given: dict[str, Any]) -> Any:
     return {}
 
 
+def _run_duration(stand_in: StandIn, given: dict[str, Any]) -> Any:
+    stand_in.set_run_duration(given["seconds"], **_where(given))
+    return {}
+
+
 def _run_window(stand_in: StandIn, given: dict[str, Any]) -> Any:
     execution = stand_in.run_maintenance_window(
         str(given["window_id"]), **_where(given)
@@ -459,6 +467,7 @@ def _where(given: dict[str, Any]) -> dict[str, str]:
 _ACTIONS: dict[str, Callable[[StandIn, dict[str, Any]], Any]] = {
     "fail": _fail,
     "fail-runs": _fail_runs,
+    "run-duration": _run_duration,
     "run-maintenance-window": _run_window,
 }
 
@@ -503,6 +512,17 @@ def _fault(text: str) -> tuple[str, str, int, int]:
     return parts[0], parts[1], times, after
 
 
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86_400:  # also refuses nan
+        msg = f"{text!r} is not a number of seconds from 0 to 86400"
+        raise argparse.ArgumentTypeError(msg)
+    return seconds
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the server until interrupted."""
     parser = argparse.ArgumentParser(
@@ -519,6 +539,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=[],
         metavar="OPERATION:CODE[:TIMES[:AFTER]]",
         help="answer the next TIMES calls of OPERATION with CODE, after AFTER calls",
+    )
+    parser.add_argument(
+        "--run-duration",
+        type=_seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="make association runs in us-east-1 take this long (default 0)",
     )
     parser.add_argument(
         "--show-sensitive",
@@ -549,6 +576,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         for operation, code, times, after in args.fail:
             server.stand_in.fail_next(operation, code, times=times, after=after)
+        server.stand_in.set_run_duration(args.run_duration)
         print(server.url, flush=True)
         stopping.wait()
     finally:

@@ -1,0 +1,162 @@
+"""Waiting for an association's run, against a local SSM whose runs take time."""
+
+from __future__ import annotations
+
+import pickle
+import time
+from typing import Any
+
+import boto3
+import pytest
+
+import ssmkit
+from ssmkit import errors
+from ssmkit._waits import RUNNING, wait_for_association_run
+from ssmkit.testing import StandIn, mock_ssm
+
+NODES = ["i-0aaaaaaaaaaaaaaa1", "i-0aaaaaaaaaaaaaaa2"]
+
+
+@pytest.fixture
+def ssm() -> Any:
+    with mock_ssm() as stand_in:
+        yield stand_in
+
+
+@pytest.fixture
+def client(ssm: StandIn) -> ssmkit.Client:
+    return ssmkit.Client(boto3_client=boto3.client("ssm", region_name="us-east-1"))
+
+
+def create(client: ssmkit.Client, **extra: Any) -> str:
+    created = client.boto3_client.create_association(
+        Name="AWS-RunShellScript",
+        Targets=[{"Key": "InstanceIds", "Values": NODES}],
+        Parameters={"commands": ["uptime"]},
+        **extra,
+    )
+    return str(created["AssociationDescription"]["AssociationId"])
+
+
+def test_a_wait_after_an_update_reports_the_new_run_not_the_last(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    association_id = create(client)  # its first run succeeds at once
+    ssm.set_run_duration(0.8)
+    ssm.fail_runs([NODES[1]])
+    client.update_association(association_id, max_errors="1")
+    # The association still reads the first run's Success while this one runs.
+    assert (
+        client.describe_association(association_id=association_id).overview.status
+        == "Pending"
+    )  # type: ignore[union-attr]
+    ssm.requests.clear()
+    started = time.monotonic()
+    run = client.wait_for_association_run(association_id, timeout=30)
+    assert time.monotonic() - started >= 0.7
+    assert (run.association_version, run.status, run.succeeded) == (
+        "2",
+        "Failed",
+        False,
+    )
+    assert run.started is not None
+    assert run.finished is not None
+    assert run.finished >= run.started
+    assert {(t.resource_id, t.status) for t in run.targets} == {
+        (NODES[0], "Success"),
+        (NODES[1], "Failed"),
+    }
+    # The version was read once, then only the runs.
+    operations = ssm.operations
+    assert operations[0] == "DescribeAssociation"
+    assert set(operations[1:-1]) == {"DescribeAssociationExecutions"}
+    assert operations[-1] == "DescribeAssociationExecutionTargets"
+    # The earlier version's run is found by asking for it.
+    first = client.wait_for_association_run(association_id, version="1", timeout=5)
+    assert (first.association_version, first.status, first.succeeded) == (
+        "1",
+        "Success",
+        True,
+    )
+    assert first.execution_id != run.execution_id
+
+
+def test_a_wait_that_runs_out_of_time_says_what_it_last_saw(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ssm.set_run_duration(30)
+    association_id = create(client)
+    started = time.monotonic()
+    with pytest.raises(errors.WaitTimeoutError) as raised:
+        client.wait_for_association_run(association_id, timeout=1.0)
+    assert time.monotonic() - started < 1.5
+    assert isinstance(raised.value, TimeoutError)
+    assert isinstance(raised.value, errors.SSMKitError)
+    last = raised.value.last
+    assert isinstance(last, ssmkit.AssociationRun)
+    assert last.status in RUNNING
+    assert last.finished is None
+    assert f"association {association_id} version 1" in str(raised.value)
+    copy = pickle.loads(pickle.dumps(raised.value))
+    assert (str(copy), copy.last) == (str(raised.value), last)
+
+
+def test_a_run_that_never_starts_times_out_with_nothing_seen(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    association_id = create(
+        client, ScheduleExpression="cron(0 2 ? * SUN *)", ApplyOnlyAtCronInterval=True
+    )
+    with pytest.raises(
+        errors.WaitTimeoutError, match="last seen: not started"
+    ) as raised:
+        client.wait_for_association_run(association_id, timeout=0.3)
+    assert raised.value.last is None
+
+
+def test_pauses_back_off_and_the_calls_are_bounded(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ssm.set_run_duration(60)
+    association_id = create(client)
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    ssm.requests.clear()
+    with pytest.raises(errors.WaitTimeoutError):
+        wait_for_association_run(
+            client.boto3_client,
+            association_id,
+            version="1",
+            timeout=120,
+            pause=lambda attempt: min(15.0, 0.5 * 2**attempt),
+            clock=lambda: now[0],
+            sleep=sleep,
+        )
+    assert slept[:6] == [0.5, 1.0, 2.0, 4.0, 8.0, 15.0]
+    assert set(slept[5:]) == {15.0}
+    assert sum(slept) <= 120
+    # One read per pause, and one more: about a dozen in two minutes.
+    assert ssm.operations.count("DescribeAssociationExecutions") == len(slept) + 1
+    assert len(slept) <= 13
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("nan")])
+def test_a_timeout_must_be_some_time(client: ssmkit.Client, timeout: float) -> None:
+    with pytest.raises(ValueError, match="more than 0"):
+        client.wait_for_association_run("x", timeout=timeout)
+
+
+def test_full_jitter_stays_under_the_cap() -> None:
+    from ssmkit._waits import pauses
+
+    pause = pauses(first=0.5, longest=15)
+    for attempt in range(12):
+        cap = min(15, 0.5 * 2**attempt)
+        drawn = [pause(attempt) for _ in range(200)]
+        assert all(0 <= d <= cap for d in drawn)
+        assert max(drawn) > cap / 2  # spread over the range, not fixed
