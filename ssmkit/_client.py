@@ -306,7 +306,7 @@ class Client(Operations):
 
         Returns:
             The document (``{"Associations": [...]}``) and the ids of
-            associations left out because they have no name.
+            associations left out because they have no name, or share it.
         """
         from ssmkit._convert import to_boto
         from ssmkit._declared import export_associations

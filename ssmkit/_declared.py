@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -924,15 +925,19 @@ def export_associations(
 
     Each entry holds the members ``CreateAssociation`` takes, as the service
     stores them, and its tags. Sensitive values are ``PLACEHOLDER``
-    unless ``show_sensitive``. Associations without a name have no identity
-    in a file: their ids are returned as left out.
+    unless ``show_sensitive``. Associations without a name, or whose name
+    another shares, have no identity in a file (a plan of it would refuse
+    it): their ids are returned as left out.
     """
     shape = _create_shape(boto3_client)
     entries: list[Raw] = []
     skipped: list[str] = []
-    for summary in _walk(boto3_client, list(filters) if filters else None):
+    found = list(_walk(boto3_client, list(filters) if filters else None))
+    names = Counter(s.get("AssociationName") for s in found)
+    for summary in found:
         association_id = summary["AssociationId"]
-        if not summary.get("AssociationName"):
+        name = summary.get("AssociationName")
+        if not name or names[name] > 1:
             skipped.append(association_id)
             continue
         ids = {"AssociationId": association_id}

@@ -13,7 +13,7 @@ from .._declared import ApplyResult, AssociationsPlan, dump_associations
 from .._mask import MASK
 from ._common import check_suffix, client_for, filters_of
 from ._output import DECLINED, Column, UsageError, confirm, plural
-from ._runs import Interrupts, Report, check_pace_options, progress_bar, sentence
+from ._runs import Report, check_pace_options, progress_bar, sentence
 
 if TYPE_CHECKING:
     import argparse
@@ -62,8 +62,9 @@ def export(args: argparse.Namespace, output: Output) -> int:
         sys.stdout.flush()
     if left_out:
         output.err.print(
-            f"Left out {len(left_out)} association(s) without a name, which a file "
-            f"cannot tell apart: {', '.join(left_out)}."
+            f"Left out {len(left_out)} association(s) without a name, or whose "
+            f"name another shares, which a file cannot tell apart: "
+            f"{', '.join(left_out)}."
         )
     if not output.show_sensitive and MASK in json.dumps(document):
         output.err.print(
@@ -73,12 +74,16 @@ def export(args: argparse.Namespace, output: Output) -> int:
     return 0
 
 
-def _plan(args: argparse.Namespace, client: Client) -> AssociationsPlan:
+def _check_file(args: argparse.Namespace) -> None:
     check_suffix(args.file, "FILE")
     if args.file.is_dir():
         raise UsageError(f"{args.file} is a directory, not a file")
     if not args.file.is_file():
         raise UsageError(f"{args.file}: no such file")
+
+
+def _plan(args: argparse.Namespace, client: Client) -> AssociationsPlan:
+    _check_file(args)
     return client.plan_associations(args.file, prune=args.prune)
 
 
@@ -109,6 +114,12 @@ def apply_file(args: argparse.Namespace, output: Output) -> int:
     if args.report is not None and args.report.is_dir():
         raise UsageError(f"--report: {args.report} is a directory, not a file")
     client = client_for(args)
+    _check_file(args)
+    # The report is checked before any call: a run must be able to record.
+    fingerprint = hashlib.sha256(args.file.read_bytes()).hexdigest()[:16]
+    report = Report(args.report, fingerprint) if args.report else None
+    if report is not None:
+        report.check_writable()
     plan = _plan(args, client)
     _show_plan(plan, output)
     results: list[ApplyResult] = []
@@ -122,11 +133,9 @@ def apply_file(args: argparse.Namespace, output: Output) -> int:
         if output.json:
             _emit(output, plan, results, interrupted=False)
         return DECLINED
-    fingerprint = hashlib.sha256(args.file.read_bytes()).hexdigest()[:16]
-    report = Report(args.report, fingerprint) if args.report else None
     handle = report.open() if report else None
     progress = progress_bar(output, "applying")
-    interrupts = Interrupts(output, "write")
+    interrupts = output.interrupts
 
     def record(result: ApplyResult) -> None:
         with interrupts.recording():
@@ -143,7 +152,7 @@ def apply_file(args: argparse.Namespace, output: Output) -> int:
 
     interrupted = False
     try:
-        with interrupts.installed(), progress:
+        with interrupts.during("write"), progress:
             task = progress.add_task("apply", total=len(plan.associations))
             client.apply_associations(
                 plan,

@@ -168,6 +168,8 @@ def create_association(args: argparse.Namespace, output: Output) -> int:
     runs = request.get("ApplyOnlyAtCronInterval") is not True
     if not args.yes and not confirm(f"Create {what}?" + runs_at_once(1, runs)):
         output.err.print("Nothing created.")
+        if output.json:
+            output.emit_json({"AssociationDescription": None})
         return DECLINED
     answer = call(client, "CreateAssociation", **request)
     description = answer["AssociationDescription"]
@@ -188,6 +190,8 @@ def delete_association(args: argparse.Namespace, output: Output) -> int:
     title = f"association {args.association_id} ({name})"
     if not args.yes and not confirm(f"Delete {title}?"):
         output.err.print("Nothing deleted.")
+        if output.json:
+            output.emit_json({"Deleted": None})
         return DECLINED
     call(client, "DeleteAssociation", AssociationId=args.association_id)
     output.err.print(f"Deleted {title}.")

@@ -15,7 +15,7 @@ from .._operations import Operations
 from ._common import call, changes, client_for, filters_of, plan_json
 from ._output import DECLINED, Column, UsageError, confirm, escape_controls, plural
 from ._parser import ASSOCIATION_ID
-from ._runs import Interrupts, Report, check_pace_options, progress_bar, sentence
+from ._runs import Report, check_pace_options, progress_bar, sentence
 
 if TYPE_CHECKING:
     import argparse
@@ -45,7 +45,17 @@ def bulk_update(args: argparse.Namespace, output: Output) -> int:
         )
     fingerprint = change.fingerprint()
     report = Report(args.report, fingerprint) if args.report else None
+    if report is not None:
+        report.check_writable()
     done = report.done if report else set()
+    if done and change.sensitive:
+        # The report holds no trace of a sensitive value: whether an earlier
+        # run wrote this very value cannot be told, so nothing is skipped.
+        output.err.print(
+            "The change sets a sensitive value, which reports do not record: "
+            "every association is read again (those already so are unchanged)."
+        )
+        done = set()
     if report is not None and report.other_changes:
         output.err.print(
             f"{args.report} records {report.other_changes} result(s) of another "
@@ -76,11 +86,13 @@ def bulk_update(args: argparse.Namespace, output: Output) -> int:
         and not _agreed(client, output, change, todo, known)
     ):
         output.err.print("Nothing written.")
+        if output.json:
+            _emit(output, [], skipped=skipped, interrupted=False, not_started=len(todo))
         return DECLINED
     results: list[BulkResult] = []
     handle = report.open() if report else None
     progress = progress_bar(output, "planning" if args.dry_run else "updating")
-    interrupts = Interrupts(output, "update")
+    interrupts = output.interrupts
 
     def record(result: BulkResult) -> None:
         with interrupts.recording():
@@ -93,7 +105,7 @@ def bulk_update(args: argparse.Namespace, output: Output) -> int:
 
     interrupted = False
     try:
-        with interrupts.installed(), progress:
+        with interrupts.during("update"), progress:
             task = progress.add_task("bulk", total=len(todo))
             # In selection order; after Ctrl-C, the results as they came.
             results = client.update_associations(
@@ -123,7 +135,8 @@ def bulk_update(args: argparse.Namespace, output: Output) -> int:
 
 def _ids_from(path: Path) -> list[str]:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        # utf-8-sig: a file from Notepad or PowerShell starts with a BOM.
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
     except IsADirectoryError:
         raise UsageError(f"--ids-from: {path} is a directory, not a file") from None
     except OSError as exc:
@@ -198,19 +211,14 @@ def _summary(
     interrupted: bool,
     not_started: int,
 ) -> None:
-    counts = {
-        o: sum(r.outcome == o for r in results)
-        for o in ("changed", "unchanged", "planned", "failed")
-    }
+    counts = _counts(results)
     if output.json:
-        output.emit_json(
-            {
-                "results": [_result_json(r, output) for r in results],
-                "counts": counts,
-                "skipped": skipped,
-                "not_started": not_started,
-                "interrupted": interrupted,
-            }
+        _emit(
+            output,
+            results,
+            skipped=skipped,
+            interrupted=interrupted,
+            not_started=not_started,
         )
     else:
         for result in results:
@@ -247,6 +255,30 @@ def _summary(
         sentence(
             counts, skipped=skipped, interrupted=interrupted, not_started=not_started
         )
+    )
+
+
+def _counts(results: list[BulkResult]) -> dict[str, int]:
+    outcomes = ("changed", "unchanged", "planned", "failed")
+    return {o: sum(r.outcome == o for r in results) for o in outcomes}
+
+
+def _emit(
+    output: Output,
+    results: list[BulkResult],
+    *,
+    skipped: int,
+    interrupted: bool,
+    not_started: int,
+) -> None:
+    output.emit_json(
+        {
+            "results": [_result_json(r, output) for r in results],
+            "counts": _counts(results),
+            "skipped": skipped,
+            "not_started": not_started,
+            "interrupted": interrupted,
+        }
     )
 
 

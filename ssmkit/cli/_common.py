@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import urllib.parse
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -52,6 +53,10 @@ __all__ = [
 
 def client_for(args: argparse.Namespace) -> Client:
     """The client the global options name."""
+    if args.region is not None and not args.region.strip():
+        raise UsageError("--region: empty; give a region such as us-east-1")
+    if args.endpoint_url is not None:
+        check_endpoint(args.endpoint_url)
     try:
         session = boto3.session.Session(
             profile_name=args.profile, region_name=args.region
@@ -68,6 +73,19 @@ def client_for(args: argparse.Namespace) -> Client:
     except ValueError as exc:  # a malformed --endpoint-url
         raise UsageError(str(exc)) from None
     return Client(boto3_client=boto3_client)
+
+
+def check_endpoint(url: str) -> None:
+    """Refuse an --endpoint-url no call could go to, before any call."""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - raises for a port out of range
+    except ValueError as exc:
+        raise UsageError(f"--endpoint-url: {url}: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"--endpoint-url: {url}: expected http:// or https:// and a host"
+        )
 
 
 def shape_of(client: Client, name: str) -> Shape:
@@ -192,6 +210,10 @@ def path_of(
 
 def value_of(name: str, text: str, kind: str) -> Any:
     """The value of ``--set NAME=TEXT`` for a member of type ``kind``."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the terminal's encoding could not decode
+        raise UsageError(f"{name}: the value is not valid UTF-8 text") from None
     if kind == "string":
         return text
     if kind in ("integer", "long"):
@@ -221,11 +243,28 @@ class Edit:
         self.paths = paths
         self.shape = shape
 
+    @property
+    def sensitive(self) -> bool:
+        """Whether the change sets a value the service model marks sensitive."""
+        return any(
+            value is not CLEAR and self._hidden(path)
+            for path, value in self.paths.items()
+        )
+
+    def _hidden(self, path: str) -> bool:
+        wire, _ = resolve(self.shape, path)
+        return within_sensitive(self.shape, wire)
+
     def fingerprint(self) -> str:
-        """Names this change in a report, so a rerun of another is not skipped."""
+        """Names this change in a report, so a rerun of another is not skipped.
+
+        A sensitive value counts as its placeholder: a digest of it in a file
+        could be reversed by trying values (``bulk-update`` does not skip on
+        the strength of such a change; see ``sensitive``).
+        """
         text = json.dumps(
             {
-                k: "(clear)" if v is CLEAR else jsonable(v)
+                k: "(clear)" if v is CLEAR else MASK if self._hidden(k) else jsonable(v)
                 for k, v in self.paths.items()
             },
             sort_keys=True,
@@ -239,8 +278,8 @@ class Edit:
             if value is CLEAR:
                 shown.append(f"-{path}")
                 continue
-            wire, leaf = resolve(self.shape, path)
-            hidden = within_sensitive(self.shape, wire)
+            _, leaf = resolve(self.shape, path)
+            hidden = self._hidden(path)
             text = MASK if hidden else json.dumps(jsonable(mask(value, leaf)))
             shown.append(f"{path}={text}")
         return ", ".join(shown)
@@ -249,7 +288,9 @@ class Edit:
         """The map keys --clear names that ``live``, in boto3's shape, lacks.
 
         A member's name is checked against the service model, but a map key
-        is free text: a mistyped one would clear nothing and pass unseen.
+        is free text: a mistyped one would clear nothing and pass unseen. A
+        key whose map is absent is missing too; a structure member absent is
+        not (its name was checked).
         """
         missing = []
         for path, value in self.paths.items():
@@ -259,12 +300,12 @@ class Edit:
             shape: Shape = self.shape
             found: Any = live
             for step in wire:
-                if not isinstance(found, dict):
-                    break  # a member above is absent: that is no typo
-                if shape.type_name == "map" and step not in found:
-                    missing.append(path)
+                if shape.type_name == "map" and (
+                    not isinstance(found, dict) or step not in found
+                ):
+                    missing.append(path)  # absent, or the map itself is
                     break
-                found = found.get(step)
+                found = found.get(step) if isinstance(found, dict) else None
                 shape = _member_shape(shape, step)
         return missing
 

@@ -34,6 +34,13 @@ _UPDATES = {
 
 _BASH = """\
 # ssmkit completion for bash: commands, options, and files where one is due.
+_ssmkit_files() {{
+    # One file a line, kept whole: names with spaces or * are not split.
+    local name
+    COMPREPLY=()
+    compopt -o filenames 2>/dev/null
+    while IFS= read -r name; do COMPREPLY+=("$name"); done < <(compgen -f -- "$1")
+}}
 _ssmkit_complete() {{
     local cur prev cmd word i
     cur="${{COMP_WORDS[COMP_CWORD]}}"
@@ -49,7 +56,7 @@ _ssmkit_complete() {{
     done
     case "$prev" in
         --output) COMPREPLY=($(compgen -W "table json" -- "$cur")); return ;;
-        {files}) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        {files}) _ssmkit_files "$cur"; return ;;
         --set|--clear)
             local members=""
             case "$cmd" in
@@ -68,7 +75,7 @@ _ssmkit_complete() {{
 {choices}
     esac
     if [[ "$cur" != -* ]] && [[ {file_paths} ]]; then
-        COMPREPLY=($(compgen -f -- "$cur"))
+        _ssmkit_files "$cur"
         return
     fi
     COMPREPLY=($(compgen -W "$choices" -- "$cur"))

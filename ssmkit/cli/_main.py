@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 import botocore.exceptions
 
 from .. import errors
-from ._output import EscapingFormatter, Output, UsageError
+from ._output import EscapingFormatter, Output, UsageError, one_line
+from ._runs import Interrupts
 
 if TYPE_CHECKING:
     import argparse
@@ -25,10 +26,19 @@ def run(args: argparse.Namespace) -> int:
 
     Exit statuses: docs/guides/cli.md has them for every command.
     """
+    if sys.stdout is None:
+        # Started with ``>&-``: no result could be shown.
+        if sys.stderr is not None:
+            sys.stderr.write("ssmkit: error: stdout is closed\n")
+        return 2
     output = Output(args)
+    output.interrupts = Interrupts(output)
 
     def fail(message: str, status: int) -> int:
-        output.err.print(f"ssmkit: error: {message}", markup=False, highlight=False)
+        # One line, whatever the message holds: a newline is shown as \n.
+        output.err.print(
+            f"ssmkit: error: {one_line(message)}", markup=False, highlight=False
+        )
         return status
 
     if args.debug:
@@ -43,6 +53,20 @@ def run(args: argparse.Namespace) -> int:
     handler: Callable[[argparse.Namespace, Output], int] = getattr(
         importlib.import_module(f"{__package__}.{module}"), name
     )
+    try:
+        with output.interrupts.installed():
+            return _ran(handler, args, output, fail)
+    except KeyboardInterrupt:
+        return fail("interrupted", 130)
+
+
+def _ran(
+    handler: Callable[[argparse.Namespace, Output], int],
+    args: argparse.Namespace,
+    output: Output,
+    fail: Callable[[str, int], int],
+) -> int:
+    """The handler's exit status, or its error said in one line."""
     try:
         return int(handler(args, output))
     except BrokenPipeError:
@@ -63,8 +87,9 @@ def run(args: argparse.Namespace) -> int:
         return fail(str(exc), 2)
     except (
         botocore.exceptions.NoCredentialsError,
-        botocore.exceptions.EndpointConnectionError,
+        botocore.exceptions.ConnectionError,  # unreachable, TLS, proxy
+        botocore.exceptions.HTTPClientError,  # a connection closed mid-answer
     ) as exc:
         return fail(str(exc), 1)
-    except KeyboardInterrupt:
-        return fail("interrupted", 130)
+    except OSError as exc:  # stdout on a full disk, say
+        return fail(f"cannot write: {exc.strerror or exc}", 1)

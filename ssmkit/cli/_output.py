@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from botocore.model import Shape
 
     from .._safe import UpdatePlan
+    from ._runs import Interrupts
 
 __all__ = [
     "DECLINED",
@@ -40,6 +41,7 @@ __all__ = [
     "confirm",
     "escape_controls",
     "listing",
+    "one_line",
     "plural",
     "runs_at_once",
     "text_of",
@@ -68,6 +70,11 @@ _CONTROLS = re.compile(
 def escape_controls(text: str) -> str:
     """``text`` with every control character written as its escape (``\\x1b``)."""
     return _CONTROLS.sub(_escaped, text)
+
+
+def one_line(text: str) -> str:
+    """``text`` escaped to stay on one line: newlines and tabs too (``\\n``)."""
+    return escape_controls(text).replace("\n", "\\n").replace("\t", "\\t")
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -117,6 +124,9 @@ class Column(NamedTuple):
     labelled: bool = False
 
 
+#: Narrower than this, a terminal's width is taken for a mistake.
+MIN_WIDTH = 20
+
 #: The narrowest a column of prose gets before rows become blocks instead.
 PROSE_WIDTH = 30
 
@@ -133,6 +143,11 @@ class Output:
         self.show_sensitive = bool(args.show_sensitive)
         self.out = _Console(highlight=False, soft_wrap=True, markup=False)
         self.err = _Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+        for console in (self.out, self.err):
+            if console.width < MIN_WIDTH:  # COLUMNS=0, say: nothing would show
+                console.width = 80
+        # Ctrl-C for the whole command (see _runs.Interrupts): set by run().
+        self.interrupts: Interrupts
 
     @property
     def notes(self) -> Console:
@@ -161,7 +176,13 @@ class Output:
         Shown on stdout unless ``console`` says otherwise.
         """
         console = console or self.out
-        cells = [[escape_controls(cell) for cell in row] for row in rows]
+        cells = [
+            [
+                escape_controls(cell) if column.wraps else one_line(cell)
+                for column, cell in zip(columns, row, strict=True)
+            ]
+            for row in rows
+        ]
         styles = styles or [""] * len(cells)
         widths = [
             max([cell_len(column.header)] + [_width(row[i]) for row in cells])
@@ -202,7 +223,7 @@ class Output:
         """One resource, member by member: a table if it fits, else lines."""
         members = jsonable(self.masked(raw, shape))
         pairs = [
-            (attribute_name(wire), escape_controls(text_of(value)))
+            (attribute_name(wire), one_line(text_of(value)))
             for wire, value in members.items()
         ]
         names = max((cell_len(name) for name, _ in pairs), default=0)
@@ -278,7 +299,7 @@ def confirm(question: str) -> bool:
     """Ask on stderr (stdout is for data); only ``y`` or ``yes`` is a yes."""
     sys.stderr.write(f"{escape_controls(question)} [y/N] ")
     sys.stderr.flush()
-    answer = sys.stdin.readline()
+    answer = sys.stdin.readline() if sys.stdin is not None else ""  # <&-
     if not answer:
         sys.stderr.write("\n")
         raise UsageError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import signal
 from typing import TYPE_CHECKING, Any
 
@@ -53,18 +54,22 @@ def progress_bar(output: Output, label: str) -> Progress:
 
 
 class Interrupts:
-    """Ctrl-C during a run: the first press stops it, later ones only say so.
+    """Ctrl-C, for the whole of a command: the first press stops it, later ones wait.
 
-    The run under it (``ssmkit._bulk.run_all``) finishes the calls under
-    way and starts no new one, so every write that landed is reported. A
-    press that comes while a result is being recorded (counted and written to
-    the report) takes effect once it is recorded: the report then holds every
-    write the summary counts, wherever the press lands.
+    Installed while a command runs. The first press raises
+    ``KeyboardInterrupt``; later ones only say that the command is
+    finishing, so the summary and the exit status 130 always follow. During
+    a run over many (``during``), the run under it
+    (``ssmkit._bulk.run_all``) finishes the calls under way and starts no new
+    one, so every write that landed is reported; and a press that comes
+    while a result is being recorded (counted and written to the report)
+    takes effect once it is recorded: the report then holds every write the
+    summary counts, wherever the press lands.
     """
 
-    def __init__(self, output: Output, what: str) -> None:
+    def __init__(self, output: Output) -> None:
         self._output = output
-        self._what = what
+        self._what: str | None = None
         self._presses = 0
         self._recording = False
         self._deferred = False
@@ -76,6 +81,15 @@ class Interrupts:
             yield
         finally:
             signal.signal(signal.SIGINT, previous)
+
+    @contextlib.contextmanager
+    def during(self, what: str) -> Iterator[None]:
+        """A run over many, whose ``what`` (an update, a write) no longer starts."""
+        self._what = what
+        try:
+            yield
+        finally:
+            self._what = None
 
     @contextlib.contextmanager
     def recording(self) -> Iterator[None]:
@@ -92,13 +106,13 @@ class Interrupts:
     def _on_interrupt(self, signum: int, frame: Any) -> None:
         self._presses += 1
         if self._presses > 1:
-            self._output.err.print(
-                "Still finishing the calls under way; the summary follows."
-            )
+            self._output.err.print("Still finishing; the summary follows.")
             return
-        self._output.err.print(
-            f"Interrupted: finishing the calls under way; no new {self._what} starts."
-        )
+        if self._what is not None:
+            self._output.err.print(
+                "Interrupted: finishing the calls under way; "
+                f"no new {self._what} starts."
+            )
         if self._recording:
             self._deferred = True
             return
@@ -128,6 +142,8 @@ class Report:
                 entry = json.loads(line)
                 association_id = entry["association_id"]
                 outcome = entry["outcome"]
+                if not isinstance(association_id, str) or not isinstance(outcome, str):
+                    raise TypeError
             except (json.JSONDecodeError, KeyError, TypeError):
                 if number == len(lines):
                     continue  # a line cut short by an earlier interruption
@@ -139,6 +155,17 @@ class Report:
                 self.done.add(association_id)
             else:
                 self.done.discard(association_id)
+
+    def check_writable(self) -> None:
+        """Refuse, before any call, a report that could not be written."""
+        where = self.path
+        if not where.exists():
+            where = where.parent
+            if not where.is_dir():
+                msg = f"--report: cannot write {self.path}: no such directory"
+                raise UsageError(msg)
+        if not os.access(where, os.W_OK):
+            raise UsageError(f"--report: cannot write {self.path}: permission denied")
 
     def open(self) -> IO[str]:
         try:

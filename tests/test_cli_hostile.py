@@ -1,0 +1,368 @@
+"""The command against what a hostile or careless caller does to it."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import yaml
+
+from .standin import server_client
+from .test_cli import FULL, argv, command_env, create, ssmkit, stored, writes
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ssmkit.testing.server import Server
+
+
+@pytest.fixture
+def boto(server: Server) -> Any:
+    client = server_client(server)
+    for page in client.get_paginator("list_associations").paginate():
+        for association in page["Associations"]:
+            client.delete_association(AssociationId=association["AssociationId"])
+    server.stand_in.requests.clear()
+    return client
+
+
+def one_line(err: str) -> str:
+    assert "Traceback" not in err, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_a_report_holds_nothing_a_secret_could_be_found_from(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    ids = [create(boto, AssociationName=f"secret-{i}") for i in range(2)]
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("\n".join(ids))
+    report = tmp_path / "report.jsonl"
+
+    def bulk(secret: str) -> subprocess.CompletedProcess[str]:
+        return ssmkit(
+            server,
+            "associations",
+            "bulk-update",
+            "--ids-from",
+            str(ids_file),
+            "--set",
+            f'parameters.commands=["{secret}"]',
+            "--report",
+            str(report),
+            "--yes",
+        )
+
+    first = bulk("4821")
+    assert first.returncode == 0, first.stderr
+    second = bulk("9377")
+    assert second.returncode == 0, second.stderr
+    lines = [json.loads(line) for line in report.read_text().splitlines()]
+    # The same change whatever the secret: nothing in the file depends on it.
+    assert len({line["change"] for line in lines}) == 1
+    assert "4821" not in report.read_text()
+    assert "9377" not in report.read_text()
+    # So a rerun skips nothing on its strength: the new secret is written.
+    assert "read again" in second.stderr
+    assert "2 changed." in second.stderr
+    assert [stored(boto, i)["Parameters"] for i in ids] == [
+        {"commands": ["9377"]},
+        {"commands": ["9377"]},
+    ]
+
+
+def test_clearing_a_key_of_an_absent_map_is_refused(server: Server, boto: Any) -> None:
+    created = boto.create_association(
+        Name="AWS-RunShellScript", Targets=FULL["Targets"], AssociationName="bare"
+    )["AssociationDescription"]["AssociationId"]
+    server.stand_in.requests.clear()
+    result = ssmkit(
+        server,
+        "associations",
+        "update",
+        created,
+        "--clear",
+        "parameters.commandz",
+        "--yes",
+    )
+    assert result.returncode == 2, result.stderr
+    assert "parameters.commandz" in one_line(result.stderr)
+    assert writes(server) == 0
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"association_id": ["x"], "outcome": "changed"}',
+        '{"association_id": "x", "outcome": 3}',
+        "[1, 2]",
+    ],
+)
+def test_a_report_line_of_the_wrong_types_is_refused(
+    server: Server, boto: Any, tmp_path: Path, line: str
+) -> None:
+    association_id = create(boto)
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text(association_id)
+    report = tmp_path / "report.jsonl"
+    report.write_text(line + "\n" + line + "\n")
+    result = ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        "--ids-from",
+        str(ids_file),
+        "--set",
+        "max_errors=3",
+        "--report",
+        str(report),
+        "--yes",
+    )
+    assert result.returncode == 2
+    assert one_line(result.stderr).endswith(f"{report}:1: not a report line")
+
+
+def test_a_report_that_cannot_be_written_is_refused_before_any_call(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    association_id = create(boto)
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text(association_id)
+    file = tmp_path / "a.yaml"
+    file.write_text(
+        yaml.safe_dump(
+            {"Associations": [{"AssociationName": "r", "Name": "AWS-RunShellScript"}]}
+        )
+    )
+    server.stand_in.requests.clear()
+    nowhere = str(tmp_path / "no" / "such" / "r.jsonl")
+    for command in (
+        [
+            "associations",
+            "bulk-update",
+            "--ids-from",
+            str(ids_file),
+            "--set",
+            "max_errors=3",
+            "--report",
+            nowhere,
+        ],
+        ["associations", "apply", str(file), "--report", nowhere],
+    ):
+        result = ssmkit(server, *command, stdin="y\n")
+        assert result.returncode == 2, result.stderr
+        assert "no such directory" in one_line(result.stderr)
+    assert server.stand_in.requests == []
+
+
+def test_closed_streams_full_disks_and_bad_endpoints_are_one_line(
+    server: Server, boto: Any
+) -> None:
+    association_id = create(boto)
+    command = argv(
+        server, "associations", "update", association_id, "--set", "max_errors=5"
+    )
+    closed_in = subprocess.run(
+        command,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=command_env(),
+        timeout=60,
+        preexec_fn=lambda: __import__("os").close(0),
+    )
+    assert closed_in.returncode == 2
+    assert "no answer" in one_line(closed_in.stderr.split("[y/N] ")[-1])
+    closed_out = subprocess.run(
+        " ".join(argv(server, "associations", "list")) + " >&-",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env=command_env(),
+        timeout=60,
+    )
+    assert closed_out.returncode == 2
+    assert one_line(closed_out.stderr) == "ssmkit: error: stdout is closed"
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            argv(server, "associations", "show", association_id),
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=command_env(),
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert "No space left on device" in one_line(result.stderr)
+    for url in ("http://127.0.0.1:99999", "ftp://somewhere"):
+        bad = subprocess.run(
+            [
+                *argv(server, "associations", "list")[:3],
+                "--endpoint-url",
+                url,
+                "associations",
+                "list",
+            ],
+            capture_output=True,
+            text=True,
+            env=command_env(),
+            timeout=60,
+        )
+        assert bad.returncode == 2, bad.stderr
+        assert "--endpoint-url" in one_line(bad.stderr)
+
+
+def test_a_message_of_several_lines_is_one_line_of_error(
+    server: Server, boto: Any
+) -> None:
+    association_id = create(boto)
+    server.stand_in.fail_next(
+        "DescribeAssociation", "AccessDeniedException", message="one\ntwo\r\x07three"
+    )
+    result = ssmkit(server, "associations", "show", association_id)
+    assert result.returncode == 1
+    line = one_line(result.stderr)
+    assert "one\\ntwo\\x0d\\x07three" in line
+
+
+def test_an_ids_file_with_a_bom_is_read(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    association_id = create(boto)
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_bytes(b"\xef\xbb\xbf" + association_id.encode() + b"\r\n")
+    result = ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        "--ids-from",
+        str(ids_file),
+        "--set",
+        "max_errors=3",
+        "--yes",
+    )
+    assert result.returncode == 0, result.stderr
+    assert stored(boto, association_id)["MaxErrors"] == "3"
+
+
+def test_json_when_the_answer_is_no(server: Server, boto: Any, tmp_path: Path) -> None:
+    association_id = create(boto)
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text(association_id)
+    for command, expected in (
+        (
+            [
+                "associations",
+                "bulk-update",
+                "--ids-from",
+                str(ids_file),
+                "--set",
+                "max_errors=3",
+            ],
+            {
+                "results": [],
+                "counts": {"changed": 0, "unchanged": 0, "planned": 0, "failed": 0},
+                "skipped": 0,
+                "not_started": 1,
+                "interrupted": False,
+            },
+        ),
+        (["associations", "delete", association_id], {"Deleted": None}),
+        (
+            ["associations", "create", "--set", "name=AWS-RunShellScript"],
+            {"AssociationDescription": None},
+        ),
+    ):
+        result = ssmkit(server, "--output", "json", *command, stdin="n\n")
+        assert result.returncode == 1, result.stderr
+        assert json.loads(result.stdout) == expected
+    assert writes(server) == 0
+    assert "DeleteAssociation" not in server.stand_in.operations
+
+
+def test_export_leaves_out_names_it_cannot_tell_apart(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    twins = [create(boto, AssociationName="twin") for _ in range(2)]
+    create(boto, AssociationName="single")
+    out = tmp_path / "out.yaml"
+    exported = ssmkit(server, "associations", "export", "-o", str(out))
+    assert exported.returncode == 0, exported.stderr
+    assert all(t in exported.stderr for t in twins)
+    names = [
+        e["AssociationName"] for e in yaml.safe_load(out.read_text())["Associations"]
+    ]
+    assert names == ["single"]
+    planned = ssmkit(server, "associations", "plan", str(out), "--detailed-exitcode")
+    assert planned.returncode == 0, planned.stderr
+
+
+def test_a_value_that_is_not_utf8_is_refused(server: Server, boto: Any) -> None:
+    association_id = create(boto)
+    result = subprocess.run(
+        [
+            *argv(server, "associations", "update", association_id, "--set"),
+            b"max_errors=a\xffb",
+            "--yes",
+        ],
+        capture_output=True,
+        env=command_env(),
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert b"not valid UTF-8" in result.stderr
+    assert writes(server) == 0
+
+
+def test_two_quick_presses_of_ctrl_c_still_end_with_the_summary(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    ids = [create(boto, AssociationName=f"quick-{i}") for i in range(10)]
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("\n".join(ids))
+    report = tmp_path / "report.jsonl"
+    server.stand_in.before("UpdateAssociation", lambda _: time.sleep(0.3), times=None)
+    process = subprocess.Popen(
+        argv(
+            server,
+            "associations",
+            "bulk-update",
+            "--ids-from",
+            str(ids_file),
+            "--set",
+            "max_errors=8",
+            "--concurrency",
+            "2",
+            "--report",
+            str(report),
+            "--yes",
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=command_env(),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while writes(server) < 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.002)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        server.stand_in._hooks.clear()
+    assert process.returncode == 130, err
+    assert "never started" in err
+    done = [i for i in ids if stored(boto, i)["MaxErrors"] == "8"]
+    reported = [
+        json.loads(line)["association_id"] for line in report.read_text().splitlines()
+    ]
+    assert sorted(reported) == sorted(done)
+    assert f"{len(done)} changed; interrupted" in err
