@@ -260,6 +260,15 @@ CASES: dict[str, dict[int, list[Case]]] = {
                 "associations",
                 "bulk-update",
                 "--ids-from",
+                "{ids}",
+                "--clear",
+                "parameters.NoSuchKey",
+                "--yes",
+            ),
+            case(
+                "associations",
+                "bulk-update",
+                "--ids-from",
                 "{bad_ids}",
                 "--set",
                 "max_errors=6",
@@ -581,4 +590,7 @@ def test_each_documented_exit_status(server: Any, new_place: Any, command: str) 
             assert code == status, (each, err)
             assert "Traceback" not in err, err
             if status == 2:
-                assert len(err.strip().splitlines()) == 1, err
+                # Said in one line, the last (after a summary, if there is one).
+                last = err.strip().splitlines()[-1]
+                assert re.match(r"ssmkit( [a-z -]+)?: error: ", last), err
+                assert err.count(": error: ") == 1, err

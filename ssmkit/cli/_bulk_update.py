@@ -130,7 +130,21 @@ def bulk_update(args: argparse.Namespace, output: Output) -> int:
     )
     if interrupted:
         return 130
-    return 1 if any(r.outcome == "failed" for r in results) else 0
+    if any(r.outcome == "failed" for r in results):
+        return 1
+    keys = change.key_clears()
+    if (
+        results
+        and len(keys) == len(change.paths)
+        and all(r.outcome == "unchanged" for r in results)
+    ):
+        # Only map keys to clear, and not one association had them: a typo.
+        output.err.print(
+            f"ssmkit: error: --clear {', '.join(keys)}: none of the "
+            f"{plural(len(results), 'association')} has such a key"
+        )
+        return 2
+    return 0
 
 
 def _ids_from(path: Path) -> list[str]:

@@ -284,6 +284,21 @@ class Edit:
             shown.append(f"{path}={text}")
         return ", ".join(shown)
 
+    def key_clears(self) -> list[str]:
+        """The paths --clear gives that end in a map key (free text, unchecked)."""
+        found = []
+        for path, value in self.paths.items():
+            if value is not CLEAR:
+                continue
+            wire, _ = resolve(self.shape, path)
+            shape: Shape = self.shape
+            for step in wire:
+                if shape.type_name == "map":
+                    found.append(path)
+                    break
+                shape = _member_shape(shape, step)
+        return found
+
     def missing_keys(self, live: dict[str, Any]) -> list[str]:
         """The map keys --clear names that ``live``, in boto3's shape, lacks.
 
