@@ -134,9 +134,9 @@ def wait_for_association_run(
         last = _read(boto3_client, association_id, version) or last
         if last is not None and not last.running:
             calls += 1
-            run = attrs.evolve(
-                last, targets=_targets(boto3_client, association_id, last.execution_id)
-            )
+            targets, ended = _targets(boto3_client, association_id, last.execution_id)
+            # AWS's answers may leave the run's own end out: its last target's.
+            run = attrs.evolve(last, targets=targets, finished=last.finished or ended)
             log.debug(
                 "association %s version %s: run %s %s after %d calls",
                 association_id,
@@ -202,14 +202,19 @@ def _read(
 
 def _targets(
     boto3_client: Any, association_id: str, execution_id: str
-) -> tuple[AssociationRunTarget, ...]:
+) -> tuple[tuple[AssociationRunTarget, ...], datetime.datetime | None]:
+    """A run's targets, and when the last of them ran."""
     request = {"AssociationId": association_id, "ExecutionId": execution_id}
     paginator = boto3_client.get_paginator("describe_association_execution_targets")
     found = []
+    ended: datetime.datetime | None = None
     with translated("DescribeAssociationExecutionTargets", boto3_client, request):
         for page in paginator.paginate(**request):
             for target in page.get("AssociationExecutionTargets", []):
                 source = target.get("OutputSource") or {}
+                ran = target.get("LastExecutionDate")
+                if ran is not None and (ended is None or ran > ended):
+                    ended = ran
                 found.append(
                     AssociationRunTarget(
                         resource_id=str(target.get("ResourceId")),
@@ -219,4 +224,4 @@ def _targets(
                         output_url=source.get("OutputUrl"),
                     )
                 )
-    return tuple(found)
+    return tuple(found), ended

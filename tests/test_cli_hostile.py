@@ -366,3 +366,20 @@ def test_two_quick_presses_of_ctrl_c_still_end_with_the_summary(
     ]
     assert sorted(reported) == sorted(done)
     assert f"{len(done)} changed; interrupted" in err
+
+
+@pytest.mark.parametrize("columns", ["0", "5"])
+def test_a_width_no_terminal_has_is_not_taken_at_its_word(
+    server: Server, boto: Any, columns: str
+) -> None:
+    association_id = create(boto)
+    result = subprocess.run(
+        argv(server, "associations", "show", association_id),
+        capture_output=True,
+        text=True,
+        env={**command_env(), "COLUMNS": columns},
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert association_id in result.stdout
+    assert "AWS-RunShellScript" in result.stdout

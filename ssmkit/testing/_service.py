@@ -294,7 +294,6 @@ class Service:
             counts[status] = counts.get(status, 0) + 1
         outcome = "Failed" if "Failed" in counts else "Success"
         execution["Status"] = execution["DetailedStatus"] = outcome
-        execution["LastExecutionDate"] = end
         execution["ResourceCountByStatus"] = (
             "{" + ", ".join(f"{k}={n}" for k, n in sorted(counts.items())) + "}"
         )
