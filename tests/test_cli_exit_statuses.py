@@ -89,6 +89,28 @@ CASES: dict[str, dict[int, list[Case]]] = {
             )
         ],
     },
+    "associations runs": {
+        0: [
+            case("associations", "runs", "{aid}"),
+            case("associations", "runs", "{aid}", "--targets", "--version", "1"),
+        ],
+        1: [
+            case("associations", "runs", NO_ASSOCIATION),
+            case("associations", "runs", "{aid}", "--targets", "--version", "9"),
+        ],
+        2: [
+            case("associations", "runs", "abc"),
+            case("associations", "runs", "{aid}", "--version", "0"),
+        ],
+        130: [
+            case(
+                "associations",
+                "runs",
+                "{aid}",
+                interrupt="DescribeAssociationExecutions",
+            )
+        ],
+    },
     "associations create": {
         0: [
             case(

@@ -45,6 +45,7 @@ __all__ = [
     "create_association",
     "delete_association",
     "list_associations",
+    "runs",
     "show_association",
     "update_association",
     "versions",
@@ -226,3 +227,65 @@ def update_association(args: argparse.Namespace, output: Output) -> int:
         shape = shape_of(client, "AssociationDescription")
         emit_written(output, outcome, "AssociationDescription", shape)
     return 0
+
+
+def runs(args: argparse.Namespace, output: Output) -> int:
+    client = client_for(args)
+    executions, shape = pages(
+        client,
+        "DescribeAssociationExecutions",
+        "AssociationExecutions",
+        "AssociationExecution",
+        AssociationId=args.association_id,
+    )
+    if args.version is not None:
+        executions = [
+            e for e in executions if str(e.get("AssociationVersion")) == args.version
+        ]
+    if not args.targets:
+        return listing(
+            output,
+            executions,
+            shape,
+            "AssociationExecutions",
+            {
+                "run id": lambda i: i.get("ExecutionId"),
+                "version": lambda i: i.get("AssociationVersion"),
+                "status": lambda i: i.get("Status"),
+                "started": lambda i: i.get("CreatedTime"),
+                "targets": lambda i: i.get("ResourceCountByStatus"),
+            },
+        )
+    if not executions:
+        which = f" of version {args.version}" if args.version else ""
+        output.err.print(
+            f"ssmkit: error: association {args.association_id} has no run{which} yet"
+        )
+        return 1
+    started = [e.get("CreatedTime") for e in executions]
+    newest = executions[started.index(max(t for t in started if t is not None))]
+    targets, target_shape = pages(
+        client,
+        "DescribeAssociationExecutionTargets",
+        "AssociationExecutionTargets",
+        "AssociationExecutionTarget",
+        AssociationId=args.association_id,
+        ExecutionId=newest["ExecutionId"],
+    )
+    output.notes.print(
+        f"Run {newest['ExecutionId']} of version {newest.get('AssociationVersion')}:"
+        f" {newest.get('Status')}"
+    )
+    return listing(
+        output,
+        targets,
+        target_shape,
+        "AssociationExecutionTargets",
+        {
+            "target": lambda i: i.get("ResourceId"),
+            "type": lambda i: i.get("ResourceType"),
+            "status": lambda i: i.get("Status"),
+            "detail": lambda i: i.get("DetailedStatus"),
+            "ran": lambda i: i.get("LastExecutionDate"),
+        },
+    )

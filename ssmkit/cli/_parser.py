@@ -219,6 +219,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     versions.add_argument("association_id", metavar="ID", type=_association_id)
 
+    runs = leaf(
+        asub,
+        "runs",
+        "the runs of one association, newest first, or the targets of one run",
+        "_associations:runs",
+    )
+    runs.add_argument("association_id", metavar="ID", type=_association_id)
+    runs.add_argument(
+        "--version", type=_version, metavar="V", help="only the runs of version V"
+    )
+    runs.add_argument(
+        "--targets",
+        action="store_true",
+        help="the targets of the newest run (of version V with --version)",
+    )
+
     export = leaf(
         asub,
         "export",
