@@ -37,7 +37,12 @@ if TYPE_CHECKING:
         safe_update_association,
         safe_update_maintenance_window_task,
     )
-    from ._waits import AssociationRun, AssociationRunTarget
+    from ._waits import (
+        AssociationRun,
+        AssociationRunTarget,
+        CommandRun,
+        CommandRunInvocation,
+    )
     from ._wire import Change
 
 # A library logs; the application decides where records go.
@@ -68,6 +73,8 @@ _LAZY = {
     "Change": "_wire",
     "AssociationRun": "_waits",
     "AssociationRunTarget": "_waits",
+    "CommandRun": "_waits",
+    "CommandRunInvocation": "_waits",
 }
 
 
@@ -96,6 +103,8 @@ __all__ = [
     "Change",
     "Clear",
     "Client",
+    "CommandRun",
+    "CommandRunInvocation",
     "MaintenanceWindowChanges",
     "MaintenanceWindowTargetChanges",
     "MaintenanceWindowTaskChanges",

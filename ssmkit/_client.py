@@ -31,10 +31,11 @@ if TYPE_CHECKING:
     from ._bulk import BulkResult
     from ._declared import ApplyResult, AssociationsPlan
     from ._safe import UpdatePlan
-    from ._waits import AssociationRun
+    from ._waits import AssociationRun, CommandRun
     from .models import (
         AssociationDescription,
         AssociationFilter,
+        AutomationExecution,
         GetMaintenanceWindowResult,
         GetMaintenanceWindowTaskResult,
         GetPatchBaselineResult,
@@ -133,6 +134,61 @@ class Client(Operations):
         return _waits.wait_for_association_run(
             self.boto3_client, association_id, version=version, timeout=timeout
         )
+
+    def wait_for_command(
+        self, command_id: str, /, *, timeout: float = 600.0
+    ) -> CommandRun:
+        """Wait until a command sent with ``SendCommand`` has finished on every node.
+
+        Right after ``SendCommand`` the service may not list the command or
+        its invocations yet, or answer ``InvocationDoesNotExist`` (botocore's
+        own ``CommandExecuted`` waiter fails there): that reads as not yet
+        started. Reads back off as ``wait_for_association_run``'s do.
+
+        Args:
+            command_id: The command.
+            timeout: Seconds to wait at most.
+
+        Returns:
+            The command, with one invocation per node: its status, exit code,
+            output, and, for one that did not succeed, what it wrote to stderr.
+
+        Raises:
+            ssmkit.errors.WaitTimeoutError: The command had not finished in
+                time; its ``last`` is the command as last read.
+        """
+        from ssmkit import _waits
+
+        return _waits.wait_for_command(self.boto3_client, command_id, timeout=timeout)
+
+    def wait_for_automation_execution(
+        self, execution_id: str, /, *, timeout: float = 600.0
+    ) -> AutomationExecution:
+        """Wait until an automation execution has finished.
+
+        Finished is a status of ``Success``, ``Failed``, ``TimedOut``,
+        ``Cancelled``, ``Rejected``, ``ChangeCalendarOverrideRejected``,
+        ``CompletedWithSuccess``, ``CompletedWithFailure`` or ``Exited``.
+        Reads back off as ``wait_for_association_run``'s do.
+
+        Args:
+            execution_id: The automation execution.
+            timeout: Seconds to wait at most.
+
+        Returns:
+            The execution as ``GetAutomationExecution`` last answered, with its
+            step executions.
+
+        Raises:
+            ssmkit.errors.WaitTimeoutError: It had not finished in time; its
+                ``last`` is the execution as last read.
+        """
+        from ssmkit import _waits
+
+        found: AutomationExecution = _waits.wait_for_automation_execution(
+            self, execution_id, timeout=timeout
+        )
+        return found
 
     def plan_association_update(
         self,

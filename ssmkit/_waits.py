@@ -1,4 +1,4 @@
-"""Waiting for the runs a change starts: association runs, for now.
+"""Waiting for the runs a change starts: association runs, commands, automations.
 
 "When you update an association, the association immediately runs against
 the specified targets." A wait reads the service until the run of the
@@ -10,10 +10,11 @@ so only the executions of that version count.
 from __future__ import annotations
 
 import datetime
+import itertools
 import logging
 import random
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -23,9 +24,19 @@ from .errors import WaitTimeoutError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["AssociationRun", "AssociationRunTarget", "wait_for_association_run"]
+__all__ = [
+    "AssociationRun",
+    "AssociationRunTarget",
+    "CommandRun",
+    "CommandRunInvocation",
+    "wait_for_association_run",
+    "wait_for_automation_execution",
+    "wait_for_command",
+]
 
 log = logging.getLogger("ssmkit")
+
+T = TypeVar("T")
 
 #: What a run reads before it has finished; any other status is an outcome.
 RUNNING = frozenset({"Pending", "InProgress", "Waiting", "Delayed"})
@@ -100,6 +111,47 @@ def pauses(
     return pause
 
 
+def _checked(timeout: float) -> None:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        msg = f"timeout must be a number of seconds, not {type(timeout).__name__}"
+        raise TypeError(msg)
+    if not timeout > 0:
+        msg = f"timeout must be more than 0 seconds, got {timeout!r}"
+        raise ValueError(msg)
+
+
+def _poll(
+    read: Callable[[], T | None],
+    finished: Callable[[T], bool],
+    status: Callable[[T], str],
+    *,
+    what: str,
+    timeout: float,
+    pause: Callable[[int], float] | None,
+    clock: Callable[[], float],
+    sleep: Callable[[float], None],
+) -> T:
+    """Read until ``finished``; back off between reads; give up at ``timeout``."""
+    pause = pause or pauses()
+    deadline = clock() + timeout
+    last: T | None = None
+    reads = 0
+    for attempt in itertools.count():
+        reads += 1
+        last = read() or last
+        if last is not None and finished(last):
+            log.debug("%s: %s after %d reads", what, status(last), reads)
+            return last
+        wait = pause(attempt)
+        if clock() + wait > deadline:
+            break
+        sleep(wait)
+    seen = status(last) if last is not None else "not started"
+    log.debug("%s: still %s after %d reads", what, seen, reads)
+    msg = f"{what}: did not finish within {timeout:g} s (last seen: {seen})"
+    raise WaitTimeoutError(msg, last=last)
+
+
 def wait_for_association_run(
     boto3_client: Any,
     association_id: str,
@@ -114,54 +166,26 @@ def wait_for_association_run(
 
     See ``ssmkit.Client.wait_for_association_run``.
     """
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-        msg = f"timeout must be a number of seconds, not {type(timeout).__name__}"
-        raise TypeError(msg)
-    if not timeout > 0:
-        msg = f"timeout must be more than 0 seconds, got {timeout!r}"
-        raise ValueError(msg)
-    pause = pause or pauses()
-    deadline = clock() + timeout
+    _checked(timeout)
     if version is None:
         described = invoke(
             boto3_client, "DescribeAssociation", {"AssociationId": association_id}
         )["AssociationDescription"]
         version = str(described["AssociationVersion"])
-    calls = 0
-    last: AssociationRun | None = None
-    for attempt in range(1_000_000):
-        calls += 1
-        last = _read(boto3_client, association_id, version) or last
-        if last is not None and not last.running:
-            calls += 1
-            targets, ended = _targets(boto3_client, association_id, last.execution_id)
-            # AWS's answers may leave the run's own end out: its last target's.
-            run = attrs.evolve(last, targets=targets, finished=last.finished or ended)
-            log.debug(
-                "association %s version %s: run %s %s after %d calls",
-                association_id,
-                version,
-                run.execution_id,
-                run.status,
-                calls,
-            )
-            return run
-        wait = pause(attempt)
-        if clock() + wait > deadline:
-            break
-        sleep(wait)
-    log.debug(
-        "association %s version %s: no finished run after %d calls",
-        association_id,
-        version,
-        calls,
+    chosen = version
+    run = _poll(
+        lambda: _read(boto3_client, association_id, chosen),
+        lambda run: not run.running,
+        lambda run: run.status,
+        what=f"association {association_id} version {version}: its run",
+        timeout=timeout,
+        pause=pause,
+        clock=clock,
+        sleep=sleep,
     )
-    what = last.status if last is not None else "not started"
-    msg = (
-        f"association {association_id} version {version}: its run did not finish "
-        f"within {timeout:g} s (last seen: {what})"
-    )
-    raise WaitTimeoutError(msg, last=last)
+    targets, ended = _targets(boto3_client, association_id, run.execution_id)
+    # AWS's answers may leave the run's own end out: its last target's.
+    return attrs.evolve(run, targets=targets, finished=run.finished or ended)
 
 
 def _read(
@@ -225,3 +249,186 @@ def _targets(
                     )
                 )
     return tuple(found), ended
+
+
+# -- Run Command ----------------------------------------------------------------------
+
+#: A command or invocation that reads one of these has yet to finish.
+COMMAND_RUNNING = frozenset({"Pending", "InProgress", "Delayed", "Cancelling"})
+
+
+@attrs.frozen(kw_only=True)
+class CommandRunInvocation:
+    """What one managed node made of a command.
+
+    Attributes:
+        instance_id: The node.
+        status: ``Success``, ``Failed``, ``TimedOut``, ``Cancelled``, ...
+        response_code: The exit code of its (first) plugin, once it ran.
+        output: What the plugins printed, as the service keeps it (the
+            first 2,500 characters).
+        error: What the command wrote to stderr, for an invocation that did
+            not succeed.
+    """
+
+    instance_id: str
+    status: str | None = None
+    response_code: int | None = None
+    output: str | None = None
+    error: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CommandRun:
+    """A command sent with ``SendCommand``, as last read.
+
+    Attributes:
+        command_id: The command.
+        status: The command's status: ``Success`` once every node succeeded.
+        succeeded: Whether it ended in ``Success``.
+        invocations: One per node.
+    """
+
+    command_id: str
+    status: str
+    succeeded: bool = False
+    invocations: tuple[CommandRunInvocation, ...] = ()
+
+    @property
+    def running(self) -> bool:
+        """Whether the command, or one of its invocations, has yet to finish."""
+        return self.status in COMMAND_RUNNING or any(
+            i.status in COMMAND_RUNNING for i in self.invocations
+        )
+
+
+def wait_for_command(
+    boto3_client: Any,
+    command_id: str,
+    *,
+    timeout: float = 600.0,
+    pause: Callable[[int], float] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> CommandRun:
+    """Wait until a command has finished on every node.
+
+    See ``ssmkit.Client.wait_for_command``.
+    """
+    _checked(timeout)
+    run = _poll(
+        lambda: _command(boto3_client, command_id),
+        lambda run: not run.running,
+        lambda run: run.status,
+        what=f"command {command_id}",
+        timeout=timeout,
+        pause=pause,
+        clock=clock,
+        sleep=sleep,
+    )
+    return attrs.evolve(
+        run,
+        invocations=tuple(
+            attrs.evolve(i, error=_stderr(boto3_client, command_id, i.instance_id))
+            if i.status != "Success"
+            else i
+            for i in run.invocations
+        ),
+    )
+
+
+def _command(boto3_client: Any, command_id: str) -> CommandRun | None:
+    """The command and its invocations, or ``None`` before the service knows it.
+
+    Right after ``SendCommand`` the service may not list the command or its
+    invocations yet (or answer ``InvocationDoesNotExist``): that is not yet
+    started, not an error.
+    """
+    request: dict[str, Any] = {"CommandId": command_id}
+    commands = invoke(boto3_client, "ListCommands", request).get("Commands", [])
+    if not commands:
+        return None
+    status = str(commands[0].get("Status") or "Pending")
+    paginator = boto3_client.get_paginator("list_command_invocations")
+    found = []
+    with translated("ListCommandInvocations", boto3_client, request):
+        for page in paginator.paginate(CommandId=command_id, Details=True):
+            for invocation in page.get("CommandInvocations", []):
+                plugins = invocation.get("CommandPlugins") or []
+                outputs = [p.get("Output") for p in plugins if p.get("Output")]
+                code = plugins[0].get("ResponseCode") if plugins else None
+                found.append(
+                    CommandRunInvocation(
+                        instance_id=str(invocation.get("InstanceId")),
+                        status=invocation.get("Status"),
+                        response_code=None if code is None else int(code),
+                        output="\n".join(outputs) if outputs else None,
+                    )
+                )
+    return CommandRun(
+        command_id=command_id,
+        status=status,
+        succeeded=status == "Success",
+        invocations=tuple(found),
+    )
+
+
+def _stderr(boto3_client: Any, command_id: str, instance_id: str) -> str | None:
+    from .errors import ServiceError
+
+    try:
+        answer = invoke(
+            boto3_client,
+            "GetCommandInvocation",
+            {"CommandId": command_id, "InstanceId": instance_id},
+        )
+    except ServiceError as exc:
+        if exc.code == "InvocationDoesNotExist":
+            return None
+        raise
+    return answer.get("StandardErrorContent") or None
+
+
+# -- Automation -----------------------------------------------------------------------
+
+#: An automation execution that reads one of these has finished.
+AUTOMATION_DONE = frozenset(
+    {
+        "Success",
+        "TimedOut",
+        "Cancelled",
+        "Failed",
+        "Rejected",
+        "ChangeCalendarOverrideRejected",
+        "CompletedWithSuccess",
+        "CompletedWithFailure",
+        "Exited",
+    }
+)
+
+
+def wait_for_automation_execution(
+    client: Any,
+    execution_id: str,
+    *,
+    timeout: float = 600.0,
+    pause: Callable[[int], float] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Any:
+    """Wait until an automation execution has finished; return it, typed.
+
+    See ``ssmkit.Client.wait_for_automation_execution``. ``client`` is an
+    ``ssmkit.Client``.
+    """
+    _checked(timeout)
+    return _poll(
+        lambda: client.get_automation_execution(automation_execution_id=execution_id),
+        lambda found: str(found.automation_execution_status) in AUTOMATION_DONE,
+        lambda found: str(found.automation_execution_status),
+        what=f"automation execution {execution_id}",
+        timeout=timeout,
+        pause=pause,
+        clock=clock,
+        sleep=sleep,
+    )

@@ -160,3 +160,60 @@ def test_full_jitter_stays_under_the_cap() -> None:
         drawn = [pause(attempt) for _ in range(200)]
         assert all(0 <= d <= cap for d in drawn)
         assert max(drawn) > cap / 2  # spread over the range, not fixed
+
+
+def test_a_command_is_waited_for_on_every_node(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    command_id = client.boto3_client.send_command(
+        DocumentName="AWS-RunShellScript",
+        InstanceIds=NODES,
+        Parameters={"commands": ["echo hi"]},
+    )["Command"]["CommandId"]
+    ssm.requests.clear()
+    run = client.wait_for_command(command_id, timeout=10)
+    assert isinstance(run, ssmkit.CommandRun)
+    assert (run.command_id, run.status, run.succeeded) == (command_id, "Success", True)
+    assert sorted(i.instance_id for i in run.invocations) == NODES
+    assert {(i.status, i.response_code) for i in run.invocations} == {("Success", 0)}
+    assert ssm.requests_for("ListCommandInvocations") == [
+        {"CommandId": command_id, "Details": True}
+    ]
+    # Nothing was fetched for stderr: every node succeeded.
+    assert "GetCommandInvocation" not in ssm.operations
+
+
+def test_a_command_id_that_names_nothing_is_an_error_at_once(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    with pytest.raises(errors.InvalidCommandId):
+        client.wait_for_command("8d4b0a4e-0000-4000-8000-000000000009", timeout=30)
+    assert ssm.operations == ["ListCommands"]
+
+
+def test_an_automation_is_waited_for_until_it_ends(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ssm.set_run_duration(0.6)
+    execution_id = client.boto3_client.start_automation_execution(
+        DocumentName="AWS-RestartEC2Instance", Parameters={"InstanceId": [NODES[0]]}
+    )["AutomationExecutionId"]
+    first = client.get_automation_execution(automation_execution_id=execution_id)
+    assert first.automation_execution_status == "Pending"
+    done = client.wait_for_automation_execution(execution_id, timeout=10)
+    assert done.automation_execution_status == "Success"
+    assert done.execution_end_time is not None
+    assert done.execution_start_time is not None
+    assert done.execution_end_time > done.execution_start_time
+
+    ssm.set_run_duration(60)
+    slow = client.boto3_client.start_automation_execution(
+        DocumentName="AWS-RestartEC2Instance", Parameters={"InstanceId": [NODES[0]]}
+    )["AutomationExecutionId"]
+    with pytest.raises(errors.WaitTimeoutError, match="last seen: Pending") as raised:
+        client.wait_for_automation_execution(slow, timeout=0.4)
+    assert raised.value.last.automation_execution_id == slow
+    # Stopped, it ends Cancelled, and a wait says so at once.
+    client.boto3_client.stop_automation_execution(AutomationExecutionId=slow)
+    stopped = client.wait_for_automation_execution(slow, timeout=5)
+    assert stopped.automation_execution_status in ("Cancelled", "Cancelling")

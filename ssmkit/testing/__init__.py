@@ -199,14 +199,16 @@ class StandIn:
         region: str = "us-east-1",
         account_id: str = DEFAULT_ACCOUNT_ID,
     ) -> None:
-        """Make association runs take time, as they do in AWS.
+        """Make association runs and automation executions take time, as in AWS.
 
-        A run started from now on (at create, at update, or by
+        An association run started from now on (at create, at update, or by
         ``StartAssociationsOnce``) reads ``Pending``, then ``InProgress``, per
         target and as a whole, and its outcome once ``seconds`` of wall time
         have passed; ``fail_runs`` decides which targets fail. The
-        association's ``Overview`` reads ``Pending`` meanwhile. 0, the default,
-        finishes each run at once.
+        association's ``Overview`` reads ``Pending`` meanwhile. An automation
+        execution started from now on reads ``Pending``, ``InProgress``, then
+        ``Success``. 0, the default, finishes each association run at once and
+        leaves automation executions ``InProgress`` until stopped.
 
         Args:
             seconds: How long each run takes, 0 or more.

@@ -136,6 +136,8 @@ class Service:
         self.run_duration = 0.0
         # Runs under way: (association, execution), oldest first.
         self.running: list[tuple[_Association, Params]] = []
+        # Automation executions under way, and when each ends.
+        self.automation_ends: dict[str, datetime.datetime] = {}
 
     # -- associations -------------------------------------------------------
 
@@ -270,6 +272,8 @@ class Service:
 
     def settle(self) -> None:
         """Move the runs under way on to what they read now; finish those due."""
+        if self.automation_ends:
+            self._settle_automations()
         if not self.running:
             return
         now = _now()
@@ -284,6 +288,23 @@ class Service:
             if now - started >= (execution["_ends"] - started) / 4:
                 self._show(execution, "InProgress", now)
         self.running = still
+
+    def _settle_automations(self) -> None:
+        """Automation executions with a run duration: Pending, InProgress, Success."""
+        now = _now()
+        for execution_id, ends in list(self.automation_ends.items()):
+            execution = self.automations[execution_id]
+            if execution["AutomationExecutionStatus"] not in ("Pending", "InProgress"):
+                del self.automation_ends[execution_id]  # stopped meanwhile
+            elif now >= ends:
+                execution["AutomationExecutionStatus"] = "Success"
+                execution["ExecutionEndTime"] = ends
+                del self.automation_ends[execution_id]
+            elif (
+                now - execution["ExecutionStartTime"]
+                >= (ends - execution["ExecutionStartTime"]) / 4
+            ):
+                execution["AutomationExecutionStatus"] = "InProgress"
 
     def _finish(self, association: _Association, execution: Params) -> None:
         """A run's outcome, on the run, its targets and the association."""
@@ -1106,6 +1127,13 @@ class Service:
             ExecutedBy=f"arn:aws:sts::{self.account_id}:assumed-role/test/test",
             AutomationType="CrossAccount" if p.get("TargetLocations") else "Local",
         )
+        if self.run_duration > 0:
+            # With a run duration, it ends in Success once that has passed;
+            # without one it stays InProgress, for a test to stop it.
+            execution["AutomationExecutionStatus"] = "Pending"
+            self.automation_ends[execution_id] = execution[
+                "ExecutionStartTime"
+            ] + datetime.timedelta(seconds=self.run_duration)
         self.automations[execution_id] = execution
         return {"AutomationExecutionId": execution_id}
 
