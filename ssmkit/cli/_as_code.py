@@ -13,7 +13,7 @@ from .._declared import ApplyResult, AssociationsPlan, dump_associations
 from .._mask import MASK
 from ._common import check_suffix, client_for, filters_of
 from ._output import DECLINED, Column, UsageError, confirm, plural
-from ._runs import Report, check_pace_options, progress_bar, sentence
+from ._runs import Report, Run, check_pace_options, sentence
 
 if TYPE_CHECKING:
     import argparse
@@ -133,38 +133,26 @@ def apply_file(args: argparse.Namespace, output: Output) -> int:
         if output.json:
             _emit(output, plan, results, interrupted=False)
         return DECLINED
-    handle = report.open() if report else None
-    progress = progress_bar(output, "applying")
-    interrupts = output.interrupts
-
-    def record(result: ApplyResult) -> None:
-        with interrupts.recording():
-            if handle is not None:
-                line = {
-                    **result.to_json(),
-                    "change": fingerprint,
-                    "file": str(args.file),
-                }
-                handle.write(json.dumps(line) + "\n")
-                handle.flush()
-            results.append(result)
-            progress.advance(task)
-
+    run: Run[ApplyResult] = Run(
+        output,
+        report,
+        "applying",
+        len(plan.associations),
+        change=fingerprint,
+        file=str(args.file),
+    )
     interrupted = False
     try:
-        with interrupts.during("write"), progress:
-            task = progress.add_task("apply", total=len(plan.associations))
+        with run.going("write"):
             client.apply_associations(
                 plan,
                 concurrency=args.concurrency,
                 max_rate=args.max_rate,
-                progress=record,
+                progress=run.record,
             )
     except KeyboardInterrupt:
         interrupted = True
-    finally:
-        if handle is not None:
-            handle.close()
+    results = run.results
     rows = _results(plan, results)
     if output.json:
         _emit(output, plan, results, interrupted=interrupted)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +14,7 @@ from .._operations import Operations
 from ._common import call, changes, client_for, filters_of, plan_json
 from ._output import DECLINED, Column, UsageError, confirm, escape_controls, plural
 from ._parser import ASSOCIATION_ID
-from ._runs import Report, check_pace_options, progress_bar, sentence
+from ._runs import Report, Run, check_pace_options, sentence
 
 if TYPE_CHECKING:
     import argparse
@@ -89,38 +88,28 @@ def bulk_update(args: argparse.Namespace, output: Output) -> int:
         if output.json:
             _emit(output, [], skipped=skipped, interrupted=False, not_started=len(todo))
         return DECLINED
-    results: list[BulkResult] = []
-    handle = report.open() if report else None
-    progress = progress_bar(output, "planning" if args.dry_run else "updating")
-    interrupts = output.interrupts
-
-    def record(result: BulkResult) -> None:
-        with interrupts.recording():
-            if handle is not None:
-                line = {**result.to_json(), "change": fingerprint}
-                handle.write(json.dumps(line) + "\n")
-                handle.flush()
-            results.append(result)
-            progress.advance(task)
-
+    run: Run[BulkResult] = Run(
+        output,
+        report,
+        "planning" if args.dry_run else "updating",
+        len(todo),
+        change=fingerprint,
+    )
     interrupted = False
     try:
-        with interrupts.during("update"), progress:
-            task = progress.add_task("bulk", total=len(todo))
+        with run.going("update"):
             # In selection order; after Ctrl-C, the results as they came.
             results = client.update_associations(
                 association_ids=todo,
                 concurrency=args.concurrency,
                 max_rate=args.max_rate,
-                progress=record,
+                progress=run.record,
                 dry_run=args.dry_run,
                 paths=change.paths,
             )
     except KeyboardInterrupt:
         interrupted = True
-    finally:
-        if handle is not None:
-            handle.close()
+        results = run.results
     _summary(
         output,
         results,

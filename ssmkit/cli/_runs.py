@@ -6,7 +6,7 @@ import contextlib
 import json
 import os
 import signal
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -17,11 +17,16 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Iterator
     from pathlib import Path
-    from typing import IO
 
     from ._output import Output
 
-__all__ = ["Interrupts", "Report", "check_pace_options", "progress_bar", "sentence"]
+__all__ = [
+    "Interrupts",
+    "Report",
+    "Run",
+    "check_pace_options",
+    "sentence",
+]
 
 
 def check_pace_options(args: argparse.Namespace) -> None:
@@ -42,7 +47,7 @@ def check_pace_options(args: argparse.Namespace) -> None:
         ) from None
 
 
-def progress_bar(output: Output, label: str) -> Progress:
+def _progress_bar(output: Output, label: str) -> Progress:
     """A transient progress bar on stderr: stdout stays for the results."""
     return Progress(
         TextColumn(label),
@@ -176,6 +181,60 @@ class Report:
         if self.path.stat().st_size and not self.path.read_bytes().endswith(b"\n"):
             handle.write("\n")
         return handle
+
+
+class _Reported(Protocol):
+    def to_json(self) -> dict[str, Any]: ...
+
+
+R = TypeVar("R", bound=_Reported)
+
+
+class Run(Generic[R]):
+    """A run over many, as the command shows and records it.
+
+    Each result, as it comes, goes to the report (one JSON line, with
+    ``extra``), the list of results and the progress bar; a Ctrl-C waits for
+    one being recorded to be recorded whole (``Interrupts.recording``).
+    """
+
+    def __init__(
+        self,
+        output: Output,
+        report: Report | None,
+        label: str,
+        total: int | None,
+        **extra: str,
+    ) -> None:
+        self.results: list[R] = []
+        self._interrupts = output.interrupts
+        self._report = report
+        self._extra = extra
+        self._total = total
+        self._progress = _progress_bar(output, label)
+        self._handle: IO[str] | None = None
+        self._task: Any = None
+
+    @contextlib.contextmanager
+    def going(self, what: str) -> Iterator[None]:
+        """While it goes: the report open, the bar shown, Ctrl-C stopping ``what``."""
+        self._handle = self._report.open() if self._report else None
+        try:
+            with self._interrupts.during(what), self._progress:
+                self._task = self._progress.add_task(what, total=self._total)
+                yield
+        finally:
+            if self._handle is not None:
+                self._handle.close()
+
+    def record(self, result: R) -> None:
+        with self._interrupts.recording():
+            if self._handle is not None:
+                line = {**result.to_json(), **self._extra}
+                self._handle.write(json.dumps(line) + "\n")
+                self._handle.flush()
+            self.results.append(result)
+            self._progress.advance(self._task)
 
 
 def sentence(
