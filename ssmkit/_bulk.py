@@ -14,7 +14,8 @@ import attrs
 
 from ._operations import Operations
 from ._safe import ASSOCIATION, UpdatePlan, apply_update, plan_update, prepare
-from .errors import ServiceError, SSMKitError
+from ._waits import AssociationRun, wait_for_association_run
+from .errors import ServiceError, SSMKitError, WaitTimeoutError
 from .models import AssociationDescription
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ __all__ = [
 
 log = logging.getLogger("ssmkit")
 
-Outcome = Literal["changed", "unchanged", "failed", "planned"]
+Outcome = Literal["changed", "unchanged", "failed", "planned", "not_started"]
 
 
 @attrs.frozen(kw_only=True)
@@ -44,12 +45,16 @@ class BulkResult:
     Attributes:
         association_id: The association.
         outcome: ``"changed"``, ``"unchanged"`` (the change was already in
-            place, nothing was written), ``"failed"``, or with ``dry_run``,
-            ``"planned"``.
+            place, nothing was written), ``"failed"``, with ``dry_run``
+            ``"planned"``, or ``"not_started"`` when a rollout stopped before
+            it (``max_failed_runs``).
         version_before: The version read before the update, when it was read.
         version_after: The version after the update, when one was written.
         error: Why it failed.
         plan: With ``dry_run``, what would be sent.
+        run: With ``wait``, the run the write started, as last read: finished,
+            or still running if the wait timed out; ``None`` if nothing was
+            written, or the run had not started when the wait gave up.
     """
 
     association_id: str
@@ -60,16 +65,36 @@ class BulkResult:
     plan: UpdatePlan[AssociationDescription] | None = attrs.field(
         default=None, repr=False
     )
+    run: AssociationRun | None = None
+
+    @property
+    def failed_targets(self) -> int:
+        """Targets of its run that did not succeed; a run not seen to end counts 1."""
+        run = self.run
+        if run is None:
+            return 0
+        if run.running:
+            return max(1, sum(t.status != "Success" for t in run.targets))
+        failed = sum(t.status != "Success" for t in run.targets)
+        return failed if failed or run.succeeded else 1
 
     def to_json(self) -> dict[str, Any]:
         """One line of a report: plain JSON types only."""
-        return {
+        data: dict[str, Any] = {
             "association_id": self.association_id,
             "outcome": self.outcome,
             "version_before": self.version_before,
             "version_after": self.version_after,
             "error": error_json(self.error),
         }
+        if self.run is not None:
+            data["run"] = {
+                "execution_id": self.run.execution_id,
+                "status": self.run.status,
+                "succeeded": self.run.succeeded,
+                "failed_targets": self.failed_targets,
+            }
+        return data
 
 
 def error_json(error: SSMKitError | None) -> dict[str, Any] | None:
@@ -202,11 +227,16 @@ def update_associations(
     modify: Callable[[AssociationDescription], AssociationDescription] | None,
     changes: Mapping[str, Any],
     paths: Mapping[str, Any] | None = None,
+    wait: bool = False,
+    timeout: float = 600.0,
+    canary: int | None = None,
+    max_failed_runs: int | None = None,
 ) -> list[BulkResult]:
     """Apply one safe update to every association selected.
 
     See ``ssmkit.Client.update_associations``.
     """
+    _check_rollout(wait, timeout, canary, max_failed_runs, dry_run)
     if (association_ids is None) == (filters is None):
         msg = "give association_ids or filters, not both and not neither"
         raise TypeError(msg)
@@ -269,15 +299,100 @@ def update_associations(
             return BulkResult(
                 association_id=association_id, outcome="failed", error=exc
             )
-        return BulkResult(
+        result = BulkResult(
             association_id=association_id,
             outcome="changed" if done.wrote else "unchanged",
             # Read from what the service answered: no model is built for them.
             version_before=done.plan.request.get("AssociationVersion"),
             version_after=done.raw.get("AssociationVersion") if done.wrote else None,
         )
+        if not (wait and done.wrote):
+            return result
+        # The write starts a run; its version is the one just written.
+        try:
+            run = wait_for_association_run(
+                client,
+                association_id,
+                version=str(result.version_after),
+                timeout=timeout,
+            )
+        except WaitTimeoutError as exc:
+            run = exc.last
+        result = attrs.evolve(result, run=run if run is not None else _unseen(result))
+        with failures_lock:
+            failures[0] += result.failed_targets
+            if max_failed_runs is not None and failures[0] > max_failed_runs:
+                log.warning(
+                    "%d targets failed, more than %d: no further update starts",
+                    failures[0],
+                    max_failed_runs,
+                )
+                stop.set()  # writes not yet sent are not sent
+        return result
 
-    return run_all(selected, one, concurrency=concurrency, progress=progress, stop=stop)
+    failures = [0]
+    failures_lock = threading.Lock()
+    if canary is None and max_failed_runs is None:
+        return run_all(
+            selected, one, concurrency=concurrency, progress=progress, stop=stop
+        )
+    # A rollout: the selection is known whole, so what never started is named.
+    chosen_ids = list(selected)
+    waves = [chosen_ids[:canary], chosen_ids[canary:]] if canary else [chosen_ids]
+    results: list[BulkResult] = []
+    for wave in waves:
+        if stop.is_set():
+            break
+        results += run_all(
+            wave, one, concurrency=concurrency, progress=progress, stop=stop
+        )
+    reached = {r.association_id for r in results}
+    for association_id in chosen_ids:
+        if association_id not in reached:
+            never = BulkResult(association_id=association_id, outcome="not_started")
+            if progress is not None:
+                progress(never)
+            results.append(never)
+    order = {association_id: n for n, association_id in enumerate(chosen_ids)}
+    return sorted(results, key=lambda r: order[r.association_id])
+
+
+def _unseen(result: BulkResult) -> AssociationRun:
+    """A run the wait never saw start: counted as failed, not as fine."""
+    return AssociationRun(
+        association_id=result.association_id,
+        association_version=str(result.version_after),
+        execution_id="",
+        status="Pending",
+    )
+
+
+def _check_rollout(
+    wait: bool,
+    timeout: float,
+    canary: int | None,
+    max_failed_runs: int | None,
+    dry_run: bool,
+) -> None:
+    if (canary is not None or max_failed_runs is not None) and not wait:
+        msg = "canary and max_failed_runs judge the runs: give wait=True too"
+        raise ValueError(msg)
+    if wait and dry_run:
+        msg = "a dry run writes nothing, so nothing runs to wait for"
+        raise ValueError(msg)
+    for name, value in (("canary", canary), ("max_failed_runs", max_failed_runs)):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 0
+        ):
+            msg = f"{name} must be a whole number, 0 or more, got {value!r}"
+            raise ValueError(msg)
+    if wait and (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, (int, float))
+        or not timeout > 0
+    ):
+        msg = f"timeout must be a number of seconds more than 0, got {timeout!r}"
+        raise ValueError(msg)
 
 
 T = TypeVar("T")
@@ -334,6 +449,8 @@ def run_all(
     )
     try:
         for index, item in enumerate(items):
+            if stop.is_set():  # a rollout stopped: nothing new starts
+                break
             future = executor.submit(one, item)
             running[future] = index
             future.add_done_callback(finished.put)

@@ -226,6 +226,10 @@ class Client(Operations):
         modify: Callable[[AssociationDescription], AssociationDescription]
         | None = None,
         paths: Mapping[str, Any] | None = None,
+        wait: bool = False,
+        timeout: float = 600.0,
+        canary: int | None = None,
+        max_failed_runs: int | None = None,
         **changes: Unpack[AssociationChanges],
     ) -> list[BulkResult]:
         """Apply one safe update to many associations.
@@ -247,10 +251,22 @@ class Client(Operations):
             dry_run: Plan each update instead of writing (``outcome="planned"``).
             modify: As for ``update_association``.
             paths: As for ``update_association``.
+            wait: After each write, wait for the run it starts (see
+                ``wait_for_association_run``): each result's ``run`` is that
+                run. Waits count against ``concurrency``.
+            timeout: With ``wait``, the seconds each run may take.
+            canary: With ``wait``, a rollout in two waves: the first
+                ``canary`` associations, their runs judged before the rest
+                start.
+            max_failed_runs: With ``wait``, stop as soon as more targets than
+                this have failed (a run not seen to finish counts as one):
+                writes not yet sent are not sent, and what never started is
+                ``not_started``. The selection is then read whole first.
             **changes: As for ``update_association``.
 
         Returns:
-            One ``ssmkit.BulkResult`` per association, in selection order.
+            One ``ssmkit.BulkResult`` per association, in selection order (in
+            a rollout, those never started too).
 
         Raises:
             TypeError: Neither or both of ``association_ids`` and ``filters``, or
@@ -274,6 +290,10 @@ class Client(Operations):
             modify=modify,
             changes=changes,
             paths=paths,
+            wait=wait,
+            timeout=timeout,
+            canary=canary,
+            max_failed_runs=max_failed_runs,
         )
 
     def plan_associations(

@@ -217,3 +217,108 @@ def test_an_automation_is_waited_for_until_it_ends(
     client.boto3_client.stop_automation_execution(AutomationExecutionId=slow)
     stopped = client.wait_for_automation_execution(slow, timeout=5)
     assert stopped.automation_execution_status in ("Cancelled", "Cancelling")
+
+
+# -- rolling out in waves -------------------------------------------------------
+
+
+def test_each_write_of_a_bulk_update_carries_its_run(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ids = [create(client) for _ in range(3)]
+    ssm.set_run_duration(0.3)
+    ssm.fail_runs([NODES[1]])
+    results = client.update_associations(
+        association_ids=ids, wait=True, timeout=30, max_errors="1"
+    )
+    assert [r.outcome for r in results] == ["changed"] * 3
+    for result in results:
+        assert result.run is not None
+        assert result.run.association_version == result.version_after == "2"
+        assert (result.run.status, result.failed_targets) == ("Failed", 1)
+        assert result.to_json()["run"]["failed_targets"] == 1
+    # Unchanged: nothing written, so no run to wait for.
+    again = client.update_associations(
+        association_ids=ids, wait=True, timeout=30, max_errors="1"
+    )
+    assert [(r.outcome, r.run) for r in again] == [("unchanged", None)] * 3
+
+
+def test_a_canary_that_fails_stops_the_rollout_before_the_rest(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ids = [create(client) for _ in range(6)]
+    ssm.set_run_duration(0.2)
+    ssm.fail_runs([NODES[0]])
+    ssm.requests.clear()
+    seen: list[str] = []
+    results = client.update_associations(
+        association_ids=ids,
+        wait=True,
+        timeout=30,
+        canary=2,
+        max_failed_runs=0,
+        concurrency=4,
+        progress=lambda r: seen.append(r.outcome),
+        max_errors="1",
+    )
+    assert [r.association_id for r in results] == ids
+    assert [r.outcome for r in results] == ["changed"] * 2 + ["not_started"] * 4
+    assert sorted(seen) == sorted(r.outcome for r in results)
+    written = [r["AssociationId"] for r in ssm.requests_for("UpdateAssociation")]
+    assert sorted(written) == sorted(ids[:2])
+    # The others were never read, let alone written.
+    read = {r["AssociationId"] for r in ssm.requests_for("DescribeAssociation")}
+    assert read <= set(ids[:2])
+
+
+def test_a_healthy_canary_lets_the_rest_go(ssm: StandIn, client: ssmkit.Client) -> None:
+    ids = [create(client) for _ in range(5)]
+    ssm.set_run_duration(0.2)
+    results = client.update_associations(
+        association_ids=ids,
+        wait=True,
+        timeout=30,
+        canary=1,
+        max_failed_runs=0,
+        max_errors="1",
+    )
+    assert [r.outcome for r in results] == ["changed"] * 5
+    assert all(r.run is not None and r.run.succeeded for r in results)
+
+
+def test_a_rollout_stops_as_soon_as_the_failures_pass_the_bound(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ids = [create(client) for _ in range(8)]
+    ssm.set_run_duration(0.2)
+    ssm.fail_runs([NODES[1]])
+    results = client.update_associations(
+        association_ids=ids,
+        wait=True,
+        timeout=30,
+        max_failed_runs=2,
+        concurrency=1,
+        max_errors="1",
+    )
+    # One failed target a run: the third run passes the bound of 2.
+    assert [r.outcome for r in results] == ["changed"] * 3 + ["not_started"] * 5
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"canary": 2}, "give wait=True"),
+        ({"max_failed_runs": 0}, "give wait=True"),
+        ({"wait": True, "canary": -1}, "canary must be"),
+        ({"wait": True, "max_failed_runs": True}, "max_failed_runs must be"),
+        ({"wait": True, "timeout": 0}, "timeout must be"),
+        ({"wait": True, "dry_run": True}, "nothing runs"),
+    ],
+)
+def test_a_rollout_asked_for_wrongly_is_refused_before_any_call(
+    ssm: StandIn, client: ssmkit.Client, given: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        client.update_associations(association_ids=["x"], max_errors="1", **given)
+    assert ssm.requests == []
