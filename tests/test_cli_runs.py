@@ -73,3 +73,71 @@ def test_runs_newest_first_and_the_targets_of_one(server: Server, boto: Any) -> 
     assert {t["ResourceId"]: t["Status"] for t in targets} == dict.fromkeys(
         NODES, "Pending"
     )
+
+
+def test_bulk_update_waits_and_stops_a_rollout_at_the_first_failure(
+    server: Server, boto: Any, tmp_path: Any
+) -> None:
+    ids = [
+        boto.create_association(
+            Name="AWS-RunShellScript",
+            Targets=[{"Key": "InstanceIds", "Values": [node]}],
+            Parameters={"commands": ["uptime"]},
+        )["AssociationDescription"]["AssociationId"]
+        for node in [NODES[0], NODES[1], NODES[0], NODES[0]]
+    ]
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("\n".join(ids))
+    report = tmp_path / "report.jsonl"
+    server.stand_in.fail_runs([NODES[1]])
+    server.stand_in.set_run_duration(0.3)
+    try:
+        result = ssmkit(
+            server,
+            "associations",
+            "bulk-update",
+            "--ids-from",
+            str(ids_file),
+            "--set",
+            "max_errors=2",
+            "--wait",
+            "--canary",
+            "1",
+            "--max-failed-runs",
+            "0",
+            "--concurrency",
+            "1",
+            "--report",
+            str(report),
+            "--yes",
+        )
+    finally:
+        server.stand_in.set_run_duration(0)
+        server.stand_in.fail_runs([])
+    assert result.returncode == 1, result.stderr
+    assert "2 changed; " not in result.stderr
+    assert "2 changed." in result.stderr
+    assert "Stopped: 1 target failed, more than --max-failed-runs 0" in result.stderr
+    assert "Failed (1 target failed)" in result.stdout
+    lines = [json.loads(line) for line in report.read_text().splitlines()]
+    assert [(line["association_id"], line["outcome"]) for line in lines] == [
+        (ids[0], "changed"),
+        (ids[1], "changed"),
+        (ids[2], "not_started"),
+        (ids[3], "not_started"),
+    ]
+    assert lines[1]["run"]["failed_targets"] == 1
+    refused = ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        "--ids-from",
+        str(ids_file),
+        "--set",
+        "max_errors=2",
+        "--canary",
+        "1",
+        "--yes",
+    )
+    assert refused.returncode == 2
+    assert "add --wait" in refused.stderr

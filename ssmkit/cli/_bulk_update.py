@@ -33,6 +33,10 @@ FEWEST_SHOWN = 5
 
 def bulk_update(args: argparse.Namespace, output: Output) -> int:
     check_pace_options(args)
+    if (args.canary is not None or args.max_failed_runs is not None) and not args.wait:
+        raise UsageError("--canary and --max-failed-runs judge the runs: add --wait")
+    if args.wait and args.dry_run:
+        raise UsageError("--wait: a dry run writes nothing, so nothing runs")
     client = client_for(args)
     change = changes(client, "UpdateAssociation", args)
     filters = filters_of(args)
@@ -106,21 +110,34 @@ def bulk_update(args: argparse.Namespace, output: Output) -> int:
                 progress=run.record,
                 dry_run=args.dry_run,
                 paths=change.paths,
+                wait=args.wait,
+                timeout=args.timeout,
+                canary=args.canary,
+                max_failed_runs=args.max_failed_runs,
             )
     except KeyboardInterrupt:
         interrupted = True
         results = run.results
+    reached = [r for r in results if r.outcome != "not_started"]
     _summary(
         output,
         results,
         skipped=skipped,
         interrupted=interrupted,
-        not_started=len(todo) - len(results),
+        not_started=len(todo) - len(reached),
+        waited=args.wait,
     )
+    if len(reached) < len(results):
+        failed = sum(r.failed_targets for r in reached)
+        output.err.print(
+            f"Stopped: {plural(failed, 'target')} failed, more than "
+            f"--max-failed-runs {args.max_failed_runs}; a rerun with --report "
+            "goes on from there."
+        )
     if interrupted:
         return 130
-    if any(r.outcome == "failed" for r in results):
-        return 1
+    if any(r.outcome == "failed" or r.failed_targets for r in results):
+        return 1  # a write refused, or a run that failed or did not finish
     keys = change.key_clears()
     if (
         results
@@ -213,6 +230,7 @@ def _summary(
     skipped: int,
     interrupted: bool,
     not_started: int,
+    waited: bool = False,
 ) -> None:
     counts = _counts(results)
     if output.json:
@@ -227,31 +245,31 @@ def _summary(
         for result in results:
             if result.outcome == "planned" and result.plan is not None:
                 output.plan(result.plan, f"association {result.association_id}")
+        shown = [r for r in results if r.outcome != "not_started"]
         rows = []
-        for result in results:
+        for result in shown:
             version = result.version_before or ""
             if result.version_after:
                 version = f"{version} -> {result.version_after}"
-            rows.append(
-                [
-                    result.association_id,
-                    result.outcome,
-                    version,
-                    str(result.error) if result.error else "",
-                ]
-            )
+            row = [result.association_id, result.outcome, version]
+            if waited:
+                row.append(_run_cell(result))
+            rows.append([*row, str(result.error) if result.error else ""])
         if rows:
             output.rows(
                 [
                     Column("association id"),
                     Column("outcome"),
                     Column("version"),
+                    *([Column("run")] if waited else []),
                     Column("error", wraps=True),
                 ],
                 rows,
                 styles=[
-                    {"failed": "red", "changed": "green"}.get(r.outcome, "")
-                    for r in results
+                    "red"
+                    if r.outcome == "failed" or r.failed_targets
+                    else {"changed": "green"}.get(r.outcome, "")
+                    for r in shown
                 ],
             )
     output.err.print(
@@ -259,6 +277,17 @@ def _summary(
             counts, skipped=skipped, interrupted=interrupted, not_started=not_started
         )
     )
+
+
+def _run_cell(result: BulkResult) -> str:
+    """``Success``, ``Failed (1 target)``, ``InProgress (timed out)``."""
+    run = result.run
+    if run is None:
+        return ""
+    if run.running:
+        return f"{run.status} (timed out)"
+    failed = result.failed_targets
+    return f"{run.status} ({plural(failed, 'target')} failed)" if failed else run.status
 
 
 def _counts(results: list[BulkResult]) -> dict[str, int]:

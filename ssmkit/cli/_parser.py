@@ -173,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _change_options(bulk)
     _pace_options(bulk, default=8)
+    _wait_options(bulk, waves=True)
     bulk.add_argument(
         "--report",
         type=Path,
@@ -338,6 +339,53 @@ def _pace_options(parser: argparse.ArgumentParser, *, default: int) -> None:
     )
     parser.add_argument(
         "--max-rate", type=float, metavar="R", help="at most R API calls a second"
+    )
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 86_400:  # also refuses nan
+        msg = f"{text!r} is not a number of seconds, more than 0, at most 86400"
+        raise argparse.ArgumentTypeError(msg)
+    return seconds
+
+
+def _whole(text: str) -> int:
+    if not (text.isascii() and text.isdigit()):
+        msg = f"{text!r} is not a whole number, 0 or more"
+        raise argparse.ArgumentTypeError(msg)
+    return int(text)
+
+
+def _wait_options(parser: argparse.ArgumentParser, *, waves: bool) -> None:
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        help="after each write, wait for the run it starts; exit 1 if one fails",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=600.0,
+        metavar="SECONDS",
+        help="with --wait, how long each run may take (default 600)",
+    )
+    if not waves:
+        return
+    parser.add_argument(
+        "--canary",
+        type=_count,
+        metavar="N",
+        help="with --wait, change N first and judge their runs before the rest",
+    )
+    parser.add_argument(
+        "--max-failed-runs",
+        type=_whole,
+        metavar="K",
+        help="with --wait, stop once more than K targets have failed",
     )
 
 
