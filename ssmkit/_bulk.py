@@ -14,7 +14,7 @@ import attrs
 
 from ._operations import Operations
 from ._safe import ASSOCIATION, UpdatePlan, apply_update, plan_update, prepare
-from ._waits import AssociationRun, wait_for_association_run
+from ._waits import AssociationRun, not_seen, wait_for_association_run
 from .errors import ServiceError, SSMKitError, WaitTimeoutError
 from .models import AssociationDescription
 
@@ -318,7 +318,9 @@ def update_associations(
             )
         except WaitTimeoutError as exc:
             run = exc.last
-        result = attrs.evolve(result, run=run if run is not None else _unseen(result))
+        result = attrs.evolve(
+            result, run=run or not_seen(association_id, str(result.version_after))
+        )
         with failures_lock:
             failures[0] += result.failed_targets
             if max_failed_runs is not None and failures[0] > max_failed_runs:
@@ -355,16 +357,6 @@ def update_associations(
             results.append(never)
     order = {association_id: n for n, association_id in enumerate(chosen_ids)}
     return sorted(results, key=lambda r: order[r.association_id])
-
-
-def _unseen(result: BulkResult) -> AssociationRun:
-    """A run the wait never saw start: counted as failed, not as fine."""
-    return AssociationRun(
-        association_id=result.association_id,
-        association_version=str(result.version_after),
-        execution_id="",
-        status="Pending",
-    )
 
 
 def _check_rollout(

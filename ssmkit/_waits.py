@@ -100,6 +100,16 @@ class AssociationRun:
         return self.status in RUNNING
 
 
+def not_seen(association_id: str, version: str) -> AssociationRun:
+    """A run a wait never saw start: it counts as not finished, not as fine."""
+    return AssociationRun(
+        association_id=association_id,
+        association_version=version,
+        execution_id="",
+        status="Pending",
+    )
+
+
 def pauses(
     *, first: float = FIRST_PAUSE, longest: float = LONGEST_PAUSE
 ) -> Callable[[int], float]:

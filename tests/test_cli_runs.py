@@ -141,3 +141,62 @@ def test_bulk_update_waits_and_stops_a_rollout_at_the_first_failure(
     )
     assert refused.returncode == 2
     assert "add --wait" in refused.stderr
+
+
+def test_update_waits_for_its_run_and_says_how_it_went(
+    server: Server, boto: Any
+) -> None:
+    association_id = boto.create_association(
+        Name="AWS-RunShellScript",
+        Targets=[{"Key": "InstanceIds", "Values": NODES}],
+        Parameters={"commands": ["uptime"]},
+    )["AssociationDescription"]["AssociationId"]
+    server.stand_in.set_run_duration(0.3)
+    try:
+        fine = ssmkit(
+            server,
+            "--output",
+            "json",
+            "associations",
+            "update",
+            association_id,
+            "--set",
+            "max_errors=2",
+            "--wait",
+            "--yes",
+        )
+        assert fine.returncode == 0, fine.stderr
+        run = json.loads(fine.stdout)["run"]
+        assert (run["association_version"], run["status"]) == ("2", "Success")
+        server.stand_in.fail_runs([NODES[0]])
+        failed = ssmkit(
+            server,
+            "associations",
+            "update",
+            association_id,
+            "--set",
+            "max_errors=3",
+            "--wait",
+            "--yes",
+        )
+        assert failed.returncode == 1
+        assert "of version 3: Failed, 1 target of 2 failed." in failed.stderr
+        assert f"  {NODES[0]}: Failed" in failed.stderr
+        server.stand_in.set_run_duration(30)
+        slow = ssmkit(
+            server,
+            "associations",
+            "update",
+            association_id,
+            "--set",
+            "max_errors=4",
+            "--wait",
+            "--timeout",
+            "0.5",
+            "--yes",
+        )
+        assert slow.returncode == 1
+        assert "did not finish within 0.5 s" in slow.stderr
+    finally:
+        server.stand_in.set_run_duration(0)
+        server.stand_in.fail_runs([])

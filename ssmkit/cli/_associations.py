@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import attrs
 from rich.text import Text
 
+from .. import errors
 from .._base_client import translated
 from .._convert import to_boto
 from .._declared import creation_problems
 from .._safe import ASSOCIATION, apply_update
 from .._validate import attribute_name
+from .._waits import not_seen
 from .._wire import diff, put
 from ._common import (
     asked,
@@ -32,6 +35,8 @@ from ._output import (
     UsageError,
     confirm,
     listing,
+    one_line,
+    plural,
     runs_at_once,
     text_of,
 )
@@ -39,6 +44,9 @@ from ._output import (
 if TYPE_CHECKING:
     import argparse
 
+    from .._client import Client
+    from .._waits import AssociationRun
+    from ..models import AssociationDescription
     from ._output import Output
 
 __all__ = [
@@ -223,10 +231,48 @@ def update_association(args: argparse.Namespace, output: Output) -> int:
     )
     written = outcome.result
     output.err.print(f"Updated {title} to version {written.association_version}.")
+    run = None
+    if args.wait and outcome.wrote:
+        run = _waited(client, output, args.association_id, written, args.timeout)
     if output.json:
         shape = shape_of(client, "AssociationDescription")
-        emit_written(output, outcome, "AssociationDescription", shape)
-    return 0
+        extra = {"run": None if run is None else attrs.asdict(run)}
+        emit_written(output, outcome, "AssociationDescription", shape, **extra)
+    return 0 if run is None or (run.succeeded and not run.running) else 1
+
+
+def _waited(
+    client: Client,
+    output: Output,
+    association_id: str,
+    written: AssociationDescription,
+    timeout: float,
+) -> AssociationRun | None:
+    """Wait for the run a write started, and say how it went."""
+    version = str(written.association_version)
+    with output.err.status(f"Waiting for the run of version {version}..."):
+        try:
+            run = client.wait_for_association_run(
+                association_id, version=version, timeout=timeout
+            )
+        except errors.WaitTimeoutError as exc:
+            output.err.print(f"ssmkit: error: {one_line(str(exc))}")
+            return exc.last or not_seen(association_id, version)
+    failed = [t for t in run.targets if t.status != "Success"]
+    output.err.print(
+        f"Run {run.execution_id} of version {version}: {run.status}"
+        + (
+            f", {plural(len(failed), 'target')} of {len(run.targets)} failed"
+            if failed
+            else ""
+        )
+        + "."
+    )
+    for target in failed:
+        output.err.print(
+            f"  {target.resource_id}: {target.detailed_status or target.status}"
+        )
+    return run
 
 
 def runs(args: argparse.Namespace, output: Output) -> int:

@@ -374,12 +374,15 @@ def asked(
     return status
 
 
-def emit_written(output: Output, outcome: Outcome[Any], key: str, shape: Shape) -> None:
+def emit_written(
+    output: Output, outcome: Outcome[Any], key: str, shape: Shape, **extra: Any
+) -> None:
     """The JSON of a write: its plan, whether it wrote, and the resource now."""
     output.emit_json(
         {
             "plan": plan_json(outcome.plan, output),
             "written": outcome.wrote,
             key: output.masked(to_boto(outcome.result), shape),
+            **extra,
         }
     )

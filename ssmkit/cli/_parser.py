@@ -160,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_version,
         help="only write if at version V",
     )
+    _wait_options(update, waves=False)
     update.add_argument("--yes", action="store_true", help="write without asking")
     bulk = leaf(
         asub,
