@@ -25,11 +25,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BulkResult",
+    "Rollout",
     "Stopped",
     "check_pace",
+    "check_rollout",
     "error_json",
+    "failed_targets",
     "paced",
     "run_all",
+    "run_json",
     "update_associations",
 ]
 
@@ -70,13 +74,7 @@ class BulkResult:
     @property
     def failed_targets(self) -> int:
         """Targets of its run that did not succeed; a run not seen to end counts 1."""
-        run = self.run
-        if run is None:
-            return 0
-        if run.running:
-            return max(1, sum(t.status != "Success" for t in run.targets))
-        failed = sum(t.status != "Success" for t in run.targets)
-        return failed if failed or run.succeeded else 1
+        return failed_targets(self.run)
 
     def to_json(self) -> dict[str, Any]:
         """One line of a report: plain JSON types only."""
@@ -88,12 +86,7 @@ class BulkResult:
             "error": error_json(self.error),
         }
         if self.run is not None:
-            data["run"] = {
-                "execution_id": self.run.execution_id,
-                "status": self.run.status,
-                "succeeded": self.run.succeeded,
-                "failed_targets": self.failed_targets,
-            }
+            data["run"] = run_json(self.run)
         return data
 
 
@@ -236,7 +229,7 @@ def update_associations(
 
     See ``ssmkit.Client.update_associations``.
     """
-    _check_rollout(wait, timeout, canary, max_failed_runs, dry_run)
+    check_rollout(wait, timeout, canary, max_failed_runs, dry_run=dry_run)
     if (association_ids is None) == (filters is None):
         msg = "give association_ids or filters, not both and not neither"
         raise TypeError(msg)
@@ -309,63 +302,133 @@ def update_associations(
         if not (wait and done.wrote):
             return result
         # The write starts a run; its version is the one just written.
-        try:
-            run = wait_for_association_run(
-                client,
-                association_id,
-                version=str(result.version_after),
-                timeout=timeout,
-            )
-        except WaitTimeoutError as exc:
-            run = exc.last
-        result = attrs.evolve(
-            result, run=run or not_seen(association_id, str(result.version_after))
-        )
-        with failures_lock:
-            failures[0] += result.failed_targets
-            if max_failed_runs is not None and failures[0] > max_failed_runs:
-                log.warning(
-                    "%d targets failed, more than %d: no further update starts",
-                    failures[0],
-                    max_failed_runs,
-                )
-                stop.set()  # writes not yet sent are not sent
-        return result
+        run = rollout.judge(client, association_id, str(result.version_after))
+        return attrs.evolve(result, run=run)
 
-    failures = [0]
-    failures_lock = threading.Lock()
+    rollout = Rollout(stop, timeout=timeout, max_failed_runs=max_failed_runs)
     if canary is None and max_failed_runs is None:
         return run_all(
             selected, one, concurrency=concurrency, progress=progress, stop=stop
         )
-    # A rollout: the selection is known whole, so what never started is named.
-    chosen_ids = list(selected)
-    waves = [chosen_ids[:canary], chosen_ids[canary:]] if canary else [chosen_ids]
-    results: list[BulkResult] = []
-    for wave in waves:
-        if stop.is_set():
-            break
-        results += run_all(
-            wave, one, concurrency=concurrency, progress=progress, stop=stop
-        )
-    reached = {r.association_id for r in results}
-    for association_id in chosen_ids:
-        if association_id not in reached:
-            never = BulkResult(association_id=association_id, outcome="not_started")
+    return rollout.waves(
+        list(selected),
+        one,
+        canary=canary,
+        concurrency=concurrency,
+        progress=progress,
+        key=lambda r: r.association_id,
+        never=lambda i: BulkResult(association_id=i, outcome="not_started"),
+        name=lambda i: i,
+    )
+
+
+class Rollout:
+    """The runs of a change to many, judged as they finish.
+
+    Failed targets are counted across the whole run; once more than
+    ``max_failed_runs`` have failed, ``stop`` is set: writes not yet sent are
+    not sent, and nothing new starts.
+    """
+
+    def __init__(
+        self, stop: threading.Event, *, timeout: float, max_failed_runs: int | None
+    ) -> None:
+        self.stop = stop
+        self.timeout = timeout
+        self.max_failed_runs = max_failed_runs
+        self.failed = 0
+        self._lock = threading.Lock()
+
+    def judge(self, client: Any, association_id: str, version: str) -> AssociationRun:
+        """Wait for the run of ``version``; count its failed targets."""
+        try:
+            run = wait_for_association_run(
+                client, association_id, version=version, timeout=self.timeout
+            )
+        except WaitTimeoutError as exc:
+            run = exc.last
+        run = run or not_seen(association_id, version)
+        with self._lock:
+            self.failed += failed_targets(run)
+            bound = self.max_failed_runs
+            if bound is not None and self.failed > bound and not self.stop.is_set():
+                log.warning(
+                    "%d targets failed, more than %d: no further write starts",
+                    self.failed,
+                    bound,
+                )
+                self.stop.set()  # writes not yet sent are not sent
+        return run
+
+    def waves(
+        self,
+        items: list[T],
+        one: Callable[[T], R | None],
+        *,
+        canary: int | None,
+        concurrency: int,
+        progress: Callable[[R], object] | None,
+        key: Callable[[R], Any],
+        never: Callable[[T], R],
+        name: Callable[[T], Any],
+    ) -> list[R]:
+        """``one`` on each item: the first ``canary``, then the rest.
+
+        Returns one result per item, in their order: those never started
+        (the rollout stopped first) made by ``never``, and passed to
+        ``progress`` too, so a report names them.
+        """
+        waves = [items[:canary], items[canary:]] if canary else [items]
+        results: list[R] = []
+        for wave in waves:
+            if self.stop.is_set():
+                break
+            results += run_all(
+                wave, one, concurrency=concurrency, progress=progress, stop=self.stop
+            )
+        reached = {key(r) for r in results}
+        by_name = {key(r): r for r in results}
+        ordered = []
+        for item in items:
+            if name(item) in reached:
+                ordered.append(by_name[name(item)])
+                continue
+            skipped = never(item)
             if progress is not None:
-                progress(never)
-            results.append(never)
-    order = {association_id: n for n, association_id in enumerate(chosen_ids)}
-    return sorted(results, key=lambda r: order[r.association_id])
+                progress(skipped)
+            ordered.append(skipped)
+        return ordered
 
 
-def _check_rollout(
+def run_json(run: AssociationRun) -> dict[str, Any]:
+    """A run as a report line holds it."""
+    return {
+        "execution_id": run.execution_id,
+        "status": run.status,
+        "succeeded": run.succeeded,
+        "failed_targets": failed_targets(run),
+    }
+
+
+def failed_targets(run: AssociationRun | None) -> int:
+    """Targets of a run that did not succeed; a run not seen to end counts 1."""
+    if run is None:
+        return 0
+    failed = sum(t.status != "Success" for t in run.targets)
+    if run.running:
+        return max(1, failed)
+    return failed if failed or run.succeeded else 1
+
+
+def check_rollout(
     wait: bool,
     timeout: float,
     canary: int | None,
     max_failed_runs: int | None,
+    *,
     dry_run: bool,
 ) -> None:
+    """Refuse, before any call, a wait or a rollout that cannot be run."""
     if (canary is not None or max_failed_runs is not None) and not wait:
         msg = "canary and max_failed_runs judge the runs: give wait=True too"
         raise ValueError(msg)

@@ -333,6 +333,10 @@ class Client(Operations):
         concurrency: int = 4,
         max_rate: float | None = None,
         progress: Callable[[ApplyResult], object] | None = None,
+        wait: bool = False,
+        timeout: float = 600.0,
+        canary: int | None = None,
+        max_failed_runs: int | None = None,
     ) -> list[ApplyResult]:
         """Carry out a plan from ``plan_associations``.
 
@@ -348,6 +352,13 @@ class Client(Operations):
             concurrency: How many associations at once.
             max_rate: At most this many API calls a second, across all threads.
             progress: Called in the calling thread with each result as it comes.
+            wait: After each create or update that runs at once, wait for its
+                run (``ApplyResult.run``), as ``update_associations`` does.
+            timeout: With ``wait``, the seconds each run may take.
+            canary: With ``wait``, carry out the first ``canary`` entries and
+                judge their runs before the rest.
+            max_failed_runs: With ``wait``, stop once more targets than this
+                have failed; entries never reached are ``"not_started"``.
 
         Returns:
             One ``ssmkit.ApplyResult`` per association, in the plan's order.
@@ -364,6 +375,10 @@ class Client(Operations):
             concurrency=concurrency,
             max_rate=max_rate,
             progress=progress,
+            wait=wait,
+            timeout=timeout,
+            canary=canary,
+            max_failed_runs=max_failed_runs,
         )
 
     def export_associations(

@@ -25,13 +25,24 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from ._base_client import invoke, translated
-from ._bulk import Stopped, check_pace, error_json, paced, run_all
+from ._bulk import (
+    Rollout,
+    Stopped,
+    check_pace,
+    check_rollout,
+    error_json,
+    failed_targets,
+    paced,
+    run_all,
+    run_json,
+)
 from ._files import dump_document, read_document
 from ._mask import MASK, is_sensitive, mask
 from ._safe import ASSOCIATION, Prepared, apply_update, plan_read
 from ._schedules import check_schedule
 from ._sentinel import CLEAR
 from ._validate import attribute_name, check_value, member_path
+from ._waits import AssociationRun
 from ._wire import DROP, Change, diff, prune
 from .errors import (
     AssociationDoesNotExist,
@@ -45,6 +56,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
     from botocore.model import Shape, StructureShape
+
 
 __all__ = [
     "PLACEHOLDER",
@@ -715,7 +727,9 @@ def _cleared(value: Any, shape: Shape) -> Any:
 
 # -- applying -----------------------------------------------------------------------
 
-Outcome = Literal["created", "changed", "unchanged", "deleted", "conflict", "failed"]
+Outcome = Literal[
+    "created", "changed", "unchanged", "deleted", "conflict", "failed", "not_started"
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -728,10 +742,12 @@ class ApplyResult:
             create failed).
         outcome: ``"created"``, ``"changed"``, ``"unchanged"``, ``"deleted"``,
             ``"conflict"`` (someone changed it since the plan; nothing was
-            written) or ``"failed"``.
+            written), ``"failed"``, or ``"not_started"`` when a rollout
+            stopped before it (``max_failed_runs``).
         version_before: The version the plan was made at.
         version_after: The version written.
         error: Why it is a conflict or failed.
+        run: With ``wait``, the run the write started, as last read.
     """
 
     name: str
@@ -740,10 +756,16 @@ class ApplyResult:
     version_before: str | None = None
     version_after: str | None = None
     error: SSMKitError | None = None
+    run: AssociationRun | None = None
+
+    @property
+    def failed_targets(self) -> int:
+        """Targets of its run that did not succeed; a run not seen to end counts 1."""
+        return failed_targets(self.run)
 
     def to_json(self) -> dict[str, Any]:
         """One line of a report: plain JSON types only."""
-        return {
+        data: dict[str, Any] = {
             "name": self.name,
             "association_id": self.association_id,
             "outcome": self.outcome,
@@ -751,6 +773,9 @@ class ApplyResult:
             "version_after": self.version_after,
             "error": error_json(self.error),
         }
+        if self.run is not None:
+            data["run"] = run_json(self.run)
+        return data
 
 
 def apply_associations(
@@ -760,6 +785,10 @@ def apply_associations(
     concurrency: int = 4,
     max_rate: float | None = None,
     progress: Callable[[ApplyResult], object] | None = None,
+    wait: bool = False,
+    timeout: float = 600.0,
+    canary: int | None = None,
+    max_failed_runs: int | None = None,
 ) -> list[ApplyResult]:
     """Carry out a plan: create, update with the planned version, delete.
 
@@ -768,8 +797,10 @@ def apply_associations(
         those finished (the ``KeyboardInterrupt`` goes on).
     """
     check_pace(concurrency, max_rate)
+    check_rollout(wait, timeout, canary, max_failed_runs, dry_run=False)
     stop = threading.Event()
     client = paced(boto3_client, max_rate, stop)
+    rollout = Rollout(stop, timeout=timeout, max_failed_runs=max_failed_runs)
 
     def before_write() -> None:
         if stop.is_set():
@@ -777,7 +808,7 @@ def apply_associations(
 
     def one(item: PlannedAssociation) -> ApplyResult | None:
         try:
-            return _carry_out(client, item, before_write)
+            result = _carry_out(client, item, before_write)
         except Stopped:
             return None
         except SSMKitError as exc:
@@ -788,13 +819,35 @@ def apply_associations(
                 version_before=item.version,
                 error=exc,
             )
+        started = result.outcome in ("created", "changed") and result.version_after
+        if not (wait and item.runs and started and result.association_id):
+            return result
+        # What was written runs at once: its run is judged before more starts.
+        run = rollout.judge(client, result.association_id, str(result.version_after))
+        return attrs.evolve(result, run=run)
 
-    return run_all(
-        plan.associations,
+    if canary is None and max_failed_runs is None:
+        return run_all(
+            plan.associations,
+            one,
+            concurrency=concurrency,
+            progress=progress,
+            stop=stop,
+        )
+    return rollout.waves(
+        list(plan.associations),
         one,
+        canary=canary,
         concurrency=concurrency,
         progress=progress,
-        stop=stop,
+        key=lambda r: r.name,
+        never=lambda item: ApplyResult(
+            name=item.name,
+            association_id=item.association_id,
+            outcome="not_started",
+            version_before=item.version,
+        ),
+        name=lambda item: item.name,
     )
 
 

@@ -200,3 +200,63 @@ def test_update_waits_for_its_run_and_says_how_it_went(
     finally:
         server.stand_in.set_run_duration(0)
         server.stand_in.fail_runs([])
+
+
+def test_apply_waits_and_stops_a_rollout_at_the_first_failure(
+    server: Server, boto: Any, tmp_path: Any
+) -> None:
+    prefix = f"roll-{time.monotonic_ns()}"
+    entries = [
+        {
+            "AssociationName": f"{prefix}-{n}",
+            "Name": "AWS-RunShellScript",
+            "Targets": [{"Key": "InstanceIds", "Values": [node]}],
+            "Parameters": {"commands": ["uptime"]},
+        }
+        for n, node in enumerate([NODES[0], NODES[1], NODES[0]])
+    ]
+    file = tmp_path / "rollout.json"
+    file.write_text(json.dumps({"Associations": entries}))
+    server.stand_in.fail_runs([NODES[1]])
+    server.stand_in.set_run_duration(0.3)
+    try:
+        result = ssmkit(
+            server,
+            "--output",
+            "json",
+            "associations",
+            "apply",
+            str(file),
+            "--wait",
+            "--canary",
+            "1",
+            "--max-failed-runs",
+            "0",
+            "--concurrency",
+            "1",
+            "--yes",
+        )
+    finally:
+        server.stand_in.set_run_duration(0)
+        server.stand_in.fail_runs([])
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert [(r["name"], r["outcome"]) for r in data["results"]] == [
+        (f"{prefix}-0", "created"),
+        (f"{prefix}-1", "created"),
+        (f"{prefix}-2", "not_started"),
+    ]
+    assert [r.get("run", {}).get("status") for r in data["results"]] == [
+        "Success",
+        "Failed",
+        None,
+    ]
+    assert data["counts"]["not_started"] == 1
+    assert "Stopped: 1 target failed, more than --max-failed-runs 0" in result.stderr
+    live = {
+        a["AssociationName"]
+        for page in boto.get_paginator("list_associations").paginate()
+        for a in page["Associations"]
+        if a.get("AssociationName", "").startswith(prefix)
+    }
+    assert live == {f"{prefix}-0", f"{prefix}-1"}

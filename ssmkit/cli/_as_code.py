@@ -13,7 +13,14 @@ from .._declared import ApplyResult, AssociationsPlan, dump_associations
 from .._mask import MASK
 from ._common import check_suffix, client_for, filters_of
 from ._output import DECLINED, Column, UsageError, confirm, plural
-from ._runs import Report, Run, check_pace_options, sentence
+from ._runs import (
+    Report,
+    Run,
+    check_pace_options,
+    check_wait_options,
+    run_cell,
+    sentence,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -111,6 +118,7 @@ def plan_file(args: argparse.Namespace, output: Output) -> int:
 
 def apply_file(args: argparse.Namespace, output: Output) -> int:
     check_pace_options(args)
+    check_wait_options(args)
     if args.report is not None and args.report.is_dir():
         raise UsageError(f"--report: {args.report} is a directory, not a file")
     client = client_for(args)
@@ -149,6 +157,10 @@ def apply_file(args: argparse.Namespace, output: Output) -> int:
                 concurrency=args.concurrency,
                 max_rate=args.max_rate,
                 progress=run.record,
+                wait=args.wait,
+                timeout=args.timeout,
+                canary=args.canary,
+                max_failed_runs=args.max_failed_runs,
             )
     except KeyboardInterrupt:
         interrupted = True
@@ -163,9 +175,17 @@ def apply_file(args: argparse.Namespace, output: Output) -> int:
     output.err.print(
         sentence(counts, interrupted=interrupted, not_started=not_started, what="write")
     )
+    stopped = [r for r in results if r.outcome == "not_started"]
+    if stopped and not interrupted:
+        failed = sum(r.failed_targets for r in results)
+        output.err.print(
+            f"Stopped: {plural(failed, 'target')} failed, more than "
+            f"--max-failed-runs {args.max_failed_runs}; apply again to go on."
+        )
     if interrupted:
         return 130
-    return 1 if counts["failed"] or counts["conflict"] else 0
+    runs_failed = any(r.failed_targets for r in results)
+    return 1 if counts["failed"] or counts["conflict"] or runs_failed else 0
 
 
 def _question(plan: AssociationsPlan) -> str:
@@ -248,6 +268,7 @@ def _table(output: Output, rows: Sequence[dict[str, Any]]) -> None:
         "created": "green",
         "changed": "green",
     }
+    waited = any("run" in row for row in rows)
     shown = []
     for row in rows:
         before, after = row["version_before"] or "", row["version_after"]
@@ -255,23 +276,24 @@ def _table(output: Output, rows: Sequence[dict[str, Any]]) -> None:
         if after and after != before:
             version = f"{before} -> {after}" if before else after
         error = row["error"]
-        shown.append(
-            [
-                row["name"],
-                row["association_id"] or "",
-                row["outcome"],
-                version,
-                error["message"] if error else "",
-            ]
-        )
+        cells = [row["name"], row["association_id"] or "", row["outcome"], version]
+        if waited:
+            cells.append(run_cell(row.get("run")))
+        shown.append([*cells, error["message"] if error else ""])
     output.rows(
         [
             Column("name"),
             Column("association id"),
             Column("outcome"),
             Column("version"),
+            *([Column("run")] if waited else []),
             Column("error", wraps=True),
         ],
         shown,
-        styles=[styles.get(row["outcome"], "") for row in rows],
+        styles=[
+            "red"
+            if (row.get("run") or {}).get("failed_targets")
+            else styles.get(row["outcome"], "")
+            for row in rows
+        ],
     )

@@ -14,7 +14,14 @@ from .._operations import Operations
 from ._common import call, changes, client_for, filters_of, plan_json
 from ._output import DECLINED, Column, UsageError, confirm, escape_controls, plural
 from ._parser import ASSOCIATION_ID
-from ._runs import Report, Run, check_pace_options, sentence
+from ._runs import (
+    Report,
+    Run,
+    check_pace_options,
+    check_wait_options,
+    run_cell,
+    sentence,
+)
 
 if TYPE_CHECKING:
     import argparse
@@ -33,10 +40,7 @@ FEWEST_SHOWN = 5
 
 def bulk_update(args: argparse.Namespace, output: Output) -> int:
     check_pace_options(args)
-    if (args.canary is not None or args.max_failed_runs is not None) and not args.wait:
-        raise UsageError("--canary and --max-failed-runs judge the runs: add --wait")
-    if args.wait and args.dry_run:
-        raise UsageError("--wait: a dry run writes nothing, so nothing runs")
+    check_wait_options(args)
     client = client_for(args)
     change = changes(client, "UpdateAssociation", args)
     filters = filters_of(args)
@@ -253,7 +257,7 @@ def _summary(
                 version = f"{version} -> {result.version_after}"
             row = [result.association_id, result.outcome, version]
             if waited:
-                row.append(_run_cell(result))
+                row.append(run_cell(result.to_json().get("run")))
             rows.append([*row, str(result.error) if result.error else ""])
         if rows:
             output.rows(
@@ -277,17 +281,6 @@ def _summary(
             counts, skipped=skipped, interrupted=interrupted, not_started=not_started
         )
     )
-
-
-def _run_cell(result: BulkResult) -> str:
-    """``Success``, ``Failed (1 target)``, ``InProgress (timed out)``."""
-    run = result.run
-    if run is None:
-        return ""
-    if run.running:
-        return f"{run.status} (timed out)"
-    failed = result.failed_targets
-    return f"{run.status} ({plural(failed, 'target')} failed)" if failed else run.status
 
 
 def _counts(results: list[BulkResult]) -> dict[str, int]:

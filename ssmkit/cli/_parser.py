@@ -278,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="also delete associations missing from the file (in its scope)",
     )
     _pace_options(apply, default=4)
+    _wait_options(apply, waves=True)
     apply.add_argument(
         "--report",
         type=Path,

@@ -11,6 +11,7 @@ from typing import IO, TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from .._bulk import MAX_CONCURRENCY, MIN_RATE, check_pace
+from .._waits import RUNNING
 from ._output import UsageError
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ __all__ = [
     "Report",
     "Run",
     "check_pace_options",
+    "check_wait_options",
+    "run_cell",
     "sentence",
 ]
 
@@ -45,6 +48,26 @@ def check_pace_options(args: argparse.Namespace) -> None:
             f"--max-rate: must be a number of calls a second from {MIN_RATE} up, "
             f"got {args.max_rate}"
         ) from None
+
+
+def run_cell(run: dict[str, Any] | None) -> str:
+    """A run as a report line holds it, in a cell: ``Failed (1 target failed)``."""
+    if run is None:
+        return ""
+    failed = run["failed_targets"]
+    if run["status"] in RUNNING:
+        return f"{run['status']} (timed out)"
+    if not failed:
+        return str(run["status"])
+    return f"{run['status']} ({failed} target{'' if failed == 1 else 's'} failed)"
+
+
+def check_wait_options(args: argparse.Namespace) -> None:
+    """--canary and --max-failed-runs need --wait; a dry run has nothing to wait for."""
+    if (args.canary is not None or args.max_failed_runs is not None) and not args.wait:
+        raise UsageError("--canary and --max-failed-runs judge the runs: add --wait")
+    if args.wait and getattr(args, "dry_run", False):
+        raise UsageError("--wait: a dry run writes nothing, so nothing runs")
 
 
 def _progress_bar(output: Output, label: str) -> Progress:
