@@ -322,3 +322,54 @@ def test_a_rollout_asked_for_wrongly_is_refused_before_any_call(
     with pytest.raises(ValueError, match=message):
         client.update_associations(association_ids=["x"], max_errors="1", **given)
     assert ssm.requests == []
+
+
+def test_a_command_waited_for_right_after_it_is_sent(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ssm.set_run_duration(0.8)
+    ssm.fail_runs([NODES[1]])
+    command_id = client.boto3_client.send_command(
+        DocumentName="AWS-RunShellScript",
+        InstanceIds=NODES,
+        Parameters={"commands": ["echo hi"]},
+    )["Command"]["CommandId"]
+    # As AWS right after SendCommand: no invocation to be found yet, which
+    # botocore's own waiter fails on.
+    with pytest.raises(client.boto3_client.exceptions.InvocationDoesNotExist):
+        client.boto3_client.get_command_invocation(
+            CommandId=command_id, InstanceId=NODES[0]
+        )
+    assert (
+        client.boto3_client.list_command_invocations(CommandId=command_id)[
+            "CommandInvocations"
+        ]
+        == []
+    )
+    run = client.wait_for_command(command_id, timeout=30)
+    assert (run.status, run.succeeded) == ("Failed", False)
+    by_node = {i.instance_id: i for i in run.invocations}
+    assert (by_node[NODES[0]].status, by_node[NODES[0]].response_code) == ("Success", 0)
+    assert (by_node[NODES[1]].status, by_node[NODES[1]].response_code) == ("Failed", 1)
+    assert by_node[NODES[1]].error
+    assert by_node[NODES[0]].error is None
+    # Only the node that failed was asked for its stderr.
+    assert ssm.requests_for("GetCommandInvocation")[-1] == {
+        "CommandId": command_id,
+        "InstanceId": NODES[1],
+    }
+
+
+def test_a_command_that_takes_too_long_times_out_with_what_was_seen(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ssm.set_run_duration(30)
+    command_id = client.boto3_client.send_command(
+        DocumentName="AWS-RunShellScript",
+        InstanceIds=NODES,
+        Parameters={"commands": ["sleep 60"]},
+    )["Command"]["CommandId"]
+    with pytest.raises(errors.WaitTimeoutError, match="last seen: Pending") as raised:
+        client.wait_for_command(command_id, timeout=0.5)
+    assert isinstance(raised.value.last, ssmkit.CommandRun)
+    assert raised.value.last.invocations == ()

@@ -207,8 +207,13 @@ class StandIn:
         have passed; ``fail_runs`` decides which targets fail. The
         association's ``Overview`` reads ``Pending`` meanwhile. An automation
         execution started from now on reads ``Pending``, ``InProgress``, then
-        ``Success``. 0, the default, finishes each association run at once and
-        leaves automation executions ``InProgress`` until stopped.
+        ``Success``. A command sent from now on reads ``Pending``, then
+        ``InProgress``, then ``Success``, or ``Failed`` on the nodes
+        ``fail_runs`` names; for the first quarter of its run, as AWS right
+        after ``SendCommand``, none of its invocations is listed and
+        ``GetCommandInvocation`` answers ``InvocationDoesNotExist``. 0, the
+        default, finishes each association run and command at once and leaves
+        automation executions ``InProgress`` until stopped.
 
         Args:
             seconds: How long each run takes, 0 or more.

@@ -199,8 +199,12 @@ def _send_command(self: SimpleSystemManagerResponse) -> ActionResult:
     # moto drops AlarmConfiguration; the stand-in keeps it with the command.
     result = _delegate["send_command"](self)
     command = _unset_dropped(result.result["Command"])
-    _service(self).remember_command_alarms(command, members(self))
-    _service(self).show_cancelled(command)
+    service = _service(self)
+    with service.lock:
+        service.remember_command_alarms(command, members(self))
+        service.time_command(command["CommandId"])
+        service.show_timed(command)
+        service.show_cancelled(command)
     return ActionResult({"Command": command})
 
 
@@ -210,14 +214,24 @@ def _list_commands(self: SimpleSystemManagerResponse) -> ActionResult:
     commands = [_unset_dropped(command) for command in result.result["Commands"]]
     for command in commands:
         service.add_command_alarms(command)
+        service.show_timed(command)
         service.show_cancelled(command)
     return ActionResult({**result.result, "Commands": commands})
 
 
 def _get_command_invocation(self: SimpleSystemManagerResponse) -> ActionResult:
+    service = _service(self)
+    if service.unseen_yet(members(self).get("CommandId", "")):
+        raise fail(
+            "InvocationDoesNotExist",
+            "The command id and managed node id you specified didn't match any "
+            "invocations. Verify the command id and the managed node id and try "
+            "again.",
+        )
     result = _delegate["get_command_invocation"](self)
     invocation = _unset_dropped(result.result)
-    _service(self).show_cancelled(invocation)
+    service.show_timed(invocation)
+    service.show_cancelled(invocation)
     return ActionResult(invocation)
 
 
@@ -228,6 +242,8 @@ def _list_command_invocations(self: SimpleSystemManagerResponse) -> ActionResult
     commands = backend.list_commands(params.get("CommandId"), params.get("InstanceId"))
     invocations = []
     for command in commands:
+        if service.unseen_yet(command.command_id):
+            continue  # as AWS, right after SendCommand: none listed yet
         for invocation in command.invocations:
             if params.get("InstanceId") in (None, invocation["InstanceId"]):
                 found = _unset_dropped(invocation)
@@ -244,6 +260,7 @@ def _list_command_invocations(self: SimpleSystemManagerResponse) -> ActionResult
                             "Output": invocation.get("StandardOutputContent", ""),
                         }
                     ]
+                service.show_timed(found)
                 invocations.append(found)
     return ActionResult(page(invocations, params, "CommandInvocations"))
 

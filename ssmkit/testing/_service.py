@@ -138,6 +138,11 @@ class Service:
         self.running: list[tuple[_Association, Params]] = []
         # Automation executions under way, and when each ends.
         self.automation_ends: dict[str, datetime.datetime] = {}
+        # Commands sent with a run duration: when each started and ends, and
+        # the nodes it fails on.
+        self.command_times: dict[
+            str, tuple[datetime.datetime, datetime.datetime, frozenset[str]]
+        ] = {}
 
     # -- associations -------------------------------------------------------
 
@@ -1062,6 +1067,57 @@ class Service:
         """Record a CancelCommand: on these nodes, of the command's ``everywhere``."""
         cancelled = self.cancelled.setdefault(command_id, {"all": set(everywhere)})
         cancelled.setdefault("on", set()).update(instance_ids)
+
+    def time_command(self, command_id: str) -> None:
+        """A command just sent: with a run duration, it takes that long."""
+        if self.run_duration > 0:
+            now = _now()
+            end = now + datetime.timedelta(seconds=self.run_duration)
+            self.command_times[command_id] = (now, end, frozenset(self.failing))
+
+    def unseen_yet(self, command_id: str) -> bool:
+        """Whether a command's invocations are not to be found yet.
+
+        Right after SendCommand, AWS may answer GetCommandInvocation with
+        InvocationDoesNotExist and list no invocation (botocore's
+        CommandExecuted waiter fails on it: boto/boto3#2701): so does the
+        local SSM for the first quarter of a timed command's run.
+        """
+        times = self.command_times.get(command_id)
+        if times is None:
+            return False
+        start, end = times[0], times[1]
+        return _now() - start < (end - start) / 4
+
+    def show_timed(self, answer: Params) -> None:
+        """A command or invocation answer as the time since it was sent has it."""
+        times = self.command_times.get(answer.get("CommandId", ""))
+        if times is None or answer.get("Status") == "Cancelled":
+            return
+        start, end, failing = times
+        now = _now()
+        if now < end:
+            status = "Pending" if now - start < (end - start) / 4 else "InProgress"
+            answer["Status"] = answer["StatusDetails"] = status
+            for plugin in answer.get("CommandPlugins", []):
+                plugin["Status"] = status
+                plugin["ResponseCode"] = -1
+            if "ResponseCode" in answer:
+                answer["ResponseCode"] = -1
+            return
+        if "InstanceId" in answer:
+            failed = answer["InstanceId"] in failing
+        else:
+            failed = bool(failing & set(answer.get("InstanceIds") or ()))
+        if not failed:
+            return
+        answer["Status"] = answer["StatusDetails"] = "Failed"
+        for plugin in answer.get("CommandPlugins", []):
+            plugin["Status"] = "Failed"
+            plugin["ResponseCode"] = 1
+        if "ResponseCode" in answer:
+            answer["ResponseCode"] = 1
+            answer["StandardErrorContent"] = "failed on this node (StandIn.fail_runs)"
 
     def show_cancelled(self, answer: Params) -> None:
         """A command or invocation answer as CancelCommand left it.
