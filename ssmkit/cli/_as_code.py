@@ -180,7 +180,8 @@ def apply_file(args: argparse.Namespace, output: Output) -> int:
         failed = sum(r.failed_targets for r in results)
         output.err.print(
             f"Stopped: {plural(failed, 'target')} failed, more than "
-            f"--max-failed-runs {args.max_failed_runs}; apply again to go on."
+            f"--max-failed-runs {args.max_failed_runs}; {len(stopped)} never "
+            "started (applying the file again goes on from there)."
         )
     if interrupted:
         return 130

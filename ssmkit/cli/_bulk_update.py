@@ -133,10 +133,11 @@ def bulk_update(args: argparse.Namespace, output: Output) -> int:
     )
     if len(reached) < len(results):
         failed = sum(r.failed_targets for r in reached)
+        never = len(results) - len(reached)
         output.err.print(
             f"Stopped: {plural(failed, 'target')} failed, more than "
-            f"--max-failed-runs {args.max_failed_runs}; a rerun with --report "
-            "goes on from there."
+            f"--max-failed-runs {args.max_failed_runs}; {never} never started"
+            + (" (a rerun with this --report goes on from there)." if report else ".")
         )
     if interrupted:
         return 130

@@ -76,6 +76,8 @@ def _progress_bar(output: Output, label: str) -> Progress:
         TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
+        # With --wait: how the runs judged so far went.
+        TextColumn("{task.fields[runs]}"),
         console=output.err,
         transient=True,
     )
@@ -237,6 +239,7 @@ class Run(Generic[R]):
         self._progress = _progress_bar(output, label)
         self._handle: IO[str] | None = None
         self._task: Any = None
+        self._runs = {"succeeded": 0, "failed": 0}
 
     @contextlib.contextmanager
     def going(self, what: str) -> Iterator[None]:
@@ -244,7 +247,7 @@ class Run(Generic[R]):
         self._handle = self._report.open() if self._report else None
         try:
             with self._interrupts.during(what), self._progress:
-                self._task = self._progress.add_task(what, total=self._total)
+                self._task = self._progress.add_task(what, total=self._total, runs="")
                 yield
         finally:
             if self._handle is not None:
@@ -257,7 +260,16 @@ class Run(Generic[R]):
                 self._handle.write(json.dumps(line) + "\n")
                 self._handle.flush()
             self.results.append(result)
-            self._progress.advance(self._task)
+            run = result.to_json().get("run")
+            if run is not None:
+                self._runs["failed" if run["failed_targets"] else "succeeded"] += 1
+            self._progress.update(self._task, advance=1, runs=self._runs_text())
+
+    def _runs_text(self) -> str:
+        """``runs: 12 succeeded, 1 failed``, once a run has been judged."""
+        if not any(self._runs.values()):
+            return ""
+        return "runs: " + ", ".join(f"{n} {k}" for k, n in self._runs.items())
 
 
 def sentence(
