@@ -308,7 +308,12 @@ def update_associations(
     rollout = Rollout(stop, timeout=timeout, max_failed_runs=max_failed_runs)
     if canary is None and max_failed_runs is None:
         return run_all(
-            selected, one, concurrency=concurrency, progress=progress, stop=stop
+            selected,
+            one,
+            concurrency=concurrency,
+            progress=progress,
+            stop=stop,
+            interrupted=rollout.interrupted,
         )
     return rollout.waves(
         list(selected),
@@ -337,13 +342,19 @@ class Rollout:
         self.timeout = timeout
         self.max_failed_runs = max_failed_runs
         self.failed = 0
+        # Set on Ctrl-C: the waits under way end at once with what they saw.
+        self.interrupted = threading.Event()
         self._lock = threading.Lock()
 
     def judge(self, client: Any, association_id: str, version: str) -> AssociationRun:
         """Wait for the run of ``version``; count its failed targets."""
         try:
             run = wait_for_association_run(
-                client, association_id, version=version, timeout=self.timeout
+                client,
+                association_id,
+                version=version,
+                timeout=self.timeout,
+                cancelled=self.interrupted,
             )
         except WaitTimeoutError as exc:
             run = exc.last
@@ -384,7 +395,12 @@ class Rollout:
             if self.stop.is_set():
                 break
             results += run_all(
-                wave, one, concurrency=concurrency, progress=progress, stop=self.stop
+                wave,
+                one,
+                concurrency=concurrency,
+                progress=progress,
+                stop=self.stop,
+                interrupted=self.interrupted,
             )
         reached = {key(r) for r in results}
         by_name = {key(r): r for r in results}
@@ -464,11 +480,13 @@ def run_all(
     concurrency: int,
     progress: Callable[[R], object] | None,
     stop: threading.Event,
+    interrupted: threading.Event | None = None,
 ) -> list[R]:
     """``one`` on every item, ``concurrency`` at once; the results in item order.
 
     ``one`` returns ``None`` for an item it gave up because ``stop`` was set.
-    On Ctrl-C, ``stop`` is set, nothing new starts, and the calls under way
+    On Ctrl-C, ``stop`` (and ``interrupted``, which cuts waits for runs short)
+    is set, nothing new starts, and the calls under way
     finish and are reported, however often Ctrl-C is pressed meanwhile; then
     the ``KeyboardInterrupt`` goes on.
     """
@@ -515,6 +533,8 @@ def run_all(
             next_finished()
     except KeyboardInterrupt:
         stop.set()
+        if interrupted is not None:
+            interrupted.set()
         log.warning("interrupted: finishing the %d calls under way", len(running))
         for future in running:
             future.cancel()

@@ -833,6 +833,7 @@ def apply_associations(
             concurrency=concurrency,
             progress=progress,
             stop=stop,
+            interrupted=rollout.interrupted,
         )
     return rollout.waves(
         list(plan.associations),

@@ -22,6 +22,7 @@ from ._base_client import invoke, translated
 from .errors import WaitTimeoutError
 
 if TYPE_CHECKING:
+    import threading
     from collections.abc import Callable
 
 __all__ = [
@@ -140,12 +141,18 @@ def _poll(
     pause: Callable[[int], float] | None,
     clock: Callable[[], float],
     sleep: Callable[[float], None],
+    cancelled: threading.Event | None = None,
 ) -> T:
-    """Read until ``finished``; back off between reads; give up at ``timeout``."""
+    """Read until ``finished``; back off between reads; give up at ``timeout``.
+
+    A ``cancelled`` event set meanwhile ends the wait at once, as a timeout
+    does, with what was last read.
+    """
     pause = pause or pauses()
     deadline = clock() + timeout
     last: T | None = None
     reads = 0
+    why = f"did not finish within {timeout:g} s"
     for attempt in itertools.count():
         reads += 1
         last = read() or last
@@ -155,10 +162,14 @@ def _poll(
         wait = pause(attempt)
         if clock() + wait > deadline:
             break
-        sleep(wait)
+        if cancelled is None:
+            sleep(wait)
+        elif cancelled.wait(wait):
+            why = "the wait was interrupted"
+            break
     seen = status(last) if last is not None else "not started"
     log.debug("%s: still %s after %d reads", what, seen, reads)
-    msg = f"{what}: did not finish within {timeout:g} s (last seen: {seen})"
+    msg = f"{what}: {why} (last seen: {seen})"
     raise WaitTimeoutError(msg, last=last)
 
 
@@ -171,6 +182,7 @@ def wait_for_association_run(
     pause: Callable[[int], float] | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    cancelled: threading.Event | None = None,
 ) -> AssociationRun:
     """Wait until the run of one version of an association has finished.
 
@@ -192,6 +204,7 @@ def wait_for_association_run(
         pause=pause,
         clock=clock,
         sleep=sleep,
+        cancelled=cancelled,
     )
     targets, ended = _targets(boto3_client, association_id, run.execution_id)
     # AWS's answers may leave the run's own end out: its last target's.

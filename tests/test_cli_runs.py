@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from .standin import server_client
-from .test_cli import ssmkit
+from .test_cli import argv, command_env, ssmkit
 
 if TYPE_CHECKING:
     from ssmkit.testing.server import Server
@@ -260,3 +262,62 @@ def test_apply_waits_and_stops_a_rollout_at_the_first_failure(
         if a.get("AssociationName", "").startswith(prefix)
     }
     assert live == {f"{prefix}-0", f"{prefix}-1"}
+
+
+def test_ctrl_c_during_the_waits_ends_them_and_reports_what_ran(
+    server: Server, boto: Any, tmp_path: Any
+) -> None:
+    ids = [
+        boto.create_association(
+            Name="AWS-RunShellScript",
+            Targets=[{"Key": "InstanceIds", "Values": [NODES[0]]}],
+            Parameters={"commands": ["uptime"]},
+        )["AssociationDescription"]["AssociationId"]
+        for _ in range(4)
+    ]
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("\n".join(ids))
+    report = tmp_path / "report.jsonl"
+    server.stand_in.set_run_duration(120)
+    try:
+        process = subprocess.Popen(
+            argv(
+                server,
+                "associations",
+                "bulk-update",
+                "--ids-from",
+                str(ids_file),
+                "--set",
+                "max_errors=2",
+                "--wait",
+                "--concurrency",
+                "2",
+                "--report",
+                str(report),
+                "--yes",
+            ),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=command_env(),
+        )
+        deadline = time.monotonic() + 30
+        while (
+            server.stand_in.operations.count("UpdateAssociation") < 2
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.05)
+        time.sleep(0.5)  # both are waiting for their runs now
+        started = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        server.stand_in.set_run_duration(0)
+    # The waits ended at once: the runs take two minutes.
+    assert time.monotonic() - started < 10
+    assert process.returncode == 130, err
+    assert "2 changed; interrupted" in err
+    assert ": 2 never started." in err
+    lines = [json.loads(line) for line in report.read_text().splitlines()]
+    assert sorted(line["association_id"] for line in lines) == sorted(ids[:2])
+    assert all(line["run"]["status"] == "Pending" for line in lines)
