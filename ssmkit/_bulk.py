@@ -299,7 +299,9 @@ def update_associations(
             version_before=done.plan.request.get("AssociationVersion"),
             version_after=done.raw.get("AssociationVersion") if done.wrote else None,
         )
-        if not (wait and done.wrote):
+        # ApplyOnlyAtCronInterval: the write starts no run; it waits for its
+        # schedule.
+        if not (wait and done.wrote) or done.raw.get("ApplyOnlyAtCronInterval"):
             return result
         # The write starts a run; its version is the one just written.
         run = rollout.judge(client, association_id, str(result.version_after))
@@ -358,6 +360,13 @@ class Rollout:
             )
         except WaitTimeoutError as exc:
             run = exc.last
+        except SSMKitError as exc:
+            # The write landed; its run could not be read (deleted meanwhile,
+            # refused): not seen to finish, so counted as failed.
+            log.warning(
+                "association %s: its run could not be read: %s", association_id, exc
+            )
+            run = None
         run = run or not_seen(association_id, version)
         with self._lock:
             self.failed += failed_targets(run)
@@ -370,6 +379,22 @@ class Rollout:
                 )
                 self.stop.set()  # writes not yet sent are not sent
         return run
+
+    def _run(
+        self,
+        items: list[T],
+        one: Callable[[T], R | None],
+        concurrency: int,
+        progress: Callable[[R], object] | None,
+    ) -> list[R]:
+        return run_all(
+            items,
+            one,
+            concurrency=concurrency,
+            progress=progress,
+            stop=self.stop,
+            interrupted=self.interrupted,
+        )
 
     def waves(
         self,
@@ -389,19 +414,19 @@ class Rollout:
         (the rollout stopped first) made by ``never``, and passed to
         ``progress`` too, so a report names them.
         """
-        waves = [items[:canary], items[canary:]] if canary else [items]
         results: list[R] = []
-        for wave in waves:
-            if self.stop.is_set():
+        start = 0
+        # The canary: the first ``canary`` whose write started a run, however
+        # many needed no write; then the rest.
+        while canary and start < len(items) and not self.stop.is_set():
+            ran = sum(judged(r) for r in results)
+            if ran >= canary:
                 break
-            results += run_all(
-                wave,
-                one,
-                concurrency=concurrency,
-                progress=progress,
-                stop=self.stop,
-                interrupted=self.interrupted,
-            )
+            wave = items[start : start + canary - ran]
+            start += len(wave)
+            results += self._run(wave, one, concurrency, progress)
+        if start < len(items) and not self.stop.is_set():
+            results += self._run(items[start:], one, concurrency, progress)
         reached = {key(r) for r in results}
         by_name = {key(r): r for r in results}
         ordered = []
@@ -424,6 +449,11 @@ def run_json(run: AssociationRun) -> dict[str, Any]:
         "succeeded": run.succeeded,
         "failed_targets": failed_targets(run),
     }
+
+
+def judged(result: Any) -> bool:
+    """Whether a result's write started a run that was waited for."""
+    return getattr(result, "run", None) is not None
 
 
 def failed_targets(run: AssociationRun | None) -> int:
@@ -451,11 +481,14 @@ def check_rollout(
     if wait and dry_run:
         msg = "a dry run writes nothing, so nothing runs to wait for"
         raise ValueError(msg)
-    for name, value in (("canary", canary), ("max_failed_runs", max_failed_runs)):
+    for name, value, least in (
+        ("canary", canary, 1),
+        ("max_failed_runs", max_failed_runs, 0),
+    ):
         if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int) or value < 0
+            isinstance(value, bool) or not isinstance(value, int) or value < least
         ):
-            msg = f"{name} must be a whole number, 0 or more, got {value!r}"
+            msg = f"{name} must be a whole number, {least} or more, got {value!r}"
             raise ValueError(msg)
     if wait and (
         isinstance(timeout, bool)
@@ -543,6 +576,9 @@ def run_all(
                 next_finished()
             except KeyboardInterrupt:
                 log.warning("still finishing the %d calls under way", len(running))
+        raise
+    except Exception:
+        stop.set()  # a call gone wrong: no write not yet sent is sent
         raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from ._base_client import invoke, translated
-from .errors import WaitTimeoutError
+from .errors import ThrottlingError, WaitTimeoutError
 
 if TYPE_CHECKING:
     import threading
@@ -155,13 +155,19 @@ def _poll(
     why = f"did not finish within {timeout:g} s"
     for attempt in itertools.count():
         reads += 1
-        last = read() or last
+        try:
+            last = read() or last
+        except ThrottlingError:
+            # Busy: this read tells nothing new; the next, later, may.
+            log.debug("%s: throttled; reading again later", what)
         if last is not None and finished(last):
             log.debug("%s: %s after %d reads", what, status(last), reads)
             return last
-        wait = pause(attempt)
-        if clock() + wait > deadline:
+        remaining = deadline - clock()
+        if remaining <= 0:
             break
+        # The last pause ends at the deadline, for one more read there.
+        wait = min(pause(attempt), remaining)
         if cancelled is None:
             sleep(wait)
         elif cancelled.wait(wait):
@@ -189,6 +195,9 @@ def wait_for_association_run(
     See ``ssmkit.Client.wait_for_association_run``.
     """
     _checked(timeout)
+    if version is not None and (not isinstance(version, str) or not version.isdigit()):
+        msg = f"version must be an AssociationVersion such as '3', got {version!r}"
+        raise (TypeError if not isinstance(version, str) else ValueError)(msg)
     if version is None:
         described = invoke(
             boto3_client, "DescribeAssociation", {"AssociationId": association_id}
@@ -223,12 +232,10 @@ def _read(
         # describe-association-executions shows): the first page holding a
         # run of the version holds its newest, and the rest are not read.
         for page in paginator.paginate(**request):
-            ran = [
-                execution
-                for execution in page.get("AssociationExecutions", [])
-                if str(execution.get("AssociationVersion")) == version
-            ]
-            if ran:
+            listed = page.get("AssociationExecutions", [])
+            ran = [e for e in listed if str(e.get("AssociationVersion")) == version]
+            if ran or any(_older(e, version) for e in listed):
+                # Runs of earlier versions are older still: none further on.
                 break
     # The newest run of the version: it may have run before (a schedule).
     newest = max(ran, key=lambda e: e.get("CreatedTime") or _EARLIEST, default=None)
@@ -245,6 +252,11 @@ def _read(
         started=newest.get("CreatedTime"),
         finished=None if status in RUNNING else newest.get("LastExecutionDate"),
     )
+
+
+def _older(execution: dict[str, Any], version: str) -> bool:
+    listed = str(execution.get("AssociationVersion"))
+    return listed.isdigit() and int(listed) < int(version)
 
 
 def _targets(

@@ -138,8 +138,10 @@ def test_pauses_back_off_and_the_calls_are_bounded(
             sleep=sleep,
         )
     assert slept[:6] == [0.5, 1.0, 2.0, 4.0, 8.0, 15.0]
-    assert set(slept[5:]) == {15.0}
-    assert sum(slept) <= 120
+    assert set(slept[5:-1]) == {15.0}
+    # The last pause ends at the deadline, where one more read is made.
+    assert slept[-1] <= 15.0
+    assert sum(slept) == pytest.approx(120)
     # One read per pause, and one more: about a dozen in two minutes.
     assert ssm.operations.count("DescribeAssociationExecutions") == len(slept) + 1
     assert len(slept) <= 13
@@ -373,3 +375,92 @@ def test_a_command_that_takes_too_long_times_out_with_what_was_seen(
         client.wait_for_command(command_id, timeout=0.5)
     assert isinstance(raised.value.last, ssmkit.CommandRun)
     assert raised.value.last.invocations == ()
+
+
+def test_a_wait_reads_once_more_at_its_deadline(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ssm.set_run_duration(1.0)
+    association_id = create(client)
+    # A pause longer than what is left is cut to the deadline, not skipped.
+    run = wait_for_association_run(
+        client.boto3_client, association_id, timeout=2.0, pause=lambda attempt: 60.0
+    )
+    assert run.status == "Success"
+
+
+def test_throttling_is_waited_out(ssm: StandIn, client: ssmkit.Client) -> None:
+    ssm.set_run_duration(0.5)
+    association_id = create(client)
+    ssm.fail_next("DescribeAssociationExecutions", "ThrottlingException", times=6)
+    run = client.wait_for_association_run(association_id, timeout=30)
+    assert run.succeeded
+
+
+@pytest.mark.parametrize(("version", "error"), [(1, TypeError), ("abc", ValueError)])
+def test_a_version_must_be_one(
+    client: ssmkit.Client, version: Any, error: type[Exception]
+) -> None:
+    with pytest.raises(error, match="AssociationVersion"):
+        client.wait_for_association_run("x", version=version)
+
+
+def test_a_run_that_cannot_be_read_is_a_failure_not_an_abort(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ids = [create(client) for _ in range(3)]
+    ssm.set_run_duration(0.2)
+    ssm.fail_next("DescribeAssociationExecutions", "AccessDeniedException")
+    seen: list[ssmkit.BulkResult] = []
+    results = client.update_associations(
+        association_ids=ids,
+        wait=True,
+        timeout=10,
+        max_failed_runs=3,
+        concurrency=1,
+        progress=seen.append,
+        max_errors="1",
+    )
+    assert [r.outcome for r in results] == ["changed"] * 3
+    assert [r.failed_targets for r in results] == [1, 0, 0]
+    assert len(seen) == 3
+
+
+def test_a_write_that_runs_only_on_its_schedule_is_not_waited_for(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ssm.set_run_duration(60)
+    association_id = create(
+        client, ScheduleExpression="cron(0 2 ? * SUN *)", ApplyOnlyAtCronInterval=True
+    )
+    started = time.monotonic()
+    (result,) = client.update_associations(
+        association_ids=[association_id], wait=True, timeout=30, max_errors="1"
+    )
+    assert time.monotonic() - started < 5
+    assert (result.outcome, result.run, result.failed_targets) == ("changed", None, 0)
+
+
+def test_a_canary_that_needed_no_write_is_not_a_canary(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ids = [create(client) for _ in range(4)]
+    client.update_association(ids[0], max_errors="9")  # already as the change says
+    ssm.set_run_duration(0.2)
+    ssm.fail_runs(NODES)
+    results = client.update_associations(
+        association_ids=ids,
+        wait=True,
+        timeout=10,
+        canary=1,
+        max_failed_runs=0,
+        concurrency=8,
+        max_errors="9",
+    )
+    # The first needed no write; the second was the canary, and it failed.
+    assert [r.outcome for r in results] == [
+        "unchanged",
+        "changed",
+        "not_started",
+        "not_started",
+    ]

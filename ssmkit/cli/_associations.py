@@ -232,12 +232,25 @@ def update_association(args: argparse.Namespace, output: Output) -> int:
     written = outcome.result
     output.err.print(f"Updated {title} to version {written.association_version}.")
     run = None
-    if args.wait and outcome.wrote:
-        run = _waited(client, output, args.association_id, written, args.timeout)
+    interrupted = False
+    if args.wait and outcome.wrote and not written.apply_only_at_cron_interval:
+        try:
+            run = _waited(client, output, args.association_id, written, args.timeout)
+        except KeyboardInterrupt:
+            # The write landed: the JSON still says so, and what was seen.
+            interrupted = True
+            output.err.print("Interrupted: the run goes on; not waiting for it.")
+    elif args.wait and outcome.wrote:
+        output.err.print(
+            "It runs on its schedule (apply_only_at_cron_interval): "
+            "no run to wait for now."
+        )
     if output.json:
         shape = shape_of(client, "AssociationDescription")
         extra = {"run": None if run is None else attrs.asdict(run)}
         emit_written(output, outcome, "AssociationDescription", shape, **extra)
+    if interrupted:
+        return 130
     return 0 if run is None or (run.succeeded and not run.running) else 1
 
 

@@ -248,6 +248,8 @@ class _Control:
             return _json_failures(self._moto, environ, start_response)
         try:
             status, answer = self._handle(method, path[len(CONTROL) :], environ)
+        except KeyError as exc:  # a member missing, or a region unknown
+            status, answer = 400, {"error": f"missing or unknown: {exc}"}
         except Exception as exc:  # a bad request, whatever broke: JSON, not HTML
             status, answer = 400, {"error": str(exc) or type(exc).__name__}
         return _answer(start_response, status, answer)
