@@ -1099,6 +1099,8 @@ class Service:
         if now < end:
             status = "Pending" if now - start < (end - start) / 4 else "InProgress"
             answer["Status"] = answer["StatusDetails"] = status
+            if "CompletedCount" in answer:
+                answer["CompletedCount"] = 0  # a command: no node has finished
             for plugin in answer.get("CommandPlugins", []):
                 plugin["Status"] = status
                 plugin["ResponseCode"] = -1
@@ -1108,7 +1110,10 @@ class Service:
         if "InstanceId" in answer:
             failed = answer["InstanceId"] in failing
         else:
-            failed = bool(failing & set(answer.get("InstanceIds") or ()))
+            errors = len(failing & set(answer.get("InstanceIds") or ()))
+            failed = bool(errors)
+            if "ErrorCount" in answer:
+                answer["ErrorCount"] = errors  # a command: its failed nodes
         if not failed:
             return
         answer["Status"] = answer["StatusDetails"] = "Failed"
