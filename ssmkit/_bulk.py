@@ -308,17 +308,8 @@ def update_associations(
         return attrs.evolve(result, run=run)
 
     rollout = Rollout(stop, timeout=timeout, max_failed_runs=max_failed_runs)
-    if canary is None and max_failed_runs is None:
-        return run_all(
-            selected,
-            one,
-            concurrency=concurrency,
-            progress=progress,
-            stop=stop,
-            interrupted=rollout.interrupted,
-        )
-    return rollout.waves(
-        list(selected),
+    return rollout.go(
+        selected,
         one,
         canary=canary,
         concurrency=concurrency,
@@ -382,7 +373,7 @@ class Rollout:
 
     def _run(
         self,
-        items: list[T],
+        items: Iterable[T],
         one: Callable[[T], R | None],
         concurrency: int,
         progress: Callable[[R], object] | None,
@@ -394,6 +385,32 @@ class Rollout:
             progress=progress,
             stop=self.stop,
             interrupted=self.interrupted,
+        )
+
+    def go(
+        self,
+        items: Iterable[T],
+        one: Callable[[T], R | None],
+        *,
+        canary: int | None,
+        concurrency: int,
+        progress: Callable[[R], object] | None,
+        key: Callable[[R], Any],
+        never: Callable[[T], R],
+        name: Callable[[T], Any],
+    ) -> list[R]:
+        """``one`` on each item: as they come, or, for a rollout, in waves."""
+        if canary is None and self.max_failed_runs is None:
+            return self._run(items, one, concurrency, progress)
+        return self.waves(
+            list(items),
+            one,
+            canary=canary,
+            concurrency=concurrency,
+            progress=progress,
+            key=key,
+            never=never,
+            name=name,
         )
 
     def waves(

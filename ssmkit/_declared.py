@@ -33,7 +33,6 @@ from ._bulk import (
     error_json,
     failed_targets,
     paced,
-    run_all,
     run_json,
 )
 from ._files import dump_document, read_document
@@ -826,17 +825,8 @@ def apply_associations(
         run = rollout.judge(client, result.association_id, str(result.version_after))
         return attrs.evolve(result, run=run)
 
-    if canary is None and max_failed_runs is None:
-        return run_all(
-            plan.associations,
-            one,
-            concurrency=concurrency,
-            progress=progress,
-            stop=stop,
-            interrupted=rollout.interrupted,
-        )
-    return rollout.waves(
-        list(plan.associations),
+    return rollout.go(
+        plan.associations,
         one,
         canary=canary,
         concurrency=concurrency,

@@ -20,6 +20,7 @@ from ._runs import (
     check_wait_options,
     run_cell,
     sentence,
+    stopped,
 )
 
 if TYPE_CHECKING:
@@ -175,14 +176,11 @@ def apply_file(args: argparse.Namespace, output: Output) -> int:
     output.err.print(
         sentence(counts, interrupted=interrupted, not_started=not_started, what="write")
     )
-    stopped = [r for r in results if r.outcome == "not_started"]
-    if stopped and not interrupted:
+    never = sum(r.outcome == "not_started" for r in results)
+    if never and not interrupted:
         failed = sum(r.failed_targets for r in results)
-        output.err.print(
-            f"Stopped: {plural(failed, 'target')} failed, more than "
-            f"--max-failed-runs {args.max_failed_runs}; {len(stopped)} never "
-            "started (applying the file again goes on from there)."
-        )
+        then = " (applying the file again goes on from there)"
+        output.err.print(stopped(failed, args.max_failed_runs, never, then))
     if interrupted:
         return 130
     runs_failed = any(r.failed_targets for r in results)

@@ -21,6 +21,7 @@ from ._runs import (
     check_wait_options,
     run_cell,
     sentence,
+    stopped,
 )
 
 if TYPE_CHECKING:
@@ -133,12 +134,9 @@ def bulk_update(args: argparse.Namespace, output: Output) -> int:
     )
     if len(reached) < len(results):
         failed = sum(r.failed_targets for r in reached)
+        then = " (a rerun with this --report goes on from there)" if report else ""
         never = len(results) - len(reached)
-        output.err.print(
-            f"Stopped: {plural(failed, 'target')} failed, more than "
-            f"--max-failed-runs {args.max_failed_runs}; {never} never started"
-            + (" (a rerun with this --report goes on from there)." if report else ".")
-        )
+        output.err.print(stopped(failed, args.max_failed_runs, never, then))
     if interrupted:
         return 130
     if any(r.outcome == "failed" or r.failed_targets for r in results):

@@ -29,6 +29,7 @@ __all__ = [
     "check_wait_options",
     "run_cell",
     "sentence",
+    "stopped",
 ]
 
 
@@ -270,6 +271,14 @@ class Run(Generic[R]):
         if not any(self._runs.values()):
             return ""
         return "runs: " + ", ".join(f"{n} {k}" for k, n in self._runs.items())
+
+
+def stopped(failed: int, bound: int | None, never: int, then: str) -> str:
+    """What a rollout that stopped says: why, how many never started, and then."""
+    return (
+        f"Stopped: {failed} target{'' if failed == 1 else 's'} failed, more than "
+        f"--max-failed-runs {bound}; {never} never started{then}."
+    )
 
 
 def sentence(
