@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from ._base_client import invoke, translated
-from .errors import ThrottlingError, WaitTimeoutError
+from .errors import ServiceError, ThrottlingError, WaitTimeoutError
 
 if TYPE_CHECKING:
     import threading
@@ -373,11 +373,11 @@ def wait_for_command(
 
 
 def _command(boto3_client: Any, command_id: str) -> CommandRun | None:
-    """The command and its invocations, or ``None`` before the service knows it.
+    """The command and its invocations, or ``None`` if it is not listed.
 
-    Right after ``SendCommand`` the service may not list the command or its
-    invocations yet (or answer ``InvocationDoesNotExist``): that is not yet
-    started, not an error.
+    Right after ``SendCommand`` the service may list none of its invocations
+    yet (and answer ``GetCommandInvocation`` with ``InvocationDoesNotExist``):
+    that is a command not yet started, not an error.
     """
     request: dict[str, Any] = {"CommandId": command_id}
     commands = invoke(boto3_client, "ListCommands", request).get("Commands", [])
@@ -409,8 +409,6 @@ def _command(boto3_client: Any, command_id: str) -> CommandRun | None:
 
 
 def _stderr(boto3_client: Any, command_id: str, instance_id: str) -> str | None:
-    from .errors import ServiceError
-
     try:
         answer = invoke(
             boto3_client,

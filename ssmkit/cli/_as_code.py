@@ -120,15 +120,11 @@ def plan_file(args: argparse.Namespace, output: Output) -> int:
 def apply_file(args: argparse.Namespace, output: Output) -> int:
     check_pace_options(args)
     check_wait_options(args)
-    if args.report is not None and args.report.is_dir():
-        raise UsageError(f"--report: {args.report} is a directory, not a file")
     client = client_for(args)
     _check_file(args)
     # The report is checked before any call: a run must be able to record.
     fingerprint = hashlib.sha256(args.file.read_bytes()).hexdigest()[:16]
     report = Report(args.report, fingerprint) if args.report else None
-    if report is not None:
-        report.check_writable()
     plan = _plan(args, client)
     _show_plan(plan, output)
     results: list[ApplyResult] = []

@@ -151,7 +151,11 @@ class Interrupts:
 
 
 class Report:
-    """A run's report: one JSON line per association, for reruns to skip."""
+    """A run's report: one JSON line per association, for reruns to skip.
+
+    Made before any call: a report that could not be read or written is
+    refused then.
+    """
 
     def __init__(self, path: Path, fingerprint: str) -> None:
         self.path = path
@@ -160,6 +164,7 @@ class Report:
         self.other_changes = 0
         if path.is_dir():
             raise UsageError(f"--report: {path} is a directory, not a file")
+        self._check_writable()
         if not path.exists():
             return
         try:
@@ -187,7 +192,7 @@ class Report:
             else:
                 self.done.discard(association_id)
 
-    def check_writable(self) -> None:
+    def _check_writable(self) -> None:
         """Refuse, before any call, a report that could not be written."""
         where = self.path
         if not where.exists():
