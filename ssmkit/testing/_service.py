@@ -73,6 +73,13 @@ AUTOMATION = _members("AutomationExecution")
 Params = dict[str, Any]
 
 
+def _phase(
+    start: datetime.datetime, end: datetime.datetime, now: datetime.datetime
+) -> str:
+    """What a thing under way reads: Pending its first quarter, then InProgress."""
+    return "Pending" if now - start < (end - start) / 4 else "InProgress"
+
+
 def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
@@ -288,9 +295,10 @@ class Service:
                 self._finish(association, execution)
                 continue
             still.append((association, execution))
-            started = execution["CreatedTime"]
-            # Pending for the first quarter of the run, then InProgress.
-            if now - started >= (execution["_ends"] - started) / 4:
+            if (
+                _phase(execution["CreatedTime"], execution["_ends"], now)
+                == "InProgress"
+            ):
                 self._show(execution, "InProgress", now)
         self.running = still
 
@@ -305,11 +313,9 @@ class Service:
                 execution["AutomationExecutionStatus"] = "Success"
                 execution["ExecutionEndTime"] = ends
                 del self.automation_ends[execution_id]
-            elif (
-                now - execution["ExecutionStartTime"]
-                >= (ends - execution["ExecutionStartTime"]) / 4
-            ):
-                execution["AutomationExecutionStatus"] = "InProgress"
+            else:
+                start = execution["ExecutionStartTime"]
+                execution["AutomationExecutionStatus"] = _phase(start, ends, now)
 
     def _finish(self, association: _Association, execution: Params) -> None:
         """A run's outcome, on the run, its targets and the association."""
@@ -1086,8 +1092,7 @@ class Service:
         times = self.command_times.get(command_id)
         if times is None:
             return False
-        start, end = times[0], times[1]
-        return _now() - start < (end - start) / 4
+        return _phase(times[0], times[1], _now()) == "Pending"
 
     def show_timed(self, answer: Params) -> None:
         """A command or invocation answer as the time since it was sent has it."""
@@ -1097,7 +1102,7 @@ class Service:
         start, end, failing = times
         now = _now()
         if now < end:
-            status = "Pending" if now - start < (end - start) / 4 else "InProgress"
+            status = _phase(start, end, now)
             answer["Status"] = answer["StatusDetails"] = status
             if "CompletedCount" in answer:
                 answer["CompletedCount"] = 0  # a command: no node has finished
