@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from ._waits import (
         AssociationRun,
         AssociationRunTarget,
+        AssociationUpdate,
         CommandRun,
         CommandRunInvocation,
     )
@@ -73,6 +74,7 @@ _LAZY = {
     "Change": "_wire",
     "AssociationRun": "_waits",
     "AssociationRunTarget": "_waits",
+    "AssociationUpdate": "_waits",
     "CommandRun": "_waits",
     "CommandRunInvocation": "_waits",
 }
@@ -98,6 +100,7 @@ __all__ = [
     "AssociationChanges",
     "AssociationRun",
     "AssociationRunTarget",
+    "AssociationUpdate",
     "AssociationsPlan",
     "BulkResult",
     "Change",

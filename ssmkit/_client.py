@@ -7,7 +7,7 @@ on every call.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 # boto3 before ssmkit's own modules: measured in fresh processes, boto3's
 # modules import several milliseconds slower when these come first.
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ._bulk import BulkResult
     from ._declared import ApplyResult, AssociationsPlan
     from ._safe import UpdatePlan
-    from ._waits import AssociationRun, CommandRun
+    from ._waits import AssociationRun, AssociationUpdate, CommandRun
     from .models import (
         AssociationDescription,
         AssociationFilter,
@@ -66,6 +66,7 @@ class Client(Operations):
     retry modes; the caller's ``Config`` decides how.
     """
 
+    @overload
     def update_association(
         self,
         association_id: str,
@@ -75,17 +76,63 @@ class Client(Operations):
         modify: Callable[[AssociationDescription], AssociationDescription]
         | None = None,
         paths: Mapping[str, Any] | None = None,
+        wait: Literal[False] = False,
+        timeout: float = 600.0,
         **changes: Unpack[AssociationChanges],
-    ) -> AssociationDescription:
+    ) -> AssociationDescription: ...
+
+    @overload
+    def update_association(
+        self,
+        association_id: str,
+        /,
+        *,
+        expected_version: str | int | None = None,
+        modify: Callable[[AssociationDescription], AssociationDescription]
+        | None = None,
+        paths: Mapping[str, Any] | None = None,
+        wait: Literal[True],
+        timeout: float = 600.0,
+        **changes: Unpack[AssociationChanges],
+    ) -> AssociationUpdate: ...
+
+    def update_association(
+        self,
+        association_id: str,
+        /,
+        *,
+        expected_version: str | int | None = None,
+        modify: Callable[[AssociationDescription], AssociationDescription]
+        | None = None,
+        paths: Mapping[str, Any] | None = None,
+        wait: bool = False,
+        timeout: float = 600.0,
+        **changes: Unpack[AssociationChanges],
+    ) -> AssociationDescription | AssociationUpdate:
         """UpdateAssociation, changing only the members named and keeping the rest.
 
         See ``ssmkit.safe_update_association``, which this calls with this
         client's boto3 client: describe, merge, validate, then write with
         ``AssociationVersion`` as a compare-and-swap token. Two calls for a
         change, one for a change that changes nothing.
+
+        With ``wait=True`` it then waits, up to ``timeout`` seconds, for the
+        run the write starts, and returns an ``ssmkit.AssociationUpdate``:
+        the association and that run.
         """
         from ssmkit._safe import safe_update_association
 
+        if wait:
+            return safe_update_association(
+                self.boto3_client,
+                association_id,
+                expected_version=expected_version,
+                modify=modify,
+                paths=paths,
+                wait=True,
+                timeout=timeout,
+                **changes,
+            )
         return safe_update_association(
             self.boto3_client,
             association_id,

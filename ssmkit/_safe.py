@@ -27,7 +27,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 
 import attrs
 from botocore.model import StructureShape
@@ -40,6 +40,7 @@ from ._schedules import SCHEDULES, check_offset, check_schedule
 from ._sentinel import CLEAR
 from ._signatures import show_changes
 from ._validate import attribute_name, check_no_placeholder, check_value
+from ._waits import AssociationUpdate, check_timeout, wait_for_association_run
 from ._wire import (
     DROP,
     Change,
@@ -957,6 +958,7 @@ PATCH_BASELINE: Kind[GetPatchBaselineResult] = Kind(
 # -- the public helpers -------------------------------------------------------------
 
 
+@overload
 def safe_update_association(
     boto3_client: SSMClient,
     association_id: str,
@@ -965,8 +967,39 @@ def safe_update_association(
     expected_version: str | int | None = None,
     modify: Callable[[AssociationDescription], AssociationDescription] | None = None,
     paths: Mapping[str, Any] | None = None,
+    wait: Literal[False] = False,
+    timeout: float = 600.0,
     **changes: Unpack[AssociationChanges],
-) -> AssociationDescription:
+) -> AssociationDescription: ...
+
+
+@overload
+def safe_update_association(
+    boto3_client: SSMClient,
+    association_id: str,
+    /,
+    *,
+    expected_version: str | int | None = None,
+    modify: Callable[[AssociationDescription], AssociationDescription] | None = None,
+    paths: Mapping[str, Any] | None = None,
+    wait: Literal[True],
+    timeout: float = 600.0,
+    **changes: Unpack[AssociationChanges],
+) -> AssociationUpdate: ...
+
+
+def safe_update_association(
+    boto3_client: SSMClient,
+    association_id: str,
+    /,
+    *,
+    expected_version: str | int | None = None,
+    modify: Callable[[AssociationDescription], AssociationDescription] | None = None,
+    paths: Mapping[str, Any] | None = None,
+    wait: bool = False,
+    timeout: float = 600.0,
+    **changes: Unpack[AssociationChanges],
+) -> AssociationDescription | AssociationUpdate:
     """UpdateAssociation, changing only the members named and keeping the rest.
 
     AWS: "When you call UpdateAssociation, the system removes all optional
@@ -998,9 +1031,16 @@ def safe_update_association(
             member, so its ``None`` members keep their current values;
             ``ssmkit.CLEAR`` removes the member; ``None`` keeps it, as leaving
             the keyword out does.
+        wait: Once written, wait for the run the write starts to finish,
+            and return it with the association.
+        timeout: How long to wait for that run, in seconds.
 
     Returns:
-        The association as the service stored it.
+        The association as the service stored it; with ``wait=True``, an
+        ``ssmkit.AssociationUpdate``: the association and the run of the
+        version written (``None`` when nothing was written, or when the
+        association runs only on its schedule). A run that failed is
+        returned, not raised: the change was written.
 
     Raises:
         TypeError: A keyword names no member of ``UpdateAssociation``.
@@ -1012,8 +1052,23 @@ def safe_update_association(
             or other writers won every race; nothing was written.
         ssmkit.errors.ServiceError: The service refused; the message says
             whether the association was left as it was.
+        ssmkit.errors.WaitTimeoutError: With ``wait=True``, the change was
+            written but its run did not finish within ``timeout``; the error
+            carries the run as last seen.
     """
-    return safe_update(
+    if not wait:
+        return safe_update(
+            ASSOCIATION,
+            boto3_client,
+            {"AssociationId": association_id},
+            expected_version=expected_version,
+            modify=modify,
+            changes=changes,
+            paths=paths,
+        )
+    # Checked before the write: a wait that cannot start must not follow one.
+    check_timeout(timeout)
+    done = apply_update(
         ASSOCIATION,
         boto3_client,
         {"AssociationId": association_id},
@@ -1022,6 +1077,16 @@ def safe_update_association(
         changes=changes,
         paths=paths,
     )
+    run = None
+    # ApplyOnlyAtCronInterval: the write starts no run; it waits for its schedule.
+    if done.wrote and not done.raw.get("ApplyOnlyAtCronInterval"):
+        run = wait_for_association_run(
+            boto3_client,
+            association_id,
+            version=str(done.raw["AssociationVersion"]),
+            timeout=timeout,
+        )
+    return AssociationUpdate(association=done.result, changed=done.wrote, run=run)
 
 
 def plan_association_update(

@@ -20,6 +20,7 @@ import attrs
 
 from ._base_client import invoke, translated
 from .errors import ServiceError, ThrottlingError, WaitTimeoutError
+from .models import AssociationDescription
 
 if TYPE_CHECKING:
     import threading
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AssociationRun",
     "AssociationRunTarget",
+    "AssociationUpdate",
     "CommandRun",
     "CommandRunInvocation",
     "wait_for_association_run",
@@ -101,6 +103,24 @@ class AssociationRun:
         return self.status in RUNNING
 
 
+@attrs.frozen(kw_only=True)
+class AssociationUpdate:
+    """A safe update of an association that waited for the run it started.
+
+    Attributes:
+        association: The association as the service stored it.
+        changed: Whether the update wrote; a change that left everything as
+            it was writes nothing and starts no run.
+        run: The run of the version written, finished; ``None`` when nothing
+            was written, or when the association runs only on its schedule
+            (``apply_only_at_cron_interval``), so that no run starts now.
+    """
+
+    association: AssociationDescription
+    changed: bool
+    run: AssociationRun | None = None
+
+
 def not_seen(association_id: str, version: str) -> AssociationRun:
     """A run a wait never saw start: it counts as not finished, not as fine."""
     return AssociationRun(
@@ -122,7 +142,7 @@ def pauses(
     return pause
 
 
-def _checked(timeout: float) -> None:
+def check_timeout(timeout: float) -> None:
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
         msg = f"timeout must be a number of seconds, not {type(timeout).__name__}"
         raise TypeError(msg)
@@ -194,7 +214,7 @@ def wait_for_association_run(
 
     See ``ssmkit.Client.wait_for_association_run``.
     """
-    _checked(timeout)
+    check_timeout(timeout)
     if version is not None and (not isinstance(version, str) or not version.isdigit()):
         msg = f"version must be an AssociationVersion such as '3', got {version!r}"
         raise (TypeError if not isinstance(version, str) else ValueError)(msg)
@@ -350,7 +370,7 @@ def wait_for_command(
 
     See ``ssmkit.Client.wait_for_command``.
     """
-    _checked(timeout)
+    check_timeout(timeout)
     run = _poll(
         lambda: _command(boto3_client, command_id),
         lambda run: not run.running,
@@ -454,7 +474,7 @@ def wait_for_automation_execution(
     See ``ssmkit.Client.wait_for_automation_execution``. ``client`` is an
     ``ssmkit.Client``.
     """
-    _checked(timeout)
+    check_timeout(timeout)
     return _poll(
         lambda: client.get_automation_execution(automation_execution_id=execution_id),
         lambda found: str(found.automation_execution_status) in AUTOMATION_DONE,

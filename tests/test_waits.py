@@ -464,3 +464,89 @@ def test_a_canary_that_needed_no_write_is_not_a_canary(
         "not_started",
         "not_started",
     ]
+
+
+def test_a_safe_update_that_waits_returns_the_run_it_started(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    association_id = create(client)  # version 1's run succeeded
+    ssm.set_run_duration(0.5)
+    ssm.fail_runs([NODES[0]])
+    ssm.requests.clear()
+    done = client.update_association(association_id, max_errors="2", wait=True)
+    assert isinstance(done, ssmkit.AssociationUpdate)
+    assert done.changed is True
+    assert (done.association.association_version, done.association.max_errors) == (
+        "2",
+        "2",
+    )
+    assert done.run is not None
+    assert (done.run.association_version, done.run.status, done.run.succeeded) == (
+        "2",
+        "Failed",
+        False,
+    )
+    assert {(t.resource_id, t.status) for t in done.run.targets} == {
+        (NODES[0], "Failed"),
+        (NODES[1], "Success"),
+    }
+    # One read and one write, then only the runs of the version written.
+    operations = ssm.operations
+    assert operations[:2] == ["DescribeAssociation", "UpdateAssociation"]
+    assert set(operations[2:-1]) == {"DescribeAssociationExecutions"}
+    assert operations[-1] == "DescribeAssociationExecutionTargets"
+    assert ssm.requests_for("UpdateAssociation")[0]["AssociationVersion"] == "1"
+
+
+def test_a_safe_update_that_changes_nothing_waits_for_nothing(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    association_id = create(client, MaxErrors="1")
+    ssm.requests.clear()
+    done = ssmkit.safe_update_association(
+        client.boto3_client, association_id, max_errors="1", wait=True
+    )
+    assert (done.changed, done.run, done.association.max_errors) == (False, None, "1")
+    assert ssm.operations == ["DescribeAssociation"]
+
+
+def test_a_safe_update_of_a_scheduled_only_association_waits_for_nothing(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    association_id = create(
+        client, ScheduleExpression="cron(0 2 ? * SUN *)", ApplyOnlyAtCronInterval=True
+    )
+    ssm.requests.clear()
+    done = client.update_association(association_id, max_errors="3", wait=True)
+    assert (done.changed, done.run) == (True, None)
+    assert ssm.operations == ["DescribeAssociation", "UpdateAssociation"]
+
+
+def test_a_safe_update_whose_run_is_slow_raises_after_the_write(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    association_id = create(client)
+    ssm.set_run_duration(30)
+    with pytest.raises(errors.WaitTimeoutError) as raised:
+        client.update_association(
+            association_id, max_errors="4", wait=True, timeout=0.5
+        )
+    assert f"association {association_id} version 2" in str(raised.value)
+    assert raised.value.last is not None
+    assert raised.value.last.association_version == "2"
+    # The write landed.
+    described = client.describe_association(association_id=association_id)
+    assert described.association_version == "2"
+
+
+@pytest.mark.parametrize("timeout", [0, "60", True])
+def test_a_safe_update_with_a_wait_that_cannot_start_writes_nothing(
+    ssm: StandIn, client: ssmkit.Client, timeout: Any
+) -> None:
+    association_id = create(client)
+    ssm.requests.clear()
+    with pytest.raises((TypeError, ValueError), match="timeout"):
+        client.update_association(
+            association_id, max_errors="4", wait=True, timeout=timeout
+        )
+    assert ssm.operations == []
