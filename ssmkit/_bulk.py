@@ -224,12 +224,13 @@ def update_associations(
     timeout: float = 600.0,
     canary: int | None = None,
     max_failed_runs: int | None = None,
+    watch: Callable[[AssociationRun], object] | None = None,
 ) -> list[BulkResult]:
     """Apply one safe update to every association selected.
 
     See ``ssmkit.Client.update_associations``.
     """
-    check_rollout(wait, timeout, canary, max_failed_runs, dry_run=dry_run)
+    check_rollout(wait, timeout, canary, max_failed_runs, dry_run=dry_run, watch=watch)
     if (association_ids is None) == (filters is None):
         msg = "give association_ids or filters, not both and not neither"
         raise TypeError(msg)
@@ -307,7 +308,9 @@ def update_associations(
         run = rollout.judge(client, association_id, str(result.version_after))
         return attrs.evolve(result, run=run)
 
-    rollout = Rollout(stop, timeout=timeout, max_failed_runs=max_failed_runs)
+    rollout = Rollout(
+        stop, timeout=timeout, max_failed_runs=max_failed_runs, watch=watch
+    )
     return rollout.go(
         selected,
         one,
@@ -329,11 +332,17 @@ class Rollout:
     """
 
     def __init__(
-        self, stop: threading.Event, *, timeout: float, max_failed_runs: int | None
+        self,
+        stop: threading.Event,
+        *,
+        timeout: float,
+        max_failed_runs: int | None,
+        watch: Callable[[AssociationRun], object] | None = None,
     ) -> None:
         self.stop = stop
         self.timeout = timeout
         self.max_failed_runs = max_failed_runs
+        self.watch = watch
         self.failed = 0
         # Set on Ctrl-C: the waits under way end at once with what they saw.
         self.interrupted = threading.Event()
@@ -348,6 +357,7 @@ class Rollout:
                 version=version,
                 timeout=self.timeout,
                 cancelled=self.interrupted,
+                seen=self.watch,
             )
         except WaitTimeoutError as exc:
             run = exc.last
@@ -490,11 +500,19 @@ def check_rollout(
     max_failed_runs: int | None,
     *,
     dry_run: bool,
+    watch: Callable[[AssociationRun], object] | None = None,
 ) -> None:
     """Refuse, before any call, a wait or a rollout that cannot be run."""
     if (canary is not None or max_failed_runs is not None) and not wait:
         msg = "canary and max_failed_runs judge the runs: give wait=True too"
         raise ValueError(msg)
+    if watch is not None and not (wait and callable(watch)):
+        msg = (
+            "watch is called with the runs waited for: give wait=True too"
+            if callable(watch)
+            else f"watch must be callable, got {type(watch).__name__}"
+        )
+        raise (ValueError if callable(watch) else TypeError)(msg)
     if wait and dry_run:
         msg = "a dry run writes nothing, so nothing runs to wait for"
         raise ValueError(msg)

@@ -277,6 +277,7 @@ class Client(Operations):
         timeout: float = 600.0,
         canary: int | None = None,
         max_failed_runs: int | None = None,
+        watch: Callable[[AssociationRun], object] | None = None,
         **changes: Unpack[AssociationChanges],
     ) -> list[BulkResult]:
         """Apply one safe update to many associations.
@@ -309,6 +310,9 @@ class Client(Operations):
                 this have failed (a run not seen to finish counts as one):
                 writes not yet sent are not sent, and what never started is
                 ``not_started``. The selection is then read whole first.
+            watch: With ``wait``, called with each run each time it is read
+                while it goes on, and once finished, from the thread waiting
+                for it: for a live view of the runs under way.
             **changes: As for ``update_association``.
 
         Returns:
@@ -341,6 +345,7 @@ class Client(Operations):
             timeout=timeout,
             canary=canary,
             max_failed_runs=max_failed_runs,
+            watch=watch,
         )
 
     def plan_associations(
@@ -384,6 +389,7 @@ class Client(Operations):
         timeout: float = 600.0,
         canary: int | None = None,
         max_failed_runs: int | None = None,
+        watch: Callable[[AssociationRun], object] | None = None,
     ) -> list[ApplyResult]:
         """Carry out a plan from ``plan_associations``.
 
@@ -406,6 +412,8 @@ class Client(Operations):
                 judge their runs before the rest.
             max_failed_runs: With ``wait``, stop once more targets than this
                 have failed; entries never reached are ``"not_started"``.
+            watch: With ``wait``, called with each run as it is read, as
+                for ``update_associations``.
 
         Returns:
             One ``ssmkit.ApplyResult`` per association, in the plan's order.
@@ -426,6 +434,7 @@ class Client(Operations):
             timeout=timeout,
             canary=canary,
             max_failed_runs=max_failed_runs,
+            watch=watch,
         )
 
     def export_associations(

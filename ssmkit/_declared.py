@@ -788,6 +788,7 @@ def apply_associations(
     timeout: float = 600.0,
     canary: int | None = None,
     max_failed_runs: int | None = None,
+    watch: Callable[[AssociationRun], object] | None = None,
 ) -> list[ApplyResult]:
     """Carry out a plan: create, update with the planned version, delete.
 
@@ -796,10 +797,12 @@ def apply_associations(
         those finished (the ``KeyboardInterrupt`` goes on).
     """
     check_pace(concurrency, max_rate)
-    check_rollout(wait, timeout, canary, max_failed_runs, dry_run=False)
+    check_rollout(wait, timeout, canary, max_failed_runs, dry_run=False, watch=watch)
     stop = threading.Event()
     client = paced(boto3_client, max_rate, stop)
-    rollout = Rollout(stop, timeout=timeout, max_failed_runs=max_failed_runs)
+    rollout = Rollout(
+        stop, timeout=timeout, max_failed_runs=max_failed_runs, watch=watch
+    )
 
     def before_write() -> None:
         if stop.is_set():

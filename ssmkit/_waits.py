@@ -13,6 +13,7 @@ import datetime
 import itertools
 import logging
 import random
+import re
 import time
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -21,10 +22,11 @@ import attrs
 from ._base_client import invoke, translated
 from .errors import ServiceError, ThrottlingError, WaitTimeoutError
 from .models import AssociationDescription
+from .models._base import FrozenDict
 
 if TYPE_CHECKING:
     import threading
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
 __all__ = [
     "AssociationRun",
@@ -44,11 +46,17 @@ T = TypeVar("T")
 #: What a run reads before it has finished; any other status is an outcome.
 RUNNING = frozenset({"Pending", "InProgress", "Waiting", "Delayed"})
 
+_COUNT = re.compile(r"(\w+)=(\d+)")
+
 _EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
 
 #: The first pause between two reads, and the longest, in seconds.
 FIRST_PAUSE = 0.5
 LONGEST_PAUSE = 15.0
+
+
+def _frozen_counts(counts: Mapping[str, int]) -> FrozenDict[str, int]:
+    return FrozenDict(counts)
 
 
 @attrs.frozen(kw_only=True)
@@ -84,7 +92,10 @@ class AssociationRun:
         succeeded: Whether the run finished with ``Success``.
         started: When the run started.
         finished: When it finished (``None`` while it runs).
-        targets: One entry per target.
+        targets: One entry per target, once the run has finished.
+        target_counts: How many targets are at each status, as the service
+            counts them while the run goes on (``{"InProgress": 3,
+            "Success": 1}``).
     """
 
     association_id: str
@@ -96,6 +107,9 @@ class AssociationRun:
     started: datetime.datetime | None = None
     finished: datetime.datetime | None = None
     targets: tuple[AssociationRunTarget, ...] = ()
+    target_counts: FrozenDict[str, int] = attrs.field(
+        factory=FrozenDict, converter=_frozen_counts
+    )
 
     @property
     def running(self) -> bool:
@@ -119,6 +133,14 @@ class AssociationUpdate:
     association: AssociationDescription
     changed: bool
     run: AssociationRun | None = None
+
+
+def whole_run(run: AssociationRun) -> dict[str, Any]:
+    """A run with every attribute, in JSON's types but for its dates."""
+    return attrs.asdict(
+        run,
+        value_serializer=lambda _, __, v: dict(v) if isinstance(v, FrozenDict) else v,
+    )
 
 
 def not_seen(association_id: str, version: str) -> AssociationRun:
@@ -162,11 +184,13 @@ def _poll(
     clock: Callable[[], float],
     sleep: Callable[[float], None],
     cancelled: threading.Event | None = None,
+    seen: Callable[[T], object] | None = None,
 ) -> T:
     """Read until ``finished``; back off between reads; give up at ``timeout``.
 
     A ``cancelled`` event set meanwhile ends the wait at once, as a timeout
-    does, with what was last read.
+    does, with what was last read. ``seen`` is given each state read
+    before the finished one.
     """
     pause = pause or pauses()
     deadline = clock() + timeout
@@ -176,10 +200,15 @@ def _poll(
     for attempt in itertools.count():
         reads += 1
         try:
-            last = read() or last
+            state = read()
         except ThrottlingError:
             # Busy: this read tells nothing new; the next, later, may.
             log.debug("%s: throttled; reading again later", what)
+        else:
+            if state is not None:
+                last = state
+                if seen is not None and not finished(state):
+                    seen(state)
         if last is not None and finished(last):
             log.debug("%s: %s after %d reads", what, status(last), reads)
             return last
@@ -193,9 +222,9 @@ def _poll(
         elif cancelled.wait(wait):
             why = "the wait was interrupted"
             break
-    seen = status(last) if last is not None else "not started"
-    log.debug("%s: still %s after %d reads", what, seen, reads)
-    msg = f"{what}: {why} (last seen: {seen})"
+    shown = status(last) if last is not None else "not started"
+    log.debug("%s: still %s after %d reads", what, shown, reads)
+    msg = f"{what}: {why} (last seen: {shown})"
     raise WaitTimeoutError(msg, last=last)
 
 
@@ -209,10 +238,12 @@ def wait_for_association_run(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
     cancelled: threading.Event | None = None,
+    seen: Callable[[AssociationRun], object] | None = None,
 ) -> AssociationRun:
     """Wait until the run of one version of an association has finished.
 
-    See ``ssmkit.Client.wait_for_association_run``.
+    See ``ssmkit.Client.wait_for_association_run``. ``seen`` is given the
+    run each time it is read, and once more when finished, with its targets.
     """
     check_timeout(timeout)
     if version is not None and (not isinstance(version, str) or not version.isdigit()):
@@ -234,10 +265,14 @@ def wait_for_association_run(
         clock=clock,
         sleep=sleep,
         cancelled=cancelled,
+        seen=seen,
     )
     targets, ended = _targets(boto3_client, association_id, run.execution_id)
     # AWS's answers may leave the run's own end out: its last target's.
-    return attrs.evolve(run, targets=targets, finished=run.finished or ended)
+    run = attrs.evolve(run, targets=targets, finished=run.finished or ended)
+    if seen is not None:
+        seen(run)
+    return run
 
 
 def _read(
@@ -271,7 +306,13 @@ def _read(
         succeeded=status == "Success",
         started=newest.get("CreatedTime"),
         finished=None if status in RUNNING else newest.get("LastExecutionDate"),
+        target_counts=counts_of(newest.get("ResourceCountByStatus")),
     )
+
+
+def counts_of(text: str | None) -> dict[str, int]:
+    """``ResourceCountByStatus`` read: AWS writes it ``{Success=2, Failed=1}``."""
+    return {status: int(n) for status, n in _COUNT.findall(text or "")}
 
 
 def _older(execution: dict[str, Any], version: str) -> bool:

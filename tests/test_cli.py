@@ -819,10 +819,16 @@ def test_ctrl_c_during_a_paced_run_writes_nothing_more(
     # Only a write already sent when Ctrl-C came may land after it.
     assert len(done) <= at_interrupt + 1
     assert f"{len(done)} changed; interrupted" in err
+    lines = [json.loads(line) for line in report.read_text().splitlines()]
     reported = [
-        json.loads(line)["association_id"] for line in report.read_text().splitlines()
+        line["association_id"] for line in lines if line["outcome"] == "changed"
     ]
     assert sorted(reported) == sorted(done)
+    # The rest are named as never started, for the rerun to take up.
+    never = [
+        line["association_id"] for line in lines if line["outcome"] == "not_started"
+    ]
+    assert sorted(never) == sorted(set(ids) - set(done))
 
 
 def test_debug_logs_each_write(server: Server, boto: Any) -> None:

@@ -219,6 +219,7 @@ def test_apply_waits_and_stops_a_rollout_at_the_first_failure(
     ]
     file = tmp_path / "rollout.json"
     file.write_text(json.dumps({"Associations": entries}))
+    report = tmp_path / "report.jsonl"
     server.stand_in.fail_runs([NODES[1]])
     server.stand_in.set_run_duration(0.3)
     try:
@@ -236,6 +237,8 @@ def test_apply_waits_and_stops_a_rollout_at_the_first_failure(
             "0",
             "--concurrency",
             "1",
+            "--report",
+            str(report),
             "--yes",
         )
     finally:
@@ -262,6 +265,23 @@ def test_apply_waits_and_stops_a_rollout_at_the_first_failure(
         if a.get("AssociationName", "").startswith(prefix)
     }
     assert live == {f"{prefix}-0", f"{prefix}-1"}
+    # The report names the one never started, a create with no id yet; the
+    # same file applied again with the same report goes on from there.
+    lines = [json.loads(line) for line in report.read_text().splitlines()]
+    assert [(line["name"], line["association_id"], line["outcome"]) for line in lines][
+        -1
+    ] == (f"{prefix}-2", None, "not_started")
+    again = ssmkit(
+        server, "associations", "apply", str(file), "--report", str(report), "--yes"
+    )
+    assert again.returncode == 0, again.stderr
+    assert "1 created" in again.stderr
+    # And once more, the line with no id now inside the report: nothing to do.
+    third = ssmkit(
+        server, "associations", "apply", str(file), "--report", str(report), "--yes"
+    )
+    assert third.returncode == 0, third.stderr
+    assert "Nothing to do" in third.stderr
 
 
 def test_ctrl_c_during_the_waits_ends_them_and_reports_what_ran(
@@ -310,14 +330,90 @@ def test_ctrl_c_during_the_waits_ends_them_and_reports_what_ran(
         time.sleep(0.5)  # both are waiting for their runs now
         started = time.monotonic()
         process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=30)
+        out, err = process.communicate(timeout=30)
     finally:
         server.stand_in.set_run_duration(0)
     # The waits ended at once: the runs take two minutes.
     assert time.monotonic() - started < 10
     assert process.returncode == 130, err
     assert "2 changed; interrupted" in err
+    # Cut short by the Ctrl-C, not run out of time.
+    assert out.count("Pending (wait cut short)") == 2, out
+    assert "timed out" not in out
     assert ": 2 never started." in err
     lines = [json.loads(line) for line in report.read_text().splitlines()]
-    assert sorted(line["association_id"] for line in lines) == sorted(ids[:2])
-    assert all(line["run"]["status"] == "Pending" for line in lines)
+    written = [line for line in lines if line["outcome"] == "changed"]
+    assert sorted(line["association_id"] for line in written) == sorted(ids[:2])
+    assert all(line["run"]["status"] == "Pending" for line in written)
+    # Those never started are named too, after those that were.
+    assert [(line["association_id"], line["outcome"]) for line in lines[2:]] == [
+        (ids[2], "not_started"),
+        (ids[3], "not_started"),
+    ]
+
+
+def test_the_runs_under_way_are_shown_live_at_80_columns(
+    server: Server, boto: Any, tmp_path: Any
+) -> None:
+    import os
+    import pty
+    import re
+
+    ids = [
+        boto.create_association(
+            Name="AWS-RunShellScript",
+            Targets=[{"Key": "InstanceIds", "Values": NODES}],
+            Parameters={"commands": ["uptime"]},
+        )["AssociationDescription"]["AssociationId"]
+        for _ in range(3)
+    ]
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("\n".join(ids))
+    server.stand_in.set_run_duration(2)
+    server.stand_in.fail_runs([NODES[1]])
+    leader, follower = pty.openpty()
+    try:
+        # A real terminal, 80 columns wide, as an operator has.
+        process = subprocess.Popen(
+            argv(
+                server,
+                "associations",
+                "bulk-update",
+                "--ids-from",
+                str(ids_file),
+                "--set",
+                "max_errors=2",
+                "--wait",
+                "--yes",
+            ),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=follower,
+            env={**command_env(), "COLUMNS": "80", "LINES": "24", "TERM": "xterm"},
+        )
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the command has ended and closed the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+        process.wait(timeout=60)
+    finally:
+        os.close(leader)
+        server.stand_in.set_run_duration(0)
+        server.stand_in.fail_runs([])
+    screen = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", shown).decode()
+    assert process.returncode == 1, screen  # the runs failed on one node
+    # While they ran: each association, whole on its line, with its targets.
+    for association_id in ids:
+        assert re.search(
+            rf"{association_id}  v2   (pending|in progress) +targets: 2 "
+            r"(pending|in progress)",
+            screen,
+        ), screen
+    assert "runs: 3 in progress, 0 succeeded, 0 failed" in screen
+    assert "runs: 0 in progress, 0 succeeded, 3 failed" in screen

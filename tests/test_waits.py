@@ -6,6 +6,7 @@ import pickle
 import time
 from typing import Any
 
+import attrs
 import boto3
 import pytest
 
@@ -550,3 +551,66 @@ def test_a_safe_update_with_a_wait_that_cannot_start_writes_nothing(
             association_id, max_errors="4", wait=True, timeout=timeout
         )
     assert ssm.operations == []
+
+
+def test_a_rollout_shows_each_run_as_it_moves(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ids = [create(client) for _ in range(2)]
+    ssm.set_run_duration(0.8)
+    ssm.fail_runs([NODES[1]])
+    seen: list[ssmkit.AssociationRun] = []
+    results = client.update_associations(
+        association_ids=ids, wait=True, timeout=30, max_errors="1", watch=seen.append
+    )
+    for association_id, result in zip(ids, results, strict=True):
+        runs = [r for r in seen if r.association_id == association_id]
+        # Read while it ran, with the targets counted, then once finished.
+        assert runs[0].running
+        assert runs[0].status in ("Pending", "InProgress")
+        assert runs[0].target_counts == {runs[0].status: 2}
+        assert runs[0].targets == ()
+        assert [r.running for r in runs] == [True] * (len(runs) - 1) + [False]
+        assert runs[-1] == result.run
+        assert runs[-1].target_counts == {"Failed": 1, "Success": 1}
+        assert len(runs[-1].targets) == 2
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        ({"watch": print}, ValueError),
+        ({"watch": "print", "wait": True}, TypeError),
+    ],
+)
+def test_a_watch_without_a_wait_is_refused_before_any_call(
+    ssm: StandIn, client: ssmkit.Client, options: dict[str, Any], error: type
+) -> None:
+    association_id = create(client)
+    ssm.requests.clear()
+    with pytest.raises(error, match="watch"):
+        client.update_associations(
+            association_ids=[association_id], max_errors="1", **options
+        )
+    plan = client.plan_associations({"Associations": []})
+    with pytest.raises(error, match="watch"):
+        client.apply_associations(plan, **options)
+    assert ssm.operations == ["ListAssociations"]
+
+
+def test_a_run_reads_the_counts_aws_writes() -> None:
+    from ssmkit._waits import counts_of
+
+    # As AWS's published example of describe-association-executions has it.
+    assert counts_of("{Success=1}") == {"Success": 1}
+    assert counts_of("{Failed=2, Success=10}") == {"Failed": 2, "Success": 10}
+    assert counts_of("{}") == {}
+    assert counts_of(None) == {}
+    run = ssmkit.AssociationRun(
+        association_id="a",
+        association_version="1",
+        execution_id="e",
+        status="Success",
+        target_counts={"Success": 1},
+    )
+    assert hash(run) == hash(attrs.evolve(run, target_counts={"Success": 1}))

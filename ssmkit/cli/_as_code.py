@@ -158,15 +158,28 @@ def apply_file(args: argparse.Namespace, output: Output) -> int:
                 timeout=args.timeout,
                 canary=args.canary,
                 max_failed_runs=args.max_failed_runs,
+                watch=run.watch if args.wait else None,
             )
     except KeyboardInterrupt:
         interrupted = True
+        reached = {r.name for r in run.results}
+        run.never_started(
+            ApplyResult(
+                name=entry.name,
+                association_id=entry.association_id,
+                outcome="not_started",
+                version_before=entry.version,
+            )
+            for entry in plan.associations
+            if entry.action != "unchanged" and entry.name not in reached
+        )
     results = run.results
     rows = _results(plan, results)
     if output.json:
         _emit(output, plan, results, interrupted=interrupted)
     else:
-        _table(output, [r for r in rows if r["outcome"] != "not_started"])
+        shown = [r for r in rows if r["outcome"] != "not_started"]
+        _table(output, shown, interrupted=interrupted)
     counts = _counts(rows)
     not_started = counts.pop("not_started")
     output.err.print(
@@ -254,7 +267,9 @@ def _emit(
     )
 
 
-def _table(output: Output, rows: Sequence[dict[str, Any]]) -> None:
+def _table(
+    output: Output, rows: Sequence[dict[str, Any]], *, interrupted: bool = False
+) -> None:
     if not rows:
         return
     styles = {
@@ -273,7 +288,7 @@ def _table(output: Output, rows: Sequence[dict[str, Any]]) -> None:
         error = row["error"]
         cells = [row["name"], row["association_id"] or "", row["outcome"], version]
         if waited:
-            cells.append(run_cell(row.get("run")))
+            cells.append(run_cell(row.get("run"), interrupted=interrupted))
         shown.append([*cells, error["message"] if error else ""])
     output.rows(
         [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import attrs
 from rich.text import Text
 
 from .. import errors
@@ -13,7 +12,7 @@ from .._convert import to_boto
 from .._declared import creation_problems
 from .._safe import ASSOCIATION, apply_update
 from .._validate import attribute_name
-from .._waits import not_seen
+from .._waits import not_seen, whole_run
 from .._wire import diff, put
 from ._common import (
     asked,
@@ -247,7 +246,7 @@ def update_association(args: argparse.Namespace, output: Output) -> int:
         )
     if output.json:
         shape = shape_of(client, "AssociationDescription")
-        extra = {"run": None if run is None else attrs.asdict(run)}
+        extra = {"run": None if run is None else whole_run(run)}
         emit_written(output, outcome, "AssociationDescription", shape, **extra)
     if interrupted:
         return 130

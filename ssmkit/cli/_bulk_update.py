@@ -9,7 +9,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from .. import errors
-from .._bulk import paced
+from .._bulk import BulkResult, paced
 from .._operations import Operations
 from ._common import call, changes, client_for, filters_of, plan_json
 from ._output import DECLINED, Column, UsageError, confirm, escape_controls, plural
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     import argparse
     from pathlib import Path
 
-    from .._bulk import BulkResult
     from .._client import Client
     from ._common import Edit
     from ._output import Output
@@ -117,9 +116,16 @@ def bulk_update(args: argparse.Namespace, output: Output) -> int:
                 timeout=args.timeout,
                 canary=args.canary,
                 max_failed_runs=args.max_failed_runs,
+                watch=run.watch if args.wait else None,
             )
     except KeyboardInterrupt:
         interrupted = True
+        started = {r.association_id for r in run.results}
+        run.never_started(
+            BulkResult(association_id=i, outcome="not_started")
+            for i in todo
+            if i not in started
+        )
         results = run.results
     reached = [r for r in results if r.outcome != "not_started"]
     _summary(
@@ -254,7 +260,8 @@ def _summary(
                 version = f"{version} -> {result.version_after}"
             row = [result.association_id, result.outcome, version]
             if waited:
-                row.append(run_cell(result.to_json().get("run")))
+                cell = run_cell(result.to_json().get("run"), interrupted=interrupted)
+                row.append(cell)
             rows.append([*row, str(result.error) if result.error else ""])
         if rows:
             output.rows(

@@ -6,19 +6,24 @@ import contextlib
 import json
 import os
 import signal
+import threading
 from typing import IO, TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.text import Text
 
 from .._bulk import MAX_CONCURRENCY, MIN_RATE, check_pace
 from .._waits import RUNNING
-from ._output import UsageError
+from ._output import UsageError, escape_controls
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterable, Iterator
     from pathlib import Path
 
+    from rich.console import RenderableType
+
+    from .._waits import AssociationRun
     from ._output import Output
 
 __all__ = [
@@ -51,13 +56,17 @@ def check_pace_options(args: argparse.Namespace) -> None:
         ) from None
 
 
-def run_cell(run: dict[str, Any] | None) -> str:
-    """A run as a report line holds it, in a cell: ``Failed (1 target failed)``."""
+def run_cell(run: dict[str, Any] | None, *, interrupted: bool = False) -> str:
+    """A run as a report line holds it, in a cell: ``Failed (1 target failed)``.
+
+    A run still going when its wait ended timed out, or, after Ctrl-C, was
+    left to go on unwatched.
+    """
     if run is None:
         return ""
     failed = run["failed_targets"]
     if run["status"] in RUNNING:
-        return f"{run['status']} (timed out)"
+        return f"{run['status']} ({'wait cut short' if interrupted else 'timed out'})"
     if not failed:
         return str(run["status"])
     return f"{run['status']} ({failed} target{'' if failed == 1 else 's'} failed)"
@@ -71,9 +80,61 @@ def check_wait_options(args: argparse.Namespace) -> None:
         raise UsageError("--wait: a dry run writes nothing, so nothing runs")
 
 
-def _progress_bar(output: Output, label: str) -> Progress:
+#: Each status a run or a target reads, as the live view words it.
+_WORDS = {
+    "Pending": "pending",
+    "InProgress": "in progress",
+    "Success": "succeeded",
+    "Failed": "failed",
+}
+
+
+def _word(status: str) -> str:
+    return _WORDS.get(status, escape_controls(status).lower())
+
+
+class _Progress(Progress):
+    """The bar, and under it the runs being waited for, one line each."""
+
+    def __init__(
+        self,
+        *columns: Any,
+        under_way: Callable[[], list[AssociationRun]],
+        **options: Any,
+    ) -> None:
+        # Set first: the base class draws the view once while it is made.
+        self._under_way = under_way
+        super().__init__(*columns, **options)
+
+    def get_renderables(self) -> Iterable[RenderableType]:
+        yield self.make_tasks_table(self.tasks)
+        runs = self._under_way()
+        if not runs:
+            return
+        # What fits under the bar; the rest are counted.
+        room = max(1, self.console.size.height - 4)
+        shown = runs[:room] if len(runs) <= room else runs[: room - 1]
+        # One line each, cut at the right edge, never wrapped: the id whole.
+        width = max(len(run.association_id) for run in shown)
+        for run in shown:
+            counts = " ".join(
+                f"{n} {_word(status)}"
+                for status, n in sorted(run.target_counts.items())
+            )
+            line = (
+                f"{run.association_id:<{width}}  v{run.association_version:<3}"
+                f" {_word(run.status):<11}  targets: {counts or '-'}"
+            )
+            yield Text(line, no_wrap=True, overflow="ellipsis")
+        if len(shown) < len(runs):
+            yield Text(f"... and {len(runs) - len(shown)} more")
+
+
+def _progress_bar(
+    output: Output, label: str, under_way: Callable[[], list[AssociationRun]]
+) -> Progress:
     """A transient progress bar on stderr: stdout stays for the results."""
-    return Progress(
+    return _Progress(
         TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
@@ -81,6 +142,7 @@ def _progress_bar(output: Output, label: str) -> Progress:
         TextColumn("{task.fields[runs]}"),
         console=output.err,
         transient=True,
+        under_way=under_way,
     )
 
 
@@ -178,7 +240,10 @@ class Report:
                 entry = json.loads(line)
                 association_id = entry["association_id"]
                 outcome = entry["outcome"]
-                if not isinstance(association_id, str) or not isinstance(outcome, str):
+                # None: an apply's create that failed or never started.
+                if not isinstance(association_id, (str, type(None))) or not isinstance(
+                    outcome, str
+                ):
                     raise TypeError
             except (json.JSONDecodeError, KeyError, TypeError):
                 if number == len(lines):
@@ -186,6 +251,8 @@ class Report:
                 raise UsageError(f"{path}:{number}: not a report line") from None
             if entry.get("change") != fingerprint:
                 self.other_changes += 1
+                continue
+            if association_id is None:
                 continue
             if outcome in ("changed", "unchanged"):
                 self.done.add(association_id)
@@ -242,10 +309,13 @@ class Run(Generic[R]):
         self._report = report
         self._extra = extra
         self._total = total
-        self._progress = _progress_bar(output, label)
         self._handle: IO[str] | None = None
         self._task: Any = None
         self._runs = {"succeeded": 0, "failed": 0}
+        # The runs being waited for, by association, as last read.
+        self._under_way: dict[str, AssociationRun] = {}
+        self._lock = threading.Lock()
+        self._progress = _progress_bar(output, label, self._waited_for)
 
     @contextlib.contextmanager
     def going(self, what: str) -> Iterator[None]:
@@ -259,7 +329,23 @@ class Run(Generic[R]):
             if self._handle is not None:
                 self._handle.close()
 
+    def watch(self, run: AssociationRun) -> None:
+        """A run as just read, from the thread waiting for it."""
+        with self._lock:
+            if run.running:
+                self._under_way[run.association_id] = run
+            else:
+                self._under_way.pop(run.association_id, None)
+        self._progress.update(self._task, runs=self._runs_text())
+
+    def _waited_for(self) -> list[AssociationRun]:
+        with self._lock:
+            return list(self._under_way.values())
+
     def record(self, result: R) -> None:
+        with self._lock:
+            # A wait that ended unfinished (timed out, cut short) is over too.
+            self._under_way.pop(str(result.to_json().get("association_id")), None)
         with self._interrupts.recording():
             if self._handle is not None:
                 line = {**result.to_json(), **self._extra}
@@ -271,11 +357,23 @@ class Run(Generic[R]):
                 self._runs["failed" if run["failed_targets"] else "succeeded"] += 1
             self._progress.update(self._task, advance=1, runs=self._runs_text())
 
+    def never_started(self, results: Iterable[R]) -> None:
+        """Those a Ctrl-C kept from starting: in the results and the report too."""
+        results = list(results)
+        self.results.extend(results)
+        if self._report is None or not results:
+            return
+        with self._report.open() as handle:
+            for result in results:
+                handle.write(json.dumps({**result.to_json(), **self._extra}) + "\n")
+
     def _runs_text(self) -> str:
-        """``runs: 12 succeeded, 1 failed``, once a run has been judged."""
-        if not any(self._runs.values()):
+        """``runs: 2 in progress, 12 succeeded, 1 failed``, once one is seen."""
+        with self._lock:
+            counts = {"in progress": len(self._under_way), **self._runs}
+        if not any(counts.values()):
             return ""
-        return "runs: " + ", ".join(f"{n} {k}" for k, n in self._runs.items())
+        return "runs: " + ", ".join(f"{n} {k}" for k, n in counts.items())
 
 
 def stopped(failed: int, bound: int | None, never: int, then: str) -> str:
