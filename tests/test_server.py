@@ -406,6 +406,11 @@ def test_what_moto_did_not_foresee_is_500_json_not_html() -> None:
         ("fail", {"operation": None, "code": "B"}),
         ("fail", {"operation": "A", "code": "B", "times": True}),
         ("run-maintenance-window", {"window_id": "mw-0000000000000000f"}),
+        # An account or a region AWS cannot have is refused, not made up.
+        ("run-duration", {"seconds": 1, "account_id": "../../etc"}),
+        ("run-duration", {"seconds": 1, "account_id": "12345678901"}),
+        ("fail-runs", {"resource_ids": [], "region": "nowhere-1"}),
+        ("fail-runs", {"resource_ids": [], "region": "us-east-1\n"}),
     ],
 )
 def test_bad_control_values_are_400_json(

@@ -458,3 +458,19 @@ def test_runs_take_the_time_set_and_move_as_aws_reports_them(
         stand_in.set_run_duration(-1)
     with pytest.raises(TypeError, match="a number"):
         stand_in.set_run_duration("5")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "where",
+    [{"account_id": "abc"}, {"account_id": 123456789012}, {"region": "mars-1"}],
+)
+def test_a_place_aws_cannot_have_is_refused(
+    stand_in: StandIn, where: dict[str, Any]
+) -> None:
+    for call in (
+        lambda: stand_in.set_run_duration(1, **where),
+        lambda: stand_in.fail_runs([], **where),
+        lambda: stand_in.run_maintenance_window("mw-0123456789abcdef0", **where),
+    ):
+        with pytest.raises(ValueError, match=r"account_id|region"):
+            call()

@@ -30,6 +30,7 @@ It needs ssmkit's ``testing`` extra (``pip install '.[testing]'`` in a checkout)
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -160,7 +161,7 @@ class StandIn:
         Returns:
             The window execution id.
         """
-        backend = ssm_backends[account_id][region]
+        backend = _backend(account_id, region)
         service = service_for(backend)
         with service.lock:
             return service.run_maintenance_window(window_id, backend.windows)
@@ -188,7 +189,7 @@ class StandIn:
         if isinstance(resource_ids, str):
             msg = "resource_ids must be a collection of node ids, not one string"
             raise TypeError(msg)
-        service = service_for(ssm_backends[account_id][region])
+        service = service_for(_backend(account_id, region))
         with service.lock:
             service.failing = set(resource_ids)
 
@@ -226,7 +227,7 @@ class StandIn:
         if not 0 <= seconds <= 86_400:
             msg = f"seconds must be from 0 to 86400, got {seconds!r}"
             raise ValueError(msg)
-        service = service_for(ssm_backends[account_id][region])
+        service = service_for(_backend(account_id, region))
         with service.lock:
             service.run_duration = float(seconds)
 
@@ -261,7 +262,7 @@ class StandIn:
         if unknown:
             msg = f"UpdateAssociation has no member {', '.join(unknown)}"
             raise ValueError(msg)
-        service = service_for(ssm_backends[account_id][region])
+        service = service_for(_backend(account_id, region))
         with service.lock:
             service.kept_on_update = names
 
@@ -354,3 +355,15 @@ class mock_ssm:
                 return func(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
+
+
+def _backend(account_id: str, region: str) -> Any:
+    """The local SSM of one account and region, refusing ones AWS cannot have."""
+    if not isinstance(account_id, str) or not re.fullmatch(r"\d{12}", account_id):
+        msg = f"account_id must be 12 digits, got {account_id!r}"
+        raise ValueError(msg)
+    backends = ssm_backends[account_id]
+    if not isinstance(region, str) or region not in backends:
+        msg = f"region must be a region SSM is in, such as 'us-east-1', got {region!r}"
+        raise ValueError(msg)
+    return backends[region]
