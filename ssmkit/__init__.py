@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ._client import Client
     from ._convert import from_boto, from_json, make_converter, to_boto, to_json
     from ._declared import ApplyResult, AssociationsPlan, PlannedAssociation
+    from ._plan import Plan
     from ._safe import (
         UpdatePlan,
         plan_association_update,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
         CommandRun,
         CommandRunInvocation,
     )
+    from ._windows_code import PlannedWindowPart, WindowResult
     from ._wire import Change
 
 # A library logs; the application decides where records go.
@@ -66,6 +68,9 @@ _LAZY = {
     "ApplyResult": "_declared",
     "AssociationsPlan": "_declared",
     "PlannedAssociation": "_declared",
+    "Plan": "_plan",
+    "PlannedWindowPart": "_windows_code",
+    "WindowResult": "_windows_code",
     "UpdatePlan": "_safe",
     "plan_association_update": "_safe",
     "plan_maintenance_window_task_update": "_safe",
@@ -112,9 +117,12 @@ __all__ = [
     "MaintenanceWindowTargetChanges",
     "MaintenanceWindowTaskChanges",
     "PatchBaselineChanges",
+    "Plan",
     "PlannedAssociation",
+    "PlannedWindowPart",
     "SSMKitError",
     "UpdatePlan",
+    "WindowResult",
     "__version__",
     "errors",
     "from_boto",

@@ -30,8 +30,10 @@ if TYPE_CHECKING:
 
     from ._bulk import BulkResult
     from ._declared import ApplyResult, AssociationsPlan
+    from ._plan import Plan
     from ._safe import UpdatePlan
     from ._waits import AssociationRun, AssociationUpdate, CommandRun
+    from ._windows_code import WindowResult
     from .models import (
         AssociationDescription,
         AssociationFilter,
@@ -462,6 +464,102 @@ class Client(Operations):
         return export_associations(
             self.boto3_client, filters=raw_filters, show_sensitive=show_sensitive
         )
+
+    def plan(self, desired: Any, *, prune: bool = False) -> Plan:
+        """Plan a whole file against the service, every kind in it; write nothing.
+
+        The file (YAML or JSON, by extension) holds ``Associations:``, as for
+        ``plan_associations``, and ``MaintenanceWindows:``: each a
+        ``CreateMaintenanceWindow`` request with its ``Targets`` (each a
+        ``RegisterTargetWithMaintenanceWindow`` request) and ``Tasks`` (each
+        a ``RegisterTaskWithMaintenanceWindow`` request), without
+        ``WindowId``, known by ``Name``. A task's ``WindowTargetIds`` name
+        targets of its window. A kind the file does not hold is not managed.
+
+        Args:
+            desired: A path to the file, or the parsed document.
+            prune: Also delete what the file no longer lists, within
+                ``Prune.NamePrefix``: associations and windows so named, and
+                within each window the file names, the targets and tasks it
+                does not list.
+
+        Raises:
+            ssmkit.errors.ValidationError: The file is refused; every problem
+                is listed.
+        """
+        from ssmkit._plan import plan
+
+        return plan(self.boto3_client, desired, prune=prune)
+
+    def apply(
+        self,
+        plan: Plan,
+        *,
+        concurrency: int = 4,
+        max_rate: float | None = None,
+        progress: Callable[[ApplyResult | WindowResult], object] | None = None,
+        wait: bool = False,
+        timeout: float = 600.0,
+        canary: int | None = None,
+        max_failed_runs: int | None = None,
+        watch: Callable[[AssociationRun], object] | None = None,
+    ) -> list[ApplyResult | WindowResult]:
+        """Carry out a plan from ``plan``: the associations, then the windows.
+
+        Associations are applied as ``apply_associations`` does, with its
+        waits and waves. Windows have no version token: each window, target
+        and task is read again just before it is written, and one that
+        differs from what the plan read is a ``"conflict"``, left as it is.
+        Each window is written before its targets, and its targets before
+        the tasks that name them; a task whose window or target was not
+        written is ``"not_started"``. Within a window, what the plan deletes
+        goes last: tasks, then targets.
+
+        Returns:
+            One ``ssmkit.ApplyResult`` per association and one
+            ``ssmkit.WindowResult`` per window, target and task, in the plan's
+            order.
+
+        Raises:
+            KeyboardInterrupt: On Ctrl-C, after the calls under way have
+                finished and been passed to ``progress``; none is started after.
+        """
+        from ssmkit._plan import apply
+
+        return apply(
+            self.boto3_client,
+            plan,
+            concurrency=concurrency,
+            max_rate=max_rate,
+            progress=progress,
+            wait=wait,
+            timeout=timeout,
+            canary=canary,
+            max_failed_runs=max_failed_runs,
+            watch=watch,
+        )
+
+    def export(
+        self, *, show_sensitive: bool = False
+    ) -> tuple[dict[str, Any], list[str]]:
+        """Every association and maintenance window as a file's document, for ``plan``.
+
+        Returns:
+            The document (``{"Associations": [...], "MaintenanceWindows":
+            [...]}``) and the ids of what was left out because it has no
+            name, or shares it.
+        """
+        from ssmkit._declared import export_associations
+        from ssmkit._windows_code import export_windows
+
+        document, skipped = export_associations(
+            self.boto3_client, show_sensitive=show_sensitive
+        )
+        windows, left_out = export_windows(
+            self.boto3_client, show_sensitive=show_sensitive
+        )
+        document["MaintenanceWindows"] = windows
+        return document, skipped + left_out
 
     def update_maintenance_window_task(
         self,

@@ -38,7 +38,7 @@ from ._bulk import (
 from ._files import dump_document, read_document
 from ._mask import MASK, is_sensitive, mask
 from ._safe import ASSOCIATION, Prepared, apply_update, plan_read
-from ._schedules import check_schedule
+from ._schedules import SCHEDULES, check_schedule
 from ._sentinel import CLEAR
 from ._validate import attribute_name, check_value, member_path
 from ._waits import AssociationRun
@@ -116,6 +116,33 @@ def load_associations(desired: Any, boto3_client: Any) -> Desired:
             breaks the model's constraints or a documented rule; the message
             lists every problem.
     """
+    document, source = read_desired(desired)
+    problems: list[str] = []
+    if "MaintenanceWindows" in document:
+        problems.append(
+            "MaintenanceWindows: this plans associations only; "
+            "plan the whole file with ssmkit plan (Client.plan)"
+        )
+    unknown = sorted(set(document) - set(_KEYS) - {"MaintenanceWindows"})
+    if unknown:
+        problems.append(
+            f"unknown top-level key {', '.join(map(str, unknown))} "
+            f"(expected {' and '.join(_KEYS)})"
+        )
+    entries = document.get("Associations")
+    problems += association_problems(entries, boto3_client)
+    prefix = _prefix(document.get("Prune"), problems)
+    if problems:
+        raise _refused(source, problems)
+    return Desired(entries=tuple(entries or ()), name_prefix=prefix, source=source)
+
+
+def read_desired(desired: Any) -> tuple[dict[Any, Any], str]:
+    """A file's document, from a path, a document, or a list of associations.
+
+    Raises:
+        ssmkit.errors.ValidationError: It cannot be read, or is no mapping.
+    """
     source = "<entries>"
     if isinstance(desired, (str, os.PathLike)):
         source = os.fspath(desired)
@@ -125,18 +152,14 @@ def load_associations(desired: Any, boto3_client: Any) -> Desired:
     if not isinstance(desired, dict):
         msg = f"{source}: expected a mapping with Associations:, or a list of entries"
         raise ValidationError(msg, rule="file")
-    problems: list[str] = []
-    unknown = sorted(set(desired) - set(_KEYS))
-    if unknown:
-        problems.append(
-            f"unknown top-level key {', '.join(map(str, unknown))} "
-            f"(expected {' and '.join(_KEYS)})"
-        )
-    entries = desired.get("Associations")
+    return desired, source
+
+
+def association_problems(entries: Any, boto3_client: Any) -> list[str]:
+    """Everything wrong with a file's ``Associations``, before any call."""
     if not isinstance(entries, list):
-        problems.append("Associations: expected a list of associations")
-        entries = []
-    prefix = _prefix(desired.get("Prune"), problems)
+        return ["Associations: expected a list of associations"]
+    problems: list[str] = []
     shape = _create_shape(boto3_client)
     names: dict[str, int] = {}
     for index, entry in enumerate(entries):
@@ -155,9 +178,7 @@ def load_associations(desired: Any, boto3_client: Any) -> Desired:
         else:
             problems.append(f"{label}: AssociationName is required, as a string")
         problems += [f"{label}: {p}" for p in _entry_problems(entry, shape)]
-    if problems:
-        raise _refused(source, problems)
-    return Desired(entries=tuple(entries), name_prefix=prefix, source=source)
+    return problems
 
 
 def _read(path: Path) -> Any:
@@ -192,8 +213,18 @@ def _update_shape(boto3_client: Any) -> StructureShape:
     return model.input_shape  # type: ignore[no-any-return]
 
 
-def _entry_problems(entry: Raw, shape: StructureShape) -> list[str]:
-    """Everything wrong with one entry, judged as the CreateAssociation it must be.
+def _entry_problems(
+    entry: Raw,
+    shape: StructureShape,
+    *,
+    operation: str = "CreateAssociation",
+    rules: Callable[[Raw, Raw], None] = ASSOCIATION.rules,
+    set_here: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Everything wrong with one entry, judged as the create request it must be.
+
+    ``set_here`` are the request's members the file does not hold (a
+    window's id, a client token): they are neither allowed nor required.
 
     Each member is judged on its own, and within it every problem is
     gathered, so every one is listed, not only the first; the cross-member
@@ -205,13 +236,13 @@ def _entry_problems(entry: Raw, shape: StructureShape) -> list[str]:
         "sent as text: write the value"
         for path in _stray_placeholders(entry, shape)
     ]
-    unknown = sorted(set(entry) - set(shape.members))
+    unknown = sorted(set(entry) - (set(shape.members) - set_here))
     if unknown:
-        problems.append(f"CreateAssociation has no member {', '.join(unknown)}")
+        problems.append(f"{operation} has no member {', '.join(map(str, unknown))}")
     members = shape.members
     written: Raw = {}
     for member, value in entry.items():
-        if member not in members:
+        if member not in members or member in set_here:
             continue
         try:
             one = _written({member: value}, shape, member="")
@@ -221,7 +252,7 @@ def _entry_problems(entry: Raw, shape: StructureShape) -> list[str]:
             check_value(
                 one[member], members[member], attribute_name(member), problems=found
             )
-            if member == "ScheduleExpression":
+            if member in SCHEDULES and isinstance(one[member], str):
                 check_schedule(one[member], attribute_name(member))
             problems += [str(p) for p in found]
             if not found:
@@ -229,13 +260,15 @@ def _entry_problems(entry: Raw, shape: StructureShape) -> list[str]:
         except ValidationError as exc:
             problems.append(str(exc))
     # Required, and absent or null (a bad value is refused as itself above).
-    missing = [m for m in shape.required_members if entry.get(m) is None]
+    missing = [
+        m for m in shape.required_members if entry.get(m) is None and m not in set_here
+    ]
     problems += [f"{attribute_name(m)}: is required (got None)" for m in missing]
     try:
         # The documented cross-member rules, on the entry as a create sends it:
         # every entry must be able to create its association from nothing. They
         # are judged on the members that passed, so every problem is listed.
-        ASSOCIATION.rules(dict(written), {})
+        rules(dict(written), {})
     except ValidationError as exc:
         problems.append(str(exc))
     tags = [t.get("Key") for t in entry.get("Tags") or [] if isinstance(t, dict)]
@@ -512,6 +545,16 @@ def plan_associations(
         if isinstance(desired, Desired)
         else load_associations(desired, boto3_client)
     )
+    plan, problems = plan_read_associations(boto3_client, read, prune=prune)
+    if problems:
+        raise _refused(read.source, problems)
+    return plan
+
+
+def plan_read_associations(
+    boto3_client: Any, read: Desired, *, prune: bool = False
+) -> tuple[AssociationsPlan, list[str]]:
+    """``plan_associations`` of a file read, and what is wrong with it live."""
     if prune and read.name_prefix is None:
         msg = (
             f"{read.source}: pruning needs a scope: add Prune: {{NamePrefix: ...}} "
@@ -540,7 +583,7 @@ def plan_associations(
         except ValidationError as exc:
             problems.append(f"{name}: {exc}")
     if problems:
-        raise _refused(read.source, problems)
+        return AssociationsPlan(associations=(), source=read.source), problems
     if prune:
         named = {e["AssociationName"] for e in read.entries}
         prefix = read.name_prefix or ""
@@ -555,12 +598,13 @@ def plan_associations(
                     )
                     for s in summaries
                 ]
-    return AssociationsPlan(
+    plan = AssociationsPlan(
         associations=tuple(planned),
         prune=prune,
         name_prefix=read.name_prefix,
         source=read.source,
     )
+    return plan, []
 
 
 def _walk(boto3_client: Any, filters: list[Raw] | None = None) -> Iterable[Raw]:
@@ -638,11 +682,13 @@ def _plan_update(boto3_client: Any, entry: Raw, summary: Raw) -> PlannedAssociat
     )
 
 
-def _live_tags(boto3_client: Any, association_id: str) -> dict[str, str]:
+def _live_tags(
+    boto3_client: Any, resource_id: str, resource_type: str = _RESOURCE
+) -> dict[str, str]:
     answer = invoke(
         boto3_client,
         "ListTagsForResource",
-        {"ResourceType": _RESOURCE, "ResourceId": association_id},
+        {"ResourceType": resource_type, "ResourceId": resource_id},
     )
     return {t["Key"]: t["Value"] for t in answer.get("TagList", [])}
 
@@ -948,9 +994,13 @@ def _create(
 
 
 def _write_tags(
-    client: Any, association_id: str, now: dict[str, str], wanted: dict[str, str]
+    client: Any,
+    resource_id: str,
+    now: dict[str, str],
+    wanted: dict[str, str],
+    resource_type: str = _RESOURCE,
 ) -> None:
-    resource = {"ResourceType": _RESOURCE, "ResourceId": association_id}
+    resource = {"ResourceType": resource_type, "ResourceId": resource_id}
     gone = sorted(set(now) - set(wanted))
     if gone:
         invoke(client, "RemoveTagsFromResource", {**resource, "TagKeys": gone})
