@@ -218,6 +218,10 @@ def _part_problems(part: Raw, which: Part, where: str, boto3_client: Any) -> lis
 def _target_names(task: Raw) -> list[str]:
     """A task's ``WindowTargetIds`` must name targets, as strings."""
     problems = []
+    # RegisterTaskWithMaintenanceWindow, Targets: "One or more targets must be
+    # specified for maintenance window Run Command-type tasks."
+    if task.get("TaskType") == "RUN_COMMAND" and not task.get("Targets"):
+        problems.append("targets: a RUN_COMMAND task needs one or more targets")
     for target in task.get("Targets") or []:
         if isinstance(target, dict) and target.get("Key") == BY_TARGET:
             values = target.get("Values")
@@ -515,13 +519,13 @@ def _plan_live(
         listed = {t["Name"] for t in entry.get(TASKS) or []}
         if TASKS in entry:
             deletes += [
-                _delete("task", name, window_id, t["WindowTaskId"], n, t)
+                _delete(boto3_client, "task", name, window_id, t["WindowTaskId"], n)
                 for n, t in sorted(tasks.items())
                 if n not in listed
             ]
         if TARGETS in entry:
             deletes += [
-                _delete("target", name, window_id, t["WindowTargetId"], n, t)
+                _delete(boto3_client, "target", name, window_id, t["WindowTargetId"], n)
                 for n, t in sorted(targets.items())
                 if n not in wanted
             ]
@@ -549,8 +553,10 @@ def _by_name(found: list[Raw], part: Part, window: str) -> dict[str, Raw]:
 
 
 def _delete(
-    part: Part, window: str, window_id: str, part_id: str, name: str, read: Raw
+    boto3_client: Any, part: Part, window: str, window_id: str, part_id: str, name: str
 ) -> PlannedWindowPart:
+    # Read as apply reads it again, to compare.
+    read = _read(boto3_client, part, {"WindowId": window_id, _ID[part]: part_id})
     return PlannedWindowPart(
         part=part,
         window=window,

@@ -1,0 +1,404 @@
+"""Maintenance windows as code: planned and applied against the local SSM."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import attrs
+import boto3
+import pytest
+
+import ssmkit
+from ssmkit import errors
+from ssmkit.testing import StandIn, mock_ssm
+
+WINDOW: dict[str, Any] = {
+    "Name": "patch-sunday",
+    "Schedule": "cron(0 2 ? * SUN *)",
+    "Duration": 4,
+    "Cutoff": 1,
+    "AllowUnassociatedTargets": False,
+    "Targets": [
+        {
+            "Name": "web",
+            "ResourceType": "INSTANCE",
+            "Targets": [{"Key": "tag:Role", "Values": ["web"]}],
+        },
+        {
+            "Name": "dbs",
+            "ResourceType": "INSTANCE",
+            "Targets": [{"Key": "tag:Role", "Values": ["db"]}],
+        },
+    ],
+    "Tasks": [
+        {
+            "Name": "patch",
+            "TaskArn": "AWS-RunPatchBaseline",
+            "TaskType": "RUN_COMMAND",
+            "Targets": [{"Key": "WindowTargetIds", "Values": ["web", "dbs"]}],
+            "Priority": 1,
+            "MaxConcurrency": "10%",
+            "MaxErrors": "1",
+            "TaskInvocationParameters": {
+                "RunCommand": {
+                    "Parameters": {
+                        "Operation": ["Install"],
+                        "RebootOption": ["RebootIfNeeded"],
+                    },
+                    "TimeoutSeconds": 600,
+                }
+            },
+        },
+        {
+            # No targets: an Automation task may go without.
+            "Name": "report",
+            "TaskArn": "AWS-RestartEC2Instance",
+            "TaskType": "AUTOMATION",
+            "Priority": 2,
+        },
+    ],
+}
+
+
+@pytest.fixture
+def ssm() -> Any:
+    with mock_ssm() as stand_in:
+        yield stand_in
+
+
+@pytest.fixture
+def client(ssm: StandIn) -> ssmkit.Client:
+    return ssmkit.Client(boto3_client=boto3.client("ssm", region_name="us-east-1"))
+
+
+def document(*windows: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"MaintenanceWindows": [copy.deepcopy(w) for w in windows], **extra}
+
+
+def applied(client: ssmkit.Client, doc: dict[str, Any], **options: Any) -> list[Any]:
+    results = client.apply(client.plan(doc, **options))
+    assert all(r.error is None for r in results), [r.error for r in results]
+    return results
+
+
+def live_window(client: ssmkit.Client) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """The one window: its id, its targets' ids by name, its tasks by name."""
+    boto = client.boto3_client
+    [window] = boto.describe_maintenance_windows()["WindowIdentities"]
+    window_id = window["WindowId"]
+    targets = {
+        t["Name"]: t["WindowTargetId"]
+        for t in boto.describe_maintenance_window_targets(WindowId=window_id)["Targets"]
+    }
+    tasks = {
+        t["Name"]: boto.get_maintenance_window_task(
+            WindowId=window_id, WindowTaskId=t["WindowTaskId"]
+        )
+        for t in boto.describe_maintenance_window_tasks(WindowId=window_id)["Tasks"]
+    }
+    return window_id, targets, tasks
+
+
+def test_apply_into_an_empty_account_writes_everything_as_written(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    plan = client.plan(document(WINDOW))
+    assert [(p.part, p.name, p.action) for p in plan.maintenance_windows] == [
+        ("window", "patch-sunday", "create"),
+        ("target", "web", "create"),
+        ("target", "dbs", "create"),
+        ("task", "patch", "create"),
+        ("task", "report", "create"),
+    ]
+    assert plan.counts() == {"create": 5, "update": 0, "unchanged": 0, "delete": 0}
+    # Sensitive values are masked in the plan's text.
+    assert "Install" not in plan.render()
+    assert "Install" in plan.render(show_sensitive=True)
+    ssm.requests.clear()
+    results = client.apply(plan)
+    assert [(r.part, r.name, r.outcome) for r in results] == [
+        ("window", "patch-sunday", "created"),
+        ("target", "web", "created"),
+        ("target", "dbs", "created"),
+        ("task", "patch", "created"),
+        ("task", "report", "created"),
+    ]
+    window_id, targets, tasks = live_window(client)
+    # botocore adds an idempotency token to each create: not the file's.
+    writes = [
+        attrs.evolve(
+            r, params={k: v for k, v in r.params.items() if k != "ClientToken"}
+        )
+        for r in ssm.requests
+        if not r.operation.startswith(("Describe", "Get"))
+    ]
+    assert [w.operation for w in writes] == [
+        "CreateMaintenanceWindow",
+        "RegisterTargetWithMaintenanceWindow",
+        "RegisterTargetWithMaintenanceWindow",
+        "RegisterTaskWithMaintenanceWindow",
+        "RegisterTaskWithMaintenanceWindow",
+    ]
+    own = {k: v for k, v in WINDOW.items() if k not in ("Targets", "Tasks")}
+    assert writes[0].params == own
+    assert writes[1].params == {"WindowId": window_id, **WINDOW["Targets"][0]}
+    patch = {
+        **WINDOW["Tasks"][0],
+        "WindowId": window_id,
+        # The names resolved to the ids of the targets just registered.
+        "Targets": [
+            {"Key": "WindowTargetIds", "Values": [targets["dbs"], targets["web"]]}
+        ],
+    }
+    assert writes[3].params == patch
+    assert writes[4].params == {"WindowId": window_id, **WINDOW["Tasks"][1]}
+    assert tasks["report"].get("Targets", []) == []
+    # Planned again: nothing to do.
+    again = client.plan(document(WINDOW))
+    assert not again.pending
+    assert {p.action for p in again.maintenance_windows} == {"unchanged"}
+
+
+def test_export_then_plan_is_empty_and_keeps_secrets_out(
+    client: ssmkit.Client,
+) -> None:
+    applied(client, document(WINDOW))
+    exported, left_out = client.export()
+    assert left_out == []
+    [window] = exported["MaintenanceWindows"]
+    [patch] = [t for t in window["Tasks"] if t["Name"] == "patch"]
+    # By name, as the file says them; the secret values as the placeholder.
+    assert patch["Targets"] == [{"Key": "WindowTargetIds", "Values": ["dbs", "web"]}]
+    parameters = patch["TaskInvocationParameters"]["RunCommand"]["Parameters"]
+    assert parameters == {"Operation": "<sensitive>", "RebootOption": "<sensitive>"}
+    plan = client.plan(exported)
+    assert not plan.pending, plan.render()
+    shown, _ = client.export(show_sensitive=True)
+    [window] = shown["MaintenanceWindows"]
+    [patch] = [t for t in window["Tasks"] if t["Name"] == "patch"]
+    assert patch["TaskInvocationParameters"]["RunCommand"]["Parameters"] == {
+        "Operation": ["Install"],
+        "RebootOption": ["RebootIfNeeded"],
+    }
+
+
+def test_a_change_to_one_member_keeps_what_others_changed(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    applied(client, document(WINDOW))
+    window_id, targets, tasks = live_window(client)
+    task_id = tasks["patch"]["WindowTaskId"]
+    # Out of band: another member, and a member of TaskInvocationParameters the
+    # file does not hold.
+    client.update_maintenance_window_task(
+        window_id,
+        task_id,
+        description="kept",
+        paths={"task_invocation_parameters.run_command.comment": "kept too"},
+    )
+    changed = copy.deepcopy(WINDOW)
+    changed["Tasks"][0]["MaxErrors"] = "2"
+    plan = client.plan(document(changed))
+    [update] = [p for p in plan.maintenance_windows if p.action == "update"]
+    assert (update.part, update.name) == ("task", "patch")
+    assert [c.path for c in update.changes] == ["max_errors"]
+    ssm.requests.clear()
+    results = client.apply(plan)
+    assert [r.outcome for r in results if r.name == "patch"] == ["changed"]
+    [sent] = ssm.requests_for("UpdateMaintenanceWindowTask")
+    assert sent["MaxErrors"] == "2"
+    # The targets sent back as ids, as the service keeps them.
+    assert sent["Targets"] == [
+        {"Key": "WindowTargetIds", "Values": [targets["dbs"], targets["web"]]}
+    ]
+    now = client.boto3_client.get_maintenance_window_task(
+        WindowId=window_id, WindowTaskId=task_id
+    )
+    assert now["MaxErrors"] == "2"
+    assert now["Description"] == "kept"
+    run_command = now["TaskInvocationParameters"]["RunCommand"]
+    assert run_command["Comment"] == "kept too"
+    assert run_command["Parameters"]["Operation"] == ["Install"]
+    assert run_command["TimeoutSeconds"] == 600
+
+
+def test_a_rival_write_between_plan_and_apply_is_a_conflict(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    applied(client, document(WINDOW))
+    window_id, targets, _ = live_window(client)
+    changed = copy.deepcopy(WINDOW)
+    changed["Duration"] = 5
+    changed["Targets"][0]["Targets"] = [{"Key": "tag:Role", "Values": ["www"]}]
+    plan = client.plan(document(changed))
+    client.boto3_client.update_maintenance_window(WindowId=window_id, Cutoff=2)
+    client.boto3_client.update_maintenance_window_target(
+        WindowId=window_id, WindowTargetId=targets["web"], Description="rival"
+    )
+    ssm.requests.clear()
+    results = client.apply(plan)
+    outcomes = {(r.part, r.name): r.outcome for r in results}
+    assert outcomes[("window", "patch-sunday")] == "conflict"
+    assert "changed since the plan" in str(
+        next(r.error for r in results if r.part == "window")
+    )
+    # Its parts are not written either: the window was not.
+    assert outcomes[("target", "web")] == "not_started"
+    assert ssm.requests_for("UpdateMaintenanceWindow") == []
+    assert ssm.requests_for("UpdateMaintenanceWindowTarget") == []
+    described = client.boto3_client.get_maintenance_window(WindowId=window_id)
+    assert (described["Duration"], described["Cutoff"]) == (4, 2)
+
+
+def test_a_target_changed_since_the_plan_is_a_conflict_alone(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    applied(client, document(WINDOW))
+    window_id, targets, _ = live_window(client)
+    changed = copy.deepcopy(WINDOW)
+    changed["Targets"][0]["Targets"] = [{"Key": "tag:Role", "Values": ["www"]}]
+    changed["Targets"][1]["Targets"] = [{"Key": "tag:Role", "Values": ["dbs"]}]
+    plan = client.plan(document(changed))
+    client.boto3_client.update_maintenance_window_target(
+        WindowId=window_id, WindowTargetId=targets["web"], Description="rival"
+    )
+    results = client.apply(plan)
+    outcomes = {(r.part, r.name): r.outcome for r in results}
+    assert outcomes[("target", "web")] == "conflict"
+    assert outcomes[("target", "dbs")] == "changed"
+    # The task naming the target not written is not written either.
+    assert outcomes[("task", "patch")] == "unchanged"
+    web = client.boto3_client.describe_maintenance_window_targets(
+        WindowId=window_id,
+        Filters=[{"Key": "WindowTargetId", "Values": [targets["web"]]}],
+    )["Targets"][0]
+    assert web["Targets"] == [{"Key": "tag:Role", "Values": ["web"]}]
+    assert web["Description"] == "rival"
+
+
+def test_prune_deletes_within_its_scope_only(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    other = {**copy.deepcopy(WINDOW), "Name": "other-window"}
+    old = {**copy.deepcopy(WINDOW), "Name": "patch-old"}
+    applied(client, document(WINDOW, other, old))
+    smaller = copy.deepcopy(WINDOW)
+    del smaller["Targets"][1]
+    smaller["Tasks"] = [smaller["Tasks"][1]]
+    with pytest.raises(errors.ValidationError, match="pruning needs a scope"):
+        client.plan(document(smaller), prune=True)
+    plan = client.plan(document(smaller, Prune={"NamePrefix": "patch-"}), prune=True)
+    deletes = [
+        (p.part, p.window, p.name)
+        for p in plan.maintenance_windows
+        if p.action == "delete"
+    ]
+    assert deletes == [
+        ("task", "patch-sunday", "patch"),
+        ("target", "patch-sunday", "dbs"),
+        ("window", "patch-old", "patch-old"),
+    ]
+    assert "(not in the file)" in plan.render()
+    ssm.requests.clear()
+    results = client.apply(plan)
+    assert [r.outcome for r in results if r.outcome != "unchanged"] == [
+        "deleted",
+        "deleted",
+        "deleted",
+    ]
+    assert ssm.operations.index("DeregisterTaskFromMaintenanceWindow") < (
+        ssm.operations.index("DeregisterTargetFromMaintenanceWindow")
+    )
+    names = {
+        w["Name"]
+        for w in client.boto3_client.describe_maintenance_windows()["WindowIdentities"]
+    }
+    assert names == {"patch-sunday", "other-window"}
+
+
+def test_every_problem_in_the_file_is_listed_before_any_call(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    bad = copy.deepcopy(WINDOW)
+    bad["Duration"] = 99
+    bad["Colour"] = "red"
+    bad["Targets"].append(copy.deepcopy(bad["Targets"][0]))
+    bad["Tasks"][0]["TaskType"] = "RUN_SOMETHING"
+    del bad["Tasks"][1]["Name"]
+    bad["Tasks"].append(
+        {"Name": "bare", "TaskArn": "AWS-RunShellScript", "TaskType": "RUN_COMMAND"}
+    )
+    ssm.requests.clear()
+    with pytest.raises(errors.ValidationError) as raised:
+        client.plan(document(bad, {"Schedule": "rate(1 day)"}))
+    message = str(raised.value)
+    for expected in (
+        "duration",
+        "CreateMaintenanceWindow has no member Colour",
+        "Targets[2] (web): the name is already used by Targets[0]",
+        "task_type",
+        "Tasks[1]: Name is required",
+        "Tasks[2] (bare): targets: a RUN_COMMAND task needs one or more targets",
+        "MaintenanceWindows[1]: Name is required",
+    ):
+        assert expected in message, message
+    assert ssm.requests == []
+
+
+def test_a_task_naming_no_target_of_its_window_is_refused(
+    client: ssmkit.Client,
+) -> None:
+    bad = copy.deepcopy(WINDOW)
+    bad["Tasks"][0]["Targets"] = [{"Key": "WindowTargetIds", "Values": ["nope"]}]
+    with pytest.raises(errors.ValidationError, match="names nope, which is no target"):
+        client.plan(document(bad))
+
+
+def test_the_order_the_service_lists_things_in_makes_no_change(
+    client: ssmkit.Client,
+) -> None:
+    applied(client, document(WINDOW))
+    turned = copy.deepcopy(WINDOW)
+    turned["Targets"].reverse()
+    turned["Tasks"].reverse()
+    turned["Tasks"][1]["Targets"][0]["Values"].reverse()
+    turned["Tasks"][1]["TaskInvocationParameters"]["RunCommand"]["Parameters"] = {
+        "RebootOption": ["RebootIfNeeded"],
+        "Operation": ["Install"],
+    }
+    assert not client.plan(document(turned)).pending
+
+
+def test_a_placeholder_keeps_the_live_secret_and_is_never_sent(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    applied(client, document(WINDOW))
+    exported, _ = client.export()
+    exported["MaintenanceWindows"][0]["Tasks"][0]["MaxErrors"] = "3"
+    ssm.requests.clear()
+    applied(client, exported)
+    [sent] = ssm.requests_for("UpdateMaintenanceWindowTask")
+    assert "<sensitive>" not in repr(sent)
+    assert sent["TaskInvocationParameters"]["RunCommand"]["Parameters"] == {
+        "Operation": ["Install"],
+        "RebootOption": ["RebootIfNeeded"],
+    }
+
+
+def test_a_file_of_windows_leaves_associations_alone(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    client.boto3_client.create_association(
+        Name="AWS-RunShellScript",
+        AssociationName="patch-keep",
+        Targets=[{"Key": "InstanceIds", "Values": ["i-0aaaaaaaaaaaaaaa1"]}],
+        Parameters={"commands": ["uptime"]},
+    )
+    plan = client.plan(document(WINDOW, Prune={"NamePrefix": "patch-"}), prune=True)
+    assert plan.associations is None
+    client.apply(plan)
+    listed = client.boto3_client.list_associations()["Associations"]
+    assert [a["AssociationName"] for a in listed] == ["patch-keep"]
+    with pytest.raises(errors.ValidationError, match="plans associations only"):
+        client.plan_associations(document(WINDOW, Associations=[]))
