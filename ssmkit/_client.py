@@ -540,20 +540,32 @@ class Client(Operations):
         )
 
     def export(
-        self, *, show_sensitive: bool = False
+        self,
+        *,
+        filters: list[AssociationFilter] | None = None,
+        show_sensitive: bool = False,
     ) -> tuple[dict[str, Any], list[str]]:
-        """Every association and maintenance window as a file's document, for ``plan``.
+        """Associations and maintenance windows as a file's document, for ``plan``.
+
+        Args:
+            filters: ``ListAssociations`` filters, narrowing the associations;
+                every maintenance window is exported.
+            show_sensitive: Write sensitive values. Otherwise each is the
+                placeholder ``<sensitive>``, which plan and apply keep as it
+                is live and never send.
 
         Returns:
             The document (``{"Associations": [...], "MaintenanceWindows":
             [...]}``) and the ids of what was left out because it has no
             name, or shares it.
         """
+        from ssmkit._convert import to_boto
         from ssmkit._declared import export_associations
         from ssmkit._windows_code import export_windows
 
+        raw_filters = [to_boto(f) for f in filters] if filters else None
         document, skipped = export_associations(
-            self.boto3_client, show_sensitive=show_sensitive
+            self.boto3_client, filters=raw_filters, show_sensitive=show_sensitive
         )
         windows, left_out = export_windows(
             self.boto3_client, show_sensitive=show_sensitive

@@ -467,6 +467,11 @@ class AssociationsPlan:
         return tuple(a for a in self.associations if a.action == action)
 
     @property
+    def entries(self) -> tuple[PlannedAssociation, ...]:
+        """Every entry, as for ``ssmkit.Plan``: the associations."""
+        return self.associations
+
+    @property
     def create(self) -> tuple[PlannedAssociation, ...]:
         """The associations to create."""
         return self._with("create")

@@ -686,6 +686,11 @@ class WindowResult:
     part_id: str | None = None
     error: SSMKitError | None = None
 
+    @property
+    def failed_targets(self) -> int:
+        """As for an association's result: a window part starts no run."""
+        return 0
+
     def to_json(self) -> dict[str, Any]:
         """One line of a report: plain JSON types only."""
         return {
@@ -1008,6 +1013,9 @@ def export_windows(
                     show_sensitive,
                 )
             )
+        tags = _live_tags(boto3_client, window_id, _TAGGED)
+        if tags:
+            entry[_TAGS] = [{"Key": k, "Value": v} for k, v in tags.items()]
         if targets:
             entry[TARGETS] = targets
         if tasks:

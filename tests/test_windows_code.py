@@ -19,6 +19,7 @@ WINDOW: dict[str, Any] = {
     "Duration": 4,
     "Cutoff": 1,
     "AllowUnassociatedTargets": False,
+    "Tags": [{"Key": "team", "Value": "ops"}],
     "Targets": [
         {
             "Name": "web",
@@ -402,3 +403,29 @@ def test_a_file_of_windows_leaves_associations_alone(
     assert [a["AssociationName"] for a in listed] == ["patch-keep"]
     with pytest.raises(errors.ValidationError, match="plans associations only"):
         client.plan_associations(document(WINDOW, Associations=[]))
+
+
+def test_a_window_s_tags_are_planned_exported_and_written(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    applied(client, document(WINDOW))
+    window_id, _, _ = live_window(client)
+    exported, _ = client.export()
+    assert exported["MaintenanceWindows"][0]["Tags"] == [
+        {"Key": "team", "Value": "ops"}
+    ]
+    retagged = copy.deepcopy(WINDOW)
+    retagged["Tags"] = [{"Key": "team", "Value": "sre"}]
+    plan = client.plan(document(retagged))
+    [update] = [p for p in plan.maintenance_windows if p.action == "update"]
+    assert [(c.path, c.before, c.after) for c in update.changes] == [
+        ("tags.team", "ops", "sre")
+    ]
+    ssm.requests.clear()
+    results = client.apply(plan)
+    assert [r.outcome for r in results if r.part == "window"] == ["changed"]
+    assert ssm.requests_for("UpdateMaintenanceWindow") == []
+    tags = client.boto3_client.list_tags_for_resource(
+        ResourceType="MaintenanceWindow", ResourceId=window_id
+    )["TagList"]
+    assert tags == [{"Key": "team", "Value": "sre"}]

@@ -7,10 +7,18 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+import attrs
 from rich.text import Text
 
-from .._declared import ApplyResult, AssociationsPlan, dump_associations
+from .._declared import (
+    ApplyResult,
+    AssociationsPlan,
+    PlannedAssociation,
+    dump_associations,
+)
 from .._mask import MASK
+from .._plan import Plan
+from .._windows_code import PlannedWindowPart, WindowResult
 from ._common import check_suffix, client_for, filters_of
 from ._output import DECLINED, Column, UsageError, confirm, plural
 from ._runs import (
@@ -51,17 +59,25 @@ def export(args: argparse.Namespace, output: Output) -> int:
         check_suffix(args.out_file, "-o")
         if args.out_file.is_dir():
             raise UsageError(f"-o: {args.out_file} is a directory, not a file")
-    document, left_out = client.export_associations(
-        filters=filters_of(args), show_sensitive=output.show_sensitive
-    )
-    count = len(document["Associations"])
+    if args.whole:
+        document, left_out = client.export(
+            filters=filters_of(args), show_sensitive=output.show_sensitive
+        )
+    else:
+        document, left_out = client.export_associations(
+            filters=filters_of(args), show_sensitive=output.show_sensitive
+        )
+    count = plural(len(document["Associations"]), "association")
+    if "MaintenanceWindows" in document:
+        windows = len(document["MaintenanceWindows"])
+        count += f" and {plural(windows, 'maintenance window')}"
     if args.out_file is not None:
         text = dump_associations(document, args.out_file)
         try:
             args.out_file.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"-o: cannot write {args.out_file}: {exc}") from None
-        output.err.print(f"Wrote {plural(count, 'association')} to {args.out_file}.")
+        output.err.print(f"Wrote {count} to {args.out_file}.")
     elif output.json:
         output.emit_json(document)
     else:
@@ -69,8 +85,9 @@ def export(args: argparse.Namespace, output: Output) -> int:
         sys.stdout.write(dump_associations(document, "stdout.yaml", ascii_only=True))
         sys.stdout.flush()
     if left_out:
+        what = "association(s)" if not args.whole else "resource(s)"
         output.err.print(
-            f"Left out {len(left_out)} association(s) without a name, or whose "
+            f"Left out {len(left_out)} {what} without a name, or whose "
             f"name another shares, which a file cannot tell apart: "
             f"{', '.join(left_out)}."
         )
@@ -90,17 +107,19 @@ def _check_file(args: argparse.Namespace) -> None:
         raise UsageError(f"{args.file}: no such file")
 
 
-def _plan(args: argparse.Namespace, client: Client) -> AssociationsPlan:
+def _plan(args: argparse.Namespace, client: Client) -> AssociationsPlan | Plan:
     _check_file(args)
+    if args.whole:
+        return client.plan(args.file, prune=args.prune)
     return client.plan_associations(args.file, prune=args.prune)
 
 
-def _show_plan(plan: AssociationsPlan, output: Output) -> None:
-    """The plan, each association and its changes, on stderr when stdout is JSON."""
+def _show_plan(plan: AssociationsPlan | Plan, output: Output) -> None:
+    """The plan, each entry and its changes, on stderr when stdout is JSON."""
     console = output.notes
     styles = {"create": "green", "update": "yellow", "delete": "red"}
     colours = {"add": "green", "remove": "red", "change": "yellow"}
-    for entry in plan.associations:
+    for entry in plan.entries:
         head, *lines = entry.render(show_sensitive=output.show_sensitive).split("\n")
         console.print(Text(head, style=f"bold {styles.get(entry.action, '')}".strip()))
         for line, change in zip(lines, entry.changes, strict=True):
@@ -127,9 +146,10 @@ def apply_file(args: argparse.Namespace, output: Output) -> int:
     report = Report(args.report, fingerprint) if args.report else None
     plan = _plan(args, client)
     _show_plan(plan, output)
-    results: list[ApplyResult] = []
+    results: list[ApplyResult | WindowResult] = []
     if not plan.pending:
-        output.err.print("Nothing to do: every association is as the file says.")
+        what = "everything is" if args.whole else "every association is"
+        output.err.print(f"Nothing to do: {what} as the file says.")
         if output.json:
             _emit(output, plan, results, interrupted=False)
         return 0
@@ -138,18 +158,21 @@ def apply_file(args: argparse.Namespace, output: Output) -> int:
         if output.json:
             _emit(output, plan, results, interrupted=False)
         return DECLINED
-    run: Run[ApplyResult] = Run(
+    run: Run[ApplyResult | WindowResult] = Run(
         output,
         report,
         "applying",
-        len(plan.associations),
+        len(plan.entries),
         change=fingerprint,
         file=str(args.file),
     )
     interrupted = False
+    carry_out: Any = (
+        client.apply if isinstance(plan, Plan) else client.apply_associations
+    )
     try:
         with run.going("write"):
-            client.apply_associations(
+            carry_out(
                 plan,
                 concurrency=args.concurrency,
                 max_rate=args.max_rate,
@@ -162,16 +185,11 @@ def apply_file(args: argparse.Namespace, output: Output) -> int:
             )
     except KeyboardInterrupt:
         interrupted = True
-        reached = {r.name for r in run.results}
+        reached = {_key(r) for r in run.results}
         run.never_started(
-            ApplyResult(
-                name=entry.name,
-                association_id=entry.association_id,
-                outcome="not_started",
-                version_before=entry.version,
-            )
-            for entry in plan.associations
-            if entry.action != "unchanged" and entry.name not in reached
+            _never(entry)
+            for entry in plan.entries
+            if entry.action != "unchanged" and _key(entry) not in reached
         )
     results = run.results
     rows = _results(plan, results)
@@ -196,7 +214,7 @@ def apply_file(args: argparse.Namespace, output: Output) -> int:
     return 1 if counts["failed"] or counts["conflict"] or runs_failed else 0
 
 
-def _question(plan: AssociationsPlan) -> str:
+def _question(plan: AssociationsPlan | Plan) -> str:
     n = plan.counts()
     parts = [
         f"{verb} {n[action]}"
@@ -207,41 +225,61 @@ def _question(plan: AssociationsPlan) -> str:
         parts.append(f"delete {n['delete']}")
     total = n["create"] + n["update"] + n["delete"]
     what = " and ".join(parts)
-    question = f"{what[0].upper()}{what[1:]} association{'' if total == 1 else 's'}?"
-    runs = sum(a.runs for a in plan.associations)
+    noun = "association" if isinstance(plan, AssociationsPlan) else "resource"
+    question = f"{what[0].upper()}{what[1:]} {noun}{'' if total == 1 else 's'}?"
+    runs = sum(getattr(e, "runs", False) for e in plan.entries)
     if runs == 1:
-        one = "it" if total == 1 else "one of them"
+        one = "it" if total == 1 else "one association"
         question += f" Once written, {one} runs at once on its targets."
     elif runs:
-        them = "they" if runs == total else f"{runs} of them"
+        them = "they" if runs == total else f"{runs} associations"
         question += f" Once written, {them} run at once on their targets."
     return question
 
 
+def _key(item: Any) -> tuple[str, ...]:
+    """What a plan's entry and its result have in common."""
+    if isinstance(item, (PlannedWindowPart, WindowResult)):
+        return (item.part, item.window, item.name)
+    return ("association", item.name)
+
+
+def _never(entry: PlannedAssociation | PlannedWindowPart) -> ApplyResult | WindowResult:
+    """The result of an entry a run never reached."""
+    if isinstance(entry, PlannedWindowPart):
+        return WindowResult(
+            part=entry.part,
+            window=entry.window,
+            name=entry.name,
+            outcome="not_started",
+            window_id=entry.window_id,
+            part_id=entry.part_id,
+        )
+    return ApplyResult(
+        name=entry.name,
+        association_id=entry.association_id,
+        outcome="not_started",
+        version_before=entry.version,
+    )
+
+
 def _results(
-    plan: AssociationsPlan, results: Sequence[ApplyResult]
+    plan: AssociationsPlan | Plan, results: Sequence[ApplyResult | WindowResult]
 ) -> list[dict[str, Any]]:
     """One result per entry of the plan, in its order, reached or not."""
-    found = {result.name: result for result in results}
+    found = {_key(result): result for result in results}
     rows = []
-    for entry in plan.associations:
-        result = found.get(entry.name)
-        if result is not None:
-            rows.append(result.to_json())
-            continue
-        rows.append(
-            {
-                "name": entry.name,
-                "association_id": entry.association_id,
+    for entry in plan.entries:
+        result = found.get(_key(entry))
+        if result is None:
+            result = _never(entry)
+            if entry.action == "unchanged":
                 # An entry already as the file says needs no call to stay so.
-                "outcome": "unchanged"
-                if entry.action == "unchanged"
-                else "not_started",
-                "version_before": entry.version,
-                "version_after": None,
-                "error": None,
-            }
-        )
+                result = attrs.evolve(result, outcome="unchanged")
+        row = result.to_json()
+        if isinstance(plan, Plan) and isinstance(result, ApplyResult):
+            row = {"kind": "association", **row}
+        rows.append(row)
     return rows
 
 
@@ -251,8 +289,8 @@ def _counts(rows: Sequence[dict[str, Any]]) -> dict[str, int]:
 
 def _emit(
     output: Output,
-    plan: AssociationsPlan,
-    results: Sequence[ApplyResult],
+    plan: AssociationsPlan | Plan,
+    results: Sequence[ApplyResult | WindowResult],
     *,
     interrupted: bool,
 ) -> None:
@@ -279,21 +317,32 @@ def _table(
         "changed": "green",
     }
     waited = any("run" in row for row in rows)
+    whole = any("kind" in row for row in rows)
     shown = []
     for row in rows:
-        before, after = row["version_before"] or "", row["version_after"]
+        before, after = row.get("version_before") or "", row.get("version_after")
         version = before
         if after and after != before:
             version = f"{before} -> {after}" if before else after
         error = row["error"]
-        cells = [row["name"], row["association_id"] or "", row["outcome"], version]
+        if whole:
+            kind = row["kind"].replace("maintenance_window", "window").replace("_", " ")
+            name = (
+                row["name"]
+                if kind in ("association", "window")
+                else (f"{row['window']}/{row['name']}")
+            )
+            identity = row.get("association_id") or row.get("id") or ""
+            cells = [name, kind, identity, row["outcome"], version]
+        else:
+            cells = [row["name"], row["association_id"] or "", row["outcome"], version]
         if waited:
             cells.append(run_cell(row.get("run"), interrupted=interrupted))
         shown.append([*cells, error["message"] if error else ""])
     output.rows(
         [
-            Column("name"),
-            Column("association id"),
+            *([Column("name"), Column("kind"), Column("id")] if whole else []),
+            *([] if whole else [Column("name"), Column("association id")]),
             Column("outcome"),
             Column("version"),
             *([Column("run")] if waited else []),

@@ -237,55 +237,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="the targets of the newest run (of version V with --version)",
     )
 
-    export = leaf(
-        asub,
-        "export",
-        "write live associations as a file to plan and apply",
-        "_as_code:export",
-    )
-    _filter_options(export)
-    export.add_argument(
-        "-o",
-        dest="out_file",
-        type=Path,
-        metavar="FILE",
-        help="write to FILE (.yaml, .yml or .json) instead of stdout",
-    )
-    plan = leaf(
-        asub,
-        "plan",
-        "show what applying a file of associations would do",
-        "_as_code:plan_file",
-    )
-    plan.add_argument("file", type=Path, metavar="FILE", help=".yaml, .yml or .json")
-    plan.add_argument(
-        "--prune",
-        action="store_true",
-        help="also plan to delete associations missing from the file (in its scope)",
-    )
-    plan.add_argument(
-        "--detailed-exitcode",
-        action="store_true",
-        help="exit 0 when in sync, 3 when changes are pending",
-    )
-    apply = leaf(
-        asub, "apply", "make live associations what a file says", "_as_code:apply_file"
-    )
-    apply.add_argument("file", type=Path, metavar="FILE", help=".yaml, .yml or .json")
-    apply.add_argument(
-        "--prune",
-        action="store_true",
-        help="also delete associations missing from the file (in its scope)",
-    )
-    _pace_options(apply, default=4)
-    _wait_options(apply, waves=True)
-    apply.add_argument(
-        "--report",
-        type=Path,
-        metavar="FILE",
-        help="append a JSON line per association",
-    )
-    apply.add_argument("--yes", action="store_true", help="write without asking")
+    _as_code_commands(asub, leaf, whole=False)
+    _as_code_commands(areas, leaf, whole=True)
 
     tasks = areas.add_parser("tasks", help="maintenance window tasks")
     tsub = tasks.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -329,6 +282,62 @@ def build_parser() -> argparse.ArgumentParser:
     completion.add_argument("shell", choices=["bash", "zsh"])
     completion.set_defaults(handler="_completion:completion")
     return parser
+
+
+def _as_code_commands(sub: Any, leaf: Any, *, whole: bool) -> None:
+    """``export``, ``plan`` and ``apply``: of associations, or of the whole file."""
+    what = "associations and maintenance windows" if whole else "associations"
+    export = leaf(
+        sub,
+        "export",
+        f"write live {what} as a file to plan and apply",
+        "_as_code:export",
+    )
+    _filter_options(export)
+    export.add_argument(
+        "-o",
+        dest="out_file",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE (.yaml, .yml or .json) instead of stdout",
+    )
+    plan = leaf(
+        sub,
+        "plan",
+        f"show what applying a file of {what} would do",
+        "_as_code:plan_file",
+    )
+    plan.add_argument("file", type=Path, metavar="FILE", help=".yaml, .yml or .json")
+    plan.add_argument(
+        "--prune",
+        action="store_true",
+        help=f"also plan to delete {what} missing from the file (in its scope)",
+    )
+    plan.add_argument(
+        "--detailed-exitcode",
+        action="store_true",
+        help="exit 0 when in sync, 3 when changes are pending",
+    )
+    apply = leaf(
+        sub, "apply", f"make live {what} what a file says", "_as_code:apply_file"
+    )
+    apply.add_argument("file", type=Path, metavar="FILE", help=".yaml, .yml or .json")
+    apply.add_argument(
+        "--prune",
+        action="store_true",
+        help=f"also delete {what} missing from the file (in its scope)",
+    )
+    _pace_options(apply, default=4)
+    _wait_options(apply, waves=True)
+    apply.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="append a JSON line per entry",
+    )
+    apply.add_argument("--yes", action="store_true", help="write without asking")
+    for command in (export, plan, apply):
+        command.set_defaults(whole=whole)
 
 
 def _pace_options(parser: argparse.ArgumentParser, *, default: int) -> None:

@@ -238,14 +238,15 @@ class Report:
                 continue
             try:
                 entry = json.loads(line)
-                association_id = entry["association_id"]
+                # A window's line has none: only associations are skipped.
+                association_id = entry.get("association_id")
                 outcome = entry["outcome"]
                 # None: an apply's create that failed or never started.
                 if not isinstance(association_id, (str, type(None))) or not isinstance(
                     outcome, str
                 ):
                     raise TypeError
-            except (json.JSONDecodeError, KeyError, TypeError):
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
                 if number == len(lines):
                     continue  # a line cut short by an earlier interruption
                 raise UsageError(f"{path}:{number}: not a report line") from None
