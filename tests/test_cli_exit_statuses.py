@@ -382,6 +382,43 @@ CASES: dict[str, dict[int, list[Case]]] = {
             ),
         ],
     },
+    "export": {
+        0: [case("export")],
+        1: [case("export", fail="DescribeMaintenanceWindows")],
+        2: [case("export", "-o", "{directory}/out.txt")],
+        130: [case("export", interrupt="DescribeMaintenanceWindows")],
+    },
+    "plan": {
+        0: [
+            case("plan", "{in_sync}", "--detailed-exitcode"),
+            case("plan", "{windows}"),
+        ],
+        1: [case("plan", "{windows}", fail="DescribeMaintenanceWindows")],
+        2: [
+            case("plan", "{directory}/missing.yaml"),
+            case("plan", "{malformed}"),
+            case("plan", "{bad_windows}"),
+        ],
+        3: [case("plan", "{windows}", "--detailed-exitcode")],
+        130: [case("plan", "{windows}", interrupt="DescribeMaintenanceWindows")],
+    },
+    "apply": {
+        0: [
+            case("apply", "{in_sync}"),
+            case("apply", "{windows}", "--yes"),
+        ],
+        1: [
+            case("apply", "{windows}", stdin="n\n"),
+            case("apply", "{windows}", "--yes", fail="CreateMaintenanceWindow"),
+        ],
+        2: [
+            case("apply", "{directory}"),
+            case("apply", "{bad_windows}", "--yes"),
+        ],
+        130: [
+            case("apply", "{windows}", "--yes", interrupt="CreateMaintenanceWindow"),
+        ],
+    },
     "windows list": {
         0: [case("windows", "list")],
         1: [case("windows", "list", fail="DescribeMaintenanceWindows")],
@@ -549,6 +586,19 @@ def place(server: Any, tmp_path: Path) -> dict[str, str]:
             }
         )
     )
+    window_entry = {
+        "Name": f"{name}-mw",
+        "Schedule": "cron(0 2 ? * SUN *)",
+        "Duration": 2,
+        "Cutoff": 1,
+        "AllowUnassociatedTargets": False,
+    }
+    windows = tmp_path / "windows.json"
+    windows.write_text(json.dumps({"MaintenanceWindows": [window_entry]}))
+    bad_windows = tmp_path / "bad-windows.json"
+    bad_windows.write_text(
+        json.dumps({"MaintenanceWindows": [{**window_entry, "Duration": 99}]})
+    )
     malformed = tmp_path / "malformed.yaml"
     malformed.write_text("Associations:\n  - Name: [unclosed\n")
     ids = tmp_path / "ids.txt"
@@ -562,6 +612,8 @@ def place(server: Any, tmp_path: Path) -> dict[str, str]:
         "in_sync": str(in_sync),
         "pending": str(pending),
         "malformed": str(malformed),
+        "windows": str(windows),
+        "bad_windows": str(bad_windows),
         "ids": str(ids),
         "bad_ids": str(bad_ids),
         "directory": str(tmp_path),
