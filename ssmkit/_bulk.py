@@ -54,11 +54,13 @@ class BulkResult:
             it (``max_failed_runs``).
         version_before: The version read before the update, when it was read.
         version_after: The version after the update, when one was written.
-        error: Why it failed.
+        error: Why it failed; for a write that landed, why its run could not
+            be read to its end (the association deleted meanwhile, say).
         plan: With ``dry_run``, what would be sent.
         run: With ``wait``, the run the write started, as last read: finished,
-            or still running if the wait timed out; ``None`` if nothing was
-            written, or the run had not started when the wait gave up.
+            or still running if the wait timed out; with an empty
+            ``execution_id`` if it was never seen; ``None`` if nothing was
+            written.
     """
 
     association_id: str
@@ -305,8 +307,8 @@ def update_associations(
         if not (wait and done.wrote) or done.raw.get("ApplyOnlyAtCronInterval"):
             return result
         # The write starts a run; its version is the one just written.
-        run = rollout.judge(client, association_id, str(result.version_after))
-        return attrs.evolve(result, run=run)
+        run, error = rollout.judge(client, association_id, str(result.version_after))
+        return attrs.evolve(result, run=run, error=error)
 
     rollout = Rollout(
         stop, timeout=timeout, max_failed_runs=max_failed_runs, watch=watch
@@ -348,8 +350,15 @@ class Rollout:
         self.interrupted = threading.Event()
         self._lock = threading.Lock()
 
-    def judge(self, client: Any, association_id: str, version: str) -> AssociationRun:
-        """Wait for the run of ``version``; count its failed targets."""
+    def judge(
+        self, client: Any, association_id: str, version: str
+    ) -> tuple[AssociationRun, SSMKitError | None]:
+        """Wait for the run of ``version``; count its failed targets.
+
+        Returns the run as last read, and why it could not be read to its
+        end (deleted meanwhile, refused), if so.
+        """
+        error = None
         try:
             run = wait_for_association_run(
                 client,
@@ -368,6 +377,7 @@ class Rollout:
                 "association %s: its run could not be read: %s", association_id, exc
             )
             run = None
+            error = exc
         run = run or not_seen(association_id, version)
         with self._lock:
             self.failed += failed_targets(run)
@@ -379,7 +389,7 @@ class Rollout:
                     bound,
                 )
                 self.stop.set()  # writes not yet sent are not sent
-        return run
+        return run, error
 
     def _run(
         self,
@@ -565,15 +575,24 @@ def run_all(
     finished: queue.SimpleQueue[Future[R | None]] = queue.SimpleQueue()
 
     def collect(future: Future[R | None]) -> None:
-        index = running.pop(future, None)
+        index = running.get(future)
         if index is None:  # collected already, by a sweep
             return
-        result = None if future.cancelled() else future.result()
-        if result is None:
-            return
-        results[index] = result
-        if progress is not None:
-            progress(result)
+        try:
+            result = None if future.cancelled() else future.result()
+            if result is not None:
+                results[index] = result
+                if progress is not None:
+                    progress(result)
+        except KeyboardInterrupt:
+            # Left under way: passed on again once the rest are done, so no
+            # result is lost to a Ctrl-C landing between its finish and its
+            # record (a progress that records must take a result once).
+            raise
+        except BaseException:
+            running.pop(future, None)
+            raise
+        running.pop(future, None)
 
     def next_finished() -> None:
         """Collect a call that finished, waiting for one if need be."""
@@ -614,6 +633,12 @@ def run_all(
         raise
     except Exception:
         stop.set()  # a call gone wrong: no write not yet sent is sent
+        # What finished meanwhile is still passed on; then the error goes on.
+        while running:
+            try:
+                next_finished()
+            except Exception as exc:
+                log.warning("after an error, another: %s", exc)
         raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)

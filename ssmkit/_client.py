@@ -98,6 +98,21 @@ class Client(Operations):
         **changes: Unpack[AssociationChanges],
     ) -> AssociationUpdate: ...
 
+    @overload
+    def update_association(
+        self,
+        association_id: str,
+        /,
+        *,
+        expected_version: str | int | None = None,
+        modify: Callable[[AssociationDescription], AssociationDescription]
+        | None = None,
+        paths: Mapping[str, Any] | None = None,
+        wait: bool,
+        timeout: float = 600.0,
+        **changes: Unpack[AssociationChanges],
+    ) -> AssociationDescription | AssociationUpdate: ...
+
     def update_association(
         self,
         association_id: str,
@@ -124,23 +139,14 @@ class Client(Operations):
         """
         from ssmkit._safe import safe_update_association
 
-        if wait:
-            return safe_update_association(
-                self.boto3_client,
-                association_id,
-                expected_version=expected_version,
-                modify=modify,
-                paths=paths,
-                wait=True,
-                timeout=timeout,
-                **changes,
-            )
         return safe_update_association(
             self.boto3_client,
             association_id,
             expected_version=expected_version,
             modify=modify,
             paths=paths,
+            wait=wait,
+            timeout=timeout,
             **changes,
         )
 

@@ -876,8 +876,10 @@ def apply_associations(
         if not (wait and item.runs and started and result.association_id):
             return result
         # What was written runs at once: its run is judged before more starts.
-        run = rollout.judge(client, result.association_id, str(result.version_after))
-        return attrs.evolve(result, run=run)
+        run, error = rollout.judge(
+            client, result.association_id, str(result.version_after)
+        )
+        return attrs.evolve(result, run=run, error=error)
 
     return rollout.go(
         plan.associations,
@@ -886,10 +888,11 @@ def apply_associations(
         concurrency=concurrency,
         progress=progress,
         key=lambda r: r.name,
+        # An entry already as the file says needs no call to stay so.
         never=lambda item: ApplyResult(
             name=item.name,
             association_id=item.association_id,
-            outcome="not_started",
+            outcome="unchanged" if item.action == "unchanged" else "not_started",
             version_before=item.version,
         ),
         name=lambda item: item.name,

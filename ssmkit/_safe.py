@@ -988,6 +988,21 @@ def safe_update_association(
 ) -> AssociationUpdate: ...
 
 
+@overload
+def safe_update_association(
+    boto3_client: SSMClient,
+    association_id: str,
+    /,
+    *,
+    expected_version: str | int | None = None,
+    modify: Callable[[AssociationDescription], AssociationDescription] | None = None,
+    paths: Mapping[str, Any] | None = None,
+    wait: bool,
+    timeout: float = 600.0,
+    **changes: Unpack[AssociationChanges],
+) -> AssociationDescription | AssociationUpdate: ...
+
+
 def safe_update_association(
     boto3_client: SSMClient,
     association_id: str,

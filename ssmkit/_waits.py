@@ -47,6 +47,8 @@ T = TypeVar("T")
 RUNNING = frozenset({"Pending", "InProgress", "Waiting", "Delayed"})
 
 _COUNT = re.compile(r"(\w+)=(\d+)")
+#: An AssociationVersion: 1, 2, ... in ASCII digits.
+_VERSION = re.compile(r"[1-9][0-9]*")
 
 _EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
 
@@ -164,11 +166,18 @@ def pauses(
     return pause
 
 
+def _seconds(timeout: float) -> float:
+    try:
+        return float(timeout)
+    except OverflowError:
+        return float("inf")  # an int too large for a float: for ever
+
+
 def check_timeout(timeout: float) -> None:
     if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
         msg = f"timeout must be a number of seconds, not {type(timeout).__name__}"
         raise TypeError(msg)
-    if not timeout > 0:
+    if not _seconds(timeout) > 0:
         msg = f"timeout must be more than 0 seconds, got {timeout!r}"
         raise ValueError(msg)
 
@@ -193,6 +202,7 @@ def _poll(
     before the finished one.
     """
     pause = pause or pauses()
+    timeout = _seconds(timeout)
     deadline = clock() + timeout
     last: T | None = None
     reads = 0
@@ -246,7 +256,9 @@ def wait_for_association_run(
     run each time it is read, and once more when finished, with its targets.
     """
     check_timeout(timeout)
-    if version is not None and (not isinstance(version, str) or not version.isdigit()):
+    if version is not None and (
+        not isinstance(version, str) or not _VERSION.fullmatch(version)
+    ):
         msg = f"version must be an AssociationVersion such as '3', got {version!r}"
         raise (TypeError if not isinstance(version, str) else ValueError)(msg)
     if version is None:

@@ -102,6 +102,8 @@ def test_clearing_a_key_of_an_absent_map_is_refused(server: Server, boto: Any) -
         '{"association_id": ["x"], "outcome": "changed"}',
         '{"association_id": "x", "outcome": 3}',
         "[1, 2]",
+        "[" * 100_000 + "]" * 100_000,
+        '{"association_id": ' + "1" * 5000 + ', "outcome": "changed"}',
     ],
 )
 def test_a_report_line_of_the_wrong_types_is_refused(
@@ -385,3 +387,33 @@ def test_a_width_no_terminal_has_is_not_taken_at_its_word(
     assert result.returncode == 0, result.stderr
     assert association_id in result.stdout
     assert "AWS-RunShellScript" in result.stdout
+
+
+def test_a_report_that_is_no_regular_file_is_refused(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    import os
+
+    association_id = create(boto)
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text(association_id)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    endless = tmp_path / "endless"
+    endless.symlink_to("/dev/zero")
+    for report in (fifo, endless):
+        result = ssmkit(
+            server,
+            "associations",
+            "bulk-update",
+            "--ids-from",
+            str(ids_file),
+            "--set",
+            "max_errors=3",
+            "--report",
+            str(report),
+            "--yes",
+        )
+        assert result.returncode == 2, result.stderr
+        assert one_line(result.stderr).endswith(f"{report} is not a regular file")
+    assert stored(boto, association_id)["MaxErrors"] != "3"

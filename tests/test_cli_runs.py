@@ -217,6 +217,10 @@ def test_apply_waits_and_stops_a_rollout_at_the_first_failure(
         }
         for n, node in enumerate([NODES[0], NODES[1], NODES[0]])
     ]
+    # Already as the file says: the stopped rollout leaves it unchanged.
+    kept = {**entries[0], "AssociationName": f"{prefix}-kept"}
+    boto.create_association(**kept)
+    entries.append(kept)
     file = tmp_path / "rollout.json"
     file.write_text(json.dumps({"Associations": entries}))
     report = tmp_path / "report.jsonl"
@@ -250,13 +254,17 @@ def test_apply_waits_and_stops_a_rollout_at_the_first_failure(
         (f"{prefix}-0", "created"),
         (f"{prefix}-1", "created"),
         (f"{prefix}-2", "not_started"),
+        (f"{prefix}-kept", "unchanged"),
     ]
     assert [r.get("run", {}).get("status") for r in data["results"]] == [
         "Success",
         "Failed",
         None,
+        None,
     ]
     assert data["counts"]["not_started"] == 1
+    assert data["counts"]["unchanged"] == 1
+    assert "; 1 never started" in result.stderr
     assert "Stopped: 1 target failed, more than --max-failed-runs 0" in result.stderr
     live = {
         a["AssociationName"]
@@ -264,13 +272,13 @@ def test_apply_waits_and_stops_a_rollout_at_the_first_failure(
         for a in page["Associations"]
         if a.get("AssociationName", "").startswith(prefix)
     }
-    assert live == {f"{prefix}-0", f"{prefix}-1"}
+    assert live == {f"{prefix}-0", f"{prefix}-1", f"{prefix}-kept"}
     # The report names the one never started, a create with no id yet; the
     # same file applied again with the same report goes on from there.
     lines = [json.loads(line) for line in report.read_text().splitlines()]
-    assert [(line["name"], line["association_id"], line["outcome"]) for line in lines][
-        -1
-    ] == (f"{prefix}-2", None, "not_started")
+    assert (f"{prefix}-2", None, "not_started") in [
+        (line["name"], line["association_id"], line["outcome"]) for line in lines
+    ]
     again = ssmkit(
         server, "associations", "apply", str(file), "--report", str(report), "--yes"
     )
@@ -340,6 +348,8 @@ def test_ctrl_c_during_the_waits_ends_them_and_reports_what_ran(
     # Cut short by the Ctrl-C, not run out of time.
     assert out.count("Pending (wait cut short)") == 2, out
     assert "timed out" not in out
+    # Stopped by the Ctrl-C, not by failed runs.
+    assert "Stopped:" not in err
     assert ": 2 never started." in err
     lines = [json.loads(line) for line in report.read_text().splitlines()]
     written = [line for line in lines if line["outcome"] == "changed"]
@@ -352,8 +362,9 @@ def test_ctrl_c_during_the_waits_ends_them_and_reports_what_ran(
     ]
 
 
-def test_the_runs_under_way_are_shown_live_at_80_columns(
-    server: Server, boto: Any, tmp_path: Any
+@pytest.mark.parametrize(("columns", "lines"), [("80", "24"), ("40", "5")])
+def test_the_runs_under_way_are_shown_live(
+    server: Server, boto: Any, tmp_path: Any, columns: str, lines: str
 ) -> None:
     import os
     import pty
@@ -389,7 +400,7 @@ def test_the_runs_under_way_are_shown_live_at_80_columns(
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=follower,
-            env={**command_env(), "COLUMNS": "80", "LINES": "24", "TERM": "xterm"},
+            env={**command_env(), "COLUMNS": columns, "LINES": lines, "TERM": "xterm"},
         )
         os.close(follower)
         shown = b""
@@ -408,6 +419,12 @@ def test_the_runs_under_way_are_shown_live_at_80_columns(
         server.stand_in.fail_runs([])
     screen = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", shown).decode()
     assert process.returncode == 1, screen  # the runs failed on one node
+    assert "Traceback" not in screen
+    assert "Exception" not in screen
+    if lines == "5":
+        # No room for a line each: how many, on one line.
+        assert "3 runs under way" in screen, screen
+        return
     # While they ran: each association, whole on its line, with its targets.
     for association_id in ids:
         assert re.search(

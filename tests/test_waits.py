@@ -614,3 +614,105 @@ def test_a_run_reads_the_counts_aws_writes() -> None:
         target_counts={"Success": 1},
     )
     assert hash(run) == hash(attrs.evolve(run, target_counts={"Success": 1}))
+
+
+def test_an_association_deleted_while_its_run_is_waited_for_says_so(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ids = [create(client) for _ in range(2)]
+    ssm.set_run_duration(30)
+    boto = client.boto3_client
+    # Someone deletes the first once its run has been read.
+    ssm.before(
+        "DescribeAssociationExecutions",
+        lambda request: (
+            boto.delete_association(AssociationId=ids[0])
+            if request["AssociationId"] == ids[0]
+            else None
+        ),
+        times=None,
+    )
+    results = client.update_associations(
+        association_ids=ids[:1], wait=True, timeout=20, max_errors="1"
+    )
+    [result] = results
+    assert result.outcome == "changed"  # the write landed
+    assert result.run is not None
+    assert result.run.execution_id == ""  # never seen to finish
+    assert result.failed_targets == 1
+    assert isinstance(result.error, errors.AssociationDoesNotExist)
+    assert result.to_json()["error"] is not None
+
+
+def test_a_watch_that_raises_loses_no_result(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ids = [create(client) for _ in range(4)]
+    ssm.set_run_duration(0.3)
+
+    def watch(run: ssmkit.AssociationRun) -> None:
+        if run.association_id == ids[1]:
+            raise RuntimeError("a watcher gone wrong")
+
+    got: list[ssmkit.BulkResult] = []
+    with pytest.raises(RuntimeError, match="gone wrong"):
+        client.update_associations(
+            association_ids=ids,
+            wait=True,
+            timeout=20,
+            max_errors="1",
+            concurrency=4,
+            watch=watch,
+            progress=got.append,
+        )
+    # Every other write that landed was passed on before the error went on.
+    assert sorted(r.association_id for r in got) == sorted(set(ids) - {ids[1]})
+    assert all(r.outcome == "changed" for r in got)
+
+
+def test_a_ctrl_c_inside_progress_passes_the_result_on_again(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ids = [create(client) for _ in range(3)]
+    got: list[str] = []
+    pressed: list[str] = []
+
+    def progress(result: ssmkit.BulkResult) -> None:
+        if not pressed:
+            # Ctrl-C lands after the call finished, before it was recorded.
+            pressed.append(result.association_id)
+            raise KeyboardInterrupt
+        got.append(result.association_id)
+
+    with pytest.raises(KeyboardInterrupt):
+        client.update_associations(
+            association_ids=ids, max_errors="1", concurrency=1, progress=progress
+        )
+    # The result the Ctrl-C cut off is passed on again: nothing written is lost.
+    assert pressed[0] in got
+    written = [
+        i
+        for i in ids
+        if client.describe_association(association_id=i).max_errors == "1"
+    ]
+    assert sorted(got) == sorted(written)
+
+
+def test_the_local_ssm_takes_node_ids_as_strings(ssm: StandIn) -> None:
+    for odd in ([None], [1], [b"i-1"]):
+        with pytest.raises(TypeError, match="node ids as strings"):
+            ssm.fail_runs(odd)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("version", ["\u00b2", "01", "0", "\u0663", " 1"])
+def test_a_version_is_ascii_digits_from_1(client: ssmkit.Client, version: str) -> None:
+    with pytest.raises(ValueError, match="AssociationVersion"):
+        client.wait_for_association_run("x", version=version, timeout=1)
+
+
+def test_a_timeout_too_large_for_a_float_waits_for_ever(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    association_id = create(client)
+    run = client.wait_for_association_run(association_id, timeout=10**400)
+    assert run.succeeded

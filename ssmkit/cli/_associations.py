@@ -12,7 +12,7 @@ from .._convert import to_boto
 from .._declared import creation_problems
 from .._safe import ASSOCIATION, apply_update
 from .._validate import attribute_name
-from .._waits import not_seen, whole_run
+from .._waits import not_seen, wait_for_association_run, whole_run
 from .._wire import diff, put
 from ._common import (
     asked,
@@ -233,12 +233,9 @@ def update_association(args: argparse.Namespace, output: Output) -> int:
     run = None
     interrupted = False
     if args.wait and outcome.wrote and not written.apply_only_at_cron_interval:
-        try:
-            run = _waited(client, output, args.association_id, written, args.timeout)
-        except KeyboardInterrupt:
-            # The write landed: the JSON still says so, and what was seen.
-            interrupted = True
-            output.err.print("Interrupted: the run goes on; not waiting for it.")
+        run, interrupted = _waited(
+            client, output, args.association_id, written, args.timeout
+        )
     elif args.wait and outcome.wrote:
         output.err.print(
             "It runs on its schedule (apply_only_at_cron_interval): "
@@ -259,17 +256,32 @@ def _waited(
     association_id: str,
     written: AssociationDescription,
     timeout: float,
-) -> AssociationRun | None:
-    """Wait for the run a write started, and say how it went."""
+) -> tuple[AssociationRun | None, bool]:
+    """Wait for the run a write started, and say how it went.
+
+    Returns the run as last seen, and whether Ctrl-C cut the wait short.
+    """
     version = str(written.association_version)
+    seen: list[AssociationRun] = []
     with output.err.status(f"Waiting for the run of version {version}..."):
         try:
-            run = client.wait_for_association_run(
-                association_id, version=version, timeout=timeout
+            run = wait_for_association_run(
+                client.boto3_client,
+                association_id,
+                version=version,
+                timeout=timeout,
+                seen=seen.append,
             )
-        except errors.WaitTimeoutError as exc:
+        except KeyboardInterrupt:
+            # The write landed: the JSON still says so, and what was seen.
+            output.err.print("Interrupted: the run goes on; not waiting for it.")
+            return (seen[-1] if seen else None), True
+        except errors.SSMKitError as exc:
+            # Timed out, or the association deleted meanwhile: said, and the
+            # write's JSON still follows.
             output.err.print(f"ssmkit: error: {one_line(str(exc))}")
-            return exc.last or not_seen(association_id, version)
+            last = getattr(exc, "last", None) or (seen[-1] if seen else None)
+            return last or not_seen(association_id, version), False
     failed = [t for t in run.targets if t.status != "Success"]
     output.err.print(
         f"Run {run.execution_id} of version {version}: {run.status}"
@@ -284,7 +296,7 @@ def _waited(
         output.err.print(
             f"  {target.resource_id}: {target.detailed_status or target.status}"
         )
-    return run
+    return run, False
 
 
 def runs(args: argparse.Namespace, output: Output) -> int:

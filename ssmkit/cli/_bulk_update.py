@@ -136,7 +136,7 @@ def bulk_update(args: argparse.Namespace, output: Output) -> int:
         not_started=len(todo) - len(reached),
         waited=args.wait,
     )
-    if len(reached) < len(results):
+    if len(reached) < len(results) and not interrupted:
         failed = sum(r.failed_targets for r in reached)
         then = " (a rerun with this --report goes on from there)" if report else ""
         never = len(results) - len(reached)

@@ -65,6 +65,8 @@ def run_cell(run: dict[str, Any] | None, *, interrupted: bool = False) -> str:
     if run is None:
         return ""
     failed = run["failed_targets"]
+    if not run["execution_id"] and not interrupted:
+        return "not seen"  # it never showed, or could not be read: see the error
     if run["status"] in RUNNING:
         return f"{run['status']} ({'wait cut short' if interrupted else 'timed out'})"
     if not failed:
@@ -112,7 +114,10 @@ class _Progress(Progress):
         if not runs:
             return
         # What fits under the bar; the rest are counted.
-        room = max(1, self.console.size.height - 4)
+        room = self.console.size.height - 4
+        if room < 2:  # a terminal too short for a line each
+            yield Text(f"{len(runs)} runs under way", no_wrap=True)
+            return
         shown = runs[:room] if len(runs) <= room else runs[: room - 1]
         # One line each, cut at the right edge, never wrapped: the id whole.
         width = max(len(run.association_id) for run in shown)
@@ -226,6 +231,9 @@ class Report:
         self.other_changes = 0
         if path.is_dir():
             raise UsageError(f"--report: {path} is a directory, not a file")
+        if path.exists() and not path.is_file():
+            # A pipe would wait for ever, a device never end.
+            raise UsageError(f"--report: {path} is not a regular file")
         self._check_writable()
         if not path.exists():
             return
@@ -246,7 +254,14 @@ class Report:
                     outcome, str
                 ):
                     raise TypeError
-            except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
+            except (
+                json.JSONDecodeError,
+                KeyError,
+                TypeError,
+                AttributeError,
+                ValueError,  # a number too long to read
+                RecursionError,  # nesting too deep to read
+            ):
                 if number == len(lines):
                     continue  # a line cut short by an earlier interruption
                 raise UsageError(f"{path}:{number}: not a report line") from None
@@ -316,6 +331,7 @@ class Run(Generic[R]):
         # The runs being waited for, by association, as last read.
         self._under_way: dict[str, AssociationRun] = {}
         self._lock = threading.Lock()
+        self._recorded: set[int] = set()  # of results kept in self.results
         self._progress = _progress_bar(output, label, self._waited_for)
 
     @contextlib.contextmanager
@@ -344,6 +360,8 @@ class Run(Generic[R]):
             return list(self._under_way.values())
 
     def record(self, result: R) -> None:
+        if id(result) in self._recorded:
+            return  # passed on again after a Ctrl-C: recorded already
         with self._lock:
             # A wait that ended unfinished (timed out, cut short) is over too.
             self._under_way.pop(str(result.to_json().get("association_id")), None)
@@ -353,6 +371,7 @@ class Run(Generic[R]):
                 self._handle.write(json.dumps(line) + "\n")
                 self._handle.flush()
             self.results.append(result)
+            self._recorded.add(id(result))
             run = result.to_json().get("run")
             if run is not None:
                 self._runs["failed" if run["failed_targets"] else "succeeded"] += 1

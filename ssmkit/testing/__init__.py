@@ -189,6 +189,11 @@ class StandIn:
         if isinstance(resource_ids, str):
             msg = "resource_ids must be a collection of node ids, not one string"
             raise TypeError(msg)
+        resource_ids = list(resource_ids)
+        odd = [i for i in resource_ids if not isinstance(i, str)]
+        if odd:
+            msg = f"resource_ids must be node ids as strings, got {odd[0]!r}"
+            raise TypeError(msg)
         service = service_for(_backend(account_id, region))
         with service.lock:
             service.failing = set(resource_ids)
