@@ -573,6 +573,8 @@ def run_all(
     # Each call, once finished, is put here by its future: a slot frees up
     # without polling every call under way.
     finished: queue.SimpleQueue[Future[R | None]] = queue.SimpleQueue()
+    # Calls whose result a Ctrl-C cut off once already.
+    again: set[Future[R | None]] = set()
 
     def collect(future: Future[R | None]) -> None:
         index = running.get(future)
@@ -585,9 +587,12 @@ def run_all(
                 if progress is not None:
                     progress(result)
         except KeyboardInterrupt:
-            # Left under way: passed on again once the rest are done, so no
-            # result is lost to a Ctrl-C landing between its finish and its
-            # record (a progress that records must take a result once).
+            # Left under way, once: passed on again once the rest are done,
+            # so no result is lost to a Ctrl-C landing between its finish and
+            # its record (a progress that records must take a result once).
+            if future in again:
+                running.pop(future, None)
+            again.add(future)
             raise
         except BaseException:
             running.pop(future, None)
