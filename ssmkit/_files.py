@@ -182,9 +182,17 @@ def _read_yaml(path: Path, text: str) -> Any:
     except ImportError:  # pragma: no cover - the cli extra installs it
         msg = "reading YAML needs PyYAML, which ssmkit's 'cli' extra installs"
         raise _refused(path, msg) from None
-    loader = _strict_loader()(text)
+    loader = None
     try:
+        loader = _strict_loader()(text)
         return loader.get_single_data()
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not take, a control character say.
+        before = text[: exc.position]
+        row, at = before.count("\n") + 1, len(before.rsplit("\n", 1)[-1]) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        what = f"malformed YAML: character U+{code:04X} is not allowed"
+        raise _refused(path, what, row, at) from None
     except _Refusal as exc:
         raise _refused(path, exc.message, exc.line, exc.column) from None
     except yaml.MarkedYAMLError as exc:
@@ -200,7 +208,8 @@ def _read_yaml(path: Path, text: str) -> Any:
     except RecursionError:
         raise _refused(path, f"nested deeper than {MAX_DEPTH} levels") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 class _Refusal(Exception):

@@ -73,6 +73,7 @@ def test_the_same_key_in_different_mappings_is_fine(tmp_path: Path) -> None:
             f":1:{MAX_DEPTH + 1}: nested deeper than {MAX_DEPTH} levels",
         ),
         ("a: b: c\n", ":1:5: malformed YAML: mapping values are not allowed here"),
+        ("a: x\x01y\n", ":1:5: malformed YAML: character U+0001 is not allowed"),
         ("? [a, b]\n: c\n", ":1:3: a key must be text, got list"),
         ("a: 1\n1: x\n", ":2:1: a key must be text, got int"),
         ("a: 1\nnull: x\n", ":2:1: a key must be text, got NoneType"),
