@@ -232,7 +232,7 @@ def _entry_problems(
     """
     problems = [
         f"{path}: holds the placeholder {PLACEHOLDER}, which stands only for a "
-        "whole sensitive value kept from the live association; here it would be "
+        "whole sensitive value kept from what is live; here it would be "
         "sent as text: write the value"
         for path in _stray_placeholders(entry, shape)
     ]
@@ -746,8 +746,8 @@ def _kept(
             if (within and inner == PLACEHOLDER) or _placeholder(inner, child):
                 if key not in live:
                     msg = (
-                        f"{at}: holds the placeholder {PLACEHOLDER} and the live "
-                        "association has no value to keep: write the value"
+                        f"{at}: holds the placeholder {PLACEHOLDER} and there is "
+                        "no live value to keep: write the value"
                     )
                     raise ValidationError(msg, member=at, rule="placeholder")
                 out[key] = live[key]

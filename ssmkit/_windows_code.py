@@ -397,18 +397,36 @@ def _read(boto3_client: Any, part: Part, ids: Raw) -> Raw:
         raw = kind.read(boto3_client, ids)
     else:
         raw = invoke(boto3_client, kind.read_operation, ids)
-    return {k: v for k, v in raw.items() if k not in _VOLATILE}
+    return {k: _text(v) for k, v in raw.items() if k not in _VOLATILE}
+
+
+def _text(value: Any) -> Any:
+    """Blobs (a Lambda task's ``Payload``) as the text a file holds them as.
+
+    boto3 answers bytes and sends text as its UTF-8 bytes: the same value
+    either way, compared and exported as text.
+    """
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return value
+    if isinstance(value, dict):
+        return {k: _text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_text(v) for v in value]
+    return value
 
 
 def _plan_new(boto3_client: Any, entry: Raw) -> list[PlannedWindowPart]:
     """A window to create, and every target and task in it."""
     name = entry["Name"]
+    known = {t["Name"] for t in entry.get(TARGETS) or []}
+    _check_named(entry.get(TASKS) or [], known)
     parts = [_create(boto3_client, "window", name, name, _own(entry))]
     for target in entry.get(TARGETS) or []:
         parts.append(_create(boto3_client, "target", name, target["Name"], target))
-    known = {t["Name"] for t in entry.get(TARGETS) or []}
     for task in entry.get(TASKS) or []:
-        _check_named(task, known)
         parts.append(_create(boto3_client, "task", name, task["Name"], task))
     return parts
 
@@ -417,14 +435,25 @@ def _own(entry: Raw) -> Raw:
     return {k: v for k, v in entry.items() if k not in (TARGETS, TASKS)}
 
 
-def _check_named(task: Raw, known: set[str]) -> None:
-    for name in _names_in(task.get("Targets")):
-        if name not in known:
-            msg = (
-                f"task {task['Name']}: targets: {BY_TARGET} names {name}, "
-                "which is no target of its window"
-            )
-            raise ValidationError(msg, member="targets", rule="target name")
+def _check_named(
+    tasks: list[Raw], known: set[str], gone: frozenset[str] | set[str] = frozenset()
+) -> None:
+    """Every task's target names must name targets its window keeps."""
+    problems = []
+    for task in tasks:
+        for name in _names_in(task.get("Targets")):
+            if name in gone:
+                problems.append(
+                    f"task {task['Name']}: targets: {BY_TARGET} names {name}, which "
+                    "--prune would deregister: list the target, or name it no more"
+                )
+            elif name not in known:
+                problems.append(
+                    f"task {task['Name']}: targets: {BY_TARGET} names {name}, "
+                    "which is no target of its window"
+                )
+    if problems:
+        raise ValidationError("; ".join(problems), member="targets", rule="target name")
 
 
 def _names_in(targets: Any) -> list[str]:
@@ -484,12 +513,27 @@ def _plan_live(
     the deletes of those the file does not list."""
     name = entry["Name"]
     ids = {"WindowId": window_id}
-    parts = [_update(boto3_client, "window", name, name, ids, _own(entry), None)]
-    deletes: list[PlannedWindowPart] = []
-    targets = _by_name(_walk_parts(boto3_client, "target", window_id), "target", name)
-    # A task's targets are compared by name: the ids of those this window has.
-    names = {t["WindowTargetId"]: n for n, t in targets.items() if t.get("Name")}
+    live_targets = _walk_parts(boto3_client, "target", window_id)
+    targets, shared_targets = _by_name(live_targets)
+    live_tasks = _walk_parts(boto3_client, "task", window_id)
+    tasks, shared_tasks = _by_name(live_tasks)
     wanted = {t["Name"]: t for t in entry.get(TARGETS) or []}
+    listed = {t["Name"]: t for t in entry.get(TASKS) or []}
+    # A name two live ones share identifies neither: refused if the file uses it.
+    shared = sorted((set(wanted) & shared_targets) | (set(listed) & shared_tasks))
+    if shared:
+        msg = f"{', '.join(shared)}: matches more than one live target or task"
+        raise ValidationError(msg, rule="identity")
+    gone: set[str] = set()
+    if prune and TARGETS in entry:
+        gone = {n for n in targets if n not in wanted}
+    # A task may name a target by name, or (as an export of one without a
+    # name writes it) by the id of one the window has.
+    known = set(wanted) | set(targets) | {t["WindowTargetId"] for t in live_targets}
+    _check_named(list(listed.values()), known - gone, gone)
+    # A task's targets are compared by name: the ids of those this window has.
+    names = {t["WindowTargetId"]: n for n, t in targets.items()}
+    parts = [_update(boto3_client, "window", name, name, ids, _own(entry), None)]
     for target_name, target in wanted.items():
         if target_name in targets:
             target_ids = {
@@ -503,11 +547,7 @@ def _plan_live(
             )
         else:
             parts.append(_create(boto3_client, "target", name, target_name, target))
-    tasks = _by_name(_walk_parts(boto3_client, "task", window_id), "task", name)
-    known = set(wanted) | set(targets)
-    for task in entry.get(TASKS) or []:
-        _check_named(task, known)
-        task_name = task["Name"]
+    for task_name, task in listed.items():
         if task_name in tasks:
             task_ids = {**ids, "WindowTaskId": tasks[task_name]["WindowTaskId"]}
             parts.append(
@@ -515,41 +555,42 @@ def _plan_live(
             )
         else:
             parts.append(_create(boto3_client, "task", name, task_name, task))
-    if prune:
-        listed = {t["Name"] for t in entry.get(TASKS) or []}
-        if TASKS in entry:
-            deletes += [
-                _delete(boto3_client, "task", name, window_id, t["WindowTaskId"], n)
-                for n, t in sorted(tasks.items())
-                if n not in listed
-            ]
-        if TARGETS in entry:
-            deletes += [
-                _delete(boto3_client, "target", name, window_id, t["WindowTargetId"], n)
-                for n, t in sorted(targets.items())
-                if n not in wanted
-            ]
     # Deletes after the rest, in reverse: tasks, then the targets they named.
+    # Only what has a name of its own: what a file cannot name, it cannot drop.
+    deletes: list[PlannedWindowPart] = []
+    if prune and TASKS in entry:
+        deletes += [
+            _delete(boto3_client, "task", name, window_id, t["WindowTaskId"], n)
+            for n, t in sorted(tasks.items())
+            if n not in listed
+        ]
+    deletes += [
+        _delete(
+            boto3_client, "target", name, window_id, targets[n]["WindowTargetId"], n
+        )
+        for n in sorted(gone)
+    ]
     return parts + deletes
 
 
-def _by_name(found: list[Raw], part: Part, window: str) -> dict[str, Raw]:
-    """Live targets or tasks by name; a name two share identifies neither."""
+def _by_name(found: list[Raw]) -> tuple[dict[str, Raw], set[str]]:
+    """Live targets or tasks by name, and the names two or more share.
+
+    Those without a name, or with a shared one, are nothing a file can say:
+    they are left as they are.
+    """
     named: dict[str, Raw] = {}
     shared: set[str] = set()
     for one in found:
         name = one.get("Name")
         if not name:
-            # Without a name it is nothing a file can say: kept by its id.
-            named[f"({one[_ID[part]]})"] = one
             continue
         if name in named:
             shared.add(name)
         named[name] = one
-    if shared:
-        msg = f"{', '.join(sorted(shared))}: matches more than one live {part}"
-        raise ValidationError(msg, rule="identity")
-    return named
+    for name in shared:
+        del named[name]
+    return named, shared
 
 
 def _delete(
@@ -650,12 +691,26 @@ def _by_ids(request: Raw, ids: dict[str, str]) -> Raw:
     return {
         **request,
         "Targets": [
-            {**t, "Values": [ids[v] for v in t.get("Values") or []]}
+            {**t, "Values": [_id_of(v, ids) for v in t.get("Values") or []]}
             if t.get("Key") == BY_TARGET
             else t
             for t in request["Targets"]
         ],
     }
+
+
+def _id_of(name: str, ids: dict[str, str]) -> str:
+    if name not in ids:
+        msg = (
+            f"{BY_TARGET} names {name}, which the window no longer has: "
+            "nothing was written; plan again"
+        )
+        raise _Gone(msg)
+    return ids[name]
+
+
+class _Gone(SSMKitError):
+    """What a plan named is gone since."""
 
 
 # -- applying -----------------------------------------------------------------------
@@ -761,14 +816,17 @@ def _one(
     if part.part == "window" and part.action != "delete":
         result = _carry_out(boto3_client, part, part.window_id, {}, before_write)
         ok = result.outcome in ("created", "changed", "unchanged")
-        window_ids[window] = result.window_id if ok else None
-        # The targets a task may name: those the window has, by name.
-        target_ids[window] = (
-            _live_target_ids(boto3_client, part.window_id)
-            if ok and part.window_id
-            else {}
-        )
+        target_ids[window] = {}
         unwritten[window] = set()
+        if ok and part.window_id:
+            # The targets a task may name: those the window has, by name and
+            # by id. Read here, the window is found still there, or not.
+            try:
+                target_ids[window] = _live_target_ids(boto3_client, part.window_id)
+            except DoesNotExistException as exc:
+                result = _conflict(result, "was deleted since the plan", exc)
+                ok = False
+        window_ids[window] = result.window_id if ok else None
         return result
     window_id = window_ids.get(window, part.window_id)
     if part.action != "delete" and window_id is None:
@@ -802,11 +860,11 @@ def _names_of(part: PlannedWindowPart) -> list[str]:
 
 
 def _live_target_ids(boto3_client: Any, window_id: str) -> dict[str, str]:
-    return {
-        t["Name"]: t["WindowTargetId"]
-        for t in _walk_parts(boto3_client, "target", window_id)
-        if t.get("Name")
-    }
+    """A window's targets' ids, by name (where one is theirs alone) and by id."""
+    found = _walk_parts(boto3_client, "target", window_id)
+    named, _ = _by_name(found)
+    ids = {t["WindowTargetId"]: t["WindowTargetId"] for t in found}
+    return {**ids, **{n: t["WindowTargetId"] for n, t in named.items()}}
 
 
 def _not_started(part: PlannedWindowPart, why: str) -> WindowResult:
@@ -862,32 +920,42 @@ def _carry_out(
         if part.action == "delete":
             _remove(boto3_client, part, ids)
             return attrs.evolve(result, outcome="deleted")
+        if part._prepared:
+            _update_part(boto3_client, part, ids, now, target_ids)
+        # The tags last: a write refused leaves them as they were too.
         if part._tags is not None:
             _write_tags(boto3_client, str(window_id), *part._tags, _TAGGED)
-        if not part._prepared:
-            return attrs.evolve(result, outcome="changed")
-        plan = plan_read(
-            _KINDS[part.part],
-            boto3_client,
-            ids,
-            _by_names(now, _names(target_ids)) if part.part == "task" else now,
-            list(part._prepared),
-        )
-        if plan.is_noop:
-            return attrs.evolve(
-                result, outcome="changed" if part._tags else "unchanged"
-            )
-        request = plan.request
-        if part.part == "task":
-            request = _by_ids(request, {**_ids_of(now, target_ids), **target_ids})
-        invoke(boto3_client, _KINDS[part.part].update_operation, request)
         return attrs.evolve(result, outcome="changed")
     except SSMKitError as exc:
         return attrs.evolve(result, outcome="failed", error=exc)
 
 
+def _update_part(
+    boto3_client: Any,
+    part: PlannedWindowPart,
+    ids: Raw,
+    now: Raw,
+    target_ids: dict[str, str],
+) -> None:
+    """The planned changes, merged again into the part as read just now."""
+    plan = plan_read(
+        _KINDS[part.part],
+        boto3_client,
+        ids,
+        _by_names(now, _names(target_ids)) if part.part == "task" else now,
+        list(part._prepared),
+    )
+    if plan.is_noop:
+        return
+    request = plan.request
+    if part.part == "task":
+        request = _by_ids(request, {**_ids_of(now, target_ids), **target_ids})
+    invoke(boto3_client, _KINDS[part.part].update_operation, request)
+
+
 def _names(target_ids: dict[str, str]) -> dict[str, str]:
-    return {i: n for n, i in target_ids.items()}
+    """Ids to the names a file says them by; an id stands for itself."""
+    return {i: n for n, i in target_ids.items() if n != i}
 
 
 def _ids_of(raw: Raw, target_ids: dict[str, str]) -> dict[str, str]:
@@ -918,6 +986,16 @@ def _create_part(
                 result, f"was created since the plan ({', '.join(there)})", None
             )
     else:
+        # Nor is a target's or a task's within its window.
+        there = [
+            one[_ID[part.part]]
+            for one in _walk_parts(boto3_client, part.part, str(window_id))
+            if one.get("Name") == part.name
+        ]
+        if there:
+            return _conflict(
+                result, f"was created since the plan ({', '.join(there)})", None
+            )
         request["WindowId"] = window_id
         if part.part == "task":
             request = _by_ids(request, target_ids)

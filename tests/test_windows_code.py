@@ -429,3 +429,179 @@ def test_a_window_s_tags_are_planned_exported_and_written(
         ResourceType="MaintenanceWindow", ResourceId=window_id
     )["TagList"]
     assert tags == [{"Key": "team", "Value": "sre"}]
+
+
+def make_window(client: ssmkit.Client, name: str = "raw-window") -> str:
+    window_id: str = client.boto3_client.create_maintenance_window(
+        Name=name,
+        Schedule="cron(0 2 ? * SUN *)",
+        Duration=2,
+        Cutoff=1,
+        AllowUnassociatedTargets=False,
+    )["WindowId"]
+    return window_id
+
+
+def test_what_a_file_cannot_name_is_never_pruned(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    boto = client.boto3_client
+    window_id = make_window(client)
+    unnamed = boto.register_target_with_maintenance_window(
+        WindowId=window_id,
+        ResourceType="INSTANCE",
+        Targets=[{"Key": "tag:Role", "Values": ["web"]}],
+    )["WindowTargetId"]
+    for name in ("twin", "twin"):
+        boto.register_target_with_maintenance_window(
+            WindowId=window_id,
+            Name=name,
+            ResourceType="INSTANCE",
+            Targets=[{"Key": "tag:Role", "Values": ["db"]}],
+        )
+    # A task that names the target without a name, by its id.
+    boto.register_task_with_maintenance_window(
+        WindowId=window_id,
+        Name="uses-unnamed",
+        TaskArn="AWS-RunShellScript",
+        TaskType="RUN_COMMAND",
+        Targets=[{"Key": "WindowTargetIds", "Values": [unnamed]}],
+        MaxConcurrency="1",
+        MaxErrors="1",
+    )
+    exported, left_out = client.export()
+    assert unnamed in left_out
+    exported["Prune"] = {"NamePrefix": "raw-"}
+    # The export plans, with nothing to do: what it left out is left alone.
+    plan = client.plan(exported, prune=True)
+    assert not plan.pending, plan.render()
+    # Naming the shared name refuses the file.
+    exported["MaintenanceWindows"][0]["Targets"] = [
+        {
+            "Name": "twin",
+            "ResourceType": "INSTANCE",
+            "Targets": [{"Key": "tag:Role", "Values": ["db"]}],
+        }
+    ]
+    with pytest.raises(errors.ValidationError, match="twin: matches more than one"):
+        client.plan(exported, prune=True)
+
+
+def test_prune_of_a_target_a_task_still_names_is_refused(
+    client: ssmkit.Client,
+) -> None:
+    applied(client, document(WINDOW))
+    smaller = copy.deepcopy(WINDOW)
+    del smaller["Targets"][1]  # dbs, which the task patch still names
+    with pytest.raises(errors.ValidationError) as raised:
+        client.plan(document(smaller, Prune={"NamePrefix": "patch-"}), prune=True)
+    assert "names dbs, which --prune would deregister" in str(raised.value)
+
+
+def test_every_task_naming_a_missing_target_is_listed(client: ssmkit.Client) -> None:
+    bad = copy.deepcopy(WINDOW)
+    bad["Tasks"][0]["Targets"] = [{"Key": "WindowTargetIds", "Values": ["nope"]}]
+    bad["Tasks"].append(
+        {
+            **copy.deepcopy(WINDOW["Tasks"][0]),
+            "Name": "second",
+            "Targets": [{"Key": "WindowTargetIds", "Values": ["gone"]}],
+        }
+    )
+    with pytest.raises(errors.ValidationError) as raised:
+        client.plan(document(bad))
+    assert "names nope" in str(raised.value)
+    assert "names gone" in str(raised.value)
+
+
+def test_a_target_or_task_created_since_the_plan_is_a_conflict(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    small = copy.deepcopy(WINDOW)
+    del small["Targets"][1]
+    small["Tasks"] = [small["Tasks"][1]]
+    applied(client, document(small))
+    window_id, _, _ = live_window(client)
+    plan = client.plan(document(WINDOW))
+    boto = client.boto3_client
+    boto.register_target_with_maintenance_window(
+        WindowId=window_id,
+        Name="dbs",
+        ResourceType="INSTANCE",
+        Targets=[{"Key": "tag:Role", "Values": ["rival"]}],
+    )
+    results = client.apply(plan)
+    outcomes = {(r.part, r.name): r.outcome for r in results}
+    assert outcomes[("target", "dbs")] == "conflict"
+    # The task that names it is not written against a target list half made.
+    assert outcomes[("task", "patch")] == "not_started"
+    dbs = [
+        t
+        for t in boto.describe_maintenance_window_targets(WindowId=window_id)["Targets"]
+        if t.get("Name") == "dbs"
+    ]
+    assert len(dbs) == 1
+
+
+def test_a_window_deleted_since_the_plan_is_a_conflict_and_the_rest_go_on(
+    client: ssmkit.Client,
+) -> None:
+    applied(client, document(WINDOW))
+    window_id, _, _ = live_window(client)
+    more = copy.deepcopy(WINDOW)
+    more["Targets"].append(
+        {
+            "Name": "extra",
+            "ResourceType": "INSTANCE",
+            "Targets": [{"Key": "tag:Role", "Values": ["x"]}],
+        }
+    )
+    other = {**copy.deepcopy(WINDOW), "Name": "other-window"}
+    plan = client.plan(document(more, other))
+    client.boto3_client.delete_maintenance_window(WindowId=window_id)
+    results = client.apply(plan, concurrency=1)
+    outcomes = {(r.window, r.part, r.name): r.outcome for r in results}
+    assert outcomes[("patch-sunday", "window", "patch-sunday")] == "conflict"
+    assert outcomes[("patch-sunday", "target", "extra")] == "not_started"
+    assert outcomes[("other-window", "window", "other-window")] == "created"
+    assert outcomes[("other-window", "task", "patch")] == "created"
+
+
+LAMBDA_WINDOW: dict[str, Any] = {
+    "Name": "lambda-window",
+    "Schedule": "cron(0 2 ? * SUN *)",
+    "Duration": 2,
+    "Cutoff": 1,
+    "AllowUnassociatedTargets": False,
+    "Tasks": [
+        {
+            "Name": "invoke",
+            "TaskArn": "arn:aws:lambda:us-east-1:123456789012:function:patch",
+            "TaskType": "LAMBDA",
+            "Priority": 1,
+            "TaskInvocationParameters": {"Lambda": {"Payload": '{"k": "v"}'}},
+        }
+    ],
+}
+
+
+def test_a_lambda_payload_settles_and_round_trips(
+    ssm: StandIn, client: ssmkit.Client, tmp_path: Any
+) -> None:
+    applied(client, document(LAMBDA_WINDOW))
+    assert not client.plan(document(LAMBDA_WINDOW)).pending
+    shown, _ = client.export(show_sensitive=True)
+    [task] = shown["MaintenanceWindows"][0]["Tasks"]
+    assert task["TaskInvocationParameters"]["Lambda"]["Payload"] == '{"k": "v"}'
+    from ssmkit._declared import dump_associations
+
+    for name in ("out.json", "out.yaml"):
+        path = tmp_path / name
+        path.write_text(dump_associations(shown, path))
+        assert not client.plan(path).pending
+    bad = copy.deepcopy(LAMBDA_WINDOW)
+    bad["Tasks"][0]["TaskInvocationParameters"]["Lambda"]["Payload"] = 42
+    ssm.requests.clear()
+    with pytest.raises(errors.ValidationError, match="must be bytes or text"):
+        client.plan(document(bad))
+    assert ssm.requests == []
