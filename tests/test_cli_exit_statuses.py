@@ -419,6 +419,10 @@ CASES: dict[str, dict[int, list[Case]]] = {
             case("apply", "{windows}", "--yes", interrupt="CreateMaintenanceWindow"),
         ],
     },
+    "schema": {
+        0: [case("schema")],
+        2: [case("schema", "--bogus")],
+    },
     "windows list": {
         0: [case("windows", "list")],
         1: [case("windows", "list", fail="DescribeMaintenanceWindows")],

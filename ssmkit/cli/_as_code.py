@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from .._client import Client
     from ._output import Output
 
-__all__ = ["apply_file", "export", "plan_file"]
+__all__ = ["apply_file", "export", "plan_file", "schema"]
 
 #: What applying did to each entry, in the order the counts list them. An
 #: entry the run never reached (declined, or after Ctrl-C) is ``not_started``.
@@ -96,6 +96,17 @@ def export(args: argparse.Namespace, output: Output) -> int:
             f"Sensitive values are written as {MASK}: plan and apply keep the live "
             "value in their place. --show-sensitive writes them."
         )
+    return 0
+
+
+def schema(args: argparse.Namespace, output: Output) -> int:
+    """The file's JSON Schema, from the service model ssmkit runs with."""
+    import botocore.session
+
+    from .._schema import file_schema
+
+    model = botocore.session.get_session().get_service_model("ssm")
+    output.emit_json(file_schema(model))
     return 0
 
 

@@ -239,6 +239,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     _as_code_commands(asub, leaf, whole=False)
     _as_code_commands(areas, leaf, whole=True)
+    leaf(
+        areas,
+        "schema",
+        "print the JSON Schema of the file plan and apply read, for editors",
+        "_as_code:schema",
+    )
 
     tasks = areas.add_parser("tasks", help="maintenance window tasks")
     tsub = tasks.add_subparsers(dest="command", required=True, metavar="COMMAND")
