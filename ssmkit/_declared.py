@@ -503,14 +503,7 @@ class AssociationsPlan:
 
     def summary(self) -> str:
         """``Plan: 1 to create, 2 to update, 5 unchanged, 0 to delete.``"""
-        n = self.counts()
-        text = (
-            f"Plan: {n['create']} to create, {n['update']} to update, "
-            f"{n['unchanged']} unchanged"
-        )
-        if self.prune:
-            text += f", {n['delete']} to delete"
-        return text + "."
+        return summary(self.counts(), prune=self.prune)
 
     def render(self, *, show_sensitive: bool = False) -> str:
         """The plan as text: each association, then the summary."""
@@ -530,6 +523,17 @@ class AssociationsPlan:
 
     def __str__(self) -> str:
         return self.render()
+
+
+def summary(counts: dict[str, int], *, prune: bool) -> str:
+    """A plan's last line, from the number of entries of each action."""
+    text = (
+        f"Plan: {counts['create']} to create, {counts['update']} to update, "
+        f"{counts['unchanged']} unchanged"
+    )
+    if prune:
+        text += f", {counts['delete']} to delete"
+    return text + "."
 
 
 def plan_associations(

@@ -27,12 +27,14 @@ from ._declared import (
     association_problems,
     plan_read_associations,
     read_desired,
+    summary,
 )
 from ._windows_code import (
     KEY,
     PlannedWindowPart,
     WindowResult,
     apply_windows,
+    not_started,
     plan_windows,
     window_problems,
 )
@@ -88,14 +90,7 @@ class Plan:
 
     def summary(self) -> str:
         """``Plan: 1 to create, 2 to update, 5 unchanged, 0 to delete.``"""
-        n = self.counts()
-        text = (
-            f"Plan: {n['create']} to create, {n['update']} to update, "
-            f"{n['unchanged']} unchanged"
-        )
-        if self.prune:
-            text += f", {n['delete']} to delete"
-        return text + "."
+        return summary(self.counts(), prune=self.prune)
 
     def render(self, *, show_sensitive: bool = False) -> str:
         """The plan as text: each entry, then the summary."""
@@ -209,14 +204,7 @@ def apply(
         if any(r.outcome == "not_started" for r in results):
             # The rollout stopped: nothing more starts.
             results += [
-                WindowResult(
-                    part=p.part,
-                    window=p.window,
-                    name=p.name,
-                    outcome="not_started",
-                    window_id=p.window_id,
-                    part_id=p.part_id,
-                )
+                not_started(p)
                 for p in plan.maintenance_windows
                 if p.action != "unchanged"
             ]

@@ -61,6 +61,7 @@ __all__ = [
     "WindowResult",
     "apply_windows",
     "export_windows",
+    "not_started",
     "plan_windows",
     "window_problems",
 ]
@@ -798,7 +799,7 @@ def apply_windows(
             )
         except Stopped:
             for rest in parts[index:]:
-                record(_not_started(rest, "the run was stopped before it"))
+                record(not_started(rest, "the run was stopped before it"))
             break
         record(result)
     return results
@@ -831,13 +832,11 @@ def _one(
     window_id = window_ids.get(window, part.window_id)
     if part.action != "delete" and window_id is None:
         unwritten.setdefault(window, set()).add(part.name)
-        return _not_started(part, f"maintenance window {window} was not written")
+        return not_started(part, f"maintenance window {window} was not written")
     if part.part == "task" and part.action != "delete":
         blocked = sorted(set(_names_of(part)) & unwritten.get(window, set()))
         if blocked:
-            return _not_started(
-                part, f"its target {', '.join(blocked)} was not written"
-            )
+            return not_started(part, f"its target {', '.join(blocked)} was not written")
     result = _carry_out(
         boto3_client, part, window_id, target_ids.get(window, {}), before_write
     )
@@ -867,7 +866,8 @@ def _live_target_ids(boto3_client: Any, window_id: str) -> dict[str, str]:
     return {**ids, **{n: t["WindowTargetId"] for n, t in named.items()}}
 
 
-def _not_started(part: PlannedWindowPart, why: str) -> WindowResult:
+def not_started(part: PlannedWindowPart, why: str | None = None) -> WindowResult:
+    """The result of a part never written; ``why``, if it was held back."""
     return WindowResult(
         part=part.part,
         window=part.window,
@@ -875,7 +875,7 @@ def _not_started(part: PlannedWindowPart, why: str) -> WindowResult:
         outcome="not_started",
         window_id=part.window_id,
         part_id=part.part_id,
-        error=_Skip(f"{part.label}: {why}; nothing was written"),
+        error=_Skip(f"{part.label}: {why}; nothing was written") if why else None,
     )
 
 

@@ -18,7 +18,7 @@ from .._declared import (
 )
 from .._mask import MASK
 from .._plan import Plan
-from .._windows_code import PlannedWindowPart, WindowResult
+from .._windows_code import PlannedWindowPart, WindowResult, not_started
 from ._common import check_suffix, client_for, filters_of
 from ._output import DECLINED, Column, UsageError, confirm, plural
 from ._runs import (
@@ -258,14 +258,7 @@ def _key(item: Any) -> tuple[str, ...]:
 def _never(entry: PlannedAssociation | PlannedWindowPart) -> ApplyResult | WindowResult:
     """The result of an entry a run never reached."""
     if isinstance(entry, PlannedWindowPart):
-        return WindowResult(
-            part=entry.part,
-            window=entry.window,
-            name=entry.name,
-            outcome="not_started",
-            window_id=entry.window_id,
-            part_id=entry.part_id,
-        )
+        return not_started(entry)
     return ApplyResult(
         name=entry.name,
         association_id=entry.association_id,
