@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 import ssmkit
 from ssmkit import CLEAR
 from ssmkit.models import Target
-from ssmkit.testing import mock_ssm
+from ssmkit.testing import StandIn, mock_ssm
 
 
 @pytest.fixture
@@ -196,3 +196,46 @@ def test_the_safe_updates_keep_everything_the_raw_ones_lose(
     assert ssm.requests_for("UpdatePatchBaseline") == [
         {"BaselineId": baseline_id, "ApprovedPatches": ["KB1", "KB2"]}
     ]
+
+
+def test_a_target_a_task_names_is_kept_when_deregistered_safely(
+    stand_in: StandIn,
+) -> None:
+    boto = stand_in.client()
+    window_id = boto.create_maintenance_window(
+        Name="safe-window",
+        Schedule="cron(0 2 ? * SUN *)",
+        Duration=2,
+        Cutoff=1,
+        AllowUnassociatedTargets=False,
+    )["WindowId"]
+    target_id = boto.register_target_with_maintenance_window(
+        WindowId=window_id,
+        ResourceType="INSTANCE",
+        Targets=[{"Key": "tag:Role", "Values": ["web"]}],
+    )["WindowTargetId"]
+    boto.register_task_with_maintenance_window(
+        WindowId=window_id,
+        TaskArn="AWS-RunShellScript",
+        TaskType="RUN_COMMAND",
+        Targets=[{"Key": "WindowTargetIds", "Values": [target_id]}],
+        MaxConcurrency="1",
+        MaxErrors="1",
+    )
+    with pytest.raises(ClientError) as raised:
+        boto.deregister_target_from_maintenance_window(
+            WindowId=window_id, WindowTargetId=target_id, Safe=True
+        )
+    assert raised.value.response["Error"]["Code"] == "TargetInUseException"
+    listed = boto.describe_maintenance_window_targets(WindowId=window_id)["Targets"]
+    assert [t["WindowTargetId"] for t in listed] == [target_id]
+    # Without Safe it goes; asked again, it is no more.
+    boto.deregister_target_from_maintenance_window(
+        WindowId=window_id, WindowTargetId=target_id
+    )
+    assert boto.describe_maintenance_window_targets(WindowId=window_id)["Targets"] == []
+    with pytest.raises(ClientError) as raised:
+        boto.deregister_target_from_maintenance_window(
+            WindowId=window_id, WindowTargetId=target_id
+        )
+    assert raised.value.response["Error"]["Code"] == "DoesNotExistException"

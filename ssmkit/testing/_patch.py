@@ -68,6 +68,7 @@ _TASKS = (
 #: objects by the stand-in.
 _KEPT_BY_MOTO = (
     "create_maintenance_window",
+    "deregister_target_from_maintenance_window",
     "describe_maintenance_window_targets",
     "get_maintenance_window",
     "get_patch_baseline",

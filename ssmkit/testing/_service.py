@@ -813,6 +813,31 @@ class Service:
             targets = [t for t in targets if t.get(member) in f.get("Values", [])]
         return page(targets, p, "Targets")
 
+    def deregister_target_from_maintenance_window(
+        self, p: Params, backend: Any
+    ) -> Params:
+        window = self._window(backend, p["WindowId"])
+        self._window_target(window, p["WindowTargetId"])
+        # Safe: "The system checks if the target is being referenced by a
+        # task. If the target is being referenced, the system returns an error
+        # and doesn't deregister the target from the maintenance window."
+        if p.get("Safe"):
+            for task in self.tasks.get(p["WindowId"], {}).values():
+                for target in task.get("Targets") or []:
+                    named = target.get("Values") or []
+                    if (
+                        target.get("Key") == "WindowTargetIds"
+                        and p["WindowTargetId"] in named
+                    ):
+                        raise fail(
+                            "TargetInUseException",
+                            "You specified the Safe option for the "
+                            "DeregisterTargetFromMaintenanceWindow operation, but "
+                            "the target is still referenced in a task.",
+                        )
+        del window.targets[p["WindowTargetId"]]
+        return {"WindowId": p["WindowId"], "WindowTargetId": p["WindowTargetId"]}
+
     def update_maintenance_window_target(self, p: Params, backend: Any) -> Params:
         window = self._window(backend, p["WindowId"])
         target = self._window_target(window, p["WindowTargetId"])
