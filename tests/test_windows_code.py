@@ -201,6 +201,7 @@ def test_a_change_to_one_member_keeps_what_others_changed(
     changed = copy.deepcopy(WINDOW)
     changed["Tasks"][0]["MaxErrors"] = "2"
     plan = client.plan(document(changed))
+    assert plan.pending  # an update alone is pending
     [update] = [p for p in plan.maintenance_windows if p.action == "update"]
     assert (update.part, update.name) == ("task", "patch")
     assert [c.path for c in update.changes] == ["max_errors"]
@@ -452,7 +453,7 @@ def test_what_a_file_cannot_name_is_never_pruned(
         ResourceType="INSTANCE",
         Targets=[{"Key": "tag:Role", "Values": ["web"]}],
     )["WindowTargetId"]
-    for name in ("twin", "twin"):
+    for name in ("twin", "twin", "solo"):
         boto.register_target_with_maintenance_window(
             WindowId=window_id,
             Name=name,
@@ -473,6 +474,7 @@ def test_what_a_file_cannot_name_is_never_pruned(
     assert unnamed in left_out
     exported["Prune"] = {"NamePrefix": "raw-"}
     # The export plans, with nothing to do: what it left out is left alone.
+    assert [t["Name"] for t in exported["MaintenanceWindows"][0]["Targets"]] == ["solo"]
     plan = client.plan(exported, prune=True)
     assert not plan.pending, plan.render()
     # Naming the shared name refuses the file.
@@ -605,3 +607,13 @@ def test_a_lambda_payload_settles_and_round_trips(
     with pytest.raises(errors.ValidationError, match="must be bytes or text"):
         client.plan(document(bad))
     assert ssm.requests == []
+
+
+def test_a_window_without_targets_or_tasks_keeps_its_live_ones_under_prune(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    applied(client, document(WINDOW))
+    bare = {k: v for k, v in WINDOW.items() if k not in ("Targets", "Tasks")}
+    plan = client.plan(document(bare, Prune={"NamePrefix": "patch-"}), prune=True)
+    assert not plan.pending, plan.render()
+    assert [p.part for p in plan.maintenance_windows] == ["window"]
