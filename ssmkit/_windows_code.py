@@ -355,7 +355,7 @@ def plan_windows(
                         name=name,
                         action="delete",
                         window_id=w["WindowId"],
-                        read=_read(boto3_client, "window", {"WindowId": w["WindowId"]}),
+                        read=_whole(boto3_client, w["WindowId"]),
                     )
                     for w in windows
                 ]
@@ -381,6 +381,15 @@ def _walk_parts(boto3_client: Any, part: Part, window_id: str) -> list[Raw]:
         for page in paginator.paginate(**request):
             found += page.get(key, [])
     return found
+
+
+def _whole(boto3_client: Any, window_id: str) -> Raw:
+    """A window with its targets and tasks: what deleting it deletes."""
+    return {
+        "Window": _read(boto3_client, "window", {"WindowId": window_id}),
+        TARGETS: _walk_parts(boto3_client, "target", window_id),
+        TASKS: _walk_parts(boto3_client, "task", window_id),
+    }
 
 
 def _snake(operation: str) -> str:
@@ -905,7 +914,11 @@ def _carry_out(
         if part.part != "window":
             ids[_ID[part.part]] = part.part_id
         try:
-            now = _read(boto3_client, part.part, ids)
+            now = (
+                _whole(boto3_client, str(window_id))
+                if part.part == "window" and part.action == "delete"
+                else _read(boto3_client, part.part, ids)
+            )
         except DoesNotExistException as exc:
             return _conflict(result, "was deleted since the plan", exc)
         if now != part._read:

@@ -617,3 +617,23 @@ def test_a_window_without_targets_or_tasks_keeps_its_live_ones_under_prune(
     plan = client.plan(document(bare, Prune={"NamePrefix": "patch-"}), prune=True)
     assert not plan.pending, plan.render()
     assert [p.part for p in plan.maintenance_windows] == ["window"]
+
+
+def test_a_window_to_prune_that_gained_a_task_since_the_plan_is_kept(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    old = {**copy.deepcopy(WINDOW), "Name": "patch-old"}
+    applied(client, document(WINDOW, old))
+    plan = client.plan(document(WINDOW, Prune={"NamePrefix": "patch-"}), prune=True)
+    [delete] = [p for p in plan.maintenance_windows if p.action == "delete"]
+    boto = client.boto3_client
+    boto.register_task_with_maintenance_window(
+        WindowId=delete.window_id,
+        Name="added-since",
+        TaskArn="AWS-RestartEC2Instance",
+        TaskType="AUTOMATION",
+    )
+    results = client.apply(plan)
+    assert [r.outcome for r in results if r.window == "patch-old"] == ["conflict"]
+    names = {w["Name"] for w in boto.describe_maintenance_windows()["WindowIdentities"]}
+    assert "patch-old" in names
