@@ -271,10 +271,11 @@ class PlannedWindowPart:
 
     @property
     def label(self) -> str:
-        """``maintenance window patch``, ``target web of patch``, ..."""
+        """``maintenance window patch-sunday``, ``target patch-sunday/web``, ..."""
         if self.part == "window":
             return f"maintenance window {self.name}"
-        return f"{self.part} {self.name} of maintenance window {self.window}"
+        # Short enough that a heading with an id fits 80 columns.
+        return f"{self.part} {self.window}/{self.name}"
 
     def render(self, *, show_sensitive: bool = False) -> str:
         """The part as lines of text: a heading, then one line per change."""
@@ -1041,7 +1042,7 @@ def _conflict(
     label = (
         f"maintenance window {result.window}"
         if result.part == "window"
-        else f"{result.part} {result.name} of maintenance window {result.window}"
+        else f"{result.part} {result.window}/{result.name}"
     )
     error = SSMKitError(f"{label} {what}: nothing was written; plan again")
     error.__cause__ = cause
