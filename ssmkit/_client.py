@@ -566,18 +566,18 @@ class Client(Operations):
             name, or shares it.
         """
         from ssmkit._convert import to_boto
-        from ssmkit._declared import export_associations
-        from ssmkit._windows_code import export_windows
+        from ssmkit._kinds import KINDS
 
         raw_filters = [to_boto(f) for f in filters] if filters else None
-        document, skipped = export_associations(
-            self.boto3_client, filters=raw_filters, show_sensitive=show_sensitive
-        )
-        windows, left_out = export_windows(
-            self.boto3_client, show_sensitive=show_sensitive
-        )
-        document["MaintenanceWindows"] = windows
-        return document, skipped + left_out
+        document: dict[str, Any] = {}
+        left_out: list[str] = []
+        for kind in KINDS:
+            entries, skipped = kind.export(
+                self.boto3_client, raw_filters, show_sensitive
+            )
+            document[kind.key] = entries
+            left_out += skipped
+        return document, left_out
 
     def update_maintenance_window_task(
         self,

@@ -1,43 +1,31 @@
-"""A whole file as code: associations and maintenance windows, planned and applied.
+"""A whole file as code: every kind it holds, planned and applied.
 
-A file holds one top-level key per kind, ``Associations`` and
-``MaintenanceWindows``, and ``Prune``. A kind the file does not hold is not
-managed: nothing of it is planned, written or pruned. Every problem with the
-file is listed before any call, and every problem found live before any
-write.
+A file holds one top-level key per kind (``Associations``,
+``MaintenanceWindows``; see ``ssmkit._kinds``) and ``Prune``. A kind the
+file does not hold is not managed: nothing of it is planned, written or
+pruned. Every problem with the file is listed before any call, and every
+problem found live before any write.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._bulk import Stopped, check_pace, paced, run_all
+from ._bulk import check_pace
 from ._declared import (
     Action,
     ApplyResult,
     AssociationsPlan,
-    Desired,
     PlannedAssociation,
     _prefix,
     _refused,
-    apply_associations,
-    association_problems,
-    plan_read_associations,
     read_desired,
     summary,
 )
-from ._windows_code import (
-    KEY,
-    PlannedWindowPart,
-    WindowResult,
-    apply_windows,
-    not_started,
-    plan_windows,
-    window_problems,
-)
+from ._kinds import KINDS, Options
+from ._windows_code import KEY, PlannedWindowPart, WindowResult
 from .errors import ValidationError
 
 if TYPE_CHECKING:
@@ -47,9 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Plan", "apply", "plan"]
 
-#: The top-level keys of a file, kinds first.
-KINDS = ("Associations", KEY)
-_KEYS = (*KINDS, "Prune")
+_KEYS = (*(kind.key for kind in KINDS), "Prune")
 
 
 @attrs.frozen(kw_only=True)
@@ -57,26 +43,44 @@ class Plan:
     """What applying a file would do, every kind in it; nothing is written.
 
     Attributes:
-        associations: The associations' plan, or ``None`` when the file has
-            no ``Associations``.
-        maintenance_windows: One entry per window, target and task touched
-            or checked, in the order apply carries them out.
+        planned: For each kind the file holds, its key and its entries, in
+            the order apply carries them out.
         prune: Whether what the file no longer lists is deleted.
         name_prefix: The scope deletes are limited to.
         source: The file planned.
     """
 
-    associations: AssociationsPlan | None = None
-    maintenance_windows: tuple[PlannedWindowPart, ...] = ()
+    planned: tuple[tuple[str, tuple[Any, ...]], ...] = ()
     prune: bool = False
     name_prefix: str | None = None
     source: str = "<entries>"
 
+    def of(self, key: str) -> tuple[Any, ...] | None:
+        """The entries of one kind, by its key; ``None`` if the file lacks it."""
+        return next((entries for k, entries in self.planned if k == key), None)
+
+    @property
+    def associations(self) -> AssociationsPlan | None:
+        """The associations' plan, or ``None`` when the file has none."""
+        entries = self.of("Associations")
+        if entries is None:
+            return None
+        return AssociationsPlan(
+            associations=entries,
+            prune=self.prune,
+            name_prefix=self.name_prefix,
+            source=self.source,
+        )
+
+    @property
+    def maintenance_windows(self) -> tuple[PlannedWindowPart, ...]:
+        """One entry per window, target and task touched or checked."""
+        return self.of(KEY) or ()
+
     @property
     def entries(self) -> tuple[PlannedAssociation | PlannedWindowPart, ...]:
-        """Every entry: the associations, then the windows' parts."""
-        found = self.associations.associations if self.associations else ()
-        return (*found, *self.maintenance_windows)
+        """Every entry, kind by kind."""
+        return tuple(entry for _, entries in self.planned for entry in entries)
 
     @property
     def pending(self) -> bool:
@@ -99,15 +103,14 @@ class Plan:
 
     def to_json(self, *, show_sensitive: bool = False) -> dict[str, Any]:
         """The plan in plain JSON types, masked unless asked."""
-        associations = self.associations.associations if self.associations else ()
         return {
-            "associations": [
-                a.to_json(show_sensitive=show_sensitive) for a in associations
-            ],
-            "maintenance_windows": [
-                p.to_json(show_sensitive=show_sensitive)
-                for p in self.maintenance_windows
-            ],
+            **{
+                kind.json_key: [
+                    e.to_json(show_sensitive=show_sensitive)
+                    for e in self.of(kind.key) or ()
+                ]
+                for kind in KINDS
+            },
             "counts": self.counts(),
             "prune": self.prune,
             "name_prefix": self.name_prefix,
@@ -125,17 +128,16 @@ def plan(boto3_client: Any, desired: Any, *, prune: bool = False) -> Plan:
     document, source = read_desired(desired)
     problems: list[str] = []
     unknown = sorted(map(str, set(document) - set(_KEYS)))
+    keys = ", ".join(kind.key for kind in KINDS)
     if unknown:
         problems.append(
-            f"unknown top-level key {', '.join(unknown)} "
-            f"(expected {', '.join(KINDS)} or Prune)"
+            f"unknown top-level key {', '.join(unknown)} (expected {keys} or Prune)"
         )
-    if not any(kind in document for kind in KINDS):
-        problems.append(f"nothing to plan: the file holds none of {', '.join(KINDS)}")
-    if "Associations" in document:
-        problems += association_problems(document["Associations"], boto3_client)
-    if KEY in document:
-        problems += window_problems(document[KEY], boto3_client)
+    held = [kind for kind in KINDS if kind.key in document]
+    if not held:
+        problems.append(f"nothing to plan: the file holds none of {keys}")
+    for kind in held:
+        problems += kind.problems(document[kind.key], boto3_client)
     prefix = _prefix(document.get("Prune"), problems)
     if problems:
         raise _refused(source, problems)
@@ -145,28 +147,16 @@ def plan(boto3_client: Any, desired: Any, *, prune: bool = False) -> Plan:
             "to the file; only what is named with it is deleted"
         )
         raise ValidationError(msg, rule="prune scope")
-    associations = None
-    if "Associations" in document:
-        read = Desired(
-            entries=tuple(document["Associations"]), name_prefix=prefix, source=source
+    planned = []
+    for kind in held:
+        entries, found = kind.plan(
+            boto3_client, list(document[kind.key]), prune, prefix, source
         )
-        associations, found = plan_read_associations(boto3_client, read, prune=prune)
-        problems += found
-    windows: list[PlannedWindowPart] = []
-    if KEY in document:
-        windows, found = plan_windows(
-            boto3_client, document[KEY], prune=prune, name_prefix=prefix
-        )
+        planned.append((kind.key, entries))
         problems += found
     if problems:
         raise _refused(source, problems)
-    return Plan(
-        associations=associations,
-        maintenance_windows=tuple(windows),
-        prune=prune,
-        name_prefix=prefix,
-        source=source,
-    )
+    return Plan(planned=tuple(planned), prune=prune, name_prefix=prefix, source=source)
 
 
 def apply(
@@ -182,68 +172,31 @@ def apply(
     max_failed_runs: int | None = None,
     watch: Callable[[AssociationRun], object] | None = None,
 ) -> list[ApplyResult | WindowResult]:
-    """Carry out a whole plan: the associations, then the windows.
+    """Carry out a whole plan, kind by kind.
 
     See ``ssmkit.Client.apply``.
     """
     check_pace(concurrency, max_rate)
-    results: list[ApplyResult | WindowResult] = []
-    if plan.associations is not None:
-        results += apply_associations(
-            boto3_client,
-            plan.associations,
-            concurrency=concurrency,
-            max_rate=max_rate,
-            progress=progress,
-            wait=wait,
-            timeout=timeout,
-            canary=canary,
-            max_failed_runs=max_failed_runs,
-            watch=watch,
-        )
-        if any(r.outcome == "not_started" for r in results):
-            # The rollout stopped: nothing more starts.
-            results += [
-                not_started(p)
-                for p in plan.maintenance_windows
-                if p.action != "unchanged"
-            ]
-            return results
-    results += _apply_windows(
-        boto3_client, plan.maintenance_windows, concurrency, max_rate, progress
+    options = Options(
+        concurrency=concurrency,
+        max_rate=max_rate,
+        progress=progress,
+        wait=wait,
+        timeout=timeout,
+        canary=canary,
+        max_failed_runs=max_failed_runs,
+        watch=watch,
     )
+    results: list[ApplyResult | WindowResult] = []
+    kinds = {kind.key: kind for kind in KINDS}
+    stopped = False
+    for key, entries in plan.planned:
+        kind = kinds[key]
+        if stopped:
+            # A rollout stopped: nothing more starts.
+            results += [kind.never(e) for e in entries if e.action != "unchanged"]
+            continue
+        done = kind.apply(boto3_client, entries, options)
+        stopped = kind.stopped(done)
+        results += done
     return results
-
-
-def _apply_windows(
-    boto3_client: Any,
-    parts: tuple[PlannedWindowPart, ...],
-    concurrency: int,
-    max_rate: float | None,
-    progress: Callable[[ApplyResult | WindowResult], object] | None,
-) -> list[WindowResult]:
-    """Each window with its parts, in order; windows side by side."""
-    groups: list[list[PlannedWindowPart]] = []
-    for part in parts:
-        same = groups and groups[-1][0].window == part.window
-        if same and not (part.part == "window" and part.action == "delete"):
-            groups[-1].append(part)
-        else:
-            groups.append([part])
-    stop = threading.Event()
-    client = paced(boto3_client, max_rate, stop)
-
-    def before_write() -> None:
-        if stop.is_set():
-            raise Stopped
-
-    def one(group: list[PlannedWindowPart]) -> list[WindowResult]:
-        return apply_windows(client, group, before_write=before_write)
-
-    def each(results: list[WindowResult]) -> None:
-        for result in results:
-            if progress is not None:
-                progress(result)
-
-    done = run_all(groups, one, concurrency=concurrency, progress=each, stop=stop)
-    return [result for results in done for result in results]

@@ -20,12 +20,13 @@ before writing, and a resource that differs from what the plan read is a
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from ._base_client import invoke, translated
-from ._bulk import Stopped, error_json
+from ._bulk import Stopped, error_json, paced, run_all
 from ._declared import (
     PLACEHOLDER,
     _cleared,
@@ -59,6 +60,7 @@ __all__ = [
     "KEY",
     "PlannedWindowPart",
     "WindowResult",
+    "apply_in_parallel",
     "apply_windows",
     "export_windows",
     "not_started",
@@ -1047,6 +1049,45 @@ def _conflict(
     error = SSMKitError(f"{label} {what}: nothing was written; plan again")
     error.__cause__ = cause
     return attrs.evolve(result, outcome="conflict", error=error)
+
+
+def apply_in_parallel(
+    boto3_client: Any,
+    parts: Iterable[PlannedWindowPart],
+    *,
+    concurrency: int,
+    max_rate: float | None,
+    progress: Callable[[WindowResult], object] | None,
+) -> list[WindowResult]:
+    """Each window with its parts, in order; windows side by side.
+
+    On Ctrl-C, the windows under way finish the part under way, start no
+    other, and the ``KeyboardInterrupt`` goes on.
+    """
+    groups: list[list[PlannedWindowPart]] = []
+    for part in parts:
+        same = groups and groups[-1][0].window == part.window
+        if same and not (part.part == "window" and part.action == "delete"):
+            groups[-1].append(part)
+        else:
+            groups.append([part])
+    stop = threading.Event()
+    client = paced(boto3_client, max_rate, stop)
+
+    def before_write() -> None:
+        if stop.is_set():
+            raise Stopped
+
+    def one(group: list[PlannedWindowPart]) -> list[WindowResult]:
+        return apply_windows(client, group, before_write=before_write)
+
+    def each(results: list[WindowResult]) -> None:
+        for result in results:
+            if progress is not None:
+                progress(result)
+
+    done = run_all(groups, one, concurrency=concurrency, progress=each, stop=stop)
+    return [result for results in done for result in results]
 
 
 # -- export -------------------------------------------------------------------------
