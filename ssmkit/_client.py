@@ -357,7 +357,7 @@ class Client(Operations):
         )
 
     def plan_associations(
-        self, desired: Any, *, prune: bool = False
+        self, desired: Any, *, prune: bool = False, concurrency: int = 8
     ) -> AssociationsPlan:
         """Plan a file of associations against the service; write nothing.
 
@@ -371,6 +371,8 @@ class Client(Operations):
                 entries.
             prune: Also plan to delete live associations missing from the
                 file, within the file's scope (``Prune: {NamePrefix: ...}``).
+            concurrency: How many live associations are read at once; reads
+                the service refuses as too many are tried again later.
 
         Returns:
             The plan: ``create``, ``update``, ``unchanged`` and ``delete``
@@ -384,7 +386,9 @@ class Client(Operations):
         """
         from ssmkit._declared import plan_associations
 
-        return plan_associations(self.boto3_client, desired, prune=prune)
+        return plan_associations(
+            self.boto3_client, desired, prune=prune, concurrency=concurrency
+        )
 
     def apply_associations(
         self,
@@ -471,7 +475,7 @@ class Client(Operations):
             self.boto3_client, filters=raw_filters, show_sensitive=show_sensitive
         )
 
-    def plan(self, desired: Any, *, prune: bool = False) -> Plan:
+    def plan(self, desired: Any, *, prune: bool = False, concurrency: int = 8) -> Plan:
         """Plan a whole file against the service, every kind in it; write nothing.
 
         The file (YAML or JSON, by extension) holds ``Associations:``, as for
@@ -488,6 +492,7 @@ class Client(Operations):
                 ``Prune.NamePrefix``: associations and windows so named, and
                 within each window the file names, the targets and tasks it
                 does not list.
+            concurrency: How many live associations are read at once.
 
         Raises:
             ssmkit.errors.ValidationError: The file is refused; every problem
@@ -495,7 +500,7 @@ class Client(Operations):
         """
         from ssmkit._plan import plan
 
-        return plan(self.boto3_client, desired, prune=prune)
+        return plan(self.boto3_client, desired, prune=prune, concurrency=concurrency)
 
     def apply(
         self,

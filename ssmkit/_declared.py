@@ -17,10 +17,13 @@ against the specified targets."
 from __future__ import annotations
 
 import os
+import random
 import threading
+import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
@@ -48,6 +51,7 @@ from .errors import (
     ConcurrentUpdateError,
     InvalidResourceId,
     SSMKitError,
+    ThrottlingError,
     ValidationError,
 )
 
@@ -71,6 +75,7 @@ __all__ = [
 ]
 
 Raw = dict[str, Any]
+T = TypeVar("T")
 Action = Literal["create", "update", "unchanged", "delete"]
 
 #: What an export writes for a sensitive value it was not asked to show. Plan
@@ -537,7 +542,7 @@ def summary(counts: dict[str, int], *, prune: bool) -> str:
 
 
 def plan_associations(
-    boto3_client: Any, desired: Any, *, prune: bool = False
+    boto3_client: Any, desired: Any, *, prune: bool = False, concurrency: int = 8
 ) -> AssociationsPlan:
     """Plan a file of associations against the service; write nothing.
 
@@ -554,16 +559,24 @@ def plan_associations(
         if isinstance(desired, Desired)
         else load_associations(desired, boto3_client)
     )
-    plan, problems = plan_read_associations(boto3_client, read, prune=prune)
+    check_pace(concurrency, None)
+    plan, problems = plan_read_associations(
+        boto3_client, read, prune=prune, concurrency=concurrency
+    )
     if problems:
         raise _refused(read.source, problems)
     return plan
 
 
 def plan_read_associations(
-    boto3_client: Any, read: Desired, *, prune: bool = False
+    boto3_client: Any, read: Desired, *, prune: bool = False, concurrency: int = 8
 ) -> tuple[AssociationsPlan, list[str]]:
-    """``plan_associations`` of a file read, and what is wrong with it live."""
+    """``plan_associations`` of a file read, and what is wrong with it live.
+
+    The entries found live are read ``concurrency`` at a time: each is a
+    ``DescribeAssociation`` (and a ``ListTagsForResource`` for one with
+    ``Tags``), independent of the others.
+    """
     if prune and read.name_prefix is None:
         msg = (
             f"{read.source}: pruning needs a scope: add Prune: {{NamePrefix: ...}} "
@@ -577,20 +590,25 @@ def plan_read_associations(
             live.setdefault(name, []).append(summary)
     problems: list[str] = []
     planned: list[PlannedAssociation] = []
-    for entry in read.entries:
+
+    def one(entry: Raw) -> PlannedAssociation | str:
         name = entry["AssociationName"]
         found = live.get(name, [])
         if len(found) > 1:
             ids = ", ".join(sorted(s["AssociationId"] for s in found))
-            problems.append(f"{name}: matches {len(found)} live associations: {ids}")
-            continue
+            return f"{name}: matches {len(found)} live associations: {ids}"
         try:
             if found:
-                planned.append(_plan_update(boto3_client, entry, found[0]))
-            else:
-                planned.append(_plan_create(boto3_client, entry))
+                return _patient(lambda: _plan_update(boto3_client, entry, found[0]))
+            return _plan_create(boto3_client, entry)
         except ValidationError as exc:
-            problems.append(f"{name}: {exc}")
+            return f"{name}: {exc}"
+
+    for done in _each(one, read.entries, concurrency):
+        if isinstance(done, str):
+            problems.append(done)
+        else:
+            planned.append(done)
     if problems:
         return AssociationsPlan(associations=(), source=read.source), problems
     if prune:
@@ -614,6 +632,38 @@ def plan_read_associations(
         source=read.source,
     )
     return plan, []
+
+
+def _each(one: Callable[[Raw], T], entries: Sequence[Raw], concurrency: int) -> list[T]:
+    """``one`` on each entry, ``concurrency`` at once; the results in order.
+
+    On Ctrl-C or an error, the reads not yet started are not started.
+    """
+    if concurrency <= 1 or len(entries) <= 1:
+        return [one(entry) for entry in entries]
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="ssmkit-plan")
+    try:
+        return list(pool.map(one, entries))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+#: How often a read the service keeps refusing as too many is tried again,
+#: over botocore's own retries, and the longest pause between two.
+_PATIENCE = 6
+_LONGEST_PAUSE = 5.0
+
+
+def _patient(read: Callable[[], T]) -> T:
+    """``read()``, waiting out throttling with backoff and full jitter."""
+    for attempt in range(_PATIENCE):
+        try:
+            return read()
+        except ThrottlingError:
+            if attempt == _PATIENCE - 1:
+                raise
+            time.sleep(random.uniform(0, min(_LONGEST_PAUSE, 0.25 * 2**attempt)))
+    raise AssertionError  # pragma: no cover - the loop returns or raises
 
 
 def _walk(boto3_client: Any, filters: list[Raw] | None = None) -> Iterable[Raw]:

@@ -64,8 +64,9 @@ class Kind:
         key: Its top-level key in a file.
         json_key: Its key in a plan's JSON.
         problems: Everything wrong with the file's entries, before any call.
-        plan: The entries planned against the service, in the order they are
-            carried out, and every problem found live.
+        plan: The entries planned against the service (reading up to a
+            given number at once), in the order they are carried out, and
+            every problem found live.
         apply: The planned entries carried out; one result each.
         never: The result of an entry never carried out.
         export: The live resources as entries, and the ids of those left out.
@@ -77,7 +78,8 @@ class Kind:
     json_key: str
     problems: Callable[[Any, Any], list[str]]
     plan: Callable[
-        [Any, list[Raw], bool, str | None, str], tuple[tuple[Any, ...], list[str]]
+        [Any, list[Raw], bool, str | None, str, int],
+        tuple[tuple[Any, ...], list[str]],
     ]
     apply: Callable[[Any, tuple[Any, ...], Options], list[Any]]
     never: Callable[[Any], Any]
@@ -86,10 +88,17 @@ class Kind:
 
 
 def _plan_associations(
-    boto3_client: Any, entries: list[Raw], prune: bool, prefix: str | None, source: str
+    boto3_client: Any,
+    entries: list[Raw],
+    prune: bool,
+    prefix: str | None,
+    source: str,
+    concurrency: int,
 ) -> tuple[tuple[PlannedAssociation, ...], list[str]]:
     read = Desired(entries=tuple(entries), name_prefix=prefix, source=source)
-    planned, problems = plan_read_associations(boto3_client, read, prune=prune)
+    planned, problems = plan_read_associations(
+        boto3_client, read, prune=prune, concurrency=concurrency
+    )
     return planned.associations, problems
 
 
@@ -129,7 +138,12 @@ def _export_associations(
 
 
 def _plan_windows(
-    boto3_client: Any, entries: list[Raw], prune: bool, prefix: str | None, source: str
+    boto3_client: Any,
+    entries: list[Raw],
+    prune: bool,
+    prefix: str | None,
+    source: str,
+    concurrency: int,
 ) -> tuple[tuple[PlannedWindowPart, ...], list[str]]:
     parts, problems = plan_windows(
         boto3_client, entries, prune=prune, name_prefix=prefix

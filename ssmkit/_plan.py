@@ -120,11 +120,14 @@ class Plan:
         return self.render()
 
 
-def plan(boto3_client: Any, desired: Any, *, prune: bool = False) -> Plan:
+def plan(
+    boto3_client: Any, desired: Any, *, prune: bool = False, concurrency: int = 8
+) -> Plan:
     """Plan a whole file against the service; write nothing.
 
     See ``ssmkit.Client.plan``.
     """
+    check_pace(concurrency, None)
     document, source = read_desired(desired)
     problems: list[str] = []
     unknown = sorted(map(str, set(document) - set(_KEYS)))
@@ -150,7 +153,7 @@ def plan(boto3_client: Any, desired: Any, *, prune: bool = False) -> Plan:
     planned = []
     for kind in held:
         entries, found = kind.plan(
-            boto3_client, list(document[kind.key]), prune, prefix, source
+            boto3_client, list(document[kind.key]), prune, prefix, source, concurrency
         )
         planned.append((kind.key, entries))
         problems += found

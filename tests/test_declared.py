@@ -524,3 +524,95 @@ def test_an_entry_without_its_document_is_refused_once(
     assert str(caught.value).splitlines()[1:] == [
         "  Associations[0] (team-x): name: is required (got None)"
     ]
+
+
+def many(count: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "AssociationName": f"many-{n:03d}",
+            "Name": INVENTORY,
+            "Targets": [{"Key": "InstanceIds", "Values": ["*"]}],
+            "ScheduleExpression": "rate(1 day)",
+        }
+        for n in range(count)
+    ]
+
+
+def test_a_plan_reads_the_live_associations_side_by_side(
+    client: ssmkit.Client, stand_in: StandIn
+) -> None:
+    import threading
+    import time
+
+    client.apply_associations(client.plan_associations(many(12)))
+    under_way = [0]
+    most = [0]
+    lock = threading.Lock()
+
+    def slow(request: dict[str, Any]) -> None:
+        with lock:
+            under_way[0] += 1
+            most[0] = max(most[0], under_way[0])
+        time.sleep(0.05)  # long enough for the others to start meanwhile
+        with lock:
+            under_way[0] -= 1
+
+    stand_in.before("DescribeAssociation", slow, times=None)
+    side_by_side = client.plan_associations(many(12), concurrency=4)
+    assert most[0] == 4
+    most[0] = 0
+    one_by_one = client.plan_associations(many(12), concurrency=1)
+    assert most[0] == 1
+    # The same plan, in the file's order, either way.
+    assert side_by_side == one_by_one
+    assert [a.name for a in side_by_side.associations] == [
+        e["AssociationName"] for e in many(12)
+    ]
+    assert {a.action for a in side_by_side.associations} == {"unchanged"}
+
+
+def test_throttled_reads_still_give_the_same_plan(
+    client: ssmkit.Client, stand_in: StandIn
+) -> None:
+    client.apply_associations(client.plan_associations(many(8)))
+    expected = client.plan_associations(many(8), concurrency=1)
+    # More refusals than botocore retries one call: ssmkit waits them out.
+    stand_in.fail_next("DescribeAssociation", "ThrottlingException", times=9)
+    stand_in.requests.clear()
+    planned = client.plan_associations(many(8), concurrency=4)
+    assert planned == expected
+    described = stand_in.operations.count("DescribeAssociation")
+    assert described == 8 + 9
+
+
+@pytest.mark.parametrize("concurrency", [0, -1, 10_000, 2.5])
+def test_a_plan_s_concurrency_is_checked_first(
+    client: ssmkit.Client, stand_in: StandIn, concurrency: Any
+) -> None:
+    stand_in.requests.clear()
+    with pytest.raises((ValueError, TypeError), match="concurrency"):
+        client.plan_associations(many(1), concurrency=concurrency)
+    with pytest.raises((ValueError, TypeError), match="concurrency"):
+        client.plan({"Associations": many(1)}, concurrency=concurrency)
+    assert stand_in.requests == []
+
+
+def test_throttling_past_botocore_s_retries_is_waited_out(
+    client: ssmkit.Client, stand_in: StandIn
+) -> None:
+    from botocore.config import Config
+
+    client.apply_associations(client.plan_associations(many(2)))
+    expected = client.plan_associations(many(2), concurrency=1)
+    # A client that retries nothing itself: every refusal reaches ssmkit.
+    bare = ssmkit.Client(
+        boto3_client=stand_in.client(
+            config=Config(retries={"max_attempts": 1, "mode": "standard"})
+        )
+    )
+    stand_in.fail_next("DescribeAssociation", "ThrottlingException", times=3)
+    assert bare.plan_associations(many(2), concurrency=1) == expected
+    # Refused for longer than ssmkit waits: the plan says so, writing nothing.
+    stand_in.fail_next("DescribeAssociation", "ThrottlingException", times=50)
+    with pytest.raises(errors.ThrottlingError):
+        bare.plan_associations(many(2), concurrency=1)

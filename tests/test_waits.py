@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import pickle
 import time
 from typing import Any
@@ -716,3 +717,45 @@ def test_a_timeout_too_large_for_a_float_waits_for_ever(
     association_id = create(client)
     run = client.wait_for_association_run(association_id, timeout=10**400)
     assert run.succeeded
+
+
+@pytest.mark.parametrize("status", ["Waiting", "Delayed", "Pending", "InProgress"])
+def test_a_run_that_waits_or_is_delayed_has_not_finished(status: str) -> None:
+    from botocore.stub import Stubber
+
+    boto = boto3.client(
+        "ssm",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    stubber = Stubber(boto)
+    started = datetime.datetime(2026, 12, 5, tzinfo=datetime.timezone.utc)
+    for now in (status, "Success"):
+        stubber.add_response(
+            "describe_association_executions",
+            {
+                "AssociationExecutions": [
+                    {
+                        "AssociationId": "a" * 36,
+                        "AssociationVersion": "2",
+                        "ExecutionId": "e" * 36,
+                        "Status": now,
+                        "CreatedTime": started,
+                    }
+                ]
+            },
+            {"AssociationId": "a" * 36},
+        )
+    stubber.add_response(
+        "describe_association_execution_targets",
+        {"AssociationExecutionTargets": []},
+        {"AssociationId": "a" * 36, "ExecutionId": "e" * 36},
+    )
+    with stubber:
+        run = wait_for_association_run(
+            boto, "a" * 36, version="2", timeout=30, pause=lambda attempt: 0.0
+        )
+    # The first read did not end the wait: the second, Success, did.
+    assert run.status == "Success"
+    stubber.assert_no_pending_responses()

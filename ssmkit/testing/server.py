@@ -25,6 +25,9 @@ through the control endpoint beside moto's own ``/moto-api/``:
 ``POST /ssmkit-api/run-maintenance-window``
     ``{"window_id": "mw-...", "region": "us-east-1"}``: answers
     ``{"WindowExecutionId": ...}``.
+``POST /ssmkit-api/latency``
+    ``{"seconds": 0.02}``: each API call answered that much later, as
+    ``--latency`` does at start-up; calls side by side wait side by side.
 ``GET /ssmkit-api/requests``
     ``{"requests": [{"operation": ..., "params": {...}}]}``, every request
     served, blobs in base64.
@@ -53,6 +56,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 try:
@@ -94,12 +98,22 @@ class Server:
         OSError: From ``start``, when the port cannot be bound.
     """
 
-    def __init__(self, port: int = 0, *, show_sensitive: bool = False) -> None:
+    def __init__(
+        self, port: int = 0, *, show_sensitive: bool = False, latency: float = 0.0
+    ) -> None:
         self._port = port
         self._show_sensitive = show_sensitive
         self.stand_in = StandIn()
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
+        self._control: _Control | None = None
+        self._latency = _checked_latency(latency)
+
+    def set_latency(self, seconds: float) -> None:
+        """Answer each API call this much later, as a network far away would."""
+        self._latency = _checked_latency(seconds)
+        if self._control is not None:
+            self._control.latency = self._latency
 
     @property
     def url(self) -> str:
@@ -131,6 +145,8 @@ class Server:
             raise
         port = self._server.server_address[1]
         control.hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
+        control.latency = self._latency
+        self._control = control
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="ssmkit-server", daemon=True
         )
@@ -215,6 +231,8 @@ class _Control:
         self._moto = moto
         self._show_sensitive = show_sensitive
         self.hosts: set[str] = set()
+        #: Seconds each API call waits before it is served.
+        self.latency = 0.0
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -245,6 +263,8 @@ class _Control:
                     {"__type": "SerializationException", "message": bad},
                     "application/x-amz-json-1.1",
                 )
+            if self.latency:
+                time.sleep(self.latency)  # each call, side by side, as AWS's
             return _json_failures(self._moto, environ, start_response)
         try:
             status, answer = self._handle(method, path[len(CONTROL) :], environ)
@@ -287,14 +307,33 @@ class _Control:
                     for r in self._stand_in.requests
                 ]
             }
+        if (method, action) == ("POST", "latency"):
+            given = _body(environ)
+            self.latency = _checked_latency(given["seconds"])
+            return 200, {}
         if method != "POST" or action not in _ACTIONS:
             return 404, {"error": f"no {method} {CONTROL}{action}"}
-        size = int(environ.get("CONTENT_LENGTH") or 0)
-        given = json.loads(environ["wsgi.input"].read(size) or b"{}")
-        if not isinstance(given, dict):
-            msg = "expected a JSON object"
-            raise ValueError(msg)
-        return 200, _ACTIONS[action](self._stand_in, given)
+        return 200, _ACTIONS[action](self._stand_in, _body(environ))
+
+
+def _body(environ: dict[str, Any]) -> dict[str, Any]:
+    size = int(environ.get("CONTENT_LENGTH") or 0)
+    given = json.loads(environ["wsgi.input"].read(size) or b"{}")
+    if not isinstance(given, dict):
+        msg = "expected a JSON object"
+        raise ValueError(msg)
+    return given
+
+
+def _checked_latency(seconds: Any) -> float:
+    if (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, (int, float))
+        or not 0 <= seconds <= 60
+    ):
+        msg = f"latency must be a number of seconds from 0 to 60, got {seconds!r}"
+        raise ValueError(msg)
+    return float(seconds)
 
 
 def _answer(
@@ -525,6 +564,14 @@ def _seconds(text: str) -> float:
     return seconds
 
 
+def _latency(text: str) -> float:
+    try:
+        return _checked_latency(float(text))
+    except ValueError:
+        msg = f"{text!r} is not a number of seconds from 0 to 60"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the server until interrupted."""
     parser = argparse.ArgumentParser(
@@ -550,6 +597,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="make association runs in us-east-1 take this long (default 0)",
     )
     parser.add_argument(
+        "--latency",
+        type=_latency,
+        default=0.0,
+        metavar="SECONDS",
+        help="answer each API call this much later, as AWS far away would (default 0)",
+    )
+    parser.add_argument(
         "--show-sensitive",
         action="store_true",
         help="show sensitive members of recorded requests in clear at "
@@ -566,7 +620,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Explicit, so Ctrl-C works even where the shell started us with SIGINT ignored.
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    server = Server(port=args.port, show_sensitive=args.show_sensitive)
+    server = Server(
+        port=args.port, show_sensitive=args.show_sensitive, latency=args.latency
+    )
     try:
         server.start()
     except OSError as exc:
