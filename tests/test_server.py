@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING, Any
@@ -73,6 +74,23 @@ def test_faults_and_failing_runs_are_set_while_it_runs(server: Server) -> None:
     assert answer["requests"][-2]["params"] == {
         "AssociationIds": [made["AssociationId"]]
     }
+
+
+def test_latency_is_added_to_each_call_and_taken_away(server: Server) -> None:
+    client = server_client(server)
+    status, _ = control(server, "latency", {"seconds": 0.3})
+    assert status == 200
+    try:
+        started = time.monotonic()
+        client.list_associations()
+        # At least that late: the call waited before it was served.
+        assert time.monotonic() - started >= 0.3
+        # The control endpoint itself is never made to wait.
+        started = time.monotonic()
+        assert control(server, "requests")[0] == 200
+        assert time.monotonic() - started < 0.3
+    finally:
+        assert control(server, "latency", {"seconds": 0})[0] == 200
 
 
 def test_a_window_runs_through_the_control_endpoint(server: Server) -> None:
@@ -411,6 +429,11 @@ def test_what_moto_did_not_foresee_is_500_json_not_html() -> None:
         ("run-duration", {"seconds": 1, "account_id": "12345678901"}),
         ("fail-runs", {"resource_ids": [], "region": "nowhere-1"}),
         ("fail-runs", {"resource_ids": [], "region": "us-east-1\n"}),
+        ("latency", {"seconds": -1}),
+        ("latency", {"seconds": 61}),
+        ("latency", {"seconds": "0.1"}),
+        ("latency", {"seconds": True}),
+        ("latency", {}),
     ],
 )
 def test_bad_control_values_are_400_json(
