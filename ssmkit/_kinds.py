@@ -190,7 +190,7 @@ KINDS: tuple[Kind, ...] = (
         problems=window_problems,
         plan=_plan_windows,
         apply=_apply_windows,
-        never=not_started,
+        never=lambda part: not_started(part, "a rollout stopped before it"),
         export=_export_windows,
     ),
 )

@@ -196,8 +196,14 @@ def apply(
     for key, entries in plan.planned:
         kind = kinds[key]
         if stopped:
-            # A rollout stopped: nothing more starts.
-            results += [kind.never(e) for e in entries if e.action != "unchanged"]
+            # A rollout stopped: nothing more starts, and each is said.
+            for entry in entries:
+                if entry.action == "unchanged":
+                    continue
+                never = kind.never(entry)
+                results.append(never)
+                if progress is not None:
+                    progress(never)
             continue
         done = kind.apply(boto3_client, entries, options)
         stopped = kind.stopped(done)

@@ -196,6 +196,8 @@ class _Builder:
             out.update(_limits(shape, "minimum", "maximum"))
         elif kind == "timestamp":
             out["format"] = "date-time"
+        elif kind == "blob":  # text, whose UTF-8 bytes are sent
+            out.update(_limits(shape, "minLength", "maxLength"))
         return out
 
 

@@ -177,9 +177,12 @@ def _check(
         return
     if kind == "timestamp" and not isinstance(value, datetime.datetime):
         raise _refuse(path, "must be a datetime", shown)
-    if kind == "blob" and not isinstance(value, (bytes, bytearray, str)):
-        # boto3 sends bytes, or text as its UTF-8 bytes.
-        raise _refuse(path, "must be bytes or text", shown)
+    if kind == "blob":
+        if not isinstance(value, (bytes, bytearray, str)):
+            # boto3 sends bytes, or text as its UTF-8 bytes.
+            raise _refuse(path, "must be bytes or text", shown)
+        data = value.encode() if isinstance(value, str) else value
+        _check_range(len(data), meta, path, shown, "length")
 
 
 def _gather(error: ValidationError, problems: list[ValidationError] | None) -> None:

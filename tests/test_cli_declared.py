@@ -279,3 +279,33 @@ def test_a_long_plan_into_a_closed_pipe_ends_quietly(
     assert process.stderr is not None
     with process.stderr:
         assert b"Traceback" not in process.stderr.read()
+
+
+def test_a_write_cut_off_by_a_closed_stdout_does_not_succeed(
+    server: Server, tmp_path: Path
+) -> None:
+    many = {
+        "Associations": [
+            {
+                "AssociationName": f"cut-{i:03d}",
+                "Name": "AWS-RunShellScript",
+                "Parameters": {"commands": [f"echo {i}"]},
+            }
+            for i in range(50)
+        ]
+    }
+    process = subprocess.Popen(
+        argv(server, "associations", "apply", a_file(tmp_path, many), "--yes"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=command_env(),
+    )
+    assert process.stdout is not None
+    process.stdout.readline()
+    process.stdout.close()  # as `| head -1` does, or `| true`
+    assert process.wait(timeout=120) == 1
+    assert process.stderr is not None
+    with process.stderr:
+        err = process.stderr.read()
+    assert b"Traceback" not in err
+    assert b"stdout was closed before the command ended" in err

@@ -637,3 +637,46 @@ def test_a_window_to_prune_that_gained_a_task_since_the_plan_is_kept(
     assert [r.outcome for r in results if r.window == "patch-old"] == ["conflict"]
     names = {w["Name"] for w in boto.describe_maintenance_windows()["WindowIdentities"]}
     assert "patch-old" in names
+
+
+def test_a_lambda_payload_longer_than_the_model_allows_is_refused(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    long = copy.deepcopy(LAMBDA_WINDOW)
+    long["Tasks"][0]["TaskInvocationParameters"]["Lambda"]["Payload"] = "x" * 4097
+    ssm.requests.clear()
+    with pytest.raises(errors.ValidationError, match="length must be at most 4096"):
+        client.plan(document(long))
+    assert ssm.requests == []
+
+
+def test_a_rollout_that_stops_names_every_window_part_it_never_started(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ssm.fail_runs(["i-0aaaaaaaaaaaaaaa1"])
+    associations = [
+        {
+            "AssociationName": f"roll-{n}",
+            "Name": "AWS-RunShellScript",
+            "Targets": [{"Key": "InstanceIds", "Values": ["i-0aaaaaaaaaaaaaaa1"]}],
+            "Parameters": {"commands": ["uptime"]},
+        }
+        for n in range(2)
+    ]
+    plan = client.plan(document(WINDOW, Associations=associations))
+    seen: list[Any] = []
+    results = client.apply(
+        plan,
+        wait=True,
+        timeout=30,
+        canary=1,
+        max_failed_runs=0,
+        concurrency=1,
+        progress=seen.append,
+    )
+    parts = [r for r in results if isinstance(r, ssmkit.WindowResult)]
+    assert [r.outcome for r in parts] == ["not_started"] * 5
+    assert all("a rollout stopped before it" in str(r.error) for r in parts)
+    # Each was passed on, as every other result is: a report names it.
+    assert [r for r in seen if isinstance(r, ssmkit.WindowResult)] == parts
+    assert client.boto3_client.describe_maintenance_windows()["WindowIdentities"] == []

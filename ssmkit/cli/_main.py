@@ -74,6 +74,14 @@ def _ran(
         # complaining when it flushes stdout on the way out.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+        if hasattr(args, "yes"):
+            # A command that writes was cut off midway: whatever it wrote,
+            # or failed to, was not said, so it did not succeed.
+            return fail(
+                "stdout was closed before the command ended; what was written "
+                "is in the --report, and a plan shows what is live",
+                1,
+            )
         return 0
     except UsageError as exc:
         return fail(str(exc), 2)

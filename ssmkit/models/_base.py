@@ -245,10 +245,9 @@ class FrozenDict(Mapping[K, V]):
     def __eq__(self, other: object) -> bool:
         if isinstance(other, FrozenDict):
             return self._data == other._data
-        if isinstance(other, dict):
-            return self._data == other
         if isinstance(other, Mapping):
-            return self._data == dict(other.items())
+            # Its values as this map holds them: a list equals its tuple here.
+            return self._data == {key: freeze(item) for key, item in other.items()}
         return NotImplemented
 
     def __hash__(self) -> int:
@@ -276,7 +275,9 @@ def freeze(value: Any) -> Any:
         if any(isinstance(item, _THAWED) for item in value):
             return tuple(freeze(item) for item in value)
         return value
-    if cls is list:
+    if isinstance(value, list):
+        return tuple(freeze(item) for item in value)
+    if isinstance(value, tuple):  # a named tuple, say: its items frozen too
         return tuple(freeze(item) for item in value)
     if isinstance(value, dict):
         return FrozenDict(value)
