@@ -398,6 +398,7 @@ CASES: dict[str, dict[int, list[Case]]] = {
             case("plan", "{directory}/missing.yaml"),
             case("plan", "{malformed}"),
             case("plan", "{bad_windows}"),
+            case("plan", "{windows}", "--concurrency", "1000"),
         ],
         3: [case("plan", "{windows}", "--detailed-exitcode")],
         130: [case("plan", "{windows}", interrupt="DescribeMaintenanceWindows")],

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from rich.text import Text
 
+from .._bulk import MAX_CONCURRENCY
 from .._declared import (
     ApplyResult,
     AssociationsPlan,
@@ -120,9 +121,16 @@ def _check_file(args: argparse.Namespace) -> None:
 
 def _plan(args: argparse.Namespace, client: Client) -> AssociationsPlan | Plan:
     _check_file(args)
+    # Live resources read at once: apply's --concurrency serves its plan too.
+    reads = args.concurrency
+    if reads > MAX_CONCURRENCY:
+        raise UsageError(
+            f"--concurrency: must be a whole number from 1 to {MAX_CONCURRENCY}, "
+            f"got {reads}"
+        )
     if args.whole:
-        return client.plan(args.file, prune=args.prune)
-    return client.plan_associations(args.file, prune=args.prune)
+        return client.plan(args.file, prune=args.prune, concurrency=reads)
+    return client.plan_associations(args.file, prune=args.prune, concurrency=reads)
 
 
 def _show_plan(plan: AssociationsPlan | Plan, output: Output) -> None:

@@ -324,6 +324,13 @@ def _as_code_commands(sub: Any, leaf: Any, *, whole: bool) -> None:
         action="store_true",
         help="exit 0 when in sync, 3 when changes are pending",
     )
+    plan.add_argument(
+        "--concurrency",
+        type=_count,
+        default=8,
+        metavar="N",
+        help="live resources read at once (default 8)",
+    )
     apply = leaf(
         sub, "apply", f"make live {what} what a file says", "_as_code:apply_file"
     )
