@@ -91,7 +91,9 @@ def main() -> None:
             client.plan_associations(entries, concurrency=1)
 
         def side_by_side() -> None:
-            assert client.plan_associations(entries, concurrency=CONCURRENCY) == expected
+            assert (
+                client.plan_associations(entries, concurrency=CONCURRENCY) == expected
+            )
 
         found = ratios(
             one_at_a_time,
