@@ -37,7 +37,7 @@ from ._windows_code import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["KINDS", "Kind", "Options"]
+__all__ = ["KINDS", "Kind", "Options", "never_started"]
 
 Raw = dict[str, Any]
 
@@ -194,3 +194,12 @@ KINDS: tuple[Kind, ...] = (
         export=_export_windows,
     ),
 )
+
+
+def never_started(
+    entry: PlannedAssociation | PlannedWindowPart,
+) -> ApplyResult | WindowResult:
+    """The result of any kind's entry that a run never reached."""
+    if isinstance(entry, PlannedWindowPart):
+        return not_started(entry)
+    return _never_association(entry)

@@ -14,12 +14,12 @@ from .._bulk import MAX_CONCURRENCY
 from .._declared import (
     ApplyResult,
     AssociationsPlan,
-    PlannedAssociation,
     dump_associations,
 )
+from .._kinds import never_started
 from .._mask import MASK
 from .._plan import Plan
-from .._windows_code import PlannedWindowPart, WindowResult, not_started
+from .._windows_code import PlannedWindowPart, WindowResult
 from ._common import check_suffix, client_for, filters_of
 from ._output import DECLINED, Column, UsageError, confirm, plural
 from ._runs import (
@@ -206,7 +206,7 @@ def apply_file(args: argparse.Namespace, output: Output) -> int:
         interrupted = True
         reached = {_key(r) for r in run.results}
         run.never_started(
-            _never(entry)
+            never_started(entry)
             for entry in plan.entries
             if entry.action != "unchanged" and _key(entry) not in reached
         )
@@ -263,18 +263,6 @@ def _key(item: Any) -> tuple[str, ...]:
     return ("association", item.name)
 
 
-def _never(entry: PlannedAssociation | PlannedWindowPart) -> ApplyResult | WindowResult:
-    """The result of an entry a run never reached."""
-    if isinstance(entry, PlannedWindowPart):
-        return not_started(entry)
-    return ApplyResult(
-        name=entry.name,
-        association_id=entry.association_id,
-        outcome="not_started",
-        version_before=entry.version,
-    )
-
-
 def _results(
     plan: AssociationsPlan | Plan, results: Sequence[ApplyResult | WindowResult]
 ) -> list[dict[str, Any]]:
@@ -284,7 +272,7 @@ def _results(
     for entry in plan.entries:
         result = found.get(_key(entry))
         if result is None:
-            result = _never(entry)
+            result = never_started(entry)
             if entry.action == "unchanged":
                 # An entry already as the file says needs no call to stay so.
                 result = attrs.evolve(result, outcome="unchanged")

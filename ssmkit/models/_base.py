@@ -275,14 +275,14 @@ def freeze(value: Any) -> Any:
         if any(isinstance(item, _THAWED) for item in value):
             return tuple(freeze(item) for item in value)
         return value
-    if isinstance(value, list):
-        return tuple(freeze(item) for item in value)
-    if isinstance(value, tuple):  # a named tuple, say: its items frozen too
+    if cls is list:
         return tuple(freeze(item) for item in value)
     if isinstance(value, dict):
         return FrozenDict(value)
     if isinstance(value, (bytearray, memoryview)):
         return bytes(value)
+    if isinstance(value, (list, tuple)):  # a subclass: its items frozen too
+        return tuple(freeze(item) for item in value)
     return value
 
 
