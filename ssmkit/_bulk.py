@@ -178,8 +178,15 @@ def paced(boto3_client: Any, max_rate: float | None, stop: threading.Event) -> A
     return _Paced(boto3_client, _Pace(max_rate, stop))
 
 
-def check_pace(concurrency: int, max_rate: float | None) -> None:
+def check_pace(
+    concurrency: int, max_rate: float | None, boto3_client: Any = None
+) -> None:
     """Refuse a concurrency or rate that cannot be run.
+
+    Given the client the calls go through, warn (once per run, on the
+    ``ssmkit`` logger) when it keeps fewer connections than the calls run at
+    once: urllib3 then opens a new connection, a new TLS handshake, for each
+    call beyond its pool and logs "Connection pool is full" for each.
 
     Raises:
         ValueError: ``concurrency`` is not a whole number from 1 to
@@ -207,6 +214,20 @@ def check_pace(concurrency: int, max_rate: float | None) -> None:
             f"got {max_rate!r}"
         )
         raise ValueError(msg)
+    pool = getattr(
+        getattr(getattr(boto3_client, "meta", None), "config", None),
+        "max_pool_connections",
+        None,
+    )
+    if isinstance(pool, int) and concurrency > pool:
+        log.warning(
+            "concurrency %d is more than the boto3 client's %d pooled connections: "
+            "each call beyond them opens a connection of its own; make the client "
+            "with botocore.config.Config(max_pool_connections=%d)",
+            concurrency,
+            pool,
+            concurrency,
+        )
 
 
 def update_associations(
@@ -239,7 +260,7 @@ def update_associations(
     if isinstance(association_ids, (str, bytes)):
         msg = "association_ids must be a collection of ids, not one string"
         raise TypeError(msg)
-    check_pace(concurrency, max_rate)
+    check_pace(concurrency, max_rate, boto3_client)
     # Bad input fails before any call; every update then uses what was checked.
     prepared = prepare(ASSOCIATION, boto3_client, changes, paths)
     stop = threading.Event()

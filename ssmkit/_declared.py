@@ -559,7 +559,7 @@ def plan_associations(
         if isinstance(desired, Desired)
         else load_associations(desired, boto3_client)
     )
-    check_pace(concurrency, None)
+    check_pace(concurrency, None, boto3_client)
     plan, problems = plan_read_associations(
         boto3_client, read, prune=prune, concurrency=concurrency
     )
@@ -901,7 +901,7 @@ def apply_associations(
         One result per association in the plan, in its order; after Ctrl-C,
         those finished (the ``KeyboardInterrupt`` goes on).
     """
-    check_pace(concurrency, max_rate)
+    check_pace(concurrency, max_rate, boto3_client)
     check_rollout(wait, timeout, canary, max_failed_runs, dry_run=False, watch=watch)
     stop = threading.Event()
     client = paced(boto3_client, max_rate, stop)

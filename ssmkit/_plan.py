@@ -127,7 +127,7 @@ def plan(
 
     See ``ssmkit.Client.plan``.
     """
-    check_pace(concurrency, None)
+    check_pace(concurrency, None, boto3_client)
     document, source = read_desired(desired)
     problems: list[str] = []
     unknown = sorted(map(str, set(document) - set(_KEYS)))
@@ -179,6 +179,7 @@ def apply(
 
     See ``ssmkit.Client.apply``.
     """
+    # The kinds' own runs warn of a connection pool smaller than concurrency.
     check_pace(concurrency, max_rate)
     options = Options(
         concurrency=concurrency,

@@ -514,3 +514,25 @@ def test_a_message_of_several_lines_keeps_every_line_in_a_block(
     assert label.strip() == "error"
     assert lines[first + 1] == " " * indent + "second"
     assert lines[first + 2].startswith(" " * indent + "third")
+
+
+@pytest.mark.parametrize(
+    ("command", "pool"),
+    [
+        (["associations", "bulk-update", "--concurrency", "24"], 24),
+        (["apply", "f.yaml", "--concurrency", "300"], 256),
+        (["plan", "f.yaml", "--concurrency", "3"], 10),
+        (["associations", "list"], 10),
+    ],
+)
+def test_the_client_keeps_a_connection_for_each_call_under_way(
+    server: Server, command: list[str], pool: int
+) -> None:
+    # botocore pools 10 connections: past them, each call under way would
+    # open a connection (a TLS handshake, against AWS) of its own, silently.
+    from ssmkit.cli._common import client_for
+    from ssmkit.cli._parser import build_parser
+
+    args = build_parser().parse_args(argv(server, *command)[3:])
+    made = client_for(args)
+    assert made.boto3_client.meta.config.max_pool_connections == pool

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -616,3 +617,44 @@ def test_throttling_past_botocore_s_retries_is_waited_out(
     stand_in.fail_next("DescribeAssociation", "ThrottlingException", times=50)
     with pytest.raises(errors.ThrottlingError):
         bare.plan_associations(many(2), concurrency=1)
+
+
+@pytest.mark.parametrize(
+    ("pool", "concurrency", "warned"), [(10, 16, True), (16, 16, False), (10, 8, False)]
+)
+def test_a_connection_pool_smaller_than_concurrency_is_warned_of(
+    stand_in: StandIn,
+    caplog: pytest.LogCaptureFixture,
+    pool: int,
+    concurrency: int,
+    warned: bool,
+) -> None:
+    from botocore.config import Config
+
+    client = ssmkit.Client(
+        boto3_client=stand_in.client(config=Config(max_pool_connections=pool))
+    )
+    warning = (
+        f"concurrency {concurrency} is more than the boto3 client's {pool} "
+        "pooled connections: each call beyond them opens a connection of its "
+        f"own; make the client with "
+        f"botocore.config.Config(max_pool_connections={concurrency})"
+    )
+    runs = {
+        "plan": lambda: client.plan_associations(many(2), concurrency=concurrency),
+        "plan a file": lambda: client.plan(
+            {"Associations": many(2)}, concurrency=concurrency
+        ),
+        "apply": lambda: client.apply_associations(
+            client.plan_associations(many(2)), concurrency=concurrency
+        ),
+        "update many": lambda: client.update_associations(
+            association_ids=[], max_errors="1", concurrency=concurrency
+        ),
+    }
+    for name, run in runs.items():
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="ssmkit"):
+            run()
+        said = [r.getMessage() for r in caplog.records if "pooled" in r.getMessage()]
+        assert said == ([warning] if warned else []), name

@@ -503,3 +503,31 @@ def test_what_moto_raises_is_500_json_too(server: Server) -> None:
     status, answer = raw(server, "/", b"{}", headers)
     assert status == 500
     assert answer["__type"] == "InternalFailure"
+
+
+def test_each_call_is_served_whatever_its_signature_names(server: Server) -> None:
+    ssm = server_client(server)
+    assert "Associations" in ssm.list_associations()
+    # A credential scope cut short or naming nothing: answered, never a crash.
+    for header in (
+        "AWS4-HMAC-SHA256 Credential=a/b/c/ssm",
+        "AWS4-HMAC-SHA256 Credential=",
+        "Credential=/////",
+        "AWS4-HMAC-SHA256 Credential=k/d/r/ssm/aws4_request/x",
+    ):
+        request = urllib.request.Request(
+            server.url + "/",
+            data=b"{}",
+            method="POST",
+            headers={
+                "Authorization": header,
+                "X-Amz-Target": "AmazonSSM.ListAssociations",
+                "Content-Type": "application/x-amz-json-1.1",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                body = json.load(answer)
+        except urllib.error.HTTPError as error:
+            body = json.load(error)
+        assert "Associations" in body or body["__type"], header

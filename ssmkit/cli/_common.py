@@ -8,11 +8,13 @@ import urllib.parse
 from typing import TYPE_CHECKING, Any
 
 import boto3
+import botocore.config
 import botocore.exceptions
 from botocore import xform_name
 
 from .. import errors
 from .._base_client import invoke, translated
+from .._bulk import MAX_CONCURRENCY
 from .._client import Client
 from .._convert import to_boto
 from .._mask import MASK, mask
@@ -65,7 +67,14 @@ def client_for(args: argparse.Namespace) -> Client:
             session = boto3.session.Session(
                 profile_name=args.profile, region_name="us-east-1"
             )
-        boto3_client = session.client("ssm", endpoint_url=args.endpoint_url)
+        # A connection for each call under way: urllib3 opens a new one for
+        # each call beyond its pool (10 by default).
+        pool = min(max(10, getattr(args, "concurrency", None) or 0), MAX_CONCURRENCY)
+        boto3_client = session.client(
+            "ssm",
+            endpoint_url=args.endpoint_url,
+            config=botocore.config.Config(max_pool_connections=pool),
+        )
     except botocore.exceptions.NoRegionError:
         raise UsageError(
             "no AWS region: pass --region or set AWS_DEFAULT_REGION"
