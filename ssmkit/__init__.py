@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ._client import Client
     from ._convert import from_boto, from_json, make_converter, to_boto, to_json
     from ._declared import ApplyResult, AssociationsPlan, PlannedAssociation
+    from ._fleet import Fleet, FleetPlan, FleetProgress, FleetResult, FleetTarget
     from ._plan import Plan
     from ._safe import (
         UpdatePlan,
@@ -69,6 +70,11 @@ _LAZY = {
     "AssociationsPlan": "_declared",
     "PlannedAssociation": "_declared",
     "Plan": "_plan",
+    "Fleet": "_fleet",
+    "FleetPlan": "_fleet",
+    "FleetProgress": "_fleet",
+    "FleetResult": "_fleet",
+    "FleetTarget": "_fleet",
     "PlannedWindowPart": "_windows_code",
     "WindowResult": "_windows_code",
     "UpdatePlan": "_safe",
@@ -113,6 +119,11 @@ __all__ = [
     "Client",
     "CommandRun",
     "CommandRunInvocation",
+    "Fleet",
+    "FleetPlan",
+    "FleetProgress",
+    "FleetResult",
+    "FleetTarget",
     "MaintenanceWindowChanges",
     "MaintenanceWindowTargetChanges",
     "MaintenanceWindowTaskChanges",

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from ._waits import AssociationRun
 
-__all__ = ["Plan", "apply", "plan"]
+__all__ = ["CheckedFile", "Plan", "apply", "check_file", "plan", "plan_checked"]
 
 _KEYS = (*(kind.key for kind in KINDS), "Prune")
 
@@ -128,6 +128,30 @@ def plan(
     See ``ssmkit.Client.plan``.
     """
     check_pace(concurrency, None, boto3_client)
+    return plan_checked(
+        boto3_client, check_file(boto3_client, desired, prune=prune), concurrency
+    )
+
+
+@attrs.frozen
+class CheckedFile:
+    """A file read and checked against the service model, before any call."""
+
+    document: dict[str, Any]
+    source: str
+    prune: bool
+    prefix: str | None
+
+
+def check_file(boto3_client: Any, desired: Any, *, prune: bool) -> CheckedFile:
+    """Read a whole file and check it, making no call.
+
+    ``boto3_client`` lends its service model only.
+
+    Raises:
+        ssmkit.errors.ValidationError: The file is refused; every problem is
+            listed.
+    """
     document, source = read_desired(desired)
     problems: list[str] = []
     unknown = sorted(map(str, set(document) - set(_KEYS)))
@@ -150,8 +174,22 @@ def plan(
             "to the file; only what is named with it is deleted"
         )
         raise ValidationError(msg, rule="prune scope")
+    return CheckedFile(document=document, source=source, prune=prune, prefix=prefix)
+
+
+def plan_checked(boto3_client: Any, checked: CheckedFile, concurrency: int) -> Plan:
+    """Plan a file ``check_file`` has read against the live service."""
+    document, source, prune, prefix = (
+        checked.document,
+        checked.source,
+        checked.prune,
+        checked.prefix,
+    )
     planned = []
-    for kind in held:
+    problems: list[str] = []
+    for kind in KINDS:
+        if kind.key not in document:
+            continue
         entries, found = kind.plan(
             boto3_client, list(document[kind.key]), prune, prefix, source, concurrency
         )

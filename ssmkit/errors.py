@@ -7,6 +7,7 @@ Every exception derives from ``SSMKitError``:
     ├── ConcurrentUpdateError               a safe update kept losing the race
     ├── UnexpectedResponseError             an answer lacked a member ssmkit needs
     ├── ConfigurationError                  no client could be made: how to fix it
+    ├── AccountAccessError                  a fleet's account could not be reached
     ├── WaitTimeoutError (also TimeoutError) a wait ended before the run did
     └── ServiceError                        the service refused: .code .message
         │                                   .operation .request_id
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from botocore.exceptions import ClientError
 
 _BASES = [
+    "AccountAccessError",
     "ConcurrentUpdateError",
     "ConfigurationError",
     "ConflictError",
@@ -100,6 +102,42 @@ class ConfigurationError(SSMKitError):
 
     botocore's own exception is the ``__cause__``.
     """
+
+
+class AccountAccessError(SSMKitError):
+    """An account of a fleet could not be reached: its role could not be assumed.
+
+    botocore's own exception, when there is one, is the ``__cause__``.
+
+    Attributes:
+        account_id: The account.
+        role_arn: The role that could not be assumed, if one was tried.
+        code: The error code STS answered with (``AccessDenied``, say).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        account_id: str,
+        role_arn: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.account_id = account_id
+        self.role_arn = role_arn
+        self.code = code
+
+    def __reduce__(self) -> Any:
+        return (_rebuilt_access, (str(self), self.account_id, self.role_arn, self.code))
+
+
+def _rebuilt_access(
+    message: str, account_id: str, role_arn: str | None, code: str | None
+) -> AccountAccessError:
+    return AccountAccessError(
+        message, account_id=account_id, role_arn=role_arn, code=code
+    )
 
 
 class WaitTimeoutError(SSMKitError, TimeoutError):
@@ -410,6 +448,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AccessDeniedException",
+    "AccountAccessError",
     "AlreadyExistsException",
     "AssociatedInstances",
     "AssociationAlreadyExists",

@@ -48,6 +48,7 @@ except ImportError as exc:  # pragma: no cover - tested in a process without mot
     )
     raise ImportError(msg, name=exc.name) from exc
 
+from . import _organization
 from ._patch import install, uninstall
 from ._service import MODEL, fail, service_for
 
@@ -61,10 +62,16 @@ _inside_hook = threading.local()
 
 @attrs.frozen
 class Request:
-    """One request the stand-in received: the operation and its members."""
+    """One request the stand-in received: the operation and its members.
+
+    ``account_id`` and ``region`` say whose SSM served it: the account of the
+    credentials it was signed with, and its Region.
+    """
 
     operation: str
     params: Params = attrs.field(repr=False)
+    account_id: str = DEFAULT_ACCOUNT_ID
+    region: str = "us-east-1"
 
 
 @attrs.define
@@ -139,6 +146,40 @@ class StandIn:
         """
         with self._lock:
             self._hooks.setdefault(operation, []).append(_Hook(callback, times))
+
+    def create_organization(
+        self, accounts: int, *, management_account: str = DEFAULT_ACCOUNT_ID
+    ) -> list[str]:
+        """Make an organization of ``accounts`` member accounts; their ids.
+
+        The management account is moto's default account (the one any
+        credentials but an assumed role's are for). Each member account has
+        the role ``OrganizationAccountAccessRole``, which the management
+        account may assume, as AWS Organizations makes it for an account it
+        creates. Calling again adds accounts to the same organization.
+
+        Each account keeps its own SSM state, in each Region: a client made
+        from credentials of an assumed role is served as that role's account.
+        A role that does not exist, or whose trust policy asks for an external
+        id the request does not give, cannot be assumed (``AccessDenied``).
+        """
+        return _organization.create_organization(
+            accounts, management_account=_account(management_account)
+        )
+
+    def enable_region(self, account_id: str, region: str) -> None:
+        """Enable an opt-in Region for an account, as ``EnableRegion`` does.
+
+        Regions AWS introduced after March 20, 2019 (``af-south-1``,
+        ``ap-east-1``, ...) are disabled until the account enables them: SSM
+        refuses every call there (``UnrecognizedClientException``), and the
+        Account Management API's ``ListRegions`` says ``DISABLED``.
+        """
+        _organization.set_region(_account(account_id), region, enabled=True)
+
+    def disable_region(self, account_id: str, region: str) -> None:
+        """Disable an opt-in Region for an account again."""
+        _organization.set_region(_account(account_id), region, enabled=False)
 
     def run_maintenance_window(
         self,
@@ -271,15 +312,32 @@ class StandIn:
         with service.lock:
             service.kept_on_update = names
 
-    def client(self, region: str = "us-east-1", **kwargs: Any) -> Any:
+    def client(
+        self, region: str = "us-east-1", *, account_id: str | None = None, **kwargs: Any
+    ) -> Any:
         """A boto3 SSM client of this local SSM.
 
         Args:
             region: The region; each region has its own associations.
+            account_id: A member account of ``create_organization``: the
+                client's credentials are its ``OrganizationAccountAccessRole``'s.
+                By default, moto's default account.
             **kwargs: More arguments for ``boto3.client`` (a ``config``, say).
         """
         import boto3
 
+        if account_id is not None and _account(account_id) != DEFAULT_ACCOUNT_ID:
+            sts = boto3.client("sts", region_name=region)
+            found = sts.assume_role(
+                RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole",
+                RoleSessionName="ssmkit-testing",
+            )["Credentials"]
+            kwargs = {
+                "aws_access_key_id": found["AccessKeyId"],
+                "aws_secret_access_key": found["SecretAccessKey"],
+                "aws_session_token": found["SessionToken"],
+                **kwargs,
+            }
         return boto3.client("ssm", region_name=region, **kwargs)
 
     def requests_for(self, operation: str) -> list[Params]:
@@ -291,11 +349,17 @@ class StandIn:
         """The operation of every request, in order."""
         return [r.operation for r in self.requests]
 
-    def _before(self, operation: str, params: Params) -> None:
+    def _before(
+        self,
+        operation: str,
+        params: Params,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        region: str = "us-east-1",
+    ) -> None:
         if getattr(_inside_hook, "active", False):
             return
         with self._lock:
-            self.requests.append(Request(operation, params))
+            self.requests.append(Request(operation, params, account_id, region))
             hooks = self._due_hooks(operation)
             fault = self._due_fault(operation, params)
         for hook in hooks:
@@ -362,12 +426,16 @@ class mock_ssm:
         return wrapper  # type: ignore[return-value]
 
 
-def _backend(account_id: str, region: str) -> Any:
-    """The local SSM of one account and region, refusing ones AWS cannot have."""
+def _account(account_id: str) -> str:
     if not isinstance(account_id, str) or not re.fullmatch(r"\d{12}", account_id):
         msg = f"account_id must be 12 digits, got {account_id!r}"
         raise ValueError(msg)
-    backends = ssm_backends[account_id]
+    return account_id
+
+
+def _backend(account_id: str, region: str) -> Any:
+    """The local SSM of one account and region, refusing ones AWS cannot have."""
+    backends = ssm_backends[_account(account_id)]
     if not isinstance(region, str) or region not in backends:
         msg = f"region must be a region SSM is in, such as 'us-east-1', got {region!r}"
         raise ValueError(msg)

@@ -14,6 +14,7 @@ from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult, EmptyResult
 from moto.ssm.responses import SimpleSystemManagerResponse
 
+from . import _organization
 from ._checks import Refused, check_request
 from ._documents import (
     ServiceFault,
@@ -307,6 +308,12 @@ def _call_action(self: SimpleSystemManagerResponse) -> Any:
     if not target:
         return _refusal("UnknownOperationException", "No X-Amz-Target header given.")
     operation = target.rpartition(".")[2]
+    if not _organization.region_enabled(self.current_account, self.region):
+        # A Region the account has not enabled: as AWS answers there.
+        return _refusal(
+            "UnrecognizedClientException",
+            "The security token included in the request is invalid.",
+        )
     if operation not in MODEL.operation_names:
         message = f"Unknown operation {operation}."
         return _refusal("UnknownOperationException", message)
@@ -332,7 +339,7 @@ def _call_action(self: SimpleSystemManagerResponse) -> Any:
             return _refusal(exc.code, exc.message)
     try:
         for user in list(_users):
-            user._before(operation, members(self))
+            user._before(operation, members(self), self.current_account, self.region)
     except ServiceException as exc:
         return _refusal(exc.code, exc.message)
     try:
@@ -442,6 +449,7 @@ def install(user: StandIn) -> None:
     """Patch moto's SSM responses, once for all users."""
     with _lock:
         if not _users:
+            _organization.install()
             cls = SimpleSystemManagerResponse
             for name, patch in _patches().items():
                 _delegate[name] = getattr(cls, name, None)
@@ -464,3 +472,4 @@ def uninstall(user: StandIn) -> None:
                 setattr(cls, name, original)
         _restore.clear()
         _delegate.clear()
+        _organization.uninstall()

@@ -202,8 +202,9 @@ class _Moto:
     straight to that service's app; anything else to moto's dispatcher.
     """
 
-    #: The services whose apps are found once.
-    SERVICES = frozenset({"ssm"})
+    #: The services whose apps are found once: SSM, and what a run across the
+    #: accounts of an organization calls besides.
+    SERVICES = frozenset({"ssm", "sts", "organizations", "account", "iam"})
 
     def __init__(self) -> None:
         self._dispatcher = DomainDispatcherApplication(create_backend_app)
@@ -223,6 +224,12 @@ class _Moto:
                 if app is None:
                     app = self._apps[service] = create_backend_app(service)  # type: ignore[arg-type]
         return app(environ, start_response)
+
+
+def _for_ssm(environ: dict[str, Any]) -> bool:
+    """Whether a request is for SSM, by its signature or its operation."""
+    target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+    return target.startswith("AmazonSSM.") or _signed_for(environ) in (None, "ssm")
 
 
 def _signed_for(environ: dict[str, Any]) -> str | None:
@@ -294,7 +301,7 @@ class _Control:
             if forbidden is not None:
                 return _answer(start_response, 403, {"error": forbidden})
         if not path.startswith(CONTROL):
-            bad = _unreadable(environ)
+            bad = _unreadable(environ) if _for_ssm(environ) else None
             if bad is not None:
                 return _answer(
                     start_response,

@@ -1,0 +1,418 @@
+"""``ssmkit.Fleet``: every account and Region of an organization, each on its own.
+
+Against the local SSM, whose organization, roles and Regions behave as AWS
+documents them: the member accounts keep their own SSM state in each Region.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.iam.models import iam_backends
+from moto.sts.models import sts_backends
+
+import ssmkit
+from ssmkit import errors
+
+if TYPE_CHECKING:
+    from ssmkit.testing import StandIn
+
+ROLE = "OrganizationAccountAccessRole"
+INVENTORY = {
+    "AssociationName": "inventory",
+    "Name": "AWS-GatherSoftwareInventory",
+    "Targets": [{"Key": "InstanceIds", "Values": ["*"]}],
+    "ScheduleExpression": "rate(1 day)",
+}
+
+
+def names(stand_in: StandIn, account_id: str, region: str) -> list[str]:
+    """The association names one account has in one Region, read as that account."""
+    client = stand_in.client(region, account_id=account_id)
+    pages = client.get_paginator("list_associations").paginate()
+    return sorted(
+        a.get("AssociationName", "") for p in pages for a in p["Associations"]
+    )
+
+
+def assumed(account_id: str) -> list[Any]:
+    """Every session of a role the fleet assumed in ``account_id``."""
+    sessions = sts_backends[account_id]["aws"].assumed_roles
+    return [s for s in sessions if s.session_name == "ssmkit-fleet"]
+
+
+@pytest.fixture(autouse=True)
+def home(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The session's Region, where the roles are assumed."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+
+
+@pytest.fixture
+def members(stand_in: StandIn) -> list[str]:
+    return stand_in.create_organization(3)
+
+
+def test_map_reaches_every_target_once_as_its_own_account(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    fleet = ssmkit.Fleet(accounts=members, regions=["us-east-1", "eu-west-1"])
+
+    def mark(client: ssmkit.Client, account_id: str, region: str) -> str:
+        client.boto3_client.create_association(
+            **{**INVENTORY, "AssociationName": f"from-{account_id}-{region}"}
+        )
+        return f"{account_id}/{region}"
+
+    results = fleet.map(mark)
+    expected = [(a, r) for a in members for r in ("us-east-1", "eu-west-1")]
+    assert [(r.account_id, r.region, r.outcome) for r in results] == [
+        (a, r, "ok") for a, r in expected
+    ]
+    assert [r.value for r in results] == [f"{a}/{r}" for a, r in expected]
+    # Each write landed in its own account and Region, and only there.
+    for account_id, region in expected:
+        assert names(stand_in, account_id, region) == [f"from-{account_id}-{region}"]
+    assert names(stand_in, DEFAULT_ACCOUNT_ID, "us-east-1") == []
+    served = {
+        (q.account_id, q.region)
+        for q in stand_in.requests
+        if q.operation == "CreateAssociation"
+    }
+    assert served == set(expected)
+    # One role session per account, whatever its number of Regions.
+    for account_id in members:
+        [session] = assumed(account_id)
+        assert session.role_arn == f"arn:aws:iam::{account_id}:role/{ROLE}"
+        assert session.session_name == "ssmkit-fleet"
+
+
+def test_the_organization_is_every_active_account_the_management_one_as_it_is(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    organizations = boto3.client("organizations", region_name="us-east-1")
+    organizations.close_account(AccountId=members[1])
+    fleet = ssmkit.Fleet(organization=True)
+    assert sorted(fleet.accounts()) == sorted(
+        [DEFAULT_ACCOUNT_ID, members[0], members[2]]
+    )
+    results = fleet.map(lambda c, a, r: a)
+    assert sorted(r.value for r in results) == sorted(fleet.accounts())
+    # The session's own account is used with the session's credentials.
+    assert assumed(DEFAULT_ACCOUNT_ID) == []
+
+
+def test_units_are_walked_down_to_their_last_account(stand_in: StandIn) -> None:
+    organizations = boto3.client("organizations", region_name="us-east-1")
+    accounts = stand_in.create_organization(4)
+    root_id = organizations.list_roots()["Roots"][0]["Id"]
+    top = organizations.create_organizational_unit(ParentId=root_id, Name="prod")[
+        "OrganizationalUnit"
+    ]["Id"]
+    below = organizations.create_organizational_unit(ParentId=top, Name="eu")[
+        "OrganizationalUnit"
+    ]["Id"]
+    organizations.move_account(
+        AccountId=accounts[0], SourceParentId=root_id, DestinationParentId=top
+    )
+    organizations.move_account(
+        AccountId=accounts[1], SourceParentId=root_id, DestinationParentId=below
+    )
+    fleet = ssmkit.Fleet(organizational_units=[top])
+    assert sorted(fleet.accounts()) == sorted(accounts[:2])
+    assert sorted(ssmkit.Fleet(organizational_units=[below]).accounts()) == [
+        accounts[1]
+    ]
+
+
+def test_a_role_that_cannot_be_assumed_is_that_account_s_failure_alone(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    iam_backends[members[1]]["global"].delete_role(ROLE)
+    fleet = ssmkit.Fleet(accounts=members, regions=["us-east-1", "eu-west-1"])
+    results = fleet.map(lambda c, a, r: len(list(c.list_associations())))
+    failed = [r for r in results if r.outcome == "failed"]
+    assert [(r.account_id, r.region) for r in failed] == [
+        (members[1], "us-east-1"),
+        (members[1], "eu-west-1"),
+    ]
+    error = failed[0].error
+    assert isinstance(error, errors.AccountAccessError)
+    assert error.code == "AccessDenied"
+    assert error.account_id == members[1]
+    assert error.role_arn == f"arn:aws:iam::{members[1]}:role/{ROLE}"
+    assert [r.value for r in results if r.outcome == "ok"] == [0, 0, 0, 0]
+
+
+def test_an_exception_in_fn_is_that_target_s_failure_alone(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    def work(client: ssmkit.Client, account_id: str, region: str) -> str:
+        if account_id == members[0]:
+            raise RuntimeError("broken here")
+        return account_id
+
+    results = ssmkit.Fleet(accounts=members).map(work)
+    assert [r.outcome for r in results] == ["failed", "ok", "ok"]
+    assert isinstance(results[0].error, RuntimeError)
+    assert [r.value for r in results[1:]] == members[1:]
+
+
+def test_a_region_not_enabled_is_skipped_and_enabled_ones_are_found(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    stand_in.enable_region(members[2], "af-south-1")
+    fleet = ssmkit.Fleet(accounts=members, regions=["us-east-1", "af-south-1"])
+    results = fleet.map(lambda c, a, r: len(list(c.list_associations())))
+    assert [(r.account_id, r.region, r.outcome) for r in results] == [
+        (members[0], "us-east-1", "ok"),
+        (members[0], "af-south-1", "skipped"),
+        (members[1], "us-east-1", "ok"),
+        (members[1], "af-south-1", "skipped"),
+        (members[2], "us-east-1", "ok"),
+        (members[2], "af-south-1", "ok"),
+    ]
+    assert results[1].reason == f"af-south-1 is not enabled in {members[0]}"
+    # No call went to a Region the account has not enabled.
+    listed = {(q.account_id, q.region) for q in stand_in.requests}
+    assert (members[0], "af-south-1") not in listed
+    assert (members[2], "af-south-1") in listed
+
+    every = ssmkit.Fleet(accounts=members[1:], regions="enabled").map(lambda c, a, r: r)
+    by_account = {
+        a: {r.region for r in every if r.account_id == a} for a in members[1:]
+    }
+    assert "af-south-1" not in by_account[members[1]]
+    assert "af-south-1" in by_account[members[2]]
+    assert {"us-east-1", "eu-west-1"} <= by_account[members[1]]
+    assert all(r.outcome == "ok" for r in every)
+
+
+def test_an_external_id_is_sent_and_a_trust_policy_that_asks_for_one_is_kept(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    iam = iam_backends[members[0]]["global"]
+    role = next(r for r in iam.roles.values() if r.name == ROLE)
+    policy = json.loads(role.assume_role_policy_document)
+    policy["Statement"][0]["Condition"] = {
+        "StringEquals": {"sts:ExternalId": "s3cret-id"}
+    }
+    iam.update_assume_role_policy(ROLE, json.dumps(policy))
+
+    without = ssmkit.Fleet(accounts=members[:2]).map(lambda c, a, r: a)
+    assert [r.outcome for r in without] == ["failed", "ok"]
+    assert isinstance(without[0].error, errors.AccountAccessError)
+
+    with_id = ssmkit.Fleet(accounts=members[:2], external_id="s3cret-id").map(
+        lambda c, a, r: a
+    )
+    assert [r.outcome for r in with_id] == ["ok", "ok"]
+    assert assumed(members[0])[-1].external_id == "s3cret-id"
+
+
+def test_credentials_are_refreshed_before_they_expire(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    # Sessions of 15 minutes are within botocore's refresh margin at once:
+    # each use of the credentials assumes the role again.
+    fleet = ssmkit.Fleet(accounts=members[:1], session_duration=900)
+
+    def calls(client: ssmkit.Client, account_id: str, region: str) -> int:
+        for _ in range(3):
+            list(client.list_associations())
+        return 3
+
+    [result] = fleet.map(calls)
+    assert result.outcome == "ok", result.error
+    sessions = assumed(members[0])
+    assert len(sessions) >= 3
+    # Each for 15 minutes from when it was assumed: none lasts an hour.
+    now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    assert all(s.expiration <= now + datetime.timedelta(seconds=900) for s in sessions)
+    # Past the role's maximum session, AWS refuses: the account's failure.
+    too_long = ssmkit.Fleet(accounts=members[:1], session_duration=7200)
+    [refused] = too_long.map(lambda c, a, r: a)
+    assert refused.outcome == "failed"
+    assert "MaxSessionDuration" in str(refused.error)
+
+
+def test_progress_counts_every_target_to_the_last(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    iam_backends[members[0]]["global"].delete_role(ROLE)
+    told: list[ssmkit.FleetProgress] = []
+    fleet = ssmkit.Fleet(
+        accounts=members, regions=["us-east-1", "af-south-1"], concurrency=2
+    )
+    results = fleet.map(lambda c, a, r: a, progress=told.append)
+    assert [p.done for p in told] == list(range(1, 7))
+    assert [p.remaining for p in told] == list(range(5, -1, -1))
+    last = told[-1]
+    assert (last.failed, last.skipped) == (2, 2)
+    assert sorted((p.result.account_id, p.result.region) for p in told) == sorted(
+        (r.account_id, r.region) for r in results
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({}, TypeError),
+        ({"accounts": ["111122223333"], "organization": True}, TypeError),
+        ({"accounts": "111122223333"}, TypeError),
+        ({"accounts": ["1111"]}, ValueError),
+        (
+            {"accounts": ["111122223333"], "regions": ["us-east-1", "mars-1"]},
+            ValueError,
+        ),
+        ({"accounts": ["111122223333"], "regions": []}, ValueError),
+        ({"accounts": ["111122223333"], "regions": "us-east-1"}, ValueError),
+        ({"accounts": ["111122223333"], "role_name": "a b"}, ValueError),
+        ({"accounts": ["111122223333"], "concurrency": 0}, ValueError),
+        ({"accounts": ["111122223333"], "session_duration": 60}, ValueError),
+        ({"organizational_units": ["not-a-unit"]}, ValueError),
+    ],
+)
+def test_a_fleet_that_cannot_be_is_refused_before_any_call(
+    stand_in: StandIn, kwargs: dict[str, Any], error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        ssmkit.Fleet(**kwargs)
+    assert stand_in.requests == []
+
+
+# -- as code ----------------------------------------------------------------------
+
+
+def test_plan_then_apply_then_an_empty_plan(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    regions = ["us-east-1", "eu-west-1"]
+    fleet = ssmkit.Fleet(accounts=members, regions=regions)
+    # One account has it already, as the file says.
+    stand_in.client("eu-west-1", account_id=members[1]).create_association(**INVENTORY)
+    plan = fleet.plan({"Associations": [INVENTORY]})
+    assert plan.pending
+    assert plan.counts() == {"create": 5, "update": 0, "unchanged": 1, "delete": 0}
+    text = plan.render()
+    assert f"== account {members[1]}, eu-west-1\n= unchanged inventory (" in text
+    document = plan.to_json()
+    assert len(document["associations"]) == 6
+    assert all(
+        {"account_id", "region"} <= set(item) for item in document["associations"]
+    )
+    assert all({"account_id", "region"} <= set(t) for t in document["targets"])
+
+    stand_in.requests.clear()
+    results = fleet.apply(plan)
+    assert [r.outcome for r in results] == ["ok"] * 6
+    unchanged = results[3]
+    assert (unchanged.account_id, unchanged.region, unchanged.value) == (
+        members[1],
+        "eu-west-1",
+        [],
+    )
+    # Nothing to change there: not even a call.
+    assert (members[1], "eu-west-1") not in {
+        (q.account_id, q.region) for q in stand_in.requests
+    }
+    for account_id in members:
+        for region in regions:
+            assert names(stand_in, account_id, region) == ["inventory"]
+
+    again = fleet.plan({"Associations": [INVENTORY]})
+    assert not again.pending
+    assert again.counts()["unchanged"] == 6
+
+
+def test_a_bad_file_is_refused_before_any_account_is_reached(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    fleet = ssmkit.Fleet(accounts=members)
+    with pytest.raises(errors.ValidationError, match="ScheduleExpresion"):
+        fleet.plan({"Associations": [{**INVENTORY, "ScheduleExpresion": "x"}]})
+    assert stand_in.requests == []
+    assert all(assumed(a) == [] for a in members)
+
+
+def test_a_conflict_in_one_account_leaves_the_others_applied(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    fleet = ssmkit.Fleet(accounts=members)
+    for account_id in members:
+        stand_in.client(account_id=account_id).create_association(**INVENTORY)
+    changed = {**INVENTORY, "ScheduleExpression": "rate(2 days)"}
+    plan = fleet.plan({"Associations": [changed]})
+    assert plan.counts()["update"] == 3
+    # Someone else changes it in one account between plan and apply.
+    other = stand_in.client(account_id=members[1])
+    live = other.list_associations()["Associations"][0]
+    other.update_association(
+        AssociationId=live["AssociationId"],
+        Name=INVENTORY["Name"],
+        Targets=INVENTORY["Targets"],
+        AssociationName="inventory",
+        ScheduleExpression="rate(3 days)",
+    )
+    results = fleet.apply(plan)
+    assert [r.outcome for r in results] == ["ok", "failed", "ok"]
+    assert [x.outcome for x in results[1].value or ()] == ["conflict"]
+    assert isinstance(results[1].error, errors.ConcurrentUpdateError)
+    schedules = {
+        a: stand_in.client(account_id=a).list_associations()["Associations"][0][
+            "ScheduleExpression"
+        ]
+        for a in members
+    }
+    assert schedules == {
+        members[0]: "rate(2 days)",
+        members[1]: "rate(3 days)",
+        members[2]: "rate(2 days)",
+    }
+
+
+def test_a_canary_across_the_fleet_stops_the_rollout(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    fleet = ssmkit.Fleet(accounts=members, concurrency=1)
+    targets = [{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]}]
+    entry = {**INVENTORY, "Targets": targets}
+    plan = fleet.plan({"Associations": [entry]})
+    for account_id in members:
+        stand_in.fail_runs(["i-0123456789abcdef0"], account_id=account_id)
+    told: list[ssmkit.FleetProgress] = []
+    results = fleet.apply(
+        plan, wait=True, timeout=30, canary=1, max_failed_runs=0, progress=told.append
+    )
+    assert [r.outcome for r in results] == ["failed", "skipped", "skipped"]
+    assert results[1].reason == "not started: the run stopped"
+    assert names(stand_in, members[0], "us-east-1") == ["inventory"]
+    # Nothing was written where the rollout never went.
+    assert names(stand_in, members[1], "us-east-1") == []
+    assert names(stand_in, members[2], "us-east-1") == []
+    assert told[-1].done == 3
+    assert (told[-1].failed, told[-1].skipped) == (1, 2)
+
+    # Fixed, and run again: the rest is applied, the first left as it is.
+    for account_id in members:
+        stand_in.fail_runs([], account_id=account_id)
+    again = fleet.plan({"Associations": [entry]})
+    assert again.counts() == {"create": 2, "update": 0, "unchanged": 1, "delete": 0}
+    done = fleet.apply(again, wait=True, timeout=30, canary=1, max_failed_runs=0)
+    assert [r.outcome for r in done] == ["ok", "ok", "ok"]
+    assert all(names(stand_in, a, "us-east-1") == ["inventory"] for a in members)
+
+
+def test_apply_refuses_what_is_not_a_fleet_plan(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    fleet = ssmkit.Fleet(accounts=members)
+    single = ssmkit.Client(boto3_client=stand_in.client()).plan(
+        {"Associations": [INVENTORY]}
+    )
+    with pytest.raises(TypeError, match="FleetPlan"):
+        fleet.apply(single)  # type: ignore[arg-type]
