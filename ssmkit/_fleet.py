@@ -32,14 +32,16 @@ from .errors import AccountAccessError, SSMKitError, ValidationError
 
 if TYPE_CHECKING:
     import boto3
+    from typing_extensions import Unpack
 
     from ._bulk import BulkResult
+    from ._changes import AssociationChanges
     from ._client import Client
     from ._declared import ApplyResult
     from ._plan import CheckedFile
     from ._waits import AssociationRun
     from ._windows_code import WindowResult
-    from .models import AssociationFilter
+    from .models import AssociationDescription, AssociationFilter
 
 __all__ = [
     "Fleet",
@@ -630,7 +632,7 @@ class Fleet:
         tally = _Tally(progress)
         tally.expect(len(plan.targets))
         ended: dict[FleetTarget, FleetResult[Any]] = {}
-        pending: list[FleetTarget] = []
+        regions: dict[str, list[str]] = {}
         for result in plan.targets:
             if result.outcome != "ok" or result.value is None:
                 ended[result.target] = attrs.evolve(result, value=None)
@@ -639,34 +641,162 @@ class Fleet:
                     result.account_id, result.region, "ok", value=[]
                 )
             else:
-                pending.append(result.target)
+                regions.setdefault(result.account_id, []).append(result.region)
                 continue
             tally.tell(ended[result.target])
-        waves = [pending[: canary or 0], pending[canary or 0 :]]
-        for wave in waves:
+        known = {a: tuple(r) for a, r in regions.items()}
+        reached = self._reach(list(known), known, budget.stop)
+        for result in self._rollout(reached, one, budget, canary, tally):
+            ended[result.target] = result
+        return [ended[r.target] for r in plan.targets]
+
+    def _rollout(
+        self,
+        reached: Sequence[_Access],
+        one: Callable[[Client, str, str], Any],
+        budget: _Budget,
+        canary: int | None,
+        tally: _Tally,
+    ) -> list[FleetResult[Any]]:
+        """Run ``one`` in waves: the first ``canary`` targets, then the rest.
+
+        The rest start only if the canary's runs stayed within the budget;
+        otherwise each is ``skipped``, not started.
+        """
+        early, items = _split(reached)
+        for result in early:
+            tally.tell(result)
+        done: list[FleetResult[Any]] = [*early]
+        for wave in (items[: canary or 0], items[canary or 0 :]):
             if not wave:
                 continue
             if budget.stop.is_set():
-                for target in wave:
-                    ended[target] = FleetResult(
-                        target.account_id, target.region, "skipped", reason=NOT_STARTED
+                for access, region in wave:
+                    never: FleetResult[Any] = FleetResult(
+                        access.account_id, region, "skipped", reason=NOT_STARTED
                     )
-                    tally.tell(ended[target])
+                    tally.tell(never)
+                    done.append(never)
                 continue
-            regions: dict[str, list[str]] = {}
-            for target in wave:
-                regions.setdefault(target.account_id, []).append(target.region)
-            known = {a: tuple(r) for a, r in regions.items()}
-            reached = self._reach(list(known), known, budget.stop)
-            early, items = _split(reached)
-            for result in early:
-                tally.tell(result)
-            done = self._each(
-                items, one, budget.stop, tally, judge=lambda r: _judged(budget.count(r))
+            done += self._each(
+                wave, one, budget.stop, tally, judge=lambda r: _judged(budget.count(r))
             )
-            for result in [*early, *done]:
-                ended[result.target] = result
-        return [ended[r.target] for r in plan.targets]
+        return done
+
+    def update_associations(
+        self,
+        *,
+        association_ids: Iterable[str] | None = None,
+        filters: list[AssociationFilter] | None = None,
+        skip: Iterable[tuple[str, str, str]] = (),
+        concurrency: int = 8,
+        max_rate: float | None = None,
+        progress: Callable[[FleetProgress], object] | None = None,
+        dry_run: bool = False,
+        modify: Callable[[AssociationDescription], AssociationDescription]
+        | None = None,
+        paths: Mapping[str, Any] | None = None,
+        wait: bool = False,
+        timeout: float = 600.0,
+        canary: int | None = None,
+        max_failed_runs: int | None = None,
+        watch: Callable[[AssociationRun], object] | None = None,
+        **changes: Unpack[AssociationChanges],
+    ) -> list[FleetResult[list[BulkResult]]]:
+        """One safe update to the associations selected in every target.
+
+        Each target runs ``Client.update_associations`` with the same
+        selection and changes (checked once, before any account is reached).
+
+        Args:
+            association_ids: The associations, by id (an id is one account's
+                and Region's: elsewhere it is not found, and fails).
+            filters: ``ListAssociations`` filters, applied in each target.
+            skip: ``(account_id, region, association_id)`` of updates done
+                earlier (the command's ``--report`` holds them).
+            concurrency: Updates at once within a target.
+            max_rate: Calls a second within each target.
+            progress: Told of each target as it ends.
+            dry_run: Plan each update; write nothing.
+            modify: As for ``Client.update_associations``.
+            paths: As for ``Client.update_associations``.
+            wait: Wait for each run an update starts.
+            timeout: Seconds each run is waited for.
+            canary: With ``wait``, update the first N targets first, and judge
+                their runs before the rest start.
+            max_failed_runs: With ``wait``, stop once more than K targets of
+                runs have failed, counted across the fleet.
+            watch: Told of each run as it is read.
+            **changes: The changes, as for ``Client.update_associations``.
+
+        Returns:
+            One result per target, its value the target's ``BulkResult``s:
+            ``failed`` when any update in it failed or started a run with
+            failed targets.
+        """
+        from ._safe import ASSOCIATION, prepare
+
+        check_pace(concurrency, max_rate)
+        check_rollout(
+            wait, timeout, canary, max_failed_runs, dry_run=dry_run, watch=watch
+        )
+        if (association_ids is None) == (filters is None):
+            msg = "give association_ids or filters, not both and not neither"
+            raise TypeError(msg)
+        if isinstance(association_ids, (str, bytes)):
+            msg = "association_ids must be a collection of ids, not one string"
+            raise TypeError(msg)
+        # Bad changes fail before any account is reached.
+        prepare(ASSOCIATION, self._client("ssm"), dict(changes), paths)
+        done = fleet_skip(skip)
+        ids = None if association_ids is None else list(association_ids)
+        self._inner = concurrency
+        budget = _Budget(max_failed_runs)
+
+        def one(client: Client, account_id: str, region: str) -> list[BulkResult]:
+            return client.update_associations(
+                association_ids=ids,
+                filters=filters,
+                skip=done.get((account_id, region), ()),
+                concurrency=concurrency,
+                max_rate=max_rate,
+                dry_run=dry_run,
+                modify=modify,
+                paths=paths,
+                wait=wait,
+                timeout=timeout,
+                max_failed_runs=budget.left(),
+                watch=watch,
+                **changes,
+            )
+
+        tally = _Tally(progress)
+        reached = self._reach(self.accounts(), None, budget.stop)
+        early, items = _split(reached)
+        tally.expect(len(early) + len(items))
+        return _ordered(
+            self._rollout(reached, one, budget, canary, tally), self._regions
+        )
+
+    def export(
+        self,
+        *,
+        filters: list[AssociationFilter] | None = None,
+        show_sensitive: bool = False,
+        progress: Callable[[FleetProgress], object] | None = None,
+    ) -> list[FleetResult[tuple[dict[str, Any], list[str]]]]:
+        """Each target's associations and maintenance windows, as ``Client.export``.
+
+        Returns:
+            One result per target, its value the document and the ids left
+            out.
+        """
+        return self.map(
+            lambda client, _a, _r: client.export(
+                filters=filters, show_sensitive=show_sensitive
+            ),
+            progress=progress,
+        )
 
 
 #: Why a target was skipped that a stop left unstarted.
@@ -1018,33 +1148,3 @@ def fleet_skip(
     for account_id, region, association_id in report:
         grouped.setdefault((account_id, region), set()).add(association_id)
     return grouped
-
-
-def update_associations(
-    fleet: Fleet,
-    *,
-    association_ids: Iterable[str] | None = None,
-    filters: list[AssociationFilter] | None = None,
-    skip: Iterable[tuple[str, str, str]] = (),
-    concurrency: int = 8,
-    max_rate: float | None = None,
-    progress: Callable[[FleetProgress], object] | None = None,
-    dry_run: bool = False,
-    changes: Mapping[str, Any],
-) -> list[FleetResult[list[BulkResult]]]:
-    """One safe update to the associations selected in every target."""
-    done = fleet_skip(skip)
-    ids = None if association_ids is None else list(association_ids)
-
-    def one(client: Client, account_id: str, region: str) -> list[BulkResult]:
-        return client.update_associations(
-            association_ids=ids,
-            filters=filters,
-            skip=done.get((account_id, region), ()),
-            concurrency=concurrency,
-            max_rate=max_rate,
-            dry_run=dry_run,
-            **changes,
-        )
-
-    return fleet.map(one, progress=progress)

@@ -378,7 +378,7 @@ def test_a_conflict_in_one_account_leaves_the_others_applied(
 def test_a_canary_across_the_fleet_stops_the_rollout(
     stand_in: StandIn, members: list[str]
 ) -> None:
-    fleet = ssmkit.Fleet(accounts=members, concurrency=1)
+    fleet = ssmkit.Fleet(accounts=members)
     targets = [{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]}]
     entry = {**INVENTORY, "Targets": targets}
     plan = fleet.plan({"Associations": [entry]})
@@ -416,3 +416,85 @@ def test_apply_refuses_what_is_not_a_fleet_plan(
     )
     with pytest.raises(TypeError, match="FleetPlan"):
         fleet.apply(single)  # type: ignore[arg-type]
+
+
+def test_one_change_to_the_associations_of_every_target(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    regions = ["us-east-1", "eu-west-1"]
+    fleet = ssmkit.Fleet(accounts=members, regions=regions)
+    for account_id in members:
+        for region in regions:
+            stand_in.client(region, account_id=account_id).create_association(
+                **INVENTORY
+            )
+    selection = [ssmkit.models.AssociationFilter(key="AssociationName", value="inventory")]
+    planned = fleet.update_associations(
+        filters=selection, dry_run=True, schedule_expression="rate(7 days)"
+    )
+    assert [len(r.value or ()) for r in planned] == [1] * 6
+    assert {b.outcome for r in planned for b in r.value or ()} == {"planned"}
+    assert "UpdateAssociation" not in stand_in.operations
+
+    # One target's update was done by an earlier run: skipped there.
+    first = stand_in.client("eu-west-1", account_id=members[0])
+    done_id = first.list_associations()["Associations"][0]["AssociationId"]
+    results = fleet.update_associations(
+        filters=selection,
+        skip=[(members[0], "eu-west-1", done_id)],
+        schedule_expression="rate(7 days)",
+    )
+    assert [r.outcome for r in results] == ["ok"] * 6
+    assert [len(r.value or ()) for r in results] == [1, 0, 1, 1, 1, 1]
+    written = {
+        (q.account_id, q.region)
+        for q in stand_in.requests
+        if q.operation == "UpdateAssociation"
+    }
+    assert written == {(a, r) for a in members for r in regions} - {
+        (members[0], "eu-west-1")
+    }
+
+
+def test_a_bad_change_is_refused_before_any_account_is_reached(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    fleet = ssmkit.Fleet(accounts=members)
+    with pytest.raises(errors.ValidationError, match="max_errors"):
+        fleet.update_associations(association_ids=["x"], max_errors="lots")
+    with pytest.raises(TypeError):
+        fleet.update_associations(max_errors="1")
+    assert stand_in.requests == []
+    assert all(assumed(a) == [] for a in members)
+
+
+def test_a_canary_of_changes_across_the_fleet_stops_the_rollout(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    node = "i-0123456789abcdef0"
+    fleet = ssmkit.Fleet(accounts=members)
+    for account_id in members:
+        stand_in.client(account_id=account_id).create_association(
+            **{**INVENTORY, "Targets": [{"Key": "InstanceIds", "Values": [node]}]}
+        )
+        stand_in.fail_runs([node], account_id=account_id)
+    selection = [ssmkit.models.AssociationFilter(key="AssociationName", value="inventory")]
+    results = fleet.update_associations(
+        filters=selection,
+        wait=True,
+        timeout=30,
+        canary=1,
+        max_failed_runs=0,
+        max_errors="2",
+    )
+    assert [r.outcome for r in results] == ["failed", "skipped", "skipped"]
+    written = [q.account_id for q in stand_in.requests if q.operation == "UpdateAssociation"]
+    assert written == [members[0]]
+
+
+def test_export_reads_each_target(stand_in: StandIn, members: list[str]) -> None:
+    stand_in.client(account_id=members[2]).create_association(**INVENTORY)
+    exported = ssmkit.Fleet(accounts=members).export()
+    documents = [r.value[0] if r.value else None for r in exported]
+    assert [len(d["Associations"]) if d else None for d in documents] == [0, 0, 1]
+    assert documents[2]["Associations"][0]["AssociationName"] == "inventory"
