@@ -686,7 +686,9 @@ class Fleet:
     def update_associations(
         self,
         *,
-        association_ids: Iterable[str] | None = None,
+        association_ids: Iterable[str]
+        | Mapping[tuple[str, str], Iterable[str]]
+        | None = None,
         filters: list[AssociationFilter] | None = None,
         skip: Iterable[tuple[str, str, str]] = (),
         concurrency: int = 8,
@@ -710,7 +712,9 @@ class Fleet:
 
         Args:
             association_ids: The associations, by id (an id is one account's
-                and Region's: elsewhere it is not found, and fails).
+                and Region's: elsewhere it is not found, and fails); or, for
+                each target, ``(account_id, region)``, its ids (a target it
+                does not name has none).
             filters: ``ListAssociations`` filters, applied in each target.
             skip: ``(account_id, region, association_id)`` of updates done
                 earlier (the command's ``--report`` holds them).
@@ -749,13 +753,21 @@ class Fleet:
         # Bad changes fail before any account is reached.
         prepare(ASSOCIATION, self._client("ssm"), dict(changes), paths)
         done = fleet_skip(skip)
-        ids = None if association_ids is None else list(association_ids)
+        by_target: dict[tuple[str, str], list[str]] | None = None
+        ids: list[str] | None = None
+        if isinstance(association_ids, Mapping):
+            by_target = {k: list(v) for k, v in association_ids.items()}
+        elif association_ids is not None:
+            ids = list(association_ids)
         self._inner = concurrency
         budget = _Budget(max_failed_runs)
 
         def one(client: Client, account_id: str, region: str) -> list[BulkResult]:
+            chosen = ids
+            if by_target is not None:
+                chosen = by_target.get((account_id, region), [])
             return client.update_associations(
-                association_ids=ids,
+                association_ids=chosen,
                 filters=filters,
                 skip=done.get((account_id, region), ()),
                 concurrency=concurrency,

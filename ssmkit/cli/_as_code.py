@@ -21,6 +21,7 @@ from .._mask import MASK
 from .._plan import Plan
 from .._windows_code import PlannedWindowPart, WindowResult
 from ._common import check_suffix, client_for, filters_of
+from ._fleet import apply_across, export_across, fleet_for, plan_across
 from ._output import DECLINED, Column, UsageError, confirm, plural
 from ._runs import (
     Report,
@@ -55,6 +56,9 @@ OUTCOMES = (
 
 
 def export(args: argparse.Namespace, output: Output) -> int:
+    fleet = fleet_for(args)
+    if fleet is not None:
+        return export_across(args, output, fleet)
     client = client_for(args)
     if args.out_file is not None:
         check_suffix(args.out_file, "-o")
@@ -147,6 +151,9 @@ def _show_plan(plan: AssociationsPlan | Plan, output: Output) -> None:
 
 
 def plan_file(args: argparse.Namespace, output: Output) -> int:
+    fleet = fleet_for(args)
+    if fleet is not None:
+        return plan_across(args, output, fleet)
     client = client_for(args)
     plan = _plan(args, client)
     _show_plan(plan, output)
@@ -156,6 +163,9 @@ def plan_file(args: argparse.Namespace, output: Output) -> int:
 
 
 def apply_file(args: argparse.Namespace, output: Output) -> int:
+    fleet = fleet_for(args)
+    if fleet is not None:
+        return apply_across(args, output, fleet)
     check_pace_options(args)
     check_wait_options(args)
     client = client_for(args)

@@ -28,6 +28,7 @@ from ._common import (
     shape_of,
     value_of,
 )
+from ._fleet import fleet_for, list_across
 from ._output import (
     DECLINED,
     Column,
@@ -60,6 +61,9 @@ __all__ = [
 
 
 def list_associations(args: argparse.Namespace, output: Output) -> int:
+    fleet = fleet_for(args)
+    if fleet is not None:
+        return list_across(args, output, fleet)
     client = client_for(args)
     request: dict[str, Any] = {}
     filters = filters_of(args)

@@ -12,6 +12,7 @@ from .. import errors
 from .._bulk import BulkResult, paced
 from .._operations import Operations
 from ._common import call, changes, client_for, filters_of, plan_json
+from ._fleet import bulk_update_across, fleet_for
 from ._output import DECLINED, Column, UsageError, confirm, escape_controls, plural
 from ._parser import ASSOCIATION_ID
 from ._runs import (
@@ -39,6 +40,9 @@ FEWEST_SHOWN = 5
 
 
 def bulk_update(args: argparse.Namespace, output: Output) -> int:
+    fleet = fleet_for(args)
+    if fleet is not None:
+        return bulk_update_across(args, output, fleet)
     check_pace_options(args)
     check_wait_options(args)
     client = client_for(args)

@@ -98,6 +98,44 @@ def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
+def _fleet_options(parser: argparse.ArgumentParser) -> None:
+    """Which accounts and Regions a command runs across."""
+    group = parser.add_argument_group(
+        "across accounts and Regions",
+        "run in each account (assuming --role there) and each Region",
+    )
+    group.add_argument(
+        "--accounts",
+        metavar="ID,ID|@FILE",
+        help="these accounts; @FILE: ids one per line (# comments)",
+    )
+    group.add_argument(
+        "--organization",
+        action="store_true",
+        help="every active account of the organization",
+    )
+    group.add_argument(
+        "--ou",
+        dest="units",
+        action="append",
+        metavar="OU",
+        help="every active account in this organizational unit and those below",
+    )
+    group.add_argument(
+        "--role",
+        metavar="NAME",
+        help="the role to assume in each account (OrganizationAccountAccessRole)",
+    )
+    group.add_argument(
+        "--external-id", metavar="ID", help="the external id the role asks for"
+    )
+    group.add_argument(
+        "--regions",
+        metavar="R,R|enabled",
+        help="these Regions, or each account's enabled ones (default: --region)",
+    )
+
+
 def _change_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--set",
@@ -144,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     asub = associations.add_subparsers(dest="command", required=True, metavar="COMMAND")
     listing = leaf(asub, "list", "list associations", "_associations:list_associations")
     _filter_options(listing)
+    _fleet_options(listing)
     show = leaf(asub, "show", "show one association", "_associations:show_association")
     show.add_argument("association_id", metavar="ID", type=_association_id)
     update = leaf(
@@ -182,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="append a JSON line per association; a rerun skips what it lists as done",
     )
     bulk.add_argument("--yes", action="store_true", help="write without asking")
+    _fleet_options(bulk)
 
     create = leaf(
         asub,
@@ -351,6 +391,8 @@ def _as_code_commands(sub: Any, leaf: Any, *, whole: bool) -> None:
     apply.add_argument("--yes", action="store_true", help="write without asking")
     for command in (export, plan, apply):
         command.set_defaults(whole=whole)
+        if whole:
+            _fleet_options(command)
 
 
 def _pace_options(parser: argparse.ArgumentParser, *, default: int) -> None:
