@@ -428,7 +428,9 @@ def test_one_change_to_the_associations_of_every_target(
             stand_in.client(region, account_id=account_id).create_association(
                 **INVENTORY
             )
-    selection = [ssmkit.models.AssociationFilter(key="AssociationName", value="inventory")]
+    selection = [
+        ssmkit.models.AssociationFilter(key="AssociationName", value="inventory")
+    ]
     planned = fleet.update_associations(
         filters=selection, dry_run=True, schedule_expression="rate(7 days)"
     )
@@ -478,7 +480,9 @@ def test_a_canary_of_changes_across_the_fleet_stops_the_rollout(
             **{**INVENTORY, "Targets": [{"Key": "InstanceIds", "Values": [node]}]}
         )
         stand_in.fail_runs([node], account_id=account_id)
-    selection = [ssmkit.models.AssociationFilter(key="AssociationName", value="inventory")]
+    selection = [
+        ssmkit.models.AssociationFilter(key="AssociationName", value="inventory")
+    ]
     results = fleet.update_associations(
         filters=selection,
         wait=True,
@@ -488,7 +492,9 @@ def test_a_canary_of_changes_across_the_fleet_stops_the_rollout(
         max_errors="2",
     )
     assert [r.outcome for r in results] == ["failed", "skipped", "skipped"]
-    written = [q.account_id for q in stand_in.requests if q.operation == "UpdateAssociation"]
+    written = [
+        q.account_id for q in stand_in.requests if q.operation == "UpdateAssociation"
+    ]
     assert written == [members[0]]
 
 

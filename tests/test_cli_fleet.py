@@ -1,0 +1,233 @@
+"""The command across accounts and Regions, as an operator runs it.
+
+Each runs ``python -m ssmkit`` as a subprocess against the local SSM, whose
+organization's member accounts keep their own state in each Region.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import yaml
+from moto.iam.models import iam_backends
+
+from .test_cli import argv, command_env
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ssmkit.testing.server import Server
+
+REGIONS = "us-east-1,eu-west-1"
+ENTRY = {
+    "AssociationName": "inventory",
+    "Name": "AWS-GatherSoftwareInventory",
+    "Targets": [{"Key": "InstanceIds", "Values": ["*"]}],
+    "ScheduleExpression": "rate(1 day)",
+}
+
+
+def run(
+    server: Server, *args: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        argv(server, *args),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=command_env(),
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def members(server: Server) -> list[str]:
+    """Three new member accounts, each with nothing in it."""
+    return server.stand_in.create_organization(3)
+
+
+def names(server: Server, account_id: str, region: str) -> list[str]:
+    client = member_client(server, account_id, region)
+    return sorted(
+        a.get("AssociationName", "") for a in client.list_associations()["Associations"]
+    )
+
+
+def member_client(server: Server, account_id: str, region: str = "us-east-1") -> Any:
+    import boto3
+
+    sts = boto3.client(
+        "sts",
+        region_name="us-east-1",
+        endpoint_url=server.url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    found = sts.assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole",
+        RoleSessionName="test",
+    )["Credentials"]
+    return boto3.client(
+        "ssm",
+        region_name=region,
+        endpoint_url=server.url,
+        aws_access_key_id=found["AccessKeyId"],
+        aws_secret_access_key=found["SecretAccessKey"],
+        aws_session_token=found["SessionToken"],
+    )
+
+
+def test_plan_apply_and_an_empty_plan_across_accounts_and_regions(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    file = tmp_path / "fleet.yaml"
+    file.write_text(yaml.safe_dump({"Associations": [ENTRY]}))
+    accounts = tmp_path / "accounts.txt"
+    accounts.write_text(
+        "# the members\n" + "\n".join(members) + "\n" + members[0] + "\n"
+    )
+    fleet = ["--accounts", f"@{accounts}", "--regions", REGIONS]
+
+    planned = run(server, "plan", str(file), *fleet, "--detailed-exitcode")
+    assert planned.returncode == 3, planned.stderr
+    for account_id in members:
+        for region in REGIONS.split(","):
+            assert (
+                f"== account {account_id}, {region}\n+ create inventory"
+                in planned.stdout
+            )
+    assert "Plan: 6 to create" in planned.stderr
+
+    report = tmp_path / "report.jsonl"
+    applied = run(server, "apply", str(file), *fleet, "--yes", "--report", str(report))
+    assert applied.returncode == 0, applied.stderr
+    lines = [json.loads(line) for line in report.read_text().splitlines()]
+    assert sorted(
+        (x["account_id"], x["region"], x["outcome"]) for x in lines
+    ) == sorted((a, r, "created") for a in members for r in REGIONS.split(","))
+    for account_id in members:
+        for region in REGIONS.split(","):
+            assert names(server, account_id, region) == ["inventory"]
+
+    again = run(
+        server, "plan", str(file), *fleet, "--detailed-exitcode", "--output", "json"
+    )
+    assert again.returncode == 0, again.stderr
+    document = json.loads(again.stdout)
+    assert document["counts"] == {"create": 0, "update": 0, "unchanged": 6, "delete": 0}
+    assert all({"account_id", "region"} <= set(x) for x in document["associations"])
+
+
+def test_list_carries_each_item_s_account_and_region(
+    server: Server, members: list[str]
+) -> None:
+    member_client(server, members[1], "eu-west-1").create_association(**ENTRY)
+    listed = run(
+        server,
+        "associations",
+        "list",
+        "--accounts",
+        ",".join(members),
+        "--regions",
+        REGIONS,
+        "--output",
+        "json",
+    )
+    assert listed.returncode == 0, listed.stderr
+    document = json.loads(listed.stdout)
+    assert [(i["account_id"], i["region"]) for i in document["Associations"]] == [
+        (members[1], "eu-west-1")
+    ]
+    assert len(document["targets"]) == 6
+    assert "Targets: 6 done, 0 failed, 0 skipped." in listed.stderr
+
+
+def test_an_account_out_of_reach_fails_alone_and_the_exit_status_says_so(
+    server: Server, members: list[str]
+) -> None:
+    iam_backends[members[0]]["global"].delete_role("OrganizationAccountAccessRole")
+    listed = run(server, "associations", "list", "--accounts", ",".join(members))
+    assert listed.returncode == 1, listed.stderr
+    assert (
+        f"account {members[0]}, us-east-1: failed: AccountAccessError" in listed.stderr
+    )
+    assert "AccessDenied" in listed.stderr
+    assert "Targets: 2 done, 1 failed, 0 skipped." in listed.stderr
+
+
+def test_bulk_update_across_accounts_resumes_from_its_report(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    for account_id in members:
+        member_client(server, account_id).create_association(**ENTRY)
+    report = tmp_path / "report.jsonl"
+    change = ["--association-name", "inventory", "--set", "max_errors=5"]
+    fleet = ["--accounts", ",".join(members)]
+    first = run(
+        server,
+        "associations",
+        "bulk-update",
+        *change,
+        *fleet,
+        "--yes",
+        "--report",
+        str(report),
+    )
+    assert first.returncode == 0, first.stderr
+    lines = [json.loads(line) for line in report.read_text().splitlines()]
+    assert sorted(x["account_id"] for x in lines) == sorted(members)
+    assert {x["outcome"] for x in lines} == {"changed"}
+    writes = server.stand_in.operations.count("UpdateAssociation")
+
+    again = run(
+        server,
+        "associations",
+        "bulk-update",
+        *change,
+        *fleet,
+        "--yes",
+        "--report",
+        str(report),
+    )
+    assert again.returncode == 0, again.stderr
+    assert "3 done by an earlier run are skipped" in again.stderr
+    assert server.stand_in.operations.count("UpdateAssociation") == writes
+
+
+def test_a_declined_apply_across_accounts_writes_nothing(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    file = tmp_path / "fleet.yaml"
+    file.write_text(yaml.safe_dump({"Associations": [ENTRY]}))
+    declined = run(
+        server, "apply", str(file), "--accounts", ",".join(members), stdin="n\n"
+    )
+    assert declined.returncode == 1, declined.stderr
+    assert "Create 3 resources in 3 targets (account and Region)?" in declined.stderr
+    assert "Nothing written." in declined.stderr
+    assert all(names(server, a, "us-east-1") == [] for a in members)
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--accounts", "1234"], "--accounts: '1234' is not an account id"),
+        (["--accounts", "123456789012,"], "--accounts: an empty item"),
+        (["--accounts", "@/no/such/file"], "--accounts: No such file or directory"),
+        (["--organization", "--accounts", "123456789012"], "give one of --accounts"),
+        (["--role", "Admin"], "--role and --external-id need --accounts"),
+        (["--organization", "--regions", "us-east-1,mars"], "--regions: not a Region"),
+        (["--ou", "ou-nope"], "--ou: not an organizational unit id"),
+    ],
+)
+def test_a_fleet_that_cannot_be_is_exit_2_before_any_call(
+    server: Server, options: list[str], said: str
+) -> None:
+    server.stand_in.requests.clear()
+    refused = run(server, "associations", "list", *options)
+    assert refused.returncode == 2, refused.stderr
+    assert said in refused.stderr
+    assert server.stand_in.requests == []
