@@ -219,6 +219,8 @@ def test_a_declined_apply_across_accounts_writes_nothing(
         (["--accounts", "@/no/such/file"], "--accounts: No such file or directory"),
         (["--organization", "--accounts", "123456789012"], "give one of --accounts"),
         (["--role", "Admin"], "--role and --external-id need --accounts"),
+        (["--fleet-concurrency", "4"], "--fleet-concurrency needs --accounts"),
+        (["--organization", "--fleet-concurrency", "0"], "--fleet-concurrency"),
         (["--organization", "--regions", "us-east-1,mars"], "--regions: not a Region"),
         (["--ou", "ou-nope"], "--ou: not an organizational unit id"),
     ],
@@ -231,3 +233,56 @@ def test_a_fleet_that_cannot_be_is_exit_2_before_any_call(
     assert refused.returncode == 2, refused.stderr
     assert said in refused.stderr
     assert server.stand_in.requests == []
+
+
+def test_ctrl_c_across_accounts_finishes_the_targets_under_way_and_reports_them(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    import signal
+    import time
+
+    file = tmp_path / "fleet.yaml"
+    file.write_text(yaml.safe_dump({"Associations": [ENTRY]}))
+    report = tmp_path / "report.jsonl"
+    more = server.stand_in.create_organization(5)  # more than run at once
+    accounts = [*members, *more]
+    server.set_latency(0.2)
+    try:
+        process = subprocess.Popen(
+            argv(
+                server,
+                "apply",
+                str(file),
+                "--accounts",
+                ",".join(accounts),
+                "--fleet-concurrency",
+                "2",
+                "--yes",
+                "--report",
+                str(report),
+            ),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=command_env(),
+        )
+        # Once the first target has ended, others are under way.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (
+            report.exists() and report.read_text().strip()
+        ):
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=120)
+    finally:
+        server.set_latency(0)
+    assert process.returncode == 130, err
+    lines = [json.loads(line) for line in report.read_text().splitlines()]
+    landed = [a for a in accounts if names(server, a, "us-east-1") == ["inventory"]]
+    # Every write that landed is in the report, and only those.
+    assert sorted(x["account_id"] for x in lines) == sorted(landed)
+    assert 1 <= len(landed) < len(accounts)
+    assert "no new target starts" in err
+    assert f"{len(landed)} created" in err
+    never = len(accounts) - len(landed)
+    assert f"{never} target{'s' if never != 1 else ''} never started" in err

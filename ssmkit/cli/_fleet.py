@@ -64,10 +64,16 @@ def fleet_for(args: argparse.Namespace) -> Fleet | None:
         )
         if given
     ]
+    at_once = getattr(args, "fleet_concurrency", None)
     if not chosen and regions is None:
         if role is not None or external_id is not None:
             raise UsageError(
                 "--role and --external-id need --accounts, --organization or --ou"
+            )
+        if at_once is not None:
+            raise UsageError(
+                "--fleet-concurrency needs --accounts, --organization, --ou "
+                "or --regions"
             )
         return None
     if len(chosen) > 1:
@@ -98,6 +104,7 @@ def fleet_for(args: argparse.Namespace) -> Fleet | None:
             "enabled" if regions.strip() == "enabled" else _listed(regions, "--regions")
         )
     options: dict[str, Any] = {
+        "concurrency": 16 if at_once is None else at_once,
         "regions": named_regions,
         "session": session,
         "external_id": external_id,
@@ -127,6 +134,7 @@ def _flag_of(message: str) -> str:
         ("organizational unit", "--ou"),
         ("role_name", "--role"),
         ("external_id", "--external-id"),
+        ("concurrency", "--fleet-concurrency"),
     ):
         if word in message:
             return flag
@@ -789,7 +797,7 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
         counts[row["outcome"]] = counts.get(row["outcome"], 0) + 1
     output.err.print(
         ", ".join(f"{n} {o.replace('_', ' ')}" for o, n in sorted(counts.items()))
-        or "Nothing written."
+        or ("Nothing to update." if not total else "Nothing written.")
     )
     tell_troubles(output, ended)
     if interrupted:

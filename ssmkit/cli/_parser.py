@@ -134,6 +134,12 @@ def _fleet_options(parser: argparse.ArgumentParser) -> None:
         metavar="R,R|enabled",
         help="these Regions, or each account's enabled ones (default: --region)",
     )
+    group.add_argument(
+        "--fleet-concurrency",
+        type=_count,
+        metavar="N",
+        help="accounts and Regions worked on at once (default 16)",
+    )
 
 
 def _change_options(parser: argparse.ArgumentParser) -> None:

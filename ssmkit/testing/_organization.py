@@ -16,6 +16,7 @@ a run across accounts must survive, added here as AWS documents them:
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import uuid
@@ -113,10 +114,12 @@ def set_region(account_id: str, region: str, *, enabled: bool) -> None:
         regions.discard(region)
 
 
+@functools.cache
 def _all_regions() -> list[str]:
-    import boto3
+    """The Regions of the ``aws`` partition, as botocore knows them."""
+    import botocore.session
 
-    return sorted(boto3.session.Session().get_available_regions("ec2"))
+    return sorted(botocore.session.get_session().get_available_regions("ec2"))
 
 
 def _status(account_id: str, region: str) -> str:
