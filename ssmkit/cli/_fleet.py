@@ -554,10 +554,11 @@ def apply_across(args: argparse.Namespace, output: Output, fleet: Fleet) -> int:
     reached = {(r.account_id, r.region) for r in ended}
     never = [r for r in plan.targets if (r.account_id, r.region) not in reached]
     if never:
+        named = ", ".join(f"{r.account_id}/{r.region}" for r in never[:4])
+        more = f" and {len(never) - 4} more" if len(never) > 4 else ""
         output.err.print(
-            f"{plural(len(never), 'target')} never started: "
-            + ", ".join(f"{r.account_id}/{r.region}" for r in never)
-            + " (applying the file again goes on from there)."
+            f"{plural(len(never), 'target')} never started: {named}{more} "
+            "(applying the file again goes on from there)."
         )
     output.err.print(_ended(ended))
     if interrupted:
