@@ -248,10 +248,14 @@ def update_associations(
     canary: int | None = None,
     max_failed_runs: int | None = None,
     watch: Callable[[AssociationRun], object] | None = None,
+    stop: threading.Event | None = None,
+    interrupted: threading.Event | None = None,
 ) -> list[BulkResult]:
     """Apply one safe update to every association selected.
 
-    See ``ssmkit.Client.update_associations``.
+    See ``ssmkit.Client.update_associations``. ``stop`` and ``interrupted``,
+    when given, are a run's around this one (a fleet's): once ``stop`` is
+    set, no update starts; once ``interrupted`` is, the waits end too.
     """
     check_rollout(wait, timeout, canary, max_failed_runs, dry_run=dry_run, watch=watch)
     if (association_ids is None) == (filters is None):
@@ -263,7 +267,7 @@ def update_associations(
     check_pace(concurrency, max_rate, boto3_client)
     # Bad input fails before any call; every update then uses what was checked.
     prepared = prepare(ASSOCIATION, boto3_client, changes, paths)
-    stop = threading.Event()
+    stop = stop if stop is not None else threading.Event()
     client = paced(boto3_client, max_rate, stop)
     chosen: Iterable[str | None]
     if association_ids is not None:
@@ -332,7 +336,11 @@ def update_associations(
         return attrs.evolve(result, run=run, error=error)
 
     rollout = Rollout(
-        stop, timeout=timeout, max_failed_runs=max_failed_runs, watch=watch
+        stop,
+        timeout=timeout,
+        max_failed_runs=max_failed_runs,
+        watch=watch,
+        interrupted=interrupted,
     )
     return rollout.go(
         selected,
@@ -361,6 +369,7 @@ class Rollout:
         timeout: float,
         max_failed_runs: int | None,
         watch: Callable[[AssociationRun], object] | None = None,
+        interrupted: threading.Event | None = None,
     ) -> None:
         self.stop = stop
         self.timeout = timeout
@@ -368,7 +377,7 @@ class Rollout:
         self.watch = watch
         self.failed = 0
         # Set on Ctrl-C: the waits under way end at once with what they saw.
-        self.interrupted = threading.Event()
+        self.interrupted = interrupted or threading.Event()
         self._lock = threading.Lock()
 
     def judge(

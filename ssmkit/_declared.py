@@ -894,8 +894,14 @@ def apply_associations(
     canary: int | None = None,
     max_failed_runs: int | None = None,
     watch: Callable[[AssociationRun], object] | None = None,
+    stop: threading.Event | None = None,
+    interrupted: threading.Event | None = None,
 ) -> list[ApplyResult]:
     """Carry out a plan: create, update with the planned version, delete.
+
+    ``stop`` and ``interrupted``, when given, are a run's around this one (a
+    fleet's): once ``stop`` is set, no write starts; once ``interrupted`` is,
+    the waits end too.
 
     Returns:
         One result per association in the plan, in its order; after Ctrl-C,
@@ -903,10 +909,14 @@ def apply_associations(
     """
     check_pace(concurrency, max_rate, boto3_client)
     check_rollout(wait, timeout, canary, max_failed_runs, dry_run=False, watch=watch)
-    stop = threading.Event()
+    stop = stop if stop is not None else threading.Event()
     client = paced(boto3_client, max_rate, stop)
     rollout = Rollout(
-        stop, timeout=timeout, max_failed_runs=max_failed_runs, watch=watch
+        stop,
+        timeout=timeout,
+        max_failed_runs=max_failed_runs,
+        watch=watch,
+        interrupted=interrupted,
     )
 
     def before_write() -> None:

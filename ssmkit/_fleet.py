@@ -55,8 +55,8 @@ __all__ = [
 T = TypeVar("T")
 Outcome = Literal["ok", "failed", "skipped"]
 
-#: A Region's name: ``us-east-1``, ``us-gov-west-1``, ``ap-southeast-7``.
-_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[1-9][0-9]?")
+#: A Region's name: ``us-east-1``, ``us-gov-west-1``, ``eusc-de-east-1``.
+_REGION = re.compile(r"[a-z]{2,8}(-[a-z]+)+-[1-9][0-9]?")
 _ACCOUNT = re.compile(r"[0-9]{12}")
 #: An organizational unit's or root's id.
 _PARENT = re.compile(r"(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})")
@@ -204,13 +204,16 @@ class Fleet:
         self._accounts = (
             None if accounts is None else _ids(accounts, _ACCOUNT, "account id")
         )
+        if self._accounts == ():
+            msg = "accounts is empty: name at least one account"
+            raise ValueError(msg)
         self._units = (
             None
             if organizational_units is None
             else _ids(organizational_units, _PARENT, "organizational unit id")
         )
         if not isinstance(role_name, str) or not re.fullmatch(
-            r"[\w+=,.@/-]{1,64}", role_name
+            r"[A-Za-z0-9_+=,.@/-]{1,64}", role_name
         ):
             msg = f"role_name must be an IAM role name, got {role_name!r}"
             raise ValueError(msg)
@@ -254,6 +257,9 @@ class Fleet:
         self._caller: str | None = None
         self._loader: Any = None
         self._handlers: Any = None
+        # Each account's role credentials, refreshed as they near their end:
+        # a plan and then its apply assume each role once.
+        self._assumed: dict[str, RefreshableCredentials] = {}
         self._lock = threading.Lock()
 
     # -- who and where ---------------------------------------------------------------
@@ -352,6 +358,9 @@ class Fleet:
         """
         credentials = None
         if account_id != self._caller_account():
+            with self._lock:
+                credentials = self._assumed.get(account_id)
+        if credentials is None and account_id != self._caller_account():
             try:
                 credentials = _assumed(
                     sts,
@@ -360,6 +369,8 @@ class Fleet:
                     self.external_id,
                     self.session_duration,
                 )
+                with self._lock:
+                    self._assumed[account_id] = credentials
             except AccountAccessError as exc:
                 regions = known if known is not None else self._named_regions()
                 return _Access(account_id, None, regions, error=exc)
@@ -487,13 +498,14 @@ class Fleet:
         """
         tally = _Tally(progress)
         stop = threading.Event()
-        reached = self._reach(self.accounts(), None, stop)
+        accounts = self.accounts()
+        reached = self._reach(accounts, None, stop)
         early, items = _split(reached)
         tally.expect(len(early) + len(items))
         for result in early:
             tally.tell(result)
         done = self._each(items, fn, stop, tally)
-        return _ordered([*early, *done], self._regions)
+        return _ordered([*early, *done], accounts, self._regions)
 
     def _reach(
         self,
@@ -521,8 +533,14 @@ class Fleet:
         stop: threading.Event,
         tally: _Tally,
         judge: Callable[[FleetResult[T]], FleetResult[T]] | None = None,
+        interrupted: threading.Event | None = None,
     ) -> list[FleetResult[T]]:
-        """``fn`` in each target, ``concurrency`` at once; each result told."""
+        """``fn`` in each target, ``concurrency`` at once; each result told.
+
+        On Ctrl-C, ``stop`` and ``interrupted`` are set: no target starts,
+        and work under way that watches them (an apply's writes and waits)
+        stops starting more.
+        """
 
         # One botocore session per account, shared by its Regions (a session
         # costs several times what a client from it does), and dropped once
@@ -552,7 +570,7 @@ class Fleet:
                 result: FleetResult[T] = FleetResult(
                     access.account_id, region, "ok", value=value
                 )
-            except Exception as exc:
+            except (Exception, SystemExit) as exc:  # each target's own failure
                 result = FleetResult(access.account_id, region, "failed", error=exc)
             finally:
                 if client is not None:
@@ -564,7 +582,12 @@ class Fleet:
             return judge(result) if judge is not None else result
 
         done = run_all(
-            items, one, concurrency=self.concurrency, progress=tally.tell, stop=stop
+            items,
+            one,
+            concurrency=self.concurrency,
+            progress=tally.tell,
+            stop=stop,
+            interrupted=interrupted,
         )
         ended = {(r.account_id, r.region) for r in done}
         for access, region in items:
@@ -666,6 +689,7 @@ class Fleet:
         def one(
             client: Client, account_id: str, region: str
         ) -> list[ApplyResult | WindowResult]:
+            # The fleet's stop and Ctrl-C reach the writes and waits under way.
             return apply_plan(
                 client.boto3_client,
                 plans[FleetTarget(account_id, region)],
@@ -675,6 +699,8 @@ class Fleet:
                 timeout=timeout,
                 max_failed_runs=budget.left(),
                 watch=watch,
+                stop=budget.stop,
+                interrupted=budget.interrupted,
             )
 
         tally = _Tally(progress)
@@ -727,7 +753,12 @@ class Fleet:
                     done.append(never)
                 continue
             done += self._each(
-                wave, one, budget.stop, tally, judge=lambda r: _judged(budget.count(r))
+                wave,
+                one,
+                budget.stop,
+                tally,
+                judge=lambda r: _judged(budget.count(r)),
+                interrupted=budget.interrupted,
             )
         return done
 
@@ -801,42 +832,93 @@ class Fleet:
         # Bad changes fail before any account is reached.
         prepare(ASSOCIATION, self._client("ssm"), dict(changes), paths)
         done = fleet_skip(skip)
-        by_target: dict[tuple[str, str], list[str]] | None = None
-        ids: list[str] | None = None
-        if isinstance(association_ids, Mapping):
-            by_target = {k: list(v) for k, v in association_ids.items()}
-        elif association_ids is not None:
-            ids = list(association_ids)
         self._inner = concurrency
         budget = _Budget(max_failed_runs)
+        tally = _Tally(progress)
+        accounts = self.accounts()
+        # What each target updates, known before the first write: the
+        # canary is the first targets that have something to update.
+        chosen: dict[FleetTarget, list[str]] = {}
+        ended: list[FleetResult[list[BulkResult]]] = []
+        if isinstance(association_ids, Mapping):
+            for (account_id, region), ids in association_ids.items():
+                chosen[FleetTarget(account_id, region)] = list(ids)
+        elif association_ids is not None:
+            ids = list(association_ids)
+            early, items = _split(self._reach(accounts, None, budget.stop))
+            ended += early
+            for access, region in items:
+                chosen[FleetTarget(access.account_id, region)] = ids
+        else:
+
+            def select(client: Client, account_id: str, region: str) -> list[str]:
+                return [
+                    a.association_id
+                    for a in client.list_associations(association_filter_list=filters)
+                    if a.association_id
+                ]
+
+            for found in self.map(select):
+                if found.value is None:
+                    ended.append(
+                        FleetResult(
+                            found.account_id,
+                            found.region,
+                            found.outcome,
+                            error=found.error,
+                            reason=found.reason,
+                        )
+                    )
+                else:
+                    chosen[found.target] = found.value
+        for target, ids in list(chosen.items()):
+            skipped = done.get((target.account_id, target.region), ())
+            chosen[target] = [i for i in dict.fromkeys(ids) if i not in skipped]
+            if not chosen[target]:
+                del chosen[target]
+                ended.append(
+                    FleetResult(target.account_id, target.region, "ok", value=[])
+                )
+        tally.expect(len(ended) + len(chosen))
+        for told in ended:
+            tally.tell(told)
 
         def one(client: Client, account_id: str, region: str) -> list[BulkResult]:
-            chosen = ids
-            if by_target is not None:
-                chosen = by_target.get((account_id, region), [])
-            return client.update_associations(
-                association_ids=chosen,
-                filters=filters,
-                skip=done.get((account_id, region), ()),
+            from ._bulk import update_associations
+
+            # The fleet's stop and Ctrl-C reach the updates and waits under way.
+            return update_associations(
+                client.boto3_client,
+                association_ids=chosen[FleetTarget(account_id, region)],
+                filters=None,
+                skip=(),
                 concurrency=concurrency,
                 max_rate=max_rate,
+                progress=None,
                 dry_run=dry_run,
                 modify=modify,
+                changes=dict(changes),
                 paths=paths,
                 wait=wait,
                 timeout=timeout,
                 max_failed_runs=budget.left(),
                 watch=watch,
-                **changes,
+                stop=budget.stop,
+                interrupted=budget.interrupted,
             )
 
-        tally = _Tally(progress)
-        reached = self._reach(self.accounts(), None, budget.stop)
-        early, items = _split(reached)
-        tally.expect(len(early) + len(items))
-        return _ordered(
-            self._rollout(reached, one, budget, canary, tally), self._regions
+        regions: dict[str, list[str]] = {}
+        for target in chosen:
+            regions.setdefault(target.account_id, []).append(target.region)
+        known = {a: tuple(r) for a, r in regions.items()}
+        reached = self._reach(list(known), known, budget.stop)
+        ended += self._rollout(reached, one, budget, canary, tally)
+        order = (
+            accounts
+            if association_ids is None or not isinstance(association_ids, Mapping)
+            else list(dict.fromkeys(t[0] for t in association_ids))
         )
+        return _ordered(ended, order, self._regions)
 
     def export(
         self,
@@ -866,7 +948,16 @@ NOT_STARTED = "not started: the run stopped"
 def _judged(
     result: FleetResult[list[ApplyResult | WindowResult]],
 ) -> FleetResult[list[ApplyResult | WindowResult]]:
-    """A target whose changes did not all land is ``failed``: the first says why."""
+    """A target whose changes did not all land is ``failed``: the first says why.
+
+    One the run's stop reached before any of its changes is ``skipped``, not
+    started.
+    """
+    reached = [done for done in result.value or () if done.outcome != "not_started"]
+    if result.outcome == "ok" and not reached:  # a target runs only with changes
+        return FleetResult(
+            result.account_id, result.region, "skipped", reason=NOT_STARTED
+        )
     for done in result.value or ():
         failed = done.outcome != "not_started" and done.failed_targets
         if done.outcome in ("failed", "conflict") or failed:
@@ -946,7 +1037,10 @@ class _Budget:
     def __init__(self, most: int | None) -> None:
         self.most = most
         self.failed = 0
+        # Set when the budget is spent, or on Ctrl-C: no write starts.
         self.stop = threading.Event()
+        # Set on Ctrl-C: the waits for runs end too.
+        self.interrupted = threading.Event()
         self._lock = threading.Lock()
 
     def left(self) -> int | None:
@@ -1175,8 +1269,15 @@ def _assumed(
             "expiry_time": found["Expiration"].isoformat(),
         }
 
+    # botocore refreshes 15 minutes before the end (10 at the latest): for a
+    # 15-minute session that would be before every call. A quarter (a sixth)
+    # of the session, at most botocore's margins, refreshes once per session.
     return RefreshableCredentials.create_from_metadata(
-        metadata=fetch(), refresh_using=fetch, method="assume-role"
+        metadata=fetch(),
+        refresh_using=fetch,
+        method="assume-role",
+        advisory_timeout=min(15 * 60, duration // 4),
+        mandatory_timeout=min(10 * 60, duration // 6),
     )
 
 
@@ -1185,18 +1286,20 @@ def _partition(client: Any) -> str:
 
 
 def _ordered(
-    results: list[FleetResult[T]], regions: tuple[str, ...] | None
+    results: list[FleetResult[T]],
+    accounts: Sequence[str],
+    regions: tuple[str, ...] | None,
 ) -> list[FleetResult[T]]:
     """Account by account, in the order given; Regions in the order named."""
-    if not regions:
-        return results
-    rank = {r: i for i, r in enumerate(regions)}
-    accounts: dict[str, int] = {}
-    for result in results:
-        accounts.setdefault(result.account_id, len(accounts))
+    account_rank = {a: i for i, a in enumerate(accounts)}
+    region_rank = {r: i for i, r in enumerate(regions or ())}
     return sorted(
         results,
-        key=lambda r: (accounts[r.account_id], rank.get(r.region, len(rank)), r.region),
+        key=lambda r: (
+            account_rank.get(r.account_id, len(account_rank)),
+            region_rank.get(r.region, len(region_rank)),
+            r.region,
+        ),
     )
 
 

@@ -9,6 +9,7 @@ own module does the work; adding a kind is that module and one entry in
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +55,10 @@ class Options:
     canary: int | None = None
     max_failed_runs: int | None = None
     watch: Callable[[Any], object] | None = None
+    #: A run's around this one (a fleet's): set, no write starts.
+    stop: threading.Event | None = None
+    #: Set on Ctrl-C of that run: the waits end too.
+    interrupted: threading.Event | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -116,6 +121,8 @@ def _apply_associations(
         canary=options.canary,
         max_failed_runs=options.max_failed_runs,
         watch=options.watch,
+        stop=options.stop,
+        interrupted=options.interrupted,
     )
 
 
@@ -162,6 +169,7 @@ def _apply_windows(
         concurrency=options.concurrency,
         max_rate=options.max_rate,
         progress=options.progress,
+        stop=options.stop,
     )
 
 

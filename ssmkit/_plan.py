@@ -29,6 +29,7 @@ from ._windows_code import KEY, PlannedWindowPart, WindowResult
 from .errors import ValidationError
 
 if TYPE_CHECKING:
+    import threading
     from collections.abc import Callable
 
     from ._waits import AssociationRun
@@ -212,10 +213,13 @@ def apply(
     canary: int | None = None,
     max_failed_runs: int | None = None,
     watch: Callable[[AssociationRun], object] | None = None,
+    stop: threading.Event | None = None,
+    interrupted: threading.Event | None = None,
 ) -> list[ApplyResult | WindowResult]:
     """Carry out a whole plan, kind by kind.
 
-    See ``ssmkit.Client.apply``.
+    See ``ssmkit.Client.apply``; ``stop`` and ``interrupted`` are a run's
+    around this one (a fleet's), as for ``apply_associations``.
     """
     # The kinds' own runs warn of a connection pool smaller than concurrency.
     check_pace(concurrency, max_rate)
@@ -228,6 +232,8 @@ def apply(
         canary=canary,
         max_failed_runs=max_failed_runs,
         watch=watch,
+        stop=stop,
+        interrupted=interrupted,
     )
     results: list[ApplyResult | WindowResult] = []
     kinds = {kind.key: kind for kind in KINDS}

@@ -1058,11 +1058,13 @@ def apply_in_parallel(
     concurrency: int,
     max_rate: float | None,
     progress: Callable[[WindowResult], object] | None,
+    stop: threading.Event | None = None,
 ) -> list[WindowResult]:
     """Each window with its parts, in order; windows side by side.
 
-    On Ctrl-C, the windows under way finish the part under way, start no
-    other, and the ``KeyboardInterrupt`` goes on.
+    On Ctrl-C, or once ``stop`` (a run's around this one) is set, the
+    windows under way finish the part under way and start no other; the
+    ``KeyboardInterrupt`` goes on.
     """
     groups: list[list[PlannedWindowPart]] = []
     for part in parts:
@@ -1071,7 +1073,7 @@ def apply_in_parallel(
             groups[-1].append(part)
         else:
             groups.append([part])
-    stop = threading.Event()
+    stop = stop if stop is not None else threading.Event()
     client = paced(boto3_client, max_rate, stop)
 
     def before_write() -> None:

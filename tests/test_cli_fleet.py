@@ -283,6 +283,6 @@ def test_ctrl_c_across_accounts_finishes_the_targets_under_way_and_reports_them(
     assert sorted(x["account_id"] for x in lines) == sorted(landed)
     assert 1 <= len(landed) < len(accounts)
     assert "no new target starts" in err
-    assert f"{len(landed)} created" in err
+    assert f"{len(landed)} created" in err, err
     never = len(accounts) - len(landed)
     assert f"{never} target{'s' if never != 1 else ''} never started" in err

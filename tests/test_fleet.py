@@ -214,30 +214,61 @@ def test_an_external_id_is_sent_and_a_trust_policy_that_asks_for_one_is_kept(
     assert assumed(members[0])[-1].external_id == "s3cret-id"
 
 
-def test_credentials_are_refreshed_before_they_expire(
-    stand_in: StandIn, members: list[str]
+def test_credentials_are_refreshed_before_they_expire_and_not_before(
+    stand_in: StandIn, members: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Sessions of 15 minutes are within botocore's refresh margin at once:
-    # each use of the credentials assumes the role again.
+    from botocore.credentials import RefreshableCredentials
+
     fleet = ssmkit.Fleet(accounts=members[:1], session_duration=900)
 
     def calls(client: ssmkit.Client, account_id: str, region: str) -> int:
         for _ in range(3):
             list(client.list_associations())
-        return 3
+        # A minute left: the next call assumes the role again first.
+        monkeypatch.setattr(RefreshableCredentials, "_seconds_remaining", lambda _: 60)
+        list(client.list_associations())
+        return 4
 
     [result] = fleet.map(calls)
     assert result.outcome == "ok", result.error
+    # Three calls within the session, one refresh when it neared its end.
     sessions = assumed(members[0])
-    assert len(sessions) >= 3
-    # Each for 15 minutes from when it was assumed: none lasts an hour.
+    assert len(sessions) == 2
     now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
     assert all(s.expiration <= now + datetime.timedelta(seconds=900) for s in sessions)
     # Past the role's maximum session, AWS refuses: the account's failure.
-    too_long = ssmkit.Fleet(accounts=members[:1], session_duration=7200)
+    too_long = ssmkit.Fleet(accounts=members[1:2], session_duration=7200)
     [refused] = too_long.map(lambda c, a, r: a)
     assert refused.outcome == "failed"
     assert "MaxSessionDuration" in str(refused.error)
+
+
+def test_a_target_that_exits_fails_alone_and_results_keep_the_order_given(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    iam_backends[members[2]]["global"].delete_role(ROLE)
+    order = [members[1], members[2], members[0]]
+
+    def work(client: ssmkit.Client, account_id: str, region: str) -> str:
+        if account_id == members[1]:
+            raise SystemExit(3)
+        return account_id
+
+    results = ssmkit.Fleet(accounts=order).map(work)
+    assert [(r.account_id, r.outcome) for r in results] == [
+        (members[1], "failed"),
+        (members[2], "failed"),
+        (members[0], "ok"),
+    ]
+    assert isinstance(results[0].error, SystemExit)
+
+
+def test_plan_then_apply_assumes_each_role_once(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    fleet = ssmkit.Fleet(accounts=members)
+    fleet.apply(fleet.plan({"Associations": [INVENTORY]}))
+    assert [len(assumed(a)) for a in members] == [1, 1, 1]
 
 
 def test_progress_counts_every_target_to_the_last(
@@ -272,6 +303,8 @@ def test_progress_counts_every_target_to_the_last(
         ({"accounts": ["111122223333"], "regions": []}, ValueError),
         ({"accounts": ["111122223333"], "regions": "us-east-1"}, ValueError),
         ({"accounts": ["111122223333"], "role_name": "a b"}, ValueError),
+        ({"accounts": ["111122223333"], "role_name": "ロール"}, ValueError),
+        ({"accounts": []}, ValueError),
         ({"accounts": ["111122223333"], "concurrency": 0}, ValueError),
         ({"accounts": ["111122223333"], "session_duration": 60}, ValueError),
         ({"organizational_units": ["not-a-unit"]}, ValueError),
@@ -504,3 +537,36 @@ def test_export_reads_each_target(stand_in: StandIn, members: list[str]) -> None
     documents = [r.value[0] if r.value else None for r in exported]
     assert [len(d["Associations"]) if d else None for d in documents] == [0, 0, 1]
     assert documents[2]["Associations"][0]["AssociationName"] == "inventory"
+
+
+def test_newer_partitions_regions_are_regions() -> None:
+    fleet = ssmkit.Fleet(accounts=["111122223333"], regions=["eusc-de-east-1"])
+    assert [t.region for t in fleet.targets()] == ["eusc-de-east-1"]
+
+
+def test_the_canary_is_the_first_target_with_something_to_update(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    node = "i-0123456789abcdef0"
+    # The first account has nothing selected; the others' runs fail.
+    for account_id in members[1:]:
+        stand_in.client(account_id=account_id).create_association(
+            **{**INVENTORY, "Targets": [{"Key": "InstanceIds", "Values": [node]}]}
+        )
+        stand_in.fail_runs([node], account_id=account_id)
+    selection = [ssmkit.models.AssociationFilter(key="AssociationName", value="inventory")]
+    results = ssmkit.Fleet(accounts=members).update_associations(
+        filters=selection,
+        wait=True,
+        timeout=30,
+        canary=1,
+        max_failed_runs=0,
+        max_errors="2",
+    )
+    assert [(r.account_id, r.outcome) for r in results] == [
+        (members[0], "ok"),
+        (members[1], "failed"),
+        (members[2], "skipped"),
+    ]
+    written = [q.account_id for q in stand_in.requests if q.operation == "UpdateAssociation"]
+    assert written == [members[1]]

@@ -22,7 +22,15 @@ from rich.text import Text
 
 from .._convert import to_boto
 from .._declared import dump_associations
-from .._fleet import Fleet, FleetPlan, FleetProgress, FleetResult, said
+from .._fleet import (
+    NOT_STARTED,
+    Fleet,
+    FleetPlan,
+    FleetProgress,
+    FleetResult,
+    FleetTarget,
+    said,
+)
 from ._common import changes, check_endpoint, filters_of
 from ._output import DECLINED, Column, UsageError, confirm, plural, text_of
 
@@ -119,6 +127,11 @@ def fleet_for(args: argparse.Namespace) -> Fleet | None:
     elif units is not None:
         options["organizational_units"] = units
     else:  # --regions alone: the session's own account, in each Region
+        if role is not None or external_id is not None:
+            raise UsageError(
+                "--role and --external-id need --accounts, --organization or --ou: "
+                "--regions alone runs in the session's own account"
+            )
         options["accounts"] = [_own_account(session, args.endpoint_url)]
     try:
         return Fleet(**options)
@@ -155,7 +168,7 @@ def _accounts(text: str) -> list[str]:
         try:
             # utf-8-sig: a file from Notepad or PowerShell starts with a BOM.
             with open(path, encoding="utf-8-sig") as handle:
-                content = handle.read(1 << 20)
+                content = handle.read()
         except IsADirectoryError:
             raise UsageError(f"--accounts: {path} is a directory, not a file") from None
         except OSError as exc:
@@ -258,7 +271,7 @@ def tell_troubles(output: Output, results: Sequence[FleetResult[Any]]) -> None:
             output.err.print(
                 Text(f"{where}: failed: {said(result.error)}", style="red")
             )
-        elif result.outcome == "skipped":
+        elif result.outcome == "skipped" and result.reason != NOT_STARTED:
             output.err.print(f"{where}: skipped: {result.reason}")
 
 
@@ -503,23 +516,17 @@ def apply_across(args: argparse.Namespace, output: Output, fleet: Fleet) -> int:
         if output.json:
             _emit_apply(output, plan, [], interrupted=False)
         return DECLINED
-    ended: list[FleetResult[Any]] = []
-
-    def record(now: FleetProgress) -> None:
-        with output.interrupts.recording():
-            ended.append(now.result)
-            if report is not None:
-                for row in _rows(now.result):
-                    line = {**row, "change": fingerprint, "file": str(args.file)}
-                    report.write(json.dumps(line) + "\n")
-                report.flush()
+    recorder = _Recorder(
+        output, args.report, report, change=fingerprint, file=str(args.file)
+    )
+    ended = recorder.ended
 
     interrupted = False
     try:
         with output.interrupts.during("target"), targets_bar(output, "applying") as bar:
 
             def told(now: FleetProgress) -> None:
-                record(now)
+                recorder(now, _rows(now.result))
                 bar(now)
 
             fleet.apply(
@@ -535,8 +542,7 @@ def apply_across(args: argparse.Namespace, output: Output, fleet: Fleet) -> int:
     except KeyboardInterrupt:
         interrupted = True
     finally:
-        if report is not None:
-            report.close()
+        recorder.close()
     # In the plan's order, whichever target ended first.
     order = {r.target: n for n, r in enumerate(plan.targets)}
     ended.sort(key=lambda r: order.get(r.target, len(order)))
@@ -551,8 +557,9 @@ def apply_across(args: argparse.Namespace, output: Output, fleet: Fleet) -> int:
         or "Nothing written."
     )
     tell_troubles(output, ended)
-    reached = {(r.account_id, r.region) for r in ended}
-    never = [r for r in plan.targets if (r.account_id, r.region) not in reached]
+    reached = {r.target for r in ended if r.reason != NOT_STARTED}
+    never = [r for r in plan.targets if r.value is not None and r.value.pending]
+    never = [r for r in never if r.target not in reached]
     if never:
         named = ", ".join(f"{r.account_id}/{r.region}" for r in never[:4])
         more = f" and {len(never) - 4} more" if len(never) > 4 else ""
@@ -561,9 +568,66 @@ def apply_across(args: argparse.Namespace, output: Output, fleet: Fleet) -> int:
             "(applying the file again goes on from there)."
         )
     output.err.print(_ended(ended))
+    broken = recorder.said()
     if interrupted:
         return 130
-    return 1 if any(r.outcome == "failed" for r in ended) else 0
+    return 1 if broken or any(r.outcome == "failed" for r in ended) else 0
+
+
+class _Recorder:
+    """Each target as it ends: kept, and its lines written to the report.
+
+    A report that cannot be written any more (a full disk) is said once, at
+    the end; the run goes on, and its results are shown all the same.
+    """
+
+    def __init__(
+        self, output: Output, path: Path | None, handle: Any, **extra: str
+    ) -> None:
+        self.output = output
+        self.path = path
+        self.handle = handle
+        self.extra = extra
+        self.ended: list[FleetResult[Any]] = []
+        self.broken: str | None = None
+
+    def __call__(self, now: FleetProgress, rows: list[dict[str, Any]]) -> None:
+        with self.output.interrupts.recording():
+            self.ended.append(now.result)
+            if self.handle is None or self.broken is not None:
+                return
+            if not rows and now.result.outcome == "failed":
+                # A target out of reach: its line says so, for the record.
+                rows = [{**target_json(now.result), "kind": "target"}]
+            try:
+                for row in rows:
+                    self.handle.write(json.dumps({**row, **self.extra}) + "\n")
+                self.handle.flush()
+            except OSError as exc:
+                self.broken = f"--report: cannot write {self.path}: {exc.strerror}"
+
+    def close(self) -> None:
+        if self.handle is None:
+            return
+        try:
+            self.handle.close()
+        except OSError as exc:
+            self.broken = self.broken or (
+                f"--report: cannot write {self.path}: {exc.strerror}"
+            )
+
+    def said(self) -> bool:
+        """Say, last, that the report lacks lines; whether it does."""
+        if self.broken is None:
+            return False
+        self.output.err.print(
+            Text(
+                f"ssmkit: error: {self.broken}; it lacks what followed "
+                "(the results above are whole)",
+                style="red",
+            )
+        )
+        return True
 
 
 def _report_handle(args: argparse.Namespace) -> Any:
@@ -596,14 +660,31 @@ def _emit_apply(
     *,
     interrupted: bool,
 ) -> None:
+    from .._kinds import never_started
     from ._as_code import OUTCOMES
 
     rows = [row for result in ended for row in _rows(result)]
+    targets = [target_json(r) for r in ended if r.reason != NOT_STARTED]
+    reached = {r.target for r in ended if r.reason != NOT_STARTED}
+    for result in plan.targets:
+        target = result.value
+        if target is None or not target.pending or result.target in reached:
+            continue
+        # Never started (Ctrl-C, a rollout stopped, or declined): said so.
+        if ended:
+            targets.append(
+                {**_where(result), "outcome": "skipped", "reason": NOT_STARTED}
+            )
+        rows += [
+            {**_where(result), "kind": "association", **never_started(e).to_json()}
+            for e in target.entries
+            if e.action != "unchanged"
+        ]
     output.emit_json(
         {
             "plan": plan.to_json(show_sensitive=output.show_sensitive),
             "results": rows,
-            "targets": [target_json(r) for r in ended],
+            "targets": targets,
             "counts": {o: sum(r["outcome"] == o for r in rows) for o in OUTCOMES},
             "interrupted": interrupted,
         }
@@ -708,29 +789,25 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
         f"Selected {plural(total, 'association')} in {plural(where, 'target')}"
         + (f"; {len(done)} done by an earlier run are skipped." if done else ".")
     )
+    if total:
+        output.err.print(f"The change: {change.describe()}.")
     if total and not args.yes and not args.dry_run:
         question = (
-            f"Update {plural(total, 'association')} in {plural(where, 'target')}?"
+            f"Apply it to {plural(total, 'association')} in "
+            f"{plural(where, 'target')} (those it changes are written)?"
         )
+        if change.paths.get("apply_only_at_cron_interval") is not True:
+            question += (
+                " Each one written runs at once on its targets, unless it has"
+                " apply_only_at_cron_interval set."
+            )
         if not confirm(question):
             output.err.print("Nothing written.")
             if report is not None:
                 report.close()
             return DECLINED
-    ended: list[FleetResult[list[BulkResult]]] = []
-
-    def record(now: FleetProgress) -> None:
-        with output.interrupts.recording():
-            ended.append(now.result)
-            if report is not None:
-                for result in now.result.value or ():
-                    line = {
-                        **_where(now.result),
-                        **result.to_json(),
-                        "change": fingerprint,
-                    }
-                    report.write(json.dumps(line) + "\n")
-                report.flush()
+    recorder = _Recorder(output, args.report, report, change=fingerprint)
+    ended: list[FleetResult[list[BulkResult]]] = recorder.ended
 
     interrupted = False
     targets = {k: v for k, v in chosen.items() if v}
@@ -738,7 +815,11 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
         with output.interrupts.during("target"), targets_bar(output, "updating") as bar:
 
             def told(now: FleetProgress) -> None:
-                record(now)
+                rows = [
+                    {**_where(now.result), **done.to_json()}
+                    for done in now.result.value or ()
+                ]
+                recorder(now, rows)
                 bar(now)
 
             if targets:
@@ -757,8 +838,7 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
     except KeyboardInterrupt:
         interrupted = True
     finally:
-        if report is not None:
-            report.close()
+        recorder.close()
     order = {r.target: n for n, r in enumerate(selected)}
     ended.sort(key=lambda r: order.get(r.target, len(order)))
     everywhere: list[FleetResult[Any]] = [*selected, *ended]
@@ -776,11 +856,21 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
             if not result.value:
                 continue
             heading(output, result)
+            changed = [
+                "; ".join(
+                    c.render(show_sensitive=output.show_sensitive)
+                    for c in done.plan.changes
+                )
+                if done.plan is not None
+                else ""
+                for done in result.value
+            ]
             output.rows(
                 [
                     Column("association id"),
                     Column("outcome"),
                     Column("version"),
+                    *([Column("changes", wraps=True)] if any(changed) else []),
                     Column("error", wraps=True),
                 ],
                 [
@@ -788,9 +878,10 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
                         done.association_id,
                         done.outcome,
                         _version(done.to_json()),
+                        *([shown] if any(changed) else []),
                         str(done.error or ""),
                     ]
-                    for done in result.value
+                    for done, shown in zip(result.value, changed, strict=True)
                 ],
             )
     counts: dict[str, int] = {}
@@ -801,10 +892,22 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
         or ("Nothing to update." if not total else "Nothing written.")
     )
     tell_troubles(output, ended)
+    reached = {r.target for r in ended if r.reason != NOT_STARTED}
+    never = [t for t in targets if FleetTarget(*t) not in reached]
+    if never:
+        named = ", ".join(f"{a}/{r}" for a, r in never[:4])
+        more = f" and {len(never) - 4} more" if len(never) > 4 else ""
+        then = " (a rerun with this --report goes on from there)" if report else ""
+        output.err.print(
+            f"{plural(len(never), 'target')} never started: {named}{more}{then}."
+        )
+    if targets or selected:
+        output.err.print(_ended([*[r for r in selected if r.value is None], *ended]))
+    broken = recorder.said()
     if interrupted:
         return 130
     failed = any(r.outcome == "failed" for r in everywhere)
-    return 1 if failed else 0
+    return 1 if failed or broken else 0
 
 
 def _version(row: dict[str, Any]) -> str:
@@ -828,6 +931,8 @@ def _done_across(path: Path, fingerprint: str) -> set[tuple[str, str, str]]:
             continue
         try:
             entry = json.loads(line)
+            if entry.get("kind") == "target":
+                continue  # a target out of reach: nothing of it was done
             key = (entry["account_id"], entry["region"], entry["association_id"])
             outcome = entry["outcome"]
             if not all(isinstance(k, str) for k in key):
