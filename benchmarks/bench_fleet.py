@@ -92,7 +92,9 @@ def _organization(url: str, count: int) -> list[str]:
         for n in range(count)
     ]
     session = boto3.Session(
-        region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
     )
     fleet = ssmkit.Fleet(
         accounts=accounts, regions=REGIONS[:1], session=session, endpoint_url=url
@@ -149,7 +151,9 @@ def main() -> None:
                 assert plan.counts()["unchanged"] == len(accounts), plan.summary()
                 assert plan.counts()["create"] == targets - len(accounts)
         for concurrency in CONCURRENCY:
-            ratios = [t / one for t, one in zip(times[concurrency], times[1], strict=True)]
+            ratios = [
+                t / one for t, one in zip(times[concurrency], times[1], strict=True)
+            ]
             _report(
                 f"concurrency {concurrency:>2} / 1 "
                 f"(median {statistics.median(times[concurrency]):6.1f} s)",

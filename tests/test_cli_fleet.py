@@ -286,3 +286,74 @@ def test_ctrl_c_across_accounts_finishes_the_targets_under_way_and_reports_them(
     assert f"{len(landed)} created" in err, err
     never = len(accounts) - len(landed)
     assert f"{never} target{'s' if never != 1 else ''} never started" in err
+
+
+def test_a_report_that_cannot_grow_keeps_the_results_whole(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    import resource
+    import signal
+
+    file = tmp_path / "fleet.yaml"
+    file.write_text(yaml.safe_dump({"Associations": [ENTRY]}))
+    report = tmp_path / "report.jsonl"
+
+    def small_files() -> None:  # as a full disk: writes past 600 bytes fail
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (600, 600))
+
+    applied = subprocess.run(
+        argv(
+            server,
+            "apply",
+            str(file),
+            "--accounts",
+            ",".join(members),
+            "--fleet-concurrency",
+            "1",
+            "--yes",
+            "--report",
+            str(report),
+        ),
+        capture_output=True,
+        text=True,
+        env=command_env(),
+        timeout=300,
+        preexec_fn=small_files,
+    )
+    assert applied.returncode == 1, applied.stderr
+    assert f"--report: cannot write {report}" in applied.stderr
+    assert "3 created" in applied.stderr
+    assert "Targets: 3 done, 0 failed, 0 skipped." in applied.stderr
+    assert all(names(server, a, "us-east-1") == ["inventory"] for a in members)
+    assert len(report.read_text().splitlines()) < 3
+
+
+def test_an_account_out_of_reach_has_its_line_in_the_report(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    iam_backends[members[1]]["global"].delete_role("OrganizationAccountAccessRole")
+    file = tmp_path / "fleet.yaml"
+    file.write_text(yaml.safe_dump({"Associations": [ENTRY]}))
+    report = tmp_path / "report.jsonl"
+    applied = run(
+        server,
+        "apply",
+        str(file),
+        "--accounts",
+        ",".join(members),
+        "--yes",
+        "--report",
+        str(report),
+        "--output",
+        "json",
+    )
+    assert applied.returncode == 1, applied.stderr
+    lines = [json.loads(line) for line in report.read_text().splitlines()]
+    by_account = {x["account_id"]: x for x in lines}
+    assert by_account[members[1]]["kind"] == "target"
+    assert by_account[members[1]]["outcome"] == "failed"
+    assert "AccessDenied" in by_account[members[1]]["error"]
+    assert {by_account[a]["outcome"] for a in (members[0], members[2])} == {"created"}
+    document = json.loads(applied.stdout)
+    assert [t["outcome"] for t in document["targets"]] == ["ok", "failed", "ok"]

@@ -554,7 +554,9 @@ def test_the_canary_is_the_first_target_with_something_to_update(
             **{**INVENTORY, "Targets": [{"Key": "InstanceIds", "Values": [node]}]}
         )
         stand_in.fail_runs([node], account_id=account_id)
-    selection = [ssmkit.models.AssociationFilter(key="AssociationName", value="inventory")]
+    selection = [
+        ssmkit.models.AssociationFilter(key="AssociationName", value="inventory")
+    ]
     results = ssmkit.Fleet(accounts=members).update_associations(
         filters=selection,
         wait=True,
@@ -568,5 +570,7 @@ def test_the_canary_is_the_first_target_with_something_to_update(
         (members[1], "failed"),
         (members[2], "skipped"),
     ]
-    written = [q.account_id for q in stand_in.requests if q.operation == "UpdateAssociation"]
+    written = [
+        q.account_id for q in stand_in.requests if q.operation == "UpdateAssociation"
+    ]
     assert written == [members[1]]

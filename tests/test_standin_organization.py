@@ -46,7 +46,9 @@ def test_each_member_account_has_its_role_and_its_own_ssm(stand_in: StandIn) -> 
     ssm.put_parameter(Name="/only/here", Value="1", Type="String")
     other = boto3.client("ssm", region_name="us-east-1", **credentials(second))
     assert other.describe_parameters()["Parameters"] == []
-    assert [p["Name"] for p in ssm.describe_parameters()["Parameters"]] == ["/only/here"]
+    assert [p["Name"] for p in ssm.describe_parameters()["Parameters"]] == [
+        "/only/here"
+    ]
     # Another Region of the same account is another SSM.
     elsewhere = boto3.client("ssm", region_name="eu-west-1", **credentials(first))
     assert elsewhere.describe_parameters()["Parameters"] == []
@@ -84,7 +86,9 @@ def test_a_trust_policy_s_external_id_must_be_given(stand_in: StandIn) -> None:
     }
     iam.update_assume_role_policy(ROLE, json.dumps(policy))
     assert refused(lambda: credentials(member))[0] == "AccessDenied"
-    assert refused(lambda: credentials(member, ExternalId="three-id"))[0] == "AccessDenied"
+    assert (
+        refused(lambda: credentials(member, ExternalId="three-id"))[0] == "AccessDenied"
+    )
     assert credentials(member, ExternalId="two-id")["aws_session_token"]
 
 
@@ -111,9 +115,10 @@ def test_opt_in_regions_are_disabled_until_enabled(stand_in: StandIn) -> None:
 
     account.enable_region(RegionName="me-south-1")
     assert there.describe_parameters()["Parameters"] == []
-    assert account.get_region_opt_status(RegionName="me-south-1")[
-        "RegionOptStatus"
-    ] == "ENABLED"
+    assert (
+        account.get_region_opt_status(RegionName="me-south-1")["RegionOptStatus"]
+        == "ENABLED"
+    )
     account.disable_region(RegionName="me-south-1")
     assert refused(there.describe_parameters)[0] == "UnrecognizedClientException"
     # One enabled by default cannot be enabled or disabled.
@@ -164,7 +169,9 @@ def test_only_the_management_account_speaks_for_another(stand_in: StandIn) -> No
 
 def test_requests_record_their_account_and_region(stand_in: StandIn) -> None:
     [member] = stand_in.create_organization(1)
-    boto3.client("ssm", region_name="eu-west-1", **credentials(member)).describe_parameters()
+    boto3.client(
+        "ssm", region_name="eu-west-1", **credentials(member)
+    ).describe_parameters()
     [request] = [r for r in stand_in.requests if r.operation == "DescribeParameters"]
     assert (request.account_id, request.region) == (member, "eu-west-1")
 
