@@ -273,7 +273,7 @@ def test_ctrl_c_across_accounts_finishes_the_targets_under_way_and_reports_them(
         ):
             time.sleep(0.05)
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=120)
+        _out, err = process.communicate(timeout=120)
     finally:
         server.set_latency(0)
     assert process.returncode == 130, err
