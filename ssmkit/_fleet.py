@@ -460,7 +460,7 @@ class Fleet:
         member.register_component("credential_provider", CredentialResolver([_Given()]))
         return member
 
-    def _ssm(self, session: _Held, region: str) -> Client:
+    def _ssm(self, session: _Held, region: str, pool: int) -> Client:
         from botocore.config import Config
 
         from ._client import Client
@@ -471,14 +471,11 @@ class Fleet:
                 "ssm",
                 region_name=region,
                 endpoint_url=self.endpoint_url,
-                config=Config(max_pool_connections=max(10, self._inner)),
+                config=Config(max_pool_connections=max(10, pool)),
             )
         return Client(boto3_client=boto3_client)
 
     # -- the work --------------------------------------------------------------------
-
-    #: Calls at once within one target, for its client's connection pool.
-    _inner = 1
 
     def map(
         self,
@@ -534,6 +531,7 @@ class Fleet:
         tally: _Tally,
         judge: Callable[[FleetResult[T]], FleetResult[T]] | None = None,
         interrupted: threading.Event | None = None,
+        pool: int = 10,
     ) -> list[FleetResult[T]]:
         """``fn`` in each target, ``concurrency`` at once; each result told.
 
@@ -565,7 +563,8 @@ class Fleet:
                 return None
             client = None
             try:
-                client = self._ssm(session_of(access), region)
+                # A connection for each of the target's own calls at once.
+                client = self._ssm(session_of(access), region, pool)
                 value = fn(client, access.account_id, region)
                 result: FleetResult[T] = FleetResult(
                     access.account_id, region, "ok", value=value
@@ -682,7 +681,6 @@ class Fleet:
         if not isinstance(plan, FleetPlan):
             msg = f"plan must be a FleetPlan from Fleet.plan, got {type(plan).__name__}"
             raise TypeError(msg)
-        self._inner = concurrency
         plans = {r.target: r.value for r in plan.targets if r.value is not None}
         budget = _Budget(max_failed_runs)
 
@@ -720,7 +718,7 @@ class Fleet:
             tally.tell(ended[result.target])
         known = {a: tuple(r) for a, r in regions.items()}
         reached = self._reach(list(known), known, budget.stop)
-        for result in self._rollout(reached, one, budget, canary, tally):
+        for result in self._rollout(reached, one, budget, canary, tally, concurrency):
             ended[result.target] = result
         return [ended[r.target] for r in plan.targets]
 
@@ -731,6 +729,7 @@ class Fleet:
         budget: _Budget,
         canary: int | None,
         tally: _Tally,
+        pool: int,
     ) -> list[FleetResult[Any]]:
         """Run ``one`` in waves: the first ``canary`` targets, then the rest.
 
@@ -759,6 +758,7 @@ class Fleet:
                 tally,
                 judge=lambda r: _judged(budget.count(r)),
                 interrupted=budget.interrupted,
+                pool=pool,
             )
         return done
 
@@ -832,7 +832,6 @@ class Fleet:
         # Bad changes fail before any account is reached.
         prepare(ASSOCIATION, self._client("ssm"), dict(changes), paths)
         done = fleet_skip(skip)
-        self._inner = concurrency
         budget = _Budget(max_failed_runs)
         tally = _Tally(progress)
         accounts = self.accounts()
@@ -912,7 +911,7 @@ class Fleet:
             regions.setdefault(target.account_id, []).append(target.region)
         known = {a: tuple(r) for a, r in regions.items()}
         reached = self._reach(list(known), known, budget.stop)
-        ended += self._rollout(reached, one, budget, canary, tally)
+        ended += self._rollout(reached, one, budget, canary, tally, concurrency)
         order = (
             accounts
             if association_ids is None or not isinstance(association_ids, Mapping)

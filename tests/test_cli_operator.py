@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import sys
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -530,9 +531,19 @@ def test_the_client_keeps_a_connection_for_each_call_under_way(
 ) -> None:
     # botocore pools 10 connections: past them, each call under way would
     # open a connection (a TLS handshake, against AWS) of its own, silently.
-    from ssmkit.cli._common import client_for
-    from ssmkit.cli._parser import build_parser
-
-    args = build_parser().parse_args(argv(server, *command)[3:])
-    made = client_for(args)
-    assert made.boto3_client.meta.config.max_pool_connections == pool
+    # In a process of its own: the command's modules stay out of this one.
+    code = (
+        "import sys; from ssmkit.cli._common import client_for; "
+        "from ssmkit.cli._parser import build_parser; "
+        "made = client_for(build_parser().parse_args(sys.argv[1:])); "
+        "print(made.boto3_client.meta.config.max_pool_connections)"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code, *argv(server, *command)[3:]],
+        capture_output=True,
+        text=True,
+        env=command_env(),
+        check=True,
+        timeout=120,
+    )
+    assert int(found.stdout) == pool
