@@ -574,3 +574,163 @@ def test_the_canary_is_the_first_target_with_something_to_update(
         q.account_id for q in stand_in.requests if q.operation == "UpdateAssociation"
     ]
     assert written == [members[1]]
+
+
+def test_a_fleet_plan_reads_exactly_so(stand_in: StandIn, members: list[str]) -> None:
+    iam_backends[members[1]]["global"].delete_role(ROLE)
+    stand_in.client(account_id=members[2]).create_association(**INVENTORY)
+    fleet = ssmkit.Fleet(accounts=members, regions=["us-east-1", "af-south-1"])
+    plan = fleet.plan({"Associations": [INVENTORY]})
+    live = stand_in.client(account_id=members[2]).list_associations()["Associations"][0]
+    denied = (
+        f"AccountAccessError: {members[1]}: cannot assume "
+        f"arn:aws:iam::{members[1]}:role/{ROLE}: AccessDenied"
+    )
+    create = "\n".join(
+        [
+            "+ create inventory (runs at once on its targets)",
+            '    + name: "AWS-GatherSoftwareInventory"',
+            '    + targets: [{"Key": "InstanceIds", "Values": ["*"]}]',
+            '    + schedule_expression: "rate(1 day)"',
+            '    + association_name: "inventory"',
+        ]
+    )
+    lines = plan.render().split("\n")
+    assert lines[:6] == [f"== account {members[0]}, us-east-1", *create.split("\n")]
+    assert lines[6] == (
+        f"== account {members[0]}, af-south-1: skipped: "
+        f"af-south-1 is not enabled in {members[0]}"
+    )
+    assert lines[7].startswith(f"== account {members[1]}, us-east-1: not planned: ")
+    assert denied in lines[7]
+    assert lines[9] == f"== account {members[2]}, us-east-1"
+    assert lines[10] == f"= unchanged inventory ({live['AssociationId']})"
+    assert lines[-1] == (
+        "Plan: 1 to create, 0 to update, 1 unchanged. "
+        "(2 of 6 targets planned, 2 failed, 2 skipped.)"
+    )
+    assert str(plan) == plan.render()
+    assert plan.failed == tuple(r for r in plan.targets if r.account_id == members[1])
+    document = plan.to_json()
+    assert document["prune"] is False
+    assert document["counts"] == {"create": 1, "update": 0, "unchanged": 1, "delete": 0}
+    assert document["targets"][0] == {
+        "account_id": members[0],
+        "region": "us-east-1",
+        "outcome": "ok",
+    }
+    assert document["targets"][1] == {
+        "account_id": members[0],
+        "region": "af-south-1",
+        "outcome": "skipped",
+        "reason": f"af-south-1 is not enabled in {members[0]}",
+    }
+    assert document["targets"][2]["outcome"] == "failed"
+    assert denied in document["targets"][2]["error"]
+    assert [(a["account_id"], a["action"]) for a in document["associations"]] == [
+        (members[0], "create"),
+        (members[2], "unchanged"),
+    ]
+    assert document["maintenance_windows"] == []
+    # A target with nothing in the file's scope says so.
+    empty = fleet.plan({"MaintenanceWindows": []})
+    assert f"== account {members[0]}, us-east-1: nothing" in empty.render()
+
+
+def test_roles_are_assumed_at_the_session_region_s_own_endpoint(
+    stand_in: StandIn, members: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Even where the session's configuration asks for the global endpoint,
+    # whose tokens opt-in Regions refuse.
+    monkeypatch.setenv("AWS_STS_REGIONAL_ENDPOINTS", "legacy")
+    session = boto3.Session(region_name="us-east-1")
+    hosts: list[str] = []
+    session.events.register(
+        "before-send.sts.AssumeRole", lambda request, **_: hosts.append(request.url)
+    )
+    ssmkit.Fleet(accounts=members[:2], session=session).map(lambda c, a, r: a)
+    assert hosts == ["https://sts.us-east-1.amazonaws.com/"] * 2
+
+
+def test_no_region_at_all_is_said_plainly(
+    stand_in: StandIn, members: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    fleet = ssmkit.Fleet(accounts=members, session=boto3.Session())
+    with pytest.raises(errors.ConfigurationError, match="no AWS region"):
+        fleet.map(lambda c, a, r: a)
+    assert stand_in.requests == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {},
+            "name the accounts one way: accounts=, organization=True or organizational_units=",
+        ),
+        ({"accounts": ["1111"]}, "not an account id: '1111'"),
+        (
+            {"accounts": ["111122223333"], "regions": ["mars-1"]},
+            "not a Region: 'mars-1'",
+        ),
+        ({"organizational_units": ["x"]}, "not an organizational unit id: 'x'"),
+        (
+            {"accounts": ["111122223333"], "regions": []},
+            "regions is empty: name at least one Region",
+        ),
+        ({"accounts": []}, "accounts is empty: name at least one account"),
+        (
+            {"accounts": ["111122223333"], "role_name": ""},
+            "role_name must be an IAM role name, got ''",
+        ),
+        (
+            {"accounts": ["111122223333"], "external_id": "x"},
+            "external_id must be text of 2 to 1224 characters",
+        ),
+        (
+            {"accounts": ["111122223333"], "session_duration": 899},
+            "session_duration must be whole seconds from 900 to 43200, got 899",
+        ),
+        (
+            {"accounts": ["111122223333"], "session_duration": 43201},
+            "from 900 to 43200, got 43201",
+        ),
+        ({"accounts": ["111122223333"], "session_duration": True}, "got True"),
+        (
+            {"accounts": ["111122223333"], "regions": "eu-west-1"},
+            """regions must be a list of Regions or "enabled", got 'eu-west-1'""",
+        ),
+    ],
+)
+def test_what_cannot_be_is_said_exactly(
+    stand_in: StandIn, kwargs: dict[str, Any], message: str
+) -> None:
+    with pytest.raises((TypeError, ValueError)) as caught:
+        ssmkit.Fleet(**kwargs)
+    assert message in str(caught.value)
+
+
+def test_the_edges_of_what_can_be(stand_in: StandIn) -> None:
+    ssmkit.Fleet(accounts=["111122223333"], external_id="ab", session_duration=900)
+    ssmkit.Fleet(
+        accounts=["111122223333"], external_id="x" * 1224, session_duration=43200
+    )
+    with pytest.raises(ValueError, match="external_id"):
+        ssmkit.Fleet(accounts=["111122223333"], external_id="x" * 1225)
+    ssmkit.Fleet(accounts=["111122223333"], role_name="r" * 64)
+    with pytest.raises(ValueError, match="role_name"):
+        ssmkit.Fleet(accounts=["111122223333"], role_name="r" * 65)
+    fleet = ssmkit.Fleet(
+        accounts=["111122223333", "444455556666", "111122223333"],
+        regions=["eu-west-1", "us-east-1", "eu-west-1"],
+    )
+    assert [(t.account_id, t.region) for t in fleet.targets()] == [
+        ("111122223333", "eu-west-1"),
+        ("111122223333", "us-east-1"),
+        ("444455556666", "eu-west-1"),
+        ("444455556666", "us-east-1"),
+    ]
+    assert fleet.role_name == "OrganizationAccountAccessRole"
+    assert fleet.concurrency == 16
