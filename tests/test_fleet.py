@@ -668,7 +668,8 @@ def test_no_region_at_all_is_said_plainly(
     [
         (
             {},
-            "name the accounts one way: accounts=, organization=True or organizational_units=",
+            "name the accounts one way: accounts=, organization=True or "
+            "organizational_units=",
         ),
         ({"accounts": ["1111"]}, "not an account id: '1111'"),
         (
