@@ -666,8 +666,11 @@ def test_a_watch_that_raises_loses_no_result(
             watch=watch,
             progress=got.append,
         )
-    # Every other write that landed was passed on before the error went on.
-    assert sorted(r.association_id for r in got) == sorted(set(ids) - {ids[1]})
+    # Every other write that landed was passed on before the error went on
+    # (one not yet sent when the error came is not sent: under load, some).
+    landed = {q["AssociationId"] for q in ssm.requests_for("UpdateAssociation")}
+    assert ids[1] in landed
+    assert sorted(r.association_id for r in got) == sorted(landed - {ids[1]})
     assert all(r.outcome == "changed" for r in got)
 
 
