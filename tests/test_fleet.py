@@ -422,7 +422,10 @@ def test_a_canary_across_the_fleet_stops_the_rollout(
         plan, wait=True, timeout=30, canary=1, max_failed_runs=0, progress=told.append
     )
     assert [r.outcome for r in results] == ["failed", "skipped", "skipped"]
+    assert str(results[0].error) == "inventory: 1 targets of its run failed"
+    assert [x.outcome for x in results[0].value or ()] == ["created"]
     assert results[1].reason == "not started: the run stopped"
+    assert results[1].value is None
     assert names(stand_in, members[0], "us-east-1") == ["inventory"]
     # Nothing was written where the rollout never went.
     assert names(stand_in, members[1], "us-east-1") == []
@@ -570,6 +573,11 @@ def test_the_canary_is_the_first_target_with_something_to_update(
         (members[1], "failed"),
         (members[2], "skipped"),
     ]
+    assert results[0].value == []
+    [changed] = results[1].value or ()
+    assert str(results[1].error) == (
+        f"{changed.association_id}: 1 targets of its run failed"
+    )
     written = [
         q.account_id for q in stand_in.requests if q.operation == "UpdateAssociation"
     ]
@@ -735,3 +743,130 @@ def test_the_edges_of_what_can_be(stand_in: StandIn) -> None:
     ]
     assert fleet.role_name == "OrganizationAccountAccessRole"
     assert fleet.concurrency == 16
+
+
+def _many(count: int) -> list[dict[str, Any]]:
+    return [
+        {**INVENTORY, "AssociationName": f"inventory-{n:02d}"} for n in range(count)
+    ]
+
+
+def test_ctrl_c_stops_the_writes_of_the_targets_under_way(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    import time
+
+    # The first account lacks one association, the second twenty.
+    first = stand_in.client(account_id=members[0])
+    for entry in _many(20)[1:]:
+        first.create_association(**entry)
+    fleet = ssmkit.Fleet(accounts=members[:2], concurrency=2)
+    plan = fleet.plan({"Associations": _many(20)})
+    assert [r.value.counts()["create"] for r in plan.targets if r.value] == [1, 20]
+    stand_in.before("CreateAssociation", lambda _: time.sleep(0.03), times=None)
+    stand_in.requests.clear()
+
+    def press(now: ssmkit.FleetProgress) -> None:
+        # Ctrl-C as the first target ends, while the other is writing.
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        fleet.apply(plan, concurrency=1, progress=press)
+    written = [
+        q.account_id for q in stand_in.requests if q.operation == "CreateAssociation"
+    ]
+    assert written.count(members[0]) == 1
+    # The second target's writes stopped soon after, not at its twentieth.
+    assert 1 <= written.count(members[1]) < 10
+
+
+def test_apply_paces_watches_and_times_out_each_target_as_asked(
+    stand_in: StandIn, members: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+    import time
+
+    fleet = ssmkit.Fleet(accounts=members[:2])
+    plan = fleet.plan({"Associations": _many(4)})
+    for account_id in members[:2]:
+        stand_in.set_run_duration(30, account_id=account_id)
+    seen: list[str] = []
+    told: list[ssmkit.FleetProgress] = []
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="ssmkit"):
+        results = fleet.apply(
+            plan,
+            concurrency=16,
+            max_rate=4,
+            wait=True,
+            timeout=0.5,
+            watch=lambda run: seen.append(run.association_id),
+            progress=told.append,
+        )
+    elapsed = time.monotonic() - started
+    # Four writes a target, four calls a second at most: at least 0.75 s.
+    assert elapsed >= 0.75
+    assert len(told) == 2
+    runs = [x.run for r in results for x in r.value or ()]
+    assert len(runs) == 8
+    assert all(
+        run is not None and run.status in ("Pending", "InProgress") for run in runs
+    )
+    assert {r.outcome for r in results} == {"failed"}  # runs not seen to end
+    assert set(seen) == {x.association_id for r in results for x in r.value or ()}
+    # Each target's client pools as many connections as its calls at once.
+    assert not [r for r in caplog.records if "pooled" in r.getMessage()]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"max_rate": 0}, "max_rate"),
+        ({"concurrency": 0}, "concurrency"),
+        ({"canary": 1}, "canary"),
+        ({"max_failed_runs": 0}, "max_failed_runs"),
+        ({"wait": True, "timeout": -1}, "timeout"),
+        ({"watch": print}, "watch"),
+    ],
+)
+def test_a_run_that_cannot_be_is_refused_before_any_write(
+    stand_in: StandIn, members: list[str], kwargs: dict[str, Any], match: str
+) -> None:
+    fleet = ssmkit.Fleet(accounts=members[:1])
+    plan = fleet.plan({"Associations": [INVENTORY]})
+    stand_in.requests.clear()
+    with pytest.raises((ValueError, TypeError), match=match):
+        fleet.apply(plan, **kwargs)
+    with pytest.raises((ValueError, TypeError), match=match):
+        fleet.update_associations(association_ids=["a"], max_errors="1", **kwargs)
+    assert stand_in.requests == []
+
+
+def test_plan_tells_its_progress_and_export_its_filters_and_secrets(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    fleet = ssmkit.Fleet(accounts=members)
+    told: list[ssmkit.FleetProgress] = []
+    fleet.plan({"Associations": [INVENTORY]}, progress=told.append)
+    assert [p.done for p in told] == [1, 2, 3]
+    secret = {
+        **INVENTORY,
+        "AssociationName": "with-secret",
+        "Name": "AWS-RunShellScript",
+        "Parameters": {"commands": ["echo hunter2"]},
+    }
+    stand_in.client(account_id=members[0]).create_association(**secret)
+    stand_in.client(account_id=members[0]).create_association(**INVENTORY)
+    masked = fleet.export()
+    assert "hunter2" not in json.dumps([r.value for r in masked])
+    shown = fleet.export(show_sensitive=True)
+    assert "hunter2" in json.dumps(shown[0].value)
+    narrowed = fleet.export(
+        filters=[
+            ssmkit.models.AssociationFilter(key="AssociationName", value="inventory")
+        ],
+        progress=told.append,
+    )
+    document = narrowed[0].value[0] if narrowed[0].value else {}
+    assert [a["AssociationName"] for a in document["Associations"]] == ["inventory"]
+    assert [p.done for p in told[3:]] == [1, 2, 3]
