@@ -83,31 +83,34 @@ def list_associations(args: argparse.Namespace, output: Output) -> int:
     if not items:
         output.err.print("None found.")
         return 0
-    output.rows(
-        [
-            Column("association id"),
-            Column("name"),
-            Column("association name"),
-            Column("version"),
-            Column("schedule"),
-            Column("status"),
-        ],
-        [
-            [
-                text_of(value)
-                for value in (
-                    item.get("AssociationId"),
-                    item.get("Name"),
-                    item.get("AssociationName"),
-                    item.get("AssociationVersion"),
-                    item.get("ScheduleExpression"),
-                    item.get("Overview", {}).get("Status"),
-                )
-            ]
-            for item in items
-        ],
-    )
+    output.rows(LISTED, [listed_cells(item) for item in items])
     return 0
+
+
+#: The columns of a list of associations.
+LISTED = [
+    Column("association id"),
+    Column("name"),
+    Column("association name"),
+    Column("version"),
+    Column("schedule"),
+    Column("status"),
+]
+
+
+def listed_cells(item: dict[str, Any]) -> list[str]:
+    """One association of ``ListAssociations``, as a row of ``LISTED``."""
+    return [
+        text_of(value)
+        for value in (
+            item.get("AssociationId"),
+            item.get("Name"),
+            item.get("AssociationName"),
+            item.get("AssociationVersion"),
+            item.get("ScheduleExpression"),
+            item.get("Overview", {}).get("Status"),
+        )
+    ]
 
 
 def versions(args: argparse.Namespace, output: Output) -> int:

@@ -32,7 +32,7 @@ from .._fleet import (
     said,
 )
 from ._common import changes, check_endpoint, filters_of
-from ._output import DECLINED, Column, UsageError, confirm, plural, text_of
+from ._output import DECLINED, Column, UsageError, confirm, plural
 
 if TYPE_CHECKING:
     import argparse
@@ -275,6 +275,17 @@ def tell_troubles(output: Output, results: Sequence[FleetResult[Any]]) -> None:
             output.err.print(f"{where}: skipped: {result.reason}")
 
 
+def never_said(output: Output, never: Sequence[FleetTarget], then: str) -> None:
+    """One line for the targets a stop left unstarted: the first few, counted."""
+    if not never:
+        return
+    named = ", ".join(f"{t.account_id}/{t.region}" for t in never[:4])
+    more = f" and {len(never) - 4} more" if len(never) > 4 else ""
+    output.err.print(
+        f"{plural(len(never), 'target')} never started: {named}{more}{then}."
+    )
+
+
 def _ended(results: Sequence[FleetResult[Any]]) -> str:
     counts = {
         "ok": sum(r.outcome == "ok" for r in results),
@@ -318,36 +329,12 @@ def list_across(args: argparse.Namespace, output: Output, fleet: Fleet) -> int:
             {"Associations": items, "targets": [target_json(r) for r in results]}
         )
     elif items:
-        columns = [
-            Column("association id"),
-            Column("name"),
-            Column("association name"),
-            Column("version"),
-            Column("schedule"),
-            Column("status"),
-        ]
+        from ._associations import LISTED, listed_cells
+
         for result in results:
-            found = result.value or []
-            if not found:
-                continue
-            heading(output, result)
-            output.rows(
-                columns,
-                [
-                    [
-                        text_of(value)
-                        for value in (
-                            item.get("AssociationId"),
-                            item.get("Name"),
-                            item.get("AssociationName"),
-                            item.get("AssociationVersion"),
-                            item.get("ScheduleExpression"),
-                            item.get("Overview", {}).get("Status"),
-                        )
-                    ]
-                    for item in found
-                ],
-            )
+            if result.value:
+                heading(output, result)
+                output.rows(LISTED, [listed_cells(item) for item in result.value])
     else:
         output.err.print("None found.")
     tell_troubles(output, results)
@@ -560,13 +547,11 @@ def apply_across(args: argparse.Namespace, output: Output, fleet: Fleet) -> int:
     reached = {r.target for r in ended if r.reason != NOT_STARTED}
     never = [r for r in plan.targets if r.value is not None and r.value.pending]
     never = [r for r in never if r.target not in reached]
-    if never:
-        named = ", ".join(f"{r.account_id}/{r.region}" for r in never[:4])
-        more = f" and {len(never) - 4} more" if len(never) > 4 else ""
-        output.err.print(
-            f"{plural(len(never), 'target')} never started: {named}{more} "
-            "(applying the file again goes on from there)."
-        )
+    never_said(
+        output,
+        [r.target for r in never],
+        " (applying the file again goes on from there)",
+    )
     output.err.print(_ended(ended))
     broken = recorder.said()
     if interrupted:
@@ -893,14 +878,12 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
     )
     tell_troubles(output, ended)
     reached = {r.target for r in ended if r.reason != NOT_STARTED}
-    never = [t for t in targets if FleetTarget(*t) not in reached]
-    if never:
-        named = ", ".join(f"{a}/{r}" for a, r in never[:4])
-        more = f" and {len(never) - 4} more" if len(never) > 4 else ""
-        then = " (a rerun with this --report goes on from there)" if report else ""
-        output.err.print(
-            f"{plural(len(never), 'target')} never started: {named}{more}{then}."
-        )
+    then = " (a rerun with this --report goes on from there)" if report else ""
+    never_said(
+        output,
+        [FleetTarget(*t) for t in targets if FleetTarget(*t) not in reached],
+        then,
+    )
     if targets or selected:
         output.err.print(_ended([*[r for r in selected if r.value is None], *ended]))
     broken = recorder.said()
