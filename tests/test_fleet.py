@@ -870,3 +870,39 @@ def test_plan_tells_its_progress_and_export_its_filters_and_secrets(
     document = narrowed[0].value[0] if narrowed[0].value else {}
     assert [a["AssociationName"] for a in document["Associations"]] == ["inventory"]
     assert [p.done for p in told[3:]] == [1, 2, 3]
+
+
+def test_a_bulk_update_that_cannot_be_says_why_before_any_call(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    fleet = ssmkit.Fleet(accounts=members)
+    selection = [ssmkit.models.AssociationFilter(key="AssociationName", value="x")]
+    cases: list[tuple[dict[str, Any], type[Exception], str]] = [
+        ({}, TypeError, "give association_ids or filters, not both and not neither"),
+        (
+            {"association_ids": ["a"], "filters": selection},
+            TypeError,
+            "give association_ids or filters, not both and not neither",
+        ),
+        (
+            {"association_ids": "a1b2"},
+            TypeError,
+            "association_ids must be a collection of ids, not one string",
+        ),
+        (
+            {"association_ids": ["a"], "paths": {"no_such_member": 1}},
+            errors.ValidationError,
+            "no member 'no_such_member'",
+        ),
+        (
+            {"association_ids": ["a"], "dry_run": True, "wait": True},
+            ValueError,
+            "dry run",
+        ),
+    ]
+    for kwargs, error, message in cases:
+        with pytest.raises(error) as caught:
+            fleet.update_associations(max_errors="1", **kwargs)
+        assert message in str(caught.value), kwargs
+    assert stand_in.requests == []
+    assert all(assumed(a) == [] for a in members)
