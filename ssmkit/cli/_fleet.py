@@ -677,50 +677,14 @@ def _emit_apply(
 
 
 def _table(output: Output, ended: Sequence[FleetResult[Any]]) -> None:
-    """Each target's results under its heading."""
-    from ._runs import run_cell
+    """Each target's results under its heading, as ``ssmkit apply`` shows them."""
+    from ._as_code import _table as results_table
 
     for result in ended:
         rows = _rows(result)
-        if not rows:
-            continue
-        waited = any("run" in row for row in rows)
-        shown = []
-        for row in rows:
-            kind = row["kind"].replace("maintenance_window", "window").replace("_", " ")
-            name = (
-                row["name"]
-                if kind in ("association", "window")
-                else f"{row['window']}/{row['name']}"
-            )
-            error = row.get("error")
-            cells = [
-                name,
-                kind,
-                row.get("association_id") or row.get("id") or "",
-                row["outcome"],
-                _version(row),
-            ]
-            if waited:
-                cells.append(run_cell(row.get("run")))
-            shown.append([*cells, error["message"] if error else ""])
-        heading(output, result)
-        output.rows(
-            [
-                Column("name"),
-                Column("kind"),
-                Column("id"),
-                Column("outcome"),
-                Column("version"),
-                *([Column("run")] if waited else []),
-                Column("error", wraps=True),
-            ],
-            shown,
-            styles=[
-                "red" if row["outcome"] in ("failed", "conflict") else ""
-                for row in rows
-            ],
-        )
+        if rows:
+            heading(output, result)
+            results_table(output, rows)
 
 
 # -- bulk-update ------------------------------------------------------------------
@@ -746,7 +710,9 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
     fingerprint = change.fingerprint()
     done: set[tuple[str, str, str]] = set()
     if args.report:
-        done = _done_across(args.report, fingerprint)
+        from ._runs import Report
+
+        done = Report(args.report, fingerprint).done_across
         if done and change.sensitive:
             output.err.print(
                 "The change sets a sensitive value, which reports do not record: "
@@ -898,36 +864,3 @@ def _version(row: dict[str, Any]) -> str:
     if after and after != before:
         return f"{before} -> {after}" if before else str(after)
     return str(before)
-
-
-def _done_across(path: Path, fingerprint: str) -> set[tuple[str, str, str]]:
-    """What a report's lines of this change say was done, and where."""
-    if not path.is_file():
-        return set()
-    done: set[tuple[str, str, str]] = set()
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"--report: cannot read {path}: {exc}") from None
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            entry = json.loads(line)
-            if entry.get("kind") == "target":
-                continue  # a target out of reach: nothing of it was done
-            key = (entry["account_id"], entry["region"], entry["association_id"])
-            outcome = entry["outcome"]
-            if not all(isinstance(k, str) for k in key):
-                raise TypeError
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError, RecursionError):
-            if number == len(lines):
-                continue  # cut short by an earlier interruption
-            raise UsageError(f"{path}:{number}: not a report line of a fleet") from None
-        if entry.get("change") != fingerprint:
-            continue
-        if outcome in ("changed", "unchanged"):
-            done.add(key)
-        else:
-            done.discard(key)
-    return done

@@ -228,6 +228,8 @@ class Report:
         self.path = path
         self.fingerprint = fingerprint
         self.done: set[str] = set()
+        #: Of a run across accounts: (account_id, region, association_id).
+        self.done_across: set[tuple[str, str, str]] = set()
         self.other_changes = 0
         if path.is_dir():
             raise UsageError(f"--report: {path} is a directory, not a file")
@@ -269,8 +271,17 @@ class Report:
                 self.other_changes += 1
                 continue
             if association_id is None:
+                continue  # nothing of it done: an apply's create, a target
+            where = (entry.get("account_id"), entry.get("region"))
+            across = (*where, association_id)
+            finished = outcome in ("changed", "unchanged")
+            if all(isinstance(w, str) for w in where):
+                if finished:
+                    self.done_across.add(across)
+                else:
+                    self.done_across.discard(across)
                 continue
-            if outcome in ("changed", "unchanged"):
+            if finished:
                 self.done.add(association_id)
             else:
                 self.done.discard(association_id)
