@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 SERVICE = botocore.session.get_session().get_service_model("ssm")
 
 
+# Strings whose form the service and ssmkit check: a schedule offset needs cron.
+REALISTIC = {"ScheduleExpression": "cron(0 2 ? * SUN *)"}
+
+
 def full(shape_name: str) -> dict[str, Any]:
     """A JSON answer for a structure shape with every member set (lists of two)."""
     return _value(SERVICE.shape_for(shape_name), depth=0)  # type: ignore[no-any-return]
@@ -39,6 +43,8 @@ def _value(shape: Any, depth: int) -> Any:
     if kind == "map":
         return {f"key{i}": _value(shape.value, depth + 1) for i in range(2)}
     if kind == "string":
+        if shape.name in REALISTIC:
+            return REALISTIC[shape.name]
         return shape.enum[0] if shape.enum else f"value-{shape.name.lower()}"[:64]
     if kind in ("integer", "long"):
         return 3

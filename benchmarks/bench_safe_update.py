@@ -64,7 +64,7 @@ def main() -> None:
         number=100,
         rounds=41,
     )
-    report("update_association (safe) vs describe-copy-update", found, target=1.05)
+    report("update_association (safe) vs describe-copy-update", found, target=1.00)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import re
+import threading
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import boto3
@@ -12,6 +14,7 @@ from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
 from botocore.parsers import ResponseParserError
+from botocore.validate import ParamValidationDecorator, ValidationErrors
 
 from ._convert import from_answer, to_boto
 from ._mask import MASK, holds_sensitive, is_sensitive
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
 else:
     SSMClient = Any
 
-__all__ = ["BaseClient", "invoke"]
+__all__ = ["BaseClient", "invoke", "invoke_checked"]
 
 T = TypeVar("T")
 
@@ -164,6 +167,60 @@ def invoke(
     except _TRANSLATED as exc:
         # As translated() does; spelled out here, on every call's path.
         _reraise(exc, operation, boto3_client, request)
+
+
+# The request being sent that ssmkit has checked whole, in this thread.
+_CHECKED: contextvars.ContextVar[Mapping[str, Any] | None] = contextvars.ContextVar(
+    "ssmkit_checked", default=None
+)
+_TRUSTING = threading.Lock()
+
+
+class _TrustChecked:
+    """botocore's parameter validator, which passes a request ssmkit checked.
+
+    A safe update's write holds what was read from the service a moment ago
+    and the changes ``prepare`` checked, as botocore checks them and more;
+    validating the whole request again would do that work twice. Any other
+    request, including one made meanwhile by an event handler, is validated as
+    before; so is this one if a handler has changed it.
+    """
+
+    __slots__ = ("_validator",)
+
+    def __init__(self, validator: Any) -> None:
+        self._validator = validator
+
+    def validate(self, params: Any, shape: Shape) -> Any:
+        checked = _CHECKED.get()
+        if checked is not None and params == checked:
+            return ValidationErrors()
+        return self._validator.validate(params, shape)
+
+
+def invoke_checked(
+    boto3_client: Any, operation: str, request: Mapping[str, Any]
+) -> dict[str, Any]:
+    """``invoke`` for a request whose every member ssmkit has checked already.
+
+    A client whose validation is off, or whose validation is not built the
+    way this knows, is called as ``invoke`` calls it.
+    """
+    serializer: Any = getattr(boto3_client, "_serializer", None)
+    if not isinstance(serializer, ParamValidationDecorator) or not hasattr(
+        serializer, "_param_validator"
+    ):
+        return invoke(boto3_client, operation, request)
+    if not isinstance(serializer._param_validator, _TrustChecked):
+        with _TRUSTING:
+            validator = serializer._param_validator
+            if not isinstance(validator, _TrustChecked):
+                serializer._param_validator = _TrustChecked(validator)
+    token = _CHECKED.set(request)
+    try:
+        return invoke(boto3_client, operation, request)
+    finally:
+        _CHECKED.reset(token)
 
 
 @contextlib.contextmanager

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 import attrs
 from botocore.model import StructureShape
 
-from ._base_client import _PLAIN, invoke
+from ._base_client import _PLAIN, invoke, invoke_checked
 from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
 from ._convert import from_answer, from_boto, to_boto
 from ._mask import MASK, is_sensitive
@@ -472,11 +472,24 @@ def _read(kind: Kind[M], boto3_client: Any, ids: Raw) -> Raw:
     return {k: v for k, v in answer.items() if k != "ResponseMetadata"}
 
 
-def _write(kind: Kind[M], boto3_client: Any, request: Raw, what: str) -> Raw:
-    """Send the update, waiting out TooManyUpdates (which botocore does not retry)."""
+def _write(
+    kind: Kind[M],
+    boto3_client: Any,
+    request: Raw,
+    what: str,
+    checked: bool = False,
+) -> Raw:
+    """Send the update, waiting out TooManyUpdates (which botocore does not retry).
+
+    Args:
+        checked: Whether every member of the request was read from the
+            service a moment ago or checked by ``prepare``; then botocore does
+            not validate it all again.
+    """
     for attempt in range(1, BUSY_ATTEMPTS + 1):
         try:
-            return invoke(boto3_client, kind.update_operation, request)
+            send = invoke_checked if checked else invoke
+            return send(boto3_client, kind.update_operation, request)
         except TooManyUpdates:
             if attempt == BUSY_ATTEMPTS:
                 log.warning(
@@ -659,7 +672,9 @@ def apply_update(
                 ", ".join(c.path for c in plan.changes),
             )
         try:
-            answer = _write(kind, boto3_client, plan.request, what)
+            # What a modify= function edits is validated by botocore too.
+            checked = modify is None
+            answer = _write(kind, boto3_client, plan.request, what, checked)
         except InvalidAssociationVersion as exc:
             last = exc
             if expected is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import keyword
 import re
+from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -117,6 +118,25 @@ def _check(
                 _gather(
                     _refuse(member_path(path, required), "is required", None), problems
                 )
+        # botocore refuses these too. Within something sensitive, a misplaced
+        # key might be a value, so it is not named.
+        for member in sorted(str(m) for m in value if m not in members):
+            where, rule = member_path(path, member), "no such member"
+            if masked:
+                where, rule = path, "holds a member its shape does not have"
+            _gather(
+                ValidationError(f"{where}: {rule}", member=where, rule=rule), problems
+            )
+            if masked:
+                break
+        if getattr(shape, "is_tagged_union", False) and len(value) != 1:
+            rule = f"must set exactly one of {', '.join(members)}"
+            _gather(
+                ValidationError(
+                    f"{path}: {rule} (got {len(value)})", member=path, rule=rule
+                ),
+                problems,
+            )
         for member, inner in value.items():
             if member in members:
                 check_value(
@@ -175,6 +195,11 @@ def _check(
         if not isinstance(value, bool):
             raise _refuse(path, "must be true or false", shown)
         return
+    if kind in ("float", "double"):
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            raise _refuse(path, "must be a number", shown)
+        _check_range(value, meta, path, shown, "value")
+        return
     if kind == "timestamp" and not isinstance(value, datetime.datetime):
         raise _refuse(path, "must be a datetime", shown)
     if kind == "blob":
@@ -212,7 +237,7 @@ def check_no_placeholder(
 
 
 def _check_range(
-    size: int, meta: dict[str, Any], path: str, shown: Any, what: str
+    size: float | Decimal, meta: dict[str, Any], path: str, shown: Any, what: str
 ) -> None:
     low, high = meta.get("min"), meta.get("max")
     if low is not None and size < low:

@@ -371,10 +371,11 @@ def apply_diff(
         if key not in after:
             target.pop(key, None)
             continue
-        if not path:
-            # The whole new value is checked once, at its member.
-            check_value(new, inner, where)
         target[key] = _edited(target.get(key), old, new, inner, where)
+        if not path:
+            # The whole new value is checked once, at its member, after what
+            # the update cannot change is refused as such.
+            check_value(new, inner, where)
 
 
 def _edited(stored: Any, old: Any, new: Any, shape: Shape, where: str) -> Any:

@@ -284,3 +284,81 @@ def test_a_batch_of_entries_is_checked_for_schedules(
         with pytest.raises(errors.ValidationError):
             client.create_association_batch(entries=[entry])
     assert stand_in.operations == []
+
+
+# -- a member the shape does not have ----------------------------------------------
+
+
+def test_a_stray_key_in_a_sensitive_value_is_refused_without_being_shown() -> None:
+    boto, wire = wired_client()
+    parameters = {"commands": {"Values": ["uptime"], SECRET: "x"}}
+
+    with pytest.raises(errors.ValidationError) as caught:
+        ssmkit.safe_update_maintenance_window_task(
+            boto,
+            "mw-0123456789abcdef0",
+            "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+            task_parameters=parameters,
+        )
+
+    message = str(caught.value)
+    assert message == (
+        "task_parameters.commands: holds a member its shape does not have"
+    )
+    assert SECRET not in repr(caught.value)
+    assert wire.requests == []
+
+
+def test_a_stray_key_elsewhere_is_named() -> None:
+    boto, wire = wired_client()
+    alarms = {
+        "Alarms": [{"Name": "disk"}],
+        "IgnorePollAlarmFailure": False,
+        "Ignore": 1,
+    }
+
+    with pytest.raises(errors.ValidationError) as caught:
+        ssmkit.safe_update_association(boto, "a1", alarm_configuration=alarms)
+
+    assert str(caught.value) == "alarm_configuration.ignore: no such member"
+    assert caught.value.member == "alarm_configuration.ignore"
+    assert wire.requests == []
+
+
+def test_a_union_takes_exactly_one_member() -> None:
+    from botocore.session import get_session
+
+    from ssmkit._validate import check_value
+
+    shape = get_session().get_service_model("ssm").shape_for("ExecutionInputs")
+    check_value({"Automation": {}}, shape, "inputs")
+    for value in ({}, {"Automation": {}, "Automation2": {}}):
+        found: list[errors.ValidationError] = []
+        check_value(value, shape, "inputs", problems=found)
+        assert "inputs: must set exactly one of Automation" in [
+            str(p).split(" (")[0] for p in found
+        ]
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (1.5, None),
+        (2, None),
+        (-1.0, "x: value must be at least 0 (got -1.0)"),
+        (True, "x: must be a number (got True)"),
+        ("1.5", "x: must be a number (got '1.5')"),
+    ],
+)
+def test_a_number_with_a_fraction_is_checked(value: Any, problem: str | None) -> None:
+    from botocore.model import Shape
+
+    from ssmkit._validate import check_value
+
+    shape = Shape("Ratio", {"type": "double", "min": 0})
+    if problem is None:
+        check_value(value, shape, "x")
+        return
+    with pytest.raises(errors.ValidationError) as caught:
+        check_value(value, shape, "x")
+    assert str(caught.value) == problem

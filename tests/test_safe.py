@@ -23,6 +23,7 @@ import botocore.exceptions
 import botocore.loaders
 import botocore.session
 import pytest
+from botocore.config import Config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,7 +47,7 @@ from ssmkit.models import (
 from ssmkit.testing import StandIn, mock_ssm
 
 from .service_model import operation
-from .wire import wired_client
+from .wire import Wire, wired_client
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -2165,3 +2166,99 @@ def test_a_landed_write_with_an_expected_version_carries_its_plan(
     assert done.plan.request["MaxErrors"] == "7"
     assert done.result.association_version == "5"
     assert "association a1: the write landed; its answer was lost" in caplog.messages
+
+
+# -- the write is validated once --------------------------------------------------
+
+
+def test_a_stored_value_botocore_would_refuse_is_sent_as_the_service_stored_it() -> (
+    None
+):
+    # The service stored it; botocore's model says MaxConcurrency is at least 1
+    # long. What was read is carried as it is, and judged by the service alone.
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": {**DESCRIBED, "MaxConcurrency": ""}})
+    wire.answer({"AssociationDescription": {**DESCRIBED, "AssociationVersion": "5"}})
+
+    ssmkit.safe_update_association(boto, "a1", max_errors="5")
+
+    assert wire.operations == ["DescribeAssociation", "UpdateAssociation"]
+    sent = wire.requests[1][1]
+    assert sent["MaxConcurrency"] == ""
+    assert sent["MaxErrors"] == "5"
+
+
+def test_a_change_is_checked_as_botocore_checks_it_before_any_call() -> None:
+    boto, wire = wired_client()
+    location = {"S3Location": {"OutputS3BucketName": "b", "Colour": "blue"}}
+
+    with pytest.raises(errors.ValidationError) as caught:
+        ssmkit.safe_update_association(boto, "a1", output_location=location)
+
+    assert str(caught.value) == "output_location.s3_location.colour: no such member"
+    assert wire.operations == []
+
+
+def test_other_calls_on_the_client_are_still_validated_by_botocore() -> None:
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": DESCRIBED})
+    wire.answer({"AssociationDescription": {**DESCRIBED, "AssociationVersion": "5"}})
+    nested: list[BaseException] = []
+
+    def during_the_write(**_: Any) -> None:
+        # Another call made while the write is under way, on the same client.
+        try:
+            boto.update_association(AssociationId="a1", MaxConcurrency="")
+        except Exception as exc:
+            nested.append(exc)
+
+    boto.meta.events.register("before-call.ssm.UpdateAssociation", during_the_write)
+    ssmkit.safe_update_association(boto, "a1", max_errors="5")
+    boto.meta.events.unregister("before-call.ssm.UpdateAssociation", during_the_write)
+
+    # Only the safe update's own request skips the second validation: a
+    # request made meanwhile (here of the same operation) is validated.
+    assert wire.operations == ["DescribeAssociation", "UpdateAssociation"]
+    assert [type(e).__name__ for e in nested] == ["ParamValidationError"]
+    with pytest.raises(botocore.exceptions.ParamValidationError):
+        boto.update_association(AssociationId="a1", MaxConcurrency="")
+    assert len(wire.requests) == 2
+
+
+def test_the_client_keeps_botocore_s_validator_asked_for_all_else() -> None:
+    boto, wire = wired_client()
+    for version in ("4", "5", "5", "6"):  # read, write, read, write
+        wire.answer(
+            {"AssociationDescription": {**DESCRIBED, "AssociationVersion": version}}
+        )
+
+    serializer = boto._serializer
+    validator = serializer._param_validator
+
+    ssmkit.safe_update_association(boto, "a1", max_errors="5")
+    wrapped = serializer._param_validator
+    ssmkit.safe_update_association(boto, "a1", max_errors="6")
+
+    assert boto._serializer is serializer
+    assert wrapped._validator is validator
+    assert serializer._param_validator is wrapped  # wrapped once
+
+
+def test_a_client_without_validation_is_left_as_it_is() -> None:
+    boto = boto3.client(
+        "ssm",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(parameter_validation=False),
+    )
+    wire = Wire(boto)
+    wire.answer({"AssociationDescription": DESCRIBED})
+    wire.answer({"AssociationDescription": {**DESCRIBED, "AssociationVersion": "5"}})
+    serializer = boto._serializer
+
+    ssmkit.safe_update_association(boto, "a1", max_errors="5")
+
+    assert wire.requests[1][1]["MaxErrors"] == "5"
+    assert boto._serializer is serializer
+    assert not hasattr(serializer, "_param_validator")
