@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import importlib
 import re
 import threading
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
 
 import boto3
 import botocore.exceptions
@@ -18,7 +19,6 @@ from botocore.validate import ParamValidationDecorator, ValidationErrors
 
 from ._convert import from_answer, to_boto
 from ._mask import MASK, holds_sensitive, is_sensitive
-from ._schedules import SCHEDULES, check_request_schedule
 from ._validate import attribute_name, check_no_placeholder
 from ._version import __version__
 from .errors import (
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 else:
     SSMClient = Any
 
-__all__ = ["BaseClient", "invoke", "invoke_checked"]
+__all__ = ["BaseClient", "OnFirstUse", "invoke", "invoke_checked"]
 
 T = TypeVar("T")
 
@@ -362,6 +362,9 @@ def _request_facts(
     shape = model.input_shape
     if shape is None:
         return (), ()
+    # Loaded with the first call, not the client: most calls hold no schedule.
+    from ssmkit._schedules import SCHEDULES
+
     members = shape.members
     sensitive = tuple(
         (name, member) for name, member in members.items() if holds_sensitive(member)
@@ -533,6 +536,8 @@ class BaseClient:
             value = request.get(name)
             if value is not None:
                 check_no_placeholder(value, shape, attribute_name(name))
+        if scheduled or operation == "CreateAssociationBatch":
+            from ssmkit._schedules import check_request_schedule
         for name in scheduled:
             check_request_schedule(request, name)
         if operation == "CreateAssociationBatch":
@@ -547,3 +552,50 @@ class BaseClient:
         except KeyError:
             msg = f"{operation} answered without {key}"
             raise UnexpectedResponseError(msg) from None
+
+
+class MethodsOnFirstUse(type):
+    """The metaclass of the operations: an area's methods load on first use.
+
+    The fourteen areas' methods and their docstrings are most of what the
+    client would load; ``ssmkit.Client`` loads none of them. The first method
+    of an area asked for, on the class or on a client, loads that area's, and
+    from then on they are the class's own, found as any method is.
+    """
+
+    def __getattr__(cls, name: str) -> Any:
+        owner = next((c for c in cls.__mro__ if "_areas" in vars(c)), None)
+        area = None if owner is None else owner._areas.get(name)  # type: ignore[attr-defined]
+        if area is None:
+            msg = f"type object {cls.__name__!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        module = importlib.import_module(f"ssmkit._operations.{area}")
+        mixin = getattr(module, module.__all__[0])
+        for method, value in vars(mixin).items():
+            if not method.startswith("__"):
+                setattr(owner, method, value)
+        return getattr(cls, name)
+
+    def __dir__(cls) -> list[str]:
+        owner = next((c for c in cls.__mro__ if "_areas" in vars(c)), None)
+        areas = () if owner is None else owner._areas  # type: ignore[attr-defined]
+        return sorted({*super().__dir__(), *areas})
+
+
+class OnFirstUse(BaseClient, metaclass=MethodsOnFirstUse):
+    """The base of the operations at run time (type checkers see the areas)."""
+
+    #: Each method's area, by method name; set by the generated ``Operations``.
+    _areas: ClassVar[dict[str, str]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        # Only what is not found otherwise comes here: a method not loaded yet.
+        try:
+            getattr(type(self), name)
+        except AttributeError:
+            msg = f"{type(self).__name__!r} object has no attribute {name!r}"
+            raise AttributeError(msg) from None
+        return getattr(self, name)
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *dir(type(self))})

@@ -13,13 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 # modules import several milliseconds slower when these come first.
 import boto3  # noqa: F401
 
-from ._changes import (
-    AssociationChanges,
-    MaintenanceWindowChanges,
-    MaintenanceWindowTargetChanges,
-    MaintenanceWindowTaskChanges,
-    PatchBaselineChanges,
-)
+from ._change_members import MEMBERS
 from ._operations import Operations
 from ._signatures import show_changes
 
@@ -29,6 +23,13 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from ._bulk import BulkResult
+    from ._changes import (
+        AssociationChanges,
+        MaintenanceWindowChanges,
+        MaintenanceWindowTargetChanges,
+        MaintenanceWindowTaskChanges,
+        PatchBaselineChanges,
+    )
     from ._declared import ApplyResult, AssociationsPlan
     from ._plan import Plan
     from ._safe import UpdatePlan
@@ -869,16 +870,16 @@ class Client(Operations):
 
 
 for _method, _changes in (
-    (Client.update_association, AssociationChanges),
-    (Client.plan_association_update, AssociationChanges),
-    (Client.update_associations, AssociationChanges),
-    (Client.update_maintenance_window_task, MaintenanceWindowTaskChanges),
-    (Client.plan_maintenance_window_task_update, MaintenanceWindowTaskChanges),
-    (Client.update_maintenance_window, MaintenanceWindowChanges),
-    (Client.plan_maintenance_window_update, MaintenanceWindowChanges),
-    (Client.update_maintenance_window_target, MaintenanceWindowTargetChanges),
-    (Client.plan_maintenance_window_target_update, MaintenanceWindowTargetChanges),
-    (Client.update_patch_baseline, PatchBaselineChanges),
-    (Client.plan_patch_baseline_update, PatchBaselineChanges),
+    (Client.update_association, "AssociationChanges"),
+    (Client.plan_association_update, "AssociationChanges"),
+    (Client.update_associations, "AssociationChanges"),
+    (Client.update_maintenance_window_task, "MaintenanceWindowTaskChanges"),
+    (Client.plan_maintenance_window_task_update, "MaintenanceWindowTaskChanges"),
+    (Client.update_maintenance_window, "MaintenanceWindowChanges"),
+    (Client.plan_maintenance_window_update, "MaintenanceWindowChanges"),
+    (Client.update_maintenance_window_target, "MaintenanceWindowTargetChanges"),
+    (Client.plan_maintenance_window_target_update, "MaintenanceWindowTargetChanges"),
+    (Client.update_patch_baseline, "PatchBaselineChanges"),
+    (Client.plan_patch_baseline_update, "PatchBaselineChanges"),
 ):
-    show_changes(_method, _changes)
+    show_changes(_method, MEMBERS[_changes])

@@ -33,7 +33,7 @@ import attrs
 from botocore.model import StructureShape
 
 from ._base_client import _PLAIN, invoke, invoke_checked
-from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
+from ._change_members import MEMBERS
 from ._convert import from_answer, from_boto, to_boto
 from ._mask import MASK, is_sensitive
 from ._schedules import SCHEDULES, check_offset, check_schedule
@@ -73,6 +73,8 @@ if TYPE_CHECKING:
     from botocore.model import Shape
     from mypy_boto3_ssm import SSMClient
     from typing_extensions import Unpack
+
+    from ._changes import AssociationChanges, MaintenanceWindowTaskChanges
 
 __all__ = [
     "ASSOCIATION",
@@ -1239,9 +1241,9 @@ def plan_maintenance_window_task_update(
 
 
 for _function, _changes in (
-    (safe_update_association, AssociationChanges),
-    (plan_association_update, AssociationChanges),
-    (safe_update_maintenance_window_task, MaintenanceWindowTaskChanges),
-    (plan_maintenance_window_task_update, MaintenanceWindowTaskChanges),
+    (safe_update_association, "AssociationChanges"),
+    (plan_association_update, "AssociationChanges"),
+    (safe_update_maintenance_window_task, "MaintenanceWindowTaskChanges"),
+    (plan_maintenance_window_task_update, "MaintenanceWindowTaskChanges"),
 ):
-    show_changes(_function, _changes)
+    show_changes(_function, MEMBERS[_changes])

@@ -127,9 +127,37 @@ def test_the_client_loads_boto3_before_its_own_modules() -> None:
         "ssmkit.Client\n"
         "order = list(sys.modules)\n"
         "print(order.index('boto3') < order.index('ssmkit._operations'))\n"
-        "print(order.index('boto3') < order.index('ssmkit._changes'))\n"
+        "print(order.index('boto3') < order.index('ssmkit._change_members'))\n"
     )
     assert _fresh(code).split() == ["True", "True"]
+
+
+def test_the_client_loads_no_area_and_a_model_only_itself() -> None:
+    code = (
+        "import sys, ssmkit\n"
+        "def ours():\n"
+        "    return sorted(m for m in sys.modules if m.startswith('ssmkit.'))\n"
+        "ssmkit.Client\n"
+        "print(' '.join(ours()))\n"
+        "ssmkit.models.AssociationDescription\n"
+        "print(' '.join(ours()))\n"
+        "ssmkit.Client.describe_association\n"
+        "print(' '.join(ours()))\n"
+    )
+    client, model, method = (set(line.split()) for line in _fresh(code).splitlines())
+    # Neither an area of operations nor a model, nor what only some calls use.
+    assert not {
+        m for m in client if m.startswith(("ssmkit._operations.", "ssmkit.models."))
+    } - {"ssmkit.models._base"}
+    assert not client & {"ssmkit._changes", "ssmkit._schedules", "ssmkit._safe"}
+    # A model loads its own module and its area's, and no other model.
+    assert model - client == {
+        "ssmkit.models.associations",
+        "ssmkit.models._shapes",
+        "ssmkit.models._shapes.association_description",
+    }
+    # A method loads its area's methods, and no model.
+    assert method - model == {"ssmkit._operations.associations"}
 
 
 def _fresh(code: str) -> str:

@@ -44,10 +44,13 @@ import botocore
 import botocore.session
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from ssmkit.models._base import module_of  # noqa: E402 - the one naming rule
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-ROOT = Path(__file__).resolve().parent.parent
 #: The SSM model the checked-in code was generated from, laid out as a botocore
 #: data path (``AWS_DATA_PATH``), with the botocore release it came with.
 GENERATION = ROOT / "tools" / "generated_from"
@@ -64,6 +67,7 @@ GENERATED = [
     "ssmkit/models",
     "ssmkit/_operations",
     "ssmkit/_changes.py",
+    "ssmkit/_change_members.py",
     "ssmkit/_service_errors.py",
     "ssmkit/errors.py",
     "docs/reference",
@@ -362,9 +366,10 @@ def names_in(annotation: str) -> set[str]:
 # -- models -------------------------------------------------------------------
 
 
-def render_enum(shape: Shape) -> str:
+def render_enum(shape: Shape, area: str) -> str:
     doc = first_sentence(shape.documentation) or f"Values of ``{shape.name}``."
     out = [f"class {shape.name}(SSMEnum):\n", docstring(doc, "    ", ""), "\n"]
+    out.append(f"    __module__ = {'ssmkit.models.' + area!r}\n\n")
     used: set[str] = set()
     for value in shape.enum:  # type: ignore[attr-defined]
         name = enum_member_name(value)
@@ -397,7 +402,7 @@ def deferred_members(shape: StructureShape) -> list[str]:
 UNKNOWN_FIELD = "unknown_members"
 
 
-def render_class(shape: StructureShape, answer: bool = False) -> str:
+def render_class(shape: StructureShape, area: str, answer: bool = False) -> str:
     fallback = f"The ``{shape.name}`` shape of the SSM API."
     out = []
     deferred = deferred_members(shape) if answer else []
@@ -417,10 +422,12 @@ def render_class(shape: StructureShape, answer: bool = False) -> str:
         docstring(first_sentence(shape.documentation), "    ", fallback),
     ]
     required = set(shape.required_members)
+    # Where it is imported from, pickled by, and its annotations resolved.
+    out.append(f"\n    __module__ = {'ssmkit.models.' + area!r}\n")
     if shape.members:
         out.append("\n")
     for member, mshape in shape.members.items():
-        annotation = type_of(mshape)
+        annotation = qualified(type_of(mshape))
         sensitive = is_sensitive(mshape)
         meta = f"wire({member!r}, sensitive=True)" if sensitive else f"wire({member!r})"
         args = [] if member in required else ["default=None"]
@@ -474,6 +481,21 @@ def model_shapes(service: ServiceModel) -> tuple[dict[str, Shape], dict[str, str
     return shapes, home
 
 
+def qualified(annotation: str) -> str:
+    """An annotation naming each model as ``models.Name``.
+
+    A model's annotations are resolved in its area's module, which imports no
+    model: ``models.Name`` imports each one when it is resolved.
+    """
+    for name in sorted(names_in(annotation), key=len, reverse=True):
+        annotation = re.sub(rf"(?<![\w.]){name}(?![\w])", f"models.{name}", annotation)
+    return annotation
+
+
+#: What a model's annotations use besides models; its area's module holds them.
+ANNOTATION_NAMES = ("datetime", "Any", "FrozenDict", "models")
+
+
 def write_models(
     service: ServiceModel, version: str
 ) -> tuple[dict[str, Shape], dict[str, str]]:
@@ -490,71 +512,50 @@ def write_models(
         "datetime",
         "Any",
         "UNKNOWN",
+        "models",
     }
     assert not reserved & set(shapes), reserved & set(shapes)
-    modules: dict[str, list[Shape]] = {area: [] for area in ["common", *AREAS]}
+    modules = {module_of(name) for name in shapes}
+    assert len(modules) == len(shapes), "two models would share a module"
+    by_area: dict[str, list[Shape]] = {area: [] for area in ["common", *AREAS]}
     for name in sorted(shapes):
-        modules[home[name]].append(shapes[name])
+        by_area[home[name]].append(shapes[name])
 
-    for area, members in modules.items():
-        enums = [s for s in members if not isinstance(s, StructureShape)]
-        classes = [s for s in members if isinstance(s, StructureShape)]
-        needed: dict[str, set[str]] = {}
-        uses: set[str] = set()
-        for cls in classes:
-            for mshape in cls.members.values():
-                annotation = type_of(mshape)
-                if "datetime.datetime" in annotation:
-                    uses.add("datetime")
-                if mshape.type_name == "list":
-                    uses.add("to_tuple")
-                if "FrozenDict" in annotation:
-                    uses.add("FrozenDict")
-                if mshape.type_name == "map":
-                    uses.add("to_frozendict")
-                if mshape.type_name == "structure":
-                    uses.add("a_model")
-                if mshape.type_name == "blob":
-                    uses.add("to_bytes")
-                for ref in names_in(annotation):
-                    if home[ref] != area:
-                        needed.setdefault(home[ref], set()).add(ref)
-            if cls.name in answers and deferred_members(cls):
-                uses.add("read_on_first_use")
+    folder = MODELS / "_shapes"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    (folder / "__init__.py").write_text(
+        HEADER.format(version=version)
+        + '"""One module per model, imported when the model is first used."""\n'
+    )
+    for name, shape in sorted(shapes.items()):
+        text = write_model(shape, home[name], version, name in answers)
+        (folder / f"{module_of(name)}.py").write_text(text)
+
+    for area, members in by_area.items():
         doc = COMMON_DOC if area == "common" else AREAS[area][0]
-        text = [HEADER.format(version=version), docstring(doc, "", ""), "\n"]
-        text.append("from __future__ import annotations\n\n")
-        if "datetime" in uses:
-            text.append("import datetime\n\n")
-        if classes:
-            text.append("from typing import Any\n\n")
-            text.append("import attrs\nfrom attrs import field\n\n")
-        always = ("Model", "wire", "FrozenDict", "UNKNOWN", "to_unknown", "unmodeled")
-        base = sorted(
-            n
-            for n in [
-                *always,
-                "to_tuple",
-                "to_bytes",
-                "to_frozendict",
-                "read_on_first_use",
-                "a_model",
-            ]
-            if (n in uses or n in always) and classes
-        )
-        if enums:
-            base.append("SSMEnum")
-        text.append(f"from ._base import {', '.join(sorted(base))}\n")
-        for other in sorted(needed):
-            text.append(f"from .{other} import {', '.join(sorted(needed[other]))}\n")
         exported = sorted(s.name for s in members)
+        text = [HEADER.format(version=version), docstring(doc, "", ""), "\n"]
         text.append(
-            "\n__all__ = [\n" + "".join(f'    "{n}",\n' for n in exported) + "]\n"
+            "from __future__ import annotations\n\n"
+            "# What the models' annotations name besides models, for\n"
+            "# typing.get_type_hints, which resolves them here.\n"
+            "import datetime  # noqa: F401\n"
+            "from typing import TYPE_CHECKING, Any  # noqa: F401\n\n"
+            "from .. import models  # noqa: F401\n"
+            "from ._base import FrozenDict, on_first_use  # noqa: F401\n\n"
         )
-        for shape in enums:
-            text.append("\n\n" + render_enum(shape))
-        for shape in classes:
-            text.append("\n\n" + render_class(shape, shape.name in answers))  # type: ignore[arg-type]
+        if exported:
+            text.append("if TYPE_CHECKING:\n")
+            for shape_name in exported:
+                text.append(
+                    f"    from ._shapes.{module_of(shape_name)} import {shape_name}\n"
+                )
+        text.append(
+            "\n__all__ = [\n" + "".join(f'    "{n}",\n' for n in exported) + "]\n\n"
+        )
+        text.append("__getattr__, __dir__ = on_first_use(__name__, __all__)\n")
         (MODELS / f"{area}.py").write_text("".join(text))
 
     names = sorted(shapes)
@@ -568,18 +569,18 @@ def write_models(
         "``ssmkit.to_json``.\n\n"
         "The models live in one module per area of the service\n"
         "(``ssmkit.models.associations``, ``ssmkit.models.parameters``, ...), with\n"
-        "``ssmkit.models.common`` for the shapes several areas share. An area is\n"
-        "imported when one of its names is first used, so ``import ssmkit`` does\n"
-        'not pay for six hundred classes.\n"""\n\n',
+        "``ssmkit.models.common`` for the shapes several areas share. A model is\n"
+        "built when it is first used, so neither ``import ssmkit`` nor the first\n"
+        'model pays for six hundred classes.\n"""\n\n',
         "from __future__ import annotations\n\n",
         "import importlib\n",
         "from typing import TYPE_CHECKING, Any\n\n",
         f"from ._base import {', '.join(sorted(base_names))}\n\n",
         "if TYPE_CHECKING:\n",
     ]
-    for area in modules:
-        if modules[area]:
-            area_names = sorted(s.name for s in modules[area])
+    for area in by_area:
+        if by_area[area]:
+            area_names = sorted(s.name for s in by_area[area])
             init.append(f"    from .{area} import (" + ", ".join(area_names) + ",)\n")
     init.append(
         "\n__all__ = [\n"
@@ -587,13 +588,13 @@ def write_models(
         + "]\n\n"
     )
     init.append(
-        "#: The module of each model, imported on first use.\n_HOME = {\n"
+        "#: The area of each model, whose module imports it on first use.\n_HOME = {\n"
         + "".join(f'    "{n}": "{home[n]}",\n' for n in names)
         + "}\n\n\n"
     )
     init.append(
         "def __getattr__(name: str) -> Any:\n"
-        '    """Import the area that defines ``name`` the first time it is asked for."""\n'
+        '    """Import the model ``name`` the first time it is asked for."""\n'
         "    area = _HOME.get(name)\n"
         "    if area is None:\n"
         '        msg = f"module {__name__!r} has no attribute {name!r}"\n'
@@ -606,6 +607,40 @@ def write_models(
     )
     (MODELS / "__init__.py").write_text("".join(init))
     return shapes, home
+
+
+def write_model(shape: Shape, area: str, version: str, answer: bool) -> str:
+    """The module of one model: its class, and what the class needs."""
+    text = [HEADER.format(version=version)]
+    text.append(f'"""``{shape.name}``, of ``ssmkit.models.{area}``."""\n\n')
+    text.append("from __future__ import annotations\n\n")
+    if not isinstance(shape, StructureShape):
+        text.append("from .._base import SSMEnum\n\n\n")
+        text.append(render_enum(shape, area))
+        return "".join(text)
+    uses = {"Model", "wire", "FrozenDict", "UNKNOWN", "to_unknown", "unmodeled"}
+    annotations = ""
+    for mshape in shape.members.values():
+        annotation = type_of(mshape)
+        annotations += annotation + " "
+        if mshape.type_name == "list":
+            uses.add("to_tuple")
+        if mshape.type_name == "map":
+            uses.add("to_frozendict")
+        if mshape.type_name == "structure":
+            uses.add("a_model")
+        if mshape.type_name == "blob":
+            uses.add("to_bytes")
+    if answer and deferred_members(shape):
+        uses.add("read_on_first_use")
+    if "datetime.datetime" in annotations:
+        text.append("import datetime\n")
+    text.append("from typing import Any\n\nimport attrs\nfrom attrs import field\n\n")
+    if names_in(annotations):
+        text.append("from ... import models\n")
+    text.append(f"from .._base import {', '.join(sorted(uses))}\n\n\n")
+    text.append(render_class(shape, area, answer))
+    return "".join(text)
 
 
 # -- operations ---------------------------------------------------------------
@@ -846,15 +881,36 @@ def write_operations(service: ServiceModel, version: str, home: dict[str, str]) 
             "\n" + source if source else "",
         ]
         (OPERATIONS_DIR / f"{area}.py").write_text("".join(text))
+    area_of_method = {
+        botocore.xform_name(name): area
+        for area, names in operations_by_area(service).items()
+        for name in names
+        if name not in HAND_WRITTEN
+    }
     init = [
         HEADER.format(version=version),
-        '"""One typed method per SSM operation, in one module per area of the service."""\n\n',
-        "".join(f"from .{area} import {mixin}\n" for area, mixin in mixins),
-        '\n__all__ = ["Operations"]\n\n\n',
-        "class Operations(\n"
-        + "".join(f"    {mixin},\n" for _, mixin in mixins)
-        + "):\n",
-        '    """Every SSM operation whose wire form needs no care beyond conversion."""\n',
+        '"""One typed method per SSM operation, in one module per area of the service.\n\n'
+        "An area's methods load the first time one of them is used, on the class or\n"
+        "on a client; type checkers see every method from the start.\n"
+        '"""\n\n',
+        "from __future__ import annotations\n\n",
+        "from typing import TYPE_CHECKING, ClassVar\n\n",
+        "from .._base_client import OnFirstUse\n\n",
+        '__all__ = ["Operations"]\n\n',
+        "if TYPE_CHECKING:\n",
+        "".join(f"    from .{area} import {mixin}\n" for area, mixin in mixins),
+        "\n    class Operations(\n"
+        + "".join(f"        {mixin},\n" for _, mixin in mixins)
+        + "    ):\n",
+        '        """Every SSM operation whose wire form needs no care beyond conversion."""\n\n',
+        "else:\n\n",
+        "    class Operations(OnFirstUse):\n",
+        '        """Every SSM operation whose wire form needs no care beyond conversion."""\n\n',
+        "        _areas: ClassVar[dict[str, str]] = {\n"
+        + "".join(
+            f'            "{m}": "{a}",\n' for m, a in sorted(area_of_method.items())
+        )
+        + "        }\n",
     ]
     (OPERATIONS_DIR / "__init__.py").write_text("".join(init))
 
@@ -862,9 +918,15 @@ def write_operations(service: ServiceModel, version: str, home: dict[str, str]) 
 def write_changes(service: ServiceModel, version: str, home: dict[str, str]) -> None:
     classes = []
     imports: set[str] = set()
+    spelled: dict[str, list[tuple[str, str]]] = {}
     for name, (operation, managed) in CHANGES.items():
         inp = service.operation_model(operation).input_shape
         assert inp is not None
+        spelled[name] = [
+            (attr_name(member), f"{input_type_of(shape)} | Clear")
+            for member, shape in inp.members.items()
+            if member not in managed
+        ]
         lines = [
             f"class {name}(TypedDict, total=False):\n",
             f'    """The members a safe ``{operation}`` may change.\n\n'
@@ -894,6 +956,24 @@ def write_changes(service: ServiceModel, version: str, home: dict[str, str]) -> 
         "\n\n".join(classes),
     ]
     (OUT / "ssmkit" / "_changes.py").write_text("".join(text))
+    members = [
+        HEADER.format(version=version),
+        '"""The members each safe update can change, by name, with their annotations.\n\n'
+        "What the client's signatures spell out for ``help()``: plain strings,\n"
+        "read without building the ``TypedDict`` classes of ``ssmkit._changes``.\n"
+        '"""\n\n',
+        "from __future__ import annotations\n\n",
+        '__all__ = ["MEMBERS"]\n\n',
+        "MEMBERS: dict[str, tuple[tuple[str, str], ...]] = {\n",
+        "".join(
+            f'    "{name}": (\n'
+            + "".join(f"        ({n!r}, {a!r}),\n" for n, a in pairs)
+            + "    ),\n"
+            for name, pairs in spelled.items()
+        ),
+        "}\n",
+    ]
+    (OUT / "ssmkit" / "_change_members.py").write_text("".join(members))
 
 
 # -- errors -------------------------------------------------------------------

@@ -8,9 +8,9 @@ frozen dicts (``FrozenDict``), and every model is hashable. Convert with
 
 The models live in one module per area of the service
 (``ssmkit.models.associations``, ``ssmkit.models.parameters``, ...), with
-``ssmkit.models.common`` for the shapes several areas share. An area is
-imported when one of its names is first used, so ``import ssmkit`` does
-not pay for six hundred classes.
+``ssmkit.models.common`` for the shapes several areas share. A model is
+built when it is first used, so neither ``import ssmkit`` nor the first
+model pays for six hundred classes.
 """
 
 from __future__ import annotations
@@ -717,7 +717,7 @@ __all__ = [
     "ValidationFindingType",
 ]
 
-#: The module of each model, imported on first use.
+#: The area of each model, whose module imports it on first use.
 _HOME = {
     "AccessRequestStatus": "sessions",
     "AccessType": "sessions",
@@ -1051,7 +1051,7 @@ _HOME = {
 
 
 def __getattr__(name: str) -> Any:
-    """Import the area that defines ``name`` the first time it is asked for."""
+    """Import the model ``name`` the first time it is asked for."""
     area = _HOME.get(name)
     if area is None:
         msg = f"module {__name__!r} has no attribute {name!r}"

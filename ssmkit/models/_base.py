@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import enum
 import functools
+import importlib
+import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -17,6 +20,8 @@ __all__ = [
     "Model",
     "ReadOnFirstUse",
     "SSMEnum",
+    "module_of",
+    "on_first_use",
     "read_on_first_use",
     "to_bytes",
     "to_frozendict",
@@ -59,6 +64,38 @@ def wire(name: str, *, sensitive: bool = False) -> dict[str, Any]:
     if sensitive:
         return {WIRE_NAME: name, SENSITIVE: True}
     return {WIRE_NAME: name}
+
+
+def module_of(name: str) -> str:
+    """The private module that defines the model ``name``: snake_case."""
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+def on_first_use(
+    area: str, names: Iterable[str]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """An area module's ``__getattr__`` and ``__dir__``: a model built on first use.
+
+    Each model is defined in a module of its own under ``ssmkit.models._shapes``
+    and says it belongs to its area, which it is imported from, pickled by and
+    whose namespace its annotations are resolved in.
+    """
+    module = sys.modules[area]
+    known = frozenset(names)
+
+    def __getattr__(name: str) -> Any:
+        if name not in known:
+            msg = f"module {area!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        defined = importlib.import_module(f"ssmkit.models._shapes.{module_of(name)}")
+        value = getattr(defined, name)
+        setattr(module, name, value)
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*vars(module), *known})
+
+    return __getattr__, __dir__
 
 
 class Model:

@@ -3,22 +3,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+# What the models' annotations name besides models, for
+# typing.get_type_hints, which resolves them here.
+import datetime  # noqa: F401
+from typing import TYPE_CHECKING, Any  # noqa: F401
 
-import attrs
-from attrs import field
+from .. import models  # noqa: F401
+from ._base import FrozenDict, on_first_use  # noqa: F401
 
-from ._base import (
-    UNKNOWN,
-    FrozenDict,
-    Model,
-    SSMEnum,
-    a_model,
-    to_tuple,
-    to_unknown,
-    unmodeled,
-    wire,
-)
+if TYPE_CHECKING:
+    from ._shapes.alarm import Alarm
+    from ._shapes.alarm_configuration import AlarmConfiguration
+    from ._shapes.alarm_state_information import AlarmStateInformation
+    from ._shapes.cloud_watch_output_config import CloudWatchOutputConfig
+    from ._shapes.document_hash_type import DocumentHashType
+    from ._shapes.external_alarm_state import ExternalAlarmState
+    from ._shapes.notification_config import NotificationConfig
+    from ._shapes.notification_event import NotificationEvent
+    from ._shapes.notification_type import NotificationType
+    from ._shapes.patch_orchestrator_filter import PatchOrchestratorFilter
+    from ._shapes.platform_type import PlatformType
+    from ._shapes.tag import Tag
+    from ._shapes.target import Target
+    from ._shapes.target_location import TargetLocation
 
 __all__ = [
     "Alarm",
@@ -37,227 +44,4 @@ __all__ = [
     "TargetLocation",
 ]
 
-
-class DocumentHashType(SSMEnum):
-    """SHA-256 or SHA-1."""
-
-    SHA256 = "Sha256"
-    SHA1 = "Sha1"
-
-
-class ExternalAlarmState(SSMEnum):
-    """The state of your CloudWatch alarm."""
-
-    UNKNOWN = "UNKNOWN"
-    ALARM = "ALARM"
-
-
-class NotificationEvent(SSMEnum):
-    """Values of ``NotificationEvent``."""
-
-    ALL = "All"
-    IN_PROGRESS = "InProgress"
-    SUCCESS = "Success"
-    TIMED_OUT = "TimedOut"
-    CANCELLED = "Cancelled"
-    FAILED = "Failed"
-
-
-class NotificationType(SSMEnum):
-    """The type of notification."""
-
-    COMMAND = "Command"
-    INVOCATION = "Invocation"
-
-
-class PlatformType(SSMEnum):
-    """Values of ``PlatformType``."""
-
-    WINDOWS = "Windows"
-    LINUX = "Linux"
-    MAC_OS = "MacOS"
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class Alarm(Model):
-    """A CloudWatch alarm you apply to an automation or command."""
-
-    name: str = field(metadata=wire("Name"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class AlarmConfiguration(Model):
-    """The details for the CloudWatch alarm you applied to your maintenance window
-    task.
-
-    """
-
-    ignore_poll_alarm_failure: bool | None = field(
-        default=None, metadata=wire("IgnorePollAlarmFailure")
-    )
-    alarms: tuple[Alarm, ...] = field(converter=to_tuple, metadata=wire("Alarms"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class AlarmStateInformation(Model):
-    """The details about the state of your CloudWatch alarm."""
-
-    name: str = field(metadata=wire("Name"))
-    state: ExternalAlarmState = field(metadata=wire("State"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class CloudWatchOutputConfig(Model):
-    """Configuration options for sending command output to Amazon CloudWatch Logs."""
-
-    cloud_watch_log_group_name: str | None = field(
-        default=None, metadata=wire("CloudWatchLogGroupName")
-    )
-    cloud_watch_output_enabled: bool | None = field(
-        default=None, metadata=wire("CloudWatchOutputEnabled")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class NotificationConfig(Model):
-    """Configurations for sending notifications about command status changes on a
-    per-managed node basis.
-
-    """
-
-    notification_arn: str | None = field(default=None, metadata=wire("NotificationArn"))
-    notification_events: tuple[NotificationEvent, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("NotificationEvents")
-    )
-    notification_type: NotificationType | None = field(
-        default=None, metadata=wire("NotificationType")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class PatchOrchestratorFilter(Model):
-    """Defines a filter used in Patch Manager APIs."""
-
-    key: str | None = field(default=None, metadata=wire("Key"))
-    values: tuple[str, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("Values")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class Tag(Model):
-    """Metadata that you assign to your Amazon Web Services resources."""
-
-    key: str = field(metadata=wire("Key"))
-    value: str = field(metadata=wire("Value"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class Target(Model):
-    """An array of search criteria that targets managed nodes using a key-value pair
-    that you specify.
-
-    """
-
-    key: str | None = field(default=None, metadata=wire("Key"))
-    values: tuple[str, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("Values")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class TargetLocation(Model):
-    """The combination of Amazon Web Services Regions and Amazon Web Services
-    accounts targeted by the current Automation execution.
-
-    """
-
-    accounts: tuple[str, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("Accounts")
-    )
-    regions: tuple[str, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("Regions")
-    )
-    target_location_max_concurrency: str | None = field(
-        default=None, metadata=wire("TargetLocationMaxConcurrency")
-    )
-    target_location_max_errors: str | None = field(
-        default=None, metadata=wire("TargetLocationMaxErrors")
-    )
-    execution_role_name: str | None = field(
-        default=None, metadata=wire("ExecutionRoleName")
-    )
-    target_location_alarm_configuration: AlarmConfiguration | None = field(
-        default=None,
-        validator=a_model,
-        metadata=wire("TargetLocationAlarmConfiguration"),
-    )
-    include_child_organization_units: bool | None = field(
-        default=None, metadata=wire("IncludeChildOrganizationUnits")
-    )
-    exclude_accounts: tuple[str, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("ExcludeAccounts")
-    )
-    targets: tuple[Target, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("Targets")
-    )
-    targets_max_concurrency: str | None = field(
-        default=None, metadata=wire("TargetsMaxConcurrency")
-    )
-    targets_max_errors: str | None = field(
-        default=None, metadata=wire("TargetsMaxErrors")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
+__getattr__, __dir__ = on_first_use(__name__, __all__)

@@ -3,25 +3,28 @@
 
 from __future__ import annotations
 
-import datetime
-from typing import Any
+# What the models' annotations name besides models, for
+# typing.get_type_hints, which resolves them here.
+import datetime  # noqa: F401
+from typing import TYPE_CHECKING, Any  # noqa: F401
 
-import attrs
-from attrs import field
+from .. import models  # noqa: F401
+from ._base import FrozenDict, on_first_use  # noqa: F401
 
-from ._base import (
-    UNKNOWN,
-    FrozenDict,
-    Model,
-    SSMEnum,
-    a_model,
-    read_on_first_use,
-    to_frozendict,
-    to_tuple,
-    to_unknown,
-    unmodeled,
-    wire,
-)
+if TYPE_CHECKING:
+    from ._shapes.compliance_execution_summary import ComplianceExecutionSummary
+    from ._shapes.compliance_item import ComplianceItem
+    from ._shapes.compliance_item_entry import ComplianceItemEntry
+    from ._shapes.compliance_query_operator_type import ComplianceQueryOperatorType
+    from ._shapes.compliance_severity import ComplianceSeverity
+    from ._shapes.compliance_status import ComplianceStatus
+    from ._shapes.compliance_string_filter import ComplianceStringFilter
+    from ._shapes.compliance_summary_item import ComplianceSummaryItem
+    from ._shapes.compliance_upload_type import ComplianceUploadType
+    from ._shapes.compliant_summary import CompliantSummary
+    from ._shapes.non_compliant_summary import NonCompliantSummary
+    from ._shapes.resource_compliance_summary_item import ResourceComplianceSummaryItem
+    from ._shapes.severity_summary import SeveritySummary
 
 __all__ = [
     "ComplianceExecutionSummary",
@@ -39,229 +42,4 @@ __all__ = [
     "SeveritySummary",
 ]
 
-
-class ComplianceQueryOperatorType(SSMEnum):
-    """The type of comparison that should be performed for the value: Equal,
-    NotEqual, BeginWith, LessThan, or GreaterThan.
-
-    """
-
-    EQUAL = "EQUAL"
-    NOT_EQUAL = "NOT_EQUAL"
-    BEGIN_WITH = "BEGIN_WITH"
-    LESS_THAN = "LESS_THAN"
-    GREATER_THAN = "GREATER_THAN"
-
-
-class ComplianceSeverity(SSMEnum):
-    """The severity of the compliance status."""
-
-    CRITICAL = "CRITICAL"
-    HIGH = "HIGH"
-    MEDIUM = "MEDIUM"
-    LOW = "LOW"
-    INFORMATIONAL = "INFORMATIONAL"
-    UNSPECIFIED = "UNSPECIFIED"
-
-
-class ComplianceStatus(SSMEnum):
-    """The status of the compliance item."""
-
-    COMPLIANT = "COMPLIANT"
-    NON_COMPLIANT = "NON_COMPLIANT"
-
-
-class ComplianceUploadType(SSMEnum):
-    """The mode for uploading compliance items."""
-
-    COMPLETE = "COMPLETE"
-    PARTIAL = "PARTIAL"
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class ComplianceExecutionSummary(Model):
-    """A summary of the call execution that includes an execution ID, the type of
-    execution (for example, Command), and the date/time of the execution using a
-    datetime object that is saved in the following format: yyyy-MM-
-    dd'T'HH:mm:ss'Z'
-
-    """
-
-    execution_time: datetime.datetime = field(metadata=wire("ExecutionTime"))
-    execution_id: str | None = field(default=None, metadata=wire("ExecutionId"))
-    execution_type: str | None = field(default=None, metadata=wire("ExecutionType"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@read_on_first_use("execution_summary", "details")
-@attrs.frozen(kw_only=True, repr=False)
-class ComplianceItem(Model):
-    """Information about the compliance as defined by the resource type."""
-
-    compliance_type: str | None = field(default=None, metadata=wire("ComplianceType"))
-    resource_type: str | None = field(default=None, metadata=wire("ResourceType"))
-    resource_id: str | None = field(default=None, metadata=wire("ResourceId"))
-    id: str | None = field(default=None, metadata=wire("Id"))
-    title: str | None = field(default=None, metadata=wire("Title"))
-    status: ComplianceStatus | None = field(default=None, metadata=wire("Status"))
-    severity: ComplianceSeverity | None = field(default=None, metadata=wire("Severity"))
-    execution_summary: ComplianceExecutionSummary | None = field(
-        default=None, validator=a_model, metadata=wire("ExecutionSummary")
-    )
-    details: FrozenDict[str, str] | None = field(
-        default=None, converter=to_frozendict, metadata=wire("Details")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class ComplianceItemEntry(Model):
-    """Information about a compliance item."""
-
-    id: str | None = field(default=None, metadata=wire("Id"))
-    title: str | None = field(default=None, metadata=wire("Title"))
-    severity: ComplianceSeverity = field(metadata=wire("Severity"))
-    status: ComplianceStatus = field(metadata=wire("Status"))
-    details: FrozenDict[str, str] | None = field(
-        default=None, converter=to_frozendict, metadata=wire("Details")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class ComplianceStringFilter(Model):
-    """One or more filters."""
-
-    key: str | None = field(default=None, metadata=wire("Key"))
-    values: tuple[str, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("Values")
-    )
-    type: ComplianceQueryOperatorType | None = field(
-        default=None, metadata=wire("Type")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@read_on_first_use("compliant_summary", "non_compliant_summary")
-@attrs.frozen(kw_only=True, repr=False)
-class ComplianceSummaryItem(Model):
-    """A summary of compliance information by compliance type."""
-
-    compliance_type: str | None = field(default=None, metadata=wire("ComplianceType"))
-    compliant_summary: CompliantSummary | None = field(
-        default=None, validator=a_model, metadata=wire("CompliantSummary")
-    )
-    non_compliant_summary: NonCompliantSummary | None = field(
-        default=None, validator=a_model, metadata=wire("NonCompliantSummary")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class CompliantSummary(Model):
-    """A list of items that are compliant for the resource."""
-
-    compliant_count: int | None = field(default=None, metadata=wire("CompliantCount"))
-    severity_summary: SeveritySummary | None = field(
-        default=None, validator=a_model, metadata=wire("SeveritySummary")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class NonCompliantSummary(Model):
-    """A list of items that aren't compliant for the resource."""
-
-    non_compliant_count: int | None = field(
-        default=None, metadata=wire("NonCompliantCount")
-    )
-    severity_summary: SeveritySummary | None = field(
-        default=None, validator=a_model, metadata=wire("SeveritySummary")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@read_on_first_use("execution_summary", "compliant_summary", "non_compliant_summary")
-@attrs.frozen(kw_only=True, repr=False)
-class ResourceComplianceSummaryItem(Model):
-    """Compliance summary information for a specific resource."""
-
-    compliance_type: str | None = field(default=None, metadata=wire("ComplianceType"))
-    resource_type: str | None = field(default=None, metadata=wire("ResourceType"))
-    resource_id: str | None = field(default=None, metadata=wire("ResourceId"))
-    status: ComplianceStatus | None = field(default=None, metadata=wire("Status"))
-    overall_severity: ComplianceSeverity | None = field(
-        default=None, metadata=wire("OverallSeverity")
-    )
-    execution_summary: ComplianceExecutionSummary | None = field(
-        default=None, validator=a_model, metadata=wire("ExecutionSummary")
-    )
-    compliant_summary: CompliantSummary | None = field(
-        default=None, validator=a_model, metadata=wire("CompliantSummary")
-    )
-    non_compliant_summary: NonCompliantSummary | None = field(
-        default=None, validator=a_model, metadata=wire("NonCompliantSummary")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class SeveritySummary(Model):
-    """A summary of the compliance severity by compliance type."""
-
-    critical_count: int | None = field(default=None, metadata=wire("CriticalCount"))
-    high_count: int | None = field(default=None, metadata=wire("HighCount"))
-    medium_count: int | None = field(default=None, metadata=wire("MediumCount"))
-    low_count: int | None = field(default=None, metadata=wire("LowCount"))
-    informational_count: int | None = field(
-        default=None, metadata=wire("InformationalCount")
-    )
-    unspecified_count: int | None = field(
-        default=None, metadata=wire("UnspecifiedCount")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
+__getattr__, __dir__ = on_first_use(__name__, __all__)

@@ -3,25 +3,33 @@
 
 from __future__ import annotations
 
-import datetime
-from typing import Any
+# What the models' annotations name besides models, for
+# typing.get_type_hints, which resolves them here.
+import datetime  # noqa: F401
+from typing import TYPE_CHECKING, Any  # noqa: F401
 
-import attrs
-from attrs import field
+from .. import models  # noqa: F401
+from ._base import FrozenDict, on_first_use  # noqa: F401
 
-from ._base import (
-    UNKNOWN,
-    FrozenDict,
-    Model,
-    SSMEnum,
-    a_model,
-    read_on_first_use,
-    to_frozendict,
-    to_tuple,
-    to_unknown,
-    unmodeled,
-    wire,
-)
+if TYPE_CHECKING:
+    from ._shapes.delete_inventory_result import DeleteInventoryResult
+    from ._shapes.inventory_aggregator import InventoryAggregator
+    from ._shapes.inventory_attribute_data_type import InventoryAttributeDataType
+    from ._shapes.inventory_deletion_status import InventoryDeletionStatus
+    from ._shapes.inventory_deletion_status_item import InventoryDeletionStatusItem
+    from ._shapes.inventory_deletion_summary import InventoryDeletionSummary
+    from ._shapes.inventory_deletion_summary_item import InventoryDeletionSummaryItem
+    from ._shapes.inventory_filter import InventoryFilter
+    from ._shapes.inventory_group import InventoryGroup
+    from ._shapes.inventory_item import InventoryItem
+    from ._shapes.inventory_item_attribute import InventoryItemAttribute
+    from ._shapes.inventory_item_schema import InventoryItemSchema
+    from ._shapes.inventory_query_operator_type import InventoryQueryOperatorType
+    from ._shapes.inventory_result_entity import InventoryResultEntity
+    from ._shapes.inventory_result_item import InventoryResultItem
+    from ._shapes.inventory_schema_delete_option import InventorySchemaDeleteOption
+    from ._shapes.list_inventory_entries_result import ListInventoryEntriesResult
+    from ._shapes.result_attribute import ResultAttribute
 
 __all__ = [
     "DeleteInventoryResult",
@@ -44,298 +52,4 @@ __all__ = [
     "ResultAttribute",
 ]
 
-
-class InventoryAttributeDataType(SSMEnum):
-    """The data type of the inventory item attribute."""
-
-    STRING = "string"
-    NUMBER = "number"
-
-
-class InventoryDeletionStatus(SSMEnum):
-    """The status of the operation."""
-
-    IN_PROGRESS = "InProgress"
-    COMPLETE = "Complete"
-
-
-class InventoryQueryOperatorType(SSMEnum):
-    """The type of filter."""
-
-    EQUAL = "Equal"
-    NOT_EQUAL = "NotEqual"
-    BEGIN_WITH = "BeginWith"
-    LESS_THAN = "LessThan"
-    GREATER_THAN = "GreaterThan"
-    EXISTS = "Exists"
-
-
-class InventorySchemaDeleteOption(SSMEnum):
-    """Use the SchemaDeleteOption to delete a custom inventory type (schema)."""
-
-    DISABLE_SCHEMA = "DisableSchema"
-    DELETE_SCHEMA = "DeleteSchema"
-
-
-@read_on_first_use("deletion_summary")
-@attrs.frozen(kw_only=True, repr=False)
-class DeleteInventoryResult(Model):
-    """The ``DeleteInventoryResult`` shape of the SSM API."""
-
-    deletion_id: str | None = field(default=None, metadata=wire("DeletionId"))
-    type_name: str | None = field(default=None, metadata=wire("TypeName"))
-    deletion_summary: InventoryDeletionSummary | None = field(
-        default=None, validator=a_model, metadata=wire("DeletionSummary")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class InventoryAggregator(Model):
-    """Specifies the inventory type and attribute for the aggregation execution."""
-
-    expression: str | None = field(default=None, metadata=wire("Expression"))
-    aggregators: tuple[InventoryAggregator, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("Aggregators")
-    )
-    groups: tuple[InventoryGroup, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("Groups")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@read_on_first_use("deletion_summary")
-@attrs.frozen(kw_only=True, repr=False)
-class InventoryDeletionStatusItem(Model):
-    """Status information returned by the DeleteInventory operation."""
-
-    deletion_id: str | None = field(default=None, metadata=wire("DeletionId"))
-    type_name: str | None = field(default=None, metadata=wire("TypeName"))
-    deletion_start_time: datetime.datetime | None = field(
-        default=None, metadata=wire("DeletionStartTime")
-    )
-    last_status: InventoryDeletionStatus | None = field(
-        default=None, metadata=wire("LastStatus")
-    )
-    last_status_message: str | None = field(
-        default=None, metadata=wire("LastStatusMessage")
-    )
-    deletion_summary: InventoryDeletionSummary | None = field(
-        default=None, validator=a_model, metadata=wire("DeletionSummary")
-    )
-    last_status_update_time: datetime.datetime | None = field(
-        default=None, metadata=wire("LastStatusUpdateTime")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class InventoryDeletionSummary(Model):
-    """Information about the delete operation."""
-
-    total_count: int | None = field(default=None, metadata=wire("TotalCount"))
-    remaining_count: int | None = field(default=None, metadata=wire("RemainingCount"))
-    summary_items: tuple[InventoryDeletionSummaryItem, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("SummaryItems")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class InventoryDeletionSummaryItem(Model):
-    """Either a count, remaining count, or a version number in a delete inventory
-    summary.
-
-    """
-
-    version: str | None = field(default=None, metadata=wire("Version"))
-    count: int | None = field(default=None, metadata=wire("Count"))
-    remaining_count: int | None = field(default=None, metadata=wire("RemainingCount"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class InventoryFilter(Model):
-    """One or more filters."""
-
-    key: str = field(metadata=wire("Key"))
-    values: tuple[str, ...] = field(converter=to_tuple, metadata=wire("Values"))
-    type: InventoryQueryOperatorType | None = field(default=None, metadata=wire("Type"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class InventoryGroup(Model):
-    """A user-defined set of one or more filters on which to aggregate inventory
-    data.
-
-    """
-
-    name: str = field(metadata=wire("Name"))
-    filters: tuple[InventoryFilter, ...] = field(
-        converter=to_tuple, metadata=wire("Filters")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class InventoryItem(Model):
-    """Information collected from managed nodes based on your inventory policy
-    document
-
-    """
-
-    type_name: str = field(metadata=wire("TypeName"))
-    schema_version: str = field(metadata=wire("SchemaVersion"))
-    capture_time: str = field(metadata=wire("CaptureTime"))
-    content_hash: str | None = field(default=None, metadata=wire("ContentHash"))
-    content: tuple[FrozenDict[str, str], ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("Content")
-    )
-    context: FrozenDict[str, str] | None = field(
-        default=None, converter=to_frozendict, metadata=wire("Context")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class InventoryItemAttribute(Model):
-    """Attributes are the entries within the inventory item content."""
-
-    name: str = field(metadata=wire("Name"))
-    data_type: InventoryAttributeDataType = field(metadata=wire("DataType"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@read_on_first_use("attributes")
-@attrs.frozen(kw_only=True, repr=False)
-class InventoryItemSchema(Model):
-    """The inventory item schema definition."""
-
-    type_name: str = field(metadata=wire("TypeName"))
-    version: str | None = field(default=None, metadata=wire("Version"))
-    attributes: tuple[InventoryItemAttribute, ...] = field(
-        converter=to_tuple, metadata=wire("Attributes")
-    )
-    display_name: str | None = field(default=None, metadata=wire("DisplayName"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@read_on_first_use("data")
-@attrs.frozen(kw_only=True, repr=False)
-class InventoryResultEntity(Model):
-    """Inventory query results."""
-
-    id: str | None = field(default=None, metadata=wire("Id"))
-    data: FrozenDict[str, InventoryResultItem] | None = field(
-        default=None, converter=to_frozendict, metadata=wire("Data")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class InventoryResultItem(Model):
-    """The inventory result item."""
-
-    type_name: str = field(metadata=wire("TypeName"))
-    schema_version: str = field(metadata=wire("SchemaVersion"))
-    capture_time: str | None = field(default=None, metadata=wire("CaptureTime"))
-    content_hash: str | None = field(default=None, metadata=wire("ContentHash"))
-    content: tuple[FrozenDict[str, str], ...] = field(
-        converter=to_tuple, metadata=wire("Content")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@read_on_first_use("entries")
-@attrs.frozen(kw_only=True, repr=False)
-class ListInventoryEntriesResult(Model):
-    """The ``ListInventoryEntriesResult`` shape of the SSM API."""
-
-    type_name: str | None = field(default=None, metadata=wire("TypeName"))
-    instance_id: str | None = field(default=None, metadata=wire("InstanceId"))
-    schema_version: str | None = field(default=None, metadata=wire("SchemaVersion"))
-    capture_time: str | None = field(default=None, metadata=wire("CaptureTime"))
-    entries: tuple[FrozenDict[str, str], ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("Entries")
-    )
-    next_token: str | None = field(default=None, metadata=wire("NextToken"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class ResultAttribute(Model):
-    """The inventory item result attribute."""
-
-    type_name: str = field(metadata=wire("TypeName"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
+__getattr__, __dir__ = on_first_use(__name__, __all__)

@@ -3,23 +3,29 @@
 
 from __future__ import annotations
 
-import datetime
-from typing import Any
+# What the models' annotations name besides models, for
+# typing.get_type_hints, which resolves them here.
+import datetime  # noqa: F401
+from typing import TYPE_CHECKING, Any  # noqa: F401
 
-import attrs
-from attrs import field
+from .. import models  # noqa: F401
+from ._base import FrozenDict, on_first_use  # noqa: F401
 
-from ._base import (
-    UNKNOWN,
-    FrozenDict,
-    Model,
-    SSMEnum,
-    read_on_first_use,
-    to_tuple,
-    to_unknown,
-    unmodeled,
-    wire,
-)
+if TYPE_CHECKING:
+    from ._shapes.delete_parameters_result import DeleteParametersResult
+    from ._shapes.get_parameters_result import GetParametersResult
+    from ._shapes.label_parameter_version_result import LabelParameterVersionResult
+    from ._shapes.parameter import Parameter
+    from ._shapes.parameter_history import ParameterHistory
+    from ._shapes.parameter_inline_policy import ParameterInlinePolicy
+    from ._shapes.parameter_metadata import ParameterMetadata
+    from ._shapes.parameter_string_filter import ParameterStringFilter
+    from ._shapes.parameter_tier import ParameterTier
+    from ._shapes.parameter_type import ParameterType
+    from ._shapes.parameters_filter import ParametersFilter
+    from ._shapes.parameters_filter_key import ParametersFilterKey
+    from ._shapes.put_parameter_result import PutParameterResult
+    from ._shapes.unlabel_parameter_version_result import UnlabelParameterVersionResult
 
 __all__ = [
     "DeleteParametersResult",
@@ -38,258 +44,4 @@ __all__ = [
     "UnlabelParameterVersionResult",
 ]
 
-
-class ParameterTier(SSMEnum):
-    """The tier assigned to the parameter."""
-
-    STANDARD = "Standard"
-    ADVANCED = "Advanced"
-    INTELLIGENT_TIERING = "Intelligent-Tiering"
-
-
-class ParameterType(SSMEnum):
-    """The type of parameter that you want to create."""
-
-    STRING = "String"
-    STRING_LIST = "StringList"
-    SECURE_STRING = "SecureString"
-
-
-class ParametersFilterKey(SSMEnum):
-    """The name of the filter."""
-
-    NAME = "Name"
-    TYPE = "Type"
-    KEY_ID = "KeyId"
-
-
-@read_on_first_use("deleted_parameters", "invalid_parameters")
-@attrs.frozen(kw_only=True, repr=False)
-class DeleteParametersResult(Model):
-    """The ``DeleteParametersResult`` shape of the SSM API."""
-
-    deleted_parameters: tuple[str, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("DeletedParameters")
-    )
-    invalid_parameters: tuple[str, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("InvalidParameters")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@read_on_first_use("parameters", "invalid_parameters")
-@attrs.frozen(kw_only=True, repr=False)
-class GetParametersResult(Model):
-    """The ``GetParametersResult`` shape of the SSM API."""
-
-    parameters: tuple[Parameter, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("Parameters")
-    )
-    invalid_parameters: tuple[str, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("InvalidParameters")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@read_on_first_use("invalid_labels")
-@attrs.frozen(kw_only=True, repr=False)
-class LabelParameterVersionResult(Model):
-    """The ``LabelParameterVersionResult`` shape of the SSM API."""
-
-    invalid_labels: tuple[str, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("InvalidLabels")
-    )
-    parameter_version: int | None = field(
-        default=None, metadata=wire("ParameterVersion")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class Parameter(Model):
-    """An Amazon Web Services Systems Manager parameter in Parameter Store."""
-
-    name: str | None = field(default=None, metadata=wire("Name"))
-    type: ParameterType | None = field(default=None, metadata=wire("Type"))
-    value: str | None = field(
-        default=None, repr=False, metadata=wire("Value", sensitive=True)
-    )
-    version: int | None = field(default=None, metadata=wire("Version"))
-    selector: str | None = field(default=None, metadata=wire("Selector"))
-    source_result: str | None = field(default=None, metadata=wire("SourceResult"))
-    last_modified_date: datetime.datetime | None = field(
-        default=None, metadata=wire("LastModifiedDate")
-    )
-    arn: str | None = field(default=None, metadata=wire("ARN"))
-    data_type: str | None = field(default=None, metadata=wire("DataType"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@read_on_first_use("labels", "policies")
-@attrs.frozen(kw_only=True, repr=False)
-class ParameterHistory(Model):
-    """Information about parameter usage."""
-
-    name: str | None = field(default=None, metadata=wire("Name"))
-    type: ParameterType | None = field(default=None, metadata=wire("Type"))
-    key_id: str | None = field(default=None, metadata=wire("KeyId"))
-    last_modified_date: datetime.datetime | None = field(
-        default=None, metadata=wire("LastModifiedDate")
-    )
-    last_modified_user: str | None = field(
-        default=None, metadata=wire("LastModifiedUser")
-    )
-    description: str | None = field(default=None, metadata=wire("Description"))
-    value: str | None = field(
-        default=None, repr=False, metadata=wire("Value", sensitive=True)
-    )
-    allowed_pattern: str | None = field(default=None, metadata=wire("AllowedPattern"))
-    version: int | None = field(default=None, metadata=wire("Version"))
-    labels: tuple[str, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("Labels")
-    )
-    tier: ParameterTier | None = field(default=None, metadata=wire("Tier"))
-    policies: tuple[ParameterInlinePolicy, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("Policies")
-    )
-    data_type: str | None = field(default=None, metadata=wire("DataType"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class ParameterInlinePolicy(Model):
-    """One or more policies assigned to a parameter."""
-
-    policy_text: str | None = field(default=None, metadata=wire("PolicyText"))
-    policy_type: str | None = field(default=None, metadata=wire("PolicyType"))
-    policy_status: str | None = field(default=None, metadata=wire("PolicyStatus"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@read_on_first_use("policies")
-@attrs.frozen(kw_only=True, repr=False)
-class ParameterMetadata(Model):
-    """Metadata includes information like the Amazon Resource Name (ARN) of the last
-    user to update the parameter and the date and time the parameter was last
-    used.
-
-    """
-
-    name: str | None = field(default=None, metadata=wire("Name"))
-    arn: str | None = field(default=None, metadata=wire("ARN"))
-    type: ParameterType | None = field(default=None, metadata=wire("Type"))
-    key_id: str | None = field(default=None, metadata=wire("KeyId"))
-    last_modified_date: datetime.datetime | None = field(
-        default=None, metadata=wire("LastModifiedDate")
-    )
-    last_modified_user: str | None = field(
-        default=None, metadata=wire("LastModifiedUser")
-    )
-    description: str | None = field(default=None, metadata=wire("Description"))
-    allowed_pattern: str | None = field(default=None, metadata=wire("AllowedPattern"))
-    version: int | None = field(default=None, metadata=wire("Version"))
-    tier: ParameterTier | None = field(default=None, metadata=wire("Tier"))
-    policies: tuple[ParameterInlinePolicy, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("Policies")
-    )
-    data_type: str | None = field(default=None, metadata=wire("DataType"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class ParameterStringFilter(Model):
-    """One or more filters."""
-
-    key: str = field(metadata=wire("Key"))
-    option: str | None = field(default=None, metadata=wire("Option"))
-    values: tuple[str, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("Values")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class ParametersFilter(Model):
-    """This data type is deprecated."""
-
-    key: ParametersFilterKey = field(metadata=wire("Key"))
-    values: tuple[str, ...] = field(converter=to_tuple, metadata=wire("Values"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class PutParameterResult(Model):
-    """The ``PutParameterResult`` shape of the SSM API."""
-
-    version: int | None = field(default=None, metadata=wire("Version"))
-    tier: ParameterTier | None = field(default=None, metadata=wire("Tier"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@read_on_first_use("removed_labels", "invalid_labels")
-@attrs.frozen(kw_only=True, repr=False)
-class UnlabelParameterVersionResult(Model):
-    """The ``UnlabelParameterVersionResult`` shape of the SSM API."""
-
-    removed_labels: tuple[str, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("RemovedLabels")
-    )
-    invalid_labels: tuple[str, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("InvalidLabels")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
+__getattr__, __dir__ = on_first_use(__name__, __all__)

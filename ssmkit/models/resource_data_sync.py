@@ -3,24 +3,32 @@
 
 from __future__ import annotations
 
-import datetime
-from typing import Any
+# What the models' annotations name besides models, for
+# typing.get_type_hints, which resolves them here.
+import datetime  # noqa: F401
+from typing import TYPE_CHECKING, Any  # noqa: F401
 
-import attrs
-from attrs import field
+from .. import models  # noqa: F401
+from ._base import FrozenDict, on_first_use  # noqa: F401
 
-from ._base import (
-    UNKNOWN,
-    FrozenDict,
-    Model,
-    SSMEnum,
-    a_model,
-    read_on_first_use,
-    to_tuple,
-    to_unknown,
-    unmodeled,
-    wire,
-)
+if TYPE_CHECKING:
+    from ._shapes.last_resource_data_sync_status import LastResourceDataSyncStatus
+    from ._shapes.resource_data_sync_aws_organizations_source import (
+        ResourceDataSyncAwsOrganizationsSource,
+    )
+    from ._shapes.resource_data_sync_destination_data_sharing import (
+        ResourceDataSyncDestinationDataSharing,
+    )
+    from ._shapes.resource_data_sync_item import ResourceDataSyncItem
+    from ._shapes.resource_data_sync_organizational_unit import (
+        ResourceDataSyncOrganizationalUnit,
+    )
+    from ._shapes.resource_data_sync_s3_destination import ResourceDataSyncS3Destination
+    from ._shapes.resource_data_sync_s3_format import ResourceDataSyncS3Format
+    from ._shapes.resource_data_sync_source import ResourceDataSyncSource
+    from ._shapes.resource_data_sync_source_with_state import (
+        ResourceDataSyncSourceWithState,
+    )
 
 __all__ = [
     "LastResourceDataSyncStatus",
@@ -34,175 +42,4 @@ __all__ = [
     "ResourceDataSyncSourceWithState",
 ]
 
-
-class LastResourceDataSyncStatus(SSMEnum):
-    """The status reported by the last sync."""
-
-    SUCCESSFUL = "Successful"
-    FAILED = "Failed"
-    IN_PROGRESS = "InProgress"
-
-
-class ResourceDataSyncS3Format(SSMEnum):
-    """A supported sync format."""
-
-    JSON_SER_DE = "JsonSerDe"
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class ResourceDataSyncAwsOrganizationsSource(Model):
-    """Information about the AwsOrganizationsSource resource data sync source."""
-
-    organization_source_type: str = field(metadata=wire("OrganizationSourceType"))
-    organizational_units: tuple[ResourceDataSyncOrganizationalUnit, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("OrganizationalUnits")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class ResourceDataSyncDestinationDataSharing(Model):
-    """Enables destination data sharing."""
-
-    destination_data_sharing_type: str | None = field(
-        default=None, metadata=wire("DestinationDataSharingType")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@read_on_first_use("sync_source", "s3_destination")
-@attrs.frozen(kw_only=True, repr=False)
-class ResourceDataSyncItem(Model):
-    """Information about a resource data sync configuration, including its current
-    status and last successful sync.
-
-    """
-
-    sync_name: str | None = field(default=None, metadata=wire("SyncName"))
-    sync_type: str | None = field(default=None, metadata=wire("SyncType"))
-    sync_source: ResourceDataSyncSourceWithState | None = field(
-        default=None, validator=a_model, metadata=wire("SyncSource")
-    )
-    s3_destination: ResourceDataSyncS3Destination | None = field(
-        default=None, validator=a_model, metadata=wire("S3Destination")
-    )
-    last_sync_time: datetime.datetime | None = field(
-        default=None, metadata=wire("LastSyncTime")
-    )
-    last_successful_sync_time: datetime.datetime | None = field(
-        default=None, metadata=wire("LastSuccessfulSyncTime")
-    )
-    sync_last_modified_time: datetime.datetime | None = field(
-        default=None, metadata=wire("SyncLastModifiedTime")
-    )
-    last_status: LastResourceDataSyncStatus | None = field(
-        default=None, metadata=wire("LastStatus")
-    )
-    sync_created_time: datetime.datetime | None = field(
-        default=None, metadata=wire("SyncCreatedTime")
-    )
-    last_sync_status_message: str | None = field(
-        default=None, metadata=wire("LastSyncStatusMessage")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class ResourceDataSyncOrganizationalUnit(Model):
-    """The Organizations organizational unit data source for the sync."""
-
-    organizational_unit_id: str | None = field(
-        default=None, metadata=wire("OrganizationalUnitId")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class ResourceDataSyncS3Destination(Model):
-    """Configuration information for the target S3 bucket."""
-
-    bucket_name: str = field(metadata=wire("BucketName"))
-    prefix: str | None = field(default=None, metadata=wire("Prefix"))
-    sync_format: ResourceDataSyncS3Format = field(metadata=wire("SyncFormat"))
-    region: str = field(metadata=wire("Region"))
-    awskms_key_arn: str | None = field(default=None, metadata=wire("AWSKMSKeyARN"))
-    destination_data_sharing: ResourceDataSyncDestinationDataSharing | None = field(
-        default=None, validator=a_model, metadata=wire("DestinationDataSharing")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class ResourceDataSyncSource(Model):
-    """Specify information about the data sources to synchronize."""
-
-    source_type: str = field(metadata=wire("SourceType"))
-    aws_organizations_source: ResourceDataSyncAwsOrganizationsSource | None = field(
-        default=None, validator=a_model, metadata=wire("AwsOrganizationsSource")
-    )
-    source_regions: tuple[str, ...] = field(
-        converter=to_tuple, metadata=wire("SourceRegions")
-    )
-    include_future_regions: bool | None = field(
-        default=None, metadata=wire("IncludeFutureRegions")
-    )
-    enable_all_ops_data_sources: bool | None = field(
-        default=None, metadata=wire("EnableAllOpsDataSources")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class ResourceDataSyncSourceWithState(Model):
-    """Information about the source where the data was synchronized."""
-
-    source_type: str | None = field(default=None, metadata=wire("SourceType"))
-    aws_organizations_source: ResourceDataSyncAwsOrganizationsSource | None = field(
-        default=None, validator=a_model, metadata=wire("AwsOrganizationsSource")
-    )
-    source_regions: tuple[str, ...] | None = field(
-        default=None, converter=to_tuple, metadata=wire("SourceRegions")
-    )
-    include_future_regions: bool | None = field(
-        default=None, metadata=wire("IncludeFutureRegions")
-    )
-    state: str | None = field(default=None, metadata=wire("State"))
-    enable_all_ops_data_sources: bool | None = field(
-        default=None, metadata=wire("EnableAllOpsDataSources")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
+__getattr__, __dir__ = on_first_use(__name__, __all__)

@@ -3,13 +3,22 @@
 
 from __future__ import annotations
 
-import datetime
-from typing import Any
+# What the models' annotations name besides models, for
+# typing.get_type_hints, which resolves them here.
+import datetime  # noqa: F401
+from typing import TYPE_CHECKING, Any  # noqa: F401
 
-import attrs
-from attrs import field
+from .. import models  # noqa: F401
+from ._base import FrozenDict, on_first_use  # noqa: F401
 
-from ._base import UNKNOWN, FrozenDict, Model, SSMEnum, to_unknown, unmodeled, wire
+if TYPE_CHECKING:
+    from ._shapes.deletion_mode import DeletionMode
+    from ._shapes.get_resource_policies_response_entry import (
+        GetResourcePoliciesResponseEntry,
+    )
+    from ._shapes.put_resource_policy_response import PutResourcePolicyResponse
+    from ._shapes.resource_type_for_tagging import ResourceTypeForTagging
+    from ._shapes.service_setting import ServiceSetting
 
 __all__ = [
     "DeletionMode",
@@ -19,81 +28,4 @@ __all__ = [
     "ServiceSetting",
 ]
 
-
-class DeletionMode(SSMEnum):
-    """Specifies the intended outcome of the operation."""
-
-    REMOVE_SHARING = "RemoveSharing"
-    ROLLBACK_MIGRATION = "RollbackMigration"
-
-
-class ResourceTypeForTagging(SSMEnum):
-    """The type of resource from which you want to remove a tag."""
-
-    DOCUMENT = "Document"
-    MANAGED_INSTANCE = "ManagedInstance"
-    MAINTENANCE_WINDOW = "MaintenanceWindow"
-    PARAMETER = "Parameter"
-    PATCH_BASELINE = "PatchBaseline"
-    OPS_ITEM = "OpsItem"
-    OPS_METADATA = "OpsMetadata"
-    AUTOMATION = "Automation"
-    ASSOCIATION = "Association"
-    CLOUD_CONNECTOR = "CloudConnector"
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class GetResourcePoliciesResponseEntry(Model):
-    """A resource policy helps you to define the IAM entity (for example, an Amazon
-    Web Services account) that can manage your Systems Manager resources.
-
-    """
-
-    policy_id: str | None = field(default=None, metadata=wire("PolicyId"))
-    policy_hash: str | None = field(default=None, metadata=wire("PolicyHash"))
-    policy: str | None = field(default=None, metadata=wire("Policy"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class PutResourcePolicyResponse(Model):
-    """The ``PutResourcePolicyResponse`` shape of the SSM API."""
-
-    policy_id: str | None = field(default=None, metadata=wire("PolicyId"))
-    policy_hash: str | None = field(default=None, metadata=wire("PolicyHash"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class ServiceSetting(Model):
-    """The current, effective service setting after calling the ResetServiceSetting
-    API operation.
-
-    """
-
-    setting_id: str | None = field(default=None, metadata=wire("SettingId"))
-    setting_value: str | None = field(default=None, metadata=wire("SettingValue"))
-    last_modified_date: datetime.datetime | None = field(
-        default=None, metadata=wire("LastModifiedDate")
-    )
-    last_modified_user: str | None = field(
-        default=None, metadata=wire("LastModifiedUser")
-    )
-    arn: str | None = field(default=None, metadata=wire("ARN"))
-    status: str | None = field(default=None, metadata=wire("Status"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
+__getattr__, __dir__ = on_first_use(__name__, __all__)

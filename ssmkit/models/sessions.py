@@ -3,23 +3,29 @@
 
 from __future__ import annotations
 
-import datetime
-from typing import Any
+# What the models' annotations name besides models, for
+# typing.get_type_hints, which resolves them here.
+import datetime  # noqa: F401
+from typing import TYPE_CHECKING, Any  # noqa: F401
 
-import attrs
-from attrs import field
+from .. import models  # noqa: F401
+from ._base import FrozenDict, on_first_use  # noqa: F401
 
-from ._base import (
-    UNKNOWN,
-    FrozenDict,
-    Model,
-    SSMEnum,
-    a_model,
-    read_on_first_use,
-    to_unknown,
-    unmodeled,
-    wire,
-)
+if TYPE_CHECKING:
+    from ._shapes.access_request_status import AccessRequestStatus
+    from ._shapes.access_type import AccessType
+    from ._shapes.connection_status import ConnectionStatus
+    from ._shapes.credentials import Credentials
+    from ._shapes.get_access_token_response import GetAccessTokenResponse
+    from ._shapes.get_connection_status_response import GetConnectionStatusResponse
+    from ._shapes.resume_session_response import ResumeSessionResponse
+    from ._shapes.session import Session
+    from ._shapes.session_filter import SessionFilter
+    from ._shapes.session_filter_key import SessionFilterKey
+    from ._shapes.session_manager_output_url import SessionManagerOutputUrl
+    from ._shapes.session_state import SessionState
+    from ._shapes.session_status import SessionStatus
+    from ._shapes.start_session_response import StartSessionResponse
 
 __all__ = [
     "AccessRequestStatus",
@@ -38,203 +44,4 @@ __all__ = [
     "StartSessionResponse",
 ]
 
-
-class AccessRequestStatus(SSMEnum):
-    """The status of the access request."""
-
-    APPROVED = "Approved"
-    REJECTED = "Rejected"
-    REVOKED = "Revoked"
-    EXPIRED = "Expired"
-    PENDING = "Pending"
-
-
-class AccessType(SSMEnum):
-    """Standard access type is the default for Session Manager sessions."""
-
-    STANDARD = "Standard"
-    JUST_IN_TIME = "JustInTime"
-
-
-class ConnectionStatus(SSMEnum):
-    """The status of the connection to the managed node."""
-
-    CONNECTED = "connected"
-    NOTCONNECTED = "notconnected"
-
-
-class SessionFilterKey(SSMEnum):
-    """The name of the filter."""
-
-    INVOKED_AFTER = "InvokedAfter"
-    INVOKED_BEFORE = "InvokedBefore"
-    TARGET = "Target"
-    OWNER = "Owner"
-    STATUS = "Status"
-    SESSION_ID = "SessionId"
-    ACCESS_TYPE = "AccessType"
-
-
-class SessionState(SSMEnum):
-    """The session status to retrieve a list of sessions for."""
-
-    ACTIVE = "Active"
-    HISTORY = "History"
-
-
-class SessionStatus(SSMEnum):
-    """The status of the session."""
-
-    CONNECTED = "Connected"
-    CONNECTING = "Connecting"
-    DISCONNECTED = "Disconnected"
-    TERMINATED = "Terminated"
-    TERMINATING = "Terminating"
-    FAILED = "Failed"
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class Credentials(Model):
-    """The temporary security credentials which can be used to start just-in-time
-    node access sessions.
-
-    """
-
-    access_key_id: str = field(metadata=wire("AccessKeyId"))
-    secret_access_key: str = field(
-        repr=False, metadata=wire("SecretAccessKey", sensitive=True)
-    )
-    session_token: str = field(
-        repr=False, metadata=wire("SessionToken", sensitive=True)
-    )
-    expiration_time: datetime.datetime = field(metadata=wire("ExpirationTime"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@read_on_first_use("credentials")
-@attrs.frozen(kw_only=True, repr=False)
-class GetAccessTokenResponse(Model):
-    """The ``GetAccessTokenResponse`` shape of the SSM API."""
-
-    credentials: Credentials | None = field(
-        default=None, validator=a_model, metadata=wire("Credentials")
-    )
-    access_request_status: AccessRequestStatus | None = field(
-        default=None, metadata=wire("AccessRequestStatus")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class GetConnectionStatusResponse(Model):
-    """The ``GetConnectionStatusResponse`` shape of the SSM API."""
-
-    target: str | None = field(default=None, metadata=wire("Target"))
-    status: ConnectionStatus | None = field(default=None, metadata=wire("Status"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class ResumeSessionResponse(Model):
-    """The ``ResumeSessionResponse`` shape of the SSM API."""
-
-    session_id: str | None = field(default=None, metadata=wire("SessionId"))
-    token_value: str | None = field(default=None, metadata=wire("TokenValue"))
-    stream_url: str | None = field(default=None, metadata=wire("StreamUrl"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@read_on_first_use("output_url")
-@attrs.frozen(kw_only=True, repr=False)
-class Session(Model):
-    """Information about a Session Manager connection to a managed node."""
-
-    session_id: str | None = field(default=None, metadata=wire("SessionId"))
-    target: str | None = field(default=None, metadata=wire("Target"))
-    status: SessionStatus | None = field(default=None, metadata=wire("Status"))
-    start_date: datetime.datetime | None = field(
-        default=None, metadata=wire("StartDate")
-    )
-    end_date: datetime.datetime | None = field(default=None, metadata=wire("EndDate"))
-    document_name: str | None = field(default=None, metadata=wire("DocumentName"))
-    owner: str | None = field(default=None, metadata=wire("Owner"))
-    reason: str | None = field(default=None, metadata=wire("Reason"))
-    details: str | None = field(default=None, metadata=wire("Details"))
-    output_url: SessionManagerOutputUrl | None = field(
-        default=None, validator=a_model, metadata=wire("OutputUrl")
-    )
-    max_session_duration: str | None = field(
-        default=None, metadata=wire("MaxSessionDuration")
-    )
-    access_type: AccessType | None = field(default=None, metadata=wire("AccessType"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class SessionFilter(Model):
-    """Describes a filter for Session Manager information."""
-
-    key: SessionFilterKey = field(metadata=wire("key"))
-    value: str = field(metadata=wire("value"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class SessionManagerOutputUrl(Model):
-    """Reserved for future use."""
-
-    s3_output_url: str | None = field(default=None, metadata=wire("S3OutputUrl"))
-    cloud_watch_output_url: str | None = field(
-        default=None, metadata=wire("CloudWatchOutputUrl")
-    )
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
-
-
-@attrs.frozen(kw_only=True, repr=False)
-class StartSessionResponse(Model):
-    """The ``StartSessionResponse`` shape of the SSM API."""
-
-    session_id: str | None = field(default=None, metadata=wire("SessionId"))
-    token_value: str | None = field(default=None, metadata=wire("TokenValue"))
-    stream_url: str | None = field(default=None, metadata=wire("StreamUrl"))
-    unknown_members: FrozenDict[str, Any] | None = field(
-        default=None,
-        converter=to_unknown,
-        validator=unmodeled,
-        metadata={UNKNOWN: True},
-    )
+__getattr__, __dir__ = on_first_use(__name__, __all__)
