@@ -14,6 +14,8 @@ Cases:
   neither boto3 nor the client.
 - ``import ssmkit`` and ``ssmkit.Client`` / ``import boto3``: what using the
   client loads, boto3 included, with every model of the service available.
+- the same and ``ssmkit.models.AssociationDescription`` / ``import boto3``:
+  what application code loads before its first call.
 - ``ssmkit --help`` / ``python -c 'import boto3'``: the command's cold start,
   each a whole process, timed from outside.
 - first call: import, make a client and call ``describe_association`` once,
@@ -40,6 +42,11 @@ IMPORT = (
 CLIENT = (
     "import time; t = time.perf_counter(); import ssmkit; ssmkit.Client; "
     "print(time.perf_counter() - t)"
+)
+# What application code loads before its first call: the client and a model.
+FIRST_USE = (
+    "import time; t = time.perf_counter(); import ssmkit; ssmkit.Client; "
+    "ssmkit.models.AssociationDescription; print(time.perf_counter() - t)"
 )
 
 # A transport that answers DescribeAssociation without a network: the same in
@@ -139,6 +146,11 @@ def main() -> None:
         ),
         "import ssmkit, ssmkit.Client / import boto3": (
             (CLIENT, None),
+            (IMPORT.format("boto3"), None),
+            1.10,
+        ),
+        "client and one model / import boto3": (
+            (FIRST_USE, None),
             (IMPORT.format("boto3"), None),
             1.10,
         ),

@@ -66,13 +66,13 @@ def main() -> None:
         lambda: client.describe_association(association_id="a1"),
         number=200,
     )
-    report("describe_association (fully populated)", found, target=1.05)
+    report("describe_association (fully populated)", found, target=1.03)
     found = ratios(
         lambda: minimal.describe_association(AssociationId="a1"),
         lambda: minimal_client.describe_association(association_id="a1"),
         number=200,
     )
-    report("describe_association (a typical answer)", found, target=1.05)
+    report("describe_association (a typical answer)", found, target=1.03)
 
     def raw_list() -> list[Any]:
         pages = boto.get_paginator("list_associations").paginate()

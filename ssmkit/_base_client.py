@@ -17,9 +17,7 @@ from botocore.exceptions import ClientError, ParamValidationError
 from botocore.parsers import ResponseParserError
 from botocore.validate import ParamValidationDecorator, ValidationErrors
 
-from ._convert import from_answer, to_boto
 from ._mask import MASK, holds_sensitive, is_sensitive
-from ._validate import attribute_name, check_no_placeholder
 from ._version import __version__
 from .errors import (
     ConfigurationError,
@@ -310,6 +308,13 @@ def _translation(
 _PLAIN = (str, int, bool, float)
 
 
+def _to_boto(value: Any) -> Any:
+    # The converter loads with the first value that needs it, not the client.
+    from ssmkit._convert import to_boto
+
+    return to_boto(value)
+
+
 def _request(
     params: Mapping[str, Any], extra: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -321,14 +326,14 @@ def _request(
     """
     # Plain values, the common case, skip the converter's dispatch.
     request = {
-        name: value if value.__class__ in _PLAIN else to_boto(value)
+        name: value if value.__class__ in _PLAIN else _to_boto(value)
         for name, value in params.items()
         if value is not None
     }
     if extra:
         _check_extra(params, extra)
         request.update(
-            (name, value if value.__class__ in _PLAIN else to_boto(value))
+            (name, value if value.__class__ in _PLAIN else _to_boto(value))
             for name, value in extra.items()
         )
     return request
@@ -507,6 +512,8 @@ class BaseClient:
     ) -> Iterator[Any]:
         if limit == 0:
             return
+        from ssmkit._convert import from_answer
+
         paginator = self._boto3_client.get_paginator(xform_name(operation))  # type: ignore[call-overload]
         count = 0
         with translated(operation, self._boto3_client, request):
@@ -535,6 +542,8 @@ class BaseClient:
         for name, shape in sensitive:
             value = request.get(name)
             if value is not None:
+                from ssmkit._validate import attribute_name, check_no_placeholder
+
                 check_no_placeholder(value, shape, attribute_name(name))
         if scheduled or operation == "CreateAssociationBatch":
             from ssmkit._schedules import check_request_schedule

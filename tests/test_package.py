@@ -149,15 +149,21 @@ def test_the_client_loads_no_area_and_a_model_only_itself() -> None:
     assert not {
         m for m in client if m.startswith(("ssmkit._operations.", "ssmkit.models."))
     } - {"ssmkit.models._base"}
-    assert not client & {"ssmkit._changes", "ssmkit._schedules", "ssmkit._safe"}
+    assert not client & {
+        "ssmkit._changes",
+        "ssmkit._schedules",
+        "ssmkit._safe",
+        "ssmkit._convert",
+        "ssmkit._validate",
+    }
     # A model loads its own module and its area's, and no other model.
     assert model - client == {
         "ssmkit.models.associations",
         "ssmkit.models._shapes",
         "ssmkit.models._shapes.association_description",
     }
-    # A method loads its area's methods, and no model.
-    assert method - model == {"ssmkit._operations.associations"}
+    # A method loads its area's methods and the converter, and no model.
+    assert method - model == {"ssmkit._operations.associations", "ssmkit._convert"}
 
 
 def _fresh(code: str) -> str:

@@ -417,7 +417,7 @@ def render_class(shape: StructureShape, area: str, answer: bool = False) -> str:
             )
         out.append(line)
     out += [
-        "@attrs.frozen(kw_only=True, repr=False)\n",
+        "@attrs.frozen(kw_only=True, repr=False, eq=False)\n",
         f"class {shape.name}(Model):\n",
         docstring(first_sentence(shape.documentation), "    ", fallback),
     ]

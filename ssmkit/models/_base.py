@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import functools
 import importlib
+import operator
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -113,6 +114,17 @@ class Model:
 
     __slots__ = ()
 
+    # Equal when of the same class with equal members, as attrs would write it
+    # for each class; written once here, so no class compiles its own.
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        members = _members(self.__class__)
+        return bool(members(self) == members(other))
+
+    def __hash__(self) -> int:
+        return hash((self.__class__, _members(self.__class__)(self)))
+
     def __repr__(self) -> str:
         import attrs  # loaded with the first model; not at ``import ssmkit``
 
@@ -137,6 +149,22 @@ class Model:
                 value = masked_unknown(type(self).__name__, value)
             shown.append(f"{field.name}={value!r}")
         return f"{type(self).__name__}({', '.join(shown)})"
+
+
+#: Each model class's members, read as one tuple; made when first compared.
+_MEMBERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _members(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    found = _MEMBERS.get(cls)
+    if found is None:
+        import attrs
+
+        names = [field.name for field in attrs.fields(cls)]
+        getter = operator.attrgetter(*names)
+        found = getter if len(names) > 1 else lambda model: (getter(model),)
+        _MEMBERS[cls] = found
+    return found
 
 
 class ReadOnFirstUse:

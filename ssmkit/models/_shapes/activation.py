@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("tags")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Activation(Model):
     """An activation registers one or more on-premises servers or virtual machines
     (VMs) with Amazon Web Services so that you can configure those servers or VMs

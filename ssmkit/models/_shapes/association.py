@@ -24,7 +24,7 @@ from .._base import (
 
 
 @read_on_first_use("targets", "overview", "target_maps")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Association(Model):
     """Describes an association of a Amazon Web Services Systems Manager document
     (SSM document) and a managed node.

@@ -36,7 +36,7 @@ from .._base import (
     "alarm_configuration",
     "triggered_alarms",
 )
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class AssociationDescription(Model):
     """Information about the association."""
 

@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("output_source")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class AssociationExecutionTarget(Model):
     """Includes information about the specified association execution."""
 

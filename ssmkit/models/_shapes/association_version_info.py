@@ -32,7 +32,7 @@ from .._base import (
     "target_locations",
     "target_maps",
 )
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class AssociationVersionInfo(Model):
     """Information about the association version."""
 

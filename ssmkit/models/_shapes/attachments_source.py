@@ -12,7 +12,7 @@ from ... import models
 from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled, wire
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class AttachmentsSource(Model):
     """Identifying information about a document attachment, including the file name
     and a key-value pair that identifies the location of an attachment to a

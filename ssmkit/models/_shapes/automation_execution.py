@@ -39,7 +39,7 @@ from .._base import (
     "variables",
     "targets_summary",
 )
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class AutomationExecution(Model):
     """Detailed information about the current state of an automation execution."""
 

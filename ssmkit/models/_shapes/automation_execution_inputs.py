@@ -21,7 +21,7 @@ from .._base import (
 )
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class AutomationExecutionInputs(Model):
     """Information about the optional inputs that can be specified for an automation
     execution preview.

@@ -33,7 +33,7 @@ from .._base import (
     "triggered_alarms",
     "runbooks",
 )
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class AutomationExecutionMetadata(Model):
     """Details about a specific Automation execution."""
 

@@ -21,7 +21,7 @@ from .._base import (
 )
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class AutomationExecutionPreview(Model):
     """Information about the changes that would be made if an Automation workflow
     were run.

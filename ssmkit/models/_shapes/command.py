@@ -33,7 +33,7 @@ from .._base import (
     "alarm_configuration",
     "triggered_alarms",
 )
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Command(Model):
     """The request as it was received by Systems Manager."""
 

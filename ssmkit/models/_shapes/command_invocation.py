@@ -28,7 +28,7 @@ from .._base import (
     "notification_config",
     "cloud_watch_output_config",
 )
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class CommandInvocation(Model):
     """An invocation is a copy of a command sent to a specific managed node."""
 

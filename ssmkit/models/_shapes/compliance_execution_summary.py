@@ -12,7 +12,7 @@ from attrs import field
 from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class ComplianceExecutionSummary(Model):
     """A summary of the call execution that includes an execution ID, the type of
     execution (for example, Command), and the date/time of the execution using a

@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("execution_summary", "details")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class ComplianceItem(Model):
     """Information about the compliance as defined by the resource type."""
 

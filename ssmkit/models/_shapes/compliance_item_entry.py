@@ -20,7 +20,7 @@ from .._base import (
 )
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class ComplianceItemEntry(Model):
     """Information about a compliance item."""
 

@@ -22,7 +22,7 @@ from .._base import (
 
 
 @read_on_first_use("compliant_summary", "non_compliant_summary")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class ComplianceSummaryItem(Model):
     """A summary of compliance information by compliance type."""
 

@@ -22,7 +22,7 @@ from .._base import (
 )
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class CreateAssociationBatchRequestEntry(Model):
     """The association."""
 

@@ -22,7 +22,7 @@ from .._base import (
 
 
 @read_on_first_use("successful", "failed")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class CreateAssociationBatchResult(Model):
     """The ``CreateAssociationBatchResult`` shape of the SSM API."""
 

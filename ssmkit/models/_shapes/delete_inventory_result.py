@@ -22,7 +22,7 @@ from .._base import (
 
 
 @read_on_first_use("deletion_summary")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class DeleteInventoryResult(Model):
     """The ``DeleteInventoryResult`` shape of the SSM API."""
 

@@ -21,7 +21,7 @@ from .._base import (
 
 
 @read_on_first_use("deleted_parameters", "invalid_parameters")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class DeleteParametersResult(Model):
     """The ``DeleteParametersResult`` shape of the SSM API."""
 

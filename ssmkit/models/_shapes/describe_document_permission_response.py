@@ -22,7 +22,7 @@ from .._base import (
 
 
 @read_on_first_use("account_ids", "account_sharing_info_list")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class DescribeDocumentPermissionResponse(Model):
     """The ``DescribeDocumentPermissionResponse`` shape of the SSM API."""
 

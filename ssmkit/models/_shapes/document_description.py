@@ -33,7 +33,7 @@ from .._base import (
     "category_enum",
     "cloud_providers",
 )
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class DocumentDescription(Model):
     """A description of the document that was updated."""
 

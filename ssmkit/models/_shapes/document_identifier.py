@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("platform_types", "tags", "requires", "cloud_providers")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class DocumentIdentifier(Model):
     """Describes the name of a SSM document."""
 

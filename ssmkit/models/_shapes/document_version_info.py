@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("cloud_providers")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class DocumentVersionInfo(Model):
     """Version information about the document."""
 

@@ -22,7 +22,7 @@ from .._base import (
 
 
 @read_on_first_use("patch", "patch_status")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class EffectivePatch(Model):
     """The EffectivePatch structure defines metadata about a patch along with the
     approval state of the patch in a particular patch baseline.

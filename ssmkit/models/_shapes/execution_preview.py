@@ -12,7 +12,7 @@ from ... import models
 from .._base import UNKNOWN, FrozenDict, Model, a_model, to_unknown, unmodeled, wire
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class ExecutionPreview(Model):
     """Information about the changes that would be made if an execution were run."""
 

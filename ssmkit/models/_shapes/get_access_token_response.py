@@ -22,7 +22,7 @@ from .._base import (
 
 
 @read_on_first_use("credentials")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class GetAccessTokenResponse(Model):
     """The ``GetAccessTokenResponse`` shape of the SSM API."""
 

@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("configuration")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class GetCloudConnectorResult(Model):
     """The ``GetCloudConnectorResult`` shape of the SSM API."""
 

@@ -22,7 +22,7 @@ from .._base import (
 
 
 @read_on_first_use("cloud_watch_output_config")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class GetCommandInvocationResult(Model):
     """The ``GetCommandInvocationResult`` shape of the SSM API."""
 

@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("requires", "attachments_content")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class GetDocumentResult(Model):
     """The ``GetDocumentResult`` shape of the SSM API."""
 

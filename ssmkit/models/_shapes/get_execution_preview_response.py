@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("execution_preview")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class GetExecutionPreviewResponse(Model):
     """The ``GetExecutionPreviewResponse`` shape of the SSM API."""
 

@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("task_ids")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class GetMaintenanceWindowExecutionResult(Model):
     """The ``GetMaintenanceWindowExecutionResult`` shape of the SSM API."""
 

@@ -24,7 +24,7 @@ from .._base import (
 
 
 @read_on_first_use("task_parameters", "alarm_configuration", "triggered_alarms")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class GetMaintenanceWindowExecutionTaskResult(Model):
     """The ``GetMaintenanceWindowExecutionTaskResult`` shape of the SSM API."""
 

@@ -22,7 +22,7 @@ from .._base import (
 
 
 @read_on_first_use("parameters", "invalid_parameters")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class GetParametersResult(Model):
     """The ``GetParametersResult`` shape of the SSM API."""
 

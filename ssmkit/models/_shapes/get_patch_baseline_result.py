@@ -31,7 +31,7 @@ from .._base import (
     "patch_groups",
     "sources",
 )
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class GetPatchBaselineResult(Model):
     """The ``GetPatchBaselineResult`` shape of the SSM API."""
 

@@ -11,7 +11,7 @@ from attrs import field
 from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class GetResourcePoliciesResponseEntry(Model):
     """A resource policy helps you to define the IAM entity (for example, an Amazon
     Web Services account) that can manage your Systems Manager resources.

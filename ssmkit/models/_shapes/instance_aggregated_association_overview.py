@@ -19,7 +19,7 @@ from .._base import (
 )
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class InstanceAggregatedAssociationOverview(Model):
     """Status information about the aggregated associations."""
 

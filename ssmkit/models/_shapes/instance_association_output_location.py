@@ -12,7 +12,7 @@ from ... import models
 from .._base import UNKNOWN, FrozenDict, Model, a_model, to_unknown, unmodeled, wire
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class InstanceAssociationOutputLocation(Model):
     """An S3 bucket where you want to store the output details of the request."""
 

@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("association_overview")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class InstanceInformation(Model):
     """Describes a filter for a specific list of managed nodes."""
 

@@ -13,7 +13,7 @@ from ... import models
 from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class InstancePatchState(Model):
     """Defines the high-level patch compliance state for a managed node, providing
     information about the number of installed, missing, not applicable, and failed

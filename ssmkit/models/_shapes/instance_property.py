@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("association_overview")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class InstanceProperty(Model):
     """An object containing various properties of a managed node."""
 

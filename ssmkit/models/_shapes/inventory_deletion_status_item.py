@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("deletion_summary")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class InventoryDeletionStatusItem(Model):
     """Status information returned by the DeleteInventory operation."""
 

@@ -12,7 +12,7 @@ from ... import models
 from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class InventoryItemAttribute(Model):
     """Attributes are the entries within the inventory item content."""
 

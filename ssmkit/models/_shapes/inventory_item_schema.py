@@ -22,7 +22,7 @@ from .._base import (
 
 
 @read_on_first_use("attributes")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class InventoryItemSchema(Model):
     """The inventory item schema definition."""
 

@@ -21,7 +21,7 @@ from .._base import (
 
 
 @read_on_first_use("entries")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class ListInventoryEntriesResult(Model):
     """The ``ListInventoryEntriesResult`` shape of the SSM API."""
 

@@ -19,7 +19,7 @@ from .._base import (
 )
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class MaintenanceWindowAutomationParameters(Model):
     """The parameters for an AUTOMATION task type."""
 

@@ -24,7 +24,7 @@ from .._base import (
 
 
 @read_on_first_use("alarm_configuration", "triggered_alarms")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class MaintenanceWindowExecutionTaskIdentity(Model):
     """Information about a task execution performed as part of a maintenance window
     execution.

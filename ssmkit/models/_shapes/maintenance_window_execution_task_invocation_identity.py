@@ -13,7 +13,7 @@ from ... import models
 from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class MaintenanceWindowExecutionTaskInvocationIdentity(Model):
     """Describes the information about a task invocation for a particular target as
     part of a task execution performed as part of a maintenance window execution.

@@ -21,7 +21,7 @@ from .._base import (
 )
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class MaintenanceWindowRunCommandParameters(Model):
     """The parameters for a RUN_COMMAND task type."""
 

@@ -24,7 +24,7 @@ from .._base import (
 
 
 @read_on_first_use("targets", "task_parameters", "logging_info", "alarm_configuration")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class MaintenanceWindowTask(Model):
     """Information about a task defined for a maintenance window."""
 

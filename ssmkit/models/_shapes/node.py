@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("owner", "node_type")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Node(Model):
     """Details about an individual managed node."""
 

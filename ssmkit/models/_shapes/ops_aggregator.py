@@ -21,7 +21,7 @@ from .._base import (
 )
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class OpsAggregator(Model):
     """One or more aggregators for viewing counts of OpsData using different
     dimensions such as Source, CreatedTime, or Source and CreatedTime, to name a

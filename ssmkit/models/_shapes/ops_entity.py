@@ -22,7 +22,7 @@ from .._base import (
 
 
 @read_on_first_use("data")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class OpsEntity(Model):
     """The result of the query."""
 

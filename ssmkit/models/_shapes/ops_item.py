@@ -24,7 +24,7 @@ from .._base import (
 
 
 @read_on_first_use("notifications", "related_ops_items", "operational_data")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class OpsItem(Model):
     """The OpsItem."""
 

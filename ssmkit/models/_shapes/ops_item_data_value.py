@@ -12,7 +12,7 @@ from ... import models
 from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class OpsItemDataValue(Model):
     """An object that defines the value of the key and its type in the
     OperationalData map.

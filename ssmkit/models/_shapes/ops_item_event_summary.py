@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("created_by")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class OpsItemEventSummary(Model):
     """Summary information about an OpsItem event or that associated an OpsItem with
     a related item.

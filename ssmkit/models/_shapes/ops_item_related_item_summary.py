@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("created_by", "last_modified_by")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class OpsItemRelatedItemSummary(Model):
     """Summary information about related-item resources for an OpsItem."""
 

@@ -12,7 +12,7 @@ from attrs import field
 from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class OpsMetadata(Model):
     """Operational metadata for an application in Application Manager."""
 

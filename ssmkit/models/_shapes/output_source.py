@@ -11,7 +11,7 @@ from attrs import field
 from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class OutputSource(Model):
     """The location where the association details are saved."""
 

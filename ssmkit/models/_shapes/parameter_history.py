@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("labels", "policies")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class ParameterHistory(Model):
     """Information about parameter usage."""
 

@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("policies")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class ParameterMetadata(Model):
     """Metadata includes information like the Amazon Resource Name (ARN) of the last
     user to update the parameter and the date and time the parameter was last

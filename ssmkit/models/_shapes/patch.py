@@ -22,7 +22,7 @@ from .._base import (
 
 
 @read_on_first_use("advisory_ids", "bugzilla_ids", "cve_ids")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Patch(Model):
     """Provides metadata for a patch, including information such as the KB ID,
     severity, classification and a URL for where more information can be obtained

@@ -13,7 +13,7 @@ from ... import models
 from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class PatchComplianceData(Model):
     """Information about the state of a patch on a particular managed node as it
     relates to the patch baseline used to patch the node.

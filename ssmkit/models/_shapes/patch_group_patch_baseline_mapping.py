@@ -22,7 +22,7 @@ from .._base import (
 
 
 @read_on_first_use("baseline_identity")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class PatchGroupPatchBaselineMapping(Model):
     """The mapping between a patch group and the patch baseline the patch group is
     registered with.

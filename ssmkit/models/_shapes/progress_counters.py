@@ -11,7 +11,7 @@ from attrs import field
 from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class ProgressCounters(Model):
     """An aggregate of step execution statuses displayed in the Amazon Web Services
     Systems Manager console for a multi-Region and multi-account Automation

@@ -22,7 +22,7 @@ from .._base import (
 
 
 @read_on_first_use("execution_summary", "compliant_summary", "non_compliant_summary")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class ResourceComplianceSummaryItem(Model):
     """Compliance summary information for a specific resource."""
 

@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("sync_source", "s3_destination")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class ResourceDataSyncItem(Model):
     """Information about a resource data sync configuration, including its current
     status and last successful sync.

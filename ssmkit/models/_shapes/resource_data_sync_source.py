@@ -21,7 +21,7 @@ from .._base import (
 )
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class ResourceDataSyncSource(Model):
     """Specify information about the data sources to synchronize."""
 

@@ -21,7 +21,7 @@ from .._base import (
 )
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class ResourceDataSyncSourceWithState(Model):
     """Information about the source where the data was synchronized."""
 

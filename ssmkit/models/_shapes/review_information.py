@@ -13,7 +13,7 @@ from ... import models
 from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class ReviewInformation(Model):
     """Information about the result of a document review request."""
 

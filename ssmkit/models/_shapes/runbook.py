@@ -21,7 +21,7 @@ from .._base import (
 )
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Runbook(Model):
     """Information about an Automation runbook used in a runbook workflow in Change
     Manager.

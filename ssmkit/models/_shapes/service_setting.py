@@ -12,7 +12,7 @@ from attrs import field
 from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class ServiceSetting(Model):
     """The current, effective service setting after calling the ResetServiceSetting
     API operation.

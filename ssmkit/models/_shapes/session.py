@@ -23,7 +23,7 @@ from .._base import (
 
 
 @read_on_first_use("output_url")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Session(Model):
     """Information about a Session Manager connection to a managed node."""
 

@@ -35,7 +35,7 @@ from .._base import (
     "triggered_alarms",
     "parent_step_details",
 )
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class StepExecution(Model):
     """Detailed information about an the execution state of an Automation step."""
 

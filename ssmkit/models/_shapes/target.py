@@ -11,7 +11,7 @@ from attrs import field
 from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled, wire
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Target(Model):
     """An array of search criteria that targets managed nodes using a key-value pair
     that you specify.

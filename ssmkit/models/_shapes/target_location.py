@@ -21,7 +21,7 @@ from .._base import (
 )
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class TargetLocation(Model):
     """The combination of Amazon Web Services Regions and Amazon Web Services
     accounts targeted by the current Automation execution.

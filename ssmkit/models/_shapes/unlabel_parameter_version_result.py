@@ -21,7 +21,7 @@ from .._base import (
 
 
 @read_on_first_use("removed_labels", "invalid_labels")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class UnlabelParameterVersionResult(Model):
     """The ``UnlabelParameterVersionResult`` shape of the SSM API."""
 

@@ -22,7 +22,7 @@ from .._base import (
 
 
 @read_on_first_use("targets")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class UpdateMaintenanceWindowTargetResult(Model):
     """The ``UpdateMaintenanceWindowTargetResult`` shape of the SSM API."""
 

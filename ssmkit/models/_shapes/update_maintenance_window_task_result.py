@@ -30,7 +30,7 @@ from .._base import (
     "logging_info",
     "alarm_configuration",
 )
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class UpdateMaintenanceWindowTaskResult(Model):
     """The ``UpdateMaintenanceWindowTaskResult`` shape of the SSM API."""
 

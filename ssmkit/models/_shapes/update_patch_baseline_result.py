@@ -30,7 +30,7 @@ from .._base import (
     "rejected_patches",
     "sources",
 )
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class UpdatePatchBaselineResult(Model):
     """The ``UpdatePatchBaselineResult`` shape of the SSM API."""
 

@@ -22,7 +22,7 @@ from .._base import (
 
 
 @read_on_first_use("scope")
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class ValidationFinding(Model):
     """A validation finding from a cloud connector validation check."""
 
