@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable
 
 __all__ = ["show_changes"]
 
 
-def show_changes(func: Callable[..., Any], changes: Iterable[tuple[str, str]]) -> None:
+def show_changes(
+    func: Callable[..., Any], changes: tuple[tuple[str, str], ...]
+) -> None:
     """Spell the ``**changes`` keywords out in ``func``'s signature, for ``help()``.
 
     Type checkers read them from the ``Unpack[...]`` annotation; this makes
@@ -23,10 +26,15 @@ def show_changes(func: Callable[..., Any], changes: Iterable[tuple[str, str]]) -
     """
     signature = inspect.signature(func)
     kept = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
-    spelled = [
+    func.__signature__ = signature.replace(parameters=[*kept, *_spelled(changes)])  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _spelled(changes: tuple[tuple[str, str], ...]) -> tuple[inspect.Parameter, ...]:
+    # Made once for the methods that take the same changes.
+    return tuple(
         inspect.Parameter(
             name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
         )
         for name, annotation in changes
-    ]
-    func.__signature__ = signature.replace(parameters=[*kept, *spelled])  # type: ignore[attr-defined]
+    )

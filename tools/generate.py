@@ -575,6 +575,7 @@ def write_models(
         "from __future__ import annotations\n\n",
         "import importlib\n",
         "from typing import TYPE_CHECKING, Any\n\n",
+        "from . import _base\n",
         f"from ._base import {', '.join(sorted(base_names))}\n\n",
         "if TYPE_CHECKING:\n",
     ]
@@ -588,18 +589,16 @@ def write_models(
         + "]\n\n"
     )
     init.append(
-        "#: The area of each model, whose module imports it on first use.\n_HOME = {\n"
-        + "".join(f'    "{n}": "{home[n]}",\n' for n in names)
-        + "}\n\n\n"
-    )
-    init.append(
+        "_MODELS = frozenset(__all__)\n\n\n"
         "def __getattr__(name: str) -> Any:\n"
         '    """Import the model ``name`` the first time it is asked for."""\n'
-        "    area = _HOME.get(name)\n"
-        "    if area is None:\n"
+        "    if name not in _MODELS:\n"
         '        msg = f"module {__name__!r} has no attribute {name!r}"\n'
         "        raise AttributeError(msg)\n"
-        '    value = getattr(importlib.import_module(f".{area}", __name__), name)\n'
+        '    defined = importlib.import_module(f"._shapes.{_base.module_of(name)}", __name__)\n'
+        "    value = getattr(defined, name)\n"
+        "    # Its area is where it is pickled by and its annotations resolved.\n"
+        "    importlib.import_module(value.__module__)\n"
         "    globals()[name] = value\n"
         "    return value\n\n\n"
         "def __dir__() -> list[str]:\n"
