@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import importlib
+import marshal
 import re
 import threading
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import boto3
 import botocore.exceptions
@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError, ParamValidationError
 from botocore.parsers import ResponseParserError
 from botocore.validate import ParamValidationDecorator, ValidationErrors
 
+from ._convert import from_answer, to_boto
 from ._mask import MASK, holds_sensitive, is_sensitive
 from ._version import __version__
 from .errors import (
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 else:
     SSMClient = Any
 
-__all__ = ["BaseClient", "OnFirstUse", "invoke", "invoke_checked"]
+__all__ = ["BaseClient", "check_as_botocore", "invoke", "invoke_checked"]
 
 T = TypeVar("T")
 
@@ -75,6 +76,22 @@ def validation_error(
             lambda m: f"for parameter {m.group(1)}, value: {MASK}",
             str(exc.kwargs.get("report", exc)),
         )
+    return _reported(report)
+
+
+def check_as_botocore(shape: Shape, request: Mapping[str, Any]) -> None:
+    """Refuse ``request`` as botocore's validator would, as ``invoke`` refuses it.
+
+    Raises:
+        ssmkit.errors.ValidationError: botocore's report, masked as
+            ``validation_error`` masks it.
+    """
+    report = _masked_report(shape, request)
+    if report is not None:
+        raise _reported(report)
+
+
+def _reported(report: str) -> ValidationError:
     found = re.search(
         r"parameter[s]?:? (?:in input: \"?)?\"?([A-Za-z0-9_.\[\]]+)", report
     )
@@ -167,8 +184,10 @@ def invoke(
         _reraise(exc, operation, boto3_client, request)
 
 
-# The request being sent that ssmkit has checked whole, in this thread.
-_CHECKED: contextvars.ContextVar[Mapping[str, Any] | None] = contextvars.ContextVar(
+# The request being sent that ssmkit has checked whole, in this thread, as
+# marshal writes it: nothing in it is shared with the request botocore is
+# given, so an event handler's edit, at any depth, makes the two differ.
+_CHECKED: contextvars.ContextVar[bytes | None] = contextvars.ContextVar(
     "ssmkit_checked", default=None
 )
 _TRUSTING = threading.Lock()
@@ -181,7 +200,7 @@ class _TrustChecked:
     and the changes ``prepare`` checked, as botocore checks them and more;
     validating the whole request again would do that work twice. Any other
     request, including one made meanwhile by an event handler, is validated as
-    before; so is this one if a handler has changed it.
+    before; so is this one if a handler has changed anything in it.
     """
 
     __slots__ = ("_validator",)
@@ -191,9 +210,17 @@ class _TrustChecked:
 
     def validate(self, params: Any, shape: Shape) -> Any:
         checked = _CHECKED.get()
-        if checked is not None and params == checked:
+        if checked is not None and _written(params) == checked:
             return ValidationErrors()
         return self._validator.validate(params, shape)
+
+
+def _written(request: Any) -> bytes | None:
+    # Version 2 writes no back-references, so equal requests give equal bytes.
+    try:
+        return marshal.dumps(request, 2)
+    except ValueError:  # a value marshal cannot write: then it is validated
+        return None
 
 
 def invoke_checked(
@@ -214,7 +241,10 @@ def invoke_checked(
             validator = serializer._param_validator
             if not isinstance(validator, _TrustChecked):
                 serializer._param_validator = _TrustChecked(validator)
-    token = _CHECKED.set(request)
+    written = _written(request)
+    if written is None:
+        return invoke(boto3_client, operation, request)
+    token = _CHECKED.set(written)
     try:
         return invoke(boto3_client, operation, request)
     finally:
@@ -308,13 +338,6 @@ def _translation(
 _PLAIN = (str, int, bool, float)
 
 
-def _to_boto(value: Any) -> Any:
-    # The converter loads with the first value that needs it, not the client.
-    from ssmkit._convert import to_boto
-
-    return to_boto(value)
-
-
 def _request(
     params: Mapping[str, Any], extra: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -326,14 +349,14 @@ def _request(
     """
     # Plain values, the common case, skip the converter's dispatch.
     request = {
-        name: value if value.__class__ in _PLAIN else _to_boto(value)
+        name: value if value.__class__ in _PLAIN else to_boto(value)
         for name, value in params.items()
         if value is not None
     }
     if extra:
         _check_extra(params, extra)
         request.update(
-            (name, value if value.__class__ in _PLAIN else _to_boto(value))
+            (name, value if value.__class__ in _PLAIN else to_boto(value))
             for name, value in extra.items()
         )
     return request
@@ -512,8 +535,6 @@ class BaseClient:
     ) -> Iterator[Any]:
         if limit == 0:
             return
-        from ssmkit._convert import from_answer
-
         paginator = self._boto3_client.get_paginator(xform_name(operation))  # type: ignore[call-overload]
         count = 0
         with translated(operation, self._boto3_client, request):
@@ -561,50 +582,3 @@ class BaseClient:
         except KeyError:
             msg = f"{operation} answered without {key}"
             raise UnexpectedResponseError(msg) from None
-
-
-class MethodsOnFirstUse(type):
-    """The metaclass of the operations: an area's methods load on first use.
-
-    The fourteen areas' methods and their docstrings are most of what the
-    client would load; ``ssmkit.Client`` loads none of them. The first method
-    of an area asked for, on the class or on a client, loads that area's, and
-    from then on they are the class's own, found as any method is.
-    """
-
-    def __getattr__(cls, name: str) -> Any:
-        owner = next((c for c in cls.__mro__ if "_areas" in vars(c)), None)
-        area = None if owner is None else owner._areas.get(name)  # type: ignore[attr-defined]
-        if area is None:
-            msg = f"type object {cls.__name__!r} has no attribute {name!r}"
-            raise AttributeError(msg)
-        module = importlib.import_module(f"ssmkit._operations.{area}")
-        mixin = getattr(module, module.__all__[0])
-        for method, value in vars(mixin).items():
-            if not method.startswith("__"):
-                setattr(owner, method, value)
-        return getattr(cls, name)
-
-    def __dir__(cls) -> list[str]:
-        owner = next((c for c in cls.__mro__ if "_areas" in vars(c)), None)
-        areas = () if owner is None else owner._areas  # type: ignore[attr-defined]
-        return sorted({*super().__dir__(), *areas})
-
-
-class OnFirstUse(BaseClient, metaclass=MethodsOnFirstUse):
-    """The base of the operations at run time (type checkers see the areas)."""
-
-    #: Each method's area, by method name; set by the generated ``Operations``.
-    _areas: ClassVar[dict[str, str]] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        # Only what is not found otherwise comes here: a method not loaded yet.
-        try:
-            getattr(type(self), name)
-        except AttributeError:
-            msg = f"{type(self).__name__!r} object has no attribute {name!r}"
-            raise AttributeError(msg) from None
-        return getattr(self, name)
-
-    def __dir__(self) -> list[str]:
-        return sorted({*super().__dir__(), *dir(type(self))})

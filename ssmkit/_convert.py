@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._mask import MASK
+from ._sentinel import Clear
 from .errors import UnexpectedResponseError, ValidationError
 from .models._base import (
     SENSITIVE,
@@ -541,6 +542,7 @@ def _make(
     # first in an SSMEnum's MRO and pass the enum object through.
     converter.register_structure_hook(SSMEnum, lambda value, cls: cls(value))
     converter.register_unstructure_hook(SSMEnum, _unstructure_enum)
+    converter.register_unstructure_hook(Clear, _refuse_clear)
     unstructure = converter.unstructure
     converter.register_unstructure_hook(
         tuple, lambda value: [unstructure(item) for item in value]
@@ -778,6 +780,15 @@ def _misfit_model(cls: type, value: Any, where: str, *, json: bool) -> str | Non
             except ValueError as exc:
                 return str(exc)
     return None
+
+
+def _refuse_clear(value: Clear) -> Any:
+    # It would be sent as the text "CLEAR", replacing what it means to remove.
+    msg = (
+        "ssmkit.CLEAR stands for a whole member of a safe update, not for a value "
+        "within one: to remove a member inside it, name its path in paths="
+    )
+    raise TypeError(msg)
 
 
 def to_boto(obj: Any) -> Any:

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, overload
 import attrs
 from botocore.model import StructureShape
 
-from ._base_client import _PLAIN, invoke, invoke_checked
+from ._base_client import _PLAIN, check_as_botocore, invoke, invoke_checked
 from ._change_members import MEMBERS
 from ._convert import from_answer, from_boto, to_boto
 from ._mask import MASK, is_sensitive
@@ -676,6 +676,8 @@ def apply_update(
         try:
             # What a modify= function edits is validated by botocore too.
             checked = modify is None
+            if checked:
+                _check_touched(known[0], plan.request, prepared)
             answer = _write(kind, boto3_client, plan.request, what, checked)
         except InvalidAssociationVersion as exc:
             last = exc
@@ -705,6 +707,25 @@ def apply_update(
         f"lost {RACE_ATTEMPTS} races to other writers and gave up: nothing was written"
     )
     raise ConcurrentUpdateError(msg) from last
+
+
+def _check_touched(
+    shape: StructureShape, request: Raw, changes: list[Prepared]
+) -> None:
+    """Validate, as botocore would, each member of the write a change reached.
+
+    ``prepare`` checked each change's value; a change by path lands inside
+    what is stored, or builds what holds it (``logging_info.s3_key_prefix``
+    where there was no ``LoggingInfo``), which must hold its own required
+    members too. What the changes did not reach is as it was read.
+    """
+    touched = {path[0] for path, _ in changes}
+    checked = {
+        member: value
+        for member, value in request.items()
+        if member in touched or member in shape.required_members
+    }
+    check_as_botocore(shape, checked)
 
 
 def _landed(

@@ -86,7 +86,7 @@ def test_import_loads_no_model_area_nor_the_converter() -> None:
         "ssmkit._declared",
         "ssmkit._service_errors",
     }
-    assert after == "ssmkit.models.parameters True"
+    assert after == "ssmkit.models._shapes.parameter False"
 
 
 def test_lazy_names_are_found_by_dir_and_by_type_checkers(tmp_path: Path) -> None:
@@ -132,7 +132,7 @@ def test_the_client_loads_boto3_before_its_own_modules() -> None:
     assert _fresh(code).split() == ["True", "True"]
 
 
-def test_the_client_loads_no_area_and_a_model_only_itself() -> None:
+def test_a_model_loads_only_itself() -> None:
     code = (
         "import sys, ssmkit\n"
         "def ours():\n"
@@ -141,29 +141,23 @@ def test_the_client_loads_no_area_and_a_model_only_itself() -> None:
         "print(' '.join(ours()))\n"
         "ssmkit.models.AssociationDescription\n"
         "print(' '.join(ours()))\n"
-        "ssmkit.Client.describe_association\n"
-        "print(' '.join(ours()))\n"
     )
-    client, model, method = (set(line.split()) for line in _fresh(code).splitlines())
-    # Neither an area of operations nor a model, nor what only some calls use.
-    assert not {
-        m for m in client if m.startswith(("ssmkit._operations.", "ssmkit.models."))
-    } - {"ssmkit.models._base"}
+    client, model = (set(line.split()) for line in _fresh(code).splitlines())
+    # No model, nor what only some calls use.
+    assert not {m for m in client if m.startswith("ssmkit.models.")} - {
+        "ssmkit.models._base"
+    }
     assert not client & {
         "ssmkit._changes",
         "ssmkit._schedules",
         "ssmkit._safe",
-        "ssmkit._convert",
         "ssmkit._validate",
     }
-    # A model loads its own module and its area's, and no other model.
+    # A model loads its own module, and no other model nor its area.
     assert model - client == {
-        "ssmkit.models.associations",
         "ssmkit.models._shapes",
         "ssmkit.models._shapes.association_description",
     }
-    # A method loads its area's methods and the converter, and no model.
-    assert method - model == {"ssmkit._operations.associations", "ssmkit._convert"}
 
 
 def _fresh(code: str) -> str:

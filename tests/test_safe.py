@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 import ssmkit
 from ssmkit import CLEAR, errors
+from ssmkit._change_members import MEMBERS
 from ssmkit.models import (
     Alarm,
     AlarmConfiguration,
@@ -1639,7 +1640,7 @@ def test_show_changes_spells_out_the_keywords() -> None:
     def update(association_id: str, /, *, modify: Any = None, **changes: Any) -> None:
         return None
 
-    show_changes(update, ssmkit.AssociationChanges)
+    show_changes(update, MEMBERS["AssociationChanges"])
     parameters = inspect.signature(update).parameters
     assert list(parameters)[:2] == ["association_id", "modify"]
     assert "changes" not in parameters
@@ -1649,6 +1650,16 @@ def test_show_changes_spells_out_the_keywords() -> None:
     assert spelled.annotation == "str | Clear"
     assert set(parameters) - {"association_id", "modify"} == set(
         ssmkit.AssociationChanges.__annotations__
+    )
+
+
+@pytest.mark.parametrize("name", sorted(MEMBERS))
+def test_the_spelled_out_keywords_are_the_typed_dicts(name: str) -> None:
+    # The plain strings the signatures use, and the TypedDicts type checkers use.
+    typed = getattr(ssmkit, name).__annotations__
+    assert MEMBERS[name] == tuple(
+        (member, getattr(kind, "__forward_arg__", kind))
+        for member, kind in typed.items()
     )
 
 
@@ -2262,3 +2273,51 @@ def test_a_client_without_validation_is_left_as_it_is() -> None:
     assert wire.requests[1][1]["MaxErrors"] == "5"
     assert boto._serializer is serializer
     assert not hasattr(serializer, "_param_validator")
+
+
+def test_an_event_handler_s_edit_deep_in_the_write_is_validated() -> None:
+    boto, wire = wired_client()
+    wire.answer({"AssociationDescription": DESCRIBED})
+
+    def edit(params: dict[str, Any], **_: Any) -> None:
+        params["Targets"][0]["Values"] = "weekly"  # a text where a list belongs
+
+    boto.meta.events.register("before-parameter-build.ssm.UpdateAssociation", edit)
+    with pytest.raises(errors.ValidationError) as caught:
+        ssmkit.safe_update_association(boto, "a1", max_errors="5")
+
+    assert "Invalid type for parameter Targets[0].Values" in str(caught.value)
+    assert wire.operations == ["DescribeAssociation"]
+
+
+def test_a_change_by_path_that_builds_a_structure_needs_its_required_members() -> None:
+    boto, wire = wired_client()
+    task = {k: v for k, v in TASK.items() if k != "LoggingInfo"}
+    wire.answer({**task, **TASK_IDS})
+
+    with pytest.raises(errors.ValidationError) as caught:
+        ssmkit.safe_update_maintenance_window_task(
+            boto,
+            "mw-0123456789abcdef0",
+            TASK_ID,
+            paths={"logging_info.s3_key_prefix": "x"},
+        )
+
+    assert "Missing required parameter in LoggingInfo" in str(caught.value)
+    assert "S3BucketName" in str(caught.value)
+    assert wire.operations == ["GetMaintenanceWindowTask"]
+
+
+def test_clear_within_a_value_is_refused_not_sent_as_text() -> None:
+    # Sent, it would store the text "CLEAR" where a removal was meant.
+    boto, wire = wired_client()
+    logging_info = {"S3BucketName": "b", "S3KeyPrefix": ssmkit.CLEAR}
+
+    with pytest.raises(errors.ValidationError) as caught:
+        ssmkit.safe_update_maintenance_window_task(
+            boto, "mw-0123456789abcdef0", TASK_ID, logging_info=logging_info
+        )
+
+    assert str(caught.value).startswith("logging_info: ")
+    assert "name its path in paths=" in str(caught.value)
+    assert wire.requests == []

@@ -366,10 +366,9 @@ def names_in(annotation: str) -> set[str]:
 # -- models -------------------------------------------------------------------
 
 
-def render_enum(shape: Shape, area: str) -> str:
+def render_enum(shape: Shape) -> str:
     doc = first_sentence(shape.documentation) or f"Values of ``{shape.name}``."
     out = [f"class {shape.name}(SSMEnum):\n", docstring(doc, "    ", ""), "\n"]
-    out.append(f"    __module__ = {'ssmkit.models.' + area!r}\n\n")
     used: set[str] = set()
     for value in shape.enum:  # type: ignore[attr-defined]
         name = enum_member_name(value)
@@ -402,7 +401,7 @@ def deferred_members(shape: StructureShape) -> list[str]:
 UNKNOWN_FIELD = "unknown_members"
 
 
-def render_class(shape: StructureShape, area: str, answer: bool = False) -> str:
+def render_class(shape: StructureShape, answer: bool = False) -> str:
     fallback = f"The ``{shape.name}`` shape of the SSM API."
     out = []
     deferred = deferred_members(shape) if answer else []
@@ -422,8 +421,6 @@ def render_class(shape: StructureShape, area: str, answer: bool = False) -> str:
         docstring(first_sentence(shape.documentation), "    ", fallback),
     ]
     required = set(shape.required_members)
-    # Where it is imported from, pickled by, and its annotations resolved.
-    out.append(f"\n    __module__ = {'ssmkit.models.' + area!r}\n")
     if shape.members:
         out.append("\n")
     for member, mshape in shape.members.items():
@@ -484,16 +481,12 @@ def model_shapes(service: ServiceModel) -> tuple[dict[str, Shape], dict[str, str
 def qualified(annotation: str) -> str:
     """An annotation naming each model as ``models.Name``.
 
-    A model's annotations are resolved in its area's module, which imports no
-    model: ``models.Name`` imports each one when it is resolved.
+    A model's module imports no other model: ``models.Name`` imports each one
+    only when the annotation is resolved (by ``typing.get_type_hints``).
     """
     for name in sorted(names_in(annotation), key=len, reverse=True):
         annotation = re.sub(rf"(?<![\w.]){name}(?![\w])", f"models.{name}", annotation)
     return annotation
-
-
-#: What a model's annotations use besides models; its area's module holds them.
-ANNOTATION_NAMES = ("datetime", "Any", "FrozenDict", "models")
 
 
 def write_models(
@@ -538,13 +531,7 @@ def write_models(
         exported = sorted(s.name for s in members)
         text = [HEADER.format(version=version), docstring(doc, "", ""), "\n"]
         text.append(
-            "from __future__ import annotations\n\n"
-            "# What the models' annotations name besides models, for\n"
-            "# typing.get_type_hints, which resolves them here.\n"
-            "import datetime  # noqa: F401\n"
-            "from typing import TYPE_CHECKING, Any  # noqa: F401\n\n"
-            "from .. import models  # noqa: F401\n"
-            "from ._base import FrozenDict, on_first_use  # noqa: F401\n\n"
+            "from __future__ import annotations\n\nfrom typing import TYPE_CHECKING\n\n"
         )
         if exported:
             text.append("if TYPE_CHECKING:\n")
@@ -555,7 +542,12 @@ def write_models(
         text.append(
             "\n__all__ = [\n" + "".join(f'    "{n}",\n' for n in exported) + "]\n\n"
         )
-        text.append("__getattr__, __dir__ = on_first_use(__name__, __all__)\n")
+        # Hidden from type checkers, which then refuse a name the area lacks.
+        text.append(
+            "if not TYPE_CHECKING:\n"
+            "    from ._base import on_first_use\n\n"
+            "    __getattr__, __dir__ = on_first_use(__name__, __all__)\n"
+        )
         (MODELS / f"{area}.py").write_text("".join(text))
 
     names = sorted(shapes)
@@ -589,20 +581,20 @@ def write_models(
         + "]\n\n"
     )
     init.append(
-        "_MODELS = frozenset(__all__)\n\n\n"
-        "def __getattr__(name: str) -> Any:\n"
-        '    """Import the model ``name`` the first time it is asked for."""\n'
-        "    if name not in _MODELS:\n"
-        '        msg = f"module {__name__!r} has no attribute {name!r}"\n'
-        "        raise AttributeError(msg)\n"
-        '    defined = importlib.import_module(f"._shapes.{_base.module_of(name)}", __name__)\n'
-        "    value = getattr(defined, name)\n"
-        "    # Its area is where it is pickled by and its annotations resolved.\n"
-        "    importlib.import_module(value.__module__)\n"
-        "    globals()[name] = value\n"
-        "    return value\n\n\n"
-        "def __dir__() -> list[str]:\n"
-        "    return sorted({*globals(), *__all__})\n"
+        "_MODELS = frozenset(__all__)\n\n"
+        "# Hidden from type checkers, which then refuse a name the package lacks.\n"
+        "if not TYPE_CHECKING:\n\n"
+        "    def __getattr__(name: str) -> Any:\n"
+        '        """Import the model ``name`` the first time it is asked for."""\n'
+        "        if name not in _MODELS:\n"
+        '            msg = f"module {__name__!r} has no attribute {name!r}"\n'
+        "            raise AttributeError(msg)\n"
+        "        module = _base.module_of(name)\n"
+        '        value = getattr(importlib.import_module(f"._shapes.{module}", __name__), name)\n'
+        "        globals()[name] = value\n"
+        "        return value\n\n"
+        "    def __dir__() -> list[str]:\n"
+        "        return sorted({*globals(), *__all__})\n"
     )
     (MODELS / "__init__.py").write_text("".join(init))
     return shapes, home
@@ -615,7 +607,7 @@ def write_model(shape: Shape, area: str, version: str, answer: bool) -> str:
     text.append("from __future__ import annotations\n\n")
     if not isinstance(shape, StructureShape):
         text.append("from .._base import SSMEnum\n\n\n")
-        text.append(render_enum(shape, area))
+        text.append(render_enum(shape))
         return "".join(text)
     uses = {"Model", "wire", "FrozenDict", "UNKNOWN", "to_unknown", "unmodeled"}
     annotations = ""
@@ -638,7 +630,7 @@ def write_model(shape: Shape, area: str, version: str, answer: bool) -> str:
     if names_in(annotations):
         text.append("from ... import models\n")
     text.append(f"from .._base import {', '.join(sorted(uses))}\n\n\n")
-    text.append(render_class(shape, area, answer))
+    text.append(render_class(shape, answer))
     return "".join(text)
 
 
@@ -880,36 +872,15 @@ def write_operations(service: ServiceModel, version: str, home: dict[str, str]) 
             "\n" + source if source else "",
         ]
         (OPERATIONS_DIR / f"{area}.py").write_text("".join(text))
-    area_of_method = {
-        botocore.xform_name(name): area
-        for area, names in operations_by_area(service).items()
-        for name in names
-        if name not in HAND_WRITTEN
-    }
     init = [
         HEADER.format(version=version),
-        '"""One typed method per SSM operation, in one module per area of the service.\n\n'
-        "An area's methods load the first time one of them is used, on the class or\n"
-        "on a client; type checkers see every method from the start.\n"
-        '"""\n\n',
-        "from __future__ import annotations\n\n",
-        "from typing import TYPE_CHECKING, ClassVar\n\n",
-        "from .._base_client import OnFirstUse\n\n",
-        '__all__ = ["Operations"]\n\n',
-        "if TYPE_CHECKING:\n",
-        "".join(f"    from .{area} import {mixin}\n" for area, mixin in mixins),
-        "\n    class Operations(\n"
-        + "".join(f"        {mixin},\n" for _, mixin in mixins)
-        + "    ):\n",
-        '        """Every SSM operation whose wire form needs no care beyond conversion."""\n\n',
-        "else:\n\n",
-        "    class Operations(OnFirstUse):\n",
-        '        """Every SSM operation whose wire form needs no care beyond conversion."""\n\n',
-        "        _areas: ClassVar[dict[str, str]] = {\n"
-        + "".join(
-            f'            "{m}": "{a}",\n' for m, a in sorted(area_of_method.items())
-        )
-        + "        }\n",
+        '"""One typed method per SSM operation, in one module per area of the service."""\n\n',
+        "".join(f"from .{area} import {mixin}\n" for area, mixin in mixins),
+        '\n__all__ = ["Operations"]\n\n\n',
+        "class Operations(\n"
+        + "".join(f"    {mixin},\n" for _, mixin in mixins)
+        + "):\n",
+        '    """Every SSM operation whose wire form needs no care beyond conversion."""\n',
     ]
     (OPERATIONS_DIR / "__init__.py").write_text("".join(init))
 

@@ -720,19 +720,18 @@ __all__ = [
 
 _MODELS = frozenset(__all__)
 
+# Hidden from type checkers, which then refuse a name the package lacks.
+if not TYPE_CHECKING:
 
-def __getattr__(name: str) -> Any:
-    """Import the model ``name`` the first time it is asked for."""
-    if name not in _MODELS:
-        msg = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(msg)
-    defined = importlib.import_module(f"._shapes.{_base.module_of(name)}", __name__)
-    value = getattr(defined, name)
-    # Its area is where it is pickled by and its annotations resolved.
-    importlib.import_module(value.__module__)
-    globals()[name] = value
-    return value
+    def __getattr__(name: str) -> Any:
+        """Import the model ``name`` the first time it is asked for."""
+        if name not in _MODELS:
+            msg = f"module {__name__!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        module = _base.module_of(name)
+        value = getattr(importlib.import_module(f"._shapes.{module}", __name__), name)
+        globals()[name] = value
+        return value
 
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})

@@ -77,9 +77,9 @@ def on_first_use(
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """An area module's ``__getattr__`` and ``__dir__``: a model built on first use.
 
-    Each model is defined in a module of its own under ``ssmkit.models._shapes``
-    and says it belongs to its area, which it is imported from, pickled by and
-    whose namespace its annotations are resolved in.
+    Each model is defined in a module of its own under ``ssmkit.models._shapes``;
+    its annotations name other models as ``models.Name``, imported when they
+    are resolved.
     """
     module = sys.modules[area]
     known = frozenset(names)

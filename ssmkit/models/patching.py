@@ -3,13 +3,7 @@
 
 from __future__ import annotations
 
-# What the models' annotations name besides models, for
-# typing.get_type_hints, which resolves them here.
-import datetime  # noqa: F401
-from typing import TYPE_CHECKING, Any  # noqa: F401
-
-from .. import models  # noqa: F401
-from ._base import FrozenDict, on_first_use  # noqa: F401
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ._shapes.baseline_override import BaselineOverride
@@ -96,4 +90,7 @@ __all__ = [
     "UpdatePatchBaselineResult",
 ]
 
-__getattr__, __dir__ = on_first_use(__name__, __all__)
+if not TYPE_CHECKING:
+    from ._base import on_first_use
+
+    __getattr__, __dir__ = on_first_use(__name__, __all__)

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class AccessRequestStatus(SSMEnum):
     """The status of the access request."""
 
-    __module__ = "ssmkit.models.sessions"
-
     APPROVED = "Approved"
     REJECTED = "Rejected"
     REVOKED = "Revoked"

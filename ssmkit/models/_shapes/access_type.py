@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class AccessType(SSMEnum):
     """Standard access type is the default for Session Manager sessions."""
 
-    __module__ = "ssmkit.models.sessions"
-
     STANDARD = "Standard"
     JUST_IN_TIME = "JustInTime"

@@ -18,8 +18,6 @@ class AccountSharingInfo(Model):
 
     """
 
-    __module__ = "ssmkit.models.documents"
-
     account_id: str | None = field(default=None, metadata=wire("AccountId"))
     shared_document_version: str | None = field(
         default=None, metadata=wire("SharedDocumentVersion")

@@ -31,8 +31,6 @@ class Activation(Model):
 
     """
 
-    __module__ = "ssmkit.models.nodes"
-
     activation_id: str | None = field(default=None, metadata=wire("ActivationId"))
     description: str | None = field(default=None, metadata=wire("Description"))
     default_instance_name: str | None = field(

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class Alarm(Model):
     """A CloudWatch alarm you apply to an automation or command."""
 
-    __module__ = "ssmkit.models.common"
-
     name: str = field(metadata=wire("Name"))
     unknown_members: FrozenDict[str, Any] | None = field(
         default=None,

@@ -19,8 +19,6 @@ class AlarmConfiguration(Model):
 
     """
 
-    __module__ = "ssmkit.models.common"
-
     ignore_poll_alarm_failure: bool | None = field(
         default=None, metadata=wire("IgnorePollAlarmFailure")
     )

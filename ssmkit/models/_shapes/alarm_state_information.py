@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class AlarmStateInformation(Model):
     """The details about the state of your CloudWatch alarm."""
 
-    __module__ = "ssmkit.models.common"
-
     name: str = field(metadata=wire("Name"))
     state: models.ExternalAlarmState = field(metadata=wire("State"))
     unknown_members: FrozenDict[str, Any] | None = field(

@@ -31,8 +31,6 @@ class Association(Model):
 
     """
 
-    __module__ = "ssmkit.models.associations"
-
     name: str | None = field(default=None, metadata=wire("Name"))
     instance_id: str | None = field(default=None, metadata=wire("InstanceId"))
     association_id: str | None = field(default=None, metadata=wire("AssociationId"))

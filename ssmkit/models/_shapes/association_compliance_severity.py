@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class AssociationComplianceSeverity(SSMEnum):
     """The severity level that is assigned to the association."""
 
-    __module__ = "ssmkit.models.associations"
-
     CRITICAL = "CRITICAL"
     HIGH = "HIGH"
     MEDIUM = "MEDIUM"

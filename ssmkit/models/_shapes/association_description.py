@@ -40,8 +40,6 @@ from .._base import (
 class AssociationDescription(Model):
     """Information about the association."""
 
-    __module__ = "ssmkit.models.associations"
-
     name: str | None = field(default=None, metadata=wire("Name"))
     instance_id: str | None = field(default=None, metadata=wire("InstanceId"))
     association_version: str | None = field(

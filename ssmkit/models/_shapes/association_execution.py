@@ -28,8 +28,6 @@ from .._base import (
 class AssociationExecution(Model):
     """Includes information about the specified association."""
 
-    __module__ = "ssmkit.models.associations"
-
     association_id: str | None = field(default=None, metadata=wire("AssociationId"))
     association_version: str | None = field(
         default=None, metadata=wire("AssociationVersion")

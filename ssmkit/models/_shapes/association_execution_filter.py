@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class AssociationExecutionFilter(Model):
     """Filters used in the request."""
 
-    __module__ = "ssmkit.models.associations"
-
     key: models.AssociationExecutionFilterKey = field(metadata=wire("Key"))
     value: str = field(metadata=wire("Value"))
     type: models.AssociationFilterOperatorType = field(metadata=wire("Type"))

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class AssociationExecutionFilterKey(SSMEnum):
     """The key value used in the request."""
 
-    __module__ = "ssmkit.models.associations"
-
     EXECUTION_ID = "ExecutionId"
     STATUS = "Status"
     CREATED_TIME = "CreatedTime"

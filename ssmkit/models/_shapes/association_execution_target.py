@@ -27,8 +27,6 @@ from .._base import (
 class AssociationExecutionTarget(Model):
     """Includes information about the specified association execution."""
 
-    __module__ = "ssmkit.models.associations"
-
     association_id: str | None = field(default=None, metadata=wire("AssociationId"))
     association_version: str | None = field(
         default=None, metadata=wire("AssociationVersion")

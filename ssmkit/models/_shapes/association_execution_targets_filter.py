@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class AssociationExecutionTargetsFilter(Model):
     """Filters for the association execution."""
 
-    __module__ = "ssmkit.models.associations"
-
     key: models.AssociationExecutionTargetsFilterKey = field(metadata=wire("Key"))
     value: str = field(metadata=wire("Value"))
     unknown_members: FrozenDict[str, Any] | None = field(

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class AssociationExecutionTargetsFilterKey(SSMEnum):
     """The key value used in the request."""
 
-    __module__ = "ssmkit.models.associations"
-
     STATUS = "Status"
     RESOURCE_ID = "ResourceId"
     RESOURCE_TYPE = "ResourceType"

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class AssociationFilter(Model):
     """Describes a filter."""
 
-    __module__ = "ssmkit.models.associations"
-
     key: models.AssociationFilterKey = field(metadata=wire("key"))
     value: str = field(metadata=wire("value"))
     unknown_members: FrozenDict[str, Any] | None = field(

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class AssociationFilterKey(SSMEnum):
     """The name of the filter."""
 
-    __module__ = "ssmkit.models.associations"
-
     INSTANCE_ID = "InstanceId"
     NAME = "Name"
     ASSOCIATION_ID = "AssociationId"

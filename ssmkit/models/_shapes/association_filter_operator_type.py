@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class AssociationFilterOperatorType(SSMEnum):
     """The filter type specified in the request."""
 
-    __module__ = "ssmkit.models.associations"
-
     EQUAL = "EQUAL"
     LESS_THAN = "LESS_THAN"
     GREATER_THAN = "GREATER_THAN"

@@ -23,8 +23,6 @@ from .._base import (
 class AssociationOverview(Model):
     """Information about the association."""
 
-    __module__ = "ssmkit.models.associations"
-
     status: str | None = field(default=None, metadata=wire("Status"))
     detailed_status: str | None = field(default=None, metadata=wire("DetailedStatus"))
     association_status_aggregated_count: FrozenDict[str, int] | None = field(

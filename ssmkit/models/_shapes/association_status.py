@@ -17,8 +17,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class AssociationStatus(Model):
     """The association status."""
 
-    __module__ = "ssmkit.models.associations"
-
     date: datetime.datetime = field(metadata=wire("Date"))
     name: models.AssociationStatusName = field(metadata=wire("Name"))
     message: str = field(metadata=wire("Message"))

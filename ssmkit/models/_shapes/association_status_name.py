@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class AssociationStatusName(SSMEnum):
     """The status."""
 
-    __module__ = "ssmkit.models.associations"
-
     PENDING = "Pending"
     SUCCESS = "Success"
     FAILED = "Failed"

@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class AssociationSyncCompliance(SSMEnum):
     """The mode for generating association compliance."""
 
-    __module__ = "ssmkit.models.associations"
-
     AUTO = "AUTO"
     MANUAL = "MANUAL"

@@ -36,8 +36,6 @@ from .._base import (
 class AssociationVersionInfo(Model):
     """Information about the association version."""
 
-    __module__ = "ssmkit.models.associations"
-
     association_id: str | None = field(default=None, metadata=wire("AssociationId"))
     association_version: str | None = field(
         default=None, metadata=wire("AssociationVersion")

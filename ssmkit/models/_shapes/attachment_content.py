@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class AttachmentContent(Model):
     """A structure that includes attributes that describe a document attachment."""
 
-    __module__ = "ssmkit.models.documents"
-
     name: str | None = field(default=None, metadata=wire("Name"))
     size: int | None = field(default=None, metadata=wire("Size"))
     hash: str | None = field(default=None, metadata=wire("Hash"))

@@ -9,6 +9,4 @@ from .._base import SSMEnum
 class AttachmentHashType(SSMEnum):
     """The hash algorithm used to calculate the hash value."""
 
-    __module__ = "ssmkit.models.documents"
-
     SHA256 = "Sha256"

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class AttachmentInformation(Model):
     """An attribute of an attachment, such as the attachment name."""
 
-    __module__ = "ssmkit.models.documents"
-
     name: str | None = field(default=None, metadata=wire("Name"))
     unknown_members: FrozenDict[str, Any] | None = field(
         default=None,

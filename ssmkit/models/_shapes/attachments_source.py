@@ -20,8 +20,6 @@ class AttachmentsSource(Model):
 
     """
 
-    __module__ = "ssmkit.models.documents"
-
     key: models.AttachmentsSourceKey | None = field(default=None, metadata=wire("Key"))
     values: tuple[str, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("Values")

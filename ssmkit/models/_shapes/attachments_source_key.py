@@ -12,8 +12,6 @@ class AttachmentsSourceKey(SSMEnum):
 
     """
 
-    __module__ = "ssmkit.models.documents"
-
     SOURCE_URL = "SourceUrl"
     S3_FILE_URL = "S3FileUrl"
     ATTACHMENT_REFERENCE = "AttachmentReference"

@@ -43,8 +43,6 @@ from .._base import (
 class AutomationExecution(Model):
     """Detailed information about the current state of an automation execution."""
 
-    __module__ = "ssmkit.models.automation"
-
     automation_execution_id: str | None = field(
         default=None, metadata=wire("AutomationExecutionId")
     )

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class AutomationExecutionFilter(Model):
     """A filter used to match specific automation executions."""
 
-    __module__ = "ssmkit.models.automation"
-
     key: models.AutomationExecutionFilterKey = field(metadata=wire("Key"))
     values: tuple[str, ...] = field(converter=to_tuple, metadata=wire("Values"))
     unknown_members: FrozenDict[str, Any] | None = field(

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class AutomationExecutionFilterKey(SSMEnum):
     """One or more keys to limit the results."""
 
-    __module__ = "ssmkit.models.automation"
-
     DOCUMENT_NAME_PREFIX = "DocumentNamePrefix"
     EXECUTION_STATUS = "ExecutionStatus"
     EXECUTION_ID = "ExecutionId"

@@ -28,8 +28,6 @@ class AutomationExecutionInputs(Model):
 
     """
 
-    __module__ = "ssmkit.models.automation"
-
     parameters: FrozenDict[str, tuple[str, ...]] | None = field(
         default=None, converter=to_frozendict, metadata=wire("Parameters")
     )

@@ -37,8 +37,6 @@ from .._base import (
 class AutomationExecutionMetadata(Model):
     """Details about a specific Automation execution."""
 
-    __module__ = "ssmkit.models.automation"
-
     automation_execution_id: str | None = field(
         default=None, metadata=wire("AutomationExecutionId")
     )

@@ -28,8 +28,6 @@ class AutomationExecutionPreview(Model):
 
     """
 
-    __module__ = "ssmkit.models.automation"
-
     step_previews: FrozenDict[models.ImpactType, int] | None = field(
         default=None, converter=to_frozendict, metadata=wire("StepPreviews")
     )

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class AutomationExecutionStatus(SSMEnum):
     """The execution status for this step."""
 
-    __module__ = "ssmkit.models.automation"
-
     PENDING = "Pending"
     IN_PROGRESS = "InProgress"
     WAITING = "Waiting"

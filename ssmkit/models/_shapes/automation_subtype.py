@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class AutomationSubtype(SSMEnum):
     """The subtype of the Automation operation."""
 
-    __module__ = "ssmkit.models.automation"
-
     CHANGE_REQUEST = "ChangeRequest"
     ACCESS_REQUEST = "AccessRequest"

@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class AutomationType(SSMEnum):
     """Use this filter with DescribeAutomationExecutions."""
 
-    __module__ = "ssmkit.models.automation"
-
     CROSS_ACCOUNT = "CrossAccount"
     LOCAL = "Local"

@@ -19,8 +19,6 @@ class AzureConfiguration(Model):
 
     """
 
-    __module__ = "ssmkit.models.nodes"
-
     tenant_id: str = field(metadata=wire("TenantId"))
     tenant_display_name: str | None = field(
         default=None, metadata=wire("TenantDisplayName")

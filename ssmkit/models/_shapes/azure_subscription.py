@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class AzureSubscription(Model):
     """Information about an Azure subscription targeted by the cloud connector."""
 
-    __module__ = "ssmkit.models.nodes"
-
     id: str = field(metadata=wire("Id"))
     display_name: str | None = field(default=None, metadata=wire("DisplayName"))
     unknown_members: FrozenDict[str, Any] | None = field(

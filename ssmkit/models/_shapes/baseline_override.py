@@ -25,8 +25,6 @@ from .._base import (
 class BaselineOverride(Model):
     """Defines the basic information about a patch baseline override."""
 
-    __module__ = "ssmkit.models.patching"
-
     operating_system: models.OperatingSystem | None = field(
         default=None, metadata=wire("OperatingSystem")
     )

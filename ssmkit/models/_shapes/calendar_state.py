@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class CalendarState(SSMEnum):
     """The state of the calendar."""
 
-    __module__ = "ssmkit.models.automation"
-
     OPEN = "OPEN"
     CLOSED = "CLOSED"

@@ -19,8 +19,6 @@ class CloudConnectorConfiguration(Model):
 
     """
 
-    __module__ = "ssmkit.models.nodes"
-
     azure_configuration: models.AzureConfiguration | None = field(
         default=None, validator=a_model, metadata=wire("AzureConfiguration")
     )

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class CloudConnectorFilter(Model):
     """A filter for listing cloud connectors."""
 
-    __module__ = "ssmkit.models.nodes"
-
     filter_key: models.CloudConnectorFilterKey | None = field(
         default=None, metadata=wire("FilterKey")
     )

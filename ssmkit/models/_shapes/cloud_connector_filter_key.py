@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class CloudConnectorFilterKey(SSMEnum):
     """The name of the filter key."""
 
-    __module__ = "ssmkit.models.nodes"
-
     SUBSCRIPTION_ID = "SubscriptionId"
     TENANT_ID = "TenantId"
     PROJECT_ID = "ProjectId"

@@ -17,8 +17,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class CloudConnectorSummary(Model):
     """Summary information about a cloud connector."""
 
-    __module__ = "ssmkit.models.nodes"
-
     cloud_connector_id: str | None = field(
         default=None, metadata=wire("CloudConnectorId")
     )

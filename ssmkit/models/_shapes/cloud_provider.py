@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class CloudProvider(SSMEnum):
     """Values of ``CloudProvider``."""
 
-    __module__ = "ssmkit.models.documents"
-
     AWS = "AWS"
     AZURE = "Azure"
     GCP = "GCP"

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class CloudWatchOutputConfig(Model):
     """Configuration options for sending command output to Amazon CloudWatch Logs."""
 
-    __module__ = "ssmkit.models.common"
-
     cloud_watch_log_group_name: str | None = field(
         default=None, metadata=wire("CloudWatchLogGroupName")
     )

@@ -37,8 +37,6 @@ from .._base import (
 class Command(Model):
     """The request as it was received by Systems Manager."""
 
-    __module__ = "ssmkit.models.commands"
-
     command_id: str | None = field(default=None, metadata=wire("CommandId"))
     document_name: str | None = field(default=None, metadata=wire("DocumentName"))
     document_version: str | None = field(default=None, metadata=wire("DocumentVersion"))

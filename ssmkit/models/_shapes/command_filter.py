@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class CommandFilter(Model):
     """Describes a command filter."""
 
-    __module__ = "ssmkit.models.commands"
-
     key: models.CommandFilterKey = field(metadata=wire("key"))
     value: str = field(metadata=wire("value"))
     unknown_members: FrozenDict[str, Any] | None = field(

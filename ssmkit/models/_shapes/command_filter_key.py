@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class CommandFilterKey(SSMEnum):
     """The name of the filter."""
 
-    __module__ = "ssmkit.models.commands"
-
     INVOKED_AFTER = "InvokedAfter"
     INVOKED_BEFORE = "InvokedBefore"
     STATUS = "Status"

@@ -32,8 +32,6 @@ from .._base import (
 class CommandInvocation(Model):
     """An invocation is a copy of a command sent to a specific managed node."""
 
-    __module__ = "ssmkit.models.commands"
-
     command_id: str | None = field(default=None, metadata=wire("CommandId"))
     instance_id: str | None = field(default=None, metadata=wire("InstanceId"))
     instance_name: str | None = field(default=None, metadata=wire("InstanceName"))

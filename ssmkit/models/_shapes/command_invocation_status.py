@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class CommandInvocationStatus(SSMEnum):
     """Whether or not the invocation succeeded, failed, or is pending."""
 
-    __module__ = "ssmkit.models.commands"
-
     PENDING = "Pending"
     IN_PROGRESS = "InProgress"
     DELAYED = "Delayed"

@@ -17,8 +17,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class CommandPlugin(Model):
     """Describes plugin details."""
 
-    __module__ = "ssmkit.models.commands"
-
     name: str | None = field(default=None, metadata=wire("Name"))
     status: models.CommandPluginStatus | None = field(
         default=None, metadata=wire("Status")

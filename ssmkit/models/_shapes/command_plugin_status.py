@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class CommandPluginStatus(SSMEnum):
     """The status of this plugin."""
 
-    __module__ = "ssmkit.models.commands"
-
     PENDING = "Pending"
     IN_PROGRESS = "InProgress"
     SUCCESS = "Success"

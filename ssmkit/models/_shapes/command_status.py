@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class CommandStatus(SSMEnum):
     """The status of the command."""
 
-    __module__ = "ssmkit.models.commands"
-
     PENDING = "Pending"
     IN_PROGRESS = "InProgress"
     SUCCESS = "Success"

@@ -21,8 +21,6 @@ class ComplianceExecutionSummary(Model):
 
     """
 
-    __module__ = "ssmkit.models.compliance"
-
     execution_time: datetime.datetime = field(metadata=wire("ExecutionTime"))
     execution_id: str | None = field(default=None, metadata=wire("ExecutionId"))
     execution_type: str | None = field(default=None, metadata=wire("ExecutionType"))

@@ -27,8 +27,6 @@ from .._base import (
 class ComplianceItem(Model):
     """Information about the compliance as defined by the resource type."""
 
-    __module__ = "ssmkit.models.compliance"
-
     compliance_type: str | None = field(default=None, metadata=wire("ComplianceType"))
     resource_type: str | None = field(default=None, metadata=wire("ResourceType"))
     resource_id: str | None = field(default=None, metadata=wire("ResourceId"))

@@ -24,8 +24,6 @@ from .._base import (
 class ComplianceItemEntry(Model):
     """Information about a compliance item."""
 
-    __module__ = "ssmkit.models.compliance"
-
     id: str | None = field(default=None, metadata=wire("Id"))
     title: str | None = field(default=None, metadata=wire("Title"))
     severity: models.ComplianceSeverity = field(metadata=wire("Severity"))

@@ -12,8 +12,6 @@ class ComplianceQueryOperatorType(SSMEnum):
 
     """
 
-    __module__ = "ssmkit.models.compliance"
-
     EQUAL = "EQUAL"
     NOT_EQUAL = "NOT_EQUAL"
     BEGIN_WITH = "BEGIN_WITH"

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class ComplianceSeverity(SSMEnum):
     """The severity of the compliance status."""
 
-    __module__ = "ssmkit.models.compliance"
-
     CRITICAL = "CRITICAL"
     HIGH = "HIGH"
     MEDIUM = "MEDIUM"

@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class ComplianceStatus(SSMEnum):
     """The status of the compliance item."""
 
-    __module__ = "ssmkit.models.compliance"
-
     COMPLIANT = "COMPLIANT"
     NON_COMPLIANT = "NON_COMPLIANT"

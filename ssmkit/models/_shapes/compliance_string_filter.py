@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class ComplianceStringFilter(Model):
     """One or more filters."""
 
-    __module__ = "ssmkit.models.compliance"
-
     key: str | None = field(default=None, metadata=wire("Key"))
     values: tuple[str, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("Values")

@@ -26,8 +26,6 @@ from .._base import (
 class ComplianceSummaryItem(Model):
     """A summary of compliance information by compliance type."""
 
-    __module__ = "ssmkit.models.compliance"
-
     compliance_type: str | None = field(default=None, metadata=wire("ComplianceType"))
     compliant_summary: models.CompliantSummary | None = field(
         default=None, validator=a_model, metadata=wire("CompliantSummary")

@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class ComplianceUploadType(SSMEnum):
     """The mode for uploading compliance items."""
 
-    __module__ = "ssmkit.models.compliance"
-
     COMPLETE = "COMPLETE"
     PARTIAL = "PARTIAL"

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, a_model, to_unknown, unmodeled, 
 class CompliantSummary(Model):
     """A list of items that are compliant for the resource."""
 
-    __module__ = "ssmkit.models.compliance"
-
     compliant_count: int | None = field(default=None, metadata=wire("CompliantCount"))
     severity_summary: models.SeveritySummary | None = field(
         default=None, validator=a_model, metadata=wire("SeveritySummary")

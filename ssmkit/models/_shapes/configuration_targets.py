@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class ConfigurationTargets(Model):
     """The target Azure subscriptions for the cloud connector."""
 
-    __module__ = "ssmkit.models.nodes"
-
     subscriptions: tuple[models.AzureSubscription, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("Subscriptions")
     )

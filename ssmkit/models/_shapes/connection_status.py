@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class ConnectionStatus(SSMEnum):
     """The status of the connection to the managed node."""
 
-    __module__ = "ssmkit.models.sessions"
-
     CONNECTED = "connected"
     NOTCONNECTED = "notconnected"

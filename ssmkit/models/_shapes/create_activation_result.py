@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class CreateActivationResult(Model):
     """The ``CreateActivationResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.nodes"
-
     activation_id: str | None = field(default=None, metadata=wire("ActivationId"))
     activation_code: str | None = field(default=None, metadata=wire("ActivationCode"))
     unknown_members: FrozenDict[str, Any] | None = field(

@@ -26,8 +26,6 @@ from .._base import (
 class CreateAssociationBatchRequestEntry(Model):
     """The association."""
 
-    __module__ = "ssmkit.models.associations"
-
     name: str = field(metadata=wire("Name"))
     instance_id: str | None = field(default=None, metadata=wire("InstanceId"))
     parameters: FrozenDict[str, tuple[str, ...]] | None = field(

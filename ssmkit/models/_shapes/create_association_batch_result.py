@@ -26,8 +26,6 @@ from .._base import (
 class CreateAssociationBatchResult(Model):
     """The ``CreateAssociationBatchResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.associations"
-
     successful: tuple[models.AssociationDescription, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("Successful")
     )

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class CreateOpsItemResponse(Model):
     """The ``CreateOpsItemResponse`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     ops_item_id: str | None = field(default=None, metadata=wire("OpsItemId"))
     ops_item_arn: str | None = field(default=None, metadata=wire("OpsItemArn"))
     unknown_members: FrozenDict[str, Any] | None = field(

@@ -19,8 +19,6 @@ class Credentials(Model):
 
     """
 
-    __module__ = "ssmkit.models.sessions"
-
     access_key_id: str = field(metadata=wire("AccessKeyId"))
     secret_access_key: str = field(
         repr=False, metadata=wire("SecretAccessKey", sensitive=True)

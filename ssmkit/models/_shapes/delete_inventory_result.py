@@ -26,8 +26,6 @@ from .._base import (
 class DeleteInventoryResult(Model):
     """The ``DeleteInventoryResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.inventory"
-
     deletion_id: str | None = field(default=None, metadata=wire("DeletionId"))
     type_name: str | None = field(default=None, metadata=wire("TypeName"))
     deletion_summary: models.InventoryDeletionSummary | None = field(

@@ -25,8 +25,6 @@ from .._base import (
 class DeleteParametersResult(Model):
     """The ``DeleteParametersResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.parameters"
-
     deleted_parameters: tuple[str, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("DeletedParameters")
     )

@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class DeletionMode(SSMEnum):
     """Specifies the intended outcome of the operation."""
 
-    __module__ = "ssmkit.models.resources"
-
     REMOVE_SHARING = "RemoveSharing"
     ROLLBACK_MIGRATION = "RollbackMigration"

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class DeregisterPatchBaselineForPatchGroupResult(Model):
     """The ``DeregisterPatchBaselineForPatchGroupResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.patching"
-
     baseline_id: str | None = field(default=None, metadata=wire("BaselineId"))
     patch_group: str | None = field(default=None, metadata=wire("PatchGroup"))
     unknown_members: FrozenDict[str, Any] | None = field(

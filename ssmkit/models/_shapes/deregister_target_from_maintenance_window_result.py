@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class DeregisterTargetFromMaintenanceWindowResult(Model):
     """The ``DeregisterTargetFromMaintenanceWindowResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     window_id: str | None = field(default=None, metadata=wire("WindowId"))
     window_target_id: str | None = field(default=None, metadata=wire("WindowTargetId"))
     unknown_members: FrozenDict[str, Any] | None = field(

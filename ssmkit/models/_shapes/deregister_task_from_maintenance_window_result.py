@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class DeregisterTaskFromMaintenanceWindowResult(Model):
     """The ``DeregisterTaskFromMaintenanceWindowResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     window_id: str | None = field(default=None, metadata=wire("WindowId"))
     window_task_id: str | None = field(default=None, metadata=wire("WindowTaskId"))
     unknown_members: FrozenDict[str, Any] | None = field(

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class DescribeActivationsFilter(Model):
     """Filter for the DescribeActivation API."""
 
-    __module__ = "ssmkit.models.nodes"
-
     filter_key: models.DescribeActivationsFilterKeys | None = field(
         default=None, metadata=wire("FilterKey")
     )

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class DescribeActivationsFilterKeys(SSMEnum):
     """The name of the filter."""
 
-    __module__ = "ssmkit.models.nodes"
-
     ACTIVATION_IDS = "ActivationIds"
     DEFAULT_INSTANCE_NAME = "DefaultInstanceName"
     IAM_ROLE = "IamRole"

@@ -26,8 +26,6 @@ from .._base import (
 class DescribeDocumentPermissionResponse(Model):
     """The ``DescribeDocumentPermissionResponse`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.documents"
-
     account_ids: tuple[str, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("AccountIds")
     )

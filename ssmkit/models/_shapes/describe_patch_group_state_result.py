@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class DescribePatchGroupStateResult(Model):
     """The ``DescribePatchGroupStateResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.patching"
-
     instances: int | None = field(default=None, metadata=wire("Instances"))
     instances_with_installed_patches: int | None = field(
         default=None, metadata=wire("InstancesWithInstalledPatches")

@@ -12,7 +12,5 @@ class DHMCPermissionModel(SSMEnum):
 
     """
 
-    __module__ = "ssmkit.models.nodes"
-
     SERVICE_MANAGED = "SERVICE_MANAGED"
     SELF_MANAGED = "SELF_MANAGED"

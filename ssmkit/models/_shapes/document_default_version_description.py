@@ -18,8 +18,6 @@ class DocumentDefaultVersionDescription(Model):
 
     """
 
-    __module__ = "ssmkit.models.documents"
-
     name: str | None = field(default=None, metadata=wire("Name"))
     default_version: str | None = field(default=None, metadata=wire("DefaultVersion"))
     default_version_name: str | None = field(

@@ -37,8 +37,6 @@ from .._base import (
 class DocumentDescription(Model):
     """A description of the document that was updated."""
 
-    __module__ = "ssmkit.models.documents"
-
     sha1: str | None = field(default=None, metadata=wire("Sha1"))
     hash: str | None = field(default=None, metadata=wire("Hash"))
     hash_type: models.DocumentHashType | None = field(

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class DocumentFilter(Model):
     """This data type is deprecated."""
 
-    __module__ = "ssmkit.models.documents"
-
     key: models.DocumentFilterKey = field(metadata=wire("key"))
     value: str = field(metadata=wire("value"))
     unknown_members: FrozenDict[str, Any] | None = field(

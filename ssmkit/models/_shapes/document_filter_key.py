@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class DocumentFilterKey(SSMEnum):
     """The name of the filter."""
 
-    __module__ = "ssmkit.models.documents"
-
     NAME = "Name"
     OWNER = "Owner"
     PLATFORM_TYPES = "PlatformTypes"

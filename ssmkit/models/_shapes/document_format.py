@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class DocumentFormat(SSMEnum):
     """The document format, either JSON or YAML."""
 
-    __module__ = "ssmkit.models.documents"
-
     YAML = "YAML"
     JSON = "JSON"
     TEXT = "TEXT"

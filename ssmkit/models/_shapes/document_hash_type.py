@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class DocumentHashType(SSMEnum):
     """SHA-256 or SHA-1."""
 
-    __module__ = "ssmkit.models.common"
-
     SHA256 = "Sha256"
     SHA1 = "Sha1"

@@ -27,8 +27,6 @@ from .._base import (
 class DocumentIdentifier(Model):
     """Describes the name of a SSM document."""
 
-    __module__ = "ssmkit.models.documents"
-
     name: str | None = field(default=None, metadata=wire("Name"))
     created_date: datetime.datetime | None = field(
         default=None, metadata=wire("CreatedDate")

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class DocumentKeyValuesFilter(Model):
     """One or more filters."""
 
-    __module__ = "ssmkit.models.documents"
-
     key: str | None = field(default=None, metadata=wire("Key"))
     values: tuple[str, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("Values")

@@ -9,6 +9,4 @@ from .._base import SSMEnum
 class DocumentMetadataEnum(SSMEnum):
     """The type of data for which details are being requested."""
 
-    __module__ = "ssmkit.models.documents"
-
     DOCUMENT_REVIEWS = "DocumentReviews"

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class DocumentMetadataResponseInfo(Model):
     """Information about the response to the change template approval request."""
 
-    __module__ = "ssmkit.models.documents"
-
     reviewer_response: tuple[models.DocumentReviewerResponseSource, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("ReviewerResponse")
     )

@@ -19,8 +19,6 @@ class DocumentParameter(Model):
 
     """
 
-    __module__ = "ssmkit.models.documents"
-
     name: str | None = field(default=None, metadata=wire("Name"))
     type: models.DocumentParameterType | None = field(
         default=None, metadata=wire("Type")

@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class DocumentParameterType(SSMEnum):
     """The type of parameter."""
 
-    __module__ = "ssmkit.models.documents"
-
     STRING = "String"
     STRING_LIST = "StringList"

@@ -9,6 +9,4 @@ from .._base import SSMEnum
 class DocumentPermissionType(SSMEnum):
     """The permission type for the document."""
 
-    __module__ = "ssmkit.models.documents"
-
     SHARE = "Share"

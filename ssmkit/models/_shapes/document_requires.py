@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class DocumentRequires(Model):
     """An SSM document required by the current document."""
 
-    __module__ = "ssmkit.models.documents"
-
     name: str = field(metadata=wire("Name"))
     version: str | None = field(default=None, metadata=wire("Version"))
     require_type: str | None = field(default=None, metadata=wire("RequireType"))

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class DocumentReviewAction(SSMEnum):
     """The action to take on a document approval review request."""
 
-    __module__ = "ssmkit.models.documents"
-
     SEND_FOR_REVIEW = "SendForReview"
     UPDATE_REVIEW = "UpdateReview"
     APPROVE = "Approve"

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class DocumentReviewCommentSource(Model):
     """Information about comments added to a document review request."""
 
-    __module__ = "ssmkit.models.documents"
-
     type: models.DocumentReviewCommentType | None = field(
         default=None, metadata=wire("Type")
     )

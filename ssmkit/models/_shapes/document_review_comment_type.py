@@ -9,6 +9,4 @@ from .._base import SSMEnum
 class DocumentReviewCommentType(SSMEnum):
     """The type of information added to a review request."""
 
-    __module__ = "ssmkit.models.documents"
-
     COMMENT = "Comment"

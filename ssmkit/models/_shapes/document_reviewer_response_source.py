@@ -17,8 +17,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class DocumentReviewerResponseSource(Model):
     """Information about a reviewer's response to a document review request."""
 
-    __module__ = "ssmkit.models.documents"
-
     create_time: datetime.datetime | None = field(
         default=None, metadata=wire("CreateTime")
     )

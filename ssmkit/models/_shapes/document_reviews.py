@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class DocumentReviews(Model):
     """The change template review details to update."""
 
-    __module__ = "ssmkit.models.documents"
-
     action: models.DocumentReviewAction = field(metadata=wire("Action"))
     comment: tuple[models.DocumentReviewCommentSource, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("Comment")

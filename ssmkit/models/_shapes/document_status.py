@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class DocumentStatus(SSMEnum):
     """The status of the SSM document."""
 
-    __module__ = "ssmkit.models.documents"
-
     CREATING = "Creating"
     ACTIVE = "Active"
     UPDATING = "Updating"

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class DocumentType(SSMEnum):
     """The type of document."""
 
-    __module__ = "ssmkit.models.documents"
-
     COMMAND = "Command"
     POLICY = "Policy"
     AUTOMATION = "Automation"

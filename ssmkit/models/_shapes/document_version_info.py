@@ -27,8 +27,6 @@ from .._base import (
 class DocumentVersionInfo(Model):
     """Version information about the document."""
 
-    __module__ = "ssmkit.models.documents"
-
     name: str | None = field(default=None, metadata=wire("Name"))
     display_name: str | None = field(default=None, metadata=wire("DisplayName"))
     document_version: str | None = field(default=None, metadata=wire("DocumentVersion"))

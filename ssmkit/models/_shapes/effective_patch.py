@@ -29,8 +29,6 @@ class EffectivePatch(Model):
 
     """
 
-    __module__ = "ssmkit.models.patching"
-
     patch: models.Patch | None = field(
         default=None, validator=a_model, metadata=wire("Patch")
     )

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, a_model, to_unknown, unmodeled, 
 class ExecutionInputs(Model):
     """Information about the inputs that can be specified for the preview operation."""
 
-    __module__ = "ssmkit.models.automation"
-
     automation: models.AutomationExecutionInputs | None = field(
         default=None, validator=a_model, metadata=wire("Automation")
     )

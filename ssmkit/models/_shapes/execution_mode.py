@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class ExecutionMode(SSMEnum):
     """The execution mode of the automation."""
 
-    __module__ = "ssmkit.models.automation"
-
     AUTO = "Auto"
     INTERACTIVE = "Interactive"

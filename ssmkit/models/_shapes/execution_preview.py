@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, a_model, to_unknown, unmodeled, 
 class ExecutionPreview(Model):
     """Information about the changes that would be made if an execution were run."""
 
-    __module__ = "ssmkit.models.automation"
-
     automation: models.AutomationExecutionPreview | None = field(
         default=None, validator=a_model, metadata=wire("Automation")
     )

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class ExecutionPreviewStatus(SSMEnum):
     """The current status of the execution preview operation."""
 
-    __module__ = "ssmkit.models.automation"
-
     PENDING = "Pending"
     IN_PROGRESS = "InProgress"
     SUCCESS = "Success"

@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class ExternalAlarmState(SSMEnum):
     """The state of your CloudWatch alarm."""
 
-    __module__ = "ssmkit.models.common"
-
     UNKNOWN = "UNKNOWN"
     ALARM = "ALARM"

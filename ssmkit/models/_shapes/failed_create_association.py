@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, a_model, to_unknown, unmodeled, 
 class FailedCreateAssociation(Model):
     """Describes a failed association."""
 
-    __module__ = "ssmkit.models.associations"
-
     entry: models.CreateAssociationBatchRequestEntry | None = field(
         default=None, validator=a_model, metadata=wire("Entry")
     )

@@ -23,8 +23,6 @@ from .._base import (
 class FailureDetails(Model):
     """Information about the Automation failure."""
 
-    __module__ = "ssmkit.models.automation"
-
     failure_stage: str | None = field(default=None, metadata=wire("FailureStage"))
     failure_type: str | None = field(default=None, metadata=wire("FailureType"))
     details: FrozenDict[str, tuple[str, ...]] | None = field(

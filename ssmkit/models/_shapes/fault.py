@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class Fault(SSMEnum):
     """The source of the failure."""
 
-    __module__ = "ssmkit.models.associations"
-
     CLIENT = "Client"
     SERVER = "Server"
     UNKNOWN = "Unknown"

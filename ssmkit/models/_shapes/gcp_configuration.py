@@ -19,8 +19,6 @@ class GcpConfiguration(Model):
 
     """
 
-    __module__ = "ssmkit.models.nodes"
-
     organization_id: str | None = field(default=None, metadata=wire("OrganizationId"))
     workload_identity_pool_provider: str = field(
         metadata=wire("WorkloadIdentityPoolProvider")

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class GcpConfigurationTargets(Model):
     """The target GCP projects for the cloud connector."""
 
-    __module__ = "ssmkit.models.nodes"
-
     projects: tuple[models.GcpProject, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("Projects")
     )

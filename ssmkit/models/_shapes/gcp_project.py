@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class GcpProject(Model):
     """Information about a GCP project targeted by the cloud connector."""
 
-    __module__ = "ssmkit.models.nodes"
-
     project_id: str = field(metadata=wire("ProjectId"))
     project_display_name: str | None = field(
         default=None, metadata=wire("ProjectDisplayName")

@@ -26,8 +26,6 @@ from .._base import (
 class GetAccessTokenResponse(Model):
     """The ``GetAccessTokenResponse`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.sessions"
-
     credentials: models.Credentials | None = field(
         default=None, validator=a_model, metadata=wire("Credentials")
     )

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class GetCalendarStateResponse(Model):
     """The ``GetCalendarStateResponse`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.automation"
-
     state: models.CalendarState | None = field(default=None, metadata=wire("State"))
     at_time: str | None = field(default=None, metadata=wire("AtTime"))
     next_transition_time: str | None = field(

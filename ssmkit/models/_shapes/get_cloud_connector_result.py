@@ -27,8 +27,6 @@ from .._base import (
 class GetCloudConnectorResult(Model):
     """The ``GetCloudConnectorResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.nodes"
-
     cloud_connector_arn: str | None = field(
         default=None, metadata=wire("CloudConnectorArn")
     )

@@ -26,8 +26,6 @@ from .._base import (
 class GetCommandInvocationResult(Model):
     """The ``GetCommandInvocationResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.commands"
-
     command_id: str | None = field(default=None, metadata=wire("CommandId"))
     instance_id: str | None = field(default=None, metadata=wire("InstanceId"))
     comment: str | None = field(default=None, metadata=wire("Comment"))

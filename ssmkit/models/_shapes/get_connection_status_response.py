@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class GetConnectionStatusResponse(Model):
     """The ``GetConnectionStatusResponse`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.sessions"
-
     target: str | None = field(default=None, metadata=wire("Target"))
     status: models.ConnectionStatus | None = field(
         default=None, metadata=wire("Status")

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class GetDefaultPatchBaselineResult(Model):
     """The ``GetDefaultPatchBaselineResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.patching"
-
     baseline_id: str | None = field(default=None, metadata=wire("BaselineId"))
     operating_system: models.OperatingSystem | None = field(
         default=None, metadata=wire("OperatingSystem")

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class GetDeployablePatchSnapshotForInstanceResult(Model):
     """The ``GetDeployablePatchSnapshotForInstanceResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.patching"
-
     instance_id: str | None = field(default=None, metadata=wire("InstanceId"))
     snapshot_id: str | None = field(default=None, metadata=wire("SnapshotId"))
     snapshot_download_url: str | None = field(

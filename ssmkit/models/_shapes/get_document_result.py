@@ -27,8 +27,6 @@ from .._base import (
 class GetDocumentResult(Model):
     """The ``GetDocumentResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.documents"
-
     name: str | None = field(default=None, metadata=wire("Name"))
     created_date: datetime.datetime | None = field(
         default=None, metadata=wire("CreatedDate")

@@ -27,8 +27,6 @@ from .._base import (
 class GetExecutionPreviewResponse(Model):
     """The ``GetExecutionPreviewResponse`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.automation"
-
     execution_preview_id: str | None = field(
         default=None, metadata=wire("ExecutionPreviewId")
     )

@@ -27,8 +27,6 @@ from .._base import (
 class GetMaintenanceWindowExecutionResult(Model):
     """The ``GetMaintenanceWindowExecutionResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     window_execution_id: str | None = field(
         default=None, metadata=wire("WindowExecutionId")
     )

@@ -28,8 +28,6 @@ from .._base import (
 class GetMaintenanceWindowExecutionTaskResult(Model):
     """The ``GetMaintenanceWindowExecutionTaskResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     window_execution_id: str | None = field(
         default=None, metadata=wire("WindowExecutionId")
     )

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class GetMaintenanceWindowResult(Model):
     """The ``GetMaintenanceWindowResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     window_id: str | None = field(default=None, metadata=wire("WindowId"))
     name: str | None = field(default=None, metadata=wire("Name"))
     description: str | None = field(

@@ -34,8 +34,6 @@ from .._base import (
 class GetMaintenanceWindowTaskResult(Model):
     """The ``GetMaintenanceWindowTaskResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     window_id: str | None = field(default=None, metadata=wire("WindowId"))
     window_task_id: str | None = field(default=None, metadata=wire("WindowTaskId"))
     targets: tuple[models.Target, ...] | None = field(

@@ -26,8 +26,6 @@ from .._base import (
 class GetOpsMetadataResult(Model):
     """The ``GetOpsMetadataResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     resource_id: str | None = field(default=None, metadata=wire("ResourceId"))
     metadata: FrozenDict[str, models.MetadataValue] | None = field(
         default=None, converter=to_frozendict, metadata=wire("Metadata")

@@ -26,8 +26,6 @@ from .._base import (
 class GetParametersResult(Model):
     """The ``GetParametersResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.parameters"
-
     parameters: tuple[models.Parameter, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("Parameters")
     )

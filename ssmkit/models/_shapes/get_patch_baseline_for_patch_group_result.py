@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class GetPatchBaselineForPatchGroupResult(Model):
     """The ``GetPatchBaselineForPatchGroupResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.patching"
-
     baseline_id: str | None = field(default=None, metadata=wire("BaselineId"))
     patch_group: str | None = field(default=None, metadata=wire("PatchGroup"))
     operating_system: models.OperatingSystem | None = field(

@@ -18,8 +18,6 @@ class GetResourcePoliciesResponseEntry(Model):
 
     """
 
-    __module__ = "ssmkit.models.resources"
-
     policy_id: str | None = field(default=None, metadata=wire("PolicyId"))
     policy_hash: str | None = field(default=None, metadata=wire("PolicyHash"))
     policy: str | None = field(default=None, metadata=wire("Policy"))

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class ImpactType(SSMEnum):
     """Values of ``ImpactType``."""
 
-    __module__ = "ssmkit.models.automation"
-
     MUTATING = "Mutating"
     NON_MUTATING = "NonMutating"
     UNDETERMINED = "Undetermined"

@@ -23,8 +23,6 @@ from .._base import (
 class InstanceAggregatedAssociationOverview(Model):
     """Status information about the aggregated associations."""
 
-    __module__ = "ssmkit.models.nodes"
-
     detailed_status: str | None = field(default=None, metadata=wire("DetailedStatus"))
     instance_association_status_aggregated_count: FrozenDict[str, int] | None = field(
         default=None,

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class InstanceAssociation(Model):
     """One or more association documents on the managed node."""
 
-    __module__ = "ssmkit.models.associations"
-
     association_id: str | None = field(default=None, metadata=wire("AssociationId"))
     instance_id: str | None = field(default=None, metadata=wire("InstanceId"))
     content: str | None = field(default=None, metadata=wire("Content"))

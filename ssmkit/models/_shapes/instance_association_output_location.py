@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, a_model, to_unknown, unmodeled, 
 class InstanceAssociationOutputLocation(Model):
     """An S3 bucket where you want to store the output details of the request."""
 
-    __module__ = "ssmkit.models.associations"
-
     s3_location: models.S3OutputLocation | None = field(
         default=None, validator=a_model, metadata=wire("S3Location")
     )

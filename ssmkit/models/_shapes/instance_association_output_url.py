@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, a_model, to_unknown, unmodeled, 
 class InstanceAssociationOutputUrl(Model):
     """A URL for an S3 bucket where you want to store the results of this request."""
 
-    __module__ = "ssmkit.models.associations"
-
     s3_output_url: models.S3OutputUrl | None = field(
         default=None, validator=a_model, metadata=wire("S3OutputUrl")
     )

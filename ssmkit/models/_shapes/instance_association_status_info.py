@@ -27,8 +27,6 @@ from .._base import (
 class InstanceAssociationStatusInfo(Model):
     """Status information about the association."""
 
-    __module__ = "ssmkit.models.associations"
-
     association_id: str | None = field(default=None, metadata=wire("AssociationId"))
     name: str | None = field(default=None, metadata=wire("Name"))
     document_version: str | None = field(default=None, metadata=wire("DocumentVersion"))

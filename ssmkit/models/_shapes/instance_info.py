@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class InstanceInfo(Model):
     """Information about a specific managed node."""
 
-    __module__ = "ssmkit.models.nodes"
-
     agent_type: str | None = field(default=None, metadata=wire("AgentType"))
     agent_version: str | None = field(default=None, metadata=wire("AgentVersion"))
     computer_name: str | None = field(default=None, metadata=wire("ComputerName"))

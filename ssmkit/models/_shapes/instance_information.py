@@ -27,8 +27,6 @@ from .._base import (
 class InstanceInformation(Model):
     """Describes a filter for a specific list of managed nodes."""
 
-    __module__ = "ssmkit.models.nodes"
-
     instance_id: str | None = field(default=None, metadata=wire("InstanceId"))
     ping_status: models.PingStatus | None = field(
         default=None, metadata=wire("PingStatus")

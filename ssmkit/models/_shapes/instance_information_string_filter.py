@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class InstanceInformationStringFilter(Model):
     """The filters to describe or get information about your managed nodes."""
 
-    __module__ = "ssmkit.models.nodes"
-
     key: str = field(metadata=wire("Key"))
     values: tuple[str, ...] = field(converter=to_tuple, metadata=wire("Values"))
     unknown_members: FrozenDict[str, Any] | None = field(

@@ -22,8 +22,6 @@ class InstancePatchState(Model):
 
     """
 
-    __module__ = "ssmkit.models.patching"
-
     instance_id: str = field(metadata=wire("InstanceId"))
     patch_group: str = field(metadata=wire("PatchGroup"))
     baseline_id: str = field(metadata=wire("BaselineId"))

@@ -19,8 +19,6 @@ class InstancePatchStateFilter(Model):
 
     """
 
-    __module__ = "ssmkit.models.patching"
-
     key: str = field(metadata=wire("Key"))
     values: tuple[str, ...] = field(converter=to_tuple, metadata=wire("Values"))
     type: models.InstancePatchStateOperatorType = field(metadata=wire("Type"))

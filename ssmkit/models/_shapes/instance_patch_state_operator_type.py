@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class InstancePatchStateOperatorType(SSMEnum):
     """The type of comparison that should be performed for the value."""
 
-    __module__ = "ssmkit.models.patching"
-
     EQUAL = "Equal"
     NOT_EQUAL = "NotEqual"
     LESS_THAN = "LessThan"

@@ -27,8 +27,6 @@ from .._base import (
 class InstanceProperty(Model):
     """An object containing various properties of a managed node."""
 
-    __module__ = "ssmkit.models.nodes"
-
     name: str | None = field(default=None, metadata=wire("Name"))
     instance_id: str | None = field(default=None, metadata=wire("InstanceId"))
     instance_type: str | None = field(default=None, metadata=wire("InstanceType"))

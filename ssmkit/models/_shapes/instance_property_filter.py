@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class InstancePropertyFilter(Model):
     """Describes a filter for a specific list of managed nodes."""
 
-    __module__ = "ssmkit.models.nodes"
-
     key: models.InstancePropertyFilterKey = field(metadata=wire("key"))
     value_set: tuple[str, ...] = field(converter=to_tuple, metadata=wire("valueSet"))
     unknown_members: FrozenDict[str, Any] | None = field(

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class InstancePropertyFilterKey(SSMEnum):
     """The name of the filter."""
 
-    __module__ = "ssmkit.models.nodes"
-
     INSTANCE_IDS = "InstanceIds"
     AGENT_VERSION = "AgentVersion"
     PING_STATUS = "PingStatus"

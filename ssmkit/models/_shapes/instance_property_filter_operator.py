@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class InstancePropertyFilterOperator(SSMEnum):
     """The operator used by the filter call."""
 
-    __module__ = "ssmkit.models.nodes"
-
     EQUAL = "Equal"
     NOT_EQUAL = "NotEqual"
     BEGIN_WITH = "BeginWith"

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class InstancePropertyStringFilter(Model):
     """The filters to describe or get information about your managed nodes."""
 
-    __module__ = "ssmkit.models.nodes"
-
     key: str = field(metadata=wire("Key"))
     values: tuple[str, ...] = field(converter=to_tuple, metadata=wire("Values"))
     operator: models.InstancePropertyFilterOperator | None = field(

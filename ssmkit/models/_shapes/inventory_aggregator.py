@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class InventoryAggregator(Model):
     """Specifies the inventory type and attribute for the aggregation execution."""
 
-    __module__ = "ssmkit.models.inventory"
-
     expression: str | None = field(default=None, metadata=wire("Expression"))
     aggregators: tuple[models.InventoryAggregator, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("Aggregators")

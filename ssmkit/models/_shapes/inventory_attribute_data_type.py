@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class InventoryAttributeDataType(SSMEnum):
     """The data type of the inventory item attribute."""
 
-    __module__ = "ssmkit.models.inventory"
-
     STRING = "string"
     NUMBER = "number"

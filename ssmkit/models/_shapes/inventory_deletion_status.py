@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class InventoryDeletionStatus(SSMEnum):
     """The status of the operation."""
 
-    __module__ = "ssmkit.models.inventory"
-
     IN_PROGRESS = "InProgress"
     COMPLETE = "Complete"

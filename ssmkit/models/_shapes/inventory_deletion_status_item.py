@@ -27,8 +27,6 @@ from .._base import (
 class InventoryDeletionStatusItem(Model):
     """Status information returned by the DeleteInventory operation."""
 
-    __module__ = "ssmkit.models.inventory"
-
     deletion_id: str | None = field(default=None, metadata=wire("DeletionId"))
     type_name: str | None = field(default=None, metadata=wire("TypeName"))
     deletion_start_time: datetime.datetime | None = field(

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class InventoryDeletionSummary(Model):
     """Information about the delete operation."""
 
-    __module__ = "ssmkit.models.inventory"
-
     total_count: int | None = field(default=None, metadata=wire("TotalCount"))
     remaining_count: int | None = field(default=None, metadata=wire("RemainingCount"))
     summary_items: tuple[models.InventoryDeletionSummaryItem, ...] | None = field(

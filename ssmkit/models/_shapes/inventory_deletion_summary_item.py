@@ -18,8 +18,6 @@ class InventoryDeletionSummaryItem(Model):
 
     """
 
-    __module__ = "ssmkit.models.inventory"
-
     version: str | None = field(default=None, metadata=wire("Version"))
     count: int | None = field(default=None, metadata=wire("Count"))
     remaining_count: int | None = field(default=None, metadata=wire("RemainingCount"))

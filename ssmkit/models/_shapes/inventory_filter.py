@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class InventoryFilter(Model):
     """One or more filters."""
 
-    __module__ = "ssmkit.models.inventory"
-
     key: str = field(metadata=wire("Key"))
     values: tuple[str, ...] = field(converter=to_tuple, metadata=wire("Values"))
     type: models.InventoryQueryOperatorType | None = field(

@@ -19,8 +19,6 @@ class InventoryGroup(Model):
 
     """
 
-    __module__ = "ssmkit.models.inventory"
-
     name: str = field(metadata=wire("Name"))
     filters: tuple[models.InventoryFilter, ...] = field(
         converter=to_tuple, metadata=wire("Filters")

@@ -27,8 +27,6 @@ class InventoryItem(Model):
 
     """
 
-    __module__ = "ssmkit.models.inventory"
-
     type_name: str = field(metadata=wire("TypeName"))
     schema_version: str = field(metadata=wire("SchemaVersion"))
     capture_time: str = field(metadata=wire("CaptureTime"))

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class InventoryItemAttribute(Model):
     """Attributes are the entries within the inventory item content."""
 
-    __module__ = "ssmkit.models.inventory"
-
     name: str = field(metadata=wire("Name"))
     data_type: models.InventoryAttributeDataType = field(metadata=wire("DataType"))
     unknown_members: FrozenDict[str, Any] | None = field(

@@ -26,8 +26,6 @@ from .._base import (
 class InventoryItemSchema(Model):
     """The inventory item schema definition."""
 
-    __module__ = "ssmkit.models.inventory"
-
     type_name: str = field(metadata=wire("TypeName"))
     version: str | None = field(default=None, metadata=wire("Version"))
     attributes: tuple[models.InventoryItemAttribute, ...] = field(

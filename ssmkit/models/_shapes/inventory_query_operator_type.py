@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class InventoryQueryOperatorType(SSMEnum):
     """The type of filter."""
 
-    __module__ = "ssmkit.models.inventory"
-
     EQUAL = "Equal"
     NOT_EQUAL = "NotEqual"
     BEGIN_WITH = "BeginWith"

@@ -26,8 +26,6 @@ from .._base import (
 class InventoryResultEntity(Model):
     """Inventory query results."""
 
-    __module__ = "ssmkit.models.inventory"
-
     id: str | None = field(default=None, metadata=wire("Id"))
     data: FrozenDict[str, models.InventoryResultItem] | None = field(
         default=None, converter=to_frozendict, metadata=wire("Data")

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class InventoryResultItem(Model):
     """The inventory result item."""
 
-    __module__ = "ssmkit.models.inventory"
-
     type_name: str = field(metadata=wire("TypeName"))
     schema_version: str = field(metadata=wire("SchemaVersion"))
     capture_time: str | None = field(default=None, metadata=wire("CaptureTime"))

@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class InventorySchemaDeleteOption(SSMEnum):
     """Use the SchemaDeleteOption to delete a custom inventory type (schema)."""
 
-    __module__ = "ssmkit.models.inventory"
-
     DISABLE_SCHEMA = "DisableSchema"
     DELETE_SCHEMA = "DeleteSchema"

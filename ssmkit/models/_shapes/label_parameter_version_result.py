@@ -25,8 +25,6 @@ from .._base import (
 class LabelParameterVersionResult(Model):
     """The ``LabelParameterVersionResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.parameters"
-
     invalid_labels: tuple[str, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("InvalidLabels")
     )

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class LastResourceDataSyncStatus(SSMEnum):
     """The status reported by the last sync."""
 
-    __module__ = "ssmkit.models.resource_data_sync"
-
     SUCCESSFUL = "Successful"
     FAILED = "Failed"
     IN_PROGRESS = "InProgress"

@@ -26,8 +26,6 @@ from .._base import (
 class ListDocumentMetadataHistoryResponse(Model):
     """The ``ListDocumentMetadataHistoryResponse`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.documents"
-
     name: str | None = field(default=None, metadata=wire("Name"))
     document_version: str | None = field(default=None, metadata=wire("DocumentVersion"))
     author: str | None = field(default=None, metadata=wire("Author"))

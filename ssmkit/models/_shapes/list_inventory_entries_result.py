@@ -25,8 +25,6 @@ from .._base import (
 class ListInventoryEntriesResult(Model):
     """The ``ListInventoryEntriesResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.inventory"
-
     type_name: str | None = field(default=None, metadata=wire("TypeName"))
     instance_id: str | None = field(default=None, metadata=wire("InstanceId"))
     schema_version: str | None = field(default=None, metadata=wire("SchemaVersion"))

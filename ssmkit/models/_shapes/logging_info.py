@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class LoggingInfo(Model):
     """The updated logging information in Amazon S3."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     s3_bucket_name: str = field(metadata=wire("S3BucketName"))
     s3_key_prefix: str | None = field(default=None, metadata=wire("S3KeyPrefix"))
     s3_region: str = field(metadata=wire("S3Region"))

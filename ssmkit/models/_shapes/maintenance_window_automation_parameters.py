@@ -23,8 +23,6 @@ from .._base import (
 class MaintenanceWindowAutomationParameters(Model):
     """The parameters for an AUTOMATION task type."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     document_version: str | None = field(default=None, metadata=wire("DocumentVersion"))
     parameters: FrozenDict[str, tuple[str, ...]] | None = field(
         default=None, converter=to_frozendict, metadata=wire("Parameters")

@@ -17,8 +17,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class MaintenanceWindowExecution(Model):
     """Describes the information about an execution of a maintenance window."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     window_id: str | None = field(default=None, metadata=wire("WindowId"))
     window_execution_id: str | None = field(
         default=None, metadata=wire("WindowExecutionId")

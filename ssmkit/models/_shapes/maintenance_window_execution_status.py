@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class MaintenanceWindowExecutionStatus(SSMEnum):
     """The task status for an invocation."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     PENDING = "PENDING"
     IN_PROGRESS = "IN_PROGRESS"
     SUCCESS = "SUCCESS"

@@ -31,8 +31,6 @@ class MaintenanceWindowExecutionTaskIdentity(Model):
 
     """
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     window_execution_id: str | None = field(
         default=None, metadata=wire("WindowExecutionId")
     )

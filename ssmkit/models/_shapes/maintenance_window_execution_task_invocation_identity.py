@@ -20,8 +20,6 @@ class MaintenanceWindowExecutionTaskInvocationIdentity(Model):
 
     """
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     window_execution_id: str | None = field(
         default=None, metadata=wire("WindowExecutionId")
     )

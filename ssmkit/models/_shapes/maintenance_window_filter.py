@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class MaintenanceWindowFilter(Model):
     """Filter used in the request."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     key: str | None = field(default=None, metadata=wire("Key"))
     values: tuple[str, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("Values")

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class MaintenanceWindowIdentity(Model):
     """Information about the maintenance window."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     window_id: str | None = field(default=None, metadata=wire("WindowId"))
     name: str | None = field(default=None, metadata=wire("Name"))
     description: str | None = field(

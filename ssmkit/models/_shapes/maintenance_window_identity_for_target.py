@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class MaintenanceWindowIdentityForTarget(Model):
     """The maintenance window to which the specified target belongs."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     window_id: str | None = field(default=None, metadata=wire("WindowId"))
     name: str | None = field(default=None, metadata=wire("Name"))
     unknown_members: FrozenDict[str, Any] | None = field(

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_bytes, to_unknown, unmodeled,
 class MaintenanceWindowLambdaParameters(Model):
     """The parameters for a LAMBDA task type."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     client_context: str | None = field(default=None, metadata=wire("ClientContext"))
     qualifier: str | None = field(default=None, metadata=wire("Qualifier"))
     payload: bytes | None = field(

@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class MaintenanceWindowResourceType(SSMEnum):
     """The type of target being registered with the maintenance window."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     INSTANCE = "INSTANCE"
     RESOURCE_GROUP = "RESOURCE_GROUP"

@@ -25,8 +25,6 @@ from .._base import (
 class MaintenanceWindowRunCommandParameters(Model):
     """The parameters for a RUN_COMMAND task type."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     comment: str | None = field(default=None, metadata=wire("Comment"))
     cloud_watch_output_config: models.CloudWatchOutputConfig | None = field(
         default=None, validator=a_model, metadata=wire("CloudWatchOutputConfig")

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class MaintenanceWindowStepFunctionsParameters(Model):
     """The parameters for a STEP_FUNCTIONS task type."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     input: str | None = field(
         default=None, repr=False, metadata=wire("Input", sensitive=True)
     )

@@ -26,8 +26,6 @@ from .._base import (
 class MaintenanceWindowTarget(Model):
     """The target registered with the maintenance window."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     window_id: str | None = field(default=None, metadata=wire("WindowId"))
     window_target_id: str | None = field(default=None, metadata=wire("WindowTargetId"))
     resource_type: models.MaintenanceWindowResourceType | None = field(

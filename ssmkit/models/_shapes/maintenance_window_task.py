@@ -28,8 +28,6 @@ from .._base import (
 class MaintenanceWindowTask(Model):
     """Information about a task defined for a maintenance window."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     window_id: str | None = field(default=None, metadata=wire("WindowId"))
     window_task_id: str | None = field(default=None, metadata=wire("WindowTaskId"))
     task_arn: str | None = field(default=None, metadata=wire("TaskArn"))

@@ -12,7 +12,5 @@ class MaintenanceWindowTaskCutoffBehavior(SSMEnum):
 
     """
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     CONTINUE_TASK = "CONTINUE_TASK"
     CANCEL_TASK = "CANCEL_TASK"

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, a_model, to_unknown, unmodeled, 
 class MaintenanceWindowTaskInvocationParameters(Model):
     """The updated parameter values."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     run_command: models.MaintenanceWindowRunCommandParameters | None = field(
         default=None, validator=a_model, metadata=wire("RunCommand")
     )

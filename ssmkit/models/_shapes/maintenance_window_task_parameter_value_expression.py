@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class MaintenanceWindowTaskParameterValueExpression(Model):
     """Defines the values for a task parameter."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     values: tuple[str, ...] | None = field(
         default=None,
         converter=to_tuple,

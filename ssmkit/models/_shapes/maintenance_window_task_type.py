@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class MaintenanceWindowTaskType(SSMEnum):
     """The type of task being registered."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     RUN_COMMAND = "RUN_COMMAND"
     AUTOMATION = "AUTOMATION"
     STEP_FUNCTIONS = "STEP_FUNCTIONS"

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class ManagedStatus(SSMEnum):
     """Indicates whether the node is managed by Systems Manager."""
 
-    __module__ = "ssmkit.models.nodes"
-
     ALL = "All"
     MANAGED = "Managed"
     UNMANAGED = "Unmanaged"

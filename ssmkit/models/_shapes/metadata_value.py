@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class MetadataValue(Model):
     """Metadata to assign to an Application Manager application."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     value: str | None = field(default=None, metadata=wire("Value"))
     unknown_members: FrozenDict[str, Any] | None = field(
         default=None,

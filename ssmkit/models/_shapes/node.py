@@ -27,8 +27,6 @@ from .._base import (
 class Node(Model):
     """Details about an individual managed node."""
 
-    __module__ = "ssmkit.models.nodes"
-
     capture_time: datetime.datetime | None = field(
         default=None, metadata=wire("CaptureTime")
     )

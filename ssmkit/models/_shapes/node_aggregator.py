@@ -19,8 +19,6 @@ class NodeAggregator(Model):
 
     """
 
-    __module__ = "ssmkit.models.nodes"
-
     aggregator_type: models.NodeAggregatorType = field(metadata=wire("AggregatorType"))
     type_name: models.NodeTypeName = field(metadata=wire("TypeName"))
     attribute_name: models.NodeAttributeName = field(metadata=wire("AttributeName"))

@@ -9,6 +9,4 @@ from .._base import SSMEnum
 class NodeAggregatorType(SSMEnum):
     """The aggregator type for limiting a node summary."""
 
-    __module__ = "ssmkit.models.nodes"
-
     COUNT = "Count"

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class NodeAttributeName(SSMEnum):
     """The name of a node attribute on which to limit the count of nodes."""
 
-    __module__ = "ssmkit.models.nodes"
-
     AGENT_VERSION = "AgentVersion"
     PLATFORM_NAME = "PlatformName"
     PLATFORM_TYPE = "PlatformType"

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class NodeFilter(Model):
     """The filters for the operation."""
 
-    __module__ = "ssmkit.models.nodes"
-
     key: models.NodeFilterKey = field(metadata=wire("Key"))
     values: tuple[str, ...] = field(converter=to_tuple, metadata=wire("Values"))
     type: models.NodeFilterOperatorType | None = field(

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class NodeFilterKey(SSMEnum):
     """The name of the filter."""
 
-    __module__ = "ssmkit.models.nodes"
-
     AGENT_TYPE = "AgentType"
     AGENT_VERSION = "AgentVersion"
     COMPUTER_NAME = "ComputerName"

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class NodeFilterOperatorType(SSMEnum):
     """The type of filter operator."""
 
-    __module__ = "ssmkit.models.nodes"
-
     EQUAL = "Equal"
     NOT_EQUAL = "NotEqual"
     BEGIN_WITH = "BeginWith"

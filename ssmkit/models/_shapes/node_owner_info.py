@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class NodeOwnerInfo(Model):
     """Information about the ownership of the managed node."""
 
-    __module__ = "ssmkit.models.nodes"
-
     account_id: str | None = field(default=None, metadata=wire("AccountId"))
     organizational_unit_id: str | None = field(
         default=None, metadata=wire("OrganizationalUnitId")

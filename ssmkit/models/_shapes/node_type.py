@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, a_model, to_unknown, unmodeled, 
 class NodeType(Model):
     """Information about the type of node."""
 
-    __module__ = "ssmkit.models.nodes"
-
     instance: models.InstanceInfo | None = field(
         default=None, validator=a_model, metadata=wire("Instance")
     )

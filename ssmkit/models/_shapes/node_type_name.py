@@ -9,6 +9,4 @@ from .._base import SSMEnum
 class NodeTypeName(SSMEnum):
     """The data type name to use for viewing counts of nodes."""
 
-    __module__ = "ssmkit.models.nodes"
-
     INSTANCE = "Instance"

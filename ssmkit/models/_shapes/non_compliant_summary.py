@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, a_model, to_unknown, unmodeled, 
 class NonCompliantSummary(Model):
     """A list of items that aren't compliant for the resource."""
 
-    __module__ = "ssmkit.models.compliance"
-
     non_compliant_count: int | None = field(
         default=None, metadata=wire("NonCompliantCount")
     )

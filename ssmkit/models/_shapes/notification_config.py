@@ -19,8 +19,6 @@ class NotificationConfig(Model):
 
     """
 
-    __module__ = "ssmkit.models.common"
-
     notification_arn: str | None = field(default=None, metadata=wire("NotificationArn"))
     notification_events: tuple[models.NotificationEvent, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("NotificationEvents")

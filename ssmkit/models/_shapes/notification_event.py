@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class NotificationEvent(SSMEnum):
     """Values of ``NotificationEvent``."""
 
-    __module__ = "ssmkit.models.common"
-
     ALL = "All"
     IN_PROGRESS = "InProgress"
     SUCCESS = "Success"

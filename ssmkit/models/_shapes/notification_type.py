@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class NotificationType(SSMEnum):
     """The type of notification."""
 
-    __module__ = "ssmkit.models.common"
-
     COMMAND = "Command"
     INVOCATION = "Invocation"

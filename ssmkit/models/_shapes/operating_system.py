@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class OperatingSystem(SSMEnum):
     """The operating system rule used by the updated patch baseline."""
 
-    __module__ = "ssmkit.models.patching"
-
     WINDOWS = "WINDOWS"
     AMAZON_LINUX = "AMAZON_LINUX"
     AMAZON_LINUX_2 = "AMAZON_LINUX_2"

@@ -29,8 +29,6 @@ class OpsAggregator(Model):
 
     """
 
-    __module__ = "ssmkit.models.ops_items"
-
     aggregator_type: str | None = field(default=None, metadata=wire("AggregatorType"))
     type_name: str | None = field(default=None, metadata=wire("TypeName"))
     attribute_name: str | None = field(default=None, metadata=wire("AttributeName"))

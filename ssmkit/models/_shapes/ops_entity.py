@@ -26,8 +26,6 @@ from .._base import (
 class OpsEntity(Model):
     """The result of the query."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     id: str | None = field(default=None, metadata=wire("Id"))
     data: FrozenDict[str, models.OpsEntityItem] | None = field(
         default=None, converter=to_frozendict, metadata=wire("Data")

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class OpsEntityItem(Model):
     """The OpsData summary."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     capture_time: str | None = field(default=None, metadata=wire("CaptureTime"))
     content: tuple[FrozenDict[str, str], ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("Content")

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class OpsFilter(Model):
     """A filter for viewing OpsData summaries."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     key: str = field(metadata=wire("Key"))
     values: tuple[str, ...] = field(converter=to_tuple, metadata=wire("Values"))
     type: models.OpsFilterOperatorType | None = field(

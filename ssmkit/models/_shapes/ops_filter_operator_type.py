@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class OpsFilterOperatorType(SSMEnum):
     """The type of filter."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     EQUAL = "Equal"
     NOT_EQUAL = "NotEqual"
     BEGIN_WITH = "BeginWith"

@@ -28,8 +28,6 @@ from .._base import (
 class OpsItem(Model):
     """The OpsItem."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     created_by: str | None = field(default=None, metadata=wire("CreatedBy"))
     ops_item_type: str | None = field(default=None, metadata=wire("OpsItemType"))
     created_time: datetime.datetime | None = field(

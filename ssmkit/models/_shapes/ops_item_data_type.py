@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class OpsItemDataType(SSMEnum):
     """The type of key-value pair."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     SEARCHABLE_STRING = "SearchableString"
     STRING = "String"

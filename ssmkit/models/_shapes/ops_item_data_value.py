@@ -19,8 +19,6 @@ class OpsItemDataValue(Model):
 
     """
 
-    __module__ = "ssmkit.models.ops_items"
-
     value: str | None = field(default=None, metadata=wire("Value"))
     type: models.OpsItemDataType | None = field(default=None, metadata=wire("Type"))
     unknown_members: FrozenDict[str, Any] | None = field(

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class OpsItemEventFilter(Model):
     """Describes a filter for a specific list of OpsItem events."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     key: models.OpsItemEventFilterKey = field(metadata=wire("Key"))
     values: tuple[str, ...] = field(converter=to_tuple, metadata=wire("Values"))
     operator: models.OpsItemEventFilterOperator = field(metadata=wire("Operator"))

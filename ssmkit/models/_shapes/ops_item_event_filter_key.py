@@ -9,6 +9,4 @@ from .._base import SSMEnum
 class OpsItemEventFilterKey(SSMEnum):
     """The name of the filter key."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     OPS_ITEM_ID = "OpsItemId"

@@ -9,6 +9,4 @@ from .._base import SSMEnum
 class OpsItemEventFilterOperator(SSMEnum):
     """The operator used by the filter call."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     EQUAL = "Equal"

@@ -30,8 +30,6 @@ class OpsItemEventSummary(Model):
 
     """
 
-    __module__ = "ssmkit.models.ops_items"
-
     ops_item_id: str | None = field(default=None, metadata=wire("OpsItemId"))
     event_id: str | None = field(default=None, metadata=wire("EventId"))
     source: str | None = field(default=None, metadata=wire("Source"))

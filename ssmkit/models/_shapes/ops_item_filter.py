@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class OpsItemFilter(Model):
     """Describes an OpsItem filter."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     key: models.OpsItemFilterKey = field(metadata=wire("Key"))
     values: tuple[str, ...] = field(converter=to_tuple, metadata=wire("Values"))
     operator: models.OpsItemFilterOperator = field(metadata=wire("Operator"))

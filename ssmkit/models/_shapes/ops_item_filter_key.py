@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class OpsItemFilterKey(SSMEnum):
     """The name of the filter."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     STATUS = "Status"
     CREATED_BY = "CreatedBy"
     SOURCE = "Source"

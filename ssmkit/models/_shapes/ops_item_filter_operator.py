@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class OpsItemFilterOperator(SSMEnum):
     """The operator used by the filter call."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     EQUAL = "Equal"
     CONTAINS = "Contains"
     GREATER_THAN = "GreaterThan"

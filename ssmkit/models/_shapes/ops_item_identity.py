@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class OpsItemIdentity(Model):
     """Information about the user or resource that created an OpsItem event."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     arn: str | None = field(default=None, metadata=wire("Arn"))
     unknown_members: FrozenDict[str, Any] | None = field(
         default=None,

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class OpsItemNotification(Model):
     """A notification about the OpsItem."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     arn: str | None = field(default=None, metadata=wire("Arn"))
     unknown_members: FrozenDict[str, Any] | None = field(
         default=None,

@@ -27,8 +27,6 @@ from .._base import (
 class OpsItemRelatedItemSummary(Model):
     """Summary information about related-item resources for an OpsItem."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     ops_item_id: str | None = field(default=None, metadata=wire("OpsItemId"))
     association_id: str | None = field(default=None, metadata=wire("AssociationId"))
     resource_type: str | None = field(default=None, metadata=wire("ResourceType"))

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class OpsItemRelatedItemsFilter(Model):
     """Describes a filter for a specific list of related-item resources."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     key: models.OpsItemRelatedItemsFilterKey = field(metadata=wire("Key"))
     values: tuple[str, ...] = field(converter=to_tuple, metadata=wire("Values"))
     operator: models.OpsItemRelatedItemsFilterOperator = field(

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class OpsItemRelatedItemsFilterKey(SSMEnum):
     """The name of the filter key."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     RESOURCE_TYPE = "ResourceType"
     ASSOCIATION_ID = "AssociationId"
     RESOURCE_URI = "ResourceUri"

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class OpsItemStatus(SSMEnum):
     """The OpsItem status."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     OPEN = "Open"
     IN_PROGRESS = "InProgress"
     RESOLVED = "Resolved"

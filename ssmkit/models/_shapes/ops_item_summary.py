@@ -27,8 +27,6 @@ from .._base import (
 class OpsItemSummary(Model):
     """A count of OpsItems."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     created_by: str | None = field(default=None, metadata=wire("CreatedBy"))
     created_time: datetime.datetime | None = field(
         default=None, metadata=wire("CreatedTime")

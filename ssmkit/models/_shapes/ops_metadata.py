@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class OpsMetadata(Model):
     """Operational metadata for an application in Application Manager."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     resource_id: str | None = field(default=None, metadata=wire("ResourceId"))
     ops_metadata_arn: str | None = field(default=None, metadata=wire("OpsMetadataArn"))
     last_modified_date: datetime.datetime | None = field(

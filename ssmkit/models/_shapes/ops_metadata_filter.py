@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class OpsMetadataFilter(Model):
     """A filter to limit the number of OpsMetadata objects displayed."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     key: str = field(metadata=wire("Key"))
     values: tuple[str, ...] = field(converter=to_tuple, metadata=wire("Values"))
     unknown_members: FrozenDict[str, Any] | None = field(

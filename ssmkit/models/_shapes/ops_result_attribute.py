@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class OpsResultAttribute(Model):
     """The OpsItem data type to return."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     type_name: str = field(metadata=wire("TypeName"))
     unknown_members: FrozenDict[str, Any] | None = field(
         default=None,

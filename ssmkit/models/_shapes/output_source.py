@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class OutputSource(Model):
     """The location where the association details are saved."""
 
-    __module__ = "ssmkit.models.associations"
-
     output_source_id: str | None = field(default=None, metadata=wire("OutputSourceId"))
     output_source_type: str | None = field(
         default=None, metadata=wire("OutputSourceType")

@@ -17,8 +17,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class Parameter(Model):
     """An Amazon Web Services Systems Manager parameter in Parameter Store."""
 
-    __module__ = "ssmkit.models.parameters"
-
     name: str | None = field(default=None, metadata=wire("Name"))
     type: models.ParameterType | None = field(default=None, metadata=wire("Type"))
     value: str | None = field(

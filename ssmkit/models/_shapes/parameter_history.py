@@ -27,8 +27,6 @@ from .._base import (
 class ParameterHistory(Model):
     """Information about parameter usage."""
 
-    __module__ = "ssmkit.models.parameters"
-
     name: str | None = field(default=None, metadata=wire("Name"))
     type: models.ParameterType | None = field(default=None, metadata=wire("Type"))
     key_id: str | None = field(default=None, metadata=wire("KeyId"))

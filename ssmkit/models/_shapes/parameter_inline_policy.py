@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class ParameterInlinePolicy(Model):
     """One or more policies assigned to a parameter."""
 
-    __module__ = "ssmkit.models.parameters"
-
     policy_text: str | None = field(default=None, metadata=wire("PolicyText"))
     policy_type: str | None = field(default=None, metadata=wire("PolicyType"))
     policy_status: str | None = field(default=None, metadata=wire("PolicyStatus"))

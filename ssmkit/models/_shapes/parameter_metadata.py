@@ -31,8 +31,6 @@ class ParameterMetadata(Model):
 
     """
 
-    __module__ = "ssmkit.models.parameters"
-
     name: str | None = field(default=None, metadata=wire("Name"))
     arn: str | None = field(default=None, metadata=wire("ARN"))
     type: models.ParameterType | None = field(default=None, metadata=wire("Type"))

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class ParameterStringFilter(Model):
     """One or more filters."""
 
-    __module__ = "ssmkit.models.parameters"
-
     key: str = field(metadata=wire("Key"))
     option: str | None = field(default=None, metadata=wire("Option"))
     values: tuple[str, ...] | None = field(

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class ParameterTier(SSMEnum):
     """The tier assigned to the parameter."""
 
-    __module__ = "ssmkit.models.parameters"
-
     STANDARD = "Standard"
     ADVANCED = "Advanced"
     INTELLIGENT_TIERING = "Intelligent-Tiering"

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class ParameterType(SSMEnum):
     """The type of parameter that you want to create."""
 
-    __module__ = "ssmkit.models.parameters"
-
     STRING = "String"
     STRING_LIST = "StringList"
     SECURE_STRING = "SecureString"

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class ParametersFilter(Model):
     """This data type is deprecated."""
 
-    __module__ = "ssmkit.models.parameters"
-
     key: models.ParametersFilterKey = field(metadata=wire("Key"))
     values: tuple[str, ...] = field(converter=to_tuple, metadata=wire("Values"))
     unknown_members: FrozenDict[str, Any] | None = field(

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class ParametersFilterKey(SSMEnum):
     """The name of the filter."""
 
-    __module__ = "ssmkit.models.parameters"
-
     NAME = "Name"
     TYPE = "Type"
     KEY_ID = "KeyId"

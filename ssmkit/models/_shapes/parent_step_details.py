@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class ParentStepDetails(Model):
     """Information about the parent step."""
 
-    __module__ = "ssmkit.models.automation"
-
     step_execution_id: str | None = field(
         default=None, metadata=wire("StepExecutionId")
     )

@@ -30,8 +30,6 @@ class Patch(Model):
 
     """
 
-    __module__ = "ssmkit.models.patching"
-
     id: str | None = field(default=None, metadata=wire("Id"))
     release_date: datetime.datetime | None = field(
         default=None, metadata=wire("ReleaseDate")

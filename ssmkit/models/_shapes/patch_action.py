@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class PatchAction(SSMEnum):
     """The action specified to take on patches included in the RejectedPatches list."""
 
-    __module__ = "ssmkit.models.patching"
-
     ALLOW_AS_DEPENDENCY = "ALLOW_AS_DEPENDENCY"
     BLOCK = "BLOCK"

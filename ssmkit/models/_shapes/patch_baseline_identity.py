@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class PatchBaselineIdentity(Model):
     """The patch baseline the patch group is registered with."""
 
-    __module__ = "ssmkit.models.patching"
-
     baseline_id: str | None = field(default=None, metadata=wire("BaselineId"))
     baseline_name: str | None = field(default=None, metadata=wire("BaselineName"))
     operating_system: models.OperatingSystem | None = field(

@@ -20,8 +20,6 @@ class PatchComplianceData(Model):
 
     """
 
-    __module__ = "ssmkit.models.patching"
-
     title: str = field(metadata=wire("Title"))
     kb_id: str = field(metadata=wire("KBId"))
     classification: str = field(metadata=wire("Classification"))

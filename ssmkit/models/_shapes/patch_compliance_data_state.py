@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class PatchComplianceDataState(SSMEnum):
     """The state of the patch on the managed node, such as INSTALLED or FAILED."""
 
-    __module__ = "ssmkit.models.patching"
-
     INSTALLED = "INSTALLED"
     INSTALLED_OTHER = "INSTALLED_OTHER"
     INSTALLED_PENDING_REBOOT = "INSTALLED_PENDING_REBOOT"

@@ -12,8 +12,6 @@ class PatchComplianceLevel(SSMEnum):
 
     """
 
-    __module__ = "ssmkit.models.patching"
-
     CRITICAL = "CRITICAL"
     HIGH = "HIGH"
     MEDIUM = "MEDIUM"

@@ -12,7 +12,5 @@ class PatchComplianceStatus(SSMEnum):
 
     """
 
-    __module__ = "ssmkit.models.patching"
-
     COMPLIANT = "COMPLIANT"
     NON_COMPLIANT = "NON_COMPLIANT"

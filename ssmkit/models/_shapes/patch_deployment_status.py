@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class PatchDeploymentStatus(SSMEnum):
     """The approval status of a patch."""
 
-    __module__ = "ssmkit.models.patching"
-
     APPROVED = "APPROVED"
     PENDING_APPROVAL = "PENDING_APPROVAL"
     EXPLICIT_APPROVED = "EXPLICIT_APPROVED"

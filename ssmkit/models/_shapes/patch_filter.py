@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class PatchFilter(Model):
     """Defines which patches should be included in a patch baseline."""
 
-    __module__ = "ssmkit.models.patching"
-
     key: models.PatchFilterKey = field(metadata=wire("Key"))
     values: tuple[str, ...] = field(converter=to_tuple, metadata=wire("Values"))
     unknown_members: FrozenDict[str, Any] | None = field(

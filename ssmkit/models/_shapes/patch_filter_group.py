@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class PatchFilterGroup(Model):
     """A set of global filters used to exclude patches from the baseline."""
 
-    __module__ = "ssmkit.models.patching"
-
     patch_filters: tuple[models.PatchFilter, ...] = field(
         converter=to_tuple, metadata=wire("PatchFilters")
     )

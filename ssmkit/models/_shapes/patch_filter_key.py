@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class PatchFilterKey(SSMEnum):
     """The key for the filter."""
 
-    __module__ = "ssmkit.models.patching"
-
     ARCH = "ARCH"
     ADVISORY_ID = "ADVISORY_ID"
     BUGZILLA_ID = "BUGZILLA_ID"

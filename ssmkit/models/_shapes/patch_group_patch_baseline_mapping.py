@@ -29,8 +29,6 @@ class PatchGroupPatchBaselineMapping(Model):
 
     """
 
-    __module__ = "ssmkit.models.patching"
-
     patch_group: str | None = field(default=None, metadata=wire("PatchGroup"))
     baseline_identity: models.PatchBaselineIdentity | None = field(
         default=None, validator=a_model, metadata=wire("BaselineIdentity")

@@ -12,7 +12,5 @@ class PatchOperationType(SSMEnum):
 
     """
 
-    __module__ = "ssmkit.models.patching"
-
     SCAN = "Scan"
     INSTALL = "Install"

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class PatchProperty(SSMEnum):
     """The patch property for which you want to view patch details."""
 
-    __module__ = "ssmkit.models.patching"
-
     PRODUCT = "PRODUCT"
     PRODUCT_FAMILY = "PRODUCT_FAMILY"
     CLASSIFICATION = "CLASSIFICATION"

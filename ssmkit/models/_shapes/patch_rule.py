@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, a_model, to_unknown, unmodeled, 
 class PatchRule(Model):
     """Defines an approval rule for a patch baseline."""
 
-    __module__ = "ssmkit.models.patching"
-
     patch_filter_group: models.PatchFilterGroup = field(
         validator=a_model, metadata=wire("PatchFilterGroup")
     )

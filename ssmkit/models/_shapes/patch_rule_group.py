@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class PatchRuleGroup(Model):
     """A set of rules used to include patches in the baseline."""
 
-    __module__ = "ssmkit.models.patching"
-
     patch_rules: tuple[models.PatchRule, ...] = field(
         converter=to_tuple, metadata=wire("PatchRules")
     )

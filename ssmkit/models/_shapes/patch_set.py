@@ -12,7 +12,5 @@ class PatchSet(SSMEnum):
 
     """
 
-    __module__ = "ssmkit.models.patching"
-
     OS = "OS"
     APPLICATION = "APPLICATION"

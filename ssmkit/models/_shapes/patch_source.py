@@ -18,8 +18,6 @@ class PatchSource(Model):
 
     """
 
-    __module__ = "ssmkit.models.patching"
-
     name: str = field(metadata=wire("Name"))
     products: tuple[str, ...] = field(converter=to_tuple, metadata=wire("Products"))
     configuration: str = field(

@@ -17,8 +17,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class PatchStatus(Model):
     """The status of the patch in a patch baseline."""
 
-    __module__ = "ssmkit.models.patching"
-
     deployment_status: models.PatchDeploymentStatus | None = field(
         default=None, metadata=wire("DeploymentStatus")
     )

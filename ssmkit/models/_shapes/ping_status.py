@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class PingStatus(SSMEnum):
     """Connection status of the SSM Agent on the managed node."""
 
-    __module__ = "ssmkit.models.nodes"
-
     ONLINE = "Online"
     CONNECTION_LOST = "ConnectionLost"
     INACTIVE = "Inactive"

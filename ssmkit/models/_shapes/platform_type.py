@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class PlatformType(SSMEnum):
     """Values of ``PlatformType``."""
 
-    __module__ = "ssmkit.models.common"
-
     WINDOWS = "Windows"
     LINUX = "Linux"
     MAC_OS = "MacOS"

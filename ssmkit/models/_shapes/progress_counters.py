@@ -19,8 +19,6 @@ class ProgressCounters(Model):
 
     """
 
-    __module__ = "ssmkit.models.automation"
-
     total_steps: int | None = field(default=None, metadata=wire("TotalSteps"))
     success_steps: int | None = field(default=None, metadata=wire("SuccessSteps"))
     failed_steps: int | None = field(default=None, metadata=wire("FailedSteps"))

@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class Provider(SSMEnum):
     """The third-party cloud provider that the cloud connector connects to."""
 
-    __module__ = "ssmkit.models.nodes"
-
     AZURE = "Azure"
     GCP = "GCP"

@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class PutParameterResult(Model):
     """The ``PutParameterResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.parameters"
-
     version: int | None = field(default=None, metadata=wire("Version"))
     tier: models.ParameterTier | None = field(default=None, metadata=wire("Tier"))
     unknown_members: FrozenDict[str, Any] | None = field(

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class PutResourcePolicyResponse(Model):
     """The ``PutResourcePolicyResponse`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.resources"
-
     policy_id: str | None = field(default=None, metadata=wire("PolicyId"))
     policy_hash: str | None = field(default=None, metadata=wire("PolicyHash"))
     unknown_members: FrozenDict[str, Any] | None = field(

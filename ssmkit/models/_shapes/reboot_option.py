@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class RebootOption(SSMEnum):
     """Indicates the reboot option specified in the patch baseline."""
 
-    __module__ = "ssmkit.models.patching"
-
     REBOOT_IF_NEEDED = "RebootIfNeeded"
     NO_REBOOT = "NoReboot"

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class RegistrationMetadataItem(Model):
     """Reserved for internal use."""
 
-    __module__ = "ssmkit.models.nodes"
-
     key: str = field(metadata=wire("Key"))
     value: str = field(metadata=wire("Value"))
     unknown_members: FrozenDict[str, Any] | None = field(

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class RelatedOpsItem(Model):
     """An OpsItems that shares something in common with the current OpsItem."""
 
-    __module__ = "ssmkit.models.ops_items"
-
     ops_item_id: str = field(metadata=wire("OpsItemId"))
     unknown_members: FrozenDict[str, Any] | None = field(
         default=None,

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class ResolvedTargets(Model):
     """A list of resolved targets in the rate control execution."""
 
-    __module__ = "ssmkit.models.automation"
-
     parameter_values: tuple[str, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("ParameterValues")
     )

@@ -26,8 +26,6 @@ from .._base import (
 class ResourceComplianceSummaryItem(Model):
     """Compliance summary information for a specific resource."""
 
-    __module__ = "ssmkit.models.compliance"
-
     compliance_type: str | None = field(default=None, metadata=wire("ComplianceType"))
     resource_type: str | None = field(default=None, metadata=wire("ResourceType"))
     resource_id: str | None = field(default=None, metadata=wire("ResourceId"))

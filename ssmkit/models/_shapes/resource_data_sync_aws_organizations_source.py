@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_tuple, to_unknown, unmodeled,
 class ResourceDataSyncAwsOrganizationsSource(Model):
     """Information about the AwsOrganizationsSource resource data sync source."""
 
-    __module__ = "ssmkit.models.resource_data_sync"
-
     organization_source_type: str = field(metadata=wire("OrganizationSourceType"))
     organizational_units: (
         tuple[models.ResourceDataSyncOrganizationalUnit, ...] | None

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class ResourceDataSyncDestinationDataSharing(Model):
     """Enables destination data sharing."""
 
-    __module__ = "ssmkit.models.resource_data_sync"
-
     destination_data_sharing_type: str | None = field(
         default=None, metadata=wire("DestinationDataSharingType")
     )

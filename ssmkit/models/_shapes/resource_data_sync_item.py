@@ -30,8 +30,6 @@ class ResourceDataSyncItem(Model):
 
     """
 
-    __module__ = "ssmkit.models.resource_data_sync"
-
     sync_name: str | None = field(default=None, metadata=wire("SyncName"))
     sync_type: str | None = field(default=None, metadata=wire("SyncType"))
     sync_source: models.ResourceDataSyncSourceWithState | None = field(

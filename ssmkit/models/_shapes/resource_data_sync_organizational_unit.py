@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class ResourceDataSyncOrganizationalUnit(Model):
     """The Organizations organizational unit data source for the sync."""
 
-    __module__ = "ssmkit.models.resource_data_sync"
-
     organizational_unit_id: str | None = field(
         default=None, metadata=wire("OrganizationalUnitId")
     )

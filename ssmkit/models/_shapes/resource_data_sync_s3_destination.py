@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, a_model, to_unknown, unmodeled, 
 class ResourceDataSyncS3Destination(Model):
     """Configuration information for the target S3 bucket."""
 
-    __module__ = "ssmkit.models.resource_data_sync"
-
     bucket_name: str = field(metadata=wire("BucketName"))
     prefix: str | None = field(default=None, metadata=wire("Prefix"))
     sync_format: models.ResourceDataSyncS3Format = field(metadata=wire("SyncFormat"))

@@ -9,6 +9,4 @@ from .._base import SSMEnum
 class ResourceDataSyncS3Format(SSMEnum):
     """A supported sync format."""
 
-    __module__ = "ssmkit.models.resource_data_sync"
-
     JSON_SER_DE = "JsonSerDe"

@@ -25,8 +25,6 @@ from .._base import (
 class ResourceDataSyncSource(Model):
     """Specify information about the data sources to synchronize."""
 
-    __module__ = "ssmkit.models.resource_data_sync"
-
     source_type: str = field(metadata=wire("SourceType"))
     aws_organizations_source: models.ResourceDataSyncAwsOrganizationsSource | None = (
         field(default=None, validator=a_model, metadata=wire("AwsOrganizationsSource"))

@@ -25,8 +25,6 @@ from .._base import (
 class ResourceDataSyncSourceWithState(Model):
     """Information about the source where the data was synchronized."""
 
-    __module__ = "ssmkit.models.resource_data_sync"
-
     source_type: str | None = field(default=None, metadata=wire("SourceType"))
     aws_organizations_source: models.ResourceDataSyncAwsOrganizationsSource | None = (
         field(default=None, validator=a_model, metadata=wire("AwsOrganizationsSource"))

@@ -12,7 +12,5 @@ class ResourceType(SSMEnum):
 
     """
 
-    __module__ = "ssmkit.models.nodes"
-
     MANAGED_INSTANCE = "ManagedInstance"
     EC2_INSTANCE = "EC2Instance"

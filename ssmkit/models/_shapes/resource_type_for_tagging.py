@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class ResourceTypeForTagging(SSMEnum):
     """The type of resource from which you want to remove a tag."""
 
-    __module__ = "ssmkit.models.resources"
-
     DOCUMENT = "Document"
     MANAGED_INSTANCE = "ManagedInstance"
     MAINTENANCE_WINDOW = "MaintenanceWindow"

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class ResultAttribute(Model):
     """The inventory item result attribute."""
 
-    __module__ = "ssmkit.models.inventory"
-
     type_name: str = field(metadata=wire("TypeName"))
     unknown_members: FrozenDict[str, Any] | None = field(
         default=None,

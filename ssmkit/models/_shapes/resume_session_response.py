@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class ResumeSessionResponse(Model):
     """The ``ResumeSessionResponse`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.sessions"
-
     session_id: str | None = field(default=None, metadata=wire("SessionId"))
     token_value: str | None = field(default=None, metadata=wire("TokenValue"))
     stream_url: str | None = field(default=None, metadata=wire("StreamUrl"))

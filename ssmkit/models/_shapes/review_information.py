@@ -17,8 +17,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class ReviewInformation(Model):
     """Information about the result of a document review request."""
 
-    __module__ = "ssmkit.models.documents"
-
     reviewed_time: datetime.datetime | None = field(
         default=None, metadata=wire("ReviewedTime")
     )

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class ReviewStatus(SSMEnum):
     """The current status of the review."""
 
-    __module__ = "ssmkit.models.documents"
-
     APPROVED = "APPROVED"
     NOT_REVIEWED = "NOT_REVIEWED"
     PENDING = "PENDING"

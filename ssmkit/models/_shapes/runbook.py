@@ -28,8 +28,6 @@ class Runbook(Model):
 
     """
 
-    __module__ = "ssmkit.models.automation"
-
     document_name: str = field(metadata=wire("DocumentName"))
     document_version: str | None = field(default=None, metadata=wire("DocumentVersion"))
     parameters: FrozenDict[str, tuple[str, ...]] | None = field(

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class S3OutputLocation(Model):
     """An S3 bucket where you want to store the results of this request."""
 
-    __module__ = "ssmkit.models.associations"
-
     output_s3_region: str | None = field(default=None, metadata=wire("OutputS3Region"))
     output_s3_bucket_name: str | None = field(
         default=None, metadata=wire("OutputS3BucketName")

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class S3OutputUrl(Model):
     """The URL of S3 bucket where you want to store the results of this request."""
 
-    __module__ = "ssmkit.models.associations"
-
     output_url: str | None = field(default=None, metadata=wire("OutputUrl"))
     unknown_members: FrozenDict[str, Any] | None = field(
         default=None,

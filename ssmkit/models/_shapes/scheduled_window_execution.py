@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class ScheduledWindowExecution(Model):
     """Information about a scheduled execution for a maintenance window."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     window_id: str | None = field(default=None, metadata=wire("WindowId"))
     name: str | None = field(default=None, metadata=wire("Name"))
     execution_time: str | None = field(default=None, metadata=wire("ExecutionTime"))

@@ -19,8 +19,6 @@ class ServiceSetting(Model):
 
     """
 
-    __module__ = "ssmkit.models.resources"
-
     setting_id: str | None = field(default=None, metadata=wire("SettingId"))
     setting_value: str | None = field(default=None, metadata=wire("SettingValue"))
     last_modified_date: datetime.datetime | None = field(

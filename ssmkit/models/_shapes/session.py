@@ -27,8 +27,6 @@ from .._base import (
 class Session(Model):
     """Information about a Session Manager connection to a managed node."""
 
-    __module__ = "ssmkit.models.sessions"
-
     session_id: str | None = field(default=None, metadata=wire("SessionId"))
     target: str | None = field(default=None, metadata=wire("Target"))
     status: models.SessionStatus | None = field(default=None, metadata=wire("Status"))

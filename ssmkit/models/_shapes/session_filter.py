@@ -16,8 +16,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class SessionFilter(Model):
     """Describes a filter for Session Manager information."""
 
-    __module__ = "ssmkit.models.sessions"
-
     key: models.SessionFilterKey = field(metadata=wire("key"))
     value: str = field(metadata=wire("value"))
     unknown_members: FrozenDict[str, Any] | None = field(

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class SessionFilterKey(SSMEnum):
     """The name of the filter."""
 
-    __module__ = "ssmkit.models.sessions"
-
     INVOKED_AFTER = "InvokedAfter"
     INVOKED_BEFORE = "InvokedBefore"
     TARGET = "Target"

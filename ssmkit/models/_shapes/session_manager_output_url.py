@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class SessionManagerOutputUrl(Model):
     """Reserved for future use."""
 
-    __module__ = "ssmkit.models.sessions"
-
     s3_output_url: str | None = field(default=None, metadata=wire("S3OutputUrl"))
     cloud_watch_output_url: str | None = field(
         default=None, metadata=wire("CloudWatchOutputUrl")

@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class SessionState(SSMEnum):
     """The session status to retrieve a list of sessions for."""
 
-    __module__ = "ssmkit.models.sessions"
-
     ACTIVE = "Active"
     HISTORY = "History"

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class SessionStatus(SSMEnum):
     """The status of the session."""
 
-    __module__ = "ssmkit.models.sessions"
-
     CONNECTED = "Connected"
     CONNECTING = "Connecting"
     DISCONNECTED = "Disconnected"

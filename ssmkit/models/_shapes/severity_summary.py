@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class SeveritySummary(Model):
     """A summary of the compliance severity by compliance type."""
 
-    __module__ = "ssmkit.models.compliance"
-
     critical_count: int | None = field(default=None, metadata=wire("CriticalCount"))
     high_count: int | None = field(default=None, metadata=wire("HighCount"))
     medium_count: int | None = field(default=None, metadata=wire("MediumCount"))

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class SignalType(SSMEnum):
     """The type of signal to send to an Automation execution."""
 
-    __module__ = "ssmkit.models.automation"
-
     APPROVE = "Approve"
     REJECT = "Reject"
     START_STEP = "StartStep"

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class SourceType(SSMEnum):
     """The type of the source resource."""
 
-    __module__ = "ssmkit.models.nodes"
-
     AWS_EC2_INSTANCE = "AWS::EC2::Instance"
     AWS_IO_T_THING = "AWS::IoT::Thing"
     AWS_SSM_MANAGED_INSTANCE = "AWS::SSM::ManagedInstance"

@@ -39,8 +39,6 @@ from .._base import (
 class StepExecution(Model):
     """Detailed information about an the execution state of an Automation step."""
 
-    __module__ = "ssmkit.models.automation"
-
     step_name: str | None = field(default=None, metadata=wire("StepName"))
     action: str | None = field(default=None, metadata=wire("Action"))
     timeout_seconds: int | None = field(default=None, metadata=wire("TimeoutSeconds"))

@@ -19,8 +19,6 @@ class StepExecutionFilter(Model):
 
     """
 
-    __module__ = "ssmkit.models.automation"
-
     key: models.StepExecutionFilterKey = field(metadata=wire("Key"))
     values: tuple[str, ...] = field(converter=to_tuple, metadata=wire("Values"))
     unknown_members: FrozenDict[str, Any] | None = field(

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class StepExecutionFilterKey(SSMEnum):
     """One or more keys to limit the results."""
 
-    __module__ = "ssmkit.models.automation"
-
     START_TIME_BEFORE = "StartTimeBefore"
     START_TIME_AFTER = "StartTimeAfter"
     STEP_EXECUTION_STATUS = "StepExecutionStatus"

@@ -9,7 +9,5 @@ from .._base import SSMEnum
 class StopType(SSMEnum):
     """The stop request type."""
 
-    __module__ = "ssmkit.models.automation"
-
     COMPLETE = "Complete"
     CANCEL = "Cancel"

@@ -15,8 +15,6 @@ from .._base import UNKNOWN, FrozenDict, Model, to_unknown, unmodeled, wire
 class Tag(Model):
     """Metadata that you assign to your Amazon Web Services resources."""
 
-    __module__ = "ssmkit.models.common"
-
     key: str = field(metadata=wire("Key"))
     value: str = field(metadata=wire("Value"))
     unknown_members: FrozenDict[str, Any] | None = field(

@@ -18,8 +18,6 @@ class Target(Model):
 
     """
 
-    __module__ = "ssmkit.models.common"
-
     key: str | None = field(default=None, metadata=wire("Key"))
     values: tuple[str, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("Values")

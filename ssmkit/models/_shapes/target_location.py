@@ -28,8 +28,6 @@ class TargetLocation(Model):
 
     """
 
-    __module__ = "ssmkit.models.common"
-
     accounts: tuple[str, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("Accounts")
     )

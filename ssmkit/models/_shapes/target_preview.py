@@ -18,8 +18,6 @@ class TargetPreview(Model):
 
     """
 
-    __module__ = "ssmkit.models.automation"
-
     count: int | None = field(default=None, metadata=wire("Count"))
     target_type: str | None = field(default=None, metadata=wire("TargetType"))
     unknown_members: FrozenDict[str, Any] | None = field(

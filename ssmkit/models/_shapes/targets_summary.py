@@ -18,8 +18,6 @@ class TargetsSummary(Model):
 
     """
 
-    __module__ = "ssmkit.models.automation"
-
     total_count: int | None = field(default=None, metadata=wire("TotalCount"))
     started_count: int | None = field(default=None, metadata=wire("StartedCount"))
     completed_count: int | None = field(default=None, metadata=wire("CompletedCount"))

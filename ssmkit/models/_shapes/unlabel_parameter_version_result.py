@@ -25,8 +25,6 @@ from .._base import (
 class UnlabelParameterVersionResult(Model):
     """The ``UnlabelParameterVersionResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.parameters"
-
     removed_labels: tuple[str, ...] | None = field(
         default=None, converter=to_tuple, metadata=wire("RemovedLabels")
     )

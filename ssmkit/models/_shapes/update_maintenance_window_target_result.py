@@ -26,8 +26,6 @@ from .._base import (
 class UpdateMaintenanceWindowTargetResult(Model):
     """The ``UpdateMaintenanceWindowTargetResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.maintenance_windows"
-
     window_id: str | None = field(default=None, metadata=wire("WindowId"))
     window_target_id: str | None = field(default=None, metadata=wire("WindowTargetId"))
     targets: tuple[models.Target, ...] | None = field(

@@ -34,8 +34,6 @@ from .._base import (
 class UpdatePatchBaselineResult(Model):
     """The ``UpdatePatchBaselineResult`` shape of the SSM API."""
 
-    __module__ = "ssmkit.models.patching"
-
     baseline_id: str | None = field(default=None, metadata=wire("BaselineId"))
     name: str | None = field(default=None, metadata=wire("Name"))
     operating_system: models.OperatingSystem | None = field(

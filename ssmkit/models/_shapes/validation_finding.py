@@ -26,8 +26,6 @@ from .._base import (
 class ValidationFinding(Model):
     """A validation finding from a cloud connector validation check."""
 
-    __module__ = "ssmkit.models.nodes"
-
     type: models.ValidationFindingType | None = field(
         default=None, metadata=wire("Type")
     )

@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class ValidationFindingCode(SSMEnum):
     """A code that identifies the specific validation finding."""
 
-    __module__ = "ssmkit.models.nodes"
-
     TARGET_INACCESSIBLE = "TargetInaccessible"
     TARGET_UNUSABLE = "TargetUnusable"
     TARGET_MISSING_PERMISSIONS = "TargetMissingPermissions"

@@ -19,8 +19,6 @@ class ValidationFindingScope(Model):
 
     """
 
-    __module__ = "ssmkit.models.nodes"
-
     type: models.ValidationFindingScopeType | None = field(
         default=None, metadata=wire("Type")
     )

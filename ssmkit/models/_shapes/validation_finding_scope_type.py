@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class ValidationFindingScopeType(SSMEnum):
     """The type of the resource scope."""
 
-    __module__ = "ssmkit.models.nodes"
-
     AZURE_TENANT = "azure:tenant"
     AZURE_SUBSCRIPTION = "azure:subscription"
     GCP_ORGANIZATION = "gcp:organization"

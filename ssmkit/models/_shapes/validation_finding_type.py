@@ -9,8 +9,6 @@ from .._base import SSMEnum
 class ValidationFindingType(SSMEnum):
     """The type of the validation finding."""
 
-    __module__ = "ssmkit.models.nodes"
-
     INFO = "INFO"
     WARN = "WARN"
     ERROR = "ERROR"
