@@ -119,6 +119,31 @@ def test_lazy_names_are_found_by_dir_and_by_type_checkers(tmp_path: Path) -> Non
     assert 'Revealed type is "tuple[str, ...] | None"' in result.stdout
 
 
+def test_type_checkers_refuse_a_model_name_that_does_not_exist(
+    tmp_path: Path,
+) -> None:
+    # The models are imported on first use; type checkers still see each name.
+    user = tmp_path / "typo.py"
+    user.write_text(
+        "import ssmkit.models.common\n"
+        "from ssmkit.models import Targett\n"
+        "from ssmkit.models.associations import AssociationDescriptio\n"
+        "ssmkit.models.common.Nope\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(user)],
+        capture_output=True,
+        text=True,
+    )
+    assert 'Module "ssmkit.models" has no attribute "Targett"' in result.stdout
+    assert (
+        'Module "ssmkit.models.associations" has no attribute "AssociationDescriptio"'
+        in result.stdout
+    )
+    assert 'Module has no attribute "Nope"' in result.stdout
+    assert "Found 3 errors" in result.stdout, result.stdout
+
+
 def test_the_client_loads_boto3_before_its_own_modules() -> None:
     # Measured in fresh processes: boto3's modules import several
     # milliseconds slower when ssmkit's come first.
