@@ -81,7 +81,11 @@ def _phase(
 
 
 def _now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.timezone.utc)
+    # To the millisecond, as AWS keeps and answers its times (the AWS CLI's
+    # examples: "CreatedTime": 1550505827.119): a time read from an answer
+    # then finds what it came from (a CreatedTime filter of Type EQUAL).
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def _clean(data: Params) -> Params:
