@@ -186,7 +186,8 @@ def invoke(
 
 # The request being sent that ssmkit has checked whole, in this thread, as
 # marshal writes it: nothing in it is shared with the request botocore is
-# given, so an event handler's edit, at any depth, makes the two differ.
+# given, so an event handler's edit of what would be sent, at any depth,
+# makes the two differ.
 _CHECKED: contextvars.ContextVar[bytes | None] = contextvars.ContextVar(
     "ssmkit_checked", default=None
 )

@@ -674,8 +674,10 @@ def apply_update(
                 ", ".join(c.path for c in plan.changes),
             )
         try:
-            # What a modify= function edits is validated by botocore too.
-            checked = modify is None
+            # What a modify= function edits is validated by botocore too, and
+            # so is a write whose stored part pruning changed: it is not
+            # what was read.
+            checked = modify is None and not _pruned(known[1], raw, plan._stored)
             if checked:
                 _check_touched(known[0], plan.request, prepared)
             answer = _write(kind, boto3_client, plan.request, what, checked)
@@ -707,6 +709,14 @@ def apply_update(
         f"lost {RACE_ATTEMPTS} races to other writers and gave up: nothing was written"
     )
     raise ConcurrentUpdateError(msg) from last
+
+
+def _pruned(facts: _Facts, raw: Raw, stored: Raw) -> bool:
+    """Whether pruning changed a member read (a list too short to send)."""
+    return any(
+        pruning is not None and member in raw and stored.get(member) != raw[member]
+        for member, pruning in facts.carrying
+    )
 
 
 def _check_touched(

@@ -2321,3 +2321,21 @@ def test_clear_within_a_value_is_refused_not_sent_as_text() -> None:
     assert str(caught.value).startswith("logging_info: ")
     assert "name its path in paths=" in str(caught.value)
     assert wire.requests == []
+
+
+def test_a_write_whose_stored_part_was_pruned_is_validated_whole() -> None:
+    # The service answered an alarm configuration with no alarms; pruning the
+    # list too short to send leaves a structure without its required member.
+    boto, wire = wired_client()
+    alarms = {"IgnorePollAlarmFailure": False, "Alarms": []}
+    wire.answer({**TASK, **TASK_IDS, "AlarmConfiguration": alarms})
+
+    with pytest.raises(errors.ValidationError) as caught:
+        ssmkit.safe_update_maintenance_window_task(
+            boto, "mw-0123456789abcdef0", TASK_ID, description="new"
+        )
+
+    assert 'Missing required parameter in AlarmConfiguration: "Alarms"' in str(
+        caught.value
+    )
+    assert wire.operations == ["GetMaintenanceWindowTask"]
