@@ -567,11 +567,15 @@ class BaseClient:
                 from ssmkit._validate import attribute_name, check_no_placeholder
 
                 check_no_placeholder(value, shape, attribute_name(name))
-        if scheduled or operation == "CreateAssociationBatch":
-            from ssmkit._schedules import check_request_schedule
+        batch = operation == "CreateAssociationBatch"
+        if not scheduled and not batch:
+            return
+        # Loaded with the first call that holds a schedule, not the client.
+        from ssmkit._schedules import check_request_schedule
+
         for name in scheduled:
             check_request_schedule(request, name)
-        if operation == "CreateAssociationBatch":
+        if batch:
             for entry in request.get("Entries") or ():
                 if isinstance(entry, dict):
                     check_request_schedule(entry, "ScheduleExpression")

@@ -259,6 +259,20 @@ def test_every_problem_in_the_file_is_listed_before_any_call(
     assert stand_in.requests == []
 
 
+def test_a_nested_member_the_shape_lacks_is_named_before_any_call(
+    client: ssmkit.Client, stand_in: StandIn
+) -> None:
+    desired = entries()
+    desired[0]["Targets"][0]["Colour"] = "blue"
+    with pytest.raises(errors.ValidationError) as caught:
+        client.plan_associations(desired)
+    lines = [line.strip() for line in str(caught.value).splitlines()]
+    assert lines[1:] == [
+        "Associations[0] (team-patch): targets[0].colour: no such member"
+    ]
+    assert stand_in.requests == []
+
+
 def test_cross_member_rules_are_checked_as_a_create_would_be(
     client: ssmkit.Client,
 ) -> None:

@@ -565,7 +565,6 @@ def write_models(
         "built when it is first used, so neither ``import ssmkit`` nor the first\n"
         'model pays for six hundred classes.\n"""\n\n',
         "from __future__ import annotations\n\n",
-        "import importlib\n",
         "from typing import TYPE_CHECKING, Any\n\n",
         "from . import _base\n",
         f"from ._base import {', '.join(sorted(base_names))}\n\n",
@@ -589,9 +588,7 @@ def write_models(
         "        if name not in _MODELS:\n"
         '            msg = f"module {__name__!r} has no attribute {name!r}"\n'
         "            raise AttributeError(msg)\n"
-        "        module = _base.module_of(name)\n"
-        '        value = getattr(importlib.import_module(f"._shapes.{module}", __name__), name)\n'
-        "        globals()[name] = value\n"
+        "        value = globals()[name] = _base.model_named(name)\n"
         "        return value\n\n"
         "    def __dir__() -> list[str]:\n"
         "        return sorted({*globals(), *__all__})\n"

@@ -15,7 +15,6 @@ model pays for six hundred classes.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 from . import _base
@@ -728,9 +727,7 @@ if not TYPE_CHECKING:
         if name not in _MODELS:
             msg = f"module {__name__!r} has no attribute {name!r}"
             raise AttributeError(msg)
-        module = _base.module_of(name)
-        value = getattr(importlib.import_module(f"._shapes.{module}", __name__), name)
-        globals()[name] = value
+        value = globals()[name] = _base.model_named(name)
         return value
 
     def __dir__() -> list[str]:

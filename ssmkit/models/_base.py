@@ -21,6 +21,7 @@ __all__ = [
     "Model",
     "ReadOnFirstUse",
     "SSMEnum",
+    "model_named",
     "module_of",
     "on_first_use",
     "read_on_first_use",
@@ -72,6 +73,13 @@ def module_of(name: str) -> str:
     return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
 
 
+def model_named(name: str) -> Any:
+    """The model (or enum) ``name``, its module imported if it is not yet."""
+    return getattr(
+        importlib.import_module(f"ssmkit.models._shapes.{module_of(name)}"), name
+    )
+
+
 def on_first_use(
     area: str, names: Iterable[str]
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
@@ -88,8 +96,7 @@ def on_first_use(
         if name not in known:
             msg = f"module {area!r} has no attribute {name!r}"
             raise AttributeError(msg)
-        defined = importlib.import_module(f"ssmkit.models._shapes.{module_of(name)}")
-        value = getattr(defined, name)
+        value = model_named(name)
         setattr(module, name, value)
         return value
 
