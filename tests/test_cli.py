@@ -15,6 +15,7 @@ import pytest
 
 from ssmkit.testing.server import Server
 
+from .command import run_command
 from .standin import new_window, server_client
 
 RUN = "AWS-RunShellScript"
@@ -59,11 +60,9 @@ def argv(server: Server, *args: str, options_last: bool = False) -> list[str]:
 def ssmkit(
     server: Server, *args: str, stdin: str | None = None, options_last: bool = False
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return run_command(
         argv(server, *args, options_last=options_last),
-        input=stdin if stdin is not None else "",
-        capture_output=True,
-        text=True,
+        stdin=stdin if stdin is not None else "",
         env=command_env(),
         timeout=120,
     )

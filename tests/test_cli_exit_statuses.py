@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 import pytest
 
+from .command import run_command
 from .standin import new_window, server_client
 from .test_cli import FULL, argv, command_env
 
@@ -633,14 +634,7 @@ def run(server: Any, case: Case, place: dict[str, str]) -> tuple[int, str]:
     if case.fail:
         stand_in.fail_next(case.fail, "AccessDeniedException")
     if not case.interrupt:
-        result = subprocess.run(
-            command,
-            input=case.stdin,
-            capture_output=True,
-            text=True,
-            env=command_env(),
-            timeout=120,
-        )
+        result = run_command(command, stdin=case.stdin, env=command_env(), timeout=120)
         stand_in._faults.clear()
         return result.returncode, result.stderr
     entered = threading.Event()

@@ -14,6 +14,7 @@ import pytest
 import yaml
 from moto.iam.models import iam_backends
 
+from .command import run_command
 from .test_cli import argv, command_env
 
 if TYPE_CHECKING:
@@ -33,14 +34,7 @@ ENTRY = {
 def run(
     server: Server, *args: str, stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        argv(server, *args),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=command_env(),
-        timeout=300,
-    )
+    return run_command(argv(server, *args), stdin=stdin, env=command_env(), timeout=300)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
+from .command import run_command
 from .standin import new_window, server_client
 from .test_cli import argv, command_env, create, stored, writes
 
@@ -46,14 +47,7 @@ def run(
     env = {**command_env(), "COLUMNS": columns}
     if lines:
         env["LINES"] = lines
-    return subprocess.run(
-        argv(server, *args),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    return run_command(argv(server, *args), stdin=stdin, env=env, timeout=120)
 
 
 def whole(text: str, *identifiers: str) -> None:

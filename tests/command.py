@@ -1,0 +1,91 @@
+"""Running the ``ssmkit`` command as the tests do: a real process by default.
+
+With ``pytest --command-in-process`` (set for mutation testing, see
+docs/development.md) the command runs in the test's own process instead,
+with the same arguments, environment, stdin, stdout and stderr, so that a
+change to the command's code is seen by the tests that reach it. Tests that
+need a process of their own (signals, closed descriptors, a terminal) start
+one themselves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+#: Set from the ``--command-in-process`` option by conftest.py.
+IN_PROCESS = False
+
+
+def run_command(
+    command: list[str], *, stdin: str, env: Mapping[str, str], timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """``command`` (``python -m ssmkit ...``) run to its end: status and output."""
+    if not IN_PROCESS:
+        return subprocess.run(
+            command,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=dict(env),
+            timeout=timeout,
+        )
+    assert command[1:3] == ["-m", "ssmkit"], command
+    return _in_process(command, stdin, env)
+
+
+def _in_process(
+    command: list[str], stdin: str, env: Mapping[str, str]
+) -> subprocess.CompletedProcess[str]:
+    from ssmkit.__main__ import run
+
+    out, err = io.StringIO(), io.StringIO()
+    with _environment(env), _streams(io.StringIO(stdin), out, err):
+        sys.argv = ["ssmkit", *command[3:]]
+        try:
+            status: object = run()
+        except SystemExit as exc:  # argparse: --help, a usage error
+            status = exc.code
+    if status is None:
+        status = 0
+    elif not isinstance(status, int):
+        err.write(f"{status}\n")
+        status = 1
+    return subprocess.CompletedProcess(command, status, out.getvalue(), err.getvalue())
+
+
+@contextlib.contextmanager
+def _environment(env: Mapping[str, str]) -> Iterator[None]:
+    before = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(before)
+
+
+@contextlib.contextmanager
+def _streams(
+    stdin: io.StringIO, stdout: io.StringIO, stderr: io.StringIO
+) -> Iterator[None]:
+    saved = sys.stdin, sys.stdout, sys.stderr, sys.argv
+    logger = logging.getLogger("ssmkit")
+    handlers, level = list(logger.handlers), logger.level
+    sys.stdin, sys.stdout, sys.stderr = stdin, stdout, stderr
+    try:
+        yield
+    finally:
+        sys.stdin, sys.stdout, sys.stderr, sys.argv = saved
+        # --debug adds a handler writing to the stderr of its run.
+        logger.handlers[:] = handlers
+        logger.setLevel(level)
