@@ -148,3 +148,64 @@ def test_malformed_requests_get_a_400_json_error(
     listed = post(server, b"{}", "AmazonSSM.ListAssociations")
     assert listed[0] == 200
     assert all(a.get("Targets") != "oops" for a in listed[2]["Associations"])
+
+
+def test_a_required_member_sent_as_null_is_refused_as_missing(
+    server: Server,
+) -> None:
+    # AWS reads JSON null as absent: "Value null at 'name' failed to satisfy
+    # constraint: Member must not be null".
+    body = json.dumps({"Name": None, "AssociationName": "null-name"}).encode()
+    status, _, answer = post(server, body, "AmazonSSM.CreateAssociation")
+    assert (status, answer["__type"]) == (400, "ValidationException")
+    assert answer["message"] == (
+        "1 validation error detected: Value null at 'name' failed to satisfy "
+        "constraint: Member must not be null"
+    )
+    nested = {
+        "Name": RUN,
+        "AssociationName": "null-alarm-name",
+        "AlarmConfiguration": {"Alarms": [{"Name": None}]},
+    }
+    status, _, answer = post(
+        server, json.dumps(nested).encode(), "AmazonSSM.CreateAssociation"
+    )
+    assert (status, answer["__type"]) == (400, "ValidationException")
+    assert answer["message"] == (
+        "1 validation error detected: Value null at "
+        "'alarmConfiguration.alarms.1.member.name' failed to satisfy "
+        "constraint: Member must not be null"
+    )
+    listed = post(server, b"{}", "AmazonSSM.ListAssociations")[2]["Associations"]
+    assert not {"null-name", "null-alarm-name"} & {
+        a.get("AssociationName") for a in listed
+    }
+
+
+@pytest.mark.parametrize(
+    ("member", "value"),
+    [
+        ("ScheduleOffset", True),  # an integer: JSON true is not a number
+        ("ScheduleOffset", 2.5),  # nor is a number with a fraction
+        ("ApplyOnlyAtCronInterval", 1),  # a boolean: 1 is not true
+        ("Name", 7),
+        ("Targets", {"Key": "InstanceIds"}),  # a list
+        ("Parameters", ["commands"]),  # a map
+    ],
+)
+def test_a_value_of_another_json_type_is_a_serialization_error(
+    server: Server, member: str, value: object
+) -> None:
+    request = {
+        "Name": RUN,
+        "AssociationName": f"typed-{member}",
+        "ScheduleExpression": "cron(0 2 ? * SUN *)",
+        "ApplyOnlyAtCronInterval": True,
+        member: value,
+    }
+    status, _, answer = post(
+        server, json.dumps(request).encode(), "AmazonSSM.CreateAssociation"
+    )
+    assert (status, answer["__type"]) == (400, "SerializationException")
+    listed = post(server, b"{}", "AmazonSSM.ListAssociations")[2]["Associations"]
+    assert f"typed-{member}" not in {a.get("AssociationName") for a in listed}
