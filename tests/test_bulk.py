@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 
 import ssmkit
 from ssmkit import errors
+from ssmkit._bulk import Stopped, paced
 from ssmkit.models import AssociationFilter, AssociationFilterKey
 from ssmkit.testing import StandIn
 
@@ -135,6 +137,47 @@ def test_max_rate_spaces_the_calls(
     assert calls == 6
     # Six calls at most 20 a second: the last waits at least 5 intervals.
     assert elapsed >= (calls - 1) / 20
+
+
+def test_max_rate_spaces_each_call_by_its_interval(
+    client: ssmkit.Client, ids: list[str], stand_in: StandIn
+) -> None:
+    # When each call reached the service: at 4 a second, a quarter of a second
+    # apart, one after the other.
+    arrived: list[float] = []
+    for operation in ("DescribeAssociation", "UpdateAssociation"):
+        stand_in.before(
+            operation, lambda _: arrived.append(time.monotonic()), times=None
+        )
+    client.update_associations(
+        association_ids=ids[:2], concurrency=1, max_rate=4, max_errors="5"
+    )
+    assert len(arrived) == 4
+    gaps = [later - earlier for earlier, later in zip(arrived, arrived[1:])]
+    assert all(0.24 <= gap < 0.45 for gap in gaps), gaps
+
+
+def test_a_paced_client_waits_its_turn_for_every_call_and_page(
+    boto: Any, stand_in: StandIn
+) -> None:
+    stop = threading.Event()
+    assert paced(boto, None, stop) is boto  # no rate: the client itself
+    client = paced(boto, 1000, stop)
+    # What is not a call is the client's own.
+    assert client.meta is boto.meta
+    assert client.exceptions is boto.exceptions
+    assert client.can_paginate("list_associations") is True  # positional
+    pages = client.get_paginator("list_associations").paginate()
+    listing = client.get_paginator("list_associations")
+    stand_in.requests.clear()
+    assert next(iter(pages))["Associations"] == []
+    stop.set()
+    # Once stopped, a call or a page that would wait its turn is never sent.
+    with pytest.raises(Stopped):
+        client.list_associations()
+    with pytest.raises(Stopped):
+        next(iter(listing.paginate()))
+    assert stand_in.operations == ["ListAssociations"]
 
 
 def test_ctrl_c_stops_new_updates_and_finishes_the_running_ones(
