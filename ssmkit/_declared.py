@@ -1087,8 +1087,8 @@ def _write_tags(
 def export_associations(
     boto3_client: Any,
     *,
-    filters: Sequence[Raw] | None = None,
-    show_sensitive: bool = False,
+    filters: Sequence[Raw] | None,
+    show_sensitive: bool,
 ) -> tuple[dict[str, Any], list[str]]:
     """Live associations as a file's document, and the ids left out.
 

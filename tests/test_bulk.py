@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from typing import Any
@@ -153,7 +154,7 @@ def test_max_rate_spaces_each_call_by_its_interval(
         association_ids=ids[:2], concurrency=1, max_rate=4, max_errors="5"
     )
     assert len(arrived) == 4
-    gaps = [later - earlier for earlier, later in zip(arrived, arrived[1:])]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrived)]
     assert all(0.24 <= gap < 0.45 for gap in gaps), gaps
 
 

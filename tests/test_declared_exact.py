@@ -1,0 +1,262 @@
+"""Associations as code, word for word: what a plan shows and a result records."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+import ssmkit
+from ssmkit import errors
+from ssmkit._declared import dump_associations
+
+from .test_declared import INVENTORY, PATCH, applied, entries, live
+
+if TYPE_CHECKING:
+    from ssmkit.testing import StandIn
+
+
+@pytest.fixture
+def client(boto: Any) -> ssmkit.Client:
+    return ssmkit.Client(boto3_client=boto)
+
+
+def test_a_plan_of_each_action_as_text_json_and_results(
+    client: ssmkit.Client, boto: Any
+) -> None:
+    applied(client, entries())
+    made = boto.create_association(Name=INVENTORY, AssociationName="team-old")
+    desired = entries()
+    desired[1]["MaxConcurrency"] = "5"
+    desired.append(
+        {
+            "AssociationName": "team-new",
+            "Name": INVENTORY,
+            "Targets": [{"Key": "InstanceIds", "Values": ["*"]}],
+        }
+    )
+    document = {"Prune": {"NamePrefix": "team-"}, "Associations": desired}
+    plan = client.plan_associations(document, prune=True)
+    patch = live(boto, "team-patch")["AssociationId"]
+    inventory = live(boto, "team-inventory")["AssociationId"]
+    old = made["AssociationDescription"]["AssociationId"]
+    assert plan.render() == "\n".join(
+        [
+            f"= unchanged team-patch ({patch})",
+            f"~ update team-inventory ({inventory}), at version 1 "
+            "(runs at once on its targets)",
+            '    + max_concurrency: "5"',
+            "+ create team-new (runs at once on its targets)",
+            '    + name: "AWS-GatherSoftwareInventory"',
+            '    + targets: [{"Key": "InstanceIds", "Values": ["*"]}]',
+            '    + association_name: "team-new"',
+            f"- delete team-old ({old}), at version 1",
+            "Plan: 1 to create, 1 to update, 1 unchanged, 1 to delete.",
+        ]
+    )
+    assert str(plan) == plan.render()
+
+    def entry(name: str, action: str, association_id: Any, **rest: Any) -> Any:
+        version = None if association_id is None else "1"
+        return {
+            "name": name,
+            "action": action,
+            "association_id": association_id,
+            "version": version,
+            "runs": action in ("update", "create"),
+            "changes": rest.get("changes", []),
+        }
+
+    def add(path: str, after: Any) -> dict[str, Any]:
+        return {"path": path, "action": "add", "before": None, "after": after}
+
+    assert plan.to_json() == {
+        "associations": [
+            entry("team-patch", "unchanged", patch),
+            entry(
+                "team-inventory",
+                "update",
+                inventory,
+                changes=[add("max_concurrency", "5")],
+            ),
+            entry(
+                "team-new",
+                "create",
+                None,
+                changes=[
+                    add("name", INVENTORY),
+                    add("targets", [{"Key": "InstanceIds", "Values": ["*"]}]),
+                    add("association_name", "team-new"),
+                ],
+            ),
+            entry("team-old", "delete", old),
+        ],
+        "counts": {"create": 1, "update": 1, "unchanged": 1, "delete": 1},
+        "prune": True,
+        "name_prefix": "team-",
+    }
+    results = client.apply_associations(plan)
+    created = live(boto, "team-new")["AssociationId"]
+
+    def result(name: str, association_id: str, outcome: str, *versions: Any) -> Any:
+        before, after = versions
+        return {
+            "name": name,
+            "association_id": association_id,
+            "outcome": outcome,
+            "version_before": before,
+            "version_after": after,
+            "error": None,
+        }
+
+    assert [r.to_json() for r in results] == [
+        result("team-patch", patch, "unchanged", "1", None),
+        result("team-inventory", inventory, "changed", "1", "2"),
+        result("team-new", created, "created", None, "1"),
+        result("team-old", old, "deleted", "1", None),
+    ]
+
+
+def test_one_problem_is_said_in_the_singular_two_in_the_plural(
+    client: ssmkit.Client, stand_in: StandIn
+) -> None:
+    desired = entries()
+    desired[0]["MaxErrors"] = "lots"
+    with pytest.raises(errors.ValidationError) as caught:
+        client.plan_associations(desired)
+    assert str(caught.value) == (
+        "<entries>: 1 problem, nothing was written\n"
+        "  Associations[0] (team-patch): max_errors: must match the pattern "
+        "^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$ (got 'lots')"
+    )
+    assert caught.value.rule == "file"
+    desired[1]["MaxErrors"] = "many"
+    with pytest.raises(errors.ValidationError) as caught:
+        client.plan_associations(desired)
+    assert str(caught.value).startswith("<entries>: 2 problems, nothing was written")
+    assert stand_in.operations == []
+
+
+def test_a_conflict_says_the_version_planned_and_what_it_met(
+    client: ssmkit.Client, boto: Any
+) -> None:
+    applied(client, entries())
+    made = boto.create_association(Name=INVENTORY, AssociationName="team-old")
+    desired = entries()
+    for entry in desired:
+        entry["MaxConcurrency"] = "5"
+    plan = client.plan_associations(
+        {"Prune": {"NamePrefix": "team-"}, "Associations": desired}, prune=True
+    )
+    for name, document in (("team-patch", PATCH), ("team-old", INVENTORY)):
+        boto.update_association(
+            AssociationId=live(boto, name)["AssociationId"],
+            AssociationVersion="1",
+            Name=document,
+            AssociationName=name,
+            MaxConcurrency="50%",
+        )
+    boto.delete_association(AssociationId=live(boto, "team-inventory")["AssociationId"])
+    changed, deleted, old = client.apply_associations(plan)
+    assert [r.outcome for r in (changed, deleted, old)] == ["conflict"] * 3
+    assert [str(r.error) for r in (changed, deleted, old)] == [
+        "association team-patch was changed since the plan: nothing was "
+        "written; plan again",
+        "association team-inventory was deleted since the plan: nothing was "
+        "written; plan again",
+        "association team-old is at version 2 since the plan: nothing was "
+        "written; plan again",
+    ]
+    for result in (changed, deleted, old):
+        assert isinstance(result.error, errors.ConcurrentUpdateError)
+        assert result.error.expected_version == "1"
+    # What the service answered is the cause, where there was an answer.
+    assert isinstance(changed.error.__cause__, errors.ConcurrentUpdateError)
+    assert isinstance(deleted.error.__cause__, errors.AssociationDoesNotExist)
+    assert old.error.__cause__ is None
+    assert (
+        live(boto, "team-old")["AssociationId"]
+        == (made["AssociationDescription"]["AssociationId"])
+    )
+
+
+def test_only_the_tags_that_differ_are_written(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    desired = entries()[:1]
+    desired[0]["Tags"] = [
+        {"Key": "team", "Value": "ops"},
+        {"Key": "tier", "Value": "1"},
+    ]
+    applied(client, desired)
+    desired[0]["Tags"] = [
+        {"Key": "team", "Value": "ops"},
+        {"Key": "tier", "Value": "2"},
+    ]
+    stand_in.requests.clear()
+    client.apply_associations(client.plan_associations(desired))
+    association_id = live(boto, "team-patch")["AssociationId"]
+    assert stand_in.requests_for("AddTagsToResource") == [
+        {
+            "ResourceType": "Association",
+            "ResourceId": association_id,
+            "Tags": [{"Key": "tier", "Value": "2"}],
+        }
+    ]
+    assert stand_in.requests_for("RemoveTagsFromResource") == []
+
+
+def test_an_export_holds_what_the_filters_select_name_first(
+    client: ssmkit.Client,
+) -> None:
+    applied(client, entries())
+    document, left_out = client.export_associations(
+        filters=[
+            ssmkit.models.AssociationFilter(
+                key=ssmkit.models.AssociationFilterKey.NAME, value=INVENTORY
+            )
+        ]
+    )
+    assert left_out == []
+    (exported,) = document["Associations"]
+    assert exported["AssociationName"] == "team-inventory"
+    # A file reads best with each entry's name, then its document, first.
+    assert list(exported)[:2] == ["AssociationName", "Name"]
+
+
+def test_a_file_is_written_as_its_characters_unless_asked_for_ascii() -> None:
+    document = {"Associations": [{"AssociationName": "café", "Name": PATCH}]}
+    assert "café" in dump_associations(document, "live.yaml")
+    assert "café" in dump_associations(document, "live.json")
+    assert "café" not in dump_associations(document, "live.yaml", ascii_only=True)
+
+
+def test_an_export_of_an_association_whose_answer_omits_its_tags() -> None:
+    # TagList is not a required member of ListTagsForResource's answer.
+    boto = boto3.client("ssm", region_name="us-east-1")
+    description = {
+        "AssociationId": "11111111-2222-3333-4444-555555555555",
+        "AssociationName": "untagged",
+        "Name": PATCH,
+        "AssociationVersion": "1",
+    }
+    with Stubber(boto) as stub:
+        stub.add_response("list_associations", {"Associations": [description]}, {})
+        stub.add_response(
+            "describe_association",
+            {"AssociationDescription": description},
+            {"AssociationId": description["AssociationId"]},
+        )
+        stub.add_response(
+            "list_tags_for_resource",
+            {},
+            {"ResourceType": "Association", "ResourceId": description["AssociationId"]},
+        )
+        document, left_out = ssmkit.Client(boto3_client=boto).export_associations()
+        stub.assert_no_pending_responses()
+    assert (document, left_out) == (
+        {"Associations": [{"AssociationName": "untagged", "Name": PATCH}]},
+        [],
+    )
