@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _thread
 import datetime
 import pickle
 import time
@@ -762,3 +763,84 @@ def test_a_run_that_waits_or_is_delayed_has_not_finished(status: str) -> None:
     # The first read did not end the wait: the second, Success, did.
     assert run.status == "Success"
     stubber.assert_no_pending_responses()
+
+
+def test_a_rollout_waits_for_the_run_of_the_version_it_wrote(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    (association_id,) = [create(client)]
+    ssm.set_run_duration(0.3)
+    written: list[bool] = []
+    rival: list[str] = []
+
+    def rival_writes(_: object) -> None:
+        # Another writer lands version 3 just after this write, before the
+        # first read of the wait.
+        if written and not rival:
+            answer = client.boto3_client.update_association(
+                AssociationId=association_id, MaxConcurrency="7"
+            )
+            rival.append(answer["AssociationDescription"]["AssociationVersion"])
+
+    ssm.before("UpdateAssociation", lambda _: written.append(True))
+    for read in ("DescribeAssociation", "DescribeAssociationExecutions"):
+        ssm.before(read, rival_writes, times=None)
+    (result,) = client.update_associations(
+        association_ids=[association_id],
+        wait=True,
+        timeout=30,
+        canary=1,
+        max_errors="1",
+    )
+    assert rival == ["3"]
+    assert result.version_after == "2"
+    assert result.run is not None
+    assert result.run.association_version == "2"
+
+
+def test_a_rollout_s_wait_ends_at_its_timeout(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    association_id = create(client)
+    ssm.set_run_duration(60)
+    started = time.monotonic()
+    (result,) = client.update_associations(
+        association_ids=[association_id],
+        wait=True,
+        timeout=0.5,
+        max_failed_runs=5,
+        max_errors="1",
+    )
+    assert time.monotonic() - started < 30
+    assert result.outcome == "changed"
+    assert result.run is not None
+    assert result.run.running
+    assert result.failed_targets == 1  # not seen to end: counted as failed
+
+
+def test_a_ctrl_c_during_a_rollout_s_wait_ends_the_wait_at_once(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    association_id = create(client)
+    ssm.set_run_duration(60)
+    # Ctrl-C, as the main thread receives it, once the wait has read the run.
+    ssm.before(
+        "DescribeAssociationExecutions",
+        lambda _: _thread.interrupt_main(),
+    )
+    got: list[ssmkit.BulkResult] = []
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        client.update_associations(
+            association_ids=[association_id],
+            wait=True,
+            timeout=120,
+            max_failed_runs=5,
+            max_errors="1",
+            progress=got.append,
+        )
+    assert time.monotonic() - started < 30
+    # The write landed; its run, cut short, is in the result passed on.
+    assert [(r.outcome, r.run is not None and r.run.running) for r in got] == [
+        ("changed", True)
+    ]
