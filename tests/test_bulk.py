@@ -7,6 +7,7 @@ import threading
 import time
 from typing import Any
 
+import attrs
 import boto3
 import pytest
 
@@ -101,6 +102,74 @@ def test_dry_run_plans_and_writes_nothing(
     ]
     assert "UpdateAssociation" not in stand_in.operations
     assert {max_errors(boto, i) for i in ids} == {"1"}
+
+
+def test_a_dry_run_says_what_is_already_so_and_where_each_starts(
+    boto: Any, client: ssmkit.Client, ids: list[str], stand_in: StandIn
+) -> None:
+    client.update_association(ids[0], max_errors="5")  # already as asked
+    stand_in.requests.clear()
+    results = client.update_associations(
+        association_ids=ids[:3],
+        dry_run=True,
+        modify=lambda a: attrs.evolve(a, max_errors="5"),
+    )
+    assert [r.to_json() for r in results] == [
+        {
+            "association_id": ids[0],
+            "outcome": "unchanged",
+            "version_before": "2",
+            "version_after": None,
+            "error": None,
+        },
+        *(
+            {
+                "association_id": i,
+                "outcome": "planned",
+                "version_before": "1",
+                "version_after": None,
+                "error": None,
+            }
+            for i in ids[1:3]
+        ),
+    ]
+    assert "UpdateAssociation" not in stand_in.operations
+
+
+def test_a_failure_in_a_report_line_names_its_error(
+    client: ssmkit.Client, ids: list[str], stand_in: StandIn
+) -> None:
+    stand_in.fail_next("UpdateAssociation", "InvalidTarget", message="no such target")
+    (result,) = client.update_associations(association_ids=ids[:1], max_errors="5")
+    assert result.to_json() == {
+        "association_id": ids[0],
+        "outcome": "failed",
+        "version_before": None,
+        "version_after": None,
+        "error": {
+            "type": "InvalidTarget",
+            "code": "InvalidTarget",
+            "message": str(result.error),
+        },
+    }
+    assert "no such target" in str(result.error)
+
+
+def test_a_selection_that_is_not_one_is_refused_in_words(
+    client: ssmkit.Client, stand_in: StandIn
+) -> None:
+    stand_in.requests.clear()
+    with pytest.raises(TypeError) as caught:
+        client.update_associations(max_errors="5")
+    assert str(caught.value) == (
+        "give association_ids or filters, not both and not neither"
+    )
+    with pytest.raises(TypeError) as caught:
+        client.update_associations(association_ids="abc", max_errors="5")
+    assert str(caught.value) == (
+        "association_ids must be a collection of ids, not one string"
+    )
+    assert stand_in.operations == []
 
 
 def test_concurrent_writer_and_busy_service_lose_nothing(
