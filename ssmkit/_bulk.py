@@ -309,8 +309,7 @@ def update_associations(
                 ids,
                 expected_version=None,
                 modify=modify,
-                changes=changes,
-                paths=paths,
+                changes={},  # already in ``prepared``
                 before_write=before_write,
                 prepared=prepared,
             )

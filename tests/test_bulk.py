@@ -136,6 +136,22 @@ def test_a_dry_run_says_what_is_already_so_and_where_each_starts(
     assert "UpdateAssociation" not in stand_in.operations
 
 
+def test_a_modify_function_is_applied_to_each_as_read(
+    boto: Any, client: ssmkit.Client, ids: list[str], stand_in: StandIn
+) -> None:
+    stand_in.requests.clear()
+    results = client.update_associations(
+        association_ids=ids[:2],
+        modify=lambda a: attrs.evolve(a, max_errors="7", max_concurrency="3"),
+    )
+    assert [(r.outcome, r.version_after) for r in results] == [("changed", "2")] * 2
+    for association_id in ids[:2]:
+        stored = boto.describe_association(AssociationId=association_id)
+        description = stored["AssociationDescription"]
+        assert (description["MaxErrors"], description["MaxConcurrency"]) == ("7", "3")
+        assert description["AssociationName"].startswith("bulk-")
+
+
 def test_a_failure_in_a_report_line_names_its_error(
     client: ssmkit.Client, ids: list[str], stand_in: StandIn
 ) -> None:
