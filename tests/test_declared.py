@@ -672,3 +672,35 @@ def test_a_connection_pool_smaller_than_concurrency_is_warned_of(
             run()
         said = [r.getMessage() for r in caplog.records if "pooled" in r.getMessage()]
         assert said == ([warning] if warned else []), name
+
+
+def test_the_default_concurrency_of_each_run_over_many(
+    stand_in: StandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    # As documented: plans read 8 at a time, applies write 4, bulk updates 8.
+    # A pool of 1 makes each run say how many it runs at once.
+    from botocore.config import Config
+
+    client = ssmkit.Client(
+        boto3_client=stand_in.client(config=Config(max_pool_connections=1))
+    )
+    empty, empty_file = client.plan_associations([]), client.plan({"Associations": []})
+    runs = {
+        "plan": (8, lambda: client.plan_associations(many(2))),
+        "plan a file": (8, lambda: client.plan({"Associations": many(2)})),
+        "apply": (4, lambda: client.apply_associations(empty)),
+        "apply a file": (4, lambda: client.apply(empty_file)),
+        "update many": (
+            8,
+            lambda: client.update_associations(association_ids=[], max_errors="1"),
+        ),
+    }
+    for name, (concurrency, run) in runs.items():
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="ssmkit"):
+            run()
+        said = [r.getMessage() for r in caplog.records if "pooled" in r.getMessage()]
+        assert [s.split(" is ")[0] for s in said] == [f"concurrency {concurrency}"], (
+            name,
+            said,
+        )
