@@ -1045,3 +1045,31 @@ def test_a_set_and_a_clear_that_overlap_are_refused(
     assert result.returncode == 2, result.stderr
     assert "overlaps --set" in result.stderr
     assert server.stand_in.operations == []
+
+
+def test_the_command_runs_alike_in_its_own_process_and_in_the_tests(
+    server: Server, boto: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Mutation testing runs the command in the tests' process
+    # (--command-in-process): what it shows must be what a process shows.
+    from . import command
+
+    association_id = create(boto)
+    commands = [
+        ("associations", "show", association_id),
+        ("--output", "json", "associations", "show", association_id),
+        ("associations", "update", association_id, "--set", "max_errors=3"),
+        ("associations", "show", "not-an-id"),
+        ("associations", "frobnicate"),
+    ]
+    for args in commands:
+        monkeypatch.setattr(command, "IN_PROCESS", False)
+        apart = ssmkit(server, *args, stdin="n\n")
+        monkeypatch.setattr(command, "IN_PROCESS", True)
+        inside = ssmkit(server, *args, stdin="n\n")
+        assert (inside.returncode, inside.stdout, inside.stderr) == (
+            apart.returncode,
+            apart.stdout,
+            apart.stderr,
+        ), args
+    assert stored(boto, association_id)["MaxErrors"] == "1"
