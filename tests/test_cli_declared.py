@@ -197,6 +197,26 @@ def test_a_change_in_the_file_and_prune(
     assert names == {"ops-patch", "ops-inventory", "dev-keep"}
 
 
+def test_a_plan_that_only_prunes_is_a_pending_change(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    content = document()
+    ssmkit(server, "associations", "apply", a_file(tmp_path, content), "--yes")
+    boto.create_association(Name="AWS-RunShellScript", AssociationName="ops-old")
+    path = a_file(tmp_path, content)
+    done = ssmkit(
+        server, "associations", "plan", path, "--prune", "--detailed-exitcode"
+    )
+    # Nothing to create or update, one to delete: still a change, exit 3.
+    assert done.returncode == 3, done.stderr
+    assert "- delete ops-old" in done.stdout
+    assert done.stderr == (
+        "Plan: 0 to create, 0 to update, 2 unchanged, 1 to delete.\n"
+    )
+    again = ssmkit(server, "associations", "plan", path, "--detailed-exitcode")
+    assert again.returncode == 0, again.stderr
+
+
 def test_a_conflict_is_exit_1(server: Server, boto: Any, tmp_path: Path) -> None:
     content = document()
     ssmkit(server, "associations", "apply", a_file(tmp_path, content), "--yes")
