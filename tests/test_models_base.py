@@ -1,0 +1,103 @@
+"""The models' base: finding a model by name, area modules, comparing models."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+import types
+from typing import Any
+
+import attrs
+import pytest
+
+import ssmkit.models
+from ssmkit.models import _base
+from ssmkit.models._base import Model, model_named, module_of, on_first_use
+
+
+@pytest.mark.parametrize(
+    ("name", "module"),
+    [
+        ("Target", "target"),
+        ("AssociationDescription", "association_description"),
+        ("S3OutputLocation", "s3_output_location"),
+        (
+            "MaintenanceWindowRunCommandParameters",
+            "maintenance_window_run_command_parameters",
+        ),
+        ("InstanceAssociationOutputLocation", "instance_association_output_location"),
+    ],
+)
+def test_a_model_s_module_is_its_name_in_snake_case(name: str, module: str) -> None:
+    assert module_of(name) == module
+
+
+def test_every_model_is_found_by_its_name_in_its_own_module() -> None:
+    from ssmkit.models import _shapes
+
+    modules = [m.name for m in pkgutil.iter_modules(_shapes.__path__)]
+    assert len(modules) > 300
+    for name in modules:
+        module = importlib.import_module(f"{_shapes.__name__}.{name}")
+        (defined,) = [
+            value
+            for value in vars(module).values()
+            if isinstance(value, type) and value.__module__ == module.__name__
+        ]
+        assert module_of(defined.__name__) == name
+        assert model_named(defined.__name__) is defined
+        assert getattr(ssmkit.models, defined.__name__) is defined
+
+
+def test_an_area_module_builds_a_model_when_first_asked_for_it() -> None:
+    area = types.ModuleType("ssmkit_test_area")
+    sys.modules[area.__name__] = area
+    try:
+        area.__getattr__, area.__dir__ = on_first_use(  # type: ignore[attr-defined]
+            area.__name__, ["Target", "Alarm"]
+        )
+        assert "Target" not in vars(area)
+        assert area.Target is ssmkit.models.Target  # type: ignore[attr-defined]
+        # Kept: the next read is a plain attribute.
+        assert vars(area)["Target"] is ssmkit.models.Target
+        assert dir(area) == sorted({*vars(area), "Target", "Alarm"})
+        with pytest.raises(AttributeError) as caught:
+            area.Targets  # type: ignore[attr-defined]  # noqa: B018
+        assert str(caught.value) == (
+            "module 'ssmkit_test_area' has no attribute 'Targets'"
+        )
+    finally:
+        del sys.modules[area.__name__]
+
+
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class _One(Model):
+    value: Any = None
+
+
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class _Two(Model):
+    first: Any = None
+    second: Any = None
+
+
+@pytest.mark.parametrize("cls", [_One, _Two])
+def test_models_of_one_member_or_more_compare_and_hash_by_their_members(
+    cls: type[Any],
+) -> None:
+    _base._MEMBERS.pop(cls, None)  # compared here for the first time
+    members = [field.name for field in attrs.fields(cls)]
+    same = dict.fromkeys(members, (1, "two"))
+    a, b = cls(**same), cls(**same)
+    assert a == b
+    assert hash(a) == hash(b)
+    for name in members:
+        other = cls(**{**same, name: "else"})
+        assert a != other
+        assert hash(a) != hash(other)
+    # Another class with equal members is not equal.
+    assert _One(value=1) != _Two(first=1)
+    assert (a == object()) is False
+    assert a.__eq__(object()) is NotImplemented
+    assert len({a, b}) == 1
