@@ -152,6 +152,23 @@ def test_a_modify_function_is_applied_to_each_as_read(
         assert description["AssociationName"].startswith("bulk-")
 
 
+def test_an_update_that_writes_nothing_has_no_version_after(
+    client: ssmkit.Client, ids: list[str]
+) -> None:
+    client.update_association(ids[0], max_errors="5")
+    first, second = client.update_associations(association_ids=ids[:2], max_errors="5")
+    assert (first.outcome, first.version_before, first.version_after) == (
+        "unchanged",
+        "2",
+        None,
+    )
+    assert (second.outcome, second.version_before, second.version_after) == (
+        "changed",
+        "1",
+        "2",
+    )
+
+
 def test_a_failure_in_a_report_line_names_its_error(
     client: ssmkit.Client, ids: list[str], stand_in: StandIn
 ) -> None:
