@@ -5,6 +5,7 @@ from __future__ import annotations
 import _thread
 import datetime
 import pickle
+import signal
 import time
 from typing import Any
 
@@ -830,15 +831,20 @@ def test_a_ctrl_c_during_a_rollout_s_wait_ends_the_wait_at_once(
     )
     got: list[ssmkit.BulkResult] = []
     started = time.monotonic()
-    with pytest.raises(KeyboardInterrupt):
-        client.update_associations(
-            association_ids=[association_id],
-            wait=True,
-            timeout=120,
-            max_failed_runs=5,
-            max_errors="1",
-            progress=got.append,
-        )
+    # Python's own handler, whatever the process running the tests set.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            client.update_associations(
+                association_ids=[association_id],
+                wait=True,
+                timeout=120,
+                max_failed_runs=5,
+                max_errors="1",
+                progress=got.append,
+            )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert time.monotonic() - started < 30
     # The write landed; its run, cut short, is in the result passed on.
     assert [(r.outcome, r.run is not None and r.run.running) for r in got] == [
