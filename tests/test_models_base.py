@@ -11,9 +11,16 @@ from typing import Any
 import attrs
 import pytest
 
-import ssmkit.models
+import ssmkit
+from ssmkit import models
 from ssmkit.models import _base
-from ssmkit.models._base import Model, model_named, module_of, on_first_use
+from ssmkit.models._base import (
+    FrozenDict,
+    Model,
+    model_named,
+    module_of,
+    on_first_use,
+)
 
 
 @pytest.mark.parametrize(
@@ -101,3 +108,64 @@ def test_models_of_one_member_or_more_compare_and_hash_by_their_members(
     assert (a == object()) is False
     assert a.__eq__(object()) is NotImplemented
     assert len({a, b}) == 1
+
+
+def test_a_frozen_map_from_pairs_holds_and_shows_them() -> None:
+    frozen = FrozenDict([("a", 1), ("b", 2)])
+    assert frozen == {"a": 1, "b": 2}
+    assert "a" in frozen
+    assert "c" not in frozen
+    assert repr(frozen) == "{'a': 1, 'b': 2}"
+
+
+def test_a_value_an_enum_does_not_know_is_its_own_name_and_text() -> None:
+    known = models.AssociationStatusName.SUCCESS
+    assert str(known) == "Success"
+    newer = models.AssociationStatusName("Paused")
+    assert (newer.name, newer.value, str(newer)) == ("Paused", "Paused", "Paused")
+    assert models.AssociationStatusName("Paused") is newer
+
+
+def test_unknown_members_are_refused_in_words() -> None:
+    with pytest.raises(TypeError) as caught:
+        models.Target(unknown_members=["Colour"])  # type: ignore[arg-type]
+    assert str(caught.value) == "unknown_members: expected a mapping, got list"
+    with pytest.raises(TypeError) as caught:
+        models.Target(unknown_members={"Colour": {"Shade": {1, 2}}})
+    assert str(caught.value) == (
+        "unknown_members: Colour.Shade: boto3 cannot send a set"
+    )
+    with pytest.raises(ValueError, match="unknown_members") as refused:
+        models.Target(unknown_members={"Values": ["i-1"], "Key": "InstanceIds"})
+    assert str(refused.value) == (
+        "Target.unknown_members: Key, Values is a member of the model; give it "
+        "as its attribute"
+    )
+
+
+def test_a_sensitive_member_is_marked_so() -> None:
+    assert _base.wire("Value", sensitive=True) == {
+        _base.WIRE_NAME: "Value",
+        _base.SENSITIVE: True,
+    }
+    assert _base.wire("Name") == {_base.WIRE_NAME: "Name"}
+    (field,) = [f for f in attrs.fields(models.Parameter) if f.name == "value"]
+    assert field.metadata[_base.SENSITIVE] is True
+
+
+def test_a_member_of_an_answer_is_built_when_first_read(boto: Any) -> None:
+    made = boto.create_association(
+        Name="AWS-RunShellScript",
+        Targets=[{"Key": "InstanceIds", "Values": ["i-1"]}],
+    )["AssociationDescription"]
+    client = ssmkit.Client(boto3_client=boto)
+    answer = client.describe_association(association_id=made["AssociationId"])
+    cls = type(answer)
+    # A descriptor made now, as the models' module makes one when imported.
+    descriptor = cls.__dict__["targets"]
+    fresh = _base.ReadOnFirstUse(descriptor._slot, cls, "targets")
+    assert fresh.__get__(None, cls) is fresh
+    built = fresh.__get__(answer, cls)
+    assert built == (models.Target(key="InstanceIds", values=("i-1",)),)
+    assert fresh.__get__(answer, cls) is built
+    assert answer.targets is built
