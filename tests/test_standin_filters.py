@@ -16,6 +16,11 @@ import datetime
 import time
 from typing import Any
 
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
 from ssmkit.testing import StandIn
 
 RUN = "AWS-RunShellScript"
@@ -120,3 +125,63 @@ def test_association_executions_are_filtered_by_each_key_and_type(
         {"Key": "CreatedTime", "Value": moment, "Type": "GREATER_THAN"},
     )
     assert both == []
+
+
+def test_associations_are_filtered_by_each_identifying_key(boto: Any) -> None:
+    patch = boto.create_association(
+        Name="AWS-RunPatchBaseline",
+        AssociationName="patch",
+        Targets=[{"Key": "resource-groups:Name", "Values": ["web-servers"]}],
+    )["AssociationDescription"]["AssociationId"]
+    run = create(boto, "run", "i-0a")
+    # The published example: --association-filter-list "key=Name,value=...".
+    assert listed(boto, "Name", "AWS-RunPatchBaseline") == {patch}
+    assert listed(boto, "Name", RUN) == {run}
+    assert listed(boto, "AssociationName", "run") == {run}
+    assert listed(boto, "AssociationName", "Run") == set()
+    assert listed(boto, "AssociationId", patch) == {patch}
+    assert listed(boto, "ResourceGroupName", "web-servers") == {patch}
+    assert listed(boto, "ResourceGroupName", "db-servers") == set()
+    # "Filtering associations using the InstanceID attribute only returns
+    # legacy associations created using the InstanceID attribute."
+    legacy = boto.create_association(Name=RUN, InstanceId="i-0123456789abcdef0")[
+        "AssociationDescription"
+    ]["AssociationId"]
+    assert listed(boto, "InstanceId", "i-0123456789abcdef0") == {legacy}
+    assert listed(boto, "InstanceId", "i-0a") == set()
+    # Filters together: each must hold.
+    both = boto.list_associations(
+        AssociationFilterList=[
+            {"key": "Name", "value": RUN},
+            {"key": "AssociationName", "value": "run"},
+        ]
+    )["Associations"]
+    assert [a["AssociationId"] for a in both] == [run]
+
+
+def test_a_filter_key_or_date_the_service_does_not_know_is_refused(boto: Any) -> None:
+    unchecked = boto3.client(
+        "ssm", region_name="us-east-1", config=Config(parameter_validation=False)
+    )
+    with pytest.raises(ClientError) as caught:
+        unchecked.list_associations(
+            AssociationFilterList=[{"key": "Colour", "value": "blue"}]
+        )
+    error = caught.value.response["Error"]
+    # A key outside the model's enum is refused as any such value is.
+    # (The set is the installed botocore's: a newer one may list more.)
+    assert error["Code"] == "ValidationException"
+    assert error["Message"].startswith(
+        "1 validation error detected: Value 'Colour' at "
+        "'associationFilterList.1.member.key' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [InstanceId, Name, AssociationId, "
+    )
+    with pytest.raises(ClientError) as caught:
+        boto.list_associations(
+            AssociationFilterList=[{"key": "LastExecutedBefore", "value": "soon"}]
+        )
+    error = caught.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (
+        "ValidationException",
+        "The filter value isn't valid: soon",
+    )
