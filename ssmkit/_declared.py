@@ -710,7 +710,7 @@ def _plan_update(boto3_client: Any, entry: Raw, summary: Raw) -> PlannedAssociat
                 f"{name}: cannot be changed on an existing association "
                 f"(live: {raw.get(member)!r}); delete it and create it again"
             )
-            raise ValidationError(msg, member=name, rule="not updatable")
+            raise ValidationError(msg)  # one of the file's problems
     prepared: list[Prepared] = [
         ((member,), CLEAR if value is None else _cleared(value, update.members[member]))
         for member, value in entry.items()

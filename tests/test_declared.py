@@ -468,8 +468,17 @@ def test_a_member_update_cannot_change_is_refused(
         "Name": PATCH,
         "InstanceId": "i-0123456789abcdef1",
     }
-    with pytest.raises(errors.ValidationError, match="instance_id: cannot be changed"):
+    with pytest.raises(errors.ValidationError) as caught:
         client.plan_associations([entry])
+    assert str(caught.value) == (
+        "<entries>: 1 problem, nothing was written\n"
+        "  legacy: instance_id: cannot be changed on an existing association "
+        "(live: 'i-0123456789abcdef0'); delete it and create it again"
+    )
+    # As it is live: nothing to change.
+    entry["InstanceId"] = "i-0123456789abcdef0"
+    (planned,) = client.plan_associations([entry]).associations
+    assert planned.action == "unchanged"
 
 
 def test_files_are_read_by_extension(client: ssmkit.Client, tmp_path: Path) -> None:
