@@ -13,6 +13,7 @@ import urllib.request
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from .standin import new_window, server_client
@@ -531,3 +532,176 @@ def test_each_call_is_served_whatever_its_signature_names(server: Server) -> Non
         except urllib.error.HTTPError as error:
             body = json.load(error)
         assert "Associations" in body or body["__type"], header
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["--port", "65536"],
+            "argument --port: expected a port from 0 to 65535, got '65536'",
+        ),
+        (
+            ["--port", "http"],
+            "argument --port: expected a port from 0 to 65535, got 'http'",
+        ),
+        (
+            ["--port", "-1"],
+            "argument --port: expected a port from 0 to 65535, got '-1'",
+        ),
+        (
+            ["--fail", "UpdateAssociation"],
+            "argument --fail: expected OPERATION:CODE[:TIMES[:AFTER]], got "
+            "'UpdateAssociation'",
+        ),
+        (
+            ["--fail", ":Throttling"],
+            "argument --fail: expected OPERATION:CODE[:TIMES[:AFTER]], got "
+            "':Throttling'",
+        ),
+        (
+            ["--fail", "A:B:1:2:3"],
+            "argument --fail: expected OPERATION:CODE[:TIMES[:AFTER]], got 'A:B:1:2:3'",
+        ),
+        (
+            ["--fail", "A:B:x"],
+            "argument --fail: TIMES and AFTER must be whole numbers in 'A:B:x'",
+        ),
+        (
+            ["--fail", "A:B:\u0663"],
+            "argument --fail: TIMES and AFTER must be whole numbers in 'A:B:\u0663'",
+        ),
+        (
+            ["--fail", "A:B:0"],
+            "argument --fail: TIMES must be 1 or more and AFTER 0 or more in 'A:B:0'",
+        ),
+        (
+            ["--run-duration", "86401"],
+            "argument --run-duration: '86401' is not a number of seconds from 0 "
+            "to 86400",
+        ),
+        (
+            ["--run-duration", "nan"],
+            "argument --run-duration: 'nan' is not a number of seconds from 0 to 86400",
+        ),
+        (
+            ["--run-duration", "-0.5"],
+            "argument --run-duration: '-0.5' is not a number of seconds from 0 to "
+            "86400",
+        ),
+        (
+            ["--latency", "61"],
+            "argument --latency: '61' is not a number of seconds from 0 to 60",
+        ),
+        (
+            ["--latency", "soon"],
+            "argument --latency: 'soon' is not a number of seconds from 0 to 60",
+        ),
+    ],
+)
+def test_the_server_command_refuses_what_it_cannot_serve_in_words(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ssmkit.testing.server import main
+
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"python -m ssmkit.testing.server: error: {said}"
+    )
+
+
+def test_the_server_command_serves_what_it_was_given_until_stopped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Run in the tests' own process (its signal handlers put back after), so
+    # that each of its options is seen to take effect.
+    import threading
+
+    import boto3
+
+    from ssmkit.testing.server import main
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    seen: dict[str, Any] = {}
+    said = {"out": "", "err": ""}
+
+    def use_then_stop() -> None:
+        try:
+            client = boto3.client(
+                "ssm",
+                region_name="us-east-1",
+                endpoint_url=url,
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+            )
+            # Ready once it says where it serves, as a script waits for it.
+            for _ in range(1200):
+                out, err = capsys.readouterr()
+                said["out"] += out
+                said["err"] += err
+                if said["out"]:
+                    break
+                time.sleep(0.05)
+            # --fail ListAssociations:ThrottlingException:1:1: one call, then one
+            # refusal (botocore retries it), as given.
+            client.list_associations()
+            seen["codes"] = []
+            bare = boto3.client(
+                "ssm",
+                region_name="us-east-1",
+                endpoint_url=url,
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+                config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
+            )
+            for _ in range(2):
+                try:
+                    bare.list_associations()
+                    seen["codes"].append("ok")
+                except ClientError as exc:
+                    seen["codes"].append(exc.response["Error"]["Code"])
+            made = client.create_association(
+                Name="AWS-RunShellScript",
+                Targets=[{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]}],
+            )["AssociationDescription"]
+            described = client.describe_association(
+                AssociationId=made["AssociationId"]
+            )["AssociationDescription"]
+            # --run-duration 60: the first run is still under way.
+            seen["status"] = described["Overview"]["Status"]
+        finally:
+            # As `kill` stops it: SIGTERM, to the thread that waits for it.
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGTERM)
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    interval = sys.getswitchinterval()
+    user = threading.Thread(target=use_then_stop)
+    try:
+        user.start()
+        status = main(
+            [
+                "--port",
+                str(port),
+                "--fail",
+                "ListAssociations:ThrottlingException:1:1",
+                "--run-duration",
+                "60",
+            ]
+        )
+    finally:
+        user.join(60)
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+        sys.setswitchinterval(interval)
+    out, err = capsys.readouterr()
+    assert status == 0
+    assert said["out"] + out == f"{url}\n"
+    assert (said["err"] + err).endswith("stopped\n")
+    assert seen == {"codes": ["ThrottlingException", "ok"], "status": "Pending"}
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
