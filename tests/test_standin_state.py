@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime
+import json
 import time
-from typing import Any
+import urllib.request
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from botocore.exceptions import ClientError
+from moto.core.exceptions import ServiceException
 
 from ssmkit.testing import StandIn
+
+from .standin import server_client
+
+if TYPE_CHECKING:
+    from ssmkit.testing.server import Server
 
 RUN = "AWS-RunShellScript"
 NODES = ["i-0123456789abcdef0", "i-0123456789abcdef1"]
@@ -263,8 +271,59 @@ def test_every_automation_filter_key_is_applied(boto: Any) -> None:
     assert automation_ids(boto, "ExecutionStatus", "InProgress") == [tagged, plain]
     for key in ("ParentExecutionId", "CurrentAction", "AutomationSubtype", "OpsItemId"):
         assert automation_ids(boto, key, "nothing-has-this") == [], key
+    # A value on either side of a filter's range is not in it.
+    assert automation_ids(boto, "TargetResourceGroup", "db") == []
+    listed = boto.describe_automation_executions()["AutomationExecutionMetadataList"]
+    start = {e["AutomationExecutionId"]: e["ExecutionStartTime"] for e in listed}
+    at = start[plain].isoformat()
+    assert tagged not in automation_ids(boto, "StartTimeAfter", at)
+    assert plain not in automation_ids(boto, "StartTimeAfter", at)
+    assert plain not in automation_ids(boto, "StartTimeBefore", at)
+    # A date is judged even where no execution is left to match it.
+    for key in ("StartTimeBefore", "StartTimeAfter"):
+        with pytest.raises(ClientError) as caught:
+            boto.describe_automation_executions(
+                Filters=[
+                    {"Key": "DocumentNamePrefix", "Values": ["nothing-"]},
+                    {"Key": key, "Values": ["garbage"]},
+                ]
+            )
+        assert caught.value.response["Error"]["Code"] == "InvalidFilterValue"
     keys = boto.meta.service_model.shape_for("AutomationExecutionFilterKey").enum
-    assert len(keys) == 12
+    assert len(keys) >= 12  # a newer botocore may list more
+
+
+def test_an_automation_filter_key_newer_than_the_local_ssm_is_refused() -> None:
+    from ssmkit.testing._service import _automation_filter
+
+    with pytest.raises(ServiceException) as caught:
+        _automation_filter({}, "NewerKey", ["x"])
+    assert (caught.value.code, caught.value.message) == (
+        "InvalidFilterKey",
+        "The specified key isn't valid: NewerKey",
+    )
+
+
+def test_an_answer_holds_no_member_of_the_local_ssm_s_own(server: Server) -> None:
+    client = server_client(server)
+    client.start_automation_execution(
+        DocumentName="AWS-RestartEC2Instance", Tags=[{"Key": "team", "Value": "ops"}]
+    )
+    request = urllib.request.Request(
+        server.url + "/",
+        data=b"{}",
+        method="POST",
+        headers={
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": "AmazonSSM.DescribeAutomationExecutions",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20261205/"
+            "us-east-1/ssm/aws4_request, SignedHeaders=host, Signature=0",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        listed = json.load(answer)["AutomationExecutionMetadataList"]
+    assert listed
+    assert all("_tags" not in e for e in listed)
 
 
 def test_automation_tags_are_kept(boto: Any) -> None:

@@ -1256,8 +1256,8 @@ class Service:
                 for value in f["Values"]:
                     _moment(value)
             found = [e for e in found if _automation_filter(e, f["Key"], f["Values"])]
-        listed = [{k: v for k, v in e.items() if k != "_tags"} for e in found]
-        return page(listed, p, "AutomationExecutionMetadataList")
+        # The answer is written through its shape: "_tags" never leaves.
+        return page(found, p, "AutomationExecutionMetadataList")
 
     def stop_automation_execution(self, p: Params) -> Params:
         execution = self._automation(p.get("AutomationExecutionId"))
