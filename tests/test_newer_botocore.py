@@ -681,3 +681,59 @@ def test_an_unknown_member_that_does_not_fit_is_refused_naming_its_path(
     with pytest.raises(errors.ValidationError) as caught:
         from_json(AssociationDescription, json.dumps(given))
     assert where in str(caught.value)
+
+
+def test_a_placeholder_deep_in_a_file_keeps_a_newer_secret_in_its_place(
+    newer: Path,
+) -> None:
+    # The newer model makes a secret of each Target: in a file, the export's
+    # placeholder stands for it, item by item, and is never sent.
+    client, wire = wired()
+    live = {
+        "AssociationId": "8dfe3659-4309-493a-8755-0123456789ab",
+        "AssociationName": "deep",
+        "Name": "AWS-RunShellScript",
+        "AssociationVersion": "3",
+        "Targets": [
+            {"Key": "tag:Env", "Values": ["prod"], "FutureSecret": "SECRET-ONE"},
+            {"Key": "tag:Tier", "Values": ["1"], "FutureSecret": "SECRET-TWO"},
+        ],
+    }
+    summary = {k: live[k] for k in ("AssociationId", "AssociationName", "Name")}
+    entry = {
+        "AssociationName": "deep",
+        "Name": "AWS-RunShellScript",
+        "Targets": [
+            {"Key": "tag:Env", "Values": ["prod"], "FutureSecret": "<sensitive>"},
+            {"Key": "tag:Tier", "Values": ["2"], "FutureSecret": "<sensitive>"},
+        ],
+    }
+    wire.answer({"Associations": [summary]})
+    wire.answer({"AssociationDescription": live})
+    plan = client.plan_associations([entry])
+    (update,) = plan.update
+    # Each live secret kept in its place: only the tier changes.
+    assert [c.render() for c in update.changes] == [
+        '~ targets: [{"Key": "tag:Env", "Values": ["prod"], "FutureSecret": '
+        '"<sensitive>"}, {"Key": "tag:Tier", "Values": ["1"], "FutureSecret": '
+        '"<sensitive>"}] -> [{"Key": "tag:Env", "Values": ["prod"], '
+        '"FutureSecret": "<sensitive>"}, {"Key": "tag:Tier", "Values": ["2"], '
+        '"FutureSecret": "<sensitive>"}]'
+    ]
+    shown = update.changes[0].render(show_sensitive=True)
+    assert shown.count("SECRET-ONE") == shown.count("SECRET-TWO") == 2
+    assert "SECRET" not in plan.render() + json.dumps(plan.to_json())
+    # A third target has no live secret in its place: refused, by its path.
+    wire.answer({"Associations": [summary]})
+    wire.answer({"AssociationDescription": live})
+    entry["Targets"].append(
+        {"Key": "tag:Zone", "Values": ["a"], "FutureSecret": "<sensitive>"}
+    )
+    with pytest.raises(errors.ValidationError) as caught:
+        client.plan_associations([entry])
+    assert str(caught.value) == (
+        "<entries>: 1 problem, nothing was written\n"
+        "  deep: targets[2].future_secret: holds the placeholder <sensitive> and "
+        "there is no live value to keep: write the value"
+    )
+    assert "SECRET" not in str(caught.value)
