@@ -134,8 +134,7 @@ def test_a_legacy_association_starts_as_aws_shows_it(boto: Any) -> None:
         InstanceId="i-1234567890abcdef0",
         AssociationStatus=status,
     )["AssociationDescription"]
-    assert answer["Status"]["Name"] == "Pending"
-    assert answer["Status"]["AdditionalInfo"] == "Additional-Config-Needed"
+    assert answer["Status"] == status  # kept as reported, date and all
     assert answer["Overview"]["Status"] == "Success"
     # The same status again is refused; the same name with news is not.
     with pytest.raises(ClientError) as caught:
@@ -144,12 +143,32 @@ def test_a_legacy_association_starts_as_aws_shows_it(boto: Any) -> None:
             InstanceId="i-1234567890abcdef0",
             AssociationStatus=status,
         )
-    assert caught.value.response["Error"]["Code"] == "StatusUnchanged"
-    boto.update_association_status(
-        Name="AWS-UpdateSSMAgent",
-        InstanceId="i-1234567890abcdef0",
-        AssociationStatus={**status, "Message": "still waiting"},
+    error = caught.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (
+        "StatusUnchanged",
+        "The updated status is the same as the current status.",
     )
+    # Its date aside, each member reported counts: news in any is a change.
+    later = status["Date"] + datetime.timedelta(minutes=1)
+    for news in (
+        {"Name": "Success"},
+        {"Message": "still waiting"},
+        {"AdditionalInfo": "Config-Done"},
+    ):
+        status = {**status, **news}
+        stored = boto.update_association_status(
+            Name="AWS-UpdateSSMAgent",
+            InstanceId="i-1234567890abcdef0",
+            AssociationStatus={**status, "Date": later},
+        )["AssociationDescription"]["Status"]
+        assert stored == {**status, "Date": later}
+        with pytest.raises(ClientError) as caught:
+            boto.update_association_status(
+                Name="AWS-UpdateSSMAgent",
+                InstanceId="i-1234567890abcdef0",
+                AssociationStatus=status,  # another date, nothing new
+            )
+        assert caught.value.response["Error"]["Code"] == "StatusUnchanged"
 
 
 def test_a_node_reports_the_status_of_its_associations(
@@ -171,10 +190,37 @@ def test_a_node_reports_the_status_of_its_associations(
         (ran["AssociationId"], "Failed", "Failed"),
         (waiting["AssociationId"], "Pending", "Associated"),
     ]
-    assert infos[0]["AssociationName"] == "everywhere"
-    assert infos[0]["ExecutionSummary"] == (
-        "1 out of 1 plugin processed, 0 success, 1 failed, 0 timedout, 0 skipped. "
-    )
+    # Each member as AWS's describe-instance-associations-status example has it.
+    execution = boto.describe_association_executions(
+        AssociationId=ran["AssociationId"]
+    )["AssociationExecutions"][0]
+    target = boto.describe_association_execution_targets(
+        AssociationId=ran["AssociationId"], ExecutionId=execution["ExecutionId"]
+    )["AssociationExecutionTargets"]
+    (on_node,) = [t for t in target if t["ResourceId"] == NODES[1]]
+    assert infos[0] == {
+        "AssociationId": ran["AssociationId"],
+        "Name": RUN,
+        "DocumentVersion": "$DEFAULT",
+        "AssociationVersion": "1",
+        "InstanceId": NODES[1],
+        "ExecutionDate": on_node["LastExecutionDate"],
+        "Status": "Failed",
+        "DetailedStatus": "Failed",
+        "ExecutionSummary": "1 out of 1 plugin processed, 0 success, 1 failed, "
+        "0 timedout, 0 skipped. ",
+        "AssociationName": "everywhere",
+    }
+    assert infos[1] == {
+        "AssociationId": waiting["AssociationId"],
+        "Name": "AWS-UpdateSSMAgent",
+        "DocumentVersion": "$DEFAULT",
+        "AssociationVersion": "1",
+        "InstanceId": NODES[1],
+        "ExecutionDate": waiting["Date"],
+        "Status": "Pending",
+        "DetailedStatus": "Associated",
+    }
     ok = boto.describe_instance_associations_status(InstanceId=NODES[0])
     assert ok["InstanceAssociationStatusInfos"][0]["Status"] == "Success"
     nothing = boto.describe_instance_associations_status(
