@@ -28,6 +28,7 @@ SHAPES: dict[str, Any] = {
             "Offset": {"shape": "Offset"},
             "Count": {"shape": "Count"},
             "Ratio": {"shape": "Ratio"},
+            "Size": {"shape": "Size"},
             "Enabled": {"shape": "Flag"},
             "When": {"shape": "When"},
             "Data": {"shape": "Data"},
@@ -39,8 +40,9 @@ SHAPES: dict[str, Any] = {
     "Name": {"type": "string", "min": 3, "max": 8, "pattern": "^[a-z-]+$"},
     "Severity": {"type": "string", "enum": ["LOW", "HIGH"]},
     "Offset": {"type": "integer", "min": 1, "max": 6},
-    "Count": {"type": "long"},
+    "Count": {"type": "long", "max": 2**41},
     "Ratio": {"type": "double", "min": 0, "max": 1},
+    "Size": {"type": "float", "min": 0.5},
     "Flag": {"type": "boolean"},
     "When": {"type": "timestamp"},
     "Data": {"type": "blob"},
@@ -96,7 +98,7 @@ def test_a_request_within_every_constraint_passes() -> None:
     )
     for when in (1733400000, 1733400000.5, "2026-12-05T00:00:00Z"):
         check_request({"Name": "abc", "When": when}, REQUEST)
-    check_request({"Name": "abc", "Data": b"blob", "Ratio": 1}, REQUEST)
+    check_request({"Name": "abc", "Data": b"blob", "Ratio": 1, "Size": 2}, REQUEST)
     check_request({"Name": "abc", "Offset": None}, REQUEST)  # null: not given
     check_request(["anything"], None)  # an operation without input
 
@@ -121,6 +123,8 @@ def test_a_request_within_every_constraint_passes() -> None:
         ({"Name": "abc", "Count": "5"}, "Unexpected str at count: expected a long"),
         ({"Name": "abc", "Ratio": True}, "Unexpected bool at ratio: expected a double"),
         ({"Name": "abc", "Ratio": "0.5"}, "Unexpected str at ratio: expected a double"),
+        ({"Name": "abc", "Size": False}, "Unexpected bool at size: expected a float"),
+        ({"Name": "abc", "Size": "1"}, "Unexpected str at size: expected a float"),
         ({"Name": "abc", "When": [1]}, "Unexpected list at when: expected a timestamp"),
         ({"Name": "abc", "Data": 5}, "Unexpected int at data: expected a blob"),
         (
@@ -181,6 +185,16 @@ def test_a_value_of_another_type_is_a_serialization_error(
         (
             {"Name": "abc", "Offset": 7},
             constraint("'7'", "offset", "have value less than or equal to 6"),
+        ),
+        (
+            {"Name": "abc", "Count": 2**41 + 1},
+            constraint(
+                f"'{2**41 + 1}'", "count", f"have value less than or equal to {2**41}"
+            ),
+        ),
+        (
+            {"Name": "abc", "Size": 0.25},
+            constraint("'0.25'", "size", "have value greater than or equal to 0.5"),
         ),
         (
             {"Name": "abc", "Ratio": 1.5},
