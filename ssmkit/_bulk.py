@@ -166,6 +166,10 @@ class _PacedPaginator:
             except StopIteration:
                 return
             yield page
+            # Every SSM paginator's next page is asked for with the last one's
+            # NextToken: without one, there is no call left to wait a turn for.
+            if not page.get("NextToken"):
+                return
 
 
 def paced(boto3_client: Any, max_rate: float | None, stop: threading.Event) -> Any:

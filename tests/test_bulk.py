@@ -13,7 +13,7 @@ import pytest
 
 import ssmkit
 from ssmkit import errors
-from ssmkit._bulk import Stopped, paced
+from ssmkit._bulk import Stopped, _PacedPaginator, paced
 from ssmkit.models import AssociationFilter, AssociationFilterKey
 from ssmkit.testing import StandIn
 
@@ -281,6 +281,23 @@ def test_a_paced_client_waits_its_turn_for_every_call_and_page(
     with pytest.raises(Stopped):
         next(iter(listing.paginate()))
     assert stand_in.operations == ["ListAssociations"]
+
+
+def test_a_paced_listing_waits_one_turn_a_page(
+    boto: Any, ids: list[str], stand_in: StandIn
+) -> None:
+    turns: list[int] = []
+    pages = _PacedPaginator(
+        boto.get_paginator("list_associations"), lambda: turns.append(1)
+    )
+    stand_in.requests.clear()
+    listed = list(pages.paginate(PaginationConfig={"PageSize": 4}))
+    assert [len(p["Associations"]) for p in listed] == [4, 2]
+    # Two pages, two calls, two turns: none for a page that is never asked for.
+    assert (len(turns), stand_in.operations.count("ListAssociations")) == (2, 2)
+    turns.clear()
+    assert len(list(pages.paginate())) == 1
+    assert len(turns) == 1
 
 
 def test_ctrl_c_stops_new_updates_and_finishes_the_running_ones(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import _thread
 import datetime
+import itertools
 import pickle
+import re
 import signal
 import time
 from typing import Any
@@ -850,3 +852,92 @@ def test_a_ctrl_c_during_a_rollout_s_wait_ends_the_wait_at_once(
     assert [(r.outcome, r.run is not None and r.run.running) for r in got] == [
         ("changed", True)
     ]
+
+
+def test_an_apply_that_waits_carries_the_run_of_each_write(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    def entry(name: str, max_errors: str) -> dict[str, Any]:
+        return {
+            "AssociationName": name,
+            "Name": "AWS-RunShellScript",
+            "Targets": [{"Key": "InstanceIds", "Values": NODES}],
+            "Parameters": {"commands": ["uptime"]},
+            "MaxErrors": max_errors,
+        }
+
+    client.apply_associations(
+        client.plan_associations([entry("kept", "1"), entry("changed", "1")])
+    )
+    ssm.set_run_duration(0.2)
+    ssm.fail_runs([NODES[1]])
+    plan = client.plan_associations(
+        [entry("kept", "1"), entry("changed", "2"), entry("created", "1")]
+    )
+    results = client.apply_associations(plan, wait=True, timeout=30)
+    runs = {r.name: r.run for r in results}
+    assert runs["kept"] is None  # nothing written: no run
+    for name in ("changed", "created"):
+        (result,) = [r for r in results if r.name == name]
+        run = runs[name]
+        assert run is not None, name
+        assert run.association_version == result.version_after
+        assert (run.status, result.failed_targets) == ("Failed", 1)
+        assert result.to_json()["run"]["failed_targets"] == 1
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"canary": 1},
+            "canary and max_failed_runs judge the runs: give wait=True too",
+        ),
+        (
+            {"max_failed_runs": 0},
+            "canary and max_failed_runs judge the runs: give wait=True too",
+        ),
+        (
+            {"wait": True, "canary": 0},
+            "canary must be a whole number, 1 or more, got 0",
+        ),
+        (
+            {"wait": True, "max_failed_runs": -1},
+            "max_failed_runs must be a whole number, 0 or more, got -1",
+        ),
+        (
+            {"wait": True, "timeout": 0},
+            "timeout must be a number of seconds more than 0, got 0",
+        ),
+    ],
+)
+def test_an_apply_s_rollout_that_cannot_be_run_is_refused_in_words(
+    ssm: StandIn, client: ssmkit.Client, options: dict[str, Any], message: str
+) -> None:
+    plan = client.plan_associations({"Associations": []})
+    ssm.requests.clear()
+    whole = f"^{re.escape(message)}$"
+    with pytest.raises(ValueError, match=whole):
+        client.apply_associations(plan, **options)
+    with pytest.raises(ValueError, match=whole):
+        client.update_associations(association_ids=[], max_errors="1", **options)
+    assert ssm.operations == []
+
+
+def test_an_apply_paces_each_call_by_its_interval(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    plan = client.plan_associations(
+        [
+            {"AssociationName": f"paced-{n}", "Name": "AWS-RunShellScript"}
+            for n in range(3)
+        ]
+    )
+    arrived: list[float] = []
+    for operation in ("ListAssociations", "CreateAssociation"):
+        ssm.before(operation, lambda _: arrived.append(time.monotonic()), times=None)
+    client.apply_associations(plan, concurrency=1, max_rate=4)
+    # A create looks for one of its name first: six calls, a quarter second apart.
+    assert len(arrived) == 6
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrived)]
+    assert all(0.24 <= gap < 0.45 for gap in gaps), gaps
