@@ -140,7 +140,7 @@ class _Paced:
         found = getattr(self._client, name)
         if name == "get_paginator":
             return lambda operation: _PacedPaginator(found(operation), self._pace)
-        if name == "meta" or not callable(found):
+        if not callable(found):  # meta, exceptions: the client's own
             return found
 
         def paced(*args: Any, **kwargs: Any) -> Any:

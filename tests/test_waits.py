@@ -941,3 +941,60 @@ def test_an_apply_paces_each_call_by_its_interval(
     assert len(arrived) == 6
     gaps = [later - earlier for earlier, later in itertools.pairwise(arrived)]
     assert all(0.24 <= gap < 0.45 for gap in gaps), gaps
+
+
+def test_after_a_healthy_canary_the_rest_go_together(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ids = [create(client) for _ in range(3)]
+    ssm.set_run_duration(2)
+    ssm.requests.clear()
+    results = client.update_associations(
+        association_ids=ids,
+        wait=True,
+        timeout=30,
+        canary=1,
+        max_failed_runs=0,
+        concurrency=2,
+        max_errors="1",
+    )
+    assert [r.outcome for r in results] == ["changed"] * 3
+    # The canary's run is seen to end before the rest start; then the other
+    # two are written side by side, not one run after another.
+    seen = [(r.operation, r.params.get("AssociationId")) for r in ssm.requests]
+    written = [i for op, i in seen if op == "UpdateAssociation"]
+    assert written[0] == ids[0]
+    assert sorted(written[1:]) == sorted(ids[1:])
+    last_update = max(n for n, (op, _) in enumerate(seen) if op == "UpdateAssociation")
+    polls_after = [
+        i for op, i in seen[last_update:] if op == "DescribeAssociationExecutions"
+    ]
+    assert set(polls_after) >= set(ids[1:]), seen
+    first = results[0]
+    assert first.run is not None
+    assert first.to_json()["run"] == {
+        "execution_id": first.run.execution_id,
+        "status": "Success",
+        "succeeded": True,
+        "failed_targets": 0,
+    }
+
+
+def test_a_failure_that_is_not_the_service_s_has_no_code(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    association_id = create(client)  # no cron schedule
+    ssm.requests.clear()
+    # "To use offsets, you must specify the ApplyOnlyAtCronInterval parameter":
+    # judged against what this association holds, so it fails on its own.
+    (result,) = client.update_associations(
+        association_ids=[association_id], schedule_offset=2
+    )
+    assert result.outcome == "failed"
+    assert isinstance(result.error, errors.ValidationError)
+    assert result.to_json()["error"] == {
+        "type": "ValidationError",
+        "code": None,
+        "message": str(result.error),
+    }
+    assert "UpdateAssociation" not in ssm.operations
