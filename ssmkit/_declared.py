@@ -684,7 +684,7 @@ def _plan_create(boto3_client: Any, entry: Raw) -> PlannedAssociation:
             "without --show-sensitive) and there is no live value to keep: "
             "write the value"
         )
-        raise ValidationError(msg, member=missing[0], rule="placeholder")
+        raise ValidationError(msg)  # one of the file's problems
     request = _written(entry, shape, member="")
     ASSOCIATION.rules(request, {})
     return PlannedAssociation(

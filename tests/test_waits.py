@@ -998,3 +998,94 @@ def test_a_failure_that_is_not_the_service_s_has_no_code(
         "message": str(result.error),
     }
     assert "UpdateAssociation" not in ssm.operations
+
+
+def apply_entry(name: str, max_errors: str) -> dict[str, Any]:
+    return {
+        "AssociationName": name,
+        "Name": "AWS-RunShellScript",
+        "Targets": [{"Key": "InstanceIds", "Values": NODES}],
+        "Parameters": {"commands": ["uptime"]},
+        "MaxErrors": max_errors,
+    }
+
+
+def test_an_apply_s_canary_that_fails_leaves_the_rest_unstarted(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    names = ["first", "second", "third"]
+    client.apply_associations(
+        client.plan_associations([apply_entry(n, "1") for n in names])
+    )
+    plan = client.plan_associations([apply_entry(n, "2") for n in names])
+    ssm.set_run_duration(0.2)
+    ssm.fail_runs([NODES[0]])
+    results = client.apply_associations(
+        plan, wait=True, timeout=30, canary=1, max_failed_runs=0, concurrency=4
+    )
+    assert [(r.name, r.outcome) for r in results] == [
+        ("first", "changed"),
+        ("second", "not_started"),
+        ("third", "not_started"),
+    ]
+    # Those never started name the association and the version planned.
+    for result, planned in zip(results[1:], plan.associations[1:], strict=True):
+        assert result.to_json() == {
+            "name": planned.name,
+            "association_id": planned.association_id,
+            "outcome": "not_started",
+            "version_before": "1",
+            "version_after": None,
+            "error": None,
+        }
+
+
+def test_an_apply_whose_association_is_deleted_during_its_wait_says_so(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    client.apply_associations(client.plan_associations([apply_entry("gone", "1")]))
+    plan = client.plan_associations([apply_entry("gone", "2")])
+    (association_id,) = [a.association_id for a in plan.associations]
+    ssm.set_run_duration(30)
+    boto = client.boto3_client
+    ssm.before(
+        "DescribeAssociationExecutions",
+        lambda _: boto.delete_association(AssociationId=association_id),
+    )
+    (result,) = client.apply_associations(plan, wait=True, timeout=20)
+    assert result.outcome == "changed"  # the write landed
+    assert result.failed_targets == 1  # its run never seen to end
+    assert isinstance(result.error, errors.AssociationDoesNotExist)
+    assert result.to_json()["error"]["code"] == "AssociationDoesNotExist"
+
+
+def test_a_create_that_waits_for_its_schedule_does_not_run_at_once(
+    client: ssmkit.Client,
+) -> None:
+    entry = {
+        **apply_entry("on-schedule", "1"),
+        "ScheduleExpression": "cron(0 2 ? * SUN *)",
+        "ApplyOnlyAtCronInterval": True,
+    }
+    (planned,) = client.plan_associations([entry]).associations
+    assert (planned.action, planned.runs) == ("create", False)
+    assert planned.render().splitlines()[0] == "+ create on-schedule"
+    (runs,) = client.plan_associations([apply_entry("at-once", "1")]).associations
+    assert runs.render().splitlines()[0] == (
+        "+ create at-once (runs at once on its targets)"
+    )
+
+
+def test_a_create_holding_a_placeholder_is_refused_word_for_word(
+    client: ssmkit.Client,
+) -> None:
+    entry = apply_entry("secretive", "1")
+    entry["Parameters"] = {"commands": "<sensitive>", "workingDirectory": "<sensitive>"}
+    with pytest.raises(errors.ValidationError) as caught:
+        client.plan_associations([entry])
+    assert str(caught.value) == (
+        "<entries>: 1 problem, nothing was written\n"
+        "  secretive: parameters.commands, parameters.workingDirectory: holds the "
+        "placeholder <sensitive> (exported without --show-sensitive) and there is "
+        "no live value to keep: write the value"
+    )
