@@ -705,3 +705,45 @@ def test_the_server_command_serves_what_it_was_given_until_stopped(
     assert seen == {"codes": ["ThrottlingException", "ok"], "status": "Pending"}
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def test_a_fault_set_over_http_takes_its_count_delay_and_words(server: Server) -> None:
+    client = server_client(server)
+    bare = server.client(
+        config=Config(retries={"total_max_attempts": 1, "mode": "standard"})
+    )
+    fault = {
+        "operation": "ListAssociations",
+        "code": "InternalServerError",
+        "times": 2,
+        "after": 1,
+        "message": "the service is having a day",
+    }
+    assert control(server, "fail", fault) == (200, {})
+    outcomes = []
+    for _ in range(4):
+        try:
+            bare.list_associations()
+            outcomes.append("ok")
+        except ClientError as exc:
+            error = exc.response["Error"]
+            outcomes.append(f"{error['Code']}: {error['Message']}")
+    refused = "InternalServerError: the service is having a day"
+    assert outcomes == ["ok", refused, refused, "ok"]
+    assert client.list_associations()["Associations"] is not None
+    for given, said in [
+        ({"operation": 1, "code": "X"}, "operation and code: expected text"),
+        ({"operation": "X", "code": ["Y"]}, "operation and code: expected text"),
+        (
+            {"operation": "X", "code": "Y", "times": "2"},
+            "times and after: expected whole numbers",
+        ),
+        (
+            {"operation": "X", "code": "Y", "after": True},
+            "times and after: expected whole numbers",
+        ),
+        ({"operation": "X", "code": "Y", "message": 5}, "message: expected text"),
+    ]:
+        assert control(server, "fail", given) == (400, {"error": said}), given
+    # Nothing refused was set.
+    assert [client.list_associations() is not None for _ in range(3)] == [True] * 3

@@ -439,13 +439,15 @@ def _json_failures(
     """moto's answer, but a failure of its own in AWS's JSON error shape.
 
     moto answers what it did not foresee with an HTML page and status 500; an
-    SDK cannot read that. It becomes ``InternalFailure``, as AWS names it.
+    SDK cannot read that. It becomes ``InternalFailure``, as AWS names it. A
+    500 answered in JSON (a fault a test set, ``InternalServerError``) is
+    the service's answer, and goes as it is.
     """
     held: list[Any] = []
 
     def hold(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
         held[:] = [status, headers]
-        if not status.startswith("500"):
+        if not status.startswith("500") or _json(headers):
             return start_response(status, headers, *rest)
         return lambda data: None
 
@@ -453,7 +455,7 @@ def _json_failures(
         body = app(environ, hold)
     except Exception:  # what moto raises rather than answers
         body, held[:] = [], ["500", []]
-    if not held or not held[0].startswith("500"):
+    if not held or not held[0].startswith("500") or _json(held[1]):
         return body  # type: ignore[no-any-return]
     close = getattr(body, "close", None)
     if close is not None:
@@ -464,6 +466,12 @@ def _json_failures(
         {"__type": "InternalFailure", "message": "The local SSM failed to serve this."},
         "application/x-amz-json-1.1",
     )
+
+
+def _json(headers: list[tuple[str, str]]) -> bool:
+    """Whether an answer's headers say its body is JSON."""
+    kind = next((v for k, v in headers if k.lower() == "content-type"), "")
+    return "json" in kind.split(";")[0].lower()
 
 
 def _unreadable(environ: dict[str, Any]) -> str | None:
