@@ -5,6 +5,7 @@ from __future__ import annotations
 import _thread
 import datetime
 import itertools
+import logging
 import pickle
 import re
 import signal
@@ -622,8 +623,9 @@ def test_a_run_reads_the_counts_aws_writes() -> None:
 
 
 def test_an_association_deleted_while_its_run_is_waited_for_says_so(
-    ssm: StandIn, client: ssmkit.Client
+    ssm: StandIn, client: ssmkit.Client, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.WARNING, logger="ssmkit")
     ids = [create(client) for _ in range(2)]
     ssm.set_run_duration(30)
     boto = client.boto3_client
@@ -644,9 +646,16 @@ def test_an_association_deleted_while_its_run_is_waited_for_says_so(
     assert result.outcome == "changed"  # the write landed
     assert result.run is not None
     assert result.run.execution_id == ""  # never seen to finish
+    assert (result.run.association_id, result.run.association_version) == (
+        ids[0],
+        "2",
+    )
     assert result.failed_targets == 1
     assert isinstance(result.error, errors.AssociationDoesNotExist)
     assert result.to_json()["error"] is not None
+    assert [r.getMessage() for r in caplog.records if r.name == "ssmkit"] == [
+        f"association {ids[0]}: its run could not be read: {result.error}"
+    ]
 
 
 def test_a_watch_that_raises_loses_no_result(
@@ -818,6 +827,8 @@ def test_a_rollout_s_wait_ends_at_its_timeout(
     assert result.outcome == "changed"
     assert result.run is not None
     assert result.run.running
+    assert result.run.execution_id  # the run as last read, under way
+    assert result.error is None
     assert result.failed_targets == 1  # not seen to end: counted as failed
 
 
@@ -971,6 +982,8 @@ def test_after_a_healthy_canary_the_rest_go_together(
     ]
     assert set(polls_after) >= set(ids[1:]), seen
     first = results[0]
+    assert all(r.error is None for r in results)
+    assert first.to_json()["error"] is None
     assert first.run is not None
     assert first.to_json()["run"] == {
         "execution_id": first.run.execution_id,
@@ -1089,3 +1102,50 @@ def test_a_create_holding_a_placeholder_is_refused_word_for_word(
         "placeholder <sensitive> (exported without --show-sensitive) and there is "
         "no live value to keep: write the value"
     )
+
+
+def test_a_canary_counts_only_writes_that_ran_however_many_waves_it_takes(
+    ssm: StandIn, client: ssmkit.Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    ids = [create(client) for _ in range(4)]
+    client.update_association(ids[0], max_errors="9")  # already as asked
+    ssm.set_run_duration(0.1)
+    ssm.requests.clear()
+    results = client.update_associations(
+        association_ids=ids,
+        wait=True,
+        timeout=30,
+        canary=2,
+        max_failed_runs=0,
+        max_errors="9",
+    )
+    assert [r.outcome for r in results] == ["unchanged"] + ["changed"] * 3
+    # Each read once, each change written once: no wave takes one up again.
+    assert ssm.operations.count("DescribeAssociation") == 4
+    assert ssm.operations.count("UpdateAssociation") == 3
+    # A canary larger than the selection: every one is in it.
+    again = client.update_associations(
+        association_ids=ids[:2],
+        wait=True,
+        timeout=30,
+        canary=5,
+        max_failed_runs=0,
+        max_errors="8",
+    )
+    assert [r.outcome for r in again] == ["changed", "changed"]
+    # A failure past the bound says so, once.
+    ssm.fail_runs(NODES)
+    caplog.set_level(logging.WARNING, logger="ssmkit")
+    caplog.clear()
+    stopped = client.update_associations(
+        association_ids=ids,
+        wait=True,
+        timeout=30,
+        canary=1,
+        max_failed_runs=1,
+        max_errors="7",
+    )
+    assert [r.outcome for r in stopped] == ["changed"] + ["not_started"] * 3
+    assert [r.getMessage() for r in caplog.records] == [
+        "2 targets failed, more than 1: no further write starts"
+    ]
