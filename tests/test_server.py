@@ -630,15 +630,19 @@ def test_the_server_command_serves_what_it_was_given_until_stopped(
     seen: dict[str, Any] = {}
     said = {"out": "", "err": ""}
 
+    def local(**options: Any) -> Any:
+        return boto3.client(
+            "ssm",
+            region_name="us-east-1",
+            endpoint_url=url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            **options,
+        )
+
     def use_then_stop() -> None:
         try:
-            client = boto3.client(
-                "ssm",
-                region_name="us-east-1",
-                endpoint_url=url,
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-            )
+            client = local()
             # Ready once it says where it serves, as a script waits for it.
             for _ in range(1200):
                 out, err = capsys.readouterr()
@@ -647,17 +651,12 @@ def test_the_server_command_serves_what_it_was_given_until_stopped(
                 if said["out"]:
                     break
                 time.sleep(0.05)
-            # --fail ListAssociations:ThrottlingException:1:1: one call, then one
-            # refusal (botocore retries it), as given.
+            # --fail ListAssociations:ThrottlingException:1:1: one call served,
+            # then one refused, as given.
             client.list_associations()
             seen["codes"] = []
-            bare = boto3.client(
-                "ssm",
-                region_name="us-east-1",
-                endpoint_url=url,
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-                config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
+            bare = local(
+                config=Config(retries={"total_max_attempts": 1, "mode": "standard"})
             )
             for _ in range(2):
                 try:
