@@ -584,6 +584,18 @@ R = TypeVar("R")
 _SWEEP_AFTER = 0.5
 
 
+def _fill(future: Future[R | None], one: Callable[[T], R | None], item: T) -> None:
+    """``one(item)`` into ``future``, unless it was cancelled before it began."""
+    if not future.set_running_or_notify_cancel():
+        return
+    try:
+        result = one(item)
+    except BaseException as exc:  # as the executor's own futures keep it
+        future.set_exception(exc)
+    else:
+        future.set_result(result)
+
+
 def run_all(
     items: Iterable[T],
     one: Callable[[T], R | None],
@@ -649,9 +661,13 @@ def run_all(
         for index, item in enumerate(items):
             if stop.is_set():  # a rollout stopped: nothing new starts
                 break
-            future = executor.submit(one, item)
+            # Known before it can start: a Ctrl-C landing inside submit (while
+            # it starts a thread, the call already under way) still waits for
+            # the call and passes its result on.
+            future: Future[R | None] = Future()
             running[future] = index
             future.add_done_callback(finished.put)
+            executor.submit(_fill, future, one, item)
             if len(running) >= concurrency:
                 next_finished()
         while running:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import signal
 import threading
 import time
 from typing import Any
@@ -372,3 +373,33 @@ def test_skip_leaves_associations_out(
         association_ids=ids, skip=skipped, dry_run=True, max_errors="6"
     )
     assert [r.association_id for r in by_id] == ids[4:]
+
+
+def test_a_ctrl_c_during_a_read_keeps_its_write_from_being_sent(
+    client: ssmkit.Client, ids: list[str], stand_in: StandIn
+) -> None:
+    main = threading.main_thread().ident or 0
+    answered = threading.Event()
+
+    def press(_: object) -> None:
+        # Ctrl-C reaches the main thread while this read is served, often as
+        # the run is still starting the thread that serves it; the read is
+        # held a moment so that the run has taken the Ctrl-C before it answers.
+        signal.pthread_kill(main, signal.SIGINT)
+        time.sleep(1)
+        answered.set()
+
+    stand_in.before("DescribeAssociation", press)
+    stand_in.requests.clear()
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            client.update_associations(
+                association_ids=ids[:2], concurrency=1, max_errors="5"
+            )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    # The call under way was waited for: the run ended after its read was
+    # answered; its write, and the next association, were never sent.
+    assert answered.is_set()
+    assert stand_in.operations == ["DescribeAssociation"]
