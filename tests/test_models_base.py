@@ -6,6 +6,7 @@ import importlib
 import pkgutil
 import sys
 import types
+import uuid
 from typing import Any
 
 import attrs
@@ -121,9 +122,11 @@ def test_a_frozen_map_from_pairs_holds_and_shows_them() -> None:
 def test_a_value_an_enum_does_not_know_is_its_own_name_and_text() -> None:
     known = models.AssociationStatusName.SUCCESS
     assert str(known) == "Success"
-    newer = models.AssociationStatusName("Paused")
-    assert (newer.name, newer.value, str(newer)) == ("Paused", "Paused", "Paused")
-    assert models.AssociationStatusName("Paused") is newer
+    # A value never seen in this process: made here, not found in the cache.
+    value = f"Paused{uuid.uuid4().hex[:8]}"
+    newer = models.AssociationStatusName(value)
+    assert (newer.name, newer.value, str(newer)) == (value, value, value)
+    assert models.AssociationStatusName(value) is newer
 
 
 def test_unknown_members_are_refused_in_words() -> None:
