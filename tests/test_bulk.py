@@ -403,3 +403,37 @@ def test_a_ctrl_c_during_a_read_keeps_its_write_from_being_sent(
     # answered; its write, and the next association, were never sent.
     assert answered.is_set()
     assert stand_in.operations == ["DescribeAssociation"]
+
+
+@pytest.mark.parametrize(
+    ("status", "succeeded", "targets", "failed"),
+    [
+        ("Success", True, ["Success", "Success"], 0),
+        ("Success", True, [], 0),
+        ("Failed", False, ["Success", "Failed", "TimedOut"], 2),
+        # Ended without success and without a target to blame: one failure.
+        ("TimedOut", False, [], 1),
+        ("Failed", False, ["Success"], 1),
+        # Not seen to end: at least one, each failed target counted.
+        ("InProgress", False, [], 1),
+        ("InProgress", False, ["Failed", "Failed"], 2),
+    ],
+)
+def test_the_failed_targets_of_a_run_as_a_rollout_counts_them(
+    status: str, succeeded: bool, targets: list[str], failed: int
+) -> None:
+    run = ssmkit.AssociationRun(
+        association_id="a1",
+        association_version="2",
+        execution_id="e1",
+        status=status,
+        succeeded=succeeded,
+        targets=tuple(
+            ssmkit.AssociationRunTarget(resource_id=f"i-{n}", status=s)
+            for n, s in enumerate(targets)
+        ),
+    )
+    result = ssmkit.BulkResult(association_id="a1", outcome="changed", run=run)
+    assert result.failed_targets == failed
+    assert result.to_json()["run"]["failed_targets"] == failed
+    assert ssmkit.BulkResult(association_id="a1", outcome="changed").failed_targets == 0
