@@ -1149,3 +1149,30 @@ def test_a_canary_counts_only_writes_that_ran_however_many_waves_it_takes(
     assert [r.getMessage() for r in caplog.records] == [
         "2 targets failed, more than 1: no further write starts"
     ]
+
+
+def test_a_canary_without_a_bound_still_goes_first(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    ids = [create(client) for _ in range(3)]
+    ssm.set_run_duration(0.3)
+    ssm.requests.clear()
+    results = client.update_associations(
+        association_ids=ids,
+        wait=True,
+        timeout=30,
+        canary=1,
+        concurrency=3,
+        max_errors="1",
+    )
+    assert [r.outcome for r in results] == ["changed"] * 3
+    seen = [(r.operation, r.params.get("AssociationId")) for r in ssm.requests]
+    writes = [n for n, (op, _) in enumerate(seen) if op == "UpdateAssociation"]
+    canary_polls = [
+        n
+        for n, (op, i) in enumerate(seen)
+        if op == "DescribeAssociationExecutions" and i == ids[0]
+    ]
+    # The canary's run is read to its end before any other write.
+    assert seen[writes[0]][1] == ids[0]
+    assert max(canary_polls) < writes[1], seen
