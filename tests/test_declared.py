@@ -323,8 +323,13 @@ def test_prune_deletes_only_within_the_file_scope(
 
 
 def test_prune_needs_a_scope(client: ssmkit.Client) -> None:
-    with pytest.raises(errors.ValidationError, match="pruning needs a scope"):
+    with pytest.raises(errors.ValidationError) as caught:
         client.plan_associations(entries(), prune=True)
+    assert str(caught.value) == (
+        "<entries>: pruning needs a scope: add Prune: {NamePrefix: ...} to the "
+        "file; only associations whose names start with it are deleted"
+    )
+    assert caught.value.rule == "prune scope"
     with pytest.raises(errors.ValidationError, match="Prune: expected NamePrefix"):
         client.plan_associations({"Associations": [], "Prune": {"NamePrefix": ""}})
 

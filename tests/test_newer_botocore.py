@@ -737,3 +737,29 @@ def test_a_placeholder_deep_in_a_file_keeps_a_newer_secret_in_its_place(
         "there is no live value to keep: write the value"
     )
     assert "SECRET" not in str(caught.value)
+
+
+def test_a_placeholder_deep_in_a_new_entry_is_refused_by_its_path(
+    newer: Path,
+) -> None:
+    client, wire = wired()
+    entry = {
+        "AssociationName": "fresh",
+        "Name": "AWS-RunShellScript",
+        "Targets": [
+            {"Key": "tag:Zone", "Values": ["a"], "FutureSecret": "<sensitive>"},
+            {"Key": "tag:Env", "Values": ["prod"], "FutureSecret": "SECRET-OK"},
+            {"Key": "tag:Tier", "Values": ["1"], "FutureSecret": "<sensitive>"},
+        ],
+    }
+    wire.answer({"Associations": []})  # nothing live: a create
+    with pytest.raises(errors.ValidationError) as caught:
+        client.plan_associations([entry])
+    assert str(caught.value) == (
+        "<entries>: 1 problem, nothing was written\n"
+        "  fresh: targets[0].future_secret, targets[2].future_secret: holds the "
+        "placeholder <sensitive> "
+        "(exported without --show-sensitive) and there is no live value to "
+        "keep: write the value"
+    )
+    assert "SECRET-OK" not in str(caught.value)
