@@ -569,7 +569,7 @@ def plan_associations(
 
 
 def plan_read_associations(
-    boto3_client: Any, read: Desired, *, prune: bool = False, concurrency: int = 8
+    boto3_client: Any, read: Desired, *, prune: bool, concurrency: int
 ) -> tuple[AssociationsPlan, list[str]]:
     """``plan_associations`` of a file read, and what is wrong with it live.
 
