@@ -35,8 +35,14 @@ def test_all_is_sorted_and_complete(name: str) -> None:
             inspect.isclass(value)
             or inspect.isfunction(value)
             # Submodules count at the top only; deeper they are import side effects.
-            # ssmkit.testing is an opt-in extra (it imports moto), never re-exported.
-            or (inspect.ismodule(value) and name == "ssmkit" and attr != "testing")
+            # ssmkit.testing (it imports moto) and ssmkit.cli (the command, which
+            # tests may run in their own process) are opt-in extras, never
+            # re-exported.
+            or (
+                inspect.ismodule(value)
+                and name == "ssmkit"
+                and attr not in ("testing", "cli")
+            )
         )
         and (
             getattr(value, "__module__", "") or getattr(value, "__name__", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import socket
 import subprocess
@@ -679,6 +680,8 @@ def test_the_server_command_serves_what_it_was_given_until_stopped(
 
     handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     interval = sys.getswitchinterval()
+    werkzeug = logging.getLogger("werkzeug")
+    level = werkzeug.level
     user = threading.Thread(target=use_then_stop)
     try:
         user.start()
@@ -697,6 +700,7 @@ def test_the_server_command_serves_what_it_was_given_until_stopped(
         for number, handler in handlers.items():
             signal.signal(number, handler)
         sys.setswitchinterval(interval)
+        werkzeug.setLevel(level)
     out, err = capsys.readouterr()
     assert status == 0
     assert said["out"] + out == f"{url}\n"
