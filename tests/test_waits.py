@@ -864,25 +864,37 @@ def test_a_ctrl_c_during_a_rollout_s_wait_ends_the_wait_at_once(
     ]
 
 
+def apply_entry(name: str, max_errors: str) -> dict[str, Any]:
+    return {
+        "AssociationName": name,
+        "Name": "AWS-RunShellScript",
+        "Targets": [{"Key": "InstanceIds", "Values": NODES}],
+        "Parameters": {"commands": ["uptime"]},
+        "MaxErrors": max_errors,
+    }
+
+
+def calls(ssm: StandIn) -> list[tuple[str, Any]]:
+    """Each request served, in order: its operation and association."""
+    return [(r.operation, r.params.get("AssociationId")) for r in ssm.requests]
+
+
 def test_an_apply_that_waits_carries_the_run_of_each_write(
     ssm: StandIn, client: ssmkit.Client
 ) -> None:
-    def entry(name: str, max_errors: str) -> dict[str, Any]:
-        return {
-            "AssociationName": name,
-            "Name": "AWS-RunShellScript",
-            "Targets": [{"Key": "InstanceIds", "Values": NODES}],
-            "Parameters": {"commands": ["uptime"]},
-            "MaxErrors": max_errors,
-        }
-
     client.apply_associations(
-        client.plan_associations([entry("kept", "1"), entry("changed", "1")])
+        client.plan_associations(
+            [apply_entry("kept", "1"), apply_entry("changed", "1")]
+        )
     )
     ssm.set_run_duration(0.2)
     ssm.fail_runs([NODES[1]])
     plan = client.plan_associations(
-        [entry("kept", "1"), entry("changed", "2"), entry("created", "1")]
+        [
+            apply_entry("kept", "1"),
+            apply_entry("changed", "2"),
+            apply_entry("created", "1"),
+        ]
     )
     results = client.apply_associations(plan, wait=True, timeout=30)
     runs = {r.name: r.run for r in results}
@@ -973,7 +985,7 @@ def test_after_a_healthy_canary_the_rest_go_together(
     assert [r.outcome for r in results] == ["changed"] * 3
     # The canary's run is seen to end before the rest start; then the other
     # two are written side by side, not one run after another.
-    seen = [(r.operation, r.params.get("AssociationId")) for r in ssm.requests]
+    seen = calls(ssm)
     written = [i for op, i in seen if op == "UpdateAssociation"]
     assert written[0] == ids[0]
     assert sorted(written[1:]) == sorted(ids[1:])
@@ -1012,16 +1024,6 @@ def test_a_failure_that_is_not_the_service_s_has_no_code(
         "message": str(result.error),
     }
     assert "UpdateAssociation" not in ssm.operations
-
-
-def apply_entry(name: str, max_errors: str) -> dict[str, Any]:
-    return {
-        "AssociationName": name,
-        "Name": "AWS-RunShellScript",
-        "Targets": [{"Key": "InstanceIds", "Values": NODES}],
-        "Parameters": {"commands": ["uptime"]},
-        "MaxErrors": max_errors,
-    }
 
 
 def test_an_apply_s_canary_that_fails_leaves_the_rest_unstarted(
@@ -1167,7 +1169,7 @@ def test_a_canary_without_a_bound_still_goes_first(
         max_errors="1",
     )
     assert [r.outcome for r in results] == ["changed"] * 3
-    seen = [(r.operation, r.params.get("AssociationId")) for r in ssm.requests]
+    seen = calls(ssm)
     writes = [n for n, (op, _) in enumerate(seen) if op == "UpdateAssociation"]
     canary_polls = [
         n
