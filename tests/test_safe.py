@@ -933,6 +933,42 @@ def test_targetless_task_placeholders_are_not_sent_back(
         client.update_maintenance_window_task(window, task_id, max_concurrency="5")
 
 
+@pytest.mark.parametrize("given", ["modify", "paths"])
+def test_a_task_update_and_its_plan_send_the_change_they_are_given(
+    boto: Any, client: ssmkit.Client, window: str, stand_in: StandIn, given: str
+) -> None:
+    task_id = boto.register_task_with_maintenance_window(WindowId=window, **TASK)[
+        "WindowTaskId"
+    ]
+    change: dict[str, Any] = (
+        {"modify": lambda t: attrs.evolve(t, priority=9)}
+        if given == "modify"
+        else {"paths": {"task_invocation_parameters.run_command.comment": "monthly"}}
+    )
+    sent = (
+        {"Priority": 9}
+        if given == "modify"
+        else {
+            "TaskInvocationParameters": {
+                "RunCommand": {
+                    **TASK["TaskInvocationParameters"]["RunCommand"],
+                    "Comment": "monthly",
+                }
+            }
+        }
+    )
+    plan = client.plan_maintenance_window_task_update(window, task_id, **change)
+    assert [c.path for c in plan.changes] == [
+        "priority"
+        if given == "modify"
+        else "task_invocation_parameters.run_command.comment"
+    ]
+    assert plan.request.items() >= sent.items()
+    client.update_maintenance_window_task(window, task_id, **change)
+    assert stand_in.requests_for("UpdateMaintenanceWindowTask") == [plan.request]
+    assert task_state(boto, window, task_id) == {**TASK, **sent}
+
+
 def test_task_noop_and_plan(
     boto: Any, client: ssmkit.Client, window: str, stand_in: StandIn
 ) -> None:

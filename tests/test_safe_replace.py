@@ -23,6 +23,7 @@ from ssmkit.models import (
     GetMaintenanceWindowResult,
     GetPatchBaselineResult,
     MaintenanceWindowTarget,
+    PatchFilter,
     Target,
 )
 
@@ -369,3 +370,88 @@ def test_a_baseline_plan_writes_nothing(stubbed: tuple[ssmkit.Client, Stubber]) 
     }
     assert plan.after.rejected_patches == ("KB666",)
     assert plan.after.approved_patches == ("KB001",)
+
+
+# -- each method passes on what it is given ----------------------------------------
+
+
+def _get_baseline(stub: Stubber) -> None:
+    stub.add_response(
+        "get_patch_baseline", BASELINE, {"BaselineId": BASELINE["BaselineId"]}
+    )
+
+
+#: Per kind: its update and plan methods, their ids, its read, and a change
+#: given as a ``modify``, as a dotted path and as the request it makes.
+_KINDS: dict[str, tuple[str, tuple[str, ...], Any, Any, dict[str, Any], Any]] = {
+    "window": (
+        "maintenance_window",
+        (WINDOW["WindowId"],),
+        _get_window,
+        lambda w: attrs.evolve(w, cutoff=2),
+        {"cutoff": 2},
+        ({"WindowId": WINDOW["WindowId"], "Cutoff": 2}, {**WINDOW, "Cutoff": 2}),
+    ),
+    "target": (
+        "maintenance_window_target",
+        (TARGET["WindowId"], TARGET["WindowTargetId"]),
+        _describe_target,
+        lambda t: attrs.evolve(t, name="renamed"),
+        {"name": "renamed"},
+        (
+            {
+                "WindowId": TARGET["WindowId"],
+                "WindowTargetId": TARGET["WindowTargetId"],
+                "Name": "renamed",
+            },
+            {**_without(TARGET, "ResourceType"), "Name": "renamed"},
+        ),
+    ),
+    "baseline": (
+        "patch_baseline",
+        (BASELINE["BaselineId"],),
+        _get_baseline,
+        lambda b: attrs.evolve(
+            b,
+            global_filters=attrs.evolve(
+                b.global_filters,
+                patch_filters=[
+                    attrs.evolve(b.global_filters.patch_filters[0], values=["AL2"])
+                ],
+            ),
+        ),
+        {"global_filters.patch_filters": [PatchFilter(key="PRODUCT", values=["AL2"])]},
+        (
+            {
+                "BaselineId": BASELINE["BaselineId"],
+                "GlobalFilters": {
+                    "PatchFilters": [{"Key": "PRODUCT", "Values": ["AL2"]}]
+                },
+            },
+            {
+                **_without(BASELINE, "PatchGroups"),
+                "GlobalFilters": {
+                    "PatchFilters": [{"Key": "PRODUCT", "Values": ["AL2"]}]
+                },
+            },
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("given", ["modify", "paths"])
+@pytest.mark.parametrize("kind", sorted(_KINDS))
+def test_each_update_and_plan_sends_the_change_it_is_given(
+    stubbed: tuple[ssmkit.Client, Stubber], kind: str, given: str
+) -> None:
+    client, stub = stubbed
+    name, ids, read, modify, paths, (request, answer) = _KINDS[kind]
+    change = {"modify": modify} if given == "modify" else {"paths": paths}
+    read(stub)
+    plan = getattr(client, f"plan_{name}_update")(*ids, **change)
+    assert plan.request == request
+    read(stub)
+    if kind == "window":
+        answer = _without(answer, "CreatedDate", "ModifiedDate")
+    stub.add_response(f"update_{name}", answer, request)
+    getattr(client, f"update_{name}")(*ids, **change)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from moto.iam.models import iam_backends
 
@@ -186,3 +187,209 @@ def test_an_organization_of_no_sensible_size_is_refused(
         stand_in.enable_region("123", "af-south-1")
     with pytest.raises(ValueError, match="enabled by default"):
         stand_in.enable_region("123456789012", "us-east-1")
+
+
+def _refusal(call: Any) -> dict[str, Any]:
+    with pytest.raises(ClientError) as caught:
+        call()
+    answer = caught.value.response
+    return {
+        "status": answer["ResponseMetadata"]["HTTPStatusCode"],
+        "content-type": answer["ResponseMetadata"]["HTTPHeaders"].get("content-type"),
+        **answer["Error"],
+    }
+
+
+def test_the_region_operations_answer_whole_and_refuse_word_for_word(
+    stand_in: StandIn,
+) -> None:
+    [member] = stand_in.create_organization(1)
+    stand_in.enable_region(member, "af-south-1")
+    account = boto3.client("account", region_name="us-east-1", **credentials(member))
+    answer = account.get_region_opt_status(RegionName="af-south-1")
+    metadata = answer.pop("ResponseMetadata")
+    assert answer == {"RegionName": "af-south-1", "RegionOptStatus": "ENABLED"}
+    assert metadata["HTTPStatusCode"] == 200
+    assert metadata["HTTPHeaders"]["content-type"] == "application/json"
+
+    listed = account.list_regions(MaxResults=50)
+    metadata = listed.pop("ResponseMetadata")
+    assert (metadata["HTTPStatusCode"], metadata["HTTPHeaders"]["content-type"]) == (
+        200,
+        "application/json",
+    )
+    statuses = {r["RegionName"]: r["RegionOptStatus"] for r in listed["Regions"]}
+    assert statuses["af-south-1"] == "ENABLED"
+    assert statuses["ap-east-1"] == "DISABLED"
+    assert statuses["eu-west-1"] == "ENABLED_BY_DEFAULT"
+    # A page of 20 unless asked; none after a page that holds the rest.
+    every = [
+        r
+        for p in account.get_paginator("list_regions").paginate()
+        for r in p["Regions"]
+    ]
+    first = account.list_regions()
+    assert first["Regions"] == every[:20]
+    assert first["NextToken"] == "20"
+    whole = account.list_regions(MaxResults=len(every) - 20, NextToken="20")
+    assert whole["Regions"] == every[20:]
+    assert "NextToken" not in whole
+
+    assert _refusal(lambda: account.get_region_opt_status(RegionName="mars-1")) == {
+        "status": 400,
+        "content-type": "application/json",
+        "Code": "ValidationException",
+        "Message": "'mars-1' is not a valid Region name.",
+    }
+    assert _refusal(lambda: account.list_regions(NextToken="x")) == {
+        "status": 400,
+        "content-type": "application/json",
+        "Code": "ValidationException",
+        "Message": "The NextToken is invalid.",
+    }
+    # The model's bounds of MaxResults, 1 to 50, checked as the service does.
+    unchecked = boto3.client(
+        "account",
+        region_name="us-east-1",
+        config=Config(parameter_validation=False),
+        **credentials(member),
+    )
+    assert unchecked.list_regions(MaxResults=1)["Regions"] == every[:1]
+    assert len(unchecked.list_regions(MaxResults=50)["Regions"]) == min(50, len(every))
+    for size in (0, 51, "2", True):
+        assert _refusal(lambda size=size: unchecked.list_regions(MaxResults=size)) == {
+            "status": 400,
+            "content-type": "application/json",
+            "Code": "ValidationException",
+            "Message": "MaxResults must be from 1 to 50.",
+        }
+
+
+def test_another_account_is_spoken_for_only_by_its_management_account(
+    stand_in: StandIn,
+) -> None:
+    first, second = stand_in.create_organization(2)
+    management = boto3.client("account", region_name="us-east-1")
+    management.enable_region(AccountId=first, RegionName="af-south-1")
+    own = boto3.client("account", region_name="us-east-1", **credentials(first))
+    # The change reached the account named, as its own view shows.
+    assert own.get_region_opt_status(RegionName="af-south-1")["RegionOptStatus"] == (
+        "ENABLED"
+    )
+    member = boto3.client("account", region_name="us-east-1", **credentials(second))
+    for other in (first, "999999999999"):
+        assert _refusal(
+            lambda other=other: member.get_region_opt_status(
+                AccountId=other, RegionName="af-south-1"
+            )
+        ) == {
+            "status": 403,
+            "content-type": "application/json",
+            "Code": "AccessDeniedException",
+            "Message": f"Account {second} is not the management account of {other}.",
+        }
+
+
+def test_a_refused_role_is_answered_as_sts_answers(stand_in: StandIn) -> None:
+    [member] = stand_in.create_organization(1)
+    sts = boto3.client("sts", region_name="us-east-1")
+    arn = f"arn:aws:iam::{member}:role/NoSuchRole"
+    refusal = _refusal(lambda: sts.assume_role(RoleArn=arn, RoleSessionName="tt"))
+    assert refusal == {
+        "status": 403,
+        "content-type": "text/xml",
+        "Type": "Sender",
+        "Code": "AccessDenied",
+        "Message": f"User: arn:aws:iam::123456789012:root is not authorized to "
+        f"perform: sts:AssumeRole on resource: {arn}",
+    }
+
+
+def test_an_organization_is_made_as_organizations_makes_one(stand_in: StandIn) -> None:
+    assert stand_in.create_organization(0) == []
+    organizations = boto3.client("organizations", region_name="eu-west-1")
+    found = organizations.describe_organization()["Organization"]
+    assert (found["FeatureSet"], found["MasterAccountId"]) == ("ALL", "123456789012")
+    first, second = stand_in.create_organization(2)
+    members = {
+        a["Id"]: (a["Name"], a["Email"])
+        for a in organizations.list_accounts()["Accounts"]
+    }
+    assert members[first] == ("member-0001", "member-0001@example.com")
+    assert members[second] == ("member-0002", "member-0002@example.com")
+
+
+def _trust(member: str, policy: dict[str, Any]) -> None:
+    iam = iam_backends[member]["global"]
+    iam.update_assume_role_policy(ROLE, json.dumps(policy))
+
+
+def test_a_trust_policy_is_read_as_iam_allows_it_to_be_written(
+    stand_in: StandIn,
+) -> None:
+    [member] = stand_in.create_organization(1)
+    principal = {"AWS": "arn:aws:iam::123456789012:root"}
+    # One statement as an object, not a list; one external id as a string.
+    _trust(
+        member,
+        {
+            "Version": "2012-10-17",
+            "Statement": {
+                "Effect": "Allow",
+                "Principal": principal,
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"sts:ExternalId": "only-id"}},
+            },
+        },
+    )
+    assert refused(lambda: credentials(member))[0] == "AccessDenied"
+    assert refused(lambda: credentials(member, ExternalId="only"))[0] == (
+        "AccessDenied"
+    )
+    assert credentials(member, ExternalId="only-id")["aws_session_token"]
+
+
+def test_a_role_is_found_by_its_arn_alone(stand_in: StandIn) -> None:
+    [member] = stand_in.create_organization(1)
+    iam = boto3.client("iam", region_name="us-east-1", **credentials(member))
+    document = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": "arn:aws:iam::123456789012:root"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    )
+    iam.create_role(
+        RoleName="Deploy",
+        Path="/team/ops/",
+        AssumeRolePolicyDocument=document,
+        MaxSessionDuration=7200,
+    )
+    sts = boto3.client("sts", region_name="us-east-1")
+    # A role under a path is found by the last part of its name.
+    arn = f"arn:aws:iam::{member}:role/team/ops/Deploy"
+    assert sts.assume_role(RoleArn=arn, RoleSessionName="tt", DurationSeconds=7200)
+    assert _refusal(
+        lambda: sts.assume_role(RoleArn=arn, RoleSessionName="tt", DurationSeconds=7201)
+    ) == {
+        "status": 400,
+        "content-type": "text/xml",
+        "Type": "Sender",
+        "Code": "ValidationError",
+        "Message": "The requested DurationSeconds exceeds the MaxSessionDuration "
+        "set for this role.",
+    }
+    # What is not the ARN of a role is no role, whatever it ends with.
+    for other in (
+        f"arn:aws:sts::{member}:role/{ROLE}",
+        f"arn:aws:iam::{member}:user/{ROLE}",
+        f"arn:aws:iam::{member}",
+    ):
+        assert refused(
+            lambda other=other: sts.assume_role(RoleArn=other, RoleSessionName="tt")
+        ) == ("AccessDenied", 403)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import _thread
 import datetime
+import inspect
 import logging
 import pickle
 import re
@@ -1179,3 +1180,15 @@ def test_a_canary_without_a_bound_still_goes_first(
     # The canary's run is read to its end before any other write.
     assert seen[writes[0]][1] == ids[0]
     assert max(canary_polls) < writes[1], seen
+
+
+@pytest.mark.parametrize(
+    "wait",
+    [
+        ssmkit.Client.wait_for_association_run,
+        ssmkit.Client.wait_for_command,
+        ssmkit.Client.wait_for_automation_execution,
+    ],
+)
+def test_each_wait_gives_ten_minutes_unless_told(wait: Any) -> None:
+    assert inspect.signature(wait).parameters["timeout"].default == 600.0

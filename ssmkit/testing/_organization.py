@@ -159,8 +159,10 @@ def _region_param(response: Any) -> str:
 def _list_regions(self: Any) -> Any:
     account_id = _target_account(self)
     wanted = self._get_param("RegionOptStatusContains") or None
-    size = self._get_param("MaxResults") or 20
-    if not isinstance(size, int) or not 1 <= size <= 50:
+    size = self._get_param("MaxResults")
+    if size is None:
+        size = 20
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 50:
         raise ServiceException(
             "ValidationException", "MaxResults must be from 1 to 50."
         )
@@ -212,9 +214,8 @@ def _role_of(role_arn: str) -> tuple[str, str] | None:
 def _external_ids(policy: Any) -> set[str] | None:
     """The external ids a trust policy's ``sts:ExternalId`` allows; or None."""
     try:
-        document = json.loads(policy) if isinstance(policy, str) else policy
-        statements = document.get("Statement", [])
-    except (ValueError, AttributeError):
+        statements = json.loads(policy).get("Statement", [])
+    except (TypeError, ValueError, AttributeError):
         return None
     if isinstance(statements, dict):
         statements = [statements]
@@ -321,9 +322,7 @@ def uninstall() -> None:
             urls.url_paths.pop(path, None)
 
 
-def create_organization(
-    accounts: int, *, management_account: str, region: str = "us-east-1"
-) -> list[str]:
+def create_organization(accounts: int, *, management_account: str) -> list[str]:
     """An organization of ``accounts`` member accounts; their ids, in order.
 
     Each member account has the role ``OrganizationAccountAccessRole``, which
@@ -336,7 +335,8 @@ def create_organization(
         raise ValueError(msg)
     backend = organizations_backends[management_account]["aws"]
     if backend.org is None:
-        backend.create_organization(region, FeatureSet="ALL")
+        # Organizations is served from us-east-1 whatever the caller's Region.
+        backend.create_organization("us-east-1", FeatureSet="ALL")
     made = []
     start = len(backend.accounts)
     for n in range(start, start + accounts):
