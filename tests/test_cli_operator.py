@@ -541,3 +541,213 @@ def test_the_client_keeps_a_connection_for_each_call_under_way(
         timeout=120,
     )
     assert int(found.stdout) == pool
+
+
+def test_bulk_update_s_question_word_for_word(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    web = create(boto, AssociationName="web")
+    nightly = create(boto, AssociationName="nightly-inventory")
+    unnamed = create(boto)
+    missing = "0123abcd-0123-4567-89ab-0123456789ab"
+    ids = tmp_path / "ids.txt"
+    ids.write_text("\n".join([web, nightly, unnamed, missing]))
+    asked = run(
+        server,
+        "associations",
+        "bulk-update",
+        "--ids-from",
+        str(ids),
+        "--set",
+        "max_errors=5",
+        stdin="n\n",
+    )
+    assert asked.returncode == 1, asked.stderr
+    # The names aligned to the widest shown, then each one's document.
+    wide = len("(no such association)")
+    assert asked.stderr.splitlines() == [
+        "Selected 4 associations:",
+        f"  {web}  {'web':<{wide}}  AWS-RunShellScript",
+        f"  {nightly}  {'nightly-inventory':<{wide}}  AWS-RunShellScript",
+        f"  {unnamed}  {'':<{wide}}  AWS-RunShellScript",
+        f"  {missing}  (no such association)",
+        'Apply max_errors="5" to 4 associations (those it changes are written)? '
+        "Each one written runs at once on its targets, unless it has "
+        "apply_only_at_cron_interval set. [y/N] Nothing written.",
+    ]
+    assert writes(server) == 0
+
+
+@pytest.mark.parametrize(("lines", "shown"), [("8", 5), ("12", 6), ("14", 8)])
+def test_bulk_update_lists_a_screenful_less_six_lines(
+    server: Server, boto: Any, tmp_path: Path, lines: str, shown: int
+) -> None:
+    ids = [create(boto, AssociationName=f"fleet-{i}") for i in range(8)]
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("\n".join(ids))
+    asked = run(
+        server,
+        "associations",
+        "bulk-update",
+        "--ids-from",
+        str(ids_file),
+        "--set",
+        "max_errors=5",
+        stdin="n\n",
+        lines=lines,
+    )
+    assert asked.returncode == 1, asked.stderr
+    said = asked.stderr.splitlines()
+    assert said[1 : 1 + shown] == [
+        f"  {i}  fleet-{n}  AWS-RunShellScript" for n, i in enumerate(ids[:shown])
+    ]
+    more = ["  ... and 2 more."] if shown == 6 else ["  ... and 3 more."]
+    assert said[1 + shown : -1] == ([] if shown == len(ids) else more)
+
+
+def test_bulk_update_s_dry_run_json_masks_each_change_unless_asked(
+    server: Server, boto: Any
+) -> None:
+    create(boto, AssociationName="secretive")
+    change = ["--set", 'parameters.commands=["echo other"]', "--dry-run"]
+    for shown, before, after in (
+        ([], "<sensitive>", "<sensitive>"),
+        (["--show-sensitive"], ["echo hunter2"], ["echo other"]),
+    ):
+        planned = run(
+            server,
+            "--output",
+            "json",
+            *shown,
+            "associations",
+            "bulk-update",
+            "--association-name",
+            "secretive",
+            *change,
+        )
+        assert planned.returncode == 0, planned.stderr
+        [result] = json.loads(planned.stdout)["results"]
+        assert result["changes"] == [
+            {
+                "action": "change",
+                "path": "parameters.commands",
+                "before": before,
+                "after": after,
+            }
+        ]
+
+
+def test_a_bad_line_of_an_ids_file_is_shown_with_its_controls_escaped(
+    server: Server, tmp_path: Path
+) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("\nbad\x1b[2J\u202eid\x9f\t\u061c\n", encoding="utf-8")
+    refused = run(
+        server,
+        "associations",
+        "bulk-update",
+        "--ids-from",
+        str(ids),
+        "--set",
+        "max_errors=5",
+    )
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        f"ssmkit: error: --ids-from: {ids}:2: "
+        "'bad\\x1b[2J\\u202eid\\x9f\\t\\u061c' is not an association id\n"
+    )
+
+
+def test_bulk_update_names_each_change_in_its_question(
+    server: Server, boto: Any
+) -> None:
+    web = create(boto, AssociationName="web")
+    asked = run(
+        server,
+        "associations",
+        "bulk-update",
+        "--association-name",
+        "web",
+        "--set",
+        "max_errors=5",
+        "--clear",
+        "alarm_configuration",
+        "--set",
+        'parameters.commands=["echo other"]',
+        "--clear",
+        "calendar_names",
+        stdin="n\n",
+    )
+    assert asked.returncode == 1, asked.stderr
+    assert asked.stderr.splitlines()[1:] == [
+        f"  {web}  web  AWS-RunShellScript",
+        'Apply max_errors="5", parameters.commands=<sensitive>, '
+        "-alarm_configuration, -calendar_names to 1 association (those it "
+        "changes are written)? Each one written runs at once on its targets, "
+        "unless it has apply_only_at_cron_interval set. [y/N] Nothing written.",
+    ]
+    # Clearing a member none of them has is no mistake, unlike a map's key.
+    cleared = run(
+        server,
+        "associations",
+        "bulk-update",
+        "--association-name",
+        "web",
+        "--clear",
+        "calendar_names",
+        "--yes",
+    )
+    assert (cleared.returncode, cleared.stderr) == (0, "\n1 unchanged.\n")
+    mistyped = run(
+        server,
+        "associations",
+        "bulk-update",
+        "--association-name",
+        "web",
+        "--clear",
+        "parameters.nokey",
+        "--clear",
+        "parameters.other",
+        "--yes",
+    )
+    assert mistyped.returncode == 2
+    assert mistyped.stderr.splitlines()[-1] == (
+        "ssmkit: error: --clear parameters.nokey, parameters.other: the "
+        "association has no such key"
+    )
+    create(boto, AssociationName="dbs")
+    both = run(
+        server,
+        "associations",
+        "bulk-update",
+        "--name",
+        "AWS-RunShellScript",
+        "--clear",
+        "parameters.nokey",
+        "--yes",
+    )
+    assert both.returncode == 2
+    assert both.stderr.splitlines()[-1] == (
+        "ssmkit: error: --clear parameters.nokey: none of the 2 associations "
+        "has such a key"
+    )
+    assert writes(server) == 0
+
+
+def test_show_is_a_table_to_the_last_column_that_holds_it(
+    server: Server, boto: Any
+) -> None:
+    association_id = create(boto, AssociationName="web")
+    narrow = run(server, "associations", "show", association_id, columns="40")
+    title, *members = narrow.stdout.splitlines()
+    assert title == f"association {association_id}"
+    assert all(line.startswith("  ") and "│" not in line for line in members)
+    # "  name  value" each, so a table's "│ name │ value │" needs three more.
+    width = max(len(line) for line in members) + 3
+    table = run(server, "associations", "show", association_id, columns=str(width))
+    rows = table.stdout.splitlines()
+    assert rows[0].strip() == f"association {association_id}"
+    assert max(len(row) for row in rows) == width
+    assert sum(row.startswith("│") for row in rows) == len(members)
+    lines = run(server, "associations", "show", association_id, columns=str(width - 1))
+    assert lines.stdout == narrow.stdout

@@ -156,10 +156,12 @@ def bulk_update(args: argparse.Namespace, output: Output) -> int:
         and all(r.outcome == "unchanged" for r in results)
     ):
         # Only map keys to clear, and not one association had them: a typo.
-        output.err.print(
-            f"ssmkit: error: --clear {', '.join(keys)}: none of the "
-            f"{plural(len(results), 'association')} has such a key"
+        whom = (
+            "the association has no such key"
+            if len(results) == 1
+            else f"none of the {len(results)} associations has such a key"
         )
+        output.err.print(f"ssmkit: error: --clear {', '.join(keys)}: {whom}")
         return 2
     return 0
 
@@ -182,7 +184,7 @@ def _ids_from(path: Path) -> list[str]:
         if not ASSOCIATION_ID.fullmatch(found):
             shown = escape_controls(found[:60])
             raise UsageError(
-                f"--ids-from: {path}:{number}: {shown!r} is not an association id"
+                f"--ids-from: {path}:{number}: '{shown}' is not an association id"
             )
         ids.append(found)
     return ids
@@ -208,7 +210,8 @@ def _agreed(
     for association_id in shown:
         name, document = (escape_controls(text) for text in known[association_id])
         padding = " " * (width - cell_len(name))
-        output.err.print(Text(f"  {association_id}  {name}{padding}  {document}"))
+        line = f"  {association_id}  {name}{padding}  {document}"
+        output.err.print(Text(line.rstrip()))
     if len(todo) > len(shown):
         output.err.print(f"  ... and {len(todo) - len(shown)} more.")
     question = (
