@@ -735,7 +735,7 @@ def test_bulk_update_names_each_change_in_its_question(
 
 
 def test_show_is_a_table_to_the_last_column_that_holds_it(
-    server: Server, boto: Any
+    server: Server, boto: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     association_id = create(boto, AssociationName="web")
     narrow = run(server, "associations", "show", association_id, columns="40")
@@ -746,8 +746,78 @@ def test_show_is_a_table_to_the_last_column_that_holds_it(
     width = max(len(line) for line in members) + 3
     table = run(server, "associations", "show", association_id, columns=str(width))
     rows = table.stdout.splitlines()
-    assert rows[0].strip() == f"association {association_id}"
+    assert rows[0].rstrip() == f"association {association_id}"  # on the left
     assert max(len(row) for row in rows) == width
     assert sum(row.startswith("│") for row in rows) == len(members)
     lines = run(server, "associations", "show", association_id, columns=str(width - 1))
     assert lines.stdout == narrow.stdout
+    # On a terminal, each member's name in bold, its value plain.
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    coloured = run(server, "associations", "show", association_id, columns=str(width))
+    [row] = [r for r in coloured.stdout.splitlines() if "association_name" in r]
+    assert "\x1b[1massociation_name " in row
+    assert row.rstrip(" │").endswith("│ web")
+
+
+def test_bulk_update_asks_nothing_when_nothing_is_selected(
+    server: Server, boto: Any
+) -> None:
+    create(boto, AssociationName="web")
+    none = run(
+        server,
+        "associations",
+        "bulk-update",
+        "--association-name",
+        "nothing",
+        "--set",
+        "max_errors=5",
+    )
+    assert (none.returncode, none.stdout, none.stderr) == (
+        0,
+        "",
+        "\nNo association was updated.\n",
+    )
+    # A change that keeps each to its schedule does not say it runs at once.
+    asked = run(
+        server,
+        "associations",
+        "bulk-update",
+        "--association-name",
+        "web",
+        "--set",
+        "apply_only_at_cron_interval=true",
+        stdin="n\n",
+    )
+    assert asked.stderr.splitlines()[-1] == (
+        "Apply apply_only_at_cron_interval=true to 1 association (those it "
+        "changes are written)? [y/N] Nothing written."
+    )
+
+
+def test_a_listing_says_when_it_found_none_and_heads_each_block_with_its_id(
+    server: Server, boto: Any
+) -> None:
+    for found in boto.describe_maintenance_windows()["WindowIdentities"]:
+        boto.delete_maintenance_window(WindowId=found["WindowId"])
+    empty = run(server, "windows", "list")
+    assert (empty.returncode, empty.stdout, empty.stderr) == (0, "", "None found.\n")
+    window = new_window(boto, LONG_NAME)
+    narrow = run(server, "windows", "list", columns="40")
+    assert narrow.stdout.splitlines() == [
+        window,
+        f"  name:     {LONG_NAME}",
+        "  enabled:  true",
+        "  schedule: cron(0 2 ? * SUN *)",
+        "  duration: 3",
+    ]
+
+
+def test_a_listing_refused_names_its_operation(server: Server, boto: Any) -> None:
+    server.stand_in.fail_next(
+        "DescribeMaintenanceWindows", "ValidationException", message="try later"
+    )
+    refused = run(server, "windows", "list")
+    assert (refused.returncode, refused.stdout) == (1, "")
+    assert refused.stderr == (
+        "ssmkit: error: DescribeMaintenanceWindows: ValidationException: try later\n"
+    )
