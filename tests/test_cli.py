@@ -933,6 +933,20 @@ def test_create_refuses_bad_input_before_any_call(
     unknown = tmp_path / "unknown.json"
     unknown.write_text('{"Name": "AWS-RunShellScript", "Nope": 1}')
     server.stand_in.requests.clear()
+    listed = tmp_path / "listed.json"
+    listed.write_text('[{"Name": "AWS-RunShellScript"}]')
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("Name: AWS-RunShellScript\nName: AWS-RunPatchBaseline\n")
+    for args, whole in (
+        (
+            ["--from", str(listed)],
+            f"--from: {listed} must hold one request, a mapping of members",
+        ),
+        (["--from", str(twice)], f"--from: {twice}:2:"),
+    ):
+        result = ssmkit(server, "associations", "create", *args, "--yes")
+        assert result.returncode == 2, args
+        assert result.stderr.startswith(f"ssmkit: error: {whole}"), result.stderr
     for args, message in (
         (["--from", str(bad)], "name: must be a string (got 5)"),
         (["--from", str(unknown)], "CreateAssociation has no member Nope"),

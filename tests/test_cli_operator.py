@@ -821,3 +821,43 @@ def test_a_listing_refused_names_its_operation(server: Server, boto: Any) -> Non
     assert refused.stderr == (
         "ssmkit: error: DescribeMaintenanceWindows: ValidationException: try later\n"
     )
+
+
+def test_a_list_is_a_table_to_the_last_column_that_holds_it(
+    server: Server, boto: Any
+) -> None:
+    first = create(boto, AssociationName="patching-weekly")
+    second = create(boto, AssociationName="scan", Name="AWS-RunPatchBaseline")
+    wide = run(server, "associations", "list", columns="200")
+    rows = wide.stdout.splitlines()
+    width = len(rows[0])
+    # A table as wide as its cells, borders and spaces: at that width the
+    # same table, one column less and it becomes blocks.
+    assert rows[0].startswith("┏")
+    assert rows[0].endswith("┓")
+    assert all(len(row) == width for row in rows)
+    [row] = [r for r in rows if first in r]
+    assert row.startswith(f"│ {first} │ AWS-RunShellScript   │ patching-weekly  │ 1 ")
+    fitted = run(server, "associations", "list", columns=str(width))
+    assert fitted.stdout == wide.stdout
+    blocks = run(server, "associations", "list", columns=str(width - 1))
+    assert "┃" not in blocks.stdout
+    # One block per association, headed by its id, the next after an empty
+    # line; the members' names aligned after the longest.
+    assert blocks.stdout.endswith("Success\n")
+    assert sorted(blocks.stdout[:-1].split("\n\n")) == sorted(
+        [
+            f"{first}\n"
+            "  name:             AWS-RunShellScript\n"
+            "  association name: patching-weekly\n"
+            "  version:          1\n"
+            "  schedule:         cron(0 2 ? * SUN *)\n"
+            "  status:           Success",
+            f"{second}\n"
+            "  name:             AWS-RunPatchBaseline\n"
+            "  association name: scan\n"
+            "  version:          1\n"
+            "  schedule:         cron(0 2 ? * SUN *)\n"
+            "  status:           Success",
+        ]
+    )
