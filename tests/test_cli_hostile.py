@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import sys
 import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
 
+from .command import run_command
 from .standin import server_client
 from .test_cli import FULL, argv, command_env, create, ssmkit, stored, writes
 
@@ -417,3 +419,74 @@ def test_a_report_that_is_no_regular_file_is_refused(
         assert result.returncode == 2, result.stderr
         assert one_line(result.stderr).endswith(f"{report} is not a regular file")
     assert stored(boto, association_id)["MaxErrors"] != "3"
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (
+            ["--endpoint-url", "http://127.0.0.1:99999"],
+            "--endpoint-url: http://127.0.0.1:99999: Port out of range 0-65535",
+        ),
+        (
+            ["--endpoint-url", "ftp://somewhere"],
+            "--endpoint-url: ftp://somewhere: expected http:// or https:// and a host",
+        ),
+        (
+            ["--endpoint-url", "http://"],
+            "--endpoint-url: http://: expected http:// or https:// and a host",
+        ),
+        (
+            ["--endpoint-url", "http://[::1"],
+            "--endpoint-url: http://[::1: Invalid IPv6 URL",
+        ),
+        (["--region", " "], "--region: empty; give a region such as us-east-1"),
+        ([], "no AWS region: pass --region or set AWS_DEFAULT_REGION"),
+    ],
+)
+def test_where_to_call_is_refused_in_one_line_before_any_call(
+    options: list[str], said: str
+) -> None:
+    env = command_env()
+    for name in ("AWS_DEFAULT_REGION", "AWS_REGION"):
+        env.pop(name, None)
+    result = run_command(
+        [sys.executable, "-m", "ssmkit", *options, "associations", "list"],
+        stdin="",
+        env=env,
+        timeout=60,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2,
+        "",
+        f"ssmkit: error: {said}\n",
+    )
+
+
+def test_a_local_endpoint_without_a_region_is_called_in_us_east_1(
+    server: Server, boto: Any
+) -> None:
+    env = command_env()
+    for name in ("AWS_DEFAULT_REGION", "AWS_REGION"):
+        env.pop(name, None)
+    server.stand_in.requests.clear()
+    result = run_command(
+        [
+            sys.executable,
+            "-m",
+            "ssmkit",
+            "--endpoint-url",
+            server.url,
+            "windows",
+            "list",
+        ],
+        stdin="",
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    [request] = server.stand_in.requests
+    assert (request.operation, request.region) == (
+        "DescribeMaintenanceWindows",
+        "us-east-1",
+    )

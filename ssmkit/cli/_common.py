@@ -86,8 +86,8 @@ def client_for(args: argparse.Namespace) -> Client:
 
 def check_endpoint(url: str) -> None:
     """Refuse an --endpoint-url no call could go to, before any call."""
-    parts = urllib.parse.urlsplit(url)
     try:
+        parts = urllib.parse.urlsplit(url)  # raises for a bracket left open
         parts.port  # noqa: B018 - raises for a port out of range
     except ValueError as exc:
         raise UsageError(f"--endpoint-url: {url}: {exc}") from None
