@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from .command import run_command
-from .standin import server_client
+from .standin import new_window, server_client
 from .test_cli import FULL, argv, command_env, create, ssmkit, stored, writes
 
 if TYPE_CHECKING:
@@ -378,17 +378,22 @@ def test_two_quick_presses_of_ctrl_c_still_end_with_the_summary(
 def test_a_width_no_terminal_has_is_not_taken_at_its_word(
     server: Server, boto: Any, columns: str
 ) -> None:
-    association_id = create(boto)
-    result = subprocess.run(
-        argv(server, "associations", "show", association_id),
-        capture_output=True,
-        text=True,
-        env={**command_env(), "COLUMNS": columns},
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    assert association_id in result.stdout
-    assert "AWS-RunShellScript" in result.stdout
+    window = new_window(boto, "web")
+    shown = {}
+    for width in (columns, "80", "40"):
+        result = run_command(
+            argv(server, "windows", "list"),
+            stdin="",
+            env={**command_env(), "COLUMNS": width},
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        shown[width] = result.stdout
+    # Taken for 80 columns, the width of a terminal unless it says otherwise:
+    # a table there, where a narrower terminal shows a block.
+    assert shown[columns] == shown["80"]
+    assert "┃" in shown[columns]
+    assert window in shown["40"].splitlines()
 
 
 def test_a_report_that_is_no_regular_file_is_refused(
