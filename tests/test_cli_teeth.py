@@ -178,3 +178,49 @@ def test_a_report_with_a_bad_line_inside_is_refused(
     assert result.returncode == 2, result.stderr
     assert f"{report}:2: not a report line" in result.stderr
     assert writes(server) == 0
+
+
+@pytest.mark.parametrize(
+    ("answer", "wrote"),
+    [
+        ("y\n", True),
+        ("YES\n", True),
+        ("  Yes  \n", True),
+        ("yep\n", False),
+        ("n\n", False),
+        ("\n", False),
+    ],
+)
+def test_only_y_or_yes_is_a_yes(
+    server: Server, boto: Any, answer: str, wrote: bool
+) -> None:
+    association_id = create(boto)
+    result = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "max_errors=4",
+        stdin=answer,
+    )
+    assert result.returncode == (0 if wrote else 1), result.stderr
+    assert writes(server) == int(wrote)
+    question = (
+        f"Write 1 change to association {association_id}? Once written, it runs "
+        "at once on its targets. [y/N] "
+    )
+    assert question in result.stderr
+
+
+def test_no_answer_at_all_writes_nothing(server: Server, boto: Any) -> None:
+    association_id = create(boto)
+    result = ssmkit(
+        server, "associations", "update", association_id, "--set", "max_errors=4"
+    )
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        "[y/N] \nssmkit: error: no answer to confirm the write: pass --yes to "
+        "write without asking\n"
+    )
+    assert writes(server) == 0
