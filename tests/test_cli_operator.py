@@ -6,6 +6,7 @@ Each runs ``python -m ssmkit`` as a subprocess against the local SSM.
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -861,3 +862,77 @@ def test_a_list_is_a_table_to_the_last_column_that_holds_it(
             "  status:           Success",
         ]
     )
+
+
+def test_bulk_update_s_results_word_for_word(
+    server: Server, boto: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    changed = create(boto, AssociationName="one")
+    unchanged = create(boto, AssociationName="two", MaxErrors="5")
+    failed = create(boto, AssociationName="three")
+    server.stand_in.fail_next(
+        "UpdateAssociation",
+        "InvalidTarget",
+        message="no such target",
+        when=lambda p: p["AssociationId"] == failed,
+    )
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    change = ["--name", "AWS-RunShellScript", "--set", "max_errors=5", "--yes"]
+    result = run(server, "associations", "bulk-update", *change, columns="100")
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    plain = [re.sub("\x1b\\[[0-9;]*m", "", line) for line in lines]
+    assert plain[1] == (
+        f"┃ {'association id':36} ┃ outcome   ┃ version ┃ {'error':35} ┃"
+    )
+    assert plain[3:6] == [
+        f"│ {changed} │ changed   │ 1 -> 2  │ {'':35} │",
+        f"│ {unchanged} │ unchanged │ 1       │ {'':35} │",
+        f"│ {failed} │ failed    │         │ "
+        f"{'UpdateAssociation: InvalidTarget:':35} │",
+    ]
+    # On a terminal, each row in the colour of its outcome: changed green,
+    # failed red, the rest plain.
+    assert "\x1b[32mchanged" in lines[3]
+    assert "\x1b" not in lines[4]
+    assert "\x1b[31mfailed" in lines[5]
+    assert result.stderr.endswith("1 changed, 1 unchanged and 1 failed.\n")
+
+
+def test_bulk_update_s_dry_run_shows_each_plan_and_its_json_is_sorted(
+    server: Server, boto: Any
+) -> None:
+    first = create(boto, AssociationName="one")
+    selection = ["--name", "AWS-RunShellScript", "--set", "max_errors=6"]
+    planned = run(server, "associations", "bulk-update", *selection, "--dry-run")
+    assert planned.returncode == 0, planned.stderr
+    lines = planned.stdout.splitlines()
+    assert lines[:3] == [
+        f"association {first}: 1 change",
+        '  ~ max_errors: "1" -> "6"',
+        "  Writing it makes the association run at once on its targets.",
+    ]
+    assert f"│ {first} │ planned │ 1       │" in lines[6]
+    assert planned.stderr == "\n1 planned.\n"
+    written = run(
+        server, "--output", "json", "associations", "bulk-update", *selection, "--yes"
+    )
+    assert written.returncode == 0, written.stderr
+    found = json.loads(written.stdout)
+    # Two spaces a level, keys sorted: what a diff of two runs needs.
+    assert written.stdout == json.dumps(found, indent=2, sort_keys=True) + "\n"
+    assert found == {
+        "counts": {"changed": 1, "failed": 0, "planned": 0, "unchanged": 0},
+        "interrupted": False,
+        "not_started": 0,
+        "results": [
+            {
+                "association_id": first,
+                "error": None,
+                "outcome": "changed",
+                "version_after": "2",
+                "version_before": "1",
+            }
+        ],
+        "skipped": 0,
+    }

@@ -224,3 +224,22 @@ def test_no_answer_at_all_writes_nothing(server: Server, boto: Any) -> None:
         "write without asking\n"
     )
     assert writes(server) == 0
+
+
+def test_a_question_says_nothing_of_a_run_when_none_starts(
+    server: Server, boto: Any
+) -> None:
+    association_id = create(boto, ApplyOnlyAtCronInterval=True)
+    result = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "max_errors=4",
+        stdin="n\n",
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.endswith(
+        f"Write 1 change to association {association_id}? [y/N] Nothing written.\n"
+    )

@@ -181,7 +181,7 @@ def create_association(args: argparse.Namespace, output: Output) -> int:
     if args.dry_run:
         return 0
     runs = request.get("ApplyOnlyAtCronInterval") is not True
-    if not args.yes and not confirm(f"Create {what}?" + runs_at_once(1, runs)):
+    if not args.yes and not confirm(f"Create {what}?" + runs_at_once(runs)):
         output.err.print("Nothing created.")
         if output.json:
             output.emit_json({"AssociationDescription": None})

@@ -244,7 +244,7 @@ def _summary(
     skipped: int,
     interrupted: bool,
     not_started: int,
-    waited: bool = False,
+    waited: bool,
 ) -> None:
     counts = _counts(results)
     if output.json:

@@ -374,7 +374,7 @@ def asked(
         status = 0
     else:
         question = f"Write {plural(len(plan.changes), 'change')} to {title}?"
-        if args.yes or confirm(question + runs_at_once(1, plan.runs)):
+        if args.yes or confirm(question + runs_at_once(plan.runs)):
             return None
         output.err.print("Nothing written.")
         status = DECLINED

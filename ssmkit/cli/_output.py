@@ -308,11 +308,6 @@ def confirm(question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def runs_at_once(count: int, runs: bool) -> str:
+def runs_at_once(runs: bool) -> str:
     """The words a question adds when what it writes runs at once."""
-    if not runs:
-        return ""
-    them = "it runs" if count == 1 else "they run"
-    return (
-        f" Once written, {them} at once on {'its' if count == 1 else 'their'} targets."
-    )
+    return " Once written, it runs at once on its targets." if runs else ""
