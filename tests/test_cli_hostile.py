@@ -495,3 +495,45 @@ def test_a_local_endpoint_without_a_region_is_called_in_us_east_1(
         "DescribeMaintenanceWindows",
         "us-east-1",
     )
+
+
+def test_each_key_cleared_that_is_not_there_is_named(server: Server, boto: Any) -> None:
+    association_id = create(boto)
+    result = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "max_errors=4",
+        "--clear",
+        "parameters.nokey",
+        "--clear",
+        "parameters.other",
+        "--yes",
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "ssmkit: error: --clear parameters.nokey, parameters.other: association "
+        f"{association_id} has no such key; nothing was written\n"
+    )
+    # A key under structures the task does not have is not there either.
+    window = new_window(boto, "bare-task")
+    task = boto.register_task_with_maintenance_window(
+        WindowId=window,
+        TaskArn="AWS-RunShellScript",
+        TaskType="RUN_COMMAND",
+        Targets=FULL["Targets"],
+        Priority=1,
+        MaxConcurrency="1",
+        MaxErrors="1",
+    )["WindowTaskId"]
+    path = "task_invocation_parameters.run_command.parameters.commands"
+    bare = ssmkit(server, "tasks", "update", window, task, "--clear", path, "--yes")
+    assert (bare.returncode, bare.stdout) == (2, "")
+    assert bare.stderr == (
+        f"ssmkit: error: --clear {path}: task {task} of {window} has no "
+        "such key; nothing was written\n"
+    )
+    assert server.stand_in.operations.count("UpdateMaintenanceWindowTask") == 0
+    assert writes(server) == 0
