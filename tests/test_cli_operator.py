@@ -936,3 +936,36 @@ def test_bulk_update_s_dry_run_shows_each_plan_and_its_json_is_sorted(
         ],
         "skipped": 0,
     }
+
+
+def test_a_plan_on_a_terminal_colours_each_change_by_what_it_does(
+    server: Server, boto: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    association_id = create(boto)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    change = [
+        "--set",
+        "max_errors=6",
+        "--clear",
+        "alarm_configuration",
+        "--set",
+        "compliance_severity=HIGH",
+        "--set",
+        'parameters.commands=["echo x"]',
+        "--dry-run",
+    ]
+    planned = run(
+        server, "--show-sensitive", "associations", "update", association_id, *change
+    )
+    assert (planned.returncode, planned.stderr) == (0, "")
+    assert planned.stdout.splitlines() == [
+        f"\x1b[1massociation {association_id}\x1b[0m: 4 changes",
+        '\x1b[33m  ~ parameters.commands: ["echo hunter2"] -> ["echo x"]\x1b[0m',
+        '\x1b[33m  ~ max_errors: "1" -> "6"\x1b[0m',
+        '\x1b[32m  + compliance_severity: "HIGH"\x1b[0m',
+        '\x1b[31m  - alarm_configuration.alarms: [{"Name": "cpu-high"}]\x1b[0m',
+        "  Writing it makes the association run at once on its targets.",
+    ]
+    masked = run(server, "associations", "update", association_id, *change)
+    assert "  ~ parameters.commands: (sensitive value changed)" in masked.stdout
+    assert "hunter2" not in masked.stdout
