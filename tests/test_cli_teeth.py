@@ -243,3 +243,58 @@ def test_a_question_says_nothing_of_a_run_when_none_starts(
     assert result.stderr.endswith(
         f"Write 1 change to association {association_id}? [y/N] Nothing written.\n"
     )
+
+
+def test_a_rerun_skips_what_the_same_change_did_and_only_that(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    done, other = (create(boto, AssociationName=f"rerun-{i}") for i in range(2))
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text(f"{done}\n{other}\n")
+    report = tmp_path / "report.jsonl"
+    # A report written by an earlier run of the same change, its options in
+    # another order: the change's fingerprint is of what it does, sorted.
+    line = {
+        "association_id": done,
+        "change": "43a387a2698bfc94",
+        "outcome": "changed",
+        "version_after": "2",
+        "version_before": "1",
+    }
+    report.write_text(json.dumps(line) + "\n")
+    change = ["--set", "max_errors=6", "--clear", "calendar_names"]
+    rerun = ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        "--ids-from",
+        str(ids_file),
+        *change,
+        "--report",
+        str(report),
+        "--yes",
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stderr == "\n1 changed; 1 skipped as done in an earlier run.\n"
+    assert [
+        r["AssociationId"] for r in server.stand_in.requests_for("UpdateAssociation")
+    ] == [other]
+    # Another value is another change: nothing of it is done yet.
+    another = ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        "--ids-from",
+        str(ids_file),
+        "--set",
+        "max_errors=7",
+        "--report",
+        str(report),
+        "--yes",
+    )
+    assert another.returncode == 0, another.stderr
+    assert another.stderr == (
+        f"{report} records 2 result(s) of another change; they are not "
+        "skipped.\n\n2 changed.\n"
+    )
+    assert [stored(boto, i)["MaxErrors"] for i in (done, other)] == ["7", "7"]
