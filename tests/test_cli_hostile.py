@@ -537,3 +537,55 @@ def test_each_key_cleared_that_is_not_there_is_named(server: Server, boto: Any) 
     )
     assert server.stand_in.operations.count("UpdateMaintenanceWindowTask") == 0
     assert writes(server) == 0
+
+
+def test_an_ids_file_that_cannot_be_read_is_refused_in_its_own_words(
+    server: Server, tmp_path: Path
+) -> None:
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(b"caf\xe9\n")
+    long_line = tmp_path / "long.txt"
+    long_line.write_text("x" * 100 + "\n")
+    for path, said in (
+        (tmp_path, f"--ids-from: {tmp_path} is a directory, not a file"),
+        (
+            tmp_path / "nope.txt",
+            f"--ids-from: No such file or directory: {tmp_path / 'nope.txt'}",
+        ),
+        (latin, f"--ids-from: {latin} is not UTF-8 text"),
+        (
+            long_line,
+            f"--ids-from: {long_line}:1: '{'x' * 60}' is not an association id",
+        ),
+    ):
+        result = ssmkit(
+            server,
+            "associations",
+            "bulk-update",
+            "--ids-from",
+            str(path),
+            "--set",
+            "max_errors=5",
+        )
+        assert (result.returncode, result.stdout, result.stderr) == (
+            2,
+            "",
+            f"ssmkit: error: {said}\n",
+        )
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".yml", ".json", ".YML"])
+def test_a_file_of_associations_is_yaml_or_json_by_its_suffix(
+    server: Server, tmp_path: Path, suffix: str
+) -> None:
+    path = tmp_path / f"associations{suffix}"
+    path.write_text('{"Associations": []}')
+    planned = ssmkit(server, "associations", "plan", str(path))
+    assert planned.returncode == 0, planned.stderr
+    other = tmp_path / "associations.txt"
+    other.write_text('{"Associations": []}')
+    refused = ssmkit(server, "associations", "plan", str(other))
+    assert (refused.returncode, refused.stderr) == (
+        2,
+        f"ssmkit: error: FILE: {other}: expected a .yaml, .yml or .json file\n",
+    )
