@@ -969,3 +969,28 @@ def test_a_plan_on_a_terminal_colours_each_change_by_what_it_does(
     masked = run(server, "associations", "update", association_id, *change)
     assert "  ~ parameters.commands: (sensitive value changed)" in masked.stdout
     assert "hunter2" not in masked.stdout
+
+
+def test_a_block_leaves_out_what_is_not_set_and_shows_the_rest_compact(
+    server: Server, boto: Any
+) -> None:
+    unnamed = create(boto)
+    [created] = [
+        v["CreatedDate"].isoformat()
+        for v in boto.list_association_versions(AssociationId=unnamed)[
+            "AssociationVersions"
+        ]
+    ]
+    versions = run(server, "associations", "versions", unnamed, columns="40")
+    # Headed "version 1": a number alone would not say what it is.
+    assert versions.stdout.splitlines() == [
+        "version 1",
+        f"  created:          {created}",
+        "  name:             AWS-RunShellScript",
+        "  schedule:         cron(0 2 ? * SUN *)",
+    ]
+    shown = run(server, "associations", "show", unnamed, columns="40")
+    assert (
+        "  alarm_configuration             " + '{"Alarms":[{"Name":"cpu-high"}]}'
+        in (shown.stdout.splitlines())
+    )
