@@ -589,3 +589,91 @@ def test_a_file_of_associations_is_yaml_or_json_by_its_suffix(
         2,
         f"ssmkit: error: FILE: {other}: expected a .yaml, .yml or .json file\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (["--set", "max_errors"], "--set 'max_errors': expected MEMBER=VALUE"),
+        (
+            ["--set", "nope=1"],
+            "unknown member 'nope': expected one of alarm_configuration, "
+            "apply_only_at_cron_interval, association_dispatch_assume_role, "
+            "association_name, automation_target_parameter_name, calendar_names, "
+            "compliance_severity, document_version, duration, max_concurrency, "
+            "max_errors, name, output_location, parameters, schedule_expression, "
+            "schedule_offset, sync_compliance, target_locations, target_maps, targets",
+        ),
+        (["--set", "duration=two"], "duration: must be a whole number, got 'two'"),
+        (
+            ["--set", "apply_only_at_cron_interval=yes"],
+            "apply_only_at_cron_interval: must be true or false, got 'yes'",
+        ),
+        (
+            ["--set", "targets=[{"],
+            "targets: malformed JSON (Expecting property name enclosed in double "
+            "quotes at column 3)",
+        ),
+        (
+            ["--set", "targets=null"],
+            "targets: null is not a value; --clear targets removes it",
+        ),
+        (
+            ["--set", "parameters.commands=[]", "--clear", "parameters"],
+            "parameters: --clear overlaps --set parameters.commands; give one of them",
+        ),
+        (
+            ["--set", "parameters=[]", "--clear", "parameters.commands"],
+            "parameters.commands: --clear overlaps --set parameters; give one of them",
+        ),
+        (
+            ["--set", "max_errors=1", "--clear", "max_errors"],
+            "max_errors: --clear overlaps --set max_errors; give one of them",
+        ),
+        ([], "nothing to change: give --set MEMBER=VALUE or --clear MEMBER"),
+    ],
+)
+def test_a_change_that_makes_no_sense_is_refused_word_for_word(
+    server: Server, boto: Any, change: list[str], said: str
+) -> None:
+    association_id = create(boto)
+    server.stand_in.requests.clear()
+    result = ssmkit(server, "associations", "update", association_id, *change, "--yes")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2,
+        "",
+        f"ssmkit: error: {said}\n",
+    )
+    assert server.stand_in.requests == []
+
+
+def test_a_member_is_named_as_python_or_as_aws_spells_it(
+    server: Server, boto: Any
+) -> None:
+    association_id = create(boto)
+    for given, value in (("MaxErrors", "3"), (" max_errors ", "4")):
+        result = ssmkit(
+            server,
+            "associations",
+            "update",
+            association_id,
+            "--set",
+            f"{given}={value}",
+            "--yes",
+        )
+        assert result.returncode == 0, result.stderr
+        assert stored(boto, association_id)["MaxErrors"] == value
+    wide = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "duration=4",
+        "--set",
+        "apply_only_at_cron_interval=TRUE",
+        "--yes",
+    )
+    assert wide.returncode == 0, wide.stderr
+    assert stored(boto, association_id)["Duration"] == 4
+    assert stored(boto, association_id)["ApplyOnlyAtCronInterval"] is True
