@@ -378,6 +378,8 @@ def test_two_quick_presses_of_ctrl_c_still_end_with_the_summary(
 def test_a_width_no_terminal_has_is_not_taken_at_its_word(
     server: Server, boto: Any, columns: str
 ) -> None:
+    for found in boto.describe_maintenance_windows()["WindowIdentities"]:
+        boto.delete_maintenance_window(WindowId=found["WindowId"])
     window = new_window(boto, "web")
     shown = {}
     for width in (columns, "80", "40"):

@@ -994,3 +994,40 @@ def test_a_block_leaves_out_what_is_not_set_and_shows_the_rest_compact(
         "  alarm_configuration             " + '{"Alarms":[{"Name":"cpu-high"}]}'
         in (shown.stdout.splitlines())
     )
+
+
+def test_an_error_wraps_in_thirty_columns_before_the_rows_become_blocks(
+    server: Server, boto: Any
+) -> None:
+    failed = create(boto, AssociationName="one")
+    message = "the targets named are not there"
+    error = (
+        f"UpdateAssociation: InvalidTarget: {message} [association {failed} is "
+        "unchanged (still version 1)]"
+    )
+    shown = {}
+    for columns in ("93", "92"):
+        server.stand_in.fail_next("UpdateAssociation", "InvalidTarget", message=message)
+        change = ["--association-name", "one", "--set", "max_errors=5", "--yes"]
+        result = run(server, "associations", "bulk-update", *change, columns=columns)
+        assert result.returncode == 1, result.stderr
+        shown[columns] = result.stdout.splitlines()
+    # 36 + 7 + 7 columns of the rest, 30 of prose, 13 of borders and spaces.
+    table = shown["93"]
+    assert {len(line) for line in table} == {93}
+    cells = [line.split("│")[4] for line in table[3:-1]]
+    assert {len(cell) for cell in cells} == {32}
+    assert [cell.strip() for cell in cells] == [
+        "UpdateAssociation:",
+        "InvalidTarget: the targets",
+        "named are not there",
+        "[association",
+        failed[:30],
+        f"{failed[30:]} is unchanged (still",
+        "version 1)]",
+    ]
+    assert shown["92"] == [
+        failed,
+        "  outcome: failed",
+        f"  error:   {error}",
+    ]

@@ -192,12 +192,19 @@ class Output:
             min(width, PROSE_WIDTH) if column.wraps else width
             for column, width in zip(columns, widths, strict=True)
         )
-        if needed + 3 * len(columns) + 1 <= console.width:
+        spare = console.width - (needed + 3 * len(columns) + 1)
+        if spare >= 0:
             table = Table(*(column.header for column in columns))
             for spec, column, width in zip(table.columns, columns, widths, strict=True):
                 if column.wraps:
+                    # Prose gets what the rest leave, up to all it needs. Its
+                    # width is set: rich would otherwise keep its longest
+                    # word (an id in an error) whole and pass the terminal.
+                    given = min(width, PROSE_WIDTH)
+                    more = min(width - given, spare)
+                    spare -= more
+                    spec.width = given + more
                     spec.overflow = "fold"
-                    spec.min_width = min(width, PROSE_WIDTH)
                 else:
                     spec.min_width = width  # all of it: the table fits
             for row, style in zip(cells, styles, strict=True):
