@@ -1031,3 +1031,67 @@ def test_an_error_wraps_in_thirty_columns_before_the_rows_become_blocks(
         "  outcome: failed",
         f"  error:   {error}",
     ]
+
+
+def test_bulk_update_selects_by_file_or_filter_and_says_so(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    named = create(boto, AssociationName="web")
+    unnamed = create(boto)
+    ids = tmp_path / "ids.txt"
+    ids.write_text(named)
+    change = ["--set", "max_errors=5"]
+    for selection, said in (
+        (
+            ["--ids-from", str(ids), "--name", "x"],
+            "give --ids-from or filters, not both",
+        ),
+        ([], "select associations with --ids-from FILE or a filter (--name, ...)"),
+    ):
+        refused = run(server, "associations", "bulk-update", *selection, *change)
+        assert (refused.returncode, refused.stderr) == (2, f"ssmkit: error: {said}\n")
+    # Selected by a filter: the names come with the listing, none read again.
+    server.stand_in.requests.clear()
+    asked = run(
+        server,
+        "associations",
+        "bulk-update",
+        "--name",
+        "AWS-RunShellScript",
+        *change,
+        stdin="n\n",
+    )
+    assert asked.returncode == 1, asked.stderr
+    assert sorted(asked.stderr.splitlines()[1:3]) == sorted(
+        [
+            f"  {named}  web  AWS-RunShellScript",
+            f"  {unnamed}       AWS-RunShellScript",
+        ]
+    )
+    assert server.stand_in.operations == ["ListAssociations"]
+
+
+def test_a_sensitive_change_is_never_skipped_by_its_report(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    association_id = create(boto, AssociationName="web")
+    report = tmp_path / "report.jsonl"
+    change = [
+        "--association-name",
+        "web",
+        "--set",
+        'parameters.commands=["echo new"]',
+        "--report",
+        str(report),
+        "--yes",
+    ]
+    first = run(server, "associations", "bulk-update", *change)
+    assert first.returncode == 0, first.stderr
+    again = run(server, "associations", "bulk-update", *change)
+    assert again.returncode == 0, again.stderr
+    assert again.stderr == (
+        "The change sets a sensitive value, which reports do not record: every "
+        "association is read again (those already so are unchanged).\n"
+        "\n1 unchanged.\n"
+    )
+    assert stored(boto, association_id)["Parameters"] == {"commands": ["echo new"]}
