@@ -1095,3 +1095,18 @@ def test_a_sensitive_change_is_never_skipped_by_its_report(
         "\n1 unchanged.\n"
     )
     assert stored(boto, association_id)["Parameters"] == {"commands": ["echo new"]}
+
+
+def test_bulk_update_s_bar_says_what_it_does_and_counts_the_selection(
+    server: Server, boto: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(3):
+        create(boto, AssociationName=f"bar-{n}")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    change = ["--name", "AWS-RunShellScript", "--set", "max_errors=5", "--yes"]
+    for extra, doing in ((["--dry-run"], "planning"), ([], "updating")):
+        result = run(server, "associations", "bulk-update", *change, *extra)
+        assert result.returncode == 0, result.stderr
+        shown = re.sub("\x1b\\[[0-9;?]*[A-Za-z]", "", result.stderr)
+        assert re.search(f"{doing} ━+ 0/3", shown), shown
+        assert re.search(f"{doing} ━+ 3/3", shown), shown
