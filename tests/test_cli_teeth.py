@@ -298,3 +298,32 @@ def test_a_rerun_skips_what_the_same_change_did_and_only_that(
         "skipped.\n\n2 changed.\n"
     )
     assert [stored(boto, i)["MaxErrors"] for i in (done, other)] == ["7", "7"]
+
+
+def test_a_dry_run_s_json_is_its_plan_and_says_nothing_was_written(
+    server: Server, boto: Any
+) -> None:
+    association_id = create(boto)
+    planned = ssmkit(
+        server,
+        "--output",
+        "json",
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        'parameters.commands=["echo x"]',
+        "--dry-run",
+    )
+    assert planned.returncode == 0, planned.stderr
+    found = json.loads(planned.stdout)
+    assert found["written"] is False
+    assert found["plan"]["changes"] == [
+        {
+            "action": "change",
+            "path": "parameters.commands",
+            "before": "<sensitive>",
+            "after": "<sensitive>",
+        }
+    ]
+    assert writes(server) == 0
