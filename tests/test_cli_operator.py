@@ -747,7 +747,10 @@ def test_show_is_a_table_to_the_last_column_that_holds_it(
     width = max(len(line) for line in members) + 3
     table = run(server, "associations", "show", association_id, columns=str(width))
     rows = table.stdout.splitlines()
-    assert rows[0].rstrip() == f"association {association_id}"  # on the left
+    # The title on the left, then the table, with no header: each row is a
+    # member and its value.
+    assert rows[0].rstrip() == f"association {association_id}", repr(rows[0])
+    assert rows[1].startswith("┌")
     assert max(len(row) for row in rows) == width
     assert sum(row.startswith("│") for row in rows) == len(members)
     lines = run(server, "associations", "show", association_id, columns=str(width - 1))
