@@ -74,6 +74,12 @@ def new_window(boto: Any, name: str) -> str:
     )["WindowId"]
 
 
+def no_windows(boto: Any) -> None:
+    """Delete every maintenance window, for a test that lists them all."""
+    for found in boto.describe_maintenance_windows()["WindowIdentities"]:
+        boto.delete_maintenance_window(WindowId=found["WindowId"])
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
     """The stand-in over HTTP on loopback, for the command and other clients."""

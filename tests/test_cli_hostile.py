@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from .command import run_command
-from .standin import new_window, server_client
+from .standin import new_window, no_windows, server_client
 from .test_cli import FULL, argv, command_env, create, ssmkit, stored, writes
 
 if TYPE_CHECKING:
@@ -378,8 +378,7 @@ def test_two_quick_presses_of_ctrl_c_still_end_with_the_summary(
 def test_a_width_no_terminal_has_is_not_taken_at_its_word(
     server: Server, boto: Any, columns: str
 ) -> None:
-    for found in boto.describe_maintenance_windows()["WindowIdentities"]:
-        boto.delete_maintenance_window(WindowId=found["WindowId"])
+    no_windows(boto)
     window = new_window(boto, "web")
     shown = {}
     for width in (columns, "80", "40"):
@@ -428,6 +427,13 @@ def test_a_report_that_is_no_regular_file_is_refused(
     assert stored(boto, association_id)["MaxErrors"] != "3"
 
 
+def _without_region(env: dict[str, str]) -> dict[str, str]:
+    """``env`` with no Region set in it."""
+    return {
+        k: v for k, v in env.items() if k not in ("AWS_DEFAULT_REGION", "AWS_REGION")
+    }
+
+
 @pytest.mark.parametrize(
     ("options", "said"),
     [
@@ -454,9 +460,7 @@ def test_a_report_that_is_no_regular_file_is_refused(
 def test_where_to_call_is_refused_in_one_line_before_any_call(
     options: list[str], said: str
 ) -> None:
-    env = command_env()
-    for name in ("AWS_DEFAULT_REGION", "AWS_REGION"):
-        env.pop(name, None)
+    env = _without_region(command_env())
     result = run_command(
         [sys.executable, "-m", "ssmkit", *options, "associations", "list"],
         stdin="",
@@ -473,9 +477,7 @@ def test_where_to_call_is_refused_in_one_line_before_any_call(
 def test_a_local_endpoint_without_a_region_is_called_in_us_east_1(
     server: Server, boto: Any
 ) -> None:
-    env = command_env()
-    for name in ("AWS_DEFAULT_REGION", "AWS_REGION"):
-        env.pop(name, None)
+    env = _without_region(command_env())
     server.stand_in.requests.clear()
     result = run_command(
         [

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from .command import run_command
-from .standin import new_window, server_client
+from .standin import new_window, no_windows, server_client
 from .test_cli import argv, command_env, create, stored, writes
 
 if TYPE_CHECKING:
@@ -49,6 +49,11 @@ def run(
     if lines:
         env["LINES"] = lines
     return run_command(argv(server, *args), stdin=stdin, env=env, timeout=120)
+
+
+def _plain(text: str) -> str:
+    """``text`` as a terminal shows it, without its colours and cursor moves."""
+    return re.sub("\x1b\\[[0-9;?]*[A-Za-z]", "", text)
 
 
 def whole(text: str, *identifiers: str) -> None:
@@ -801,8 +806,7 @@ def test_bulk_update_asks_nothing_when_nothing_is_selected(
 def test_a_listing_says_when_it_found_none_and_heads_each_block_with_its_id(
     server: Server, boto: Any
 ) -> None:
-    for found in boto.describe_maintenance_windows()["WindowIdentities"]:
-        boto.delete_maintenance_window(WindowId=found["WindowId"])
+    no_windows(boto)
     empty = run(server, "windows", "list")
     assert (empty.returncode, empty.stdout, empty.stderr) == (0, "", "None found.\n")
     window = new_window(boto, LONG_NAME)
@@ -884,7 +888,7 @@ def test_bulk_update_s_results_word_for_word(
     result = run(server, "associations", "bulk-update", *change, columns="100")
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
-    plain = [re.sub("\x1b\\[[0-9;]*m", "", line) for line in lines]
+    plain = [_plain(line) for line in lines]
     assert plain[1] == (
         f"┃ {'association id':36} ┃ outcome   ┃ version ┃ {'error':35} ┃"
     )
@@ -1110,6 +1114,6 @@ def test_bulk_update_s_bar_says_what_it_does_and_counts_the_selection(
     for extra, doing in ((["--dry-run"], "planning"), ([], "updating")):
         result = run(server, "associations", "bulk-update", *change, *extra)
         assert result.returncode == 0, result.stderr
-        shown = re.sub("\x1b\\[[0-9;?]*[A-Za-z]", "", result.stderr)
+        shown = _plain(result.stderr)
         assert re.search(f"{doing} ━+ 0/3", shown), shown
         assert re.search(f"{doing} ━+ 3/3", shown), shown

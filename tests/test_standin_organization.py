@@ -35,10 +35,21 @@ def credentials(account_id: str, **extra: Any) -> dict[str, str]:
 
 
 def refused(call: Any) -> tuple[str, int]:
+    """The code and status ``call`` is refused with."""
+    found = _refusal(call)
+    return found["Code"], found["status"]
+
+
+def _refusal(call: Any) -> dict[str, Any]:
+    """The whole refusal of ``call``: status, content type and error."""
     with pytest.raises(ClientError) as caught:
         call()
     answer = caught.value.response
-    return answer["Error"]["Code"], answer["ResponseMetadata"]["HTTPStatusCode"]
+    return {
+        "status": answer["ResponseMetadata"]["HTTPStatusCode"],
+        "content-type": answer["ResponseMetadata"]["HTTPHeaders"].get("content-type"),
+        **answer["Error"],
+    }
 
 
 def test_each_member_account_has_its_role_and_its_own_ssm(stand_in: StandIn) -> None:
@@ -187,17 +198,6 @@ def test_an_organization_of_no_sensible_size_is_refused(
         stand_in.enable_region("123", "af-south-1")
     with pytest.raises(ValueError, match="enabled by default"):
         stand_in.enable_region("123456789012", "us-east-1")
-
-
-def _refusal(call: Any) -> dict[str, Any]:
-    with pytest.raises(ClientError) as caught:
-        call()
-    answer = caught.value.response
-    return {
-        "status": answer["ResponseMetadata"]["HTTPStatusCode"],
-        "content-type": answer["ResponseMetadata"]["HTTPHeaders"].get("content-type"),
-        **answer["Error"],
-    }
 
 
 def test_the_region_operations_answer_whole_and_refuse_word_for_word(

@@ -447,7 +447,7 @@ def _json_failures(
 
     def hold(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
         held[:] = [status, headers]
-        if not status.startswith("500") or _json(headers):
+        if _passed_on(status, headers):
             return start_response(status, headers, *rest)
         return lambda data: None
 
@@ -455,7 +455,7 @@ def _json_failures(
         body = app(environ, hold)
     except Exception:  # what moto raises rather than answers
         body, held[:] = [], ["500", []]
-    if not held or not held[0].startswith("500") or _json(held[1]):
+    if not held or _passed_on(*held):
         return body  # type: ignore[no-any-return]
     close = getattr(body, "close", None)
     if close is not None:
@@ -468,8 +468,13 @@ def _json_failures(
     )
 
 
-def _json(headers: list[tuple[str, str]]) -> bool:
-    """Whether an answer's headers say its body is JSON."""
+def _passed_on(status: str, headers: list[tuple[str, str]]) -> bool:
+    """Whether an answer goes as it is: all but moto's own failures.
+
+    Those are a status of 500 with a body that is not JSON.
+    """
+    if not status.startswith("500"):
+        return True
     kind = next((v for k, v in headers if k.lower() == "content-type"), "")
     return "json" in kind.split(";")[0].lower()
 
