@@ -701,8 +701,8 @@ def test_the_server_command_serves_what_it_was_given_until_stopped(
             signal.signal(number, handler)
         sys.setswitchinterval(interval)
         werkzeug.setLevel(level)
-        # moto's state outlives a server in this process: a server started
-        # later would take its runs as lasting a minute.
+        # A server already serving in this process (the module's) shares
+        # this one's state, and would take its runs as lasting a minute.
         from ssmkit.testing import StandIn
 
         StandIn().set_run_duration(0)

@@ -624,6 +624,49 @@ def test_server_in_process_serves_the_same_semantics() -> None:
         assert described["AssociationDescription"]["Targets"] == FULL["Targets"]
 
 
+def _overview(client: Any) -> str:
+    """The overview status of a new association of the server's."""
+    created = client.create_association(Name=RUN, AssociationName="fresh-state")
+    association_id = created["AssociationDescription"]["AssociationId"]
+    described = client.describe_association(AssociationId=association_id)
+    return str(described["AssociationDescription"]["Overview"]["Status"])
+
+
+def test_a_server_starts_from_nothing_as_mock_ssm_does() -> None:
+    with Server() as first:
+        boto = first.client()
+        boto.create_association(Name=RUN, AssociationName="left-behind")
+        first.stand_in.set_run_duration(60)
+        assert _overview(boto) == "Pending"
+    with Server() as second:
+        boto = second.client()
+        assert boto.list_associations()["Associations"] == []
+        assert _overview(boto) == "Success"
+        assert second.stand_in.requests_for("ListAssociations") == [{}]
+
+
+def test_servers_side_by_side_share_one_state() -> None:
+    with Server() as first:
+        first.client().create_association(Name=RUN, AssociationName="shared")
+        with Server() as second:
+            names = [
+                found["Name"]
+                for found in second.client().list_associations()["Associations"]
+            ]
+            assert names == [RUN]
+        assert len(first.client().list_associations()["Associations"]) == 1
+
+
+def test_a_server_started_inside_mock_ssm_serves_its_state() -> None:
+    with mock_ssm():
+        boto = boto3.client("ssm", region_name="us-east-1")
+        boto.create_association(Name=RUN, AssociationName="from-the-mock")
+        with Server() as server:
+            listed = server.client().list_associations()["Associations"]
+            assert [found["AssociationName"] for found in listed] == ["from-the-mock"]
+        assert len(boto.list_associations()["Associations"]) == 1
+
+
 def test_server_command_prints_its_url_and_stops_on_ctrl_c() -> None:
     process = subprocess.Popen(
         [

@@ -60,6 +60,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 try:
+    from moto.core.base_backend import BackendDict
+    from moto.core.models import MockAWS
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         MotoRequestHandler,
@@ -123,8 +125,18 @@ class Server:
         return f"http://{host!s}:{port}"
 
     def start(self) -> Server:
-        """Bind the port and serve; connections are accepted once this returns."""
+        """Bind the port and serve; connections are accepted once this returns.
+
+        The first server of a process, or the first after every other one
+        has stopped, starts from nothing, as ``mock_ssm`` does: no
+        associations, windows or settings left by an earlier one. One started
+        while another serves, or inside ``mock_ssm``, serves the same state.
+        """
         _check_free(self._port)
+        with _serving_lock:
+            if not _serving and not MockAWS._nested_count:
+                BackendDict.reset()
+            _serving.add(self)
         install(self.stand_in)
         try:
             # Bound here, in the caller's thread: the URL works once we return.
@@ -142,6 +154,8 @@ class Server:
             )
         except BaseException:
             uninstall(self.stand_in)
+            with _serving_lock:
+                _serving.discard(self)
             raise
         port = self._server.server_address[1]
         control.hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
@@ -174,6 +188,8 @@ class Server:
             if self._thread is not None:
                 self._thread.join()
             uninstall(self.stand_in)
+            with _serving_lock:
+                _serving.discard(self)
             self._server = self._thread = None
 
     def __enter__(self) -> Server:
@@ -181,6 +197,11 @@ class Server:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+#: The servers serving in this process, which share moto's state.
+_serving: set[Server] = set()
+_serving_lock = threading.Lock()
 
 
 def _check_free(port: int) -> None:
