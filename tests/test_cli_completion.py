@@ -8,18 +8,19 @@ import sys
 
 import pytest
 
+from .command import run_command
 from .test_cli import command_env
 
 
 def script(shell: str) -> str:
-    result = subprocess.run(
+    result = run_command(
         [sys.executable, "-m", "ssmkit", "completion", shell],
-        capture_output=True,
-        text=True,
+        stdin="",
         env=command_env(),
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
     return result.stdout
 
 
@@ -69,16 +70,61 @@ def test_bash_completes_commands_options_and_members(
     assert not (not_offered & found), found
 
 
-def test_bash_completes_file_names_where_a_file_is_due(tmp_path: object) -> None:
+#: Where a file name is due: a FILE argument, or an option that takes a file.
+FILE_DUE = [
+    ["ssmkit", "associations", "plan", "et"],
+    ["ssmkit", "associations", "apply", "--yes", "et"],
+    ["ssmkit", "plan", "et"],
+    ["ssmkit", "apply", "--prune", "et"],
+    ["ssmkit", "associations", "bulk-update", "--ids-from", "et"],
+    ["ssmkit", "associations", "bulk-update", "--report", "et"],
+    ["ssmkit", "export", "-o", "et"],
+    ["ssmkit", "associations", "create", "--from", "et"],
+]
+#: Where it is not: an association id, a member to set.
+FILE_NOT_DUE = [
+    ["ssmkit", "associations", "show", "et"],
+    ["ssmkit", "associations", "update", "x", "--set", "et"],
+]
+
+
+@pytest.mark.parametrize("typed", FILE_DUE + FILE_NOT_DUE)
+def test_bash_completes_file_names_where_a_file_is_due(typed: list[str]) -> None:
+    words = " ".join(typed)
     program = (
         script("bash")
-        + "cd /; COMP_WORDS=(ssmkit associations plan et); COMP_CWORD=3\n"
+        + f"cd /; COMP_WORDS=({words}); COMP_CWORD={len(typed) - 1}\n"
         + "_ssmkit_complete\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n"
     )
     result = subprocess.run(
         ["bash", "--norc", "-c", program], capture_output=True, text=True, timeout=60
     )
-    assert "etc" in result.stdout.split()
+    assert result.returncode == 0, result.stderr
+    assert ("etc" in result.stdout.split()) == (typed in FILE_DUE), result.stdout
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
+@pytest.mark.parametrize("typed", FILE_DUE + FILE_NOT_DUE)
+def test_zsh_completes_file_names_where_a_file_is_due(typed: list[str]) -> None:
+    words = " ".join(typed)
+    program = (
+        "compdef() { : }\ncompadd() { : }\n_files() { print -r -- FILES }\n"
+        + script("zsh")
+        + f"words=({words}); CURRENT={len(typed)}\n_ssmkit\n"
+    )
+    result = subprocess.run(
+        ["zsh", "-f", "-c", program], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ("FILES\n" if typed in FILE_DUE else "")
+
+
+def test_each_shell_gets_its_own_script() -> None:
+    bash, zsh = script("bash"), script("zsh")
+    assert bash.startswith("# ssmkit completion for bash:")
+    assert bash.endswith("complete -o default -F _ssmkit_complete ssmkit\n")
+    assert zsh.startswith("# ssmkit completion for zsh:")
+    assert zsh.endswith("compdef _ssmkit ssmkit\n")
 
 
 @pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._parser import build_parser
@@ -22,9 +23,6 @@ if TYPE_CHECKING:
 
 __all__ = ["completion", "script"]
 
-#: The options whose value is a file name, and the commands whose FILE is one.
-_FILE_OPTIONS = ("--from", "--ids-from", "--report", "-o")
-_FILE_COMMANDS = ("associations plan", "associations apply")
 #: The commands whose --set and --clear name members of an operation's input.
 _UPDATES = {
     "associations update": "UpdateAssociation",
@@ -127,7 +125,11 @@ compdef _ssmkit ssmkit
 def _commands(
     parser: argparse.ArgumentParser, path: str = ""
 ) -> Iterator[tuple[str, list[str], list[str]]]:
-    """Each command path, with the words that may follow: subcommands, options."""
+    """Each command path, with the words that may follow: subcommands, options.
+
+    The top command's path is ``""``; a subcommand's is its words joined by a
+    space (``"associations plan"``).
+    """
     words = sorted(
         option
         for action in parser._actions
@@ -145,9 +147,35 @@ def _commands(
         yield from _commands(child, f"{path} {name}".strip())
 
 
+def _files(
+    parser: argparse.ArgumentParser, path: str = ""
+) -> tuple[set[str], set[str]]:
+    """The commands whose argument is a file, and the options that take one.
+
+    Read from the parser (each ``type=Path``), so that a new command or option
+    that takes a file is completed as one.
+    """
+    commands: set[str] = set()
+    options: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                more_commands, more_options = _files(child, f"{path} {name}".strip())
+                commands |= more_commands
+                options |= more_options
+        elif action.type is Path:
+            if action.option_strings:
+                options.update(action.option_strings)
+            else:
+                commands.add(path)
+    return commands, options
+
+
 def script(shell: str) -> str:
     """The completion script for ``shell`` (``bash`` or ``zsh``)."""
-    commands = list(_commands(build_parser()))
+    parser = build_parser()
+    commands = list(_commands(parser))
+    file_commands, file_options = _files(parser)
     steps = []
     choices = []
     for path, children, options in commands:
@@ -162,14 +190,15 @@ def script(shell: str) -> str:
     for path, names in _members().items():
         words = shlex.quote(" ".join(names))
         members.append(f"                {shlex.quote(path)}) members={words} ;;")
-    file_paths = " || ".join(f'"$cmd" == {shlex.quote(p)}' for p in _FILE_COMMANDS)
+    file_paths = " || ".join(
+        f'"$cmd" == {shlex.quote(p)}' for p in sorted(file_commands)
+    )
     template = _ZSH if shell == "zsh" else _BASH
     return template.format(
-        shell=shell,
         steps="\n".join(steps),
         choices="\n".join(choices),
         members="\n".join(members),
-        files="|".join(_FILE_OPTIONS),
+        files="|".join(sorted(file_options)),
         file_paths=file_paths,
     )
 
