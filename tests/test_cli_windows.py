@@ -64,19 +64,38 @@ def _shown_task(window: str, task_id: str, priority: int) -> dict[str, Any]:
     }
 
 
+def _table(header: list[str], row: list[str]) -> list[str]:
+    """The lines of a table of one row, drawn as the command draws one."""
+    widths = [max(len(h), len(c)) + 2 for h, c in zip(header, row, strict=True)]
+
+    def line(left: str, fill: str, middle: str, right: str) -> str:
+        return left + middle.join(fill * width for width in widths) + right
+
+    def cells(texts: list[str], bar: str) -> str:
+        padded = (
+            f" {text:<{width - 2}} " for text, width in zip(texts, widths, strict=True)
+        )
+        return bar + bar.join(padded) + bar
+
+    return [
+        line("┏", "━", "┳", "┓"),
+        cells(header, "┃"),
+        line("┡", "━", "╇", "┩"),
+        cells(row, "│"),
+        line("└", "─", "┴", "┘"),
+    ]
+
+
 def test_windows_are_listed_in_a_table_of_their_own_columns(
     server: Server, boto: Any
 ) -> None:
     window = new_window(boto, "listed-window")
     result = ssmkit(server, "windows", "list")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [
-        "┏━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┓",
-        "┃ window id            ┃ name          ┃ enabled ┃ schedule            ┃ duration ┃",
-        "┡━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━┩",
-        f"│ {window} │ listed-window │ true    │ cron(0 2 ? * SUN *) │ 3        │",
-        "└──────────────────────┴───────────────┴─────────┴─────────────────────┴──────────┘",
-    ]
+    assert result.stdout.splitlines() == _table(
+        ["window id", "name", "enabled", "schedule", "duration"],
+        [window, "listed-window", "true", "cron(0 2 ? * SUN *)", "3"],
+    )
     assert result.stderr == ""
 
 
@@ -87,14 +106,10 @@ def test_tasks_are_listed_in_a_table_of_their_own_columns(
     task_id = _task(boto, window)
     result = ssmkit(server, "tasks", "list", window)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [
-        "┏" + "━" * 38 + "┳━━━━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━┓",
-        "┃ task id" + " " * 30 + "┃ name        ┃ type        ┃ task"
-        "               ┃ priority ┃",
-        "┡" + "━" * 38 + "╇━━━━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━┩",
-        f"│ {task_id} │ listed-task │ RUN_COMMAND │ {RUN} │ 3        │",
-        "└" + "─" * 38 + "┴─────────────┴─────────────┴────────────────────┴──────────┘",
-    ]
+    assert result.stdout.splitlines() == _table(
+        ["task id", "name", "type", "task", "priority"],
+        [task_id, "listed-task", "RUN_COMMAND", RUN, "3"],
+    )
     listed = ssmkit(server, "--output", "json", "tasks", "list", window)
     assert SECRET not in listed.stdout
     [task] = json.loads(listed.stdout)["Tasks"]
@@ -152,7 +167,8 @@ def test_a_task_update_says_what_it_wrote(server: Server, boto: Any) -> None:
         },
         "written": True,
     }
-    assert result.stderr == f"{title}: 1 change\n  ~ priority: 3 -> 5\nUpdated {title}.\n"
+    said = f"{title}: 1 change\n  ~ priority: 3 -> 5\nUpdated {title}.\n"
+    assert result.stderr == said
     table = ssmkit(
         server, "tasks", "update", window, task_id, "--set", "priority=6", "--yes"
     )
