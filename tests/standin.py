@@ -74,6 +74,13 @@ def new_window(boto: Any, name: str) -> str:
     )["WindowId"]
 
 
+def no_associations(boto: Any) -> None:
+    """Delete every association, for a test that reads them all."""
+    for page in boto.get_paginator("list_associations").paginate():
+        for association in page["Associations"]:
+            boto.delete_association(AssociationId=association["AssociationId"])
+
+
 def no_windows(boto: Any) -> None:
     """Delete every maintenance window, for a test that lists them all."""
     for found in boto.describe_maintenance_windows()["WindowIdentities"]:

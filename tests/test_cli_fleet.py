@@ -353,3 +353,84 @@ def test_an_account_out_of_reach_has_its_line_in_the_report(
     assert {by_account[a]["outcome"] for a in (members[0], members[2])} == {"created"}
     document = json.loads(applied.stdout)
     assert [t["outcome"] for t in document["targets"]] == ["ok", "failed", "ok"]
+
+
+def test_export_across_accounts_writes_a_document_for_each_target(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    first, second = members[:2]
+    member_client(server, first).create_association(
+        AssociationName="inventory",
+        Name="AWS-GatherSoftwareInventory",
+        Parameters={"applications": ["Enabled"]},
+    )
+    for _ in range(2):  # two without a name: left out
+        member_client(server, second, "eu-west-1").create_association(
+            Name="AWS-GatherSoftwareInventory"
+        )
+    left_out = [
+        a["AssociationId"]
+        for a in member_client(server, second, "eu-west-1").list_associations()[
+            "Associations"
+        ]
+    ]
+    fleet = ["--accounts", f"{first},{second}", "--regions", REGIONS]
+
+    shown = run(server, "export", *fleet, "--name", "AWS-GatherSoftwareInventory")
+    assert shown.returncode == 0, shown.stderr
+    empty = "Associations: []\nMaintenanceWindows: []\n"
+    assert shown.stdout == (
+        f"---\n# account {first}, us-east-1\n"
+        "Associations:\n- AssociationName: inventory\n"
+        "  Name: AWS-GatherSoftwareInventory\n  DocumentVersion: $DEFAULT\n"
+        "  Parameters:\n    applications: <sensitive>\n"
+        f"MaintenanceWindows: []\n---\n# account {first}, eu-west-1\n{empty}"
+        f"---\n# account {second}, us-east-1\n{empty}"
+        f"---\n# account {second}, eu-west-1\n{empty}"
+    )
+    said_left_out = (
+        f"account {second}, eu-west-1: left out 2 resource(s) without a name, "
+        f"or whose name another shares: {left_out[0]}, {left_out[1]}.\n"
+    )
+    masked = (
+        "Sensitive values are written as <sensitive>: plan and apply keep the "
+        "live value in their place. --show-sensitive writes them.\n"
+    )
+    ended = "Targets: 4 done, 0 failed, 0 skipped.\n"
+    # The blank line is where the bar was, on a stderr that is not a terminal.
+    assert shown.stderr == f"\n{said_left_out}{masked}{ended}"
+
+    as_json = run(server, "--output", "json", "--show-sensitive", "export", *fleet)
+    assert as_json.returncode == 0, as_json.stderr
+    targets = json.loads(as_json.stdout)["targets"]
+    assert [(t["account_id"], t["region"], t["outcome"]) for t in targets] == [
+        (first, "us-east-1", "ok"),
+        (first, "eu-west-1", "ok"),
+        (second, "us-east-1", "ok"),
+        (second, "eu-west-1", "ok"),
+    ]
+    [exported] = targets[0]["document"]["Associations"]
+    assert exported["Parameters"] == {"applications": ["Enabled"]}
+    assert targets[3]["left_out"] == left_out
+    assert as_json.stderr == f"\n{said_left_out}{ended}"
+
+    folder = tmp_path / "live"
+    written = run(server, "export", *fleet, "-o", str(folder))
+    assert written.returncode == 0, written.stderr
+    assert written.stderr == (
+        f"\nWrote 4 files to {folder}.\n{said_left_out}{masked}{ended}"
+    )
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        f"{a}-{r}.yaml" for a in (first, second) for r in REGIONS.split(",")
+    )
+    document = yaml.safe_load((folder / f"{first}-us-east-1.yaml").read_text())
+    assert [a["AssociationName"] for a in document["Associations"]] == ["inventory"]
+
+    a_file = tmp_path / "one.yaml"
+    a_file.write_text("")
+    refused = run(server, "export", *fleet, "-o", str(a_file))
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        f"ssmkit: error: -o: {a_file} is a file; across accounts, -o names a "
+        "directory that gets one file per account and Region\n"
+    )

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from .command import run_command
-from .standin import new_window, no_windows, server_client
+from .standin import new_window, no_associations, no_windows, server_client
 from .test_cli import argv, command_env, create, stored, writes
 
 if TYPE_CHECKING:
@@ -35,9 +35,7 @@ LONG_NAME = "nightly-inventory-collection-of-every-managed-node-in-the-fleet"
 def boto(server: Server) -> Any:
     client = server_client(server)
     # Each test starts from an empty account: the server lives for the module.
-    for page in client.get_paginator("list_associations").paginate():
-        for association in page["Associations"]:
-            client.delete_association(AssociationId=association["AssociationId"])
+    no_associations(client)
     server.stand_in.requests.clear()
     return client
 

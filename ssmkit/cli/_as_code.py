@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -17,10 +16,9 @@ from .._declared import (
     dump_associations,
 )
 from .._kinds import never_started
-from .._mask import MASK
 from .._plan import Plan
 from .._windows_code import PlannedWindowPart, WindowResult
-from ._common import check_suffix, client_for, filters_of
+from ._common import check_suffix, client_for, filters_of, tell_masked
 from ._fleet import apply_across, export_across, fleet_for, plan_across
 from ._output import DECLINED, Column, UsageError, confirm, plural
 from ._runs import (
@@ -64,6 +62,9 @@ def export(args: argparse.Namespace, output: Output) -> int:
         check_suffix(args.out_file, "-o")
         if args.out_file.is_dir():
             raise UsageError(f"-o: {args.out_file} is a directory, not a file")
+        # Before the reads, which may be many: the file must be writable there.
+        if not args.out_file.parent.is_dir():
+            raise UsageError(f"-o: {args.out_file.parent}: no such directory")
     if args.whole:
         document, left_out = client.export(
             filters=filters_of(args), show_sensitive=output.show_sensitive
@@ -96,11 +97,7 @@ def export(args: argparse.Namespace, output: Output) -> int:
             f"name another shares, which a file cannot tell apart: "
             f"{', '.join(left_out)}."
         )
-    if not output.show_sensitive and MASK in json.dumps(document):
-        output.err.print(
-            f"Sensitive values are written as {MASK}: plan and apply keep the live "
-            "value in their place. --show-sensitive writes them."
-        )
+    tell_masked(output, document)
     return 0
 
 

@@ -49,6 +49,7 @@ __all__ = [
     "plan_json",
     "request_file",
     "shape_of",
+    "tell_masked",
     "value_of",
 ]
 
@@ -135,6 +136,15 @@ def filters_of(args: argparse.Namespace) -> list[AssociationFilter]:
         (AssociationFilterKey.ASSOCIATION_STATUS_NAME, args.status),
     ]
     return [AssociationFilter(key=key, value=value) for key, value in pairs if value]
+
+
+def tell_masked(output: Output, *documents: Any) -> None:
+    """Say, once, that an export wrote sensitive values as the mask."""
+    if not output.show_sensitive and any(MASK in json.dumps(d) for d in documents):
+        output.err.print(
+            f"Sensitive values are written as {MASK}: plan and apply keep the live "
+            "value in their place. --show-sensitive writes them."
+        )
 
 
 def check_suffix(path: Path, option: str) -> None:

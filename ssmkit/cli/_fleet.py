@@ -31,7 +31,7 @@ from .._fleet import (
     FleetTarget,
     said,
 )
-from ._common import changes, check_endpoint, filters_of
+from ._common import changes, check_endpoint, filters_of, tell_masked
 from ._output import DECLINED, Column, UsageError, confirm, plural
 
 if TYPE_CHECKING:
@@ -407,6 +407,7 @@ def export_across(args: argparse.Namespace, output: Output, fleet: Fleet) -> int
                 f"{len(left_out)} resource(s) without a name, or whose name "
                 f"another shares: {', '.join(left_out)}."
             )
+    tell_masked(output, *(document for _, document, _ in documents))
     tell_troubles(output, results)
     output.err.print(_ended(results))
     return 1 if any(r.outcome == "failed" for r in results) else 0

@@ -1,0 +1,235 @@
+"""``ssmkit export`` and ``ssmkit schema``, word for word, in one account or many."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import botocore.session
+import pytest
+import yaml
+
+from ssmkit._schema import file_schema
+
+from .command import run_command
+from .standin import new_window, no_associations, no_windows, server_client
+from .test_cli import command_env, ssmkit
+
+if TYPE_CHECKING:
+    from ssmkit.testing.server import Server
+
+RUN = "AWS-RunShellScript"
+INVENTORY = "AWS-GatherSoftwareInventory"
+SECRET = "echo hunter2"
+#: What follows the count when something is masked.
+MASKED_NOTE = (
+    "Sensitive values are written as <sensitive>: plan and apply keep the live "
+    "value in their place. --show-sensitive writes them.\n"
+)
+
+
+@pytest.fixture
+def boto(server: Server) -> Any:
+    client = server_client(server)
+    no_associations(client)
+    no_windows(client)
+    server.stand_in.requests.clear()
+    return client
+
+
+def _ops(boto: Any) -> None:
+    """An association with a secret, and a window."""
+    boto.create_association(
+        Name=RUN,
+        AssociationName="ops",
+        Parameters={"commands": [SECRET]},
+        Targets=[{"Key": "InstanceIds", "Values": ["i-1"]}],
+    )
+    new_window(boto, "patching")
+
+
+def _unnamed(boto: Any, count: int) -> list[str]:
+    """New associations without a name, in the order the service lists them."""
+    for _ in range(count):
+        boto.create_association(Name=INVENTORY)
+    listed = boto.list_associations()["Associations"]
+    return [a["AssociationId"] for a in listed if "AssociationName" not in a]
+
+
+def test_the_whole_export_says_what_it_wrote_and_what_it_masked(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    _ops(boto)
+    out = tmp_path / "live.yaml"
+    done = ssmkit(server, "export", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert done.stderr == (
+        f"Wrote 1 association and 1 maintenance window to {out}.\n" + MASKED_NOTE
+    )
+    document = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert document["Associations"][0]["Parameters"] == {"commands": "<sensitive>"}
+    assert [w["Name"] for w in document["MaintenanceWindows"]] == ["patching"]
+    shown = ssmkit(server, "--show-sensitive", "export")
+    assert shown.returncode == 0, shown.stderr
+    exported = yaml.safe_load(shown.stdout)["Associations"][0]
+    assert exported["Parameters"] == {"commands": [SECRET]}
+    assert shown.stderr == ""
+
+
+def test_an_export_with_nothing_secret_says_nothing_of_masks(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    boto.create_association(Name=INVENTORY, AssociationName="inventory")
+    for command in (["export"], ["associations", "export"]):
+        out = tmp_path / "live.yaml"
+        done = ssmkit(server, *command, "-o", str(out))
+        assert done.returncode == 0, done.stderr
+        windows = " and 0 maintenance windows" if command == ["export"] else ""
+        assert done.stderr == f"Wrote 1 association{windows} to {out}.\n"
+
+
+def test_an_export_reads_only_what_its_filters_name(server: Server, boto: Any) -> None:
+    _ops(boto)
+    boto.create_association(Name=INVENTORY, AssociationName="inventory")
+    for command in (["export"], ["associations", "export"]):
+        done = ssmkit(server, "--output", "json", *command, "--name", INVENTORY)
+        assert done.returncode == 0, done.stderr
+        names = [a["AssociationName"] for a in json.loads(done.stdout)["Associations"]]
+        assert names == ["inventory"]
+        [listing] = server.stand_in.requests_for("ListAssociations")[-1:]
+        assert listing["AssociationFilterList"] == [{"key": "Name", "value": INVENTORY}]
+    done = ssmkit(server, "--show-sensitive", "export", "--association-name", "ops")
+    [exported] = yaml.safe_load(done.stdout)["Associations"]
+    assert exported["Parameters"] == {"commands": [SECRET]}
+
+
+def test_an_export_to_a_terminal_is_ascii(server: Server, boto: Any) -> None:
+    # A right-to-left override in a tag value would reorder what the reader
+    # sees; on stdout it is written as an escape.
+    boto.create_association(
+        Name=INVENTORY,
+        AssociationName="inventory",
+        Targets=[{"Key": "tag:Team", "Values": ["ops\u202eevil"]}],
+    )
+    done = ssmkit(server, "associations", "export")
+    assert done.returncode == 0, done.stderr
+    assert '    - "ops\\u202Eevil"\n' in done.stdout
+    assert done.stdout.isascii()
+    [exported] = yaml.safe_load(done.stdout)["Associations"]
+    assert exported["Targets"] == [{"Key": "tag:Team", "Values": ["ops\u202eevil"]}]
+
+
+@pytest.mark.parametrize(
+    ("command", "what"),
+    [(["export"], "resource(s)"), (["associations", "export"], "association(s)")],
+)
+def test_an_export_names_what_it_left_out(
+    server: Server, boto: Any, command: list[str], what: str
+) -> None:
+    left_out = _unnamed(boto, 2)
+    done = ssmkit(server, *command)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (
+        f"Left out 2 {what} without a name, or whose name another shares, which a "
+        f"file cannot tell apart: {left_out[0]}, {left_out[1]}.\n"
+    )
+
+
+@pytest.mark.parametrize("command", [["export"], ["associations", "export"]])
+def test_an_export_refuses_where_it_cannot_write(
+    server: Server, boto: Any, tmp_path: Path, command: list[str]
+) -> None:
+    folder = tmp_path / "looks.yaml"
+    folder.mkdir()
+    missing = tmp_path / "missing" / "live.yaml"
+    for target, said in (
+        (tmp_path / "live.txt", f"-o: {tmp_path / 'live.txt'}: expected a .yaml, "),
+        (folder, f"-o: {folder} is a directory, not a file\n"),
+        (missing, f"-o: {missing.parent}: no such directory\n"),
+    ):
+        done = ssmkit(server, *command, "-o", str(target))
+        assert done.returncode == 2
+        assert done.stderr.startswith(f"ssmkit: error: {said}"), done.stderr
+    assert server.stand_in.operations == []
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_an_export_says_why_it_could_not_write(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    boto.create_association(Name=INVENTORY, AssociationName="inventory")
+    out = tmp_path / "full.yaml"
+    out.symlink_to("/dev/full")  # every write: no space left on the device
+    done = ssmkit(server, "associations", "export", "-o", str(out))
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"ssmkit: error: -o: cannot write {out}: [Errno 28] No space left on device\n"
+    )
+
+
+def test_the_schema_is_the_file_schema_of_the_model() -> None:
+    done = run_command(
+        [sys.executable, "-m", "ssmkit", "schema"],
+        stdin="",
+        env=command_env(),
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    model = botocore.session.get_session().get_service_model("ssm")
+    assert json.loads(done.stdout) == file_schema(model)
+
+
+def test_an_apply_in_json_says_what_it_did_and_masks_it(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    file = tmp_path / "ssm.yaml"
+    entry = {
+        "AssociationName": "ops",
+        "Name": RUN,
+        "Parameters": {"commands": [SECRET]},
+    }
+    file.write_text(yaml.safe_dump({"Associations": [entry]}), encoding="utf-8")
+    done = ssmkit(
+        server, "--output", "json", "associations", "apply", str(file), "--yes"
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert sorted(data) == ["counts", "interrupted", "plan", "results"]
+    assert data["interrupted"] is False
+    [planned] = data["plan"]["associations"]
+    assert planned["changes"][1] == {
+        "action": "add",
+        "after": "<sensitive>",
+        "before": None,
+        "path": "parameters.commands",
+    }
+    assert SECRET not in done.stdout + done.stderr
+    file.write_text(
+        yaml.safe_dump(
+            {"Associations": [{**entry, "Parameters": {"commands": ["uptime"]}}]}
+        ),
+        encoding="utf-8",
+    )
+    shown = ssmkit(
+        server,
+        "--show-sensitive",
+        "--output",
+        "json",
+        "associations",
+        "apply",
+        str(file),
+        "--yes",
+    )
+    assert shown.returncode == 0, shown.stderr
+    [planned] = json.loads(shown.stdout)["plan"]["associations"]
+    assert planned["changes"] == [
+        {
+            "action": "change",
+            "after": ["uptime"],
+            "before": [SECRET],
+            "path": "parameters.commands",
+        }
+    ]
