@@ -233,3 +233,129 @@ def test_an_apply_in_json_says_what_it_did_and_masks_it(
             "path": "parameters.commands",
         }
     ]
+
+
+def _asked(server: Server, tmp_path: Path, *command: str, **document: Any) -> str:
+    """The question an apply of ``document`` asks, answered no."""
+    file = tmp_path / "ssm.yaml"
+    scoped = {"Prune": {"NamePrefix": "q-"}, **document}
+    file.write_text(yaml.safe_dump(scoped), encoding="utf-8")
+    done = ssmkit(server, *command, str(file), "--prune", stdin="n\n")
+    assert done.returncode == 1, done.stderr
+    [asked] = [line for line in done.stderr.splitlines() if "[y/N]" in line]
+    return asked.removesuffix(" [y/N] Nothing written.")
+
+
+def _entry(name: str, **more: Any) -> dict[str, Any]:
+    return {"AssociationName": f"q-{name}", "Name": INVENTORY, **more}
+
+
+def test_an_apply_asks_about_each_kind_of_write_and_what_runs(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    associations = ("associations", "apply")
+    one = _asked(server, tmp_path, *associations, Associations=[_entry("first")])
+    assert one == (
+        "Create 1 association? Once written, it runs at once on its targets."
+    )
+    two = _asked(
+        server,
+        tmp_path,
+        *associations,
+        Associations=[_entry("first"), _entry("second")],
+    )
+    assert two == (
+        "Create 2 associations? Once written, they run at once on their targets."
+    )
+    boto.create_association(**_entry("old"))
+    weekly = {
+        "ScheduleExpression": "cron(0 2 ? * SUN *)",
+        "ApplyOnlyAtCronInterval": True,
+    }
+    boto.create_association(**_entry("kept", **weekly))
+    # One created (runs), one changed that waits for its schedule, one pruned.
+    mixed = _asked(
+        server,
+        tmp_path,
+        *associations,
+        Associations=[
+            _entry("new"),
+            _entry("kept", **weekly, MaxErrors="2"),
+        ],
+    )
+    assert mixed == (
+        "Create 1 and write 1 and delete 1 associations? Once written, one "
+        "association runs at once on its targets."
+    )
+    both = _asked(
+        server,
+        tmp_path,
+        *associations,
+        Associations=[
+            _entry("new"),
+            _entry("newer"),
+            _entry("kept", **weekly, MaxErrors="2"),
+        ],
+    )
+    assert both.endswith("Once written, 2 associations run at once on their targets.")
+    whole = _asked(
+        server,
+        tmp_path,
+        "apply",
+        Associations=[_entry("old"), _entry("kept", **weekly)],
+        MaintenanceWindows=[
+            {
+                "Name": "patching",
+                "Schedule": "cron(0 2 ? * SUN *)",
+                "Duration": 3,
+                "Cutoff": 1,
+                "AllowUnassociatedTargets": True,
+            }
+        ],
+    )
+    assert whole == "Create 1 resource?"
+    assert server.stand_in.operations.count("CreateAssociation") == 2
+
+
+def test_a_whole_apply_in_json_says_the_kind_of_each_result(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    file = tmp_path / "ssm.yaml"
+    window = {
+        "Name": "patching",
+        "Schedule": "cron(0 2 ? * SUN *)",
+        "Duration": 3,
+        "Cutoff": 1,
+        "AllowUnassociatedTargets": True,
+    }
+    file.write_text(
+        yaml.safe_dump(
+            {"Associations": [_entry("first")], "MaintenanceWindows": [window]}
+        ),
+        encoding="utf-8",
+    )
+    done = ssmkit(server, "--output", "json", "apply", str(file), "--yes")
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)["results"]
+    assert [(row["kind"], row["name"], row["outcome"]) for row in rows] == [
+        ("association", "q-first", "created"),
+        ("maintenance_window", "patching", "created"),
+    ]
+
+
+@pytest.mark.parametrize("shown", [False, True])
+def test_a_plan_in_json_shows_secrets_only_when_asked(
+    server: Server, boto: Any, tmp_path: Path, shown: bool
+) -> None:
+    file = tmp_path / "ssm.yaml"
+    entry = _entry("secret", Name=RUN, Parameters={"commands": [SECRET]})
+    file.write_text(yaml.safe_dump({"Associations": [entry]}), encoding="utf-8")
+    flags = ["--show-sensitive"] if shown else []
+    done = ssmkit(server, *flags, "--output", "json", "associations", "plan", str(file))
+    assert done.returncode == 0, done.stderr
+    [planned] = json.loads(done.stdout)["associations"]
+    after = [
+        c["after"] for c in planned["changes"] if c["path"] == "parameters.commands"
+    ]
+    assert after == ([[SECRET]] if shown else ["<sensitive>"])
+    assert (SECRET in done.stderr) is shown
