@@ -397,8 +397,7 @@ def test_export_across_accounts_writes_a_document_for_each_target(
         "live value in their place. --show-sensitive writes them.\n"
     )
     ended = "Targets: 4 done, 0 failed, 0 skipped.\n"
-    # The blank line is where the bar was, on a stderr that is not a terminal.
-    assert shown.stderr == f"\n{said_left_out}{masked}{ended}"
+    assert shown.stderr == f"{said_left_out}{masked}{ended}"
 
     as_json = run(server, "--output", "json", "--show-sensitive", "export", *fleet)
     assert as_json.returncode == 0, as_json.stderr
@@ -412,13 +411,13 @@ def test_export_across_accounts_writes_a_document_for_each_target(
     [exported] = targets[0]["document"]["Associations"]
     assert exported["Parameters"] == {"applications": ["Enabled"]}
     assert targets[3]["left_out"] == left_out
-    assert as_json.stderr == f"\n{said_left_out}{ended}"
+    assert as_json.stderr == f"{said_left_out}{ended}"
 
     folder = tmp_path / "live"
     written = run(server, "export", *fleet, "-o", str(folder))
     assert written.returncode == 0, written.stderr
     assert written.stderr == (
-        f"\nWrote 4 files to {folder}.\n{said_left_out}{masked}{ended}"
+        f"Wrote 4 files to {folder}.\n{said_left_out}{masked}{ended}"
     )
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         f"{a}-{r}.yaml" for a in (first, second) for r in REGIONS.split(",")

@@ -701,7 +701,7 @@ def test_bulk_update_names_each_change_in_its_question(
         "calendar_names",
         "--yes",
     )
-    assert (cleared.returncode, cleared.stderr) == (0, "\n1 unchanged.\n")
+    assert (cleared.returncode, cleared.stderr) == (0, "1 unchanged.\n")
     mistyped = run(
         server,
         "associations",
@@ -782,7 +782,7 @@ def test_bulk_update_asks_nothing_when_nothing_is_selected(
     assert (none.returncode, none.stdout, none.stderr) == (
         0,
         "",
-        "\nNo association was updated.\n",
+        "No association was updated.\n",
     )
     # A change that keeps each to its schedule does not say it runs at once.
     asked = run(
@@ -918,7 +918,7 @@ def test_bulk_update_s_dry_run_shows_each_plan_and_its_json_is_sorted(
         "  Writing it makes the association run at once on its targets.",
     ]
     assert f"│ {first} │ planned │ 1       │" in lines[6]
-    assert planned.stderr == "\n1 planned.\n"
+    assert planned.stderr == "1 planned.\n"
     written = run(
         server, "--output", "json", "associations", "bulk-update", *selection, "--yes"
     )
@@ -1097,7 +1097,7 @@ def test_a_sensitive_change_is_never_skipped_by_its_report(
     assert again.stderr == (
         "The change sets a sensitive value, which reports do not record: every "
         "association is read again (those already so are unchanged).\n"
-        "\n1 unchanged.\n"
+        "1 unchanged.\n"
     )
     assert stored(boto, association_id)["Parameters"] == {"commands": ["echo new"]}
 

@@ -275,7 +275,7 @@ def test_a_rerun_skips_what_the_same_change_did_and_only_that(
         "--yes",
     )
     assert rerun.returncode == 0, rerun.stderr
-    assert rerun.stderr == "\n1 changed; 1 skipped as done in an earlier run.\n"
+    assert rerun.stderr == "1 changed; 1 skipped as done in an earlier run.\n"
     assert [
         r["AssociationId"] for r in server.stand_in.requests_for("UpdateAssociation")
     ] == [other]

@@ -222,6 +222,9 @@ def targets_bar(
         TextColumn("{task.fields[said]}"),
         console=output.err,
         transient=True,
+        # Not drawn where stderr is not a terminal, which it would leave a
+        # blank line in.
+        disable=not output.err.is_terminal,
     )
     with progress:
         task = progress.add_task(label, total=None, said="targets")

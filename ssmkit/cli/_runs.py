@@ -147,6 +147,9 @@ def _progress_bar(
         TextColumn("{task.fields[runs]}"),
         console=output.err,
         transient=True,
+        # Not drawn where stderr is not a terminal, which it would leave a
+        # blank line in.
+        disable=not output.err.is_terminal,
         under_way=under_way,
     )
 

@@ -1,0 +1,242 @@
+"""``ssmkit associations`` list, versions, runs, create and delete, word for word."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from .standin import no_associations, server_client
+from .test_cli import ssmkit
+
+if TYPE_CHECKING:
+    from ssmkit.testing.server import Server
+
+RUN = "AWS-RunShellScript"
+SECRET = "echo hunter2"
+NODES = [{"Key": "InstanceIds", "Values": ["i-1", "i-2"]}]
+
+
+@pytest.fixture
+def boto(server: Server) -> Any:
+    client = server_client(server)
+    no_associations(client)
+    server.stand_in.requests.clear()
+    server.stand_in.fail_runs([])
+    return client
+
+
+def cells(text: str) -> list[list[str]]:
+    """A table's header and rows, each a list of its cells' text."""
+    return [
+        [cell.strip() for cell in line[1:-1].split(line[0])]
+        for line in text.splitlines()
+        if line[:1] in ("┃", "│")
+    ]
+
+
+def _stamp(value: Any) -> str:
+    return str(value.isoformat())
+
+
+def _two_versions(boto: Any) -> str:
+    """An association written twice, whose runs fail on i-2."""
+    request = {
+        "Name": RUN,
+        "AssociationName": "ops",
+        "Parameters": {"commands": [SECRET]},
+        "Targets": NODES,
+        "ScheduleExpression": "rate(1 day)",
+    }
+    created = boto.create_association(**request)["AssociationDescription"]
+    association_id = str(created["AssociationId"])
+    boto.update_association(
+        AssociationId=association_id,
+        **{**request, "ScheduleExpression": "rate(2 days)"},
+    )
+    return association_id
+
+
+def test_associations_are_listed_with_their_version_schedule_and_status(
+    server: Server, boto: Any
+) -> None:
+    server.stand_in.fail_runs(["i-2"])
+    association_id = _two_versions(boto)
+    done = ssmkit(server, "associations", "list")
+    assert done.returncode == 0, done.stderr
+    assert cells(done.stdout) == [
+        ["association id", "name", "association name", "version", "schedule", "status"],
+        [association_id, RUN, "ops", "2", "rate(2 days)", "Failed"],
+    ]
+    assert done.stderr == ""
+    listed = ssmkit(server, "--output", "json", "associations", "list")
+    [item] = json.loads(listed.stdout)["Associations"]
+    assert item["AssociationId"] == association_id
+    assert SECRET not in listed.stdout
+    no_associations(boto)
+    empty = ssmkit(server, "associations", "list")
+    assert (empty.returncode, empty.stdout, empty.stderr) == (0, "", "None found.\n")
+
+
+def test_versions_are_listed_newest_first(server: Server, boto: Any) -> None:
+    association_id = _two_versions(boto)
+    made = {
+        v["AssociationVersion"]: _stamp(v["CreatedDate"])
+        for v in boto.list_association_versions(AssociationId=association_id)[
+            "AssociationVersions"
+        ]
+    }
+    done = ssmkit(server, "associations", "versions", association_id)
+    assert done.returncode == 0, done.stderr
+    assert cells(done.stdout) == [
+        ["version", "created", "name", "association name", "schedule"],
+        ["2", made["2"], RUN, "ops", "rate(2 days)"],
+        ["1", made["1"], RUN, "ops", "rate(1 day)"],
+    ]
+
+
+def test_runs_are_listed_and_the_targets_of_one(server: Server, boto: Any) -> None:
+    server.stand_in.fail_runs(["i-2"])
+    association_id = _two_versions(boto)
+    executions = boto.describe_association_executions(AssociationId=association_id)[
+        "AssociationExecutions"
+    ]
+    by_version = {e["AssociationVersion"]: e for e in executions}
+    done = ssmkit(server, "associations", "runs", association_id)
+    assert done.returncode == 0, done.stderr
+    assert cells(done.stdout) == [
+        ["run id", "version", "status", "started", "targets"],
+        *(
+            [
+                by_version[v]["ExecutionId"],
+                v,
+                "Failed",
+                _stamp(by_version[v]["CreatedTime"]),
+                "{Failed=1, Success=1}",
+            ]
+            for v in ("2", "1")
+        ),
+    ]
+    for version, args in (("2", []), ("1", ["--version", "1"])):
+        run_id = by_version[version]["ExecutionId"]
+        targets = ssmkit(
+            server, "associations", "runs", association_id, "--targets", *args
+        )
+        assert targets.returncode == 0, targets.stderr
+        heading, *table = targets.stdout.splitlines()
+        assert heading == f"Run {run_id} of version {version}: Failed"
+        ran = _stamp(
+            boto.describe_association_execution_targets(
+                AssociationId=association_id, ExecutionId=run_id
+            )["AssociationExecutionTargets"][0]["LastExecutionDate"]
+        )
+        assert cells("\n".join(table)) == [
+            ["target", "type", "status", "detail", "ran"],
+            ["i-1", "ManagedInstance", "Success", "Success", ran],
+            ["i-2", "ManagedInstance", "Failed", "Failed", ran],
+        ]
+    listed = ssmkit(
+        server,
+        "--output",
+        "json",
+        "associations",
+        "runs",
+        association_id,
+        "--version",
+        "1",
+    )
+    assert [
+        e["ExecutionId"] for e in json.loads(listed.stdout)["AssociationExecutions"]
+    ] == [by_version["1"]["ExecutionId"]]
+    none = ssmkit(
+        server, "associations", "runs", association_id, "--targets", "--version", "3"
+    )
+    assert (none.returncode, none.stdout) == (1, "")
+    assert none.stderr == (
+        f"ssmkit: error: association {association_id} has no run of version 3 yet\n"
+    )
+
+
+def test_a_creation_shows_what_it_would_write_and_asks(
+    server: Server, boto: Any
+) -> None:
+    given = [
+        "--set",
+        f"name={RUN}",
+        "--set",
+        "association_name=made",
+        "--set",
+        'parameters={"commands": ["echo s3cret"]}',
+    ]
+    shown = (
+        "Create association made:\n"
+        '  + name: "AWS-RunShellScript"\n'
+        "  + parameters.commands: <sensitive>\n"
+        '  + association_name: "made"\n'
+    )
+    dry = ssmkit(server, "associations", "create", *given, "--dry-run")
+    assert (dry.returncode, dry.stdout, dry.stderr) == (0, shown, "")
+    declined = ssmkit(server, "associations", "create", *given, stdin="n\n")
+    assert (declined.returncode, declined.stdout) == (1, shown)
+    assert declined.stderr == (
+        "Create association made? Once written, it runs at once on its targets. "
+        "[y/N] Nothing created.\n"
+    )
+    as_json = ssmkit(
+        server, "--output", "json", "associations", "create", *given, stdin="n\n"
+    )
+    assert json.loads(as_json.stdout) == {"AssociationDescription": None}
+    assert as_json.stderr.startswith(shown)
+    on_schedule = ssmkit(
+        server,
+        "associations",
+        "create",
+        *given,
+        "--set",
+        "schedule_expression=cron(0 2 ? * SUN *)",
+        "--set",
+        "apply_only_at_cron_interval=true",
+        stdin="n\n",
+    )
+    assert on_schedule.stderr == "Create association made? [y/N] Nothing created.\n"
+    assert server.stand_in.operations == []
+    made = ssmkit(server, "--output", "json", "associations", "create", *given, "--yes")
+    assert made.returncode == 0, made.stderr
+    description = json.loads(made.stdout)["AssociationDescription"]
+    association_id = description["AssociationId"]
+    assert made.stderr == f"{shown}Created association {association_id}.\n"
+    assert description["Parameters"] == {"commands": "<sensitive>"}
+    stored = boto.describe_association(AssociationId=association_id)
+    assert stored["AssociationDescription"]["Parameters"] == {
+        "commands": ["echo s3cret"]
+    }
+
+
+def test_a_deletion_names_what_it_deletes_and_asks(server: Server, boto: Any) -> None:
+    association_id = _two_versions(boto)
+    title = f"association {association_id} (ops)"
+    declined = ssmkit(server, "associations", "delete", association_id, stdin="n\n")
+    assert (declined.returncode, declined.stdout) == (1, "")
+    assert declined.stderr == f"Delete {title}? [y/N] Nothing deleted.\n"
+    as_json = ssmkit(
+        server,
+        "--output",
+        "json",
+        "associations",
+        "delete",
+        association_id,
+        stdin="n\n",
+    )
+    assert json.loads(as_json.stdout) == {"Deleted": None}
+    assert boto.list_associations()["Associations"] != []
+    deleted = ssmkit(
+        server, "--output", "json", "associations", "delete", association_id, "--yes"
+    )
+    assert deleted.returncode == 0, deleted.stderr
+    assert json.loads(deleted.stdout) == {"Deleted": association_id}
+    assert deleted.stderr == f"Deleted {title}.\n"
+    assert boto.list_associations()["Associations"] == []
+    unnamed = boto.create_association(Name=RUN)["AssociationDescription"]
+    gone = ssmkit(server, "associations", "delete", unnamed["AssociationId"], "--yes")
+    assert gone.stderr == f"Deleted association {unnamed['AssociationId']} ({RUN}).\n"
