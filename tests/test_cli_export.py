@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -359,3 +360,108 @@ def test_a_plan_in_json_shows_secrets_only_when_asked(
     ]
     assert after == ([[SECRET]] if shown else ["<sensitive>"])
     assert (SECRET in done.stderr) is shown
+
+
+def _whole_file(tmp_path: Path) -> Path:
+    """The guide's windows, and an association whose schedule differs from live."""
+    document = yaml.safe_load(Path("docs/examples/windows.yaml").read_text())
+    document["Associations"] = [_entry("ops", ScheduleExpression="rate(1 day)")]
+    file = tmp_path / "whole.yaml"
+    file.write_text(yaml.safe_dump(document), encoding="utf-8")
+    return file
+
+
+def _rows(text: str) -> list[list[str]]:
+    """A table's header and rows, each a list of its cells' text."""
+    return [
+        [cell.strip() for cell in line[1:-1].split(line[0])]
+        for line in text.splitlines()
+        if line[:1] in ("┃", "│")
+    ]
+
+
+def test_a_whole_apply_shows_each_result_by_kind_and_version(
+    server: Server, boto: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    boto.create_association(**_entry("ops", ScheduleExpression="rate(2 days)"))
+    done = ssmkit(server, "apply", str(_whole_file(tmp_path)), "--yes")
+    assert done.returncode == 0, done.stderr
+    [association] = boto.list_associations()["Associations"]
+    [window] = boto.describe_maintenance_windows()["WindowIdentities"]
+    window_id = window["WindowId"]
+    [target] = boto.describe_maintenance_window_targets(WindowId=window_id)["Targets"]
+    tasks = {
+        t["Name"]: t["WindowTaskId"]
+        for t in boto.describe_maintenance_window_tasks(WindowId=window_id)["Tasks"]
+    }
+    table = done.stdout[done.stdout.index("┏") :]
+    assert _rows(table) == [
+        ["name", "kind", "id", "outcome", "version", "error"],
+        ["q-ops", "association", association["AssociationId"], "changed", "1 -> 2", ""],
+        ["patch-sunday", "window", window_id, "created", "", ""],
+        [
+            "patch-sunday/web",
+            "window target",
+            target["WindowTargetId"],
+            "created",
+            "",
+            "",
+        ],
+        ["patch-sunday/patch", "window task", tasks["patch"], "created", "", ""],
+        ["patch-sunday/restart", "window task", tasks["restart"], "created", "", ""],
+    ]
+    assert done.stderr == (
+        "Plan: 4 to create, 1 to update, 0 unchanged.\n4 created and 1 changed.\n"
+    )
+    # On a terminal, what was written is green, and a conflict red.
+    boto.update_association(
+        AssociationId=association["AssociationId"],
+        Name=INVENTORY,
+        AssociationName="q-ops",
+        ScheduleExpression="rate(3 days)",
+    )
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm")
+    again = ssmkit(server, "apply", str(_whole_file(tmp_path)), "--yes")
+    assert again.returncode == 0, again.stderr
+    rows = [line for line in again.stdout.splitlines() if line.startswith("│")]
+    assert len(rows) == 5
+    assert "\x1b[32mq-ops" in rows[0]
+    assert "3 -> 4" in rows[0]
+    assert all("\x1b[32m" not in row for row in rows[1:])
+
+
+def test_an_apply_that_waits_shows_each_run_and_fails_with_one(
+    server: Server, boto: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.stand_in.fail_runs(["i-2"])
+    nodes = [{"Key": "InstanceIds", "Values": ["i-1", "i-2"]}]
+    try:
+        boto.create_association(
+            **_entry("ops", Targets=nodes, ScheduleExpression="rate(2 days)")
+        )
+        file = tmp_path / "ssm.yaml"
+        entries = [
+            _entry("ops", Targets=nodes, ScheduleExpression="rate(1 day)"),
+            _entry("new", Targets=[{"Key": "InstanceIds", "Values": ["i-1"]}]),
+        ]
+        file.write_text(yaml.safe_dump({"Associations": entries}), encoding="utf-8")
+        monkeypatch.setenv("FORCE_COLOR", "1")
+        monkeypatch.setenv("TERM", "xterm")
+        done = ssmkit(server, "associations", "apply", str(file), "--yes", "--wait")
+    finally:
+        server.stand_in.fail_runs([])
+    assert done.returncode == 1, done.stderr
+    ids = {
+        a["AssociationName"]: a["AssociationId"]
+        for a in boto.list_associations()["Associations"]
+    }
+    rows = [line for line in done.stdout.splitlines() if line.startswith(("┃", "│"))]
+    plain = _rows("\n".join(re.sub("\x1b\\[[0-9;]*m", "", row) for row in rows))
+    assert plain == [
+        ["name", "association id", "outcome", "version", "run", "error"],
+        ["q-ops", ids["q-ops"], "changed", "1 -> 2", "Failed (1 target failed)", ""],
+        ["q-new", ids["q-new"], "created", "1", "Success", ""],
+    ]
+    assert "\x1b[31mq-ops" in rows[1]
+    assert "\x1b[32mq-new" in rows[2]
