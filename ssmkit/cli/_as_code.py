@@ -29,6 +29,7 @@ from ._runs import (
     run_cell,
     sentence,
     stopped,
+    version_cell,
 )
 
 if TYPE_CHECKING:
@@ -327,10 +328,7 @@ def _table(
     whole = any("kind" in row for row in rows)
     shown = []
     for row in rows:
-        before, after = row.get("version_before") or "", row.get("version_after")
-        version = before
-        if after and after != before:
-            version = f"{before} -> {after}" if before else after
+        version = version_cell(row)
         error = row["error"]
         if whole:
             kind = row["kind"].replace("maintenance_window", "window").replace("_", " ")

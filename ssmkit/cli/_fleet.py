@@ -490,6 +490,7 @@ def _question(plan: FleetPlan) -> str:
 
 def apply_across(args: argparse.Namespace, output: Output, fleet: Fleet) -> int:
     from ._as_code import OUTCOMES, _check_file
+    from ._runs import sentence
 
     _check_file(args)
     fingerprint = hashlib.sha256(args.file.read_bytes()).hexdigest()[:16]
@@ -543,10 +544,9 @@ def apply_across(args: argparse.Namespace, output: Output, fleet: Fleet) -> int:
     elif rows:
         _table(output, ended)
     counts = {o: sum(r["outcome"] == o for r in rows) for o in OUTCOMES}
-    output.err.print(
-        ", ".join(f"{n} {o.replace('_', ' ')}" for o, n in counts.items() if n)
-        or "Nothing written."
-    )
+    # As an apply in one account says it: "2 created and 1 changed."
+    said = sentence(counts, interrupted=False) if any(counts.values()) else None
+    output.err.print(said or "Nothing written.")
     tell_troubles(output, ended)
     reached = {r.target for r in ended if r.reason != NOT_STARTED}
     never = [r for r in plan.targets if r.value is not None and r.value.pending]
@@ -695,7 +695,7 @@ def _table(output: Output, ended: Sequence[FleetResult[Any]]) -> None:
 
 
 def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -> int:
-    from ._runs import check_pace_options, check_wait_options
+    from ._runs import check_pace_options, check_wait_options, sentence, version_cell
 
     check_pace_options(args)
     check_wait_options(args)
@@ -832,19 +832,19 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
                     [
                         done.association_id,
                         done.outcome,
-                        _version(done.to_json()),
+                        version_cell(done.to_json()),
                         *([shown] if any(changed) else []),
                         str(done.error or ""),
                     ]
                     for done, shown in zip(result.value, changed, strict=True)
                 ],
             )
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row["outcome"]] = counts.get(row["outcome"], 0) + 1
+    # As a bulk update in one account says it: "2 changed and 1 unchanged."
+    outcomes = ("changed", "unchanged", "planned", "failed", "not_started")
+    counts = {o: sum(row["outcome"] == o for row in rows) for o in outcomes}
+    said = sentence(counts, interrupted=False) if any(counts.values()) else None
     output.err.print(
-        ", ".join(f"{n} {o.replace('_', ' ')}" for o, n in sorted(counts.items()))
-        or ("Nothing to update." if not total else "Nothing written.")
+        said or ("Nothing to update." if not total else "Nothing written.")
     )
     tell_troubles(output, ended)
     reached = {r.target for r in ended if r.reason != NOT_STARTED}
@@ -863,8 +863,3 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
     return 1 if failed or broken else 0
 
 
-def _version(row: dict[str, Any]) -> str:
-    before, after = row.get("version_before") or "", row.get("version_after")
-    if after and after != before:
-        return f"{before} -> {after}" if before else str(after)
-    return str(before)

@@ -35,6 +35,7 @@ __all__ = [
     "run_cell",
     "sentence",
     "stopped",
+    "version_cell",
 ]
 
 
@@ -416,6 +417,14 @@ def stopped(failed: int, bound: int | None, never: int, then: str) -> str:
         f"Stopped: {failed} target{'' if failed == 1 else 's'} failed, more than "
         f"--max-failed-runs {bound}; {never} never started{then}."
     )
+
+
+def version_cell(row: dict[str, Any]) -> str:
+    """A result's versions, in a cell: ``1 -> 2`` when it wrote, else the one read."""
+    before, after = row.get("version_before") or "", row.get("version_after")
+    if after and after != before:
+        return f"{before} -> {after}" if before else str(after)
+    return str(before)
 
 
 def sentence(
