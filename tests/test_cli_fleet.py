@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -18,8 +20,6 @@ from .command import run_command
 from .test_cli import argv, command_env
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from ssmkit.testing.server import Server
 
 REGIONS = "us-east-1,eu-west-1"
@@ -433,3 +433,199 @@ def test_export_across_accounts_writes_a_document_for_each_target(
         f"ssmkit: error: -o: {a_file} is a file; across accounts, -o names a "
         "directory that gets one file per account and Region\n"
     )
+
+
+def test_a_fleet_from_a_file_that_cannot_be_is_exit_2_before_any_call(
+    server: Server, tmp_path: Path
+) -> None:
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(b"123456789012 # caf\xe9\n")
+    bad = tmp_path / "bad.txt"
+    bad.write_text("123456789012\n# the next is not one\n210987654321, nope\n")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# none yet\n\n")
+    cases = [
+        (
+            ["--accounts", f"@{folder}"],
+            f"--accounts: {folder} is a directory, not a file",
+        ),
+        (["--accounts", f"@{latin}"], f"--accounts: {latin} is not UTF-8 text"),
+        (
+            ["--accounts", f"@{bad}"],
+            f"--accounts: {bad}:3: 'nope' is not an account id",
+        ),
+        (["--accounts", f"@{empty}"], f"--accounts: {empty} names no account"),
+        (
+            ["--regions", "us-east-1", "--role", "Admin"],
+            "--role and --external-id need --accounts, --organization or --ou: "
+            "--regions alone runs in the session's own account",
+        ),
+        (
+            ["--regions", "us-east-1", "--external-id", "x"],
+            "--role and --external-id need --accounts, --organization or --ou: "
+            "--regions alone runs in the session's own account",
+        ),
+        (["--organization", "--regions", "us-east-1,"], "--regions: an empty item in "),
+    ]
+    server.stand_in.requests.clear()
+    for options, said in cases:
+        refused = run(server, "associations", "list", *options)
+        assert refused.returncode == 2, refused.stderr
+        assert refused.stderr.startswith(f"ssmkit: error: {said}"), refused.stderr
+    empty_region = run_command(
+        [
+            sys.executable,
+            "-m",
+            "ssmkit",
+            "--endpoint-url",
+            server.url,
+            "--region",
+            " ",
+            "associations",
+            "list",
+            "--organization",
+        ],
+        stdin="",
+        env=command_env(),
+        timeout=60,
+    )
+    assert empty_region.returncode == 2
+    assert empty_region.stderr == (
+        "ssmkit: error: --region: empty; give a region such as us-east-1\n"
+    )
+    assert server.stand_in.requests == []
+
+
+def test_a_fleet_needs_a_region_to_assume_its_roles_in() -> None:
+    env = {
+        k: v
+        for k, v in command_env().items()
+        if k not in ("AWS_DEFAULT_REGION", "AWS_REGION")
+    }
+    refused = run_command(
+        [sys.executable, "-m", "ssmkit", "associations", "list", "--organization"],
+        stdin="",
+        env=env,
+        timeout=60,
+    )
+    assert refused.returncode == 2
+    assert refused.stderr == (
+        "ssmkit: error: no AWS region: pass --region (where the roles are assumed) "
+        "or set AWS_DEFAULT_REGION\n"
+    )
+    unknown = run_command(
+        [
+            sys.executable,
+            "-m",
+            "ssmkit",
+            "--profile",
+            "nobody",
+            "associations",
+            "list",
+            "--organization",
+        ],
+        stdin="",
+        env=env,
+        timeout=60,
+    )
+    assert unknown.returncode == 2
+    assert unknown.stderr == (
+        "ssmkit: error: The config profile (nobody) could not be found\n"
+    )
+
+
+def test_regions_alone_list_the_session_s_own_account_under_headings(
+    server: Server,
+) -> None:
+    from .standin import no_associations, server_client
+
+    own = server_client(server)
+    no_associations(own)
+    made = own.create_association(**ENTRY)["AssociationDescription"]
+    server.stand_in.requests.clear()
+    listed = run(
+        server,
+        "associations",
+        "list",
+        "--regions",
+        REGIONS,
+        "--name",
+        "AWS-GatherSoftwareInventory",
+    )
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert lines[0] == "== account 123456789012, us-east-1"
+    assert [c.strip() for c in lines[4].split("│")[1:-1]] == [
+        made["AssociationId"],
+        "AWS-GatherSoftwareInventory",
+        "inventory",
+        "1",
+        "rate(1 day)",
+        "Success",
+    ]
+    assert len(lines) == 6  # nothing in eu-west-1: no heading, no table
+    assert listed.stderr == "Targets: 2 done, 0 failed, 0 skipped.\n"
+    asked = [
+        (r.account_id, r.region, r.params.get("AssociationFilterList"))
+        for r in server.stand_in.requests
+        if r.operation == "ListAssociations"
+    ]
+    assert sorted(asked) == [
+        (
+            "123456789012",
+            region,
+            [{"key": "Name", "value": "AWS-GatherSoftwareInventory"}],
+        )
+        for region in sorted(REGIONS.split(","))
+    ]
+    no_associations(own)
+
+
+def test_a_region_not_enabled_is_skipped_and_said_so(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    account = members[0]
+    why = f"af-south-1 is not enabled in {account}"
+    fleet = ["--accounts", account, "--regions", "us-east-1,af-south-1"]
+    listed = run(server, "associations", "list", *fleet)
+    assert (listed.returncode, listed.stdout) == (0, "")
+    assert listed.stderr == (
+        "None found.\n"
+        f"account {account}, af-south-1: skipped: {why}\n"
+        "Targets: 1 done, 0 failed, 1 skipped.\n"
+    )
+    file = tmp_path / "fleet.yaml"
+    file.write_text(yaml.safe_dump({"Associations": [ENTRY]}))
+    planned = run(server, "plan", str(file), *fleet)
+    assert planned.returncode == 0, planned.stderr
+    assert planned.stdout.splitlines()[-1] == (
+        f"== account {account}, af-south-1: skipped: {why}"
+    )
+    assert planned.stderr == (
+        "Plan: 1 to create, 0 to update, 0 unchanged. "
+        "(1 of 2 targets planned, 1 skipped.)\n"
+    )
+    applied = run(server, "apply", str(file), *fleet, "--yes")
+    assert applied.returncode == 0, applied.stderr
+    assert applied.stderr.endswith(
+        f"1 created.\naccount {account}, af-south-1: skipped: {why}\n"
+        "Targets: 1 done, 0 failed, 1 skipped.\n"
+    )
+    again = run(server, "apply", str(file), *fleet, "--yes")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == (
+        f"== account {account}, us-east-1: as the file says\n"
+        f"== account {account}, af-south-1: skipped: {why}\n"
+    )
+    assert again.stderr == (
+        "Plan: 0 to create, 0 to update, 1 unchanged. "
+        "(1 of 2 targets planned, 1 skipped.)\n"
+        "Nothing to do: everything is as the file says.\n"
+        f"account {account}, af-south-1: skipped: {why}\n"
+    )
+    as_json = run(server, "--output", "json", "apply", str(file), *fleet, "--yes")
+    document = json.loads(as_json.stdout)
+    assert (document["results"], document["interrupted"]) == ([], False)
+    assert [t["outcome"] for t in document["plan"]["targets"]] == ["ok", "skipped"]
