@@ -295,7 +295,7 @@ def test_a_rerun_skips_what_the_same_change_did_and_only_that(
     assert another.returncode == 0, another.stderr
     assert another.stderr == (
         f"{report} records 2 result(s) of another change; they are not "
-        "skipped.\n\n2 changed.\n"
+        "skipped.\n2 changed.\n"
     )
     assert [stored(boto, i)["MaxErrors"] for i in (done, other)] == ["7", "7"]
 
