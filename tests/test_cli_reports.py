@@ -1,0 +1,185 @@
+"""A run's ``--report``: refused before any call when it cannot serve, read as written.
+
+Each runs the command in the tests' process with ``--command-in-process``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from .standin import no_associations, server_client
+from .test_cli import create, ssmkit, stored
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ssmkit.testing.server import Server
+
+CHANGE = ["--set", "max_errors=6"]
+
+
+@pytest.fixture
+def boto(server: Server) -> Any:
+    client = server_client(server)
+    no_associations(client)
+    server.stand_in.requests.clear()
+    return client
+
+
+def _bulk(server: Server, ids_file: Path, report: Path, *more: str) -> Any:
+    return ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        "--ids-from",
+        str(ids_file),
+        *CHANGE,
+        "--report",
+        str(report),
+        "--yes",
+        *more,
+    )
+
+
+def _ids(tmp_path: Path, *ids: str) -> Path:
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("".join(f"{i}\n" for i in ids))
+    return ids_file
+
+
+def _fingerprint(server: Server, ids_file: Path, tmp_path: Path) -> str:
+    """The change's fingerprint, as a dry run records it."""
+    dry = tmp_path / "dry.jsonl"
+    done = _bulk(server, ids_file, dry, "--dry-run")
+    assert done.returncode == 0, done.stderr
+    return str(json.loads(dry.read_text().splitlines()[0])["change"])
+
+
+def test_a_report_that_cannot_serve_is_refused_before_any_call(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    ids_file = _ids(tmp_path, create(boto))
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(b'{"outcome": "caf\xe9"}\n')
+    missing = tmp_path / "missing" / "report.jsonl"
+    server.stand_in.requests.clear()
+    for report, said in (
+        (tmp_path, f"--report: {tmp_path} is a directory, not a file"),
+        (tmp_path / "ids.txt" / "x", f"--report: cannot write {tmp_path}/ids.txt/x: "),
+        (missing, f"--report: cannot write {missing}: no such directory"),
+        (
+            latin,
+            f"--report: cannot read {latin}: 'utf-8' codec can't decode byte 0xe9 "
+            "in position 16: invalid continuation byte",
+        ),
+    ):
+        done = _bulk(server, ids_file, report)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith(f"ssmkit: error: {said}"), done.stderr
+    from pathlib import Path
+
+    if Path("/dev/null").exists():
+        device = _bulk(server, ids_file, Path("/dev/null"))
+        assert device.stderr == (
+            "ssmkit: error: --report: /dev/null is not a regular file\n"
+        )
+    assert server.stand_in.requests == []
+
+
+def test_a_report_line_cut_short_is_passed_over_and_ended(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    first, second = create(boto), create(boto)
+    ids_file = _ids(tmp_path, first, second)
+    change = _fingerprint(server, ids_file, tmp_path)
+    report = tmp_path / "report.jsonl"
+    done_line = json.dumps(
+        {"association_id": first, "change": change, "outcome": "changed"}
+    )
+    # A blank line, and a last line an interruption cut short.
+    report.write_text(f"{done_line}\n\n" + '{"association_id": "' + second[:8])
+    rerun = _bulk(server, ids_file, report)
+    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stderr == "1 changed; 1 skipped as done in an earlier run.\n"
+    lines = report.read_text().splitlines()
+    assert lines[:3] == [done_line, "", '{"association_id": "' + second[:8]]
+    assert json.loads(lines[3])["association_id"] == second
+    assert len(lines) == 4
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["[]", '{"association_id": 5, "outcome": "changed"}', '{"association_id": "x"}'],
+)
+def test_a_report_line_that_is_not_one_is_refused(
+    server: Server, boto: Any, tmp_path: Path, line: str
+) -> None:
+    ids_file = _ids(tmp_path, create(boto))
+    report = tmp_path / "report.jsonl"
+    report.write_text(f"{line}\n" + json.dumps({"outcome": "changed"}) + "\n")
+    server.stand_in.requests.clear()
+    done = _bulk(server, ids_file, report)
+    assert done.returncode == 2
+    assert done.stderr == f"ssmkit: error: {report}:1: not a report line\n"
+    assert server.stand_in.requests == []
+
+
+def test_only_what_the_last_line_says_was_done_is_skipped(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    failed_since, elsewhere, unnamed, done = (create(boto) for _ in range(4))
+    ids_file = _ids(tmp_path, failed_since, elsewhere, unnamed, done)
+    change = _fingerprint(server, ids_file, tmp_path)
+    lines = [
+        # Done, then failed in a later run: to do again.
+        {"association_id": failed_since, "change": change, "outcome": "changed"},
+        {"association_id": failed_since, "change": change, "outcome": "failed"},
+        # Done in another account and Region: not this one's.
+        {
+            "association_id": elsewhere,
+            "change": change,
+            "outcome": "changed",
+            "account_id": "210987654321",
+            "region": "eu-west-1",
+        },
+        # An apply's create that never was: no id.
+        {"association_id": None, "change": change, "outcome": "not_started"},
+        {"association_id": done, "change": change, "outcome": "unchanged"},
+    ]
+    report = tmp_path / "report.jsonl"
+    report.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    rerun = _bulk(server, ids_file, report)
+    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stderr == "3 changed; 1 skipped as done in an earlier run.\n"
+    written = [
+        r["AssociationId"] for r in server.stand_in.requests_for("UpdateAssociation")
+    ]
+    assert sorted(written) == sorted([failed_since, elsewhere, unnamed])
+    assert stored(boto, done)["MaxErrors"] != "6"
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (
+            ["--concurrency", "33"],
+            "--concurrency: must be a whole number from 1 to 32, got 33",
+        ),
+        (
+            ["--max-rate", "0"],
+            "--max-rate: must be a number of calls a second from 0.01 up, got 0.0",
+        ),
+        (["--dry-run", "--wait"], "--wait: a dry run writes nothing, so nothing runs"),
+    ],
+)
+def test_pace_and_wait_options_are_refused_before_any_call(
+    server: Server, boto: Any, tmp_path: Path, options: list[str], said: str
+) -> None:
+    ids_file = _ids(tmp_path, create(boto))
+    server.stand_in.requests.clear()
+    done = _bulk(server, ids_file, tmp_path / "report.jsonl", *options)
+    assert (done.returncode, done.stderr) == (2, f"ssmkit: error: {said}\n")
+    assert server.stand_in.requests == []
