@@ -165,8 +165,8 @@ def test_only_what_the_last_line_says_was_done_is_skipped(
     ("options", "said"),
     [
         (
-            ["--concurrency", "33"],
-            "--concurrency: must be a whole number from 1 to 32, got 33",
+            ["--concurrency", "257"],
+            "--concurrency: must be a whole number from 1 to 256, got 257",
         ),
         (
             ["--max-rate", "0"],
