@@ -681,3 +681,26 @@ def test_a_member_is_named_as_python_or_as_aws_spells_it(
     assert wide.returncode == 0, wide.stderr
     assert stored(boto, association_id)["Duration"] == 4
     assert stored(boto, association_id)["ApplyOnlyAtCronInterval"] is True
+
+
+def test_an_emoji_code_in_what_is_shown_stays_as_typed(
+    server: Server, boto: Any
+) -> None:
+    association_id = create(boto)
+    refused = ssmkit(
+        server, "associations", "update", association_id, "--set", "max_errors=:fire:"
+    )
+    assert refused.returncode == 2
+    assert refused.stderr.endswith("(got ':fire:')\n"), refused.stderr
+    tagged = create(
+        boto,
+        Targets=[{"Key": "tag:Team", "Values": [":fire:"]}],
+        AssociationName="fire",
+    )
+    done = ssmkit(
+        server, "associations", "update", tagged, "--set", "max_errors=3", "--yes"
+    )
+    assert done.returncode == 0, done.stderr
+    shown = ssmkit(server, "associations", "show", tagged)
+    assert ":fire:" in shown.stdout
+    assert "\U0001f525" not in shown.stdout + shown.stderr + done.stdout + done.stderr

@@ -861,5 +861,3 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
         return 130
     failed = any(r.outcome == "failed" for r in everywhere)
     return 1 if failed or broken else 0
-
-

@@ -141,8 +141,12 @@ class Output:
     def __init__(self, args: argparse.Namespace) -> None:
         self.json = args.output == "json"
         self.show_sensitive = bool(args.show_sensitive)
-        self.out = _Console(highlight=False, soft_wrap=True, markup=False)
-        self.err = _Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+        # Text as it is: no markup, no highlighting, and no emoji codes, so
+        # that ":fire:" in a value or a message is not shown as an emoji.
+        self.out = _Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+        self.err = _Console(
+            stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False
+        )
         for console in (self.out, self.err):
             if console.width < MIN_WIDTH:  # COLUMNS=0, say: nothing would show
                 console.width = 80
