@@ -183,3 +183,29 @@ def test_pace_and_wait_options_are_refused_before_any_call(
     done = _bulk(server, ids_file, tmp_path / "report.jsonl", *options)
     assert (done.returncode, done.stderr) == (2, f"ssmkit: error: {said}\n")
     assert server.stand_in.requests == []
+
+
+def test_a_wait_that_times_out_says_so_in_its_cell_and_fails(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    from .test_cli_associations import cells
+
+    association_id = create(boto)
+    ids_file = _ids(tmp_path, association_id)
+    server.stand_in.set_run_duration(30)
+    try:
+        done = _bulk(
+            server, ids_file, tmp_path / "report.jsonl", "--wait", "--timeout", "1"
+        )
+    finally:
+        server.stand_in.set_run_duration(0)
+    assert done.returncode == 1, done.stderr
+    assert cells(done.stdout) == [
+        ["association id", "outcome", "version", "run", "error"],
+        [association_id, "changed", "1 -> 2", "Pending (timed out)", ""],
+    ]
+    assert done.stderr == "1 changed.\n"
+    [line] = [
+        json.loads(x) for x in (tmp_path / "report.jsonl").read_text().splitlines()
+    ]
+    assert (line["outcome"], line["run"]["status"]) == ("changed", "Pending")
