@@ -23,6 +23,7 @@ from ._runs import (
     run_cell,
     sentence,
     stopped,
+    version_cell,
 )
 
 if TYPE_CHECKING:
@@ -262,13 +263,10 @@ def _summary(
         shown = [r for r in results if r.outcome != "not_started"]
         rows = []
         for result in shown:
-            version = result.version_before or ""
-            if result.version_after:
-                version = f"{version} -> {result.version_after}"
-            row = [result.association_id, result.outcome, version]
+            data = result.to_json()
+            row = [result.association_id, result.outcome, version_cell(data)]
             if waited:
-                cell = run_cell(result.to_json().get("run"), interrupted=interrupted)
-                row.append(cell)
+                row.append(run_cell(data.get("run"), interrupted=interrupted))
             rows.append([*row, str(result.error) if result.error else ""])
         if rows:
             output.rows(
