@@ -960,11 +960,21 @@ def _judged(
     for done in result.value or ():
         failed = done.outcome != "not_started" and done.failed_targets
         if done.outcome in ("failed", "conflict") or failed:
-            error = done.error or SSMKitError(
-                f"{_name_of(done)}: {done.failed_targets} targets of its run failed"
-            )
+            error = done.error or SSMKitError(_run_trouble(done))
             return attrs.evolve(result, outcome="failed", error=error)
     return result
+
+
+def _run_trouble(done: Any) -> str:
+    """What went wrong with the run a write started: failed, or not seen to end."""
+    run = getattr(done, "run", None)
+    if run is not None and run.running:
+        # Timed out, or cut short by Ctrl-C: not known to have succeeded.
+        return (
+            f"{_name_of(done)}: its run had not ended when the wait did ({run.status})"
+        )
+    n = done.failed_targets
+    return f"{_name_of(done)}: {n} target{'' if n == 1 else 's'} of its run failed"
 
 
 def _split(

@@ -629,3 +629,56 @@ def test_a_region_not_enabled_is_skipped_and_said_so(
     document = json.loads(as_json.stdout)
     assert (document["results"], document["interrupted"]) == ([], False)
     assert [t["outcome"] for t in document["plan"]["targets"]] == ["ok", "skipped"]
+
+
+def test_ctrl_c_during_the_waits_across_accounts_says_they_were_cut_short(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    import signal
+    import time
+
+    accounts = members[:2]
+    for account_id in accounts:
+        server.stand_in.set_run_duration(120, account_id=account_id)
+    file = tmp_path / "fleet.yaml"
+    entry = {**ENTRY, "Targets": [{"Key": "InstanceIds", "Values": ["i-1"]}]}
+    file.write_text(yaml.safe_dump({"Associations": [entry]}))
+    process = subprocess.Popen(
+        argv(
+            server,
+            "apply",
+            str(file),
+            "--accounts",
+            ",".join(accounts),
+            "--yes",
+            "--wait",
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=command_env(),
+    )
+    deadline = time.monotonic() + 60
+    while (
+        sum(
+            r.operation == "CreateAssociation" and r.account_id in accounts
+            for r in server.stand_in.requests
+        )
+        < 2
+        and time.monotonic() < deadline
+    ):
+        time.sleep(0.05)
+    time.sleep(0.5)  # both are waiting for their runs now
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    # Cut short by the Ctrl-C, not run out of time, and not failed.
+    assert out.count("Pending (wait cut short)") == 2, out
+    assert "timed out" not in out
+    assert "2 created; interrupted, so no write was started after Ctrl-C.\n" in err
+    for account_id in accounts:
+        assert (
+            f"account {account_id}, us-east-1: failed: SSMKitError: inventory: its "
+            "run had not ended when the wait did (Pending)"
+        ) in err
+    assert "targets of its run failed" not in err

@@ -422,7 +422,7 @@ def test_a_canary_across_the_fleet_stops_the_rollout(
         plan, wait=True, timeout=30, canary=1, max_failed_runs=0, progress=told.append
     )
     assert [r.outcome for r in results] == ["failed", "skipped", "skipped"]
-    assert str(results[0].error) == "inventory: 1 targets of its run failed"
+    assert str(results[0].error) == "inventory: 1 target of its run failed"
     assert [x.outcome for x in results[0].value or ()] == ["created"]
     assert results[1].reason == "not started: the run stopped"
     assert results[1].value is None
@@ -576,7 +576,7 @@ def test_the_canary_is_the_first_target_with_something_to_update(
     assert results[0].value == []
     [changed] = results[1].value or ()
     assert str(results[1].error) == (
-        f"{changed.association_id}: 1 targets of its run failed"
+        f"{changed.association_id}: 1 target of its run failed"
     )
     written = [
         q.account_id for q in stand_in.requests if q.operation == "UpdateAssociation"

@@ -314,7 +314,7 @@ def _emit(
 
 
 def _table(
-    output: Output, rows: Sequence[dict[str, Any]], *, interrupted: bool = False
+    output: Output, rows: Sequence[dict[str, Any]], *, interrupted: bool
 ) -> None:
     if not rows:
         return

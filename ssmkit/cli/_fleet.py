@@ -542,11 +542,12 @@ def apply_across(args: argparse.Namespace, output: Output, fleet: Fleet) -> int:
     if output.json:
         _emit_apply(output, plan, ended, interrupted=interrupted)
     elif rows:
-        _table(output, ended)
+        _table(output, ended, interrupted=interrupted)
     counts = {o: sum(r["outcome"] == o for r in rows) for o in OUTCOMES}
     # As an apply in one account says it: "2 created and 1 changed."
-    said = sentence(counts, interrupted=False) if any(counts.values()) else None
-    output.err.print(said or "Nothing written.")
+    written = any(counts.values())
+    said = sentence(counts, interrupted=interrupted, what="write")
+    output.err.print(said if written else "Nothing written.")
     tell_troubles(output, ended)
     reached = {r.target for r in ended if r.reason != NOT_STARTED}
     never = [r for r in plan.targets if r.value is not None and r.value.pending]
@@ -680,7 +681,9 @@ def _emit_apply(
     )
 
 
-def _table(output: Output, ended: Sequence[FleetResult[Any]]) -> None:
+def _table(
+    output: Output, ended: Sequence[FleetResult[Any]], *, interrupted: bool
+) -> None:
     """Each target's results under its heading, as ``ssmkit apply`` shows them."""
     from ._as_code import _table as results_table
 
@@ -688,7 +691,7 @@ def _table(output: Output, ended: Sequence[FleetResult[Any]]) -> None:
         rows = _rows(result)
         if rows:
             heading(output, result)
-            results_table(output, rows)
+            results_table(output, rows, interrupted=interrupted)
 
 
 # -- bulk-update ------------------------------------------------------------------
@@ -842,10 +845,10 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
     # As a bulk update in one account says it: "2 changed and 1 unchanged."
     outcomes = ("changed", "unchanged", "planned", "failed", "not_started")
     counts = {o: sum(row["outcome"] == o for row in rows) for o in outcomes}
-    said = sentence(counts, interrupted=False) if any(counts.values()) else None
-    output.err.print(
-        said or ("Nothing to update." if not total else "Nothing written.")
-    )
+    said = sentence(counts, interrupted=interrupted)
+    if not any(counts.values()):
+        said = "Nothing to update." if not total else "Nothing written."
+    output.err.print(said)
     tell_troubles(output, ended)
     reached = {r.target for r in ended if r.reason != NOT_STARTED}
     then = " (a rerun with this --report goes on from there)" if report else ""
