@@ -465,3 +465,64 @@ def test_an_apply_that_waits_shows_each_run_and_fails_with_one(
     ]
     assert "\x1b[31mq-ops" in rows[1]
     assert "\x1b[32mq-new" in rows[2]
+
+
+def test_a_plan_on_a_terminal_colours_each_entry_and_change(
+    server: Server, boto: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = boto.create_association(**_entry("old"))["AssociationDescription"]
+    kept = boto.create_association(
+        **_entry("kept", ScheduleExpression="rate(1 day)", MaxErrors="1")
+    )["AssociationDescription"]
+    file = tmp_path / "ssm.yaml"
+    document = {
+        "Prune": {"NamePrefix": "q-"},
+        "Associations": [
+            _entry("new"),
+            _entry(
+                "kept",
+                ScheduleExpression="rate(2 days)",
+                MaxErrors=None,
+                MaxConcurrency="2",
+            ),
+        ],
+    }
+    file.write_text(yaml.safe_dump(document), encoding="utf-8")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm")
+    done = ssmkit(server, "associations", "plan", str(file), "--prune")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "\x1b[1;32m+ create q-new (runs at once on its targets)\x1b[0m",
+        f'\x1b[32m    + name: "{INVENTORY}"\x1b[0m',
+        '\x1b[32m    + association_name: "q-new"\x1b[0m',
+        f"\x1b[1;33m~ update q-kept ({kept['AssociationId']}), at version 1 "
+        "(runs at once on its targets)\x1b[0m",
+        '\x1b[33m    ~ schedule_expression: "rate(1 day)" -> "rate(2 days)"\x1b[0m',
+        '\x1b[31m    - max_errors: "1"\x1b[0m',
+        '\x1b[32m    + max_concurrency: "2"\x1b[0m',
+        f"\x1b[1;31m- delete q-old ({old['AssociationId']}), at version 1\x1b[0m",
+    ]
+
+
+def test_a_write_that_fails_is_a_red_row_with_its_error(
+    server: Server, boto: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = tmp_path / "ssm.yaml"
+    file.write_text(
+        yaml.safe_dump({"Associations": [_entry("refused")]}), encoding="utf-8"
+    )
+    server.stand_in.fail_next(
+        "CreateAssociation", "AssociationLimitExceeded", message="too many"
+    )
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm")
+    done = ssmkit(server, "associations", "apply", str(file), "--yes")
+    assert done.returncode == 1, done.stderr
+    [row] = [line for line in done.stdout.splitlines() if line.startswith("│")]
+    assert "\x1b[31mq-refused" in row
+    plain = re.sub("\x1b\\[[0-9;]*m", "", row)
+    [cells] = _rows(plain)
+    assert cells[:4] == ["q-refused", "", "failed", ""]
+    assert "AssociationLimitExceeded" in cells[4]
+    assert done.stderr.endswith("1 failed.\n")

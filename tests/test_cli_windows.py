@@ -180,3 +180,23 @@ def test_a_task_update_says_what_it_wrote(server: Server, boto: Any) -> None:
     assert task["TaskInvocationParameters"]["RunCommand"]["Parameters"] == {
         "commands": [SECRET]
     }
+
+
+def test_a_window_s_description_is_masked_in_its_listing(
+    server: Server, boto: Any
+) -> None:
+    window = boto.create_maintenance_window(
+        Name="described",
+        Description="patch the payroll hosts",
+        Schedule="cron(0 2 ? * SUN *)",
+        Duration=3,
+        Cutoff=1,
+        AllowUnassociatedTargets=True,
+    )["WindowId"]
+    masked = ssmkit(server, "--output", "json", "windows", "list")
+    [listed] = json.loads(masked.stdout)["WindowIdentities"]
+    assert (listed["WindowId"], listed["Description"]) == (window, "<sensitive>")
+    assert "payroll" not in masked.stdout
+    shown = ssmkit(server, "--show-sensitive", "--output", "json", "windows", "list")
+    [listed] = json.loads(shown.stdout)["WindowIdentities"]
+    assert listed["Description"] == "patch the payroll hosts"
