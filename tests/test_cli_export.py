@@ -474,10 +474,12 @@ def test_a_plan_on_a_terminal_colours_each_entry_and_change(
     kept = boto.create_association(
         **_entry("kept", ScheduleExpression="rate(1 day)", MaxErrors="1")
     )["AssociationDescription"]
+    same = boto.create_association(**_entry("same"))["AssociationDescription"]
     file = tmp_path / "ssm.yaml"
     document = {
         "Prune": {"NamePrefix": "q-"},
         "Associations": [
+            _entry("same"),
             _entry("new"),
             _entry(
                 "kept",
@@ -493,6 +495,7 @@ def test_a_plan_on_a_terminal_colours_each_entry_and_change(
     done = ssmkit(server, "associations", "plan", str(file), "--prune")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
+        f"\x1b[1m= unchanged q-same ({same['AssociationId']})\x1b[0m",
         "\x1b[1;32m+ create q-new (runs at once on its targets)\x1b[0m",
         f'\x1b[32m    + name: "{INVENTORY}"\x1b[0m',
         '\x1b[32m    + association_name: "q-new"\x1b[0m',
