@@ -529,3 +529,24 @@ def test_a_write_that_fails_is_a_red_row_with_its_error(
     assert cells[:4] == ["q-refused", "", "failed", ""]
     assert "AssociationLimitExceeded" in cells[4]
     assert done.stderr.endswith("1 failed.\n")
+
+
+def test_a_write_met_by_another_is_a_red_conflict_row(
+    server: Server, boto: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = boto.create_association(**_entry("raced", ScheduleExpression="rate(1 day)"))
+    association_id = made["AssociationDescription"]["AssociationId"]
+    file = tmp_path / "ssm.yaml"
+    entry = _entry("raced", ScheduleExpression="rate(2 days)")
+    file.write_text(yaml.safe_dump({"Associations": [entry]}), encoding="utf-8")
+    # Another writer's version lands first: the write is refused as stale.
+    server.stand_in.fail_next("UpdateAssociation", "InvalidAssociationVersion")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm")
+    done = ssmkit(server, "associations", "apply", str(file), "--yes")
+    assert done.returncode == 1, done.stderr
+    [row] = [line for line in done.stdout.splitlines() if line.startswith("│")]
+    assert "\x1b[31mq-raced" in row
+    [cells] = _rows(re.sub("\x1b\\[[0-9;]*m", "", row))
+    assert cells[:4] == ["q-raced", association_id, "conflict", "1"]
+    assert done.stderr.endswith("1 conflict.\n")

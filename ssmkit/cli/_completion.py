@@ -81,8 +81,6 @@ _ssmkit_complete() {{
 complete -o default -F _ssmkit_complete ssmkit
 """
 
-#: The empty command path, as a case pattern.
-EMPTY = '""'
 
 _ZSH = """\
 # ssmkit completion for zsh: commands, options, and files where one is due.
@@ -184,7 +182,7 @@ def script(shell: str) -> str:
             step = shlex.quote(f"{path} {child}".strip())
             steps.append(f"            {pattern}) cmd={step} ;;")
         words = shlex.quote(" ".join([*children, *options]))
-        case = shlex.quote(path) if path else EMPTY
+        case = shlex.quote(path)  # '' for the top command, as bash and zsh read it
         choices.append(f"        {case}) choices={words} ;;")
     members = []
     for path, names in _members().items():
