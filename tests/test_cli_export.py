@@ -529,6 +529,13 @@ def test_a_write_that_fails_is_a_red_row_with_its_error(
     assert cells[:4] == ["q-refused", "", "failed", ""]
     assert "AssociationLimitExceeded" in cells[4]
     assert done.stderr.endswith("1 failed.\n")
+    # The whole file's table: a resource that was never made has no id.
+    server.stand_in.fail_next("CreateAssociation", "AssociationLimitExceeded")
+    whole = ssmkit(server, "apply", str(file), "--yes")
+    assert whole.returncode == 1, whole.stderr
+    [row] = [line for line in whole.stdout.splitlines() if line.startswith("│")]
+    [cells] = _rows(re.sub("\x1b\\[[0-9;]*m", "", row))
+    assert cells[:5] == ["q-refused", "association", "", "failed", ""]
 
 
 def test_a_write_met_by_another_is_a_red_conflict_row(
