@@ -557,3 +557,43 @@ def test_a_write_met_by_another_is_a_red_conflict_row(
     [cells] = _rows(re.sub("\x1b\\[[0-9;]*m", "", row))
     assert cells[:4] == ["q-raced", association_id, "conflict", "1"]
     assert done.stderr.endswith("1 conflict.\n")
+
+
+def test_an_apply_with_nothing_to_do_or_declined_says_so(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    import hashlib
+
+    file = tmp_path / "ssm.yaml"
+    file.write_text(yaml.safe_dump({"Associations": [_entry("one")]}), encoding="utf-8")
+    report = tmp_path / "report.jsonl"
+    done = ssmkit(
+        server, "associations", "apply", str(file), "--yes", "--report", str(report)
+    )
+    assert done.returncode == 0, done.stderr
+    [line] = [json.loads(x) for x in report.read_text().splitlines()]
+    fingerprint = hashlib.sha256(file.read_bytes()).hexdigest()[:16]
+    assert (line["change"], line["file"], line["outcome"]) == (
+        fingerprint,
+        str(file),
+        "created",
+    )
+    for command, what in (
+        (["associations", "apply"], "every association is"),
+        (["apply"], "everything is"),
+    ):
+        again = ssmkit(server, *command, str(file), "--yes")
+        assert again.returncode == 0, again.stderr
+        assert again.stderr.endswith(f"Nothing to do: {what} as the file says.\n")
+        as_json = ssmkit(server, "--output", "json", *command, str(file), "--yes")
+        document = json.loads(as_json.stdout)
+        assert document["interrupted"] is False
+        assert [r["outcome"] for r in document["results"]] == ["unchanged"]
+    file.write_text(yaml.safe_dump({"Associations": [_entry("two")]}), encoding="utf-8")
+    declined = ssmkit(
+        server, "--output", "json", "associations", "apply", str(file), stdin="n\n"
+    )
+    assert declined.returncode == 1
+    document = json.loads(declined.stdout)
+    assert document["interrupted"] is False
+    assert [r["outcome"] for r in document["results"]] == ["not_started"]
