@@ -597,3 +597,58 @@ def test_an_apply_with_nothing_to_do_or_declined_says_so(
     document = json.loads(declined.stdout)
     assert document["interrupted"] is False
     assert [r["outcome"] for r in document["results"]] == ["not_started"]
+
+
+def test_an_apply_waits_as_long_as_told_and_sends_a_canary_first(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    from .test_cli_associations import cells
+
+    file = tmp_path / "ssm.yaml"
+    entries = [
+        _entry(f"wave-{n}", Targets=[{"Key": "InstanceIds", "Values": ["i-1"]}])
+        for n in range(3)
+    ]
+    file.write_text(yaml.safe_dump({"Associations": entries}), encoding="utf-8")
+    server.stand_in.fail_runs(["i-1"])
+    try:
+        # A canary of one, and no failed run allowed: the others never start,
+        # however many could go at once.
+        stopped = ssmkit(
+            server,
+            "associations",
+            "apply",
+            str(file),
+            "--yes",
+            "--wait",
+            "--canary",
+            "1",
+            "--max-failed-runs",
+            "0",
+            "--concurrency",
+            "4",
+        )
+    finally:
+        server.stand_in.fail_runs([])
+    assert stopped.returncode == 1, stopped.stderr
+    assert server.stand_in.operations.count("CreateAssociation") == 1
+    no_associations(boto)
+    server.stand_in.set_run_duration(30)
+    try:
+        slow = ssmkit(
+            server,
+            "associations",
+            "apply",
+            str(file),
+            "--yes",
+            "--wait",
+            "--timeout",
+            "1",
+            "--concurrency",
+            "4",
+        )
+    finally:
+        server.stand_in.set_run_duration(0)
+    assert slow.returncode == 1, slow.stderr
+    runs = [row[4] for row in cells(slow.stdout)[1:]]
+    assert runs == ["Pending (timed out)"] * 3
