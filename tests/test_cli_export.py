@@ -632,6 +632,12 @@ def test_an_apply_waits_as_long_as_told_and_sends_a_canary_first(
         server.stand_in.fail_runs([])
     assert stopped.returncode == 1, stopped.stderr
     assert server.stand_in.operations.count("CreateAssociation") == 1
+    [only] = cells(stopped.stdout)[1:]  # those never started are not rows
+    assert only[:3] == ["q-wave-0", only[1], "created"]
+    assert stopped.stderr.endswith(
+        "1 created.\nStopped: 1 target failed, more than --max-failed-runs 0; 2 "
+        "never started (applying the file again goes on from there).\n"
+    )
     no_associations(boto)
     server.stand_in.set_run_duration(30)
     try:
