@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,8 @@ from ssmkit._schema import file_schema
 from .command import run_command
 from .standin import new_window, no_associations, no_windows, server_client
 from .test_cli import command_env, ssmkit
+from .test_cli_associations import cells
+from .test_cli_operator import _plain
 
 if TYPE_CHECKING:
     from ssmkit.testing.server import Server
@@ -25,6 +26,14 @@ RUN = "AWS-RunShellScript"
 INVENTORY = "AWS-GatherSoftwareInventory"
 SECRET = "echo hunter2"
 #: What follows the count when something is masked.
+#: A weekly window, as a file holds it.
+PATCHING = {
+    "Name": "patching",
+    "Schedule": "cron(0 2 ? * SUN *)",
+    "Duration": 3,
+    "Cutoff": 1,
+    "AllowUnassociatedTargets": True,
+}
 MASKED_NOTE = (
     "Sensitive values are written as <sensitive>: plan and apply keep the live "
     "value in their place. --show-sensitive writes them.\n"
@@ -304,15 +313,7 @@ def test_an_apply_asks_about_each_kind_of_write_and_what_runs(
         tmp_path,
         "apply",
         Associations=[_entry("old"), _entry("kept", **weekly)],
-        MaintenanceWindows=[
-            {
-                "Name": "patching",
-                "Schedule": "cron(0 2 ? * SUN *)",
-                "Duration": 3,
-                "Cutoff": 1,
-                "AllowUnassociatedTargets": True,
-            }
-        ],
+        MaintenanceWindows=[PATCHING],
     )
     assert whole == "Create 1 resource?"
     assert server.stand_in.operations.count("CreateAssociation") == 2
@@ -322,16 +323,9 @@ def test_a_whole_apply_in_json_says_the_kind_of_each_result(
     server: Server, boto: Any, tmp_path: Path
 ) -> None:
     file = tmp_path / "ssm.yaml"
-    window = {
-        "Name": "patching",
-        "Schedule": "cron(0 2 ? * SUN *)",
-        "Duration": 3,
-        "Cutoff": 1,
-        "AllowUnassociatedTargets": True,
-    }
     file.write_text(
         yaml.safe_dump(
-            {"Associations": [_entry("first")], "MaintenanceWindows": [window]}
+            {"Associations": [_entry("first")], "MaintenanceWindows": [PATCHING]}
         ),
         encoding="utf-8",
     )
@@ -371,15 +365,6 @@ def _whole_file(tmp_path: Path) -> Path:
     return file
 
 
-def _rows(text: str) -> list[list[str]]:
-    """A table's header and rows, each a list of its cells' text."""
-    return [
-        [cell.strip() for cell in line[1:-1].split(line[0])]
-        for line in text.splitlines()
-        if line[:1] in ("┃", "│")
-    ]
-
-
 def test_a_whole_apply_shows_each_result_by_kind_and_version(
     server: Server, boto: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -395,7 +380,7 @@ def test_a_whole_apply_shows_each_result_by_kind_and_version(
         for t in boto.describe_maintenance_window_tasks(WindowId=window_id)["Tasks"]
     }
     table = done.stdout[done.stdout.index("┏") :]
-    assert _rows(table) == [
+    assert cells(table) == [
         ["name", "kind", "id", "outcome", "version", "error"],
         ["q-ops", "association", association["AssociationId"], "changed", "1 -> 2", ""],
         ["patch-sunday", "window", window_id, "created", "", ""],
@@ -457,7 +442,7 @@ def test_an_apply_that_waits_shows_each_run_and_fails_with_one(
         for a in boto.list_associations()["Associations"]
     }
     rows = [line for line in done.stdout.splitlines() if line.startswith(("┃", "│"))]
-    plain = _rows("\n".join(re.sub("\x1b\\[[0-9;]*m", "", row) for row in rows))
+    plain = cells("\n".join(_plain(row) for row in rows))
     assert plain == [
         ["name", "association id", "outcome", "version", "run", "error"],
         ["q-ops", ids["q-ops"], "changed", "1 -> 2", "Failed (1 target failed)", ""],
@@ -524,18 +509,18 @@ def test_a_write_that_fails_is_a_red_row_with_its_error(
     assert done.returncode == 1, done.stderr
     [row] = [line for line in done.stdout.splitlines() if line.startswith("│")]
     assert "\x1b[31mq-refused" in row
-    plain = re.sub("\x1b\\[[0-9;]*m", "", row)
-    [cells] = _rows(plain)
-    assert cells[:4] == ["q-refused", "", "failed", ""]
-    assert "AssociationLimitExceeded" in cells[4]
+    plain = _plain(row)
+    [row_cells] = cells(plain)
+    assert row_cells[:4] == ["q-refused", "", "failed", ""]
+    assert "AssociationLimitExceeded" in row_cells[4]
     assert done.stderr.endswith("1 failed.\n")
     # The whole file's table: a resource that was never made has no id.
     server.stand_in.fail_next("CreateAssociation", "AssociationLimitExceeded")
     whole = ssmkit(server, "apply", str(file), "--yes")
     assert whole.returncode == 1, whole.stderr
     [row] = [line for line in whole.stdout.splitlines() if line.startswith("│")]
-    [cells] = _rows(re.sub("\x1b\\[[0-9;]*m", "", row))
-    assert cells[:5] == ["q-refused", "association", "", "failed", ""]
+    [row_cells] = cells(_plain(row))
+    assert row_cells[:5] == ["q-refused", "association", "", "failed", ""]
 
 
 def test_a_write_met_by_another_is_a_red_conflict_row(
@@ -554,8 +539,8 @@ def test_a_write_met_by_another_is_a_red_conflict_row(
     assert done.returncode == 1, done.stderr
     [row] = [line for line in done.stdout.splitlines() if line.startswith("│")]
     assert "\x1b[31mq-raced" in row
-    [cells] = _rows(re.sub("\x1b\\[[0-9;]*m", "", row))
-    assert cells[:4] == ["q-raced", association_id, "conflict", "1"]
+    [row_cells] = cells(_plain(row))
+    assert row_cells[:4] == ["q-raced", association_id, "conflict", "1"]
     assert done.stderr.endswith("1 conflict.\n")
 
 
@@ -602,8 +587,6 @@ def test_an_apply_with_nothing_to_do_or_declined_says_so(
 def test_an_apply_waits_as_long_as_told_and_sends_a_canary_first(
     server: Server, boto: Any, tmp_path: Path
 ) -> None:
-    from .test_cli_associations import cells
-
     file = tmp_path / "ssm.yaml"
     entries = [
         _entry(f"wave-{n}", Targets=[{"Key": "InstanceIds", "Values": ["i-1"]}])
