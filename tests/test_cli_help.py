@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from ssmkit.cli._completion import _parsers
 from ssmkit.cli._parser import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +49,7 @@ def _said(parser: argparse.ArgumentParser) -> list[str]:
 
 def test_the_page_names_each_command_and_says_what_its_help_says() -> None:
     text = _words(PAGE)
-    for command in TOOL._commands(build_parser()):
+    for _, command in _parsers(build_parser()):
         assert f"## {command.prog} " in PAGE.replace("\n", " ")
         for said in _said(command):
             assert _words(said) in text, (command.prog, said)

@@ -31,17 +31,6 @@ asked before a write, and each command's exit statuses.
 """
 
 
-def _commands(
-    parser: argparse.ArgumentParser,
-) -> Iterator[argparse.ArgumentParser]:
-    """The parser and each of its subcommands' in turn, depth first."""
-    yield parser
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for child in action.choices.values():
-                yield from _commands(child)
-
-
 @contextlib.contextmanager
 def _columns(width: str) -> Iterator[None]:
     """argparse lays help out at ``COLUMNS``: the same page on every machine."""
@@ -62,12 +51,13 @@ def page() -> str:
     argparse's layout differs a little between Python versions; the page
     names the version it was laid out by.
     """
+    from ssmkit.cli._completion import _parsers
     from ssmkit.cli._parser import build_parser
 
     laid_out_by = "{}.{}".format(*sys.version_info[:2])
     parts = [f"<!-- laid out by Python {laid_out_by} -->\n{INTRODUCTION}"]
     with _columns(WIDTH):
-        for command in _commands(build_parser()):
+        for _, command in _parsers(build_parser()):
             parts.append(f"## {command.prog}\n\n```text\n{command.format_help()}```\n")
     return "\n".join(parts)
 

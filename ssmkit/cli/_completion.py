@@ -120,34 +120,42 @@ compdef _ssmkit ssmkit
 """
 
 
-def _commands(
+def _parsers(
     parser: argparse.ArgumentParser, path: str = ""
-) -> Iterator[tuple[str, list[str], list[str]]]:
-    """Each command path, with the words that may follow: subcommands, options.
+) -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    """Each command's path and parser, depth first.
 
     The top command's path is ``""``; a subcommand's is its words joined by a
     space (``"associations plan"``).
     """
-    words = sorted(
-        option
-        for action in parser._actions
-        for option in action.option_strings
-        if action.help is not argparse.SUPPRESS
-    )
-    children: dict[str, argparse.ArgumentParser] = {}
+    yield path, parser
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
-            children.update(action.choices)
-        elif not action.option_strings and action.choices:
-            words = [*map(str, action.choices), *words]  # a positional's choices
-    yield path, sorted(children), words
-    for name, child in children.items():
-        yield from _commands(child, f"{path} {name}".strip())
+            for name, child in action.choices.items():
+                yield from _parsers(child, f"{path} {name}".strip())
 
 
-def _files(
-    parser: argparse.ArgumentParser, path: str = ""
-) -> tuple[set[str], set[str]]:
+def _commands(
+    parser: argparse.ArgumentParser,
+) -> Iterator[tuple[str, list[str], list[str]]]:
+    """Each command path, with the words that may follow: subcommands, options."""
+    for path, command in _parsers(parser):
+        words = sorted(
+            option
+            for action in command._actions
+            for option in action.option_strings
+            if action.help is not argparse.SUPPRESS
+        )
+        children: list[str] = []
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                children += action.choices
+            elif not action.option_strings and action.choices:
+                words = [*map(str, action.choices), *words]  # a positional's choices
+        yield path, sorted(children), words
+
+
+def _files(parser: argparse.ArgumentParser) -> tuple[set[str], set[str]]:
     """The commands whose argument is a file, and the options that take one.
 
     Read from the parser (each ``type=Path``), so that a new command or option
@@ -155,13 +163,10 @@ def _files(
     """
     commands: set[str] = set()
     options: set[str] = set()
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, child in action.choices.items():
-                more_commands, more_options = _files(child, f"{path} {name}".strip())
-                commands |= more_commands
-                options |= more_options
-        elif action.type is Path:
+    for path, command in _parsers(parser):
+        for action in command._actions:
+            if action.type is not Path:
+                continue
             if action.option_strings:
                 options.update(action.option_strings)
             else:
