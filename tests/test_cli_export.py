@@ -201,7 +201,7 @@ def test_an_apply_in_json_says_what_it_did_and_masks_it(
         "Name": RUN,
         "Parameters": {"commands": [SECRET]},
     }
-    file.write_text(yaml.safe_dump({"Associations": [entry]}), encoding="utf-8")
+    _write(file, {"Associations": [entry]})
     done = ssmkit(
         server, "--output", "json", "associations", "apply", str(file), "--yes"
     )
@@ -217,12 +217,7 @@ def test_an_apply_in_json_says_what_it_did_and_masks_it(
         "path": "parameters.commands",
     }
     assert SECRET not in done.stdout + done.stderr
-    file.write_text(
-        yaml.safe_dump(
-            {"Associations": [{**entry, "Parameters": {"commands": ["uptime"]}}]}
-        ),
-        encoding="utf-8",
-    )
+    _write(file, {"Associations": [{**entry, "Parameters": {"commands": ["uptime"]}}]})
     shown = ssmkit(
         server,
         "--show-sensitive",
@@ -249,7 +244,7 @@ def _asked(server: Server, tmp_path: Path, *command: str, **document: Any) -> st
     """The question an apply of ``document`` asks, answered no."""
     file = tmp_path / "ssm.yaml"
     scoped = {"Prune": {"NamePrefix": "q-"}, **document}
-    file.write_text(yaml.safe_dump(scoped), encoding="utf-8")
+    _write(file, scoped)
     done = ssmkit(server, *command, str(file), "--prune", stdin="n\n")
     assert done.returncode == 1, done.stderr
     [asked] = [line for line in done.stderr.splitlines() if "[y/N]" in line]
@@ -323,12 +318,7 @@ def test_a_whole_apply_in_json_says_the_kind_of_each_result(
     server: Server, boto: Any, tmp_path: Path
 ) -> None:
     file = tmp_path / "ssm.yaml"
-    file.write_text(
-        yaml.safe_dump(
-            {"Associations": [_entry("first")], "MaintenanceWindows": [PATCHING]}
-        ),
-        encoding="utf-8",
-    )
+    _write(file, {"Associations": [_entry("first")], "MaintenanceWindows": [PATCHING]})
     done = ssmkit(server, "--output", "json", "apply", str(file), "--yes")
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)["results"]
@@ -344,7 +334,7 @@ def test_a_plan_in_json_shows_secrets_only_when_asked(
 ) -> None:
     file = tmp_path / "ssm.yaml"
     entry = _entry("secret", Name=RUN, Parameters={"commands": [SECRET]})
-    file.write_text(yaml.safe_dump({"Associations": [entry]}), encoding="utf-8")
+    _write(file, {"Associations": [entry]})
     flags = ["--show-sensitive"] if shown else []
     done = ssmkit(server, *flags, "--output", "json", "associations", "plan", str(file))
     assert done.returncode == 0, done.stderr
@@ -356,12 +346,28 @@ def test_a_plan_in_json_shows_secrets_only_when_asked(
     assert (SECRET in done.stderr) is shown
 
 
+def _write(file: Path, document: dict[str, Any]) -> None:
+    """``document`` as a YAML file for plan and apply."""
+    file.write_text(yaml.safe_dump(document), encoding="utf-8")
+
+
+def _on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command's output as a colour terminal gets it."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm")
+
+
+def _result_rows(stdout: str) -> list[str]:
+    """The rows of a table of results, colours and all."""
+    return [line for line in stdout.splitlines() if line.startswith("│")]
+
+
 def _whole_file(tmp_path: Path) -> Path:
     """The guide's windows, and an association whose schedule differs from live."""
     document = yaml.safe_load(Path("docs/examples/windows.yaml").read_text())
     document["Associations"] = [_entry("ops", ScheduleExpression="rate(1 day)")]
     file = tmp_path / "whole.yaml"
-    file.write_text(yaml.safe_dump(document), encoding="utf-8")
+    _write(file, document)
     return file
 
 
@@ -405,11 +411,10 @@ def test_a_whole_apply_shows_each_result_by_kind_and_version(
         AssociationName="q-ops",
         ScheduleExpression="rate(3 days)",
     )
-    monkeypatch.setenv("FORCE_COLOR", "1")
-    monkeypatch.setenv("TERM", "xterm")
+    _on_a_terminal(monkeypatch)
     again = ssmkit(server, "apply", str(_whole_file(tmp_path)), "--yes")
     assert again.returncode == 0, again.stderr
-    rows = [line for line in again.stdout.splitlines() if line.startswith("│")]
+    rows = _result_rows(again.stdout)
     assert len(rows) == 5
     assert "\x1b[32mq-ops" in rows[0]
     assert "3 -> 4" in rows[0]
@@ -430,9 +435,8 @@ def test_an_apply_that_waits_shows_each_run_and_fails_with_one(
             _entry("ops", Targets=nodes, ScheduleExpression="rate(1 day)"),
             _entry("new", Targets=[{"Key": "InstanceIds", "Values": ["i-1"]}]),
         ]
-        file.write_text(yaml.safe_dump({"Associations": entries}), encoding="utf-8")
-        monkeypatch.setenv("FORCE_COLOR", "1")
-        monkeypatch.setenv("TERM", "xterm")
+        _write(file, {"Associations": entries})
+        _on_a_terminal(monkeypatch)
         done = ssmkit(server, "associations", "apply", str(file), "--yes", "--wait")
     finally:
         server.stand_in.fail_runs([])
@@ -474,9 +478,8 @@ def test_a_plan_on_a_terminal_colours_each_entry_and_change(
             ),
         ],
     }
-    file.write_text(yaml.safe_dump(document), encoding="utf-8")
-    monkeypatch.setenv("FORCE_COLOR", "1")
-    monkeypatch.setenv("TERM", "xterm")
+    _write(file, document)
+    _on_a_terminal(monkeypatch)
     done = ssmkit(server, "associations", "plan", str(file), "--prune")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
@@ -497,17 +500,14 @@ def test_a_write_that_fails_is_a_red_row_with_its_error(
     server: Server, boto: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     file = tmp_path / "ssm.yaml"
-    file.write_text(
-        yaml.safe_dump({"Associations": [_entry("refused")]}), encoding="utf-8"
-    )
+    _write(file, {"Associations": [_entry("refused")]})
     server.stand_in.fail_next(
         "CreateAssociation", "AssociationLimitExceeded", message="too many"
     )
-    monkeypatch.setenv("FORCE_COLOR", "1")
-    monkeypatch.setenv("TERM", "xterm")
+    _on_a_terminal(monkeypatch)
     done = ssmkit(server, "associations", "apply", str(file), "--yes")
     assert done.returncode == 1, done.stderr
-    [row] = [line for line in done.stdout.splitlines() if line.startswith("│")]
+    [row] = _result_rows(done.stdout)
     assert "\x1b[31mq-refused" in row
     plain = _plain(row)
     [row_cells] = cells(plain)
@@ -518,7 +518,7 @@ def test_a_write_that_fails_is_a_red_row_with_its_error(
     server.stand_in.fail_next("CreateAssociation", "AssociationLimitExceeded")
     whole = ssmkit(server, "apply", str(file), "--yes")
     assert whole.returncode == 1, whole.stderr
-    [row] = [line for line in whole.stdout.splitlines() if line.startswith("│")]
+    [row] = _result_rows(whole.stdout)
     [row_cells] = cells(_plain(row))
     assert row_cells[:5] == ["q-refused", "association", "", "failed", ""]
 
@@ -530,14 +530,13 @@ def test_a_write_met_by_another_is_a_red_conflict_row(
     association_id = made["AssociationDescription"]["AssociationId"]
     file = tmp_path / "ssm.yaml"
     entry = _entry("raced", ScheduleExpression="rate(2 days)")
-    file.write_text(yaml.safe_dump({"Associations": [entry]}), encoding="utf-8")
+    _write(file, {"Associations": [entry]})
     # Another writer's version lands first: the write is refused as stale.
     server.stand_in.fail_next("UpdateAssociation", "InvalidAssociationVersion")
-    monkeypatch.setenv("FORCE_COLOR", "1")
-    monkeypatch.setenv("TERM", "xterm")
+    _on_a_terminal(monkeypatch)
     done = ssmkit(server, "associations", "apply", str(file), "--yes")
     assert done.returncode == 1, done.stderr
-    [row] = [line for line in done.stdout.splitlines() if line.startswith("│")]
+    [row] = _result_rows(done.stdout)
     assert "\x1b[31mq-raced" in row
     [row_cells] = cells(_plain(row))
     assert row_cells[:4] == ["q-raced", association_id, "conflict", "1"]
@@ -550,7 +549,7 @@ def test_an_apply_with_nothing_to_do_or_declined_says_so(
     import hashlib
 
     file = tmp_path / "ssm.yaml"
-    file.write_text(yaml.safe_dump({"Associations": [_entry("one")]}), encoding="utf-8")
+    _write(file, {"Associations": [_entry("one")]})
     report = tmp_path / "report.jsonl"
     done = ssmkit(
         server, "associations", "apply", str(file), "--yes", "--report", str(report)
@@ -574,7 +573,7 @@ def test_an_apply_with_nothing_to_do_or_declined_says_so(
         document = json.loads(as_json.stdout)
         assert document["interrupted"] is False
         assert [r["outcome"] for r in document["results"]] == ["unchanged"]
-    file.write_text(yaml.safe_dump({"Associations": [_entry("two")]}), encoding="utf-8")
+    _write(file, {"Associations": [_entry("two")]})
     declined = ssmkit(
         server, "--output", "json", "associations", "apply", str(file), stdin="n\n"
     )
@@ -592,7 +591,7 @@ def test_an_apply_waits_as_long_as_told_and_sends_a_canary_first(
         _entry(f"wave-{n}", Targets=[{"Key": "InstanceIds", "Values": ["i-1"]}])
         for n in range(3)
     ]
-    file.write_text(yaml.safe_dump({"Associations": entries}), encoding="utf-8")
+    _write(file, {"Associations": entries})
     server.stand_in.fail_runs(["i-1"])
     try:
         # A canary of one, and no failed run allowed: the others never start,
