@@ -12,6 +12,7 @@ states what was written and what the report holds.
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import subprocess
 import tempfile
@@ -23,6 +24,8 @@ import pytest
 
 from ssmkit.testing.server import Server
 
+from . import command as command_module
+from .command import run_command
 from .standin import server_client
 from .test_cli import argv, command_env, create, stored
 
@@ -30,13 +33,20 @@ TAKEN = "interrupted: finishing the"
 
 
 class CtrlC:
-    """Press Ctrl-C in the command as the ``nth`` ``operation`` is to be served."""
+    """Press Ctrl-C in the command as the ``nth`` ``operation`` is to be served.
+
+    The command runs in a process of its own, or, with
+    ``--command-in-process``, in the tests' main thread, which the press then
+    interrupts as the terminal's Ctrl-C interrupts a process's.
+    """
 
     def __init__(
         self, server: Server, operation: str, nth: int, *, until_exit: bool = False
     ) -> None:
         self.process: subprocess.Popen[str] | None = None
         self.pressed = threading.Event()
+        self._running = threading.Event()
+        self._ended = threading.Event()
         self._taken = threading.Event()
         self._seen = 0
         self._nth = nth
@@ -45,18 +55,23 @@ class CtrlC:
 
     def _hook(self, _: Any) -> None:
         self._seen += 1
-        if self._seen != self._nth or self.process is None:
+        if self._seen != self._nth or not self._running.is_set():
             return
-        self.process.send_signal(signal.SIGINT)
+        if self.process is not None:
+            self.process.send_signal(signal.SIGINT)
+        else:
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
         self.pressed.set()
         if self._until_exit:  # a Ctrl-C that ends the command before any write
-            self.process.wait(timeout=30)
+            assert self._ended.wait(30), "the command did not end"
             return
         # Held until the command says nothing new starts: then it is answered.
         assert self._taken.wait(30), "the command did not take the Ctrl-C"
 
     def run(self, command: list[str]) -> tuple[int, str]:
         """Run ``command``; its exit status and what it wrote on stderr."""
+        if command_module.IN_PROCESS:
+            return self._run_in_process(command)
         with (
             tempfile.TemporaryFile("w+") as out,
             subprocess.Popen(
@@ -68,12 +83,39 @@ class CtrlC:
             ) as self.process,
         ):
             assert self.process.stderr is not None
+            self._running.set()
             err = []
             for line in self.process.stderr:
                 err.append(line)
                 if TAKEN in line:
                     self._taken.set()
-            return self.process.wait(timeout=60), "".join(err)
+            status = self.process.wait(timeout=60)
+            self._ended.set()
+            return status, "".join(err)
+
+    def _run_in_process(self, command: list[str]) -> tuple[int, str]:
+        taken = self._taken
+
+        class Taken(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                if TAKEN in record.getMessage():
+                    taken.set()
+
+        logger = logging.getLogger("ssmkit")
+        handler = Taken()
+        logger.addHandler(handler)
+        self._running.set()
+        try:
+            done = run_command(command, stdin="", env=command_env(), timeout=60)
+        finally:
+            self._ended.set()
+            logger.removeHandler(handler)
+        return done.returncode, done.stderr
+
+
+def run(command: list[str]) -> subprocess.CompletedProcess[str]:
+    """``command`` run to its end, without a Ctrl-C."""
+    return run_command(command, stdin="", env=command_env(), timeout=60)
 
 
 @pytest.fixture
@@ -198,14 +240,7 @@ def test_the_rerun_after_a_ctrl_c_takes_up_only_what_was_left(
     CtrlC(server, "UpdateAssociation", 2).run(bulk_update(server, ids, report))
     server.stand_in.requests.clear()
 
-    rerun = subprocess.run(
-        bulk_update(server, ids, report),
-        capture_output=True,
-        text=True,
-        env=command_env(),
-        timeout=60,
-        check=False,
-    )
+    rerun = run(bulk_update(server, ids, report))
 
     assert rerun.returncode == 0, rerun.stderr
     # Neither read nor written again: the report says they are done.
@@ -231,14 +266,7 @@ def applied(server: Server, boto: Any, tmp_path: Path) -> tuple[str, list[str]]:
     ]
     path = tmp_path / "ssm.json"
     path.write_text(json.dumps({"Associations": entries}))
-    first = subprocess.run(
-        argv(server, "associations", "apply", str(path), "--yes"),
-        capture_output=True,
-        text=True,
-        env=command_env(),
-        timeout=60,
-        check=False,
-    )
+    first = run(argv(server, "associations", "apply", str(path), "--yes"))
     assert first.returncode == 0, first.stderr
     pages = boto.get_paginator("list_associations").paginate()
     listed = [a for page in pages for a in page["Associations"]]

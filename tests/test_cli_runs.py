@@ -5,15 +5,20 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import threading
 import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from . import command as command_module
+from .command import run_command
 from .standin import server_client
 from .test_cli import argv, command_env, ssmkit
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ssmkit.testing.server import Server
 
 NODES = ["i-0aaaaaaaaaaaaaaa1", "i-0aaaaaaaaaaaaaaa2"]
@@ -307,28 +312,24 @@ def test_ctrl_c_during_the_waits_ends_them_and_reports_what_ran(
     ids_file.write_text("\n".join(ids))
     report = tmp_path / "report.jsonl"
     server.stand_in.set_run_duration(120)
-    try:
-        process = subprocess.Popen(
-            argv(
-                server,
-                "associations",
-                "bulk-update",
-                "--ids-from",
-                str(ids_file),
-                "--set",
-                "max_errors=2",
-                "--wait",
-                "--concurrency",
-                "2",
-                "--report",
-                str(report),
-                "--yes",
-            ),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=command_env(),
-        )
+    command = argv(
+        server,
+        "associations",
+        "bulk-update",
+        "--ids-from",
+        str(ids_file),
+        "--set",
+        "max_errors=2",
+        "--wait",
+        "--concurrency",
+        "2",
+        "--report",
+        str(report),
+        "--yes",
+    )
+    pressed: list[float] = []
+
+    def press(send: Callable[[], None]) -> None:
         deadline = time.monotonic() + 30
         while (
             server.stand_in.operations.count("UpdateAssociation") < 2
@@ -336,14 +337,35 @@ def test_ctrl_c_during_the_waits_ends_them_and_reports_what_ran(
         ):
             time.sleep(0.05)
         time.sleep(0.5)  # both are waiting for their runs now
-        started = time.monotonic()
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
+        pressed.append(time.monotonic())
+        send()
+
+    try:
+        if command_module.IN_PROCESS:
+            main = threading.main_thread().ident or 0
+            presser = threading.Thread(
+                target=press, args=(lambda: signal.pthread_kill(main, signal.SIGINT),)
+            )
+            presser.start()
+            done = run_command(command, stdin="", env=command_env(), timeout=60)
+            presser.join()
+            returncode, out, err = done.returncode, done.stdout, done.stderr
+        else:
+            process = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=command_env(),
+            )
+            press(lambda: process.send_signal(signal.SIGINT))
+            out, err = process.communicate(timeout=30)
+            returncode = process.returncode
     finally:
         server.stand_in.set_run_duration(0)
     # The waits ended at once: the runs take two minutes.
-    assert time.monotonic() - started < 10
-    assert process.returncode == 130, err
+    assert time.monotonic() - pressed[0] < 10
+    assert returncode == 130, err
     assert "2 changed; interrupted" in err
     # Cut short by the Ctrl-C, not run out of time.
     assert out.count("Pending (wait cut short)") == 2, out
@@ -366,8 +388,6 @@ def test_ctrl_c_during_the_waits_ends_them_and_reports_what_ran(
 def test_the_runs_under_way_are_shown_live(
     server: Server, boto: Any, tmp_path: Any, columns: str, lines: str
 ) -> None:
-    import os
-    import pty
     import re
 
     ids = [
@@ -382,43 +402,35 @@ def test_the_runs_under_way_are_shown_live(
     ids_file.write_text("\n".join(ids))
     server.stand_in.set_run_duration(2)
     server.stand_in.fail_runs([NODES[1]])
-    leader, follower = pty.openpty()
+    command = argv(
+        server,
+        "associations",
+        "bulk-update",
+        "--ids-from",
+        str(ids_file),
+        "--set",
+        "max_errors=2",
+        "--wait",
+        "--yes",
+    )
+    terminal = {"COLUMNS": columns, "LINES": lines, "TERM": "xterm"}
     try:
-        # A real terminal, 80 columns wide, as an operator has.
-        process = subprocess.Popen(
-            argv(
-                server,
-                "associations",
-                "bulk-update",
-                "--ids-from",
-                str(ids_file),
-                "--set",
-                "max_errors=2",
-                "--wait",
-                "--yes",
-            ),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=follower,
-            env={**command_env(), "COLUMNS": columns, "LINES": lines, "TERM": "xterm"},
-        )
-        os.close(follower)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the command has ended and closed the terminal
-                break
-            if not chunk:
-                break
-            shown += chunk
-        process.wait(timeout=60)
+        if command_module.IN_PROCESS:
+            # In the tests' process, a terminal as rich is told of one.
+            done = run_command(
+                command,
+                stdin="",
+                env={**command_env(), **terminal, "FORCE_COLOR": "1"},
+                timeout=60,
+            )
+            returncode, shown = done.returncode, done.stderr.encode()
+        else:
+            returncode, shown = _on_a_terminal(command, terminal)
     finally:
-        os.close(leader)
         server.stand_in.set_run_duration(0)
         server.stand_in.fail_runs([])
     screen = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", shown).decode()
-    assert process.returncode == 1, screen  # the runs failed on one node
+    assert returncode == 1, screen  # the runs failed on one node
     assert "Traceback" not in screen
     assert "Exception" not in screen
     if lines == "5":
@@ -434,3 +446,32 @@ def test_the_runs_under_way_are_shown_live(
         ), screen
     assert "runs: 3 in progress, 0 succeeded, 0 failed" in screen
     assert "runs: 0 in progress, 0 succeeded, 3 failed" in screen
+
+
+def _on_a_terminal(command: list[str], terminal: dict[str, str]) -> tuple[int, bytes]:
+    """``command`` run with a real terminal as its stderr: status, what it showed."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=follower,
+            env={**command_env(), **terminal},
+        )
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the command has ended and closed the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+        return process.wait(timeout=60), shown
+    finally:
+        os.close(leader)
