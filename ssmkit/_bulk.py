@@ -417,8 +417,9 @@ class Rollout:
             bound = self.max_failed_runs
             if bound is not None and self.failed > bound and not self.stop.is_set():
                 log.warning(
-                    "%d targets failed, more than %d: no further write starts",
+                    "%d target%s failed, more than %d: no further write starts",
                     self.failed,
+                    "" if self.failed == 1 else "s",
                     bound,
                 )
                 self.stop.set()  # writes not yet sent are not sent

@@ -1153,6 +1153,21 @@ def test_a_canary_counts_only_writes_that_ran_however_many_waves_it_takes(
     assert [r.getMessage() for r in caplog.records] == [
         "2 targets failed, more than 1: no further write starts"
     ]
+    # One target: one failed.
+    ssm.fail_runs(NODES[:1])
+    caplog.clear()
+    one = client.update_associations(
+        association_ids=ids,
+        wait=True,
+        timeout=30,
+        canary=1,
+        max_failed_runs=0,
+        max_errors="6",
+    )
+    assert [r.outcome for r in one] == ["changed"] + ["not_started"] * 3
+    assert [r.getMessage() for r in caplog.records] == [
+        "1 target failed, more than 0: no further write starts"
+    ]
 
 
 def test_a_canary_without_a_bound_still_goes_first(
