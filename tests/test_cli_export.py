@@ -617,7 +617,8 @@ def test_an_apply_waits_as_long_as_told_and_sends_a_canary_first(
     [only] = cells(stopped.stdout)[1:]  # those never started are not rows
     assert only[:3] == ["q-wave-0", only[1], "created"]
     assert stopped.stderr.endswith(
-        "1 created.\nStopped: 1 target failed, more than --max-failed-runs 0; 2 "
+        "1 created; 1 run failed or did not end in time.\n"
+        "Stopped: 1 target failed, more than --max-failed-runs 0; 2 "
         "never started (applying the file again goes on from there).\n"
     )
     no_associations(boto)

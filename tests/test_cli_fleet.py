@@ -682,3 +682,38 @@ def test_ctrl_c_during_the_waits_across_accounts_says_they_were_cut_short(
             "run had not ended when the wait did (Pending)"
         ) in err
     assert "targets of its run failed" not in err
+
+
+def test_runs_that_failed_across_accounts_are_counted_in_the_summary(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    accounts = members[:2]
+    for account_id in accounts:
+        server.stand_in.fail_runs(["i-1"], account_id=account_id)
+    file = tmp_path / "fleet.yaml"
+    entry = {**ENTRY, "Targets": [{"Key": "InstanceIds", "Values": ["i-1"]}]}
+    file.write_text(yaml.safe_dump({"Associations": [entry]}))
+    fleet = ["--accounts", ",".join(accounts)]
+    try:
+        applied = run(server, "apply", str(file), *fleet, "--yes", "--wait")
+        assert applied.returncode == 1, applied.stderr
+        assert "2 created; 2 runs failed or did not end in time.\n" in applied.stderr
+        # One account's update, its run failed; the other's run now succeeds.
+        server.stand_in.fail_runs([], account_id=accounts[1])
+        updated = run(
+            server,
+            "associations",
+            "bulk-update",
+            *fleet,
+            "--name",
+            "AWS-GatherSoftwareInventory",
+            "--set",
+            "max_errors=3",
+            "--wait",
+            "--yes",
+        )
+    finally:
+        for account_id in accounts:
+            server.stand_in.fail_runs([], account_id=account_id)
+    assert updated.returncode == 1, updated.stderr
+    assert "2 changed; 1 run failed or did not end in time.\n" in updated.stderr

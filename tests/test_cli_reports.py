@@ -204,7 +204,7 @@ def test_a_wait_that_times_out_says_so_in_its_cell_and_fails(
         ["association id", "outcome", "version", "run", "error"],
         [association_id, "changed", "1 -> 2", "Pending (timed out)", ""],
     ]
-    assert done.stderr == "1 changed.\n"
+    assert done.stderr == "1 changed; 1 run failed or did not end in time.\n"
     [line] = [
         json.loads(x) for x in (tmp_path / "report.jsonl").read_text().splitlines()
     ]

@@ -27,6 +27,7 @@ from ._runs import (
     check_pace_options,
     check_wait_options,
     run_cell,
+    runs_not_succeeded,
     sentence,
     stopped,
     version_cell,
@@ -227,8 +228,15 @@ def apply_file(args: argparse.Namespace, output: Output) -> int:
         _table(output, shown, interrupted=interrupted)
     counts = _counts(rows)
     not_started = counts.pop("not_started")
+    runs = runs_not_succeeded(rows, interrupted=interrupted)
     output.err.print(
-        sentence(counts, interrupted=interrupted, not_started=not_started, what="write")
+        sentence(
+            counts,
+            interrupted=interrupted,
+            not_started=not_started,
+            what="write",
+            runs_not_succeeded=runs,
+        )
     )
     never = sum(r.outcome == "not_started" for r in results)
     if never and not interrupted:

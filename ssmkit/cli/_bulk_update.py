@@ -21,6 +21,7 @@ from ._runs import (
     check_pace_options,
     check_wait_options,
     run_cell,
+    runs_not_succeeded,
     sentence,
     stopped,
     version_cell,
@@ -285,9 +286,14 @@ def _summary(
                     for r in shown
                 ],
             )
+    runs = runs_not_succeeded((r.to_json() for r in results), interrupted=interrupted)
     output.err.print(
         sentence(
-            counts, skipped=skipped, interrupted=interrupted, not_started=not_started
+            counts,
+            skipped=skipped,
+            interrupted=interrupted,
+            not_started=not_started,
+            runs_not_succeeded=runs,
         )
     )
 

@@ -490,7 +490,7 @@ def _question(plan: FleetPlan) -> str:
 
 def apply_across(args: argparse.Namespace, output: Output, fleet: Fleet) -> int:
     from ._as_code import OUTCOMES, _check_file
-    from ._runs import sentence
+    from ._runs import runs_not_succeeded, sentence
 
     _check_file(args)
     fingerprint = hashlib.sha256(args.file.read_bytes()).hexdigest()[:16]
@@ -546,7 +546,10 @@ def apply_across(args: argparse.Namespace, output: Output, fleet: Fleet) -> int:
     counts = {o: sum(r["outcome"] == o for r in rows) for o in OUTCOMES}
     # As an apply in one account says it: "2 created and 1 changed."
     written = any(counts.values())
-    said = sentence(counts, interrupted=interrupted, what="write")
+    runs = runs_not_succeeded(rows, interrupted=interrupted)
+    said = sentence(
+        counts, interrupted=interrupted, what="write", runs_not_succeeded=runs
+    )
     output.err.print(said if written else "Nothing written.")
     tell_troubles(output, ended)
     reached = {r.target for r in ended if r.reason != NOT_STARTED}
@@ -698,7 +701,13 @@ def _table(
 
 
 def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -> int:
-    from ._runs import check_pace_options, check_wait_options, sentence, version_cell
+    from ._runs import (
+        check_pace_options,
+        check_wait_options,
+        runs_not_succeeded,
+        sentence,
+        version_cell,
+    )
 
     check_pace_options(args)
     check_wait_options(args)
@@ -845,7 +854,8 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
     # As a bulk update in one account says it: "2 changed and 1 unchanged."
     outcomes = ("changed", "unchanged", "planned", "failed", "not_started")
     counts = {o: sum(row["outcome"] == o for row in rows) for o in outcomes}
-    said = sentence(counts, interrupted=interrupted)
+    runs = runs_not_succeeded(rows, interrupted=interrupted)
+    said = sentence(counts, interrupted=interrupted, runs_not_succeeded=runs)
     if not any(counts.values()):
         said = "Nothing to update." if not total else "Nothing written."
     output.err.print(said)

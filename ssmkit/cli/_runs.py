@@ -33,6 +33,7 @@ __all__ = [
     "check_pace_options",
     "check_wait_options",
     "run_cell",
+    "runs_not_succeeded",
     "sentence",
     "stopped",
     "version_cell",
@@ -427,6 +428,20 @@ def version_cell(row: dict[str, Any]) -> str:
     return str(before)
 
 
+def runs_not_succeeded(rows: Iterable[dict[str, Any]], *, interrupted: bool) -> int:
+    """Runs waited for that failed, timed out or were not seen, as rows hold them.
+
+    After Ctrl-C, a run whose wait it cut short is not counted: it goes on.
+    """
+    return sum(
+        1
+        for row in rows
+        if (run := row.get("run")) is not None
+        and run["failed_targets"]
+        and not (interrupted and run["status"] in RUNNING)
+    )
+
+
 def sentence(
     counts: dict[str, int],
     *,
@@ -434,10 +449,12 @@ def sentence(
     interrupted: bool,
     not_started: int | None = None,
     what: str = "update",
+    runs_not_succeeded: int = 0,
 ) -> str:
     """``3 changed and 1 failed; 2 skipped as done in an earlier run.``
 
-    After Ctrl-C it says how many were never started.
+    With ``--wait`` it says how many runs did not succeed; after Ctrl-C, how
+    many were never started.
     """
     parts = [f"{n} {o.replace('_', ' ')}" for o, n in counts.items() if n]
     if not parts:
@@ -449,6 +466,9 @@ def sentence(
     text = text[0].upper() + text[1:]
     if skipped:
         text += f"; {skipped} skipped as done in an earlier run"
+    if runs_not_succeeded:
+        n = runs_not_succeeded
+        text += f"; {n} run{'' if n == 1 else 's'} failed or did not end in time"
     if interrupted:
         text += f"; interrupted, so no {what} was started after Ctrl-C"
         if not_started:
