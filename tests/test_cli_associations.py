@@ -240,3 +240,174 @@ def test_a_deletion_names_what_it_deletes_and_asks(server: Server, boto: Any) ->
     unnamed = boto.create_association(Name=RUN)["AssociationDescription"]
     gone = ssmkit(server, "associations", "delete", unnamed["AssociationId"], "--yes")
     assert gone.stderr == f"Deleted association {unnamed['AssociationId']} ({RUN}).\n"
+
+
+# -- associations update --wait ---------------------------------------------------
+
+
+def _waiting(boto: Any, server: Server) -> str:
+    """An association on two nodes whose runs take a moment."""
+    association_id = str(
+        boto.create_association(
+            Name=RUN, Targets=NODES, Parameters={"commands": ["uptime"]}
+        )["AssociationDescription"]["AssociationId"]
+    )
+    server.stand_in.requests.clear()
+    return association_id
+
+
+def _runs_of(boto: Any, association_id: str) -> dict[str, str]:
+    """Each run's execution id, by the version it ran."""
+    found = boto.describe_association_executions(AssociationId=association_id)
+    return {
+        run["AssociationVersion"]: run["ExecutionId"]
+        for run in found["AssociationExecutions"]
+    }
+
+
+def _update_argv(
+    server: Server, association_id: str, *options: str, json_output: bool = False
+) -> list[str]:
+    from .test_cli import argv
+
+    return argv(
+        server,
+        *(["--output", "json"] if json_output else []),
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "max_errors=2",
+        "--wait",
+        "--yes",
+        *options,
+    )
+
+
+def _update(
+    server: Server, association_id: str, *options: str, json_output: bool = False
+) -> Any:
+    from .command import run_command
+    from .test_cli import command_env
+
+    command = _update_argv(server, association_id, *options, json_output=json_output)
+    return run_command(command, stdin="", env=command_env(), timeout=120)
+
+
+def test_an_update_that_waits_says_how_its_run_went(server: Server, boto: Any) -> None:
+    association_id = _waiting(boto, server)
+    server.stand_in.set_run_duration(0.3)
+    try:
+        fine = _update(server, association_id)
+        server.stand_in.fail_runs(["i-2"])
+        failed = ssmkit(
+            server,
+            "associations",
+            "update",
+            association_id,
+            "--set",
+            "max_errors=3",
+            "--wait",
+            "--yes",
+        )
+    finally:
+        server.stand_in.set_run_duration(0)
+    runs = _runs_of(boto, association_id)
+    assert fine.returncode == 0, fine.stderr
+    assert fine.stderr == (
+        f"Updated association {association_id} to version 2.\n"
+        f"Run {runs['2']} of version 2: Success.\n"
+    )
+    # The run of the version written, read until it ended, then its targets:
+    # no other read of the association.
+    operations = server.stand_in.operations
+    first = operations[: operations.index("DescribeAssociationExecutionTargets") + 1]
+    assert first[:3] == ["DescribeAssociation"] * 2 + ["UpdateAssociation"]
+    assert set(first[3:-1]) == {"DescribeAssociationExecutions"}
+    assert failed.returncode == 1
+    assert failed.stderr.endswith(
+        f"Updated association {association_id} to version 3.\n"
+        f"Run {runs['3']} of version 3: Failed, 1 target of 2 failed.\n"
+        "  i-2: Failed\n"
+    )
+
+
+def test_an_update_whose_wait_ends_early_still_says_what_it_wrote(
+    server: Server, boto: Any
+) -> None:
+    from .test_cli_interrupts import CtrlC
+
+    association_id = _waiting(boto, server)
+    server.stand_in.set_run_duration(30)
+    try:
+        slow = _update(server, association_id, "--timeout", "0.5", json_output=True)
+        deleted = _waiting(boto, server)
+        server.stand_in.before(
+            "DescribeAssociationExecutions",
+            lambda _: boto.delete_association(AssociationId=deleted),
+        )
+        gone = _update(server, deleted, json_output=True)
+        third = _waiting(boto, server)
+        press = CtrlC(server, "DescribeAssociationExecutions", 2, until_exit=True)
+        status, err = press.run(
+            _update_argv(server, third, "--timeout", "20", json_output=True)
+        )
+    finally:
+        server.stand_in.set_run_duration(0)
+    # Out of time: the run as last read, still going.
+    assert slow.returncode == 1
+    assert slow.stderr.endswith(
+        f"Updated association {association_id} to version 2.\n"
+        f"ssmkit: error: association {association_id} version 2: its run: did "
+        "not finish within 0.5 s (last seen: Pending)\n"
+    ) or slow.stderr.endswith("(last seen: InProgress)\n")
+    run = json.loads(slow.stdout)["run"]
+    assert run["association_version"] == "2"
+    assert run["status"] in ("Pending", "InProgress")
+    assert run["execution_id"] == _runs_of(boto, association_id)["2"]
+    # Deleted before its run was read: the write is still said, its run never seen.
+    assert gone.returncode == 1
+    assert gone.stderr.endswith(
+        f"Updated association {deleted} to version 2.\n"
+        "ssmkit: error: DescribeAssociationExecutions: AssociationDoesNotExist: "
+        "The specified association doesn't exist.\n"
+    )
+    written = json.loads(gone.stdout)
+    assert written["written"] is True
+    assert written["run"] == {
+        "association_id": deleted,
+        "association_version": "2",
+        "detailed_status": None,
+        "execution_id": "",
+        "finished": None,
+        "started": None,
+        "status": "Pending",
+        "succeeded": False,
+        "target_counts": {},
+        "targets": [],
+    }
+    # Ctrl-C while it waits: the run goes on; the JSON has it as last read.
+    assert status == 130, err
+    assert err.endswith(
+        f"Updated association {third} to version 2.\n"
+        "Interrupted: the run goes on; not waiting for it.\n"
+    )
+    shown = json.loads(press.out)
+    assert shown["written"] is True
+    assert shown["run"]["execution_id"] == _runs_of(boto, third)["2"]
+    assert shown["run"]["status"] in ("Pending", "InProgress")
+
+
+def test_an_update_that_waits_on_a_terminal_says_so_as_it_waits(
+    server: Server, boto: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    association_id = _waiting(boto, server)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    server.stand_in.set_run_duration(0.3)
+    try:
+        done = _update(server, association_id)
+    finally:
+        server.stand_in.set_run_duration(0)
+    assert done.returncode == 0, done.stderr
+    assert "Waiting for the run of version 2..." in done.stderr

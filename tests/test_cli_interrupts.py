@@ -44,6 +44,7 @@ class CtrlC:
         self, server: Server, operation: str, nth: int, *, until_exit: bool = False
     ) -> None:
         self.process: subprocess.Popen[str] | None = None
+        self.out = ""  # what the command wrote on stdout, once it has ended
         self.pressed = threading.Event()
         self._running = threading.Event()
         self._ended = threading.Event()
@@ -91,6 +92,8 @@ class CtrlC:
                     self._taken.set()
             status = self.process.wait(timeout=60)
             self._ended.set()
+            out.seek(0)
+            self.out = out.read()
             return status, "".join(err)
 
     def _run_in_process(self, command: list[str]) -> tuple[int, str]:
@@ -110,6 +113,7 @@ class CtrlC:
         finally:
             self._ended.set()
             logger.removeHandler(handler)
+        self.out = done.stdout
         return done.returncode, done.stderr
 
 

@@ -80,3 +80,87 @@ def test_what_keeps_the_command_from_aws_is_said_in_one_line(
     status, out, err = _ssmkit(*args, env=_env(**env))
     assert (status, err) == said
     assert out == ""
+
+
+def _demo(**more: str) -> tuple[int, str, str]:
+    # 80 columns, where a record is too wide for a table.
+    return _ssmkit("demo", env={**_env(**more), "COLUMNS": "80"})
+
+
+def test_the_demo_shows_a_raw_update_wiping_and_a_safe_one_keeping() -> None:
+    import re
+
+    status, out, err = _demo()
+
+    assert (status, err) == (0, "")
+    ids = re.findall(r"association ([0-9a-f-]{36})", out)
+    assert len(ids) == 2 and ids[0] != ids[1], out
+    shown = out.replace(ids[0], "RAW").replace(ids[1], "TWIN")
+    shown = re.sub(r"\d{4}-\d\d-\d\dT[\d:.]+\+00:00", "DATE", shown)
+    members = "name, association_name, parameters, targets, output_location, "
+    members += "max_concurrency, max_errors, compliance_severity, alarm_configuration"
+    assert shown.splitlines() == [
+        "1. A fully configured association (local SSM, no AWS account)",
+        "association RAW",
+        "  name                            AWS-RunPatchBaseline",
+        "  association_version             1",
+        "  date                            DATE",
+        "  last_update_association_date    DATE",
+        '  status                          {"Date":"DATE","Name":"Success",'
+        '"Message":"0 of 0 targets succeeded"}',
+        '  overview                        {"Status":"Success","DetailedStatus":'
+        '"Success","AssociationStatusAggregatedCount":{}}',
+        "  document_version                $DEFAULT",
+        '  parameters                      {"Operation":"<sensitive>"}',
+        "  association_id                  RAW",
+        '  targets                         [{"Key":"tag:Patch","Values":["weekly"]}]',
+        "  schedule_expression             cron(0 2 ? * SUN *)",
+        '  output_location                 {"S3Location":{"OutputS3BucketName":'
+        '"patch-logs"}}',
+        "  last_execution_date             DATE",
+        "  last_successful_execution_date  DATE",
+        "  association_name                weekly-patching",
+        "  max_errors                      5%",
+        "  max_concurrency                 10%",
+        "  compliance_severity             HIGH",
+        '  alarm_configuration             {"Alarms":[{"Name":"patching-errors"}]}',
+        "",
+        "2. boto3's update_association() of the schedule alone:",
+        f"   wiped: {members}",
+        "",
+        "3. ssmkit's update_association() of it, on a twin:",
+        "association TWIN: 1 change",
+        '  ~ schedule_expression: "cron(0 2 ? * SUN *)" -> "cron(0 3 ? * SUN *)"',
+        "  Writing it makes the association run at once on its targets.",
+        f"   kept all 9 other members: {members}",
+        "   now at version 2; a no-op would not write",
+    ]
+
+
+def test_the_demo_in_colour_marks_what_was_wiped_and_what_was_kept() -> None:
+    status, out, _ = _demo(FORCE_COLOR="1", TERM="xterm-256color")
+
+    assert status == 0
+    assert "\x1b[1m1. A fully configured association\x1b[0m (local SSM" in out
+    assert "\x1b[1m2. boto3's update_association()\x1b[0m of the schedule" in out
+    assert "\x1b[1m3. ssmkit's update_association()\x1b[0m of it, on a twin" in out
+    assert "\x1b[31m   wiped: name, association_name," in out
+    assert "\x1b[32m   kept all 9 other members\x1b[0m: name, " in out
+
+
+def test_the_demo_without_the_local_ssm_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from . import command
+
+    if not command.IN_PROCESS:
+        pytest.skip("hides the testing extra from the tests' own process")
+    # As where ssmkit's testing extra is not installed.
+    monkeypatch.setitem(sys.modules, "ssmkit.testing", None)
+
+    assert _demo() == (
+        2,
+        "",
+        "ssmkit: error: the demo needs the local SSM, which ssmkit's 'testing' "
+        "extra installs (pip install '.[cli,testing]' in a checkout of ssmkit)\n",
+    )
