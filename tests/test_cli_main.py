@@ -94,7 +94,8 @@ def test_the_demo_shows_a_raw_update_wiping_and_a_safe_one_keeping() -> None:
 
     assert (status, err) == (0, "")
     ids = re.findall(r"association ([0-9a-f-]{36})", out)
-    assert len(ids) == 2 and ids[0] != ids[1], out
+    assert len(ids) == 2, out
+    assert ids[0] != ids[1]
     shown = out.replace(ids[0], "RAW").replace(ids[1], "TWIN")
     shown = re.sub(r"\d{4}-\d\d-\d\dT[\d:.]+\+00:00", "DATE", shown)
     members = "name, association_name, parameters, targets, output_location, "
