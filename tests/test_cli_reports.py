@@ -209,3 +209,27 @@ def test_a_wait_that_times_out_says_so_in_its_cell_and_fails(
         json.loads(x) for x in (tmp_path / "report.jsonl").read_text().splitlines()
     ]
     assert (line["outcome"], line["run"]["status"]) == ("changed", "Pending")
+
+
+@pytest.mark.parametrize("bound", ["-1", "٣", "1.5", "x"])
+def test_max_failed_runs_is_a_whole_number_in_ascii_digits(
+    server: Server, bound: str
+) -> None:
+    done = ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        "--name",
+        "AWS-RunShellScript",
+        "--set",
+        "max_errors=1",
+        "--wait",
+        "--max-failed-runs",
+        bound,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.endswith(
+        "ssmkit associations bulk-update: error: argument --max-failed-runs: "
+        f"{bound!r} is not a whole number, 0 or more "
+        "(see ssmkit associations bulk-update --help)\n"
+    )

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
     from pathlib import Path
 
-    from rich.console import RenderableType
+    from rich.console import Console, RenderableType
 
     from .._waits import AssociationRun
     from ._output import Output
@@ -106,8 +106,10 @@ class _Progress(Progress):
         under_way: Callable[[], list[AssociationRun]],
         **options: Any,
     ) -> None:
-        # Set first: the base class draws the view once while it is made.
+        # Set first: the base class draws the view once while it is made,
+        # before its own console is set.
         self._under_way = under_way
+        self._terminal: Console = options["console"]
         super().__init__(*columns, **options)
 
     def get_renderables(self) -> Iterable[RenderableType]:
@@ -116,7 +118,7 @@ class _Progress(Progress):
         if not runs:
             return
         # What fits under the bar; the rest are counted.
-        room = self.console.size.height - 4
+        room = self._terminal.size.height - 4
         if room < 2:  # a terminal too short for a line each
             yield Text(f"{len(runs)} runs under way", no_wrap=True)
             return

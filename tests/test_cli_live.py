@@ -1,0 +1,212 @@
+"""The live view of runs under way, and Ctrl-C pressed once, twice, mid-record.
+
+Each is driven in the tests' process: the view is rendered at a given
+terminal size, and Ctrl-C is a real SIGINT the process sends itself, which
+Python handles before the next line runs.
+"""
+
+from __future__ import annotations
+
+import signal
+from typing import TYPE_CHECKING
+
+import pytest
+from rich.text import Text
+
+from ssmkit._waits import AssociationRun
+from ssmkit.cli._output import Output
+from ssmkit.cli._parser import build_parser
+from ssmkit.cli._runs import Interrupts, Run, _progress_bar
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+
+@pytest.fixture
+def output(monkeypatch: pytest.MonkeyPatch) -> Iterator[Output]:
+    """The command's output, on a colour terminal of 80 by 24."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "24")
+    made = Output(build_parser().parse_args(["associations", "list"]))
+    made.interrupts = Interrupts(made)
+    with made.interrupts.installed():
+        yield made
+
+
+def _run(number: int, status: str, **counts: int) -> AssociationRun:
+    return AssociationRun(
+        association_id=f"{number:08d}-aaaa-bbbb-cccc-{number:012d}",
+        association_version=str(number),
+        execution_id=f"run-{number}",
+        status=status,
+        target_counts=counts,
+    )
+
+
+def _lines(output: Output, runs: list[AssociationRun]) -> list[str]:
+    """What the view shows under the bar: each line's text."""
+    bar = _progress_bar(output, "Updating", lambda: runs)
+    shown = list(bar.get_renderables())
+    texts = [line for line in shown[1:] if isinstance(line, Text)]
+    assert len(texts) == len(shown) - 1
+    # Each run's line is cut at the right edge, never wrapped.
+    assert all(line.no_wrap for line in texts if not line.plain.startswith("..."))
+    return [line.plain for line in texts]
+
+
+def test_each_run_under_way_has_a_line_with_its_targets_counted(
+    output: Output,
+) -> None:
+    runs = [
+        _run(1, "Pending", Pending=2),
+        _run(12, "InProgress", Success=1, InProgress=1, Failed=3),
+        _run(3, "Success"),
+        _run(4, "TimedOut", TimedOut=1),
+    ]
+    assert _lines(output, runs) == [
+        "00000001-aaaa-bbbb-cccc-000000000001  v1   pending      targets: 2 pending",
+        "00000012-aaaa-bbbb-cccc-000000000012  v12  in progress  targets: 3 failed "
+        "1 in progress 1 succeeded",
+        "00000003-aaaa-bbbb-cccc-000000000003  v3   succeeded    targets: -",
+        # A status the view has no word for: as the service says it, in lower case.
+        "00000004-aaaa-bbbb-cccc-000000000004  v4   timedout     targets: 1 timedout",
+    ]
+    assert _lines(output, []) == []
+
+
+def test_what_does_not_fit_under_the_bar_is_counted(output: Output) -> None:
+    runs = [_run(n, "Pending", Pending=1) for n in range(1, 31)]
+    # 24 lines: the bar and its margins take 4, so 20 lines; the last says
+    # how many more there are.
+    shown = _lines(output, runs)
+    assert len(shown) == 20
+    assert shown[18].startswith("00000019-aaaa")
+    assert shown[19] == "... and 11 more"
+    # As many as fit: a line each, none counted.
+    assert len(_lines(output, runs[:20])) == 20
+    assert _lines(output, runs[:20])[-1].startswith("00000020-aaaa")
+    assert _lines(output, runs[:21])[-1] == "... and 2 more"
+
+
+@pytest.mark.parametrize(("lines", "said"), [("5", "3 runs under way"), ("6", "")])
+def test_a_terminal_too_short_for_a_line_each_says_how_many(
+    output: Output, monkeypatch: pytest.MonkeyPatch, lines: str, said: str
+) -> None:
+    monkeypatch.setenv("LINES", lines)
+    short = Output(build_parser().parse_args(["associations", "list"]))
+    runs = [_run(n, "Pending", Pending=1) for n in range(1, 4)]
+    shown = _lines(short, runs)
+    if said:
+        assert shown == [said]
+    else:
+        # Two lines: one run, and how many more.
+        assert shown[1:] == ["... and 2 more"]
+
+
+def test_the_bar_counts_the_runs_judged_so_far(output: Output) -> None:
+    run: Run[_Result] = Run(output, None, "Updating", 3)
+    with run.going("update"):
+        run.watch(_run(1, "InProgress", InProgress=1))
+        run.watch(_run(2, "InProgress", InProgress=1))
+        assert _field(run) == "runs: 2 in progress, 0 succeeded, 0 failed"
+        assert [r.association_id[:8] for r in _under_way(run)] == [
+            "00000001",
+            "00000002",
+        ]
+        run.record(_Result(_run(1, "Success"), failed=0))
+        run.record(_Result(_run(2, "Failed"), failed=2))
+        assert _field(run) == "runs: 0 in progress, 1 succeeded, 1 failed"
+        assert _under_way(run) == []
+        # Recorded once, however often it is passed on.
+        again = run.results[0]
+        run.record(again)
+        assert len(run.results) == 2
+
+
+class _Result:
+    def __init__(self, run: AssociationRun, *, failed: int) -> None:
+        self._json = {
+            "association_id": run.association_id,
+            "run": {"failed_targets": failed, "status": run.status},
+        }
+
+    def to_json(self) -> dict[str, object]:
+        return self._json
+
+
+def _field(run: Run[_Result]) -> str:
+    [task] = run._progress.tasks
+    return str(task.fields["runs"])
+
+
+def _under_way(run: Run[_Result]) -> list[AssociationRun]:
+    return run._waited_for()
+
+
+# -- Ctrl-C -----------------------------------------------------------------------
+
+
+def test_the_first_ctrl_c_stops_a_run_and_says_what_goes_on(
+    output: Output, capsys: pytest.CaptureFixture[str]
+) -> None:
+    interrupts = output.interrupts
+    with pytest.raises(KeyboardInterrupt), interrupts.during("update"):
+        signal.raise_signal(signal.SIGINT)
+    assert capsys.readouterr().err == (
+        "Interrupted: finishing the calls under way; no new update starts.\n"
+    )
+    # Pressed again, and again: said each time; the command goes on to its end.
+    signal.raise_signal(signal.SIGINT)
+    signal.raise_signal(signal.SIGINT)
+    assert capsys.readouterr().err == "Still finishing; the summary follows.\n" * 2
+
+
+def test_a_ctrl_c_outside_a_run_over_many_stops_it_without_a_word(
+    output: Output, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(KeyboardInterrupt):
+        signal.raise_signal(signal.SIGINT)
+    assert capsys.readouterr().err == ""
+
+
+def test_a_ctrl_c_while_a_result_is_recorded_waits_for_the_record(
+    output: Output,
+) -> None:
+    steps = []
+    with pytest.raises(KeyboardInterrupt):  # noqa: PT012
+        with output.interrupts.during("update"), output.interrupts.recording():
+            signal.raise_signal(signal.SIGINT)
+            steps.append("recorded whole")
+        steps.append("after the record")
+    assert steps == ["recorded whole"]
+    # Taken once: the next record is not cut short by it.
+    with output.interrupts.recording():
+        steps.append("the next")
+    assert steps == ["recorded whole", "the next"]
+
+
+def test_those_never_started_are_results_too_without_a_report(
+    output: Output,
+) -> None:
+    run: Run[_Result] = Run(output, None, "Updating", 2)
+    never = [
+        _Result(_run(1, "Pending"), failed=0),
+        _Result(_run(2, "Pending"), failed=0),
+    ]
+    run.never_started(never)
+    assert run.results == never
+
+
+@pytest.mark.parametrize(
+    ("failed", "said"),
+    [
+        (1, "Stopped: 1 target failed, more than --max-failed-runs 0;"),
+        (2, "Stopped: 2 targets failed, more than --max-failed-runs 0;"),
+    ],
+)
+def test_a_stopped_rollout_counts_its_failed_targets(failed: int, said: str) -> None:
+    from ssmkit.cli._runs import stopped
+
+    assert stopped(failed, 0, 3, "") == f"{said} 3 never started."
