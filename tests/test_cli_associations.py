@@ -94,6 +94,14 @@ def test_versions_are_listed_newest_first(server: Server, boto: Any) -> None:
         ["2", made["2"], RUN, "ops", "rate(2 days)"],
         ["1", made["1"], RUN, "ops", "rate(1 day)"],
     ]
+    # Each version's parameters are secret: masked in the JSON too.
+    as_json = ssmkit(
+        server, "--output", "json", "associations", "versions", association_id
+    )
+    assert as_json.returncode == 0, as_json.stderr
+    assert SECRET.split()[1] not in as_json.stdout
+    versions = json.loads(as_json.stdout)["AssociationVersions"]
+    assert [v["Parameters"] for v in versions] == [{"commands": "<sensitive>"}] * 2
 
 
 def test_runs_are_listed_and_the_targets_of_one(server: Server, boto: Any) -> None:

@@ -233,3 +233,27 @@ def test_max_failed_runs_is_a_whole_number_in_ascii_digits(
         f"{bound!r} is not a whole number, 0 or more "
         "(see ssmkit associations bulk-update --help)\n"
     )
+
+
+@pytest.mark.parametrize("seconds", ["x", "0", "-1", "nan", "86400.5"])
+def test_a_wait_s_timeout_is_a_number_of_seconds_up_to_a_day(
+    server: Server, seconds: str
+) -> None:
+    done = ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        "--name",
+        "AWS-RunShellScript",
+        "--set",
+        "max_errors=1",
+        "--wait",
+        "--timeout",
+        seconds,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.endswith(
+        "ssmkit associations bulk-update: error: argument --timeout: "
+        f"{seconds!r} is not a number of seconds, more than 0, at most 86400 "
+        "(see ssmkit associations bulk-update --help)\n"
+    )
