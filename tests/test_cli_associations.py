@@ -419,3 +419,63 @@ def test_an_update_that_waits_on_a_terminal_says_so_as_it_waits(
         server.stand_in.set_run_duration(0)
     assert done.returncode == 0, done.stderr
     assert "Waiting for the run of version 2..." in done.stderr
+
+
+def test_an_update_that_loses_its_race_says_nothing_was_written(
+    server: Server, boto: Any
+) -> None:
+    association_id = _waiting(boto, server)
+    told = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "max_errors=2",
+        "--expected-version",
+        "7",
+        "--yes",
+    )
+    assert (told.returncode, told.stdout) == (1, "")
+    assert told.stderr == (
+        "ssmkit: error: expected version 7, found 1: nothing was written; "
+        "run again to see the new plan\n"
+    )
+    # Another writer wins the race: the write is made at the version planned,
+    # which the command showed, so it is not tried again.
+    server.stand_in.fail_next("UpdateAssociation", "InvalidAssociationVersion")
+    raced = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "max_errors=2",
+        "--yes",
+    )
+    assert raced.returncode == 1
+    assert server.stand_in.operations.count("UpdateAssociation") == 1
+    assert raced.stderr == (
+        "ssmkit: error: version 1 was replaced by another writer: nothing was "
+        "written; run again to see the new plan\n"
+    )
+    assert (
+        boto.describe_association(AssociationId=association_id)[
+            "AssociationDescription"
+        ]["AssociationVersion"]
+        == "1"
+    )
+    missing = ssmkit(
+        server,
+        "associations",
+        "update",
+        "00000000-0000-0000-0000-000000000000",
+        "--set",
+        "max_errors=2",
+        "--yes",
+    )
+    assert (missing.returncode, missing.stdout) == (1, "")
+    assert missing.stderr == (
+        "ssmkit: error: DescribeAssociation: AssociationDoesNotExist: "
+        "The specified association doesn't exist.\n"
+    )
