@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -454,6 +455,10 @@ def test_an_apply_that_waits_shows_each_run_and_fails_with_one(
     ]
     assert "\x1b[31mq-ops" in rows[1]
     assert "\x1b[32mq-new" in rows[2]
+    # The bar says what it does, counts the entries and the runs judged.
+    bar = _plain(done.stderr)
+    assert re.search(r"applying ━+ 0/2", bar), bar
+    assert re.search(r"applying ━+ 2/2 runs: 0 in progress, 1 succeeded, 1 failed", bar)
 
 
 def test_a_plan_on_a_terminal_colours_each_entry_and_change(
