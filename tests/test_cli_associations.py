@@ -164,6 +164,16 @@ def test_runs_are_listed_and_the_targets_of_one(server: Server, boto: Any) -> No
     assert none.stderr == (
         f"ssmkit: error: association {association_id} has no run of version 3 yet\n"
     )
+    # One that runs only on its schedule has not run at all yet.
+    waiting = boto.create_association(
+        Name=RUN,
+        Targets=NODES,
+        ScheduleExpression="cron(0 2 ? * SUN *)",
+        ApplyOnlyAtCronInterval=True,
+    )["AssociationDescription"]["AssociationId"]
+    never = ssmkit(server, "associations", "runs", waiting, "--targets")
+    assert (never.returncode, never.stdout) == (1, "")
+    assert never.stderr == f"ssmkit: error: association {waiting} has no run yet\n"
 
 
 def test_a_creation_shows_what_it_would_write_and_asks(

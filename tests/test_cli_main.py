@@ -165,3 +165,12 @@ def test_the_demo_without_the_local_ssm_says_what_to_install(
         "ssmkit: error: the demo needs the local SSM, which ssmkit's 'testing' "
         "extra installs (pip install '.[cli,testing]' in a checkout of ssmkit)\n",
     )
+
+
+def test_the_demo_shows_the_parameters_only_when_asked() -> None:
+    status, out, _ = _ssmkit(
+        "--show-sensitive", "demo", env={**_env(), "COLUMNS": "80"}
+    )
+    assert status == 0
+    assert '  parameters                      {"Operation":["Install"]}\n' in out
+    assert "<sensitive>" not in out
