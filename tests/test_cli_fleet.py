@@ -717,3 +717,126 @@ def test_runs_that_failed_across_accounts_are_counted_in_the_summary(
             server.stand_in.fail_runs([], account_id=account_id)
     assert updated.returncode == 1, updated.stderr
     assert "2 changed; 1 run failed or did not end in time.\n" in updated.stderr
+
+
+def test_bulk_update_across_accounts_asks_first_and_writes_only_on_yes(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    accounts = members[:2]
+    for account_id in accounts:
+        member_client(server, account_id).create_association(**ENTRY)
+    fleet = ["--accounts", ",".join(accounts)]
+    select = ["--association-name", "inventory"]
+    before = server.stand_in.operations.count("UpdateAssociation")
+    declined = run(
+        server,
+        "associations",
+        "bulk-update",
+        *select,
+        *fleet,
+        "--set",
+        "max_errors=5",
+        stdin="\n",
+    )
+    assert (declined.returncode, declined.stdout) == (1, "")
+    assert declined.stderr == (
+        "Selected 2 associations in 2 targets.\n"
+        'The change: max_errors="5".\n'
+        "Apply it to 2 associations in 2 targets (those it changes are written)? "
+        "Each one written runs at once on its targets, unless it has "
+        "apply_only_at_cron_interval set. [y/N] Nothing written.\n"
+    )
+    assert server.stand_in.operations.count("UpdateAssociation") == before
+    # A change that makes them run only on their schedule says nothing of runs.
+    quiet = run(
+        server,
+        "associations",
+        "bulk-update",
+        *select,
+        *fleet,
+        "--set",
+        "apply_only_at_cron_interval=true",
+        stdin="no\n",
+    )
+    assert quiet.returncode == 1
+    assert (
+        "Apply it to 2 associations in 2 targets (those it changes are written)? "
+        "[y/N] Nothing written.\n"
+    ) in quiet.stderr
+    accepted = run(
+        server,
+        "associations",
+        "bulk-update",
+        *select,
+        *fleet,
+        "--set",
+        "max_errors=5",
+        stdin="y\n",
+    )
+    assert accepted.returncode == 0, accepted.stderr
+    assert "[y/N] " in accepted.stderr
+    assert accepted.stderr.endswith(
+        "2 changed.\nTargets: 2 done, 0 failed, 0 skipped.\n"
+    )
+    assert server.stand_in.operations.count("UpdateAssociation") == before + 2
+
+
+def test_a_sensitive_change_across_accounts_reads_every_association_again(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    account_id = members[0]
+    member_client(server, account_id).create_association(
+        **{**ENTRY, "Name": "AWS-RunShellScript", "Parameters": {"commands": ["ls"]}}
+    )
+    report = tmp_path / "report.jsonl"
+    change = [
+        "--association-name",
+        "inventory",
+        "--set",
+        'parameters={"commands": ["echo hunter2"]}',
+        "--accounts",
+        account_id,
+        "--report",
+        str(report),
+        "--yes",
+    ]
+    first = run(server, "associations", "bulk-update", *change)
+    assert first.returncode == 0, first.stderr
+    again = run(server, "associations", "bulk-update", *change)
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.startswith(
+        "The change sets a sensitive value, which reports do not record: every "
+        "association is read again (those already so are unchanged).\n"
+        "Selected 1 association in 1 target.\n"
+    )
+    assert again.stderr.endswith(
+        "The change: parameters=<sensitive>.\n"
+        "1 unchanged.\nTargets: 1 done, 0 failed, 0 skipped.\n"
+    )
+    assert "hunter2" not in again.stderr + again.stdout + report.read_text()
+
+
+def test_a_declined_apply_across_accounts_in_json_says_what_it_planned(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    file = tmp_path / "fleet.yaml"
+    file.write_text(yaml.safe_dump({"Associations": [ENTRY]}))
+    declined = run(
+        server,
+        "--output",
+        "json",
+        "apply",
+        str(file),
+        "--accounts",
+        members[0],
+        stdin="n\n",
+    )
+    assert declined.returncode == 1, declined.stderr
+    document = json.loads(declined.stdout)
+    assert (document["results"][0]["outcome"], document["interrupted"]) == (
+        "not_started",
+        False,
+    )
+    assert document["counts"]["not_started"] == 1
+    assert [t["outcome"] for t in document["plan"]["targets"]] == ["ok"]
+    assert names(server, members[0], "us-east-1") == []
