@@ -14,12 +14,15 @@ import contextlib
 import io
 import logging
 import os
+import signal
 import subprocess
 import sys
+import threading
+import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Callable, Iterator, Mapping
 
 #: Set from the ``--command-in-process`` option by conftest.py.
 IN_PROCESS = False
@@ -89,3 +92,61 @@ def _streams(
         # --debug adds a handler writing to the stderr of its run.
         logger.handlers[:] = handlers
         logger.setLevel(level)
+
+
+def run_interrupted(
+    command: list[str],
+    *,
+    ready: Callable[[], bool],
+    env: Mapping[str, str],
+    timeout: float,
+) -> subprocess.CompletedProcess[str]:
+    """``command`` run to its end, with Ctrl-C pressed once ``ready()`` holds.
+
+    In a process of its own, the press is a SIGINT to it; in the tests'
+    process, a SIGINT to the main thread, where the command runs, sent only
+    while the command still runs.
+    """
+    pressed = threading.Event()
+
+    def press_when_ready(press: Callable[[], None]) -> None:
+        deadline = time.monotonic() + timeout
+        while not ready():
+            if time.monotonic() > deadline or ended.is_set():
+                return
+            time.sleep(0.02)
+        with lock:
+            if not ended.is_set():
+                press()
+                pressed.set()
+
+    lock = threading.Lock()
+    ended = threading.Event()
+    if not IN_PROCESS:
+        with subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=dict(env),
+        ) as process:
+            press_when_ready(lambda: process.send_signal(signal.SIGINT))
+            out, err = process.communicate(timeout=timeout)
+            ended.set()
+            assert pressed.is_set(), err
+            return subprocess.CompletedProcess(command, process.returncode, out, err)
+    main = threading.main_thread().ident or 0
+    presser = threading.Thread(
+        target=press_when_ready,
+        args=(lambda: signal.pthread_kill(main, signal.SIGINT),),
+    )
+    presser.start()
+    try:
+        done = _in_process(command, "", env)
+    finally:
+        with lock:
+            ended.set()
+        presser.join()
+    assert pressed.is_set(), done.stderr
+    return done

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ import pytest
 import yaml
 from moto.iam.models import iam_backends
 
-from .command import run_command
+from .command import run_command, run_interrupted
 from .test_cli import argv, command_env
 
 if TYPE_CHECKING:
@@ -232,9 +233,6 @@ def test_a_fleet_that_cannot_be_is_exit_2_before_any_call(
 def test_ctrl_c_across_accounts_finishes_the_targets_under_way_and_reports_them(
     server: Server, members: list[str], tmp_path: Path
 ) -> None:
-    import signal
-    import time
-
     file = tmp_path / "fleet.yaml"
     file.write_text(yaml.safe_dump({"Associations": [ENTRY]}))
     report = tmp_path / "report.jsonl"
@@ -242,7 +240,7 @@ def test_ctrl_c_across_accounts_finishes_the_targets_under_way_and_reports_them(
     accounts = [*members, *more]
     server.set_latency(0.2)
     try:
-        process = subprocess.Popen(
+        done = run_interrupted(
             argv(
                 server,
                 "apply",
@@ -255,22 +253,15 @@ def test_ctrl_c_across_accounts_finishes_the_targets_under_way_and_reports_them(
                 "--report",
                 str(report),
             ),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+            # Once the first target has ended, others are under way.
+            ready=lambda: report.exists() and bool(report.read_text().strip()),
             env=command_env(),
+            timeout=120,
         )
-        # Once the first target has ended, others are under way.
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not (
-            report.exists() and report.read_text().strip()
-        ):
-            time.sleep(0.05)
-        process.send_signal(signal.SIGINT)
-        _out, err = process.communicate(timeout=120)
     finally:
         server.set_latency(0)
-    assert process.returncode == 130, err
+    err = done.stderr
+    assert done.returncode == 130, err
     lines = [json.loads(line) for line in report.read_text().splitlines()]
     landed = [a for a in accounts if names(server, a, "us-east-1") == ["inventory"]]
     # Every write that landed is in the report as such, and only those.
@@ -634,16 +625,29 @@ def test_a_region_not_enabled_is_skipped_and_said_so(
 def test_ctrl_c_during_the_waits_across_accounts_says_they_were_cut_short(
     server: Server, members: list[str], tmp_path: Path
 ) -> None:
-    import signal
-    import time
-
     accounts = members[:2]
     for account_id in accounts:
         server.stand_in.set_run_duration(120, account_id=account_id)
     file = tmp_path / "fleet.yaml"
     entry = {**ENTRY, "Targets": [{"Key": "InstanceIds", "Values": ["i-1"]}]}
     file.write_text(yaml.safe_dump({"Associations": [entry]}))
-    process = subprocess.Popen(
+    created: list[float] = []
+
+    def waiting() -> bool:
+        """Both creates sent, and half a second for their waits to begin."""
+        if not created:
+            if (
+                sum(
+                    r.operation == "CreateAssociation" and r.account_id in accounts
+                    for r in server.stand_in.requests
+                )
+                >= 2
+            ):
+                created.append(time.monotonic())
+            return False
+        return time.monotonic() - created[0] > 0.5
+
+    done = run_interrupted(
         argv(
             server,
             "apply",
@@ -653,25 +657,12 @@ def test_ctrl_c_during_the_waits_across_accounts_says_they_were_cut_short(
             "--yes",
             "--wait",
         ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        ready=waiting,
         env=command_env(),
+        timeout=60,
     )
-    deadline = time.monotonic() + 60
-    while (
-        sum(
-            r.operation == "CreateAssociation" and r.account_id in accounts
-            for r in server.stand_in.requests
-        )
-        < 2
-        and time.monotonic() < deadline
-    ):
-        time.sleep(0.05)
-    time.sleep(0.5)  # both are waiting for their runs now
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=60)
-    assert process.returncode == 130, err
+    out, err = done.stdout, done.stderr
+    assert done.returncode == 130, err
     # Cut short by the Ctrl-C, not run out of time, and not failed.
     assert out.count("Pending (wait cut short)") == 2, out
     assert "timed out" not in out

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
-import threading
 import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from . import command as command_module
-from .command import run_command
+from .command import run_command, run_interrupted
 from .standin import server_client
 from .test_cli import argv, command_env, ssmkit
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from ssmkit.testing.server import Server
 
 NODES = ["i-0aaaaaaaaaaaaaaa1", "i-0aaaaaaaaaaaaaaa2"]
@@ -328,44 +324,23 @@ def test_ctrl_c_during_the_waits_ends_them_and_reports_what_ran(
         str(report),
         "--yes",
     )
-    pressed: list[float] = []
+    sent: list[float] = []
 
-    def press(send: Callable[[], None]) -> None:
-        deadline = time.monotonic() + 30
-        while (
-            server.stand_in.operations.count("UpdateAssociation") < 2
-            and time.monotonic() < deadline
-        ):
-            time.sleep(0.05)
-        time.sleep(0.5)  # both are waiting for their runs now
-        pressed.append(time.monotonic())
-        send()
+    def waiting() -> bool:
+        """Both writes sent, and half a second for their waits to begin."""
+        if not sent:
+            if server.stand_in.operations.count("UpdateAssociation") >= 2:
+                sent.append(time.monotonic())
+            return False
+        return time.monotonic() - sent[0] > 0.5
 
     try:
-        if command_module.IN_PROCESS:
-            main = threading.main_thread().ident or 0
-            presser = threading.Thread(
-                target=press, args=(lambda: signal.pthread_kill(main, signal.SIGINT),)
-            )
-            presser.start()
-            done = run_command(command, stdin="", env=command_env(), timeout=60)
-            presser.join()
-            returncode, out, err = done.returncode, done.stdout, done.stderr
-        else:
-            process = subprocess.Popen(
-                command,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                env=command_env(),
-            )
-            press(lambda: process.send_signal(signal.SIGINT))
-            out, err = process.communicate(timeout=30)
-            returncode = process.returncode
+        done = run_interrupted(command, ready=waiting, env=command_env(), timeout=60)
     finally:
         server.stand_in.set_run_duration(0)
+    returncode, out, err = done.returncode, done.stdout, done.stderr
     # The waits ended at once: the runs take two minutes.
-    assert time.monotonic() - pressed[0] < 10
+    assert time.monotonic() - sent[0] < 10
     assert returncode == 130, err
     assert "2 changed; interrupted" in err
     # Cut short by the Ctrl-C, not run out of time.
