@@ -100,12 +100,15 @@ def run_interrupted(
     ready: Callable[[], bool],
     env: Mapping[str, str],
     timeout: float,
+    pressed_again_after: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``command`` run to its end, with Ctrl-C pressed once ``ready()`` holds.
 
     In a process of its own, the press is a SIGINT to it; in the tests'
     process, a SIGINT to the main thread, where the command runs, sent only
-    while the command still runs.
+    while the command still runs. With ``pressed_again_after``, Ctrl-C is
+    pressed a second time that many seconds after the first, if the command
+    still runs.
     """
     pressed = threading.Event()
 
@@ -116,9 +119,15 @@ def run_interrupted(
                 return
             time.sleep(0.02)
         with lock:
+            if ended.is_set():
+                return
+            press()
+            pressed.set()
+        if pressed_again_after is None or ended.wait(pressed_again_after):
+            return
+        with lock:
             if not ended.is_set():
                 press()
-                pressed.set()
 
     lock = threading.Lock()
     ended = threading.Event()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ import pytest
 
 from ssmkit.testing.server import Server
 
-from .command import run_command
+from .command import run_command, run_interrupted
 from .standin import new_window, server_client
 
 RUN = "AWS-RunShellScript"
@@ -389,33 +388,28 @@ def test_bulk_ctrl_c_finishes_running_updates_and_summarises(
     ids_file = tmp_path / "ids.txt"
     ids_file.write_text("\n".join(ids))
     server.stand_in.before("UpdateAssociation", lambda _: time.sleep(0.5), times=None)
-    process = subprocess.Popen(
-        argv(
-            server,
-            "associations",
-            "bulk-update",
-            "--ids-from",
-            str(ids_file),
-            "--set",
-            "max_errors=8",
-            "--concurrency",
-            "1",
-            "--yes",
-        ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=command_env(),
-    )
     try:
-        deadline = time.monotonic() + 30
-        while writes(server) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=30)
+        result = run_interrupted(
+            argv(
+                server,
+                "associations",
+                "bulk-update",
+                "--ids-from",
+                str(ids_file),
+                "--set",
+                "max_errors=8",
+                "--concurrency",
+                "1",
+                "--yes",
+            ),
+            ready=lambda: writes(server) >= 2,
+            env=command_env(),
+            timeout=30,
+        )
     finally:
         server.stand_in._hooks.clear()
-    assert process.returncode == 130, err
+    out, err = result.stdout, result.stderr
+    assert result.returncode == 130, err
     assert "Interrupted: finishing the calls under way" in err
     done = [i for i in ids if stored(boto, i)["MaxErrors"] == "8"]
     assert 2 <= len(done) < len(ids)
@@ -782,7 +776,15 @@ def test_ctrl_c_during_a_paced_run_writes_nothing_more(
     ids_file.write_text("\n".join(ids))
     report = tmp_path / "report.jsonl"
     server.stand_in.requests.clear()
-    process = subprocess.Popen(
+    at_interrupt: list[int] = []
+
+    def ready() -> bool:
+        if writes(server) < 2:
+            return False
+        at_interrupt.append(writes(server))
+        return True
+
+    result = run_interrupted(
         argv(
             server,
             "associations",
@@ -799,24 +801,17 @@ def test_ctrl_c_during_a_paced_run_writes_nothing_more(
             str(report),
             "--yes",
         ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        ready=ready,
         env=command_env(),
+        timeout=30,
+        pressed_again_after=0.3,  # pressed again: nothing is lost
     )
-    deadline = time.monotonic() + 30
-    while writes(server) < 2 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    process.send_signal(signal.SIGINT)
-    at_interrupt = writes(server)
-    time.sleep(0.3)
-    process.send_signal(signal.SIGINT)  # pressed again: nothing is lost
-    _, err = process.communicate(timeout=30)
-    assert process.returncode == 130, err
+    err = result.stderr
+    assert result.returncode == 130, err
     assert "Interrupted: finishing the calls under way" in err
     done = [i for i in ids if stored(boto, i)["MaxErrors"] == "8"]
     # Only a write already sent when Ctrl-C came may land after it.
-    assert len(done) <= at_interrupt + 1
+    assert len(done) <= at_interrupt[0] + 1
     assert f"{len(done)} changed; interrupted" in err
     lines = [json.loads(line) for line in report.read_text().splitlines()]
     reported = [
