@@ -416,6 +416,43 @@ def test_an_update_whose_wait_ends_early_still_says_what_it_wrote(
     assert shown["run"]["status"] in ("Pending", "InProgress")
 
 
+def test_an_update_whose_wait_ends_before_or_after_a_first_read(
+    server: Server, boto: Any
+) -> None:
+    from .test_cli_interrupts import CtrlC
+
+    server.stand_in.set_run_duration(30)
+    try:
+        # Ctrl-C before the run was read once: no run to show.
+        first = _waiting(boto, server)
+        press = CtrlC(server, "DescribeAssociationExecutions", 1, until_exit=True)
+        status, err = press.run(_update_argv(server, first, json_output=True))
+        # Deleted after its run was read once: the run as read then.
+        second = _waiting(boto, server)
+        reads = []
+
+        def delete_on_the_second_read(_: object) -> None:
+            reads.append(1)
+            if len(reads) == 2:
+                boto.delete_association(AssociationId=second)
+
+        server.stand_in.before(
+            "DescribeAssociationExecutions", delete_on_the_second_read, times=2
+        )
+        gone = _update(server, second, json_output=True)
+    finally:
+        server.stand_in.set_run_duration(0)
+    assert status == 130, err
+    assert err.endswith("Interrupted: the run goes on; not waiting for it.\n")
+    shown = json.loads(press.out)
+    assert (shown["written"], shown["run"]) == (True, None)
+    assert gone.returncode == 1
+    run = json.loads(gone.stdout)["run"]
+    assert run["association_version"] == "2"
+    assert run["status"] in ("Pending", "InProgress")
+    assert run["execution_id"]
+
+
 def test_an_update_that_waits_on_a_terminal_says_so_as_it_waits(
     server: Server, boto: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -489,3 +526,66 @@ def test_an_update_that_loses_its_race_says_nothing_was_written(
         "ssmkit: error: DescribeAssociation: AssociationDoesNotExist: "
         "The specified association doesn't exist.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (["--set", "name"], "--set 'name': expected PATH=VALUE"),
+        ([], "nothing to create: give --from FILE or --set MEMBER=VALUE"),
+        (
+            ["--set", "apply_only_at_cron_interval=maybe"],
+            "apply_only_at_cron_interval: must be true or false, got 'maybe'",
+        ),
+        (
+            ["--from", "{file}"],
+            "CreateAssociation has no member Another, Bogus",
+        ),
+        (
+            [
+                "--set",
+                f"name={RUN}",
+                "--set",
+                "association_name=a b",
+                "--set",
+                "schedule_expression=every day",
+            ],
+            "association_name: must match the pattern ^[a-zA-Z0-9_\\-.]{3,128}$ "
+            "(got 'a b'); schedule_expression: 'every day' is not a schedule: "
+            "expected cron(...), rate(...) or at(...)",
+        ),
+    ],
+)
+def test_a_creation_is_refused_before_any_call(
+    server: Server, boto: Any, tmp_path: Any, given: list[str], said: str
+) -> None:
+    file = tmp_path / "entry.json"
+    file.write_text(json.dumps({"Name": RUN, "Bogus": 1, "Another": 2}))
+    given = [str(file) if g == "{file}" else g for g in given]
+    refused = ssmkit(server, "associations", "create", *given)
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr == f"ssmkit: error: {said}\n"
+    assert server.stand_in.operations == []
+
+
+def test_a_creation_named_by_its_document_takes_values_holding_equals_signs(
+    server: Server, boto: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    given = ["--set", f"name={RUN}", "--set", 'parameters.commands=["x=1"]']
+    shown = ssmkit(
+        server, "--show-sensitive", "associations", "create", *given, "--dry-run"
+    )
+    assert (shown.returncode, shown.stderr) == (0, "")
+    assert shown.stdout == (
+        f"Create association {RUN}:\n"
+        f'  + name: "{RUN}"\n'
+        '  + parameters.commands: ["x=1"]\n'
+    )
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    made = ssmkit(server, "associations", "create", *given, "--yes")
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.startswith(f"\x1b[1mCreate association {RUN}:\x1b[0m\n")
+    [association] = boto.list_associations()["Associations"]
+    stored = boto.describe_association(AssociationId=association["AssociationId"])
+    assert stored["AssociationDescription"]["Parameters"] == {"commands": ["x=1"]}
