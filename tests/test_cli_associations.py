@@ -589,3 +589,33 @@ def test_a_creation_named_by_its_document_takes_values_holding_equals_signs(
     [association] = boto.list_associations()["Associations"]
     stored = boto.describe_association(AssociationId=association["AssociationId"])
     assert stored["AssociationDescription"]["Parameters"] == {"commands": ["x=1"]}
+
+
+def test_a_listing_takes_filters_and_says_what_the_service_refused(
+    server: Server, boto: Any
+) -> None:
+    for name, document in (("ops", RUN), ("inv", "AWS-GatherSoftwareInventory")):
+        boto.create_association(Name=document, AssociationName=name, Targets=NODES)
+    listed = ssmkit(
+        server,
+        "--output",
+        "json",
+        "associations",
+        "list",
+        "--name",
+        "AWS-GatherSoftwareInventory",
+    )
+    assert listed.returncode == 0, listed.stderr
+    found = json.loads(listed.stdout)["Associations"]
+    assert [a["AssociationName"] for a in found] == ["inv"]
+    assert server.stand_in.requests_for("ListAssociations")[-1][
+        "AssociationFilterList"
+    ] == [{"key": "Name", "value": "AWS-GatherSoftwareInventory"}]
+    server.stand_in.fail_next(
+        "ListAssociations", "AccessDeniedException", message="not allowed here"
+    )
+    refused = ssmkit(server, "associations", "list")
+    assert (refused.returncode, refused.stdout) == (1, "")
+    assert refused.stderr == (
+        "ssmkit: error: ListAssociations: AccessDeniedException: not allowed here\n"
+    )

@@ -213,3 +213,47 @@ def test_a_stopped_rollout_counts_its_failed_targets(failed: int, said: str) -> 
     from ssmkit.cli._runs import stopped
 
     assert stopped(failed, 0, 3, "") == f"{said} 3 never started."
+
+
+@pytest.mark.parametrize(
+    ("run", "interrupted", "cell"),
+    [
+        (None, False, ""),
+        (
+            {"execution_id": "", "status": "Pending", "failed_targets": 1},
+            False,
+            "not seen",
+        ),
+        (
+            {"execution_id": "", "status": "Pending", "failed_targets": 1},
+            True,
+            "Pending (wait cut short)",
+        ),
+        (
+            {"execution_id": "e-1", "status": "InProgress", "failed_targets": 1},
+            False,
+            "InProgress (timed out)",
+        ),
+        (
+            {"execution_id": "e-1", "status": "Success", "failed_targets": 0},
+            False,
+            "Success",
+        ),
+        (
+            {"execution_id": "e-1", "status": "Failed", "failed_targets": 1},
+            True,
+            "Failed (1 target failed)",
+        ),
+        (
+            {"execution_id": "e-1", "status": "Failed", "failed_targets": 3},
+            False,
+            "Failed (3 targets failed)",
+        ),
+    ],
+)
+def test_a_run_in_a_cell(
+    run: dict[str, object] | None, interrupted: bool, cell: str
+) -> None:
+    from ssmkit.cli._runs import run_cell
+
+    assert run_cell(run, interrupted=interrupted) == cell

@@ -257,3 +257,19 @@ def test_a_wait_s_timeout_is_a_number_of_seconds_up_to_a_day(
         f"{seconds!r} is not a number of seconds, more than 0, at most 86400 "
         "(see ssmkit associations bulk-update --help)\n"
     )
+
+
+def test_a_wait_of_a_whole_day_is_allowed(server: Server) -> None:
+    done = ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        "--name",
+        "no-such-document",
+        "--set",
+        "max_errors=1",
+        "--wait",
+        "--timeout",
+        "86400",
+    )
+    assert (done.returncode, done.stderr) == (0, "No association was updated.\n")
