@@ -112,6 +112,11 @@ def test_show_json_is_boto3_shaped(server: Server, boto: Any) -> None:
     data = json.loads(result.stdout)["AssociationDescription"]
     assert {k: data[k] for k in FULL} == FULL
     assert data["AssociationVersion"] == "1"
+    # Without --show-sensitive, the parameters are masked in the JSON too.
+    masked = ssmkit(server, "--output", "json", "associations", "show", association_id)
+    assert masked.returncode == 0, masked.stderr
+    hidden = json.loads(masked.stdout)["AssociationDescription"]
+    assert hidden == {**data, "Parameters": {"commands": "<sensitive>"}}
 
 
 def test_list_with_a_filter(server: Server, boto: Any) -> None:

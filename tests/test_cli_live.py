@@ -115,6 +115,11 @@ def test_the_bar_counts_the_runs_judged_so_far(output: Output) -> None:
             "00000001",
             "00000002",
         ]
+        # A run read as ended is no longer under way, before its result comes.
+        run.watch(_run(2, "Success"))
+        assert [r.association_id[:8] for r in _under_way(run)] == ["00000001"]
+        assert _field(run) == "runs: 1 in progress, 0 succeeded, 0 failed"
+        run.watch(_run(2, "InProgress", InProgress=1))
         run.record(_Result(_run(1, "Success"), failed=0))
         run.record(_Result(_run(2, "Failed"), failed=2))
         assert _field(run) == "runs: 0 in progress, 1 succeeded, 1 failed"

@@ -273,3 +273,46 @@ def test_a_wait_of_a_whole_day_is_allowed(server: Server) -> None:
         "86400",
     )
     assert (done.returncode, done.stderr) == (0, "No association was updated.\n")
+
+
+@pytest.mark.parametrize("count", ["0", "٣", "x", "-2"])
+def test_a_canary_is_a_whole_number_from_one(server: Server, count: str) -> None:
+    done = ssmkit(
+        server,
+        "associations",
+        "bulk-update",
+        "--name",
+        "AWS-RunShellScript",
+        "--set",
+        "max_errors=1",
+        "--wait",
+        "--canary",
+        count,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.endswith(
+        "ssmkit associations bulk-update: error: argument --canary: "
+        f"{count!r} is not a whole number, 1 or more "
+        "(see ssmkit associations bulk-update --help)\n"
+    )
+
+
+def test_a_blank_line_inside_a_report_is_passed_over(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    ids = [create(boto) for _ in range(3)]
+    ids_file = _ids(tmp_path, *ids)
+    report = tmp_path / "report.jsonl"
+    (tmp_path / "first").mkdir()
+    first = _bulk(server, _ids(tmp_path / "first", ids[0]), report)
+    assert first.returncode == 0, first.stderr
+    [line] = report.read_text().splitlines()
+    done = json.loads(line)
+    second = {**done, "association_id": ids[1]}
+    report.write_text(f"{line}\n\n   \n{json.dumps(second)}\n")
+    server.stand_in.requests.clear()
+    rerun = _bulk(server, ids_file, report)
+    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stderr == "1 changed; 2 skipped as done in an earlier run.\n"
+    written = server.stand_in.requests_for("UpdateAssociation")
+    assert [r["AssociationId"] for r in written] == [ids[2]]

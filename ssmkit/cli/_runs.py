@@ -233,7 +233,6 @@ class Report:
 
     def __init__(self, path: Path, fingerprint: str) -> None:
         self.path = path
-        self.fingerprint = fingerprint
         self.done: set[str] = set()
         #: Of a run across accounts: (account_id, region, association_id).
         self.done_across: set[tuple[str, str, str]] = set()
