@@ -82,6 +82,49 @@ def test_what_keeps_the_command_from_aws_is_said_in_one_line(
     assert out == ""
 
 
+def test_an_endpoint_that_hangs_up_mid_answer_is_said_in_one_line() -> None:
+    import threading
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        stop = threading.Event()
+
+        def hang_up() -> None:
+            # Each request is read, then the connection is closed unanswered.
+            listener.settimeout(0.2)
+            while not stop.is_set():
+                try:
+                    connection, _ = listener.accept()
+                except TimeoutError:
+                    continue
+                with connection:
+                    connection.recv(65536)
+
+        server = threading.Thread(target=hang_up)
+        server.start()
+        try:
+            said = _ssmkit(
+                "--region",
+                "us-east-1",
+                "--endpoint-url",
+                url,
+                "associations",
+                "list",
+                env=_env(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing"),
+            )
+        finally:
+            stop.set()
+            server.join()
+    assert said == (
+        1,
+        "",
+        "ssmkit: error: Connection was closed before we received a valid response "
+        f'from endpoint URL: "{url}/".\n',
+    )
+
+
 def _demo(**more: str) -> tuple[int, str, str]:
     # 80 columns, where a record is too wide for a table.
     return _ssmkit("demo", env={**_env(**more), "COLUMNS": "80"})
