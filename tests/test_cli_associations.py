@@ -619,3 +619,49 @@ def test_a_listing_takes_filters_and_says_what_the_service_refused(
     assert refused.stderr == (
         "ssmkit: error: ListAssociations: AccessDeniedException: not allowed here\n"
     )
+
+
+def test_an_update_waits_only_when_told_and_only_for_a_run_it_started(
+    server: Server, boto: Any
+) -> None:
+    association_id = _waiting(boto, server)
+    unwaited = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "max_errors=2",
+        "--yes",
+    )
+    assert unwaited.returncode == 0, unwaited.stderr
+    assert unwaited.stderr == f"Updated association {association_id} to version 2.\n"
+    assert server.stand_in.operations == [
+        "DescribeAssociation",
+        "DescribeAssociation",
+        "UpdateAssociation",
+    ]
+    # Already so: nothing written, so no run to wait for.
+    server.stand_in.requests.clear()
+    same = _update(server, association_id)
+    assert same.returncode == 0, same.stderr
+    assert "DescribeAssociationExecutions" not in server.stand_in.operations
+    assert "Waiting" not in same.stderr
+    # One that runs only on its schedule: written, and nothing runs now.
+    scheduled = str(
+        boto.create_association(
+            Name=RUN,
+            Targets=NODES,
+            ScheduleExpression="cron(0 2 ? * SUN *)",
+            ApplyOnlyAtCronInterval=True,
+        )["AssociationDescription"]["AssociationId"]
+    )
+    server.stand_in.requests.clear()
+    later = _update(server, scheduled)
+    assert later.returncode == 0, later.stderr
+    assert later.stderr == (
+        f"Updated association {scheduled} to version 2.\n"
+        "It runs on its schedule (apply_only_at_cron_interval): "
+        "no run to wait for now.\n"
+    )
+    assert "DescribeAssociationExecutions" not in server.stand_in.operations

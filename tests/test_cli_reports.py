@@ -316,3 +316,48 @@ def test_a_blank_line_inside_a_report_is_passed_over(
     assert rerun.stderr == "1 changed; 2 skipped as done in an earlier run.\n"
     written = server.stand_in.requests_for("UpdateAssociation")
     assert [r["AssociationId"] for r in written] == [ids[2]]
+
+
+AID = "12345678-1234-1234-1234-123456789012"
+WINDOW = "mw-0123456789abcdef0"
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["associations", "show", "bogus"],
+            "argument ID: 'bogus' is not an association id "
+            "(8-4-4-4-12 hexadecimal digits)",
+        ),
+        (
+            ["tasks", "show", "mw-1", AID],
+            "argument WINDOW_ID: 'mw-1' is not a maintenance window id "
+            "(mw- and 17 hex digits)",
+        ),
+        (
+            ["tasks", "show", WINDOW, "x"],
+            "argument TASK_ID: 'x' is not a window task id "
+            "(8-4-4-4-12 hexadecimal digits)",
+        ),
+        *(
+            (
+                ["associations", "runs", AID, "--version", version],
+                f"argument --version: {version!r} is not a version: a whole "
+                "number, 1 or more",
+            )
+            for version in ("0", "01", "٣", "x")
+        ),
+    ],
+)
+def test_an_id_or_a_version_that_cannot_be_is_refused_word_for_word(
+    server: Server, args: list[str], said: str
+) -> None:
+    server.stand_in.requests.clear()
+    done = ssmkit(server, *args)
+    command = " ".join(args[:2])
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.endswith(
+        f"ssmkit {command}: error: {said} (see ssmkit {command} --help)\n"
+    )
+    assert server.stand_in.requests == []
