@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .command import run_command
 from .standin import no_associations, server_client
-from .test_cli import ssmkit
+from .test_cli import argv, command_env, ssmkit
 
 if TYPE_CHECKING:
     from ssmkit.testing.server import Server
@@ -93,6 +94,22 @@ def test_versions_are_listed_newest_first(server: Server, boto: Any) -> None:
         ["version", "created", "name", "association name", "schedule"],
         ["2", made["2"], RUN, "ops", "rate(2 days)"],
         ["1", made["1"], RUN, "ops", "rate(1 day)"],
+    ]
+    # Too narrow for the table: a block for each version, headed by its number.
+    narrow = run_command(
+        argv(server, "associations", "versions", association_id),
+        stdin="",
+        env={**command_env(), "COLUMNS": "40"},
+        timeout=60,
+    )
+    assert narrow.stdout.splitlines()[:7] == [
+        "version 2",
+        f"  created:          {made['2']}",
+        f"  name:             {RUN}",
+        "  association name: ops",
+        "  schedule:         rate(2 days)",
+        "",
+        "version 1",
     ]
     # Each version's parameters are secret: masked in the JSON too.
     as_json = ssmkit(

@@ -163,13 +163,11 @@ def create_association(args: argparse.Namespace, output: Output) -> int:
         raw_name, text = item.split("=", 1)
         written, path, leaf = path_of(shape, members, raw_name)
         request = put(request, path, value_of(written, text, leaf.type_name), shape)
-    unknown = sorted(set(request) - set(shape.members))
-    if unknown:
-        raise UsageError(f"CreateAssociation has no member {', '.join(unknown)}")
     if not request:
         raise UsageError("nothing to create: give --from FILE or --set MEMBER=VALUE")
-    # As a file's entry is judged: every member, the schedule, the documented
-    # rules; and a placeholder, with no live value to keep, is never sent.
+    # As a file's entry is judged: members the operation has, the schedule, the
+    # documented rules; and a placeholder, with no live value to keep, is never
+    # sent.
     problems = creation_problems(request, shape)
     if problems:
         raise UsageError("; ".join(problems))
