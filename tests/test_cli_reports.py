@@ -6,12 +6,14 @@ Each runs the command in the tests' process with ``--command-in-process``.
 from __future__ import annotations
 
 import json
+import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .command import run_command
 from .standin import no_associations, server_client
-from .test_cli import create, ssmkit, stored
+from .test_cli import command_env, create, ssmkit, stored
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -361,3 +363,55 @@ def test_an_id_or_a_version_that_cannot_be_is_refused_word_for_word(
         f"ssmkit {command}: error: {said} (see ssmkit {command} --help)\n"
     )
     assert server.stand_in.requests == []
+
+
+def test_the_command_says_its_version() -> None:
+    import ssmkit as package
+
+    done = run_command(
+        [sys.executable, "-m", "ssmkit", "--version"],
+        stdin="",
+        env=command_env(),
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        f"ssmkit {package.__version__}\n",
+        "",
+    )
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_global_options_hold_before_the_command_and_after_it(
+    server: Server, boto: Any, where: str
+) -> None:
+    association_id = create(boto)
+    options = ["--debug", "--show-sensitive"]
+    command = ["associations", "update", association_id, "--set", "max_errors=3"]
+    args = [*options, *command] if where == "before" else [*command, *options]
+    done = ssmkit(server, *args, "--set", "max_concurrency=4", "--yes")
+    assert done.returncode == 0, done.stderr
+    # Both changes named, the write logged, and the secret shown as asked.
+    assert '  ~ max_errors: "1" -> "3"\n' in done.stdout
+    assert '  ~ max_concurrency: "2" -> "4"\n' in done.stdout
+    assert "UpdateAssociation of max_errors, max_concurrency\n" in done.stderr
+    shown = ssmkit(server, *options[1:], "associations", "show", association_id)
+    assert "hunter2" in shown.stdout
+    stored_now = stored(boto, association_id)
+    assert (stored_now["MaxErrors"], stored_now["MaxConcurrency"]) == ("3", "4")
+
+
+def test_an_update_may_only_clear(server: Server, boto: Any) -> None:
+    association_id = create(boto)
+    done = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--clear",
+        "alarm_configuration",
+        "--yes",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "AlarmConfiguration" not in stored(boto, association_id)
+    assert stored(boto, association_id)["MaxErrors"] == "1"
