@@ -415,3 +415,15 @@ def test_an_update_may_only_clear(server: Server, boto: Any) -> None:
     assert done.returncode == 0, done.stderr
     assert "AlarmConfiguration" not in stored(boto, association_id)
     assert stored(boto, association_id)["MaxErrors"] == "1"
+
+
+def test_the_command_alone_asks_for_a_command() -> None:
+    done = run_command(
+        [sys.executable, "-m", "ssmkit"], stdin="", env=command_env(), timeout=60
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2,
+        "",
+        "ssmkit: error: the following arguments are required: COMMAND "
+        "(see ssmkit --help)\n",
+    )
