@@ -52,7 +52,12 @@ def _lines(output: Output, runs: list[AssociationRun]) -> list[str]:
     texts = [line for line in shown[1:] if isinstance(line, Text)]
     assert len(texts) == len(shown) - 1
     # Each run's line is cut at the right edge, never wrapped.
-    assert all(line.no_wrap for line in texts if not line.plain.startswith("..."))
+    runs_lines = [line for line in texts if not line.plain.startswith("...")]
+    assert all(line.no_wrap for line in runs_lines)
+    # A run's line too long for the terminal ends in an ellipsis.
+    assert all(
+        line.overflow == "ellipsis" for line in runs_lines if "targets:" in line.plain
+    )
     return [line.plain for line in texts]
 
 
@@ -108,6 +113,7 @@ def test_a_terminal_too_short_for_a_line_each_says_how_many(
 def test_the_bar_counts_the_runs_judged_so_far(output: Output) -> None:
     run: Run[_Result] = Run(output, None, "Updating", 3)
     with run.going("update"):
+        assert _field(run) == ""  # no run judged or under way yet
         run.watch(_run(1, "InProgress", InProgress=1))
         run.watch(_run(2, "InProgress", InProgress=1))
         assert _field(run) == "runs: 2 in progress, 0 succeeded, 0 failed"

@@ -427,3 +427,23 @@ def test_the_command_alone_asks_for_a_command() -> None:
         "ssmkit: error: the following arguments are required: COMMAND "
         "(see ssmkit --help)\n",
     )
+
+
+def test_lines_of_another_change_do_not_hide_the_lines_after_them(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    ids = [create(boto) for _ in range(2)]
+    ids_file = _ids(tmp_path, *ids)
+    change = _fingerprint(server, ids_file, tmp_path)
+    lines = [
+        {"association_id": ids[0], "change": "another", "outcome": "changed"},
+        {"association_id": ids[0], "change": change, "outcome": "changed"},
+    ]
+    report = tmp_path / "report.jsonl"
+    report.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    server.stand_in.requests.clear()
+    rerun = _bulk(server, ids_file, report)
+    assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stderr.endswith("1 changed; 1 skipped as done in an earlier run.\n")
+    written = server.stand_in.requests_for("UpdateAssociation")
+    assert [r["AssociationId"] for r in written] == [ids[1]]
