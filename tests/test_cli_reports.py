@@ -175,6 +175,10 @@ def test_only_what_the_last_line_says_was_done_is_skipped(
             "--max-rate: must be a number of calls a second from 0.01 up, got 0.0",
         ),
         (["--dry-run", "--wait"], "--wait: a dry run writes nothing, so nothing runs"),
+        (
+            ["--canary", "1"],
+            "--canary and --max-failed-runs judge the runs: add --wait",
+        ),
     ],
 )
 def test_pace_and_wait_options_are_refused_before_any_call(
