@@ -94,6 +94,25 @@ def _streams(
         logger.setLevel(level)
 
 
+class HeldFor:
+    """A ``ready`` for ``run_interrupted``: ``condition()`` has held ``seconds``.
+
+    ``since`` is when it was first seen to hold.
+    """
+
+    def __init__(self, condition: Callable[[], bool], seconds: float) -> None:
+        self.since: float | None = None
+        self._condition = condition
+        self._seconds = seconds
+
+    def __call__(self) -> bool:
+        if self.since is None:
+            if not self._condition():
+                return False
+            self.since = time.monotonic()
+        return time.monotonic() - self.since > self._seconds
+
+
 def run_interrupted(
     command: list[str],
     *,

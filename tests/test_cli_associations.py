@@ -303,8 +303,6 @@ def _runs_of(boto: Any, association_id: str) -> dict[str, str]:
 def _update_argv(
     server: Server, association_id: str, *options: str, json_output: bool = False
 ) -> list[str]:
-    from .test_cli import argv
-
     return argv(
         server,
         *(["--output", "json"] if json_output else []),
@@ -322,9 +320,6 @@ def _update_argv(
 def _update(
     server: Server, association_id: str, *options: str, json_output: bool = False
 ) -> Any:
-    from .command import run_command
-    from .test_cli import command_env
-
     command = _update_argv(server, association_id, *options, json_output=json_output)
     return run_command(command, stdin="", env=command_env(), timeout=120)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +16,7 @@ import pytest
 import yaml
 from moto.iam.models import iam_backends
 
-from .command import run_command, run_interrupted
+from .command import HeldFor, run_command, run_interrupted
 from .test_cli import argv, command_env
 
 if TYPE_CHECKING:
@@ -631,21 +630,17 @@ def test_ctrl_c_during_the_waits_across_accounts_says_they_were_cut_short(
     file = tmp_path / "fleet.yaml"
     entry = {**ENTRY, "Targets": [{"Key": "InstanceIds", "Values": ["i-1"]}]}
     file.write_text(yaml.safe_dump({"Associations": [entry]}))
-    created: list[float] = []
-
-    def waiting() -> bool:
-        """Both creates sent, and half a second for their waits to begin."""
-        if not created:
-            if (
-                sum(
-                    r.operation == "CreateAssociation" and r.account_id in accounts
-                    for r in server.stand_in.requests
-                )
-                >= 2
-            ):
-                created.append(time.monotonic())
-            return False
-        return time.monotonic() - created[0] > 0.5
+    # Both creates sent, and half a second for their waits to begin.
+    waiting = HeldFor(
+        lambda: (
+            sum(
+                r.operation == "CreateAssociation" and r.account_id in accounts
+                for r in server.stand_in.requests
+            )
+            >= 2
+        ),
+        0.5,
+    )
 
     done = run_interrupted(
         argv(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from . import command as command_module
-from .command import run_command, run_interrupted
+from .command import HeldFor, run_command, run_interrupted
 from .standin import server_client
 from .test_cli import argv, command_env, ssmkit
 
@@ -324,15 +324,10 @@ def test_ctrl_c_during_the_waits_ends_them_and_reports_what_ran(
         str(report),
         "--yes",
     )
-    sent: list[float] = []
-
-    def waiting() -> bool:
-        """Both writes sent, and half a second for their waits to begin."""
-        if not sent:
-            if server.stand_in.operations.count("UpdateAssociation") >= 2:
-                sent.append(time.monotonic())
-            return False
-        return time.monotonic() - sent[0] > 0.5
+    # Both writes sent, and half a second for their waits to begin.
+    waiting = HeldFor(
+        lambda: server.stand_in.operations.count("UpdateAssociation") >= 2, 0.5
+    )
 
     try:
         done = run_interrupted(command, ready=waiting, env=command_env(), timeout=60)
@@ -340,7 +335,8 @@ def test_ctrl_c_during_the_waits_ends_them_and_reports_what_ran(
         server.stand_in.set_run_duration(0)
     returncode, out, err = done.returncode, done.stdout, done.stderr
     # The waits ended at once: the runs take two minutes.
-    assert time.monotonic() - sent[0] < 10
+    assert waiting.since is not None
+    assert time.monotonic() - waiting.since < 10
     assert returncode == 130, err
     assert "2 changed; interrupted" in err
     # Cut short by the Ctrl-C, not run out of time.
