@@ -491,7 +491,9 @@ class Fleet:
         Returns:
             One result per target, account by account and Region by Region.
             After Ctrl-C the targets under way end, each is told to
-            ``progress``, and the ``KeyboardInterrupt`` goes on.
+            ``progress``, and the ``KeyboardInterrupt`` goes on. A target
+            whose telling a Ctrl-C cut short (raised inside ``progress``) is
+            told again, the same result, counted once.
         """
         tally = _Tally(progress)
         stop = threading.Event()
@@ -654,7 +656,8 @@ class Fleet:
             concurrency: Writes at once within a target (targets run
                 ``Fleet.concurrency`` at once).
             max_rate: Calls a second within each target.
-            progress: Told of each target as it ends.
+            progress: Told of each target as it ends; told again, counted
+                once, if a Ctrl-C cut the telling short (see ``map``).
             wait: Wait for each run a write starts.
             timeout: Seconds each run is waited for.
             canary: With ``wait``, apply the first N targets with changes
@@ -799,7 +802,8 @@ class Fleet:
                 earlier (the command's ``--report`` holds them).
             concurrency: Updates at once within a target.
             max_rate: Calls a second within each target.
-            progress: Told of each target as it ends.
+            progress: Told of each target as it ends; told again, counted
+                once, if a Ctrl-C cut the telling short (see ``map``).
             dry_run: Plan each update; write nothing.
             modify: As for ``Client.update_associations``.
             paths: As for ``Client.update_associations``.
@@ -1013,15 +1017,20 @@ class _Tally:
         self.done = 0
         self.failed = 0
         self.skipped = 0
+        # Of results counted: one told again, after a Ctrl-C landed in
+        # ``progress`` as it took it, is not counted twice.
+        self._counted: set[int] = set()
 
     def expect(self, total: int) -> None:
         self.total = total
 
     def tell(self, result: FleetResult[Any]) -> None:
         with self._lock:
-            self.done += 1
-            self.failed += result.outcome == "failed"
-            self.skipped += result.outcome == "skipped"
+            if id(result) not in self._counted:
+                self._counted.add(id(result))
+                self.done += 1
+                self.failed += result.outcome == "failed"
+                self.skipped += result.outcome == "skipped"
             said = FleetProgress(
                 done=self.done,
                 failed=self.failed,

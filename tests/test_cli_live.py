@@ -7,19 +7,23 @@ Python handles before the next line runs.
 
 from __future__ import annotations
 
+import json
 import signal
 from typing import TYPE_CHECKING
 
 import pytest
 from rich.text import Text
 
+from ssmkit._fleet import FleetProgress, FleetResult
 from ssmkit._waits import AssociationRun
+from ssmkit.cli._fleet import _Recorder
 from ssmkit.cli._output import Output
 from ssmkit.cli._parser import build_parser
-from ssmkit.cli._runs import Interrupts, Run, _progress_bar
+from ssmkit.cli._runs import Interrupts, Report, Run, _progress_bar
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
 
 @pytest.fixture
@@ -199,6 +203,84 @@ def test_a_ctrl_c_while_a_result_is_recorded_waits_for_the_record(
     with output.interrupts.recording():
         steps.append("the next")
     assert steps == ["recorded whole", "the next"]
+
+
+class _PressedWhileRecorded(_Result):
+    """A result during whose record (its second reading) Ctrl-C is pressed."""
+
+    def __init__(self, run: AssociationRun) -> None:
+        super().__init__(run, failed=0)
+        self.read = 0
+
+    def to_json(self) -> dict[str, object]:
+        self.read += 1
+        if self.read == 2:
+            signal.raise_signal(signal.SIGINT)
+        return super().to_json()
+
+
+def test_a_result_a_ctrl_c_cut_off_is_written_to_the_report_once(
+    output: Output, tmp_path: Path
+) -> None:
+    path = tmp_path / "report.jsonl"
+    run: Run[_Result] = Run(output, Report(path, "f"), "Updating", 2, change="f")
+    pressed = _PressedWhileRecorded(_run(1, "Success"))
+    with run.going("update"):
+        # The press takes effect once the result is recorded whole ...
+        with pytest.raises(KeyboardInterrupt):
+            run.record(pressed)
+        assert run.results == [pressed]
+        # ... and the run passes the result on again: it is not taken twice.
+        run.record(pressed)
+        run.record(_Result(_run(2, "Success"), failed=0))
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [x["association_id"][:8] for x in lines] == ["00000001", "00000002"]
+    assert all(x["change"] == "f" for x in lines)
+    assert len(run.results) == 2
+
+
+def test_a_target_a_ctrl_c_cut_off_is_written_to_the_fleet_report_once(
+    output: Output, tmp_path: Path
+) -> None:
+    path = tmp_path / "report.jsonl"
+
+    class PressedOnFlush:
+        """The report's file, with Ctrl-C pressed as its first lines are flushed."""
+
+        def __init__(self) -> None:
+            self.file = path.open("a", encoding="utf-8")
+            self.write = self.file.write
+            self.flushed = 0
+
+        def flush(self) -> None:
+            self.file.flush()
+            self.flushed += 1
+            if self.flushed == 1:
+                signal.raise_signal(signal.SIGINT)
+
+        def close(self) -> None:
+            self.file.close()
+
+    recorder = _Recorder(output, path, PressedOnFlush(), change="f")
+    ended = [
+        FleetResult("111122223333", "us-east-1", "ok", value=[]),
+        FleetResult("444455556666", "us-east-1", "ok", value=[]),
+    ]
+    rows = [[{"account_id": r.account_id, "outcome": "created"}] for r in ended]
+    told = [FleetProgress(n + 1, 0, 0, 1 - n, r) for n, r in enumerate(ended)]
+    with output.interrupts.during("target"):
+        with pytest.raises(KeyboardInterrupt):
+            recorder(told[0], rows[0])
+        # Told again after the Ctrl-C, as the fleet does: not taken twice.
+        recorder(told[0], rows[0])
+        recorder(told[1], rows[1])
+    recorder.close()
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert lines == [
+        {"account_id": "111122223333", "outcome": "created", "change": "f"},
+        {"account_id": "444455556666", "outcome": "created", "change": "f"},
+    ]
+    assert recorder.ended == ended
 
 
 def test_those_never_started_are_results_too_without_a_report(

@@ -780,6 +780,33 @@ def test_ctrl_c_stops_the_writes_of_the_targets_under_way(
     assert 1 <= written.count(members[1]) < 10
 
 
+def test_a_ctrl_c_inside_progress_tells_that_target_again_counted_once(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    fleet = ssmkit.Fleet(accounts=members, concurrency=1)
+    plan = fleet.plan({"Associations": [INVENTORY]})
+    told: list[ssmkit.FleetProgress] = []
+
+    def progress(now: ssmkit.FleetProgress) -> None:
+        told.append(now)
+        if len(told) == 1:
+            # Ctrl-C lands as the first target is taken, before it is kept.
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        fleet.apply(plan, progress=progress)
+    # The target the Ctrl-C cut off is told again, the same result, counted
+    # once; no other target started.
+    assert len(told) == 2
+    assert told[1].result is told[0].result
+    assert [(n.done, n.remaining, n.result.outcome) for n in told] == [
+        (1, 2, "ok"),
+        (1, 2, "ok"),
+    ]
+    assert names(stand_in, members[0], "us-east-1") == ["inventory"]
+    assert names(stand_in, members[1], "us-east-1") == []
+
+
 def test_apply_paces_watches_and_times_out_each_target_as_asked(
     stand_in: StandIn, members: list[str], caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -582,11 +582,15 @@ class _Recorder:
         self.handle = handle
         self.extra = extra
         self.ended: list[FleetResult[Any]] = []
+        self._recorded: set[int] = set()  # of results kept in self.ended
         self.broken: str | None = None
 
     def __call__(self, now: FleetProgress, rows: list[dict[str, Any]]) -> None:
+        if id(now.result) in self._recorded:
+            return  # passed on again after a Ctrl-C: recorded already
         with self.output.interrupts.recording():
             self.ended.append(now.result)
+            self._recorded.add(id(now.result))
             if self.handle is None or self.broken is not None:
                 return
             if not rows and now.result.outcome == "failed":
