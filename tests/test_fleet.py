@@ -933,3 +933,267 @@ def test_a_bulk_update_that_cannot_be_says_why_before_any_call(
         assert message in str(caught.value), kwargs
     assert stand_in.requests == []
     assert all(assumed(a) == [] for a in members)
+
+
+# -- what a target is told when its account cannot be reached ------------------------
+
+
+class _Raw:
+    """An HTTP body as botocore reads it from the wire."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def stream(self, **_: Any) -> Any:
+        yield self.body
+
+
+def _refuse(operation: str, session: boto3.session.Session) -> list[str]:
+    """Make the session's own calls of an Account operation answer AccessDenied.
+
+    The answer is parsed by botocore as AWS's would be; the calls refused are
+    listed.
+    """
+    from botocore.awsrequest import AWSResponse
+
+    refused: list[str] = []
+
+    def answer(request: Any, **_: Any) -> AWSResponse:
+        refused.append(request.url)
+        body = json.dumps({"message": "not authorized to perform this"}).encode()
+        headers = {"x-amzn-ErrorType": "AccessDeniedException"}
+        return AWSResponse(request.url, 403, headers, _Raw(body))
+
+    session.events.register(f"before-send.account.{operation}", answer)
+    return refused
+
+
+def test_enabled_regions_that_cannot_be_listed_fail_that_account_alone(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    session = boto3.session.Session(region_name="us-east-1")
+    refused = _refuse("ListRegions", session)
+    # The session's own account is reached with the session, whose
+    # ListRegions is refused; the members' roles may list theirs.
+    fleet = ssmkit.Fleet(
+        accounts=[DEFAULT_ACCOUNT_ID, members[0]], regions="enabled", session=session
+    )
+    results = fleet.map(lambda c, a, r: r)
+    assert len(refused) == 1
+    failed = [r for r in results if r.outcome == "failed"]
+    assert [(r.account_id, r.region) for r in failed] == [(DEFAULT_ACCOUNT_ID, "")]
+    error = failed[0].error
+    assert isinstance(error, errors.AccountAccessError)
+    assert str(error) == (
+        f"{DEFAULT_ACCOUNT_ID}: its enabled Regions could not be listed "
+        "(account:ListRegions)"
+    )
+    assert error.account_id == DEFAULT_ACCOUNT_ID
+    ok = [r for r in results if r.outcome == "ok"]
+    assert {r.account_id for r in ok} == {members[0]}
+    assert "us-east-1" in {r.region for r in ok}
+
+
+def test_named_regions_are_each_tried_where_enabled_ones_cannot_be_listed(
+    stand_in: StandIn,
+) -> None:
+    session = boto3.session.Session(region_name="us-east-1")
+    refused = _refuse("ListRegions", session)
+    fleet = ssmkit.Fleet(
+        accounts=[DEFAULT_ACCOUNT_ID],
+        regions=["us-east-1", "eu-west-1", "af-south-1"],
+        session=session,
+    )
+    results = fleet.map(lambda c, a, r: len(list(c.list_associations())))
+    assert len(refused) == 1
+    # Not known to be disabled: each is tried, and a disabled one fails there.
+    assert [(r.region, r.outcome) for r in results] == [
+        ("us-east-1", "ok"),
+        ("eu-west-1", "ok"),
+        ("af-south-1", "failed"),
+    ]
+    listed = {q.region for q in stand_in.requests if q.operation == "ListAssociations"}
+    assert listed == {"us-east-1", "eu-west-1"}
+
+
+def test_a_role_out_of_reach_over_the_network_is_that_account_s_failure(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    from botocore.exceptions import EndpointConnectionError
+
+    session = boto3.session.Session(region_name="us-east-1")
+
+    def unreachable(request: Any, **_: Any) -> None:
+        body = request.body
+        if members[1] in (body.decode() if isinstance(body, bytes) else body):
+            raise EndpointConnectionError(endpoint_url=request.url)
+
+    session.events.register("before-send.sts.AssumeRole", unreachable)
+    fleet = ssmkit.Fleet(accounts=members[:2], session=session)
+    results = fleet.map(lambda c, a, r: a)
+    assert [r.outcome for r in results] == ["ok", "failed"]
+    error = results[1].error
+    assert isinstance(error, errors.AccountAccessError)
+    arn = f"arn:aws:iam::{members[1]}:role/{ROLE}"
+    assert str(error).startswith(f"{members[1]}: cannot assume {arn}: ")
+    assert "Could not connect to the endpoint URL" in str(error)
+    assert (error.account_id, error.role_arn, error.code) == (members[1], arn, None)
+
+
+def test_a_role_out_of_reach_with_enabled_regions_is_one_failed_target(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    iam_backends[members[0]]["global"].delete_role(ROLE)
+    results = ssmkit.Fleet(accounts=members[:1], regions="enabled").map(
+        lambda c, a, r: r
+    )
+    # Its Regions are not known: one result says why, for the whole account.
+    assert [(r.account_id, r.region, r.outcome) for r in results] == [
+        (members[0], "", "failed")
+    ]
+    assert isinstance(results[0].error, errors.AccountAccessError)
+
+
+def test_a_unit_without_accounts_reaches_no_account(stand_in: StandIn) -> None:
+    organizations = boto3.client("organizations", region_name="us-east-1")
+    stand_in.create_organization(1)
+    root_id = organizations.list_roots()["Roots"][0]["Id"]
+    empty = organizations.create_organizational_unit(ParentId=root_id, Name="none")[
+        "OrganizationalUnit"
+    ]["Id"]
+    stand_in.requests.clear()
+    fleet = ssmkit.Fleet(organizational_units=[empty])
+    assert fleet.map(lambda c, a, r: a) == []
+    assert assumed(DEFAULT_ACCOUNT_ID) == []
+
+
+def test_a_target_that_could_not_be_planned_is_not_applied(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    iam = iam_backends[members[1]]["global"]
+    role = next(r for r in iam.roles.values() if r.name == ROLE)
+    trust = role.assume_role_policy_document
+    iam.delete_role(ROLE)
+    fleet = ssmkit.Fleet(accounts=members)
+    plan = fleet.plan({"Associations": [INVENTORY]})
+    assert [r.outcome for r in plan.targets] == ["ok", "failed", "ok"]
+    # The role is back by the apply: the target still failed to plan.
+    iam.create_role(
+        role_name=ROLE,
+        assume_role_policy_document=trust,
+        path="/",
+        permissions_boundary=None,
+        description="",
+        tags=[],
+        max_session_duration="3600",
+    )
+    told: list[ssmkit.FleetProgress] = []
+    results = fleet.apply(plan, progress=told.append)
+    assert [r.outcome for r in results] == ["ok", "failed", "ok"]
+    assert results[1].value is None
+    assert results[1].error is plan.targets[1].error
+    assert names(stand_in, members[1], "us-east-1") == []
+    assert [names(stand_in, a, "us-east-1") for a in (members[0], members[2])] == [
+        ["inventory"],
+        ["inventory"],
+    ]
+    assert sorted(n.done for n in told) == [1, 2, 3]
+    assert told[-1].failed == 1
+
+
+def test_said_is_an_error_in_one_line() -> None:
+    from ssmkit._fleet import said
+
+    assert said(None) == ""
+    assert said(RuntimeError("two\n  lines ")) == "RuntimeError: two lines"
+    assert said(KeyboardInterrupt()) == "KeyboardInterrupt"
+
+
+# -- one change, by id --------------------------------------------------------------
+
+
+def _ids_by_account(stand_in: StandIn, members: list[str]) -> dict[str, str]:
+    """One association in each member account: its id."""
+    return {
+        a: stand_in.client(account_id=a).create_association(**INVENTORY)[
+            "AssociationDescription"
+        ]["AssociationId"]
+        for a in members
+    }
+
+
+def test_ids_are_updated_in_every_target_and_are_not_found_elsewhere(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    ids = _ids_by_account(stand_in, members)
+    iam_backends[members[2]]["global"].delete_role(ROLE)
+    stand_in.requests.clear()
+    results = ssmkit.Fleet(accounts=members).update_associations(
+        association_ids=[ids[members[0]]], max_errors="3"
+    )
+    assert [(r.account_id, r.outcome) for r in results] == [
+        (members[0], "ok"),
+        (members[1], "failed"),
+        (members[2], "failed"),
+    ]
+    assert [b.outcome for b in results[0].value or ()] == ["changed"]
+    # The id is one account's: elsewhere it is not found.
+    assert [b.outcome for b in results[1].value or ()] == ["failed"]
+    assert isinstance(results[1].error, errors.NotFoundError)
+    # An account out of reach fails with why, and is not written.
+    assert results[2].value is None
+    assert isinstance(results[2].error, errors.AccountAccessError)
+    written = [
+        (q.account_id, q.params["AssociationId"])
+        for q in stand_in.requests
+        if q.operation == "UpdateAssociation"
+    ]
+    assert written == [(members[0], ids[members[0]])]
+
+
+def test_ids_given_by_target_are_updated_there_alone_in_the_order_given(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    ids = _ids_by_account(stand_in, members)
+    stand_in.requests.clear()
+    told: list[ssmkit.FleetProgress] = []
+    results = ssmkit.Fleet(accounts=members).update_associations(
+        association_ids={
+            (members[2], "us-east-1"): [ids[members[2]], ids[members[2]]],
+            (members[0], "us-east-1"): [ids[members[0]]],
+        },
+        skip=[(members[0], "us-east-1", ids[members[0]])],
+        max_errors="3",
+        progress=told.append,
+    )
+    # A target not named has none; one whose ids were all done earlier is ok.
+    assert [(r.account_id, r.outcome) for r in results] == [
+        (members[2], "ok"),
+        (members[0], "ok"),
+    ]
+    assert [len(r.value or ()) for r in results] == [1, 0]
+    written = [
+        (q.account_id, q.params["AssociationId"])
+        for q in stand_in.requests
+        if q.operation == "UpdateAssociation"
+    ]
+    assert written == [(members[2], ids[members[2]])]
+    assert [n.done for n in told] == [1, 2]
+    assert told[-1].remaining == 0
+
+
+def test_a_target_out_of_reach_while_selecting_is_that_target_s_failure(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    _ids_by_account(stand_in, members)
+    iam_backends[members[1]]["global"].delete_role(ROLE)
+    selection = [
+        ssmkit.models.AssociationFilter(key="AssociationName", value="inventory")
+    ]
+    results = ssmkit.Fleet(accounts=members).update_associations(
+        filters=selection, max_errors="3"
+    )
+    assert [r.outcome for r in results] == ["ok", "failed", "ok"]
+    assert results[1].value is None
+    assert isinstance(results[1].error, errors.AccountAccessError)
+    assert results[1].reason is None
