@@ -1197,3 +1197,75 @@ def test_a_target_out_of_reach_while_selecting_is_that_target_s_failure(
     assert results[1].value is None
     assert isinstance(results[1].error, errors.AccountAccessError)
     assert results[1].reason is None
+
+
+def test_a_fleet_plan_masks_sensitive_values_unless_asked_and_says_its_deletes(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    stand_in.client(account_id=members[0]).create_association(
+        **{**INVENTORY, "AssociationName": "inventory-gone"}
+    )
+    secret = {**INVENTORY, "Parameters": {"token": ["s3cr3t-value"]}}
+    fleet = ssmkit.Fleet(accounts=members[:1])
+    plan = fleet.plan(
+        {"Prune": {"NamePrefix": "inventory"}, "Associations": [secret]}, prune=True
+    )
+    assert plan.summary() == (
+        "Plan: 1 to create, 0 to update, 0 unchanged, 1 to delete. "
+        "(1 of 1 targets planned.)"
+    )
+    masked = plan.render()
+    assert "s3cr3t-value" not in masked
+    assert "    + parameters.token: <sensitive>" in masked.split("\n")
+    shown = plan.render(show_sensitive=True)
+    assert '    + parameters.token: ["s3cr3t-value"]' in shown.split("\n")
+    assert "s3cr3t-value" not in json.dumps(plan.to_json())
+    create, delete = plan.to_json(show_sensitive=True)["associations"]
+    assert (create["action"], delete["action"]) == ("create", "delete")
+    assert {
+        "path": "parameters.token",
+        "action": "add",
+        "before": None,
+        "after": ["s3cr3t-value"],
+    } in create["changes"]
+
+
+def test_every_unit_below_a_unit_is_walked(stand_in: StandIn) -> None:
+    organizations = boto3.client("organizations", region_name="us-east-1")
+    accounts = stand_in.create_organization(4)
+    root_id = organizations.list_roots()["Roots"][0]["Id"]
+
+    def unit(parent: str, name: str) -> str:
+        made = organizations.create_organizational_unit(ParentId=parent, Name=name)
+        return str(made["OrganizationalUnit"]["Id"])
+
+    top = unit(root_id, "prod")
+    eu, us = unit(top, "eu"), unit(top, "us")
+    de = unit(eu, "de")
+    for account_id, parent in zip(accounts, (top, eu, us, de), strict=True):
+        organizations.move_account(
+            AccountId=account_id, SourceParentId=root_id, DestinationParentId=parent
+        )
+    # Breadth first: the unit's own accounts, then each unit below, in turn.
+    assert ssmkit.Fleet(organizational_units=[top]).accounts() == accounts
+
+
+@pytest.mark.parametrize(
+    ("account", "active"),
+    [
+        ({"Id": "1", "State": "ACTIVE"}, True),
+        ({"Id": "1", "State": "SUSPENDED"}, False),
+        ({"Id": "1", "Status": "ACTIVE"}, True),
+        ({"Id": "1", "Status": "SUSPENDED"}, False),
+        # The newer State wins where an answer has both.
+        ({"Id": "1", "State": "PENDING_CLOSURE", "Status": "ACTIVE"}, False),
+        ({"Id": "1", "State": "ACTIVE", "Status": "SUSPENDED"}, True),
+        ({"Id": "1"}, True),
+    ],
+)
+def test_an_account_is_active_as_its_state_or_older_status_says(
+    account: dict[str, str], active: bool
+) -> None:
+    from ssmkit._fleet import _active
+
+    assert _active([account]) == (["1"] if active else [])
