@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -450,8 +451,9 @@ def test_apply_refuses_what_is_not_a_fleet_plan(
     single = ssmkit.Client(boto3_client=stand_in.client()).plan(
         {"Associations": [INVENTORY]}
     )
-    with pytest.raises(TypeError, match="FleetPlan"):
+    with pytest.raises(TypeError) as refused:
         fleet.apply(single)  # type: ignore[arg-type]
+    assert str(refused.value) == ("plan must be a FleetPlan from Fleet.plan, got Plan")
 
 
 def test_one_change_to_the_associations_of_every_target(
@@ -1269,3 +1271,120 @@ def test_an_account_is_active_as_its_state_or_older_status_says(
     from ssmkit._fleet import _active
 
     assert _active([account]) == (["1"] if active else [])
+
+
+# -- an apply's rollout within each target ----------------------------------------
+
+
+def _failing(stand_in: StandIn, account_id: str, count: int) -> list[dict[str, Any]]:
+    """``count`` entries whose runs fail on their one node in ``account_id``."""
+    node = "i-0123456789abcdef0"
+    stand_in.fail_runs([node], account_id=account_id)
+    return [
+        {**entry, "Targets": [{"Key": "InstanceIds", "Values": [node]}]}
+        for entry in _many(count)
+    ]
+
+
+def test_the_fleet_s_budget_of_failed_runs_bounds_each_target_s_own_writes(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    fleet = ssmkit.Fleet(accounts=members[:1])
+    plan = fleet.plan({"Associations": _failing(stand_in, members[0], 3)})
+    stand_in.requests.clear()
+    [result] = fleet.apply(
+        plan, concurrency=1, wait=True, timeout=30, max_failed_runs=0
+    )
+    # The first run failed: within the target too, no other write started.
+    assert result.outcome == "failed"
+    assert str(result.error) == "inventory-00: 1 target of its run failed"
+    assert stand_in.operations.count("CreateAssociation") == 1
+    assert [x.outcome for x in result.value or ()] == [
+        "created",
+        "not_started",
+        "not_started",
+    ]
+
+
+def test_a_target_s_writes_run_as_many_at_once_as_asked(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    import threading
+    import time
+
+    fleet = ssmkit.Fleet(accounts=members[:1])
+    plan = fleet.plan({"Associations": _many(6)})
+    lock = threading.Lock()
+    now = [0]
+    most = [0]
+
+    def inside(_: object) -> None:
+        with lock:
+            now[0] += 1
+            most[0] = max(most[0], now[0])
+        time.sleep(0.05)
+        with lock:
+            now[0] -= 1
+
+    stand_in.before("CreateAssociation", inside, times=None)
+    fleet.apply(plan, concurrency=2)
+    assert most[0] == 2
+    assert len(names(stand_in, members[0], "us-east-1")) == 6
+
+
+def test_ctrl_c_cuts_the_waits_of_the_targets_under_way_short(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    import signal
+    import threading
+    import time
+
+    fleet = ssmkit.Fleet(accounts=members[:2])
+    plan = fleet.plan({"Associations": [INVENTORY]})
+    for account_id in members[:2]:
+        stand_in.set_run_duration(60, account_id=account_id)
+    main = threading.main_thread().ident or 0
+    seen: list[str] = []
+
+    def press(run: Any) -> None:
+        # Ctrl-C once a run is being waited for, as a terminal sends it.
+        if not seen:
+            signal.pthread_kill(main, signal.SIGINT)
+        seen.append(run.association_id)
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        fleet.apply(plan, wait=True, timeout=20, watch=press)
+    # The waits ended with what they saw, long before their timeout.
+    assert time.monotonic() - started < 10
+    assert seen
+
+
+def test_a_run_not_seen_to_end_and_runs_of_many_failed_targets_say_so(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    nodes = ["i-0123456789abcdef0", "i-0123456789abcdef1"]
+    entry = {**INVENTORY, "Targets": [{"Key": "InstanceIds", "Values": nodes}]}
+    stand_in.fail_runs(nodes, account_id=members[0])
+    stand_in.set_run_duration(60, account_id=members[1])
+    fleet = ssmkit.Fleet(accounts=members[:2])
+    results = fleet.apply(fleet.plan({"Associations": [entry]}), wait=True, timeout=0.5)
+    assert str(results[0].error) == "inventory: 2 targets of its run failed"
+    # As it was last read: Pending, or InProgress.
+    assert re.fullmatch(
+        r"inventory: its run had not ended when the wait did \((Pending|InProgress)\)",
+        str(results[1].error),
+    )
+
+
+def test_enabled_regions_are_listed_in_the_session_s_region_wherever_it_is_set(
+    stand_in: StandIn, members: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The Region is the session's alone: not in the environment or a file.
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    session = boto3.session.Session(region_name="us-east-1")
+    results = ssmkit.Fleet(accounts=members[:1], regions="enabled", session=session)
+    found = results.map(lambda c, a, r: r)
+    assert all(r.outcome == "ok" for r in found), [r.error for r in found]
+    assert {"us-east-1", "eu-west-1"} <= {r.region for r in found}
