@@ -1388,3 +1388,96 @@ def test_enabled_regions_are_listed_in_the_session_s_region_wherever_it_is_set(
     found = results.map(lambda c, a, r: r)
     assert all(r.outcome == "ok" for r in found), [r.error for r in found]
     assert {"us-east-1", "eu-west-1"} <= {r.region for r in found}
+
+
+def test_a_target_whose_every_write_a_ctrl_c_kept_from_starting_is_skipped(
+    stand_in: StandIn,
+) -> None:
+    import logging
+    import signal
+    import threading
+    import time
+
+    session = boto3.session.Session(region_name="us-east-1")
+    fleet = ssmkit.Fleet(
+        accounts=[DEFAULT_ACCOUNT_ID],
+        regions=["us-east-1", "eu-west-1"],
+        concurrency=2,
+        session=session,
+    )
+    plan = fleet.plan({"Associations": [INVENTORY]})
+    stopped = threading.Event()
+
+    class Stopped(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.getMessage().startswith("interrupted: finishing"):
+                stopped.set()
+
+    main = threading.main_thread().ident or 0
+    clients: list[str] = []
+
+    def made(**_: Any) -> None:
+        # The second target's client is made once the first target has ended
+        # and Ctrl-C has stopped the run: the target has started, and none
+        # of its writes may.
+        clients.append("ssm")
+        if len(clients) == 2:
+            deadline = time.monotonic() + 30
+            while not told and time.monotonic() < deadline:
+                time.sleep(0.01)
+            signal.pthread_kill(main, signal.SIGINT)
+            assert stopped.wait(30)
+
+    session.events.register("creating-client-class.ssm", made)
+    handler = Stopped()
+    logging.getLogger("ssmkit").addHandler(handler)
+    told: list[ssmkit.FleetProgress] = []
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            # A rollout: each change the stop kept from starting is said.
+            fleet.apply(
+                plan, wait=True, timeout=30, max_failed_runs=5, progress=told.append
+            )
+    finally:
+        logging.getLogger("ssmkit").removeHandler(handler)
+    outcomes = {n.result.region: n.result for n in told}
+    assert sorted(r.outcome for r in outcomes.values()) == ["ok", "skipped"]
+    [skipped] = [r for r in outcomes.values() if r.outcome == "skipped"]
+    assert skipped.reason == "not started: the run stopped"
+    assert skipped.value is None
+    written = [
+        q.region for q in stand_in.requests if q.operation == "CreateAssociation"
+    ]
+    assert written == [r.region for r in outcomes.values() if r.outcome == "ok"]
+
+
+def test_a_target_whose_write_failed_fails_with_that_error(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    fleet = ssmkit.Fleet(accounts=members[:2], concurrency=1)
+    plan = fleet.plan({"Associations": [INVENTORY]})
+    stand_in.fail_next("CreateAssociation", "InvalidDocument", message="no such one")
+    results = fleet.apply(plan)
+    assert [r.outcome for r in results] == ["failed", "ok"]
+    assert [x.outcome for x in results[0].value or ()] == ["failed"]
+    assert isinstance(results[0].error, errors.ServiceError)
+    assert results[0].error.code == "InvalidDocument"
+    assert results[0].error is (results[0].value or ())[0].error
+
+
+def test_a_role_lost_between_plan_and_apply_fails_that_target_alone(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    plan = ssmkit.Fleet(accounts=members).plan({"Associations": [INVENTORY]})
+    iam_backends[members[0]]["global"].delete_role(ROLE)
+    told: list[ssmkit.FleetProgress] = []
+    # Another fleet: the plan's credentials are not kept by it.
+    results = ssmkit.Fleet(accounts=members).apply(plan, progress=told.append)
+    assert [r.outcome for r in results] == ["failed", "ok", "ok"]
+    assert isinstance(results[0].error, errors.AccountAccessError)
+    assert told[0].result is results[0]
+    assert (told[0].done, told[0].failed) == (1, 1)
+    written = [
+        q.account_id for q in stand_in.requests if q.operation == "CreateAssociation"
+    ]
+    assert sorted(written) == sorted(members[1:])
