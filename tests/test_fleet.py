@@ -1481,3 +1481,31 @@ def test_a_role_lost_between_plan_and_apply_fails_that_target_alone(
         q.account_id for q in stand_in.requests if q.operation == "CreateAssociation"
     ]
     assert sorted(written) == sorted(members[1:])
+
+
+def test_failed_runs_are_counted_across_targets_against_the_budget(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    nodes = ["i-0123456789abcdef0", "i-0123456789abcdef1"]
+    entries = [
+        {**entry, "Targets": [{"Key": "InstanceIds", "Values": [node]}]}
+        for entry, node in zip(_many(2), nodes, strict=True)
+    ]
+    # The first run fails in the canary; both fail in the other accounts.
+    stand_in.fail_runs(nodes[:1], account_id=members[0])
+    for account_id in members[1:]:
+        stand_in.fail_runs(nodes, account_id=account_id)
+    fleet = ssmkit.Fleet(accounts=members, concurrency=1)
+    plan = fleet.plan({"Associations": entries})
+    results = fleet.apply(
+        plan, concurrency=1, wait=True, timeout=30, canary=1, max_failed_runs=1
+    )
+    # The canary's one failed run is within the budget of one: the next
+    # target is given none left, and stops at its first failed run; the
+    # target after it never starts.
+    assert [r.outcome for r in results] == ["failed", "failed", "skipped"]
+    assert [x.outcome for x in results[1].value or ()] == ["created", "not_started"]
+    written = [
+        q.account_id for q in stand_in.requests if q.operation == "CreateAssociation"
+    ]
+    assert written == [members[0], members[0], members[1]]
