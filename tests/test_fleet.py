@@ -1009,10 +1009,10 @@ def test_named_regions_are_each_tried_where_enabled_ones_cannot_be_listed(
     results = fleet.map(lambda c, a, r: len(list(c.list_associations())))
     assert len(refused) == 1
     # Not known to be disabled: each is tried, and a disabled one fails there.
-    assert [(r.region, r.outcome) for r in results] == [
-        ("us-east-1", "ok"),
-        ("eu-west-1", "ok"),
-        ("af-south-1", "failed"),
+    assert [(r.account_id, r.region, r.outcome) for r in results] == [
+        (DEFAULT_ACCOUNT_ID, "us-east-1", "ok"),
+        (DEFAULT_ACCOUNT_ID, "eu-west-1", "ok"),
+        (DEFAULT_ACCOUNT_ID, "af-south-1", "failed"),
     ]
     listed = {q.region for q in stand_in.requests if q.operation == "ListAssociations"}
     assert listed == {"us-east-1", "eu-west-1"}
@@ -1384,10 +1384,58 @@ def test_enabled_regions_are_listed_in_the_session_s_region_wherever_it_is_set(
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
     session = boto3.session.Session(region_name="us-east-1")
-    results = ssmkit.Fleet(accounts=members[:1], regions="enabled", session=session)
-    found = results.map(lambda c, a, r: r)
+    fleet = ssmkit.Fleet(accounts=members[:1], regions="enabled", session=session)
+    found = fleet.map(lambda c, a, r: len(list(c.list_associations())))
     assert all(r.outcome == "ok" for r in found), [r.error for r in found]
     assert {"us-east-1", "eu-west-1"} <= {r.region for r in found}
+    # Each Region was read as the member account, with its role's credentials.
+    read = {
+        q.account_id for q in stand_in.requests if q.operation == "ListAssociations"
+    }
+    assert read == {members[0]}
+
+
+def test_a_role_lost_after_a_plan_of_enabled_regions_fails_each_planned_target(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    plan = ssmkit.Fleet(accounts=members[:1], regions="enabled").plan(
+        {"Associations": [INVENTORY]}
+    )
+    planned = [r.region for r in plan.targets]
+    assert "eu-west-1" in planned
+    iam_backends[members[0]]["global"].delete_role(ROLE)
+    results = ssmkit.Fleet(accounts=members[:1], regions="enabled").apply(plan)
+    # The Regions the plan found, each failed: none is looked up again.
+    assert [(r.region, r.outcome) for r in results] == [
+        (region, "failed") for region in planned
+    ]
+    assert all(isinstance(r.error, errors.AccountAccessError) for r in results)
+
+
+def test_the_caller_that_cannot_be_known_is_said_as_the_service_said_it(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    from botocore.awsrequest import AWSResponse
+
+    session = boto3.session.Session(region_name="us-east-1")
+    body = (
+        b"<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredToken</Code>"
+        b"<Message>The security token included in the request is expired</Message>"
+        b"</Error><RequestId>1</RequestId></ErrorResponse>"
+    )
+
+    def expired(request: Any, **_: Any) -> AWSResponse:
+        return AWSResponse(request.url, 403, {}, _Raw(body))
+
+    session.events.register("before-send.sts.GetCallerIdentity", expired)
+    with pytest.raises(errors.ServiceError) as refused:
+        ssmkit.Fleet(accounts=members, session=session).map(lambda c, a, r: a)
+    assert refused.value.code == "ExpiredToken"
+    assert refused.value.operation == "GetCallerIdentity"
+    assert str(refused.value) == (
+        "GetCallerIdentity: ExpiredToken: "
+        "The security token included in the request is expired"
+    )
 
 
 def test_a_target_whose_every_write_a_ctrl_c_kept_from_starting_is_skipped(
