@@ -20,7 +20,11 @@ from moto.sts.models import sts_backends
 import ssmkit
 from ssmkit import errors
 
+from .wire import Body
+
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from ssmkit.testing import StandIn
 
 ROLE = "OrganizationAccountAccessRole"
@@ -56,6 +60,22 @@ def home(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def members(stand_in: StandIn) -> list[str]:
     return stand_in.create_organization(3)
+
+
+@pytest.fixture
+def ctrl_c() -> Iterator[None]:
+    """Ctrl-C as Python handles it by default: ``KeyboardInterrupt``.
+
+    Whatever runs the tests (a tool that mutates the code, for one) may have
+    put its own handler in place.
+    """
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_map_reaches_every_target_once_as_its_own_account(
@@ -940,16 +960,6 @@ def test_a_bulk_update_that_cannot_be_says_why_before_any_call(
 # -- what a target is told when its account cannot be reached ------------------------
 
 
-class _Raw:
-    """An HTTP body as botocore reads it from the wire."""
-
-    def __init__(self, body: bytes) -> None:
-        self.body = body
-
-    def stream(self, **_: Any) -> Any:
-        yield self.body
-
-
 def _refuse(operation: str, session: boto3.session.Session) -> list[str]:
     """Make the session's own calls of an Account operation answer AccessDenied.
 
@@ -964,7 +974,7 @@ def _refuse(operation: str, session: boto3.session.Session) -> list[str]:
         refused.append(request.url)
         body = json.dumps({"message": "not authorized to perform this"}).encode()
         headers = {"x-amzn-ErrorType": "AccessDeniedException"}
-        return AWSResponse(request.url, 403, headers, _Raw(body))
+        return AWSResponse(request.url, 403, headers, Body(body))
 
     session.events.register(f"before-send.account.{operation}", answer)
     return refused
@@ -1333,7 +1343,7 @@ def test_a_target_s_writes_run_as_many_at_once_as_asked(
 
 
 def test_ctrl_c_cuts_the_waits_of_the_targets_under_way_short(
-    stand_in: StandIn, members: list[str]
+    stand_in: StandIn, ctrl_c: None, members: list[str]
 ) -> None:
     import signal
     import threading
@@ -1425,7 +1435,7 @@ def test_the_caller_that_cannot_be_known_is_said_as_the_service_said_it(
     )
 
     def expired(request: Any, **_: Any) -> AWSResponse:
-        return AWSResponse(request.url, 403, {}, _Raw(body))
+        return AWSResponse(request.url, 403, {}, Body(body))
 
     session.events.register("before-send.sts.GetCallerIdentity", expired)
     with pytest.raises(errors.ServiceError) as refused:
@@ -1440,6 +1450,7 @@ def test_the_caller_that_cannot_be_known_is_said_as_the_service_said_it(
 
 def test_a_target_whose_every_write_a_ctrl_c_kept_from_starting_is_skipped(
     stand_in: StandIn,
+    ctrl_c: None,
 ) -> None:
     import logging
     import signal

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
-class _Body:
+class Body:
+    """An HTTP body as botocore reads it from the wire."""
+
     def __init__(self, data: bytes) -> None:
         self._data = data
 
@@ -60,7 +62,7 @@ class Wire:
         status, answer = self._answers.pop(0)
         headers = {"x-amzn-RequestId": f"request-{len(self.requests)}"}
         return AWSResponse(
-            request.url, status, headers, _Body(json.dumps(answer).encode())
+            request.url, status, headers, Body(json.dumps(answer).encode())
         )
 
 
