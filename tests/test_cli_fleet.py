@@ -826,3 +826,95 @@ def test_a_declined_apply_across_accounts_in_json_says_what_it_planned(
     assert document["counts"]["not_started"] == 1
     assert [t["outcome"] for t in document["plan"]["targets"]] == ["ok"]
     assert names(server, members[0], "us-east-1") == []
+
+
+def test_plan_across_accounts_in_json_is_the_fleet_plan_and_its_exit_status(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    file = tmp_path / "fleet.yaml"
+    file.write_text(yaml.safe_dump({"Associations": [ENTRY]}))
+    fleet = ["--accounts", ",".join(members[:2])]
+    planned = run(server, "--output", "json", "plan", str(file), *fleet)
+    assert planned.returncode == 0, planned.stderr
+    document = json.loads(planned.stdout)
+    assert document["counts"] == {"create": 2, "update": 0, "unchanged": 0, "delete": 0}
+    assert [(t["account_id"], t["outcome"]) for t in document["targets"]] == [
+        (members[0], "ok"),
+        (members[1], "ok"),
+    ]
+    assert [(a["account_id"], a["action"]) for a in document["associations"]] == [
+        (members[0], "create"),
+        (members[1], "create"),
+    ]
+    assert planned.stderr.endswith(
+        "Plan: 2 to create, 0 to update, 0 unchanged. (2 of 2 targets planned.)\n"
+    )
+    detailed = run(server, "plan", str(file), *fleet, "--detailed-exitcode")
+    assert detailed.returncode == 3, detailed.stderr
+    assert all(names(server, a, "us-east-1") == [] for a in members[:2])
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (
+            ["--ids-from", "-"],
+            "--ids-from: an id is one account's and Region's; across accounts, "
+            "select with filters (--name, --association-name, ...)",
+        ),
+        ([], "select associations with a filter (--name, ...)"),
+    ],
+)
+def test_bulk_update_across_accounts_selects_by_filters_alone(
+    server: Server, members: list[str], options: list[str], said: str
+) -> None:
+    server.stand_in.requests.clear()
+    refused = run(
+        server,
+        "associations",
+        "bulk-update",
+        "--accounts",
+        members[0],
+        *options,
+        "--set",
+        "max_errors=5",
+        stdin="",
+    )
+    assert (refused.returncode, refused.stderr) == (2, f"ssmkit: error: {said}\n")
+    assert server.stand_in.requests == []
+
+
+def test_export_across_accounts_to_a_directory_that_cannot_be_made_is_exit_2(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    a_file = tmp_path / "one.yaml"
+    a_file.write_text("")
+    out = a_file / "live"
+    refused = run(server, "export", "--accounts", members[0], "-o", str(out))
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(f"ssmkit: error: -o: cannot make {out}: ")
+    assert not out.exists()
+
+
+def test_a_declined_bulk_update_across_accounts_leaves_its_report_empty(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    member_client(server, members[0]).create_association(**ENTRY)
+    report = tmp_path / "report.jsonl"
+    declined = run(
+        server,
+        "associations",
+        "bulk-update",
+        "--association-name",
+        "inventory",
+        "--accounts",
+        members[0],
+        "--set",
+        "max_errors=5",
+        "--report",
+        str(report),
+        stdin="n\n",
+    )
+    assert declined.returncode == 1, declined.stderr
+    assert declined.stderr.endswith("[y/N] Nothing written.\n")
+    assert report.read_text() == ""
