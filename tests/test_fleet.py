@@ -1568,3 +1568,28 @@ def test_failed_runs_are_counted_across_targets_against_the_budget(
         q.account_id for q in stand_in.requests if q.operation == "CreateAssociation"
     ]
     assert written == [members[0], members[0], members[1]]
+
+
+def test_each_member_session_keeps_the_session_s_profile_settings(
+    stand_in: StandIn,
+    members: list[str],
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = tmp_path / "config"
+    config.write_text(
+        "[profile ops]\nregion = us-east-1\nmax_attempts = 1\n"
+        "aws_access_key_id = testing\naws_secret_access_key = testing\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    session = boto3.session.Session(profile_name="ops")
+    stand_in.fail_next("ListAssociations", "ThrottlingException")
+    fleet = ssmkit.Fleet(accounts=members[:1], session=session)
+    [result] = fleet.map(lambda c, a, r: len(list(c.list_associations())))
+    # The profile allows one attempt: the member's throttled call is not
+    # retried, as the session's own would not be.
+    assert result.outcome == "failed"
+    assert isinstance(result.error, errors.ServiceError)
+    assert result.error.code == "ThrottlingException"
+    [again] = fleet.map(lambda c, a, r: len(list(c.list_associations())))
+    assert (again.outcome, again.value) == ("ok", 0)
