@@ -1316,30 +1316,50 @@ def test_the_fleet_s_budget_of_failed_runs_bounds_each_target_s_own_writes(
     ]
 
 
+class _AtOnce:
+    """How many calls of an operation the local SSM serves at once, at most."""
+
+    def __init__(self, stand_in: StandIn, operation: str) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._now = 0
+        self.most = 0
+        stand_in.before(operation, self._inside, times=None)
+
+    def _inside(self, _: object) -> None:
+        import time
+
+        with self._lock:
+            self._now += 1
+            self.most = max(self.most, self._now)
+        time.sleep(0.05)
+        with self._lock:
+            self._now -= 1
+
+
 def test_a_target_s_writes_run_as_many_at_once_as_asked(
     stand_in: StandIn, members: list[str]
 ) -> None:
-    import threading
-    import time
-
     fleet = ssmkit.Fleet(accounts=members[:1])
     plan = fleet.plan({"Associations": _many(6)})
-    lock = threading.Lock()
-    now = [0]
-    most = [0]
-
-    def inside(_: object) -> None:
-        with lock:
-            now[0] += 1
-            most[0] = max(most[0], now[0])
-        time.sleep(0.05)
-        with lock:
-            now[0] -= 1
-
-    stand_in.before("CreateAssociation", inside, times=None)
+    writes = _AtOnce(stand_in, "CreateAssociation")
     fleet.apply(plan, concurrency=2)
-    assert most[0] == 2
+    assert writes.most == 2
     assert len(names(stand_in, members[0], "us-east-1")) == 6
+
+
+def test_a_target_is_planned_one_read_at_a_time(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    client = stand_in.client(account_id=members[0])
+    for entry in _many(4):
+        client.create_association(**entry)
+    reads = _AtOnce(stand_in, "DescribeAssociation")
+    plan = ssmkit.Fleet(accounts=members[:1]).plan({"Associations": _many(4)})
+    # The targets are planned many at once; within each, one read at a time.
+    assert plan.counts()["unchanged"] == 4
+    assert reads.most == 1
 
 
 def test_ctrl_c_cuts_the_waits_of_the_targets_under_way_short(
