@@ -11,6 +11,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import boto3
 import pytest
 from moto.core.models import DEFAULT_ACCOUNT_ID
@@ -522,8 +523,16 @@ def test_a_bad_change_is_refused_before_any_account_is_reached(
     fleet = ssmkit.Fleet(accounts=members)
     with pytest.raises(errors.ValidationError, match="max_errors"):
         fleet.update_associations(association_ids=["x"], max_errors="lots")
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError) as neither:
         fleet.update_associations(max_errors="1")
+    assert str(neither.value) == (
+        "give association_ids or filters, not both and not neither"
+    )
+    with pytest.raises(TypeError) as one_string:
+        fleet.update_associations(association_ids="x", max_errors="1")
+    assert str(one_string.value) == (
+        "association_ids must be a collection of ids, not one string"
+    )
     assert stand_in.requests == []
     assert all(assumed(a) == [] for a in members)
 
@@ -1179,9 +1188,9 @@ def test_ids_given_by_target_are_updated_there_alone_in_the_order_given(
         progress=told.append,
     )
     # A target not named has none; one whose ids were all done earlier is ok.
-    assert [(r.account_id, r.outcome) for r in results] == [
-        (members[2], "ok"),
-        (members[0], "ok"),
+    assert [(r.account_id, r.region, r.outcome) for r in results] == [
+        (members[2], "us-east-1", "ok"),
+        (members[0], "us-east-1", "ok"),
     ]
     assert [len(r.value or ()) for r in results] == [1, 0]
     written = [
@@ -1190,8 +1199,7 @@ def test_ids_given_by_target_are_updated_there_alone_in_the_order_given(
         if q.operation == "UpdateAssociation"
     ]
     assert written == [(members[2], ids[members[2]])]
-    assert [n.done for n in told] == [1, 2]
-    assert told[-1].remaining == 0
+    assert [(n.done, n.remaining) for n in told] == [(1, 1), (2, 0)]
 
 
 def test_a_target_out_of_reach_while_selecting_is_that_target_s_failure(
@@ -1519,6 +1527,7 @@ def test_a_target_whose_every_write_a_ctrl_c_kept_from_starting_is_skipped(
             )
     finally:
         logging.getLogger("ssmkit").removeHandler(handler)
+    assert {n.result.account_id for n in told} == {DEFAULT_ACCOUNT_ID}
     outcomes = {n.result.region: n.result for n in told}
     assert sorted(r.outcome for r in outcomes.values()) == ["ok", "skipped"]
     [skipped] = [r for r in outcomes.values() if r.outcome == "skipped"]
@@ -1613,3 +1622,138 @@ def test_each_member_session_keeps_the_session_s_profile_settings(
     assert result.error.code == "ThrottlingException"
     [again] = fleet.map(lambda c, a, r: len(list(c.list_associations())))
     assert (again.outcome, again.value) == ("ok", 0)
+
+
+def test_the_session_s_own_region_named_is_reached_as_each_member(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    fleet = ssmkit.Fleet(accounts=members[:2], regions=["us-east-1"])
+    results = fleet.map(lambda c, a, r: len(list(c.list_associations())))
+    assert [(r.account_id, r.region, r.outcome) for r in results] == [
+        (members[0], "us-east-1", "ok"),
+        (members[1], "us-east-1", "ok"),
+    ]
+    read = [
+        q.account_id for q in stand_in.requests if q.operation == "ListAssociations"
+    ]
+    assert sorted(read) == sorted(members[:2])
+    # Where the session is, no Region is looked up.
+    assert "ListRegions" not in stand_in.operations
+
+
+def test_a_fleet_plan_names_its_file(
+    stand_in: StandIn, members: list[str], tmp_path: Any
+) -> None:
+    file = tmp_path / "fleet.yaml"
+    file.write_text(json.dumps({"Associations": [INVENTORY]}))
+    fleet = ssmkit.Fleet(accounts=members[:1])
+    assert fleet.plan(file).source == str(file)
+    assert fleet.plan({"Associations": [INVENTORY]}).source == "<entries>"
+
+
+def test_a_change_by_filter_updates_only_what_the_filter_selects(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    stand_in.enable_region(members[0], "af-south-1")
+    client = stand_in.client(account_id=members[0])
+    client.create_association(**INVENTORY)
+    client.create_association(**{**INVENTORY, "AssociationName": "other"})
+    seen: list[str] = []
+    fleet = ssmkit.Fleet(accounts=members[:2], regions=["us-east-1", "af-south-1"])
+    results = fleet.update_associations(
+        filters=[
+            ssmkit.models.AssociationFilter(key="AssociationName", value="inventory")
+        ],
+        modify=lambda d: attrs.evolve(d, max_concurrency="3"),
+        max_errors="4",
+        wait=True,
+        timeout=30,
+        watch=lambda run: seen.append(run.association_id),
+    )
+    assert [(r.account_id, r.region, r.outcome) for r in results] == [
+        (members[0], "us-east-1", "ok"),
+        (members[0], "af-south-1", "ok"),
+        (members[1], "us-east-1", "ok"),
+        (members[1], "af-south-1", "skipped"),
+    ]
+    assert results[3].reason == f"af-south-1 is not enabled in {members[1]}"
+    [updated] = [
+        q.params for q in stand_in.requests if q.operation == "UpdateAssociation"
+    ]
+    live = {a["AssociationName"]: a for a in client.list_associations()["Associations"]}
+    # The filter's one, changed as asked and as modify said; the other left.
+    assert updated["AssociationId"] == live["inventory"]["AssociationId"]
+    assert (updated["MaxErrors"], updated["MaxConcurrency"]) == ("4", "3")
+    assert set(seen) == {live["inventory"]["AssociationId"]}
+
+
+def test_a_change_across_a_fleet_keeps_to_its_budget_within_each_target(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    node = "i-0123456789abcdef0"
+    client = stand_in.client(account_id=members[0])
+    for entry in _many(3):
+        client.create_association(
+            **{**entry, "Targets": [{"Key": "InstanceIds", "Values": [node]}]}
+        )
+    stand_in.fail_runs([node], account_id=members[0])
+    [result] = ssmkit.Fleet(accounts=members[:1]).update_associations(
+        filters=[ssmkit.models.AssociationFilter(key="Name", value=INVENTORY["Name"])],
+        concurrency=1,
+        wait=True,
+        timeout=30,
+        max_failed_runs=0,
+        max_errors="4",
+    )
+    assert result.outcome == "failed"
+    assert sorted(b.outcome for b in result.value or ()) == [
+        "changed",
+        "not_started",
+        "not_started",
+    ]
+    assert stand_in.operations.count("UpdateAssociation") == 1
+
+
+def test_ctrl_c_stops_a_target_s_updates_under_way(
+    stand_in: StandIn, ctrl_c: None, members: list[str]
+) -> None:
+    import logging
+    import signal
+    import threading
+
+    client = stand_in.client(account_id=members[0])
+    for entry in _many(5):
+        client.create_association(**entry)
+    stopped = threading.Event()
+
+    class Stopped(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.getMessage().startswith("interrupted: finishing"):
+                stopped.set()
+
+    main = threading.main_thread().ident or 0
+    updates: list[str] = []
+
+    def press(params: Any) -> None:
+        # Ctrl-C as the second update is sent; it is answered once taken.
+        updates.append(params["AssociationId"])
+        if len(updates) == 2:
+            signal.pthread_kill(main, signal.SIGINT)
+            assert stopped.wait(30)
+
+    stand_in.before("UpdateAssociation", press, times=None)
+    handler = Stopped()
+    logging.getLogger("ssmkit").addHandler(handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            ssmkit.Fleet(accounts=members[:1]).update_associations(
+                filters=[
+                    ssmkit.models.AssociationFilter(key="Name", value=INVENTORY["Name"])
+                ],
+                concurrency=1,
+                max_errors="4",
+            )
+    finally:
+        logging.getLogger("ssmkit").removeHandler(handler)
+    # The update under way landed; no other started.
+    assert len(updates) == 2
