@@ -1757,3 +1757,131 @@ def test_ctrl_c_stops_a_target_s_updates_under_way(
         logging.getLogger("ssmkit").removeHandler(handler)
     # The update under way landed; no other started.
     assert len(updates) == 2
+
+
+@pytest.mark.parametrize(
+    ("duration", "remaining", "refreshed"),
+    [
+        # A quarter of the session before its end, at most 15 minutes.
+        (900, 230, False),
+        (900, 220, True),
+        (43200, 910, False),
+        (43200, 890, True),
+    ],
+)
+def test_credentials_are_refreshed_a_quarter_of_the_session_before_its_end(
+    stand_in: StandIn,
+    members: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    duration: int,
+    remaining: int,
+    refreshed: bool,
+) -> None:
+    from botocore.credentials import RefreshableCredentials
+
+    iam = iam_backends[members[0]]["global"]
+    next(r for r in iam.roles.values() if r.name == ROLE).max_session_duration = 43200
+
+    def call(client: ssmkit.Client, account_id: str, region: str) -> None:
+        list(client.list_associations())
+        monkeypatch.setattr(
+            RefreshableCredentials, "_seconds_remaining", lambda _: remaining
+        )
+        list(client.list_associations())
+
+    fleet = ssmkit.Fleet(accounts=members[:1], session_duration=duration)
+    [result] = fleet.map(call)
+    assert result.outcome == "ok", result.error
+    assert len(assumed(members[0])) == (2 if refreshed else 1)
+
+
+@pytest.mark.parametrize(
+    ("duration", "remaining", "fails"),
+    [
+        # A sixth of the session before its end, at most 10 minutes, the
+        # credentials must be refreshed: a refresh that fails then fails the
+        # call; before, the call goes on with the credentials it has.
+        (900, 155, False),
+        (900, 145, True),
+        (43200, 610, False),
+        (43200, 590, True),
+    ],
+)
+def test_a_refresh_that_fails_fails_the_call_only_near_the_end(
+    stand_in: StandIn,
+    members: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    duration: int,
+    remaining: int,
+    fails: bool,
+) -> None:
+    from botocore.credentials import RefreshableCredentials
+
+    iam = iam_backends[members[0]]["global"]
+    next(r for r in iam.roles.values() if r.name == ROLE).max_session_duration = 43200
+
+    def call(client: ssmkit.Client, account_id: str, region: str) -> int:
+        list(client.list_associations())
+        iam.delete_role(ROLE)  # the next refresh is refused
+        monkeypatch.setattr(
+            RefreshableCredentials, "_seconds_remaining", lambda _: remaining
+        )
+        return len(list(client.list_associations()))
+
+    fleet = ssmkit.Fleet(accounts=members[:1], session_duration=duration)
+    [result] = fleet.map(call)
+    if fails:
+        assert result.outcome == "failed"
+        assert isinstance(result.error, errors.AccountAccessError)
+    else:
+        assert (result.outcome, result.value) == ("ok", 0)
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (b"<Code>AccessDenied</Code>", "AccessDenied"),
+        (b"<Message>go away</Message>", "Unknown: go away"),
+        (
+            b"<Code>AccessDenied</Code><Message>: go away :</Message>",
+            "AccessDenied: : go away",
+        ),
+    ],
+)
+def test_a_refused_role_is_said_in_the_words_sts_gave(
+    stand_in: StandIn, members: list[str], error: bytes, said: str
+) -> None:
+    from botocore.awsrequest import AWSResponse
+
+    session = boto3.session.Session(region_name="us-east-1")
+    body = b"<ErrorResponse><Error>%s</Error></ErrorResponse>" % error
+
+    def refused(request: Any, **_: Any) -> AWSResponse:
+        return AWSResponse(request.url, 403, {}, Body(body))
+
+    session.events.register("before-send.sts.AssumeRole", refused)
+    [result] = ssmkit.Fleet(accounts=members[:1], session=session).map(
+        lambda c, a, r: a
+    )
+    arn = f"arn:aws:iam::{members[0]}:role/{ROLE}"
+    assert str(result.error) == f"{members[0]}: cannot assume {arn}: {said}"
+
+
+def test_roles_are_named_in_the_session_s_partition(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    session = boto3.session.Session(region_name="cn-north-1")
+    arns: list[str] = []
+
+    def sent(request: Any, **_: Any) -> None:
+        body = request.body
+        text = body.decode() if isinstance(body, bytes) else str(body)
+        arns.extend(
+            part.split("=", 1)[1]
+            for part in text.split("&")
+            if part.startswith("RoleArn=")
+        )
+
+    session.events.register("before-send.sts.AssumeRole", sent)
+    ssmkit.Fleet(accounts=members[:1], session=session).map(lambda c, a, r: a)
+    assert arns == [f"arn%3Aaws-cn%3Aiam%3A%3A{members[0]}%3Arole%2F{ROLE}"]
