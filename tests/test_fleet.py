@@ -1592,6 +1592,7 @@ def test_failed_runs_are_counted_across_targets_against_the_budget(
     # target is given none left, and stops at its first failed run; the
     # target after it never starts.
     assert [r.outcome for r in results] == ["failed", "failed", "skipped"]
+    assert results[2].reason == "not started: the run stopped"
     assert [x.outcome for x in results[1].value or ()] == ["created", "not_started"]
     written = [
         q.account_id for q in stand_in.requests if q.operation == "CreateAssociation"
@@ -1885,3 +1886,26 @@ def test_roles_are_named_in_the_session_s_partition(
     session.events.register("before-send.sts.AssumeRole", sent)
     ssmkit.Fleet(accounts=members[:1], session=session).map(lambda c, a, r: a)
     assert arns == [f"arn%3Aaws-cn%3Aiam%3A%3A{members[0]}%3Arole%2F{ROLE}"]
+
+
+def test_an_organization_that_cannot_be_listed_is_said_as_the_service_said_it(
+    stand_in: StandIn,
+) -> None:
+    from botocore.awsrequest import AWSResponse
+
+    stand_in.create_organization(1)
+    session = boto3.session.Session(region_name="us-east-1")
+    body = json.dumps(
+        {"__type": "AccessDeniedException", "Message": "not the management account"}
+    ).encode()
+
+    def denied(request: Any, **_: Any) -> AWSResponse:
+        return AWSResponse(request.url, 400, {}, Body(body))
+
+    session.events.register("before-send.organizations.ListAccounts", denied)
+    with pytest.raises(errors.ServiceError) as refused:
+        ssmkit.Fleet(organization=True, session=session).accounts()
+    assert refused.value.operation == "ListAccounts"
+    assert str(refused.value) == (
+        "ListAccounts: AccessDeniedException: not the management account"
+    )
