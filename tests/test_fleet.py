@@ -735,9 +735,13 @@ def test_no_region_at_all_is_said_plainly(
         ),
         (
             {"accounts": ["111122223333"], "session_duration": 43201},
-            "from 900 to 43200, got 43201",
+            "session_duration must be whole seconds from 900 to 43200, got 43201",
         ),
-        ({"accounts": ["111122223333"], "session_duration": True}, "got True"),
+        (
+            {"accounts": ["111122223333"], "session_duration": True},
+            "session_duration must be whole seconds from 900 to 43200, got True",
+        ),
+        ({"accounts": "111122223333"}, "give the account ids as a list, not str"),
         (
             {"accounts": ["111122223333"], "regions": "eu-west-1"},
             """regions must be a list of Regions or "enabled", got 'eu-west-1'""",
@@ -749,7 +753,11 @@ def test_what_cannot_be_is_said_exactly(
 ) -> None:
     with pytest.raises((TypeError, ValueError)) as caught:
         ssmkit.Fleet(**kwargs)
-    assert message in str(caught.value)
+    assert str(caught.value) == message
+    if isinstance(caught.value, errors.ValidationError):
+        # What was not an id of its kind says which kind.
+        kind = message.split(": ")[0].removeprefix("not an ").removeprefix("not a ")
+        assert caught.value.rule == kind
 
 
 def test_the_edges_of_what_can_be(stand_in: StandIn) -> None:
