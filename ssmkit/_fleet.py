@@ -379,7 +379,7 @@ class Fleet:
         wanted = self._regions or (self.home_region,)
         if self._regions is not None and wanted == (self.home_region,):
             return _Access(account_id, credentials, wanted)  # where the session is
-        enabled = self._enabled_regions(account_id, credentials)
+        enabled = self._enabled_regions(credentials)
         if self._regions is None:
             if enabled is None:
                 error = AccountAccessError(
@@ -399,7 +399,7 @@ class Fleet:
         )
 
     def _enabled_regions(
-        self, account_id: str, credentials: RefreshableCredentials | None
+        self, credentials: RefreshableCredentials | None
     ) -> set[str] | None:
         """The Regions an account has enabled; ``None`` if it may not say."""
         from botocore.exceptions import BotoCoreError, ClientError
