@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import socket
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -741,6 +742,10 @@ def test_no_region_at_all_is_said_plainly(
             {"accounts": ["111122223333"], "session_duration": True},
             "session_duration must be whole seconds from 900 to 43200, got True",
         ),
+        (
+            {"accounts": ["111122223333"], "session_duration": 1000.0},
+            "session_duration must be whole seconds from 900 to 43200, got 1000.0",
+        ),
         ({"accounts": "111122223333"}, "give the account ids as a list, not str"),
         (
             {"accounts": ["111122223333"], "regions": "eu-west-1"},
@@ -1160,10 +1165,10 @@ def test_ids_are_updated_in_every_target_and_are_not_found_elsewhere(
     results = ssmkit.Fleet(accounts=members).update_associations(
         association_ids=[ids[members[0]]], max_errors="3"
     )
-    assert [(r.account_id, r.outcome) for r in results] == [
-        (members[0], "ok"),
-        (members[1], "failed"),
-        (members[2], "failed"),
+    assert [(r.account_id, r.region, r.outcome) for r in results] == [
+        (members[0], "us-east-1", "ok"),
+        (members[1], "us-east-1", "failed"),
+        (members[2], "us-east-1", "failed"),
     ]
     assert [b.outcome for b in results[0].value or ()] == ["changed"]
     # The id is one account's: elsewhere it is not found.
@@ -1917,3 +1922,80 @@ def test_an_organization_that_cannot_be_listed_is_said_as_the_service_said_it(
     assert str(refused.value) == (
         "ListAccounts: AccessDeniedException: not the management account"
     )
+
+
+def test_named_regions_are_each_tried_as_the_member_where_its_regions_are_unknown(
+    stand_in: StandIn, members: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The Account Management API out of reach (nothing listens there).
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("AWS_ENDPOINT_URL_ACCOUNT", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    fleet = ssmkit.Fleet(accounts=members[:1], regions=["us-east-1", "eu-west-1"])
+    results = fleet.map(lambda c, a, r: len(list(c.list_associations())))
+    assert [(r.region, r.outcome) for r in results] == [
+        ("us-east-1", "ok"),
+        ("eu-west-1", "ok"),
+    ]
+    read = {
+        q.account_id for q in stand_in.requests if q.operation == "ListAssociations"
+    }
+    assert read == {members[0]}
+
+
+def test_a_change_across_a_fleet_paces_each_target_and_takes_paths(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    import time
+
+    client = stand_in.client(account_id=members[0])
+    for entry in _many(4):
+        client.create_association(
+            **{**entry, "Parameters": {"applications": ["Enabled"]}}
+        )
+    started = time.monotonic()
+    [result] = ssmkit.Fleet(accounts=members[:1]).update_associations(
+        filters=[ssmkit.models.AssociationFilter(key="Name", value=INVENTORY["Name"])],
+        max_rate=4,
+        paths={"parameters.applications": ["Disabled"]},
+    )
+    # A read and a write each, four calls a second at most: 1.75 s at least.
+    assert time.monotonic() - started >= 1.75
+    assert [b.outcome for b in result.value or ()] == ["changed"] * 4
+    sent = [q.params for q in stand_in.requests if q.operation == "UpdateAssociation"]
+    assert [q["Parameters"] for q in sent] == [{"applications": ["Disabled"]}] * 4
+
+
+def test_ctrl_c_cuts_the_waits_of_a_change_across_a_fleet_short(
+    stand_in: StandIn, ctrl_c: None, members: list[str]
+) -> None:
+    import signal
+    import threading
+    import time
+
+    for account_id in members[:2]:
+        stand_in.client(account_id=account_id).create_association(**INVENTORY)
+        stand_in.set_run_duration(60, account_id=account_id)
+    main = threading.main_thread().ident or 0
+    seen: list[str] = []
+
+    def press(run: Any) -> None:
+        if not seen:
+            signal.pthread_kill(main, signal.SIGINT)
+        seen.append(run.association_id)
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        ssmkit.Fleet(accounts=members[:2]).update_associations(
+            filters=[
+                ssmkit.models.AssociationFilter(key="Name", value=INVENTORY["Name"])
+            ],
+            max_errors="4",
+            wait=True,
+            timeout=20,
+            watch=press,
+        )
+    # The waits ended with what they saw, long before their timeout.
+    assert time.monotonic() - started < 10
