@@ -1542,6 +1542,7 @@ def test_a_target_whose_every_write_a_ctrl_c_kept_from_starting_is_skipped(
         logging.getLogger("ssmkit").removeHandler(handler)
     assert {n.result.account_id for n in told} == {DEFAULT_ACCOUNT_ID}
     outcomes = {n.result.region: n.result for n in told}
+    assert set(outcomes) == {"us-east-1", "eu-west-1"}
     assert sorted(r.outcome for r in outcomes.values()) == ["ok", "skipped"]
     [skipped] = [r for r in outcomes.values() if r.outcome == "skipped"]
     assert skipped.reason == "not started: the run stopped"
