@@ -253,7 +253,6 @@ class Fleet:
         import boto3
 
         self._session = session if session is not None else boto3.session.Session()
-        self._home: str | None = None
         self._caller: str | None = None
         self._loader: Any = None
         self._handlers: Any = None
