@@ -1818,7 +1818,7 @@ def test_credentials_are_refreshed_a_quarter_of_the_session_before_its_end(
         # call; before, the call goes on with the credentials it has.
         (900, 155, False),
         (900, 145, True),
-        (43200, 610, False),
+        (43200, 605, False),
         (43200, 590, True),
     ],
 )
