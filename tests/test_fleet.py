@@ -2000,3 +2000,26 @@ def test_ctrl_c_cuts_the_waits_of_a_change_across_a_fleet_short(
         )
     # The waits ended with what they saw, long before their timeout.
     assert time.monotonic() - started < 10
+
+
+def test_the_budget_left_to_a_target_is_what_every_target_before_it_left(
+    stand_in: StandIn, members: list[str]
+) -> None:
+    nodes = ["i-0123456789abcdef0", "i-0123456789abcdef1"]
+    entries = [
+        {**entry, "Targets": [{"Key": "InstanceIds", "Values": [node]}]}
+        for entry, node in zip(_many(2), nodes, strict=True)
+    ]
+    # One failed run in each of the first two accounts, two in the third.
+    stand_in.fail_runs(nodes[:1], account_id=members[0])
+    stand_in.fail_runs(nodes[:1], account_id=members[1])
+    stand_in.fail_runs(nodes, account_id=members[2])
+    fleet = ssmkit.Fleet(accounts=members, concurrency=1)
+    plan = fleet.plan({"Associations": entries})
+    fleet.apply(plan, concurrency=1, wait=True, timeout=30, canary=1, max_failed_runs=2)
+    # Two failed before the third target: it has none left, and stops at
+    # its first failed run.
+    written = [
+        q.account_id for q in stand_in.requests if q.operation == "CreateAssociation"
+    ]
+    assert written == [members[0], members[0], members[1], members[1], members[2]]
