@@ -25,7 +25,7 @@ from ssmkit import errors
 from .wire import Body
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from ssmkit.testing import StandIn
 
@@ -65,19 +65,39 @@ def members(stand_in: StandIn) -> list[str]:
 
 
 @pytest.fixture
-def ctrl_c() -> Iterator[None]:
-    """Ctrl-C as Python handles it by default: ``KeyboardInterrupt``.
+def ctrl_c() -> Iterator[Callable[[], None]]:
+    """Ctrl-C, pressed from a thread of the run; it returns once the run took it.
 
-    Whatever runs the tests (a tool that mutates the code, for one) may have
-    put its own handler in place.
+    The press is a SIGINT to the main thread, where the run is, handled as
+    Python does by default (whatever runs the tests may have put its own
+    handler in place): a ``KeyboardInterrupt``. The run has taken it when it
+    logs that it is finishing the calls under way.
     """
+    import logging
     import signal
+    import threading
 
+    taken = threading.Event()
+
+    class Taken(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.getMessage().startswith("interrupted: finishing"):
+                taken.set()
+
+    main = threading.main_thread().ident or 0
+
+    def press() -> None:
+        signal.pthread_kill(main, signal.SIGINT)
+        assert taken.wait(30), "the run did not take the Ctrl-C"
+
+    handler = Taken()
+    logging.getLogger("ssmkit").addHandler(handler)
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        yield
+        yield press
     finally:
         signal.signal(signal.SIGINT, previous)
+        logging.getLogger("ssmkit").removeHandler(handler)
 
 
 def test_map_reaches_every_target_once_as_its_own_account(
@@ -1384,24 +1404,21 @@ def test_a_target_is_planned_one_read_at_a_time(
 
 
 def test_ctrl_c_cuts_the_waits_of_the_targets_under_way_short(
-    stand_in: StandIn, ctrl_c: None, members: list[str]
+    stand_in: StandIn, ctrl_c: Callable[[], None], members: list[str]
 ) -> None:
-    import signal
-    import threading
     import time
 
     fleet = ssmkit.Fleet(accounts=members[:2])
     plan = fleet.plan({"Associations": [INVENTORY]})
     for account_id in members[:2]:
         stand_in.set_run_duration(60, account_id=account_id)
-    main = threading.main_thread().ident or 0
     seen: list[str] = []
 
     def press(run: Any) -> None:
-        # Ctrl-C once a run is being waited for, as a terminal sends it.
-        if not seen:
-            signal.pthread_kill(main, signal.SIGINT)
+        # Ctrl-C once a run is being waited for.
         seen.append(run.association_id)
+        if len(seen) == 1:
+            ctrl_c()
 
     started = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
@@ -1491,11 +1508,8 @@ def test_the_caller_that_cannot_be_known_is_said_as_the_service_said_it(
 
 def test_a_target_whose_every_write_a_ctrl_c_kept_from_starting_is_skipped(
     stand_in: StandIn,
-    ctrl_c: None,
+    ctrl_c: Callable[[], None],
 ) -> None:
-    import logging
-    import signal
-    import threading
     import time
 
     session = boto3.session.Session(region_name="us-east-1")
@@ -1506,15 +1520,8 @@ def test_a_target_whose_every_write_a_ctrl_c_kept_from_starting_is_skipped(
         session=session,
     )
     plan = fleet.plan({"Associations": [INVENTORY]})
-    stopped = threading.Event()
-
-    class Stopped(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if record.getMessage().startswith("interrupted: finishing"):
-                stopped.set()
-
-    main = threading.main_thread().ident or 0
     clients: list[str] = []
+    told: list[ssmkit.FleetProgress] = []
 
     def made(**_: Any) -> None:
         # The second target's client is made once the first target has ended
@@ -1525,21 +1532,14 @@ def test_a_target_whose_every_write_a_ctrl_c_kept_from_starting_is_skipped(
             deadline = time.monotonic() + 30
             while not told and time.monotonic() < deadline:
                 time.sleep(0.01)
-            signal.pthread_kill(main, signal.SIGINT)
-            assert stopped.wait(30)
+            ctrl_c()
 
     session.events.register("creating-client-class.ssm", made)
-    handler = Stopped()
-    logging.getLogger("ssmkit").addHandler(handler)
-    told: list[ssmkit.FleetProgress] = []
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            # A rollout: each change the stop kept from starting is said.
-            fleet.apply(
-                plan, wait=True, timeout=30, max_failed_runs=5, progress=told.append
-            )
-    finally:
-        logging.getLogger("ssmkit").removeHandler(handler)
+    with pytest.raises(KeyboardInterrupt):
+        # A rollout: each change the stop kept from starting is said.
+        fleet.apply(
+            plan, wait=True, timeout=30, max_failed_runs=5, progress=told.append
+        )
     assert {n.result.account_id for n in told} == {DEFAULT_ACCOUNT_ID}
     outcomes = {n.result.region: n.result for n in told}
     assert set(outcomes) == {"us-east-1", "eu-west-1"}
@@ -1730,48 +1730,62 @@ def test_a_change_across_a_fleet_keeps_to_its_budget_within_each_target(
 
 
 def test_ctrl_c_stops_a_target_s_updates_under_way(
-    stand_in: StandIn, ctrl_c: None, members: list[str]
+    stand_in: StandIn, ctrl_c: Callable[[], None], members: list[str]
 ) -> None:
-    import logging
-    import signal
-    import threading
-
     client = stand_in.client(account_id=members[0])
     for entry in _many(5):
         client.create_association(**entry)
-    stopped = threading.Event()
-
-    class Stopped(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            if record.getMessage().startswith("interrupted: finishing"):
-                stopped.set()
-
-    main = threading.main_thread().ident or 0
     updates: list[str] = []
 
     def press(params: Any) -> None:
         # Ctrl-C as the second update is sent; it is answered once taken.
         updates.append(params["AssociationId"])
         if len(updates) == 2:
-            signal.pthread_kill(main, signal.SIGINT)
-            assert stopped.wait(30)
+            ctrl_c()
 
     stand_in.before("UpdateAssociation", press, times=None)
-    handler = Stopped()
-    logging.getLogger("ssmkit").addHandler(handler)
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            ssmkit.Fleet(accounts=members[:1]).update_associations(
-                filters=[
-                    ssmkit.models.AssociationFilter(key="Name", value=INVENTORY["Name"])
-                ],
-                concurrency=1,
-                max_errors="4",
-            )
-    finally:
-        logging.getLogger("ssmkit").removeHandler(handler)
+    with pytest.raises(KeyboardInterrupt):
+        ssmkit.Fleet(accounts=members[:1]).update_associations(
+            filters=[
+                ssmkit.models.AssociationFilter(key="Name", value=INVENTORY["Name"])
+            ],
+            concurrency=1,
+            max_errors="4",
+        )
     # The update under way landed; no other started.
     assert len(updates) == 2
+
+
+def _near_the_end(
+    members: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    duration: int,
+    remaining: int,
+    *,
+    refused: bool,
+) -> tuple[ssmkit.FleetResult[Any], int]:
+    """One call, then another with ``remaining`` seconds of the role's session.
+
+    With ``refused``, the role is gone by then: a refresh fails. Returns the
+    target's result and how many sessions of the role were assumed.
+    """
+    from botocore.credentials import RefreshableCredentials
+
+    iam = iam_backends[members[0]]["global"]
+    next(r for r in iam.roles.values() if r.name == ROLE).max_session_duration = 43200
+
+    def call(client: ssmkit.Client, account_id: str, region: str) -> int:
+        list(client.list_associations())
+        if refused:
+            iam.delete_role(ROLE)
+        monkeypatch.setattr(
+            RefreshableCredentials, "_seconds_remaining", lambda _: remaining
+        )
+        return len(list(client.list_associations()))
+
+    fleet = ssmkit.Fleet(accounts=members[:1], session_duration=duration)
+    [result] = fleet.map(call)
+    return result, len(assumed(members[0]))
 
 
 @pytest.mark.parametrize(
@@ -1792,22 +1806,11 @@ def test_credentials_are_refreshed_a_quarter_of_the_session_before_its_end(
     remaining: int,
     refreshed: bool,
 ) -> None:
-    from botocore.credentials import RefreshableCredentials
-
-    iam = iam_backends[members[0]]["global"]
-    next(r for r in iam.roles.values() if r.name == ROLE).max_session_duration = 43200
-
-    def call(client: ssmkit.Client, account_id: str, region: str) -> None:
-        list(client.list_associations())
-        monkeypatch.setattr(
-            RefreshableCredentials, "_seconds_remaining", lambda _: remaining
-        )
-        list(client.list_associations())
-
-    fleet = ssmkit.Fleet(accounts=members[:1], session_duration=duration)
-    [result] = fleet.map(call)
+    result, sessions = _near_the_end(
+        members, monkeypatch, duration, remaining, refused=False
+    )
     assert result.outcome == "ok", result.error
-    assert len(assumed(members[0])) == (2 if refreshed else 1)
+    assert sessions == (2 if refreshed else 1)
 
 
 @pytest.mark.parametrize(
@@ -1830,21 +1833,7 @@ def test_a_refresh_that_fails_fails_the_call_only_near_the_end(
     remaining: int,
     fails: bool,
 ) -> None:
-    from botocore.credentials import RefreshableCredentials
-
-    iam = iam_backends[members[0]]["global"]
-    next(r for r in iam.roles.values() if r.name == ROLE).max_session_duration = 43200
-
-    def call(client: ssmkit.Client, account_id: str, region: str) -> int:
-        list(client.list_associations())
-        iam.delete_role(ROLE)  # the next refresh is refused
-        monkeypatch.setattr(
-            RefreshableCredentials, "_seconds_remaining", lambda _: remaining
-        )
-        return len(list(client.list_associations()))
-
-    fleet = ssmkit.Fleet(accounts=members[:1], session_duration=duration)
-    [result] = fleet.map(call)
+    result, _ = _near_the_end(members, monkeypatch, duration, remaining, refused=True)
     if fails:
         assert result.outcome == "failed"
         assert isinstance(result.error, errors.AccountAccessError)
@@ -1970,22 +1959,19 @@ def test_a_change_across_a_fleet_paces_each_target_and_takes_paths(
 
 
 def test_ctrl_c_cuts_the_waits_of_a_change_across_a_fleet_short(
-    stand_in: StandIn, ctrl_c: None, members: list[str]
+    stand_in: StandIn, ctrl_c: Callable[[], None], members: list[str]
 ) -> None:
-    import signal
-    import threading
     import time
 
     for account_id in members[:2]:
         stand_in.client(account_id=account_id).create_association(**INVENTORY)
         stand_in.set_run_duration(60, account_id=account_id)
-    main = threading.main_thread().ident or 0
     seen: list[str] = []
 
     def press(run: Any) -> None:
-        if not seen:
-            signal.pthread_kill(main, signal.SIGINT)
         seen.append(run.association_id)
+        if len(seen) == 1:
+            ctrl_c()
 
     started = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
