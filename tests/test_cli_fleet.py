@@ -918,3 +918,27 @@ def test_a_declined_bulk_update_across_accounts_leaves_its_report_empty(
     assert declined.returncode == 1, declined.stderr
     assert declined.stderr.endswith("[y/N] Nothing written.\n")
     assert report.read_text() == ""
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (
+            ["--role", "a b"],
+            "--role: role_name must be an IAM role name, got 'a b'",
+        ),
+        (
+            ["--external-id", "x"],
+            "--external-id: external_id must be text of 2 to 1224 characters",
+        ),
+    ],
+)
+def test_what_the_fleet_refuses_names_the_option_it_came_from(
+    server: Server, options: list[str], said: str
+) -> None:
+    server.stand_in.requests.clear()
+    refused = run(
+        server, "associations", "list", "--accounts", "111122223333", *options
+    )
+    assert (refused.returncode, refused.stderr) == (2, f"ssmkit: error: {said}\n")
+    assert server.stand_in.requests == []
