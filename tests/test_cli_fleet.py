@@ -942,3 +942,39 @@ def test_what_the_fleet_refuses_names_the_option_it_came_from(
     )
     assert (refused.returncode, refused.stderr) == (2, f"ssmkit: error: {said}\n")
     assert server.stand_in.requests == []
+
+
+def test_apply_across_accounts_asks_of_each_kind_of_change_in_words(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    file = tmp_path / "fleet.yaml"
+    file.write_text(
+        yaml.safe_dump({"Prune": {"NamePrefix": "inventory"}, "Associations": [ENTRY]})
+    )
+    first, second = members[:2]
+    # The first account has it on another schedule; the second, an old one.
+    member_client(server, first).create_association(
+        **{**ENTRY, "ScheduleExpression": "rate(2 days)"}
+    )
+    member_client(server, second).create_association(
+        **{**ENTRY, "AssociationName": "inventory-old"}
+    )
+    asked = run(
+        server,
+        "apply",
+        str(file),
+        "--prune",
+        "--accounts",
+        f"{first},{second}",
+        stdin="n\n",
+    )
+    assert asked.returncode == 1, asked.stderr
+    assert (
+        "Create 1 and write 1 and delete 1 resources in 2 targets (account and "
+        "Region)? [y/N] Nothing written.\n"
+    ) in asked.stderr
+    one = run(server, "apply", str(file), "--accounts", members[2], stdin="n\n")
+    assert (
+        "Create 1 resource in 1 target (account and Region)? [y/N] Nothing written.\n"
+    ) in one.stderr
+    assert names(server, members[2], "us-east-1") == []
