@@ -959,13 +959,16 @@ def test_apply_across_accounts_asks_of_each_kind_of_change_in_words(
     member_client(server, second).create_association(
         **{**ENTRY, "AssociationName": "inventory-old"}
     )
+    # The third has it as the file says: nothing to do there.
+    third = members[2]
+    member_client(server, third).create_association(**ENTRY)
     asked = run(
         server,
         "apply",
         str(file),
         "--prune",
         "--accounts",
-        f"{first},{second}",
+        f"{first},{second},{third}",
         stdin="n\n",
     )
     assert asked.returncode == 1, asked.stderr
@@ -973,8 +976,9 @@ def test_apply_across_accounts_asks_of_each_kind_of_change_in_words(
         "Create 1 and write 1 and delete 1 resources in 2 targets (account and "
         "Region)? [y/N] Nothing written.\n"
     ) in asked.stderr
-    one = run(server, "apply", str(file), "--accounts", members[2], stdin="n\n")
+    [empty] = server.stand_in.create_organization(1)
+    one = run(server, "apply", str(file), "--accounts", empty, stdin="n\n")
     assert (
         "Create 1 resource in 1 target (account and Region)? [y/N] Nothing written.\n"
     ) in one.stderr
-    assert names(server, members[2], "us-east-1") == []
+    assert names(server, empty, "us-east-1") == []
