@@ -982,3 +982,32 @@ def test_apply_across_accounts_asks_of_each_kind_of_change_in_words(
         "Create 1 resource in 1 target (account and Region)? [y/N] Nothing written.\n"
     ) in one.stderr
     assert names(server, empty, "us-east-1") == []
+
+
+def test_export_across_accounts_keeps_to_its_filter_and_says_a_target_failed(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    first, second = members[:2]
+    member_client(server, first).create_association(**ENTRY)
+    member_client(server, first).create_association(
+        **{**ENTRY, "AssociationName": "patching", "Name": "AWS-RunPatchBaseline"}
+    )
+    iam_backends[second]["global"].delete_role("OrganizationAccountAccessRole")
+    folder = tmp_path / "deep" / "er"
+    exported = run(
+        server,
+        "export",
+        "--accounts",
+        f"{first},{second}",
+        "--name",
+        "AWS-GatherSoftwareInventory",
+        "-o",
+        str(folder),
+    )
+    # The one target out of reach: exit 1, the other's file written whole.
+    assert exported.returncode == 1, exported.stderr
+    assert sorted(p.name for p in folder.iterdir()) == [f"{first}-us-east-1.yaml"]
+    document = yaml.safe_load((folder / f"{first}-us-east-1.yaml").read_text())
+    assert [a["AssociationName"] for a in document["Associations"]] == ["inventory"]
+    assert exported.stderr.startswith(f"Wrote 1 file to {folder}.\n")
+    assert exported.stderr.endswith("Targets: 1 done, 1 failed, 0 skipped.\n")
