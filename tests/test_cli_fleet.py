@@ -1011,3 +1011,52 @@ def test_export_across_accounts_keeps_to_its_filter_and_says_a_target_failed(
     assert [a["AssociationName"] for a in document["Associations"]] == ["inventory"]
     assert exported.stderr.startswith(f"Wrote 1 file to {folder}.\n")
     assert exported.stderr.endswith("Targets: 1 done, 1 failed, 0 skipped.\n")
+
+
+def test_a_stopped_rollout_across_accounts_in_json_says_what_never_started(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    server.stand_in.fail_runs(["i-1"], account_id=members[0])
+    file = tmp_path / "fleet.yaml"
+    entry = {**ENTRY, "Targets": [{"Key": "InstanceIds", "Values": ["i-1"]}]}
+    file.write_text(yaml.safe_dump({"Associations": [entry]}))
+    try:
+        applied = run(
+            server,
+            "--output",
+            "json",
+            "apply",
+            str(file),
+            "--accounts",
+            ",".join(members),
+            "--fleet-concurrency",
+            "1",
+            "--yes",
+            "--wait",
+            "--canary",
+            "1",
+            "--max-failed-runs",
+            "0",
+        )
+    finally:
+        server.stand_in.fail_runs([], account_id=members[0])
+    assert applied.returncode == 1, applied.stderr
+    document = json.loads(applied.stdout)
+    assert [(t["account_id"], t["outcome"]) for t in document["targets"]] == [
+        (members[0], "failed"),
+        (members[1], "skipped"),
+        (members[2], "skipped"),
+    ]
+    assert [t.get("reason") for t in document["targets"][1:]] == [
+        "not started: the run stopped"
+    ] * 2
+    assert [
+        (r["account_id"], r["kind"], r["name"], r["outcome"])
+        for r in document["results"]
+    ] == [
+        (members[0], "association", "inventory", "created"),
+        (members[1], "association", "inventory", "not_started"),
+        (members[2], "association", "inventory", "not_started"),
+    ]
+    assert document["counts"]["not_started"] == 2
+    assert all(names(server, a, "us-east-1") == [] for a in members[1:])
