@@ -6,7 +6,9 @@ organization's member accounts keep their own state in each Region.
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +20,7 @@ from moto.iam.models import iam_backends
 
 from .command import HeldFor, run_command, run_interrupted
 from .test_cli import argv, command_env
+from .test_cli_associations import cells
 
 if TYPE_CHECKING:
     from ssmkit.testing.server import Server
@@ -187,8 +190,29 @@ def test_bulk_update_across_accounts_resumes_from_its_report(
         str(report),
     )
     assert again.returncode == 0, again.stderr
-    assert "3 done by an earlier run are skipped" in again.stderr
+    assert again.stderr == (
+        "Selected 0 associations in 0 targets; 3 skipped as done in an earlier "
+        "run.\nNothing to update.\nTargets: 3 done, 0 failed, 0 skipped.\n"
+    )
     assert server.stand_in.operations.count("UpdateAssociation") == writes
+
+    # Another change: what the report holds was done by a change not this one.
+    other = run(
+        server,
+        "associations",
+        "bulk-update",
+        "--association-name",
+        "inventory",
+        "--set",
+        "max_errors=6",
+        *fleet,
+        "--yes",
+        "--report",
+        str(report),
+    )
+    assert other.returncode == 0, other.stderr
+    assert other.stderr.startswith("Selected 3 associations in 3 targets.\n")
+    assert server.stand_in.operations.count("UpdateAssociation") == writes + 3
 
 
 def test_a_declined_apply_across_accounts_writes_nothing(
@@ -272,10 +296,13 @@ def test_ctrl_c_across_accounts_finishes_the_targets_under_way_and_reports_them(
     assert f"{len(landed)} created" in err, err
     never = len(accounts) - len(landed)
     assert f"{never} target{'s' if never != 1 else ''} never started" in err
+    # Every target counted once: those never started as skipped.
+    assert err.endswith(f"Targets: {len(landed)} done, 0 failed, {never} skipped.\n")
 
 
+@pytest.mark.parametrize("command", ["apply", "bulk-update"])
 def test_a_report_that_cannot_grow_keeps_the_results_whole(
-    server: Server, members: list[str], tmp_path: Path
+    server: Server, members: list[str], tmp_path: Path, command: str
 ) -> None:
     import resource
     import signal
@@ -283,16 +310,23 @@ def test_a_report_that_cannot_grow_keeps_the_results_whole(
     file = tmp_path / "fleet.yaml"
     file.write_text(yaml.safe_dump({"Associations": [ENTRY]}))
     report = tmp_path / "report.jsonl"
+    if command == "apply":
+        how, done = ["apply", str(file)], "3 created"
+    else:
+        for account_id in members:
+            member_client(server, account_id).create_association(**ENTRY)
+        how = ["associations", "bulk-update", "--association-name", "inventory"]
+        how += ["--set", "max_errors=5"]
+        done = "3 changed"
 
     def small_files() -> None:  # as a full disk: writes past 600 bytes fail
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (600, 600))
 
-    applied = subprocess.run(
+    ran = subprocess.run(
         argv(
             server,
-            "apply",
-            str(file),
+            *how,
             "--accounts",
             ",".join(members),
             "--fleet-concurrency",
@@ -307,12 +341,14 @@ def test_a_report_that_cannot_grow_keeps_the_results_whole(
         timeout=300,
         preexec_fn=small_files,
     )
-    assert applied.returncode == 1, applied.stderr
-    assert f"--report: cannot write {report}" in applied.stderr
-    assert "3 created" in applied.stderr
-    assert "Targets: 3 done, 0 failed, 0 skipped." in applied.stderr
+    assert ran.returncode == 1, ran.stderr
+    assert ran.stderr.endswith(
+        f"{done}.\nTargets: 3 done, 0 failed, 0 skipped.\n"
+        f"ssmkit: error: --report: cannot write {report}: File too large; it "
+        "lacks what followed (the results above are whole)\n"
+    )
     assert all(names(server, a, "us-east-1") == ["inventory"] for a in members)
-    assert len(report.read_text().splitlines()) < 3
+    assert report.read_text().count("\n") < 3  # fewer lines whole than targets
 
 
 def test_an_account_out_of_reach_has_its_line_in_the_report(
@@ -1060,3 +1096,504 @@ def test_a_stopped_rollout_across_accounts_in_json_says_what_never_started(
     ]
     assert document["counts"]["not_started"] == 2
     assert all(names(server, a, "us-east-1") == [] for a in members[1:])
+
+
+def _tables(stdout: str) -> dict[str, list[list[str]]]:
+    """Each heading of the output, and the cells of the table under it."""
+    found: dict[str, list[list[str]]] = {}
+    for part in stdout.split("== account ")[1:]:
+        heading, _, table = part.partition("\n")
+        found[heading] = cells(table)
+    return found
+
+
+def test_bulk_update_across_accounts_shows_each_target_s_results_in_a_table(
+    server: Server, members: list[str]
+) -> None:
+    first, second, third = members
+    inventory = member_client(server, first).create_association(**ENTRY)
+    changing = inventory["AssociationDescription"]["AssociationId"]
+    other = {**ENTRY, "AssociationName": "patching", "Name": "AWS-RunPatchBaseline"}
+    member_client(server, first).create_association(**other)
+    kept = member_client(server, second).create_association(
+        **{**ENTRY, "MaxErrors": "5"}
+    )
+    unchanged = kept["AssociationDescription"]["AssociationId"]
+    change = ["--association-name", "inventory", "--set", "max_errors=5"]
+    # The third account has nothing selected: it is done all the same.
+    fleet = ["--accounts", f"{first},{second},{third}", "--fleet-concurrency", "1"]
+    writes = server.stand_in.operations.count("UpdateAssociation")
+
+    planned = run(server, "associations", "bulk-update", *change, *fleet, "--dry-run")
+    assert planned.returncode == 0, planned.stderr
+    head = ["association id", "outcome", "version"]
+    assert _tables(planned.stdout) == {
+        f"{first}, us-east-1": [
+            [*head, "changes", "error"],
+            [changing, "planned", "1", '+ max_errors: "5"', ""],
+        ],
+        f"{second}, us-east-1": [
+            [*head, "error"],
+            [unchanged, "unchanged", "1", ""],
+        ],
+    }
+    assert planned.stderr == (
+        "Selected 2 associations in 2 targets.\n"
+        'The change: max_errors="5".\n'
+        "1 unchanged and 1 planned.\n"
+        "Targets: 3 done, 0 failed, 0 skipped.\n"
+    )
+    assert server.stand_in.operations.count("UpdateAssociation") == writes
+
+    # The first write refused: its error in its row, and exit status 1.
+    server.stand_in.fail_next(
+        "UpdateAssociation", "InvalidTargetMaps", message="not that way"
+    )
+    refused = run(server, "associations", "bulk-update", *change, *fleet, "--yes")
+    assert refused.returncode == 1, refused.stderr
+    [row] = _tables(refused.stdout)[f"{first}, us-east-1"][1:]
+    assert row[:3] == [changing, "failed", ""]
+    assert "InvalidTargetMaps" in row[3]
+    assert "not that way" in row[3]
+    assert refused.stderr.endswith(
+        "1 unchanged and 1 failed.\n"
+        f"account {first}, us-east-1: failed: InvalidTargetMaps: UpdateAssociation: "
+        f"InvalidTargetMaps: not that way [association {changing} is unchanged "
+        "(still version 1)]\n"
+        "Targets: 2 done, 1 failed, 0 skipped.\n"
+    )
+
+    updated = run(server, "associations", "bulk-update", *change, *fleet, "--yes")
+    assert updated.returncode == 0, updated.stderr
+    assert _tables(updated.stdout) == {
+        f"{first}, us-east-1": [[*head, "error"], [changing, "changed", "1 -> 2", ""]],
+        f"{second}, us-east-1": [[*head, "error"], [unchanged, "unchanged", "1", ""]],
+    }
+    assert updated.stderr.endswith(
+        "1 changed and 1 unchanged.\nTargets: 3 done, 0 failed, 0 skipped.\n"
+    )
+    # Only what the filter selected was written.
+    found = {
+        a["AssociationName"]: a.get("MaxErrors")
+        for a in (
+            member_client(server, first).describe_association(
+                AssociationId=i["AssociationId"]
+            )["AssociationDescription"]
+            for i in member_client(server, first).list_associations()["Associations"]
+        )
+    }
+    assert found == {"inventory": "5", "patching": None}
+
+
+def test_bulk_update_across_accounts_selecting_nothing_says_so(
+    server: Server, members: list[str]
+) -> None:
+    member_client(server, members[0]).create_association(**ENTRY)
+    server.stand_in.requests.clear()
+    nothing = run(
+        server,
+        "associations",
+        "bulk-update",
+        "--association-name",
+        "no-such-name",
+        "--set",
+        "max_errors=5",
+        "--accounts",
+        ",".join(members),
+    )
+    assert (nothing.returncode, nothing.stdout) == (0, ""), nothing.stderr
+    assert nothing.stderr == (
+        "Selected 0 associations in 0 targets.\n"
+        "Nothing to update.\n"
+        "Targets: 3 done, 0 failed, 0 skipped.\n"
+    )
+    assert "UpdateAssociation" not in server.stand_in.operations
+
+
+def test_bulk_update_across_accounts_in_json_lists_the_targets_that_did_not_end_ok(
+    server: Server, members: list[str]
+) -> None:
+    first, second = members[:2]
+    made = member_client(server, first).create_association(**ENTRY)
+    iam_backends[second]["global"].delete_role("OrganizationAccountAccessRole")
+    updated = run(
+        server,
+        "--output",
+        "json",
+        "associations",
+        "bulk-update",
+        "--association-name",
+        "inventory",
+        "--set",
+        "max_errors=5",
+        "--accounts",
+        f"{first},{second}",
+        "--yes",
+    )
+    assert updated.returncode == 1, updated.stderr
+    document = json.loads(updated.stdout)
+    assert set(document) == {"results", "targets", "interrupted"}
+    assert [
+        (r["account_id"], r["region"], r["association_id"], r["outcome"])
+        for r in document["results"]
+    ] == [
+        (first, "us-east-1", made["AssociationDescription"]["AssociationId"], "changed")
+    ]
+    [target] = document["targets"]
+    assert (target["account_id"], target["region"], target["outcome"]) == (
+        second,
+        "us-east-1",
+        "failed",
+    )
+    assert "AccessDenied" in target["error"]
+    assert document["interrupted"] is False
+    # The target out of reach is said once, when selecting.
+    assert updated.stderr.startswith(
+        f"account {second}, us-east-1: failed: AccountAccessError: {second}: "
+        f"cannot assume arn:aws:iam::{second}:role/OrganizationAccountAccessRole: "
+        "AccessDenied: "
+    )
+    assert updated.stderr.count(": failed: ") == 1
+    assert updated.stderr.endswith(
+        "Selected 1 association in 1 target.\n"
+        'The change: max_errors="5".\n'
+        "1 changed.\n"
+        "Targets: 1 done, 1 failed, 0 skipped.\n"
+    )
+
+
+def test_ctrl_c_in_a_bulk_update_across_accounts_says_where_a_rerun_goes_on(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    accounts = [*members, *server.stand_in.create_organization(3)]
+    for account_id in accounts:
+        member_client(server, account_id).create_association(**ENTRY)
+    report = tmp_path / "report.jsonl"
+    change = ["--association-name", "inventory", "--set", "max_errors=5"]
+    fleet = ["--accounts", ",".join(accounts), "--fleet-concurrency", "1"]
+    server.set_latency(0.2)
+    try:
+        done = run_interrupted(
+            argv(
+                server,
+                "--output",
+                "json",
+                "associations",
+                "bulk-update",
+                *change,
+                *fleet,
+                "--yes",
+                "--report",
+                str(report),
+            ),
+            # Once the first target has ended.
+            ready=lambda: report.exists() and bool(report.read_text().strip()),
+            env=command_env(),
+            timeout=120,
+        )
+    finally:
+        server.set_latency(0)
+    assert done.returncode == 130, done.stderr
+    document = json.loads(done.stdout)
+    changed = [r["account_id"] for r in document["results"]]
+    assert {r["outcome"] for r in document["results"]} == {"changed"}
+    # One at a time, in the order given: those after the last changed never
+    # started, and each is said so.
+    never = accounts[len(changed) :]
+    assert (changed, document["interrupted"]) == (accounts[: len(changed)], True)
+    assert 1 <= len(changed) < len(accounts)
+    assert document["targets"] == [
+        {
+            "account_id": a,
+            "region": "us-east-1",
+            "outcome": "skipped",
+            "reason": "not started: the run stopped",
+        }
+        for a in never
+    ]
+    lines = [json.loads(line) for line in report.read_text().splitlines()]
+    assert [x["account_id"] for x in lines] == changed
+    named = ", ".join(f"{a}/us-east-1" for a in never[:4])
+    more = f" and {len(never) - 4} more" if len(never) > 4 else ""
+    assert done.stderr.endswith(
+        f"{len(never)} target{'s' if len(never) > 1 else ''} never started: "
+        f"{named}{more} (a rerun with this --report goes on from there).\n"
+        f"Targets: {len(changed)} done, 0 failed, {len(never)} skipped.\n"
+    )
+
+    again = run(
+        server,
+        "associations",
+        "bulk-update",
+        *change,
+        *fleet,
+        "--yes",
+        "--report",
+        str(report),
+    )
+    assert again.returncode == 0, again.stderr
+    assert again.stderr.startswith(
+        f"Selected {len(never)} association{'s' if len(never) > 1 else ''} in "
+        f"{len(never)} target{'s' if len(never) > 1 else ''}; {len(changed)} "
+        "skipped as done in an earlier run.\n"
+    )
+    assert again.stderr.endswith(
+        f"{len(never)} changed.\nTargets: 6 done, 0 failed, 0 skipped.\n"
+    )
+
+
+def test_a_stopped_bulk_update_across_accounts_says_what_never_started(
+    server: Server, members: list[str]
+) -> None:
+    entry = {**ENTRY, "Targets": [{"Key": "InstanceIds", "Values": ["i-1"]}]}
+    made = [member_client(server, a).create_association(**entry) for a in members]
+    first = made[0]["AssociationDescription"]["AssociationId"]
+    server.stand_in.fail_runs(["i-1"], account_id=members[0])
+    try:
+        stopped = run(
+            server,
+            "associations",
+            "bulk-update",
+            "--association-name",
+            "inventory",
+            "--set",
+            "max_errors=5",
+            "--accounts",
+            ",".join(members),
+            "--fleet-concurrency",
+            "1",
+            "--yes",
+            "--wait",
+            "--canary",
+            "1",
+            "--max-failed-runs",
+            "0",
+        )
+    finally:
+        server.stand_in.fail_runs([], account_id=members[0])
+    # The canary's run failed: the budget is spent, and no other target starts.
+    assert stopped.returncode == 1, stopped.stderr
+    assert _tables(stopped.stdout) == {
+        f"{members[0]}, us-east-1": [
+            ["association id", "outcome", "version", "error"],
+            [first, "changed", "1 -> 2", ""],
+        ]
+    }
+    assert stopped.stderr.endswith(
+        "1 changed; 1 run failed or did not end in time.\n"
+        f"account {members[0]}, us-east-1: failed: SSMKitError: {first}: 1 target "
+        "of its run failed\n"
+        f"2 targets never started: {members[1]}/us-east-1, {members[2]}/us-east-1.\n"
+        "Targets: 0 done, 1 failed, 2 skipped.\n"
+    )
+    assert [
+        r.account_id
+        for r in server.stand_in.requests
+        if r.operation == "UpdateAssociation"
+    ][-1:] == [members[0]]
+
+
+def test_a_bulk_update_across_accounts_waits_as_long_as_told(
+    server: Server, members: list[str]
+) -> None:
+    entry = {**ENTRY, "Targets": [{"Key": "InstanceIds", "Values": ["i-1"]}]}
+    made = member_client(server, members[0]).create_association(**entry)
+    association_id = made["AssociationDescription"]["AssociationId"]
+    server.stand_in.set_run_duration(120, account_id=members[0])
+    try:
+        waited = run(
+            server,
+            "associations",
+            "bulk-update",
+            "--association-name",
+            "inventory",
+            "--set",
+            "max_errors=5",
+            "--accounts",
+            members[0],
+            "--yes",
+            "--wait",
+            "--timeout",
+            "1",
+        )
+    finally:
+        server.stand_in.set_run_duration(0, account_id=members[0])
+    # A run of two minutes, waited for one second: not ended when the wait was.
+    assert waited.returncode == 1, waited.stderr
+    assert waited.stderr.endswith(
+        "1 changed; 1 run failed or did not end in time.\n"
+        f"account {members[0]}, us-east-1: failed: SSMKitError: {association_id}: "
+        "its run had not ended when the wait did (Pending)\n"
+        "Targets: 0 done, 1 failed, 0 skipped.\n"
+    )
+
+
+def test_a_bulk_update_across_accounts_keeps_to_its_rate_in_each_target(
+    server: Server, members: list[str]
+) -> None:
+    import time
+
+    for name in ("inventory", "inventory-too"):
+        member_client(server, members[0]).create_association(
+            **{**ENTRY, "AssociationName": name}
+        )
+    served: list[tuple[str, float]] = []
+    for operation in ("DescribeAssociation", "UpdateAssociation"):
+        server.stand_in.before(
+            operation,
+            lambda _, operation=operation: served.append((operation, time.monotonic())),
+            times=2,
+        )
+    paced = run(
+        server,
+        "associations",
+        "bulk-update",
+        "--name",
+        "AWS-GatherSoftwareInventory",
+        "--set",
+        "max_errors=5",
+        "--accounts",
+        members[0],
+        "--yes",
+        "--max-rate",
+        "4",
+        "--concurrency",
+        "1",
+    )
+    assert paced.returncode == 0, paced.stderr
+    assert paced.stderr.endswith("2 changed.\nTargets: 1 done, 0 failed, 0 skipped.\n")
+    # Four calls a second at most: a quarter of a second apart, at the least.
+    assert [o for o, _ in served] == ["DescribeAssociation", "UpdateAssociation"] * 2
+    gaps = [b - a for (_, a), (_, b) in itertools.pairwise(served)]
+    assert min(gaps) >= 0.24, gaps
+
+
+def test_on_a_terminal_a_bar_counts_the_targets_as_they_end(
+    server: Server, members: list[str]
+) -> None:
+    first, second = members[:2]
+    member_client(server, first).create_association(**ENTRY)
+    iam_backends[second]["global"].delete_role("OrganizationAccountAccessRole")
+    env = {**command_env(), "FORCE_COLOR": "1", "TERM": "xterm-256color"}
+    updated = run_command(
+        argv(
+            server,
+            "associations",
+            "bulk-update",
+            "--association-name",
+            "inventory",
+            "--set",
+            "max_errors=5",
+            "--accounts",
+            f"{first},{second}",
+            "--yes",
+        ),
+        stdin="",
+        env=env,
+        timeout=300,
+    )
+    assert updated.returncode == 1, updated.stderr
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", updated.stderr)
+    bars = [line.split() for line in plain.splitlines() if "━" in line]
+    # Each bar's last frame: its label, the targets ended of all, those failed.
+    last = {bar[0]: bar[2:] for bar in bars}
+    assert last == {
+        "selecting": ["2/2", "targets:", "1", "failed"],
+        "updating": ["1/1", "targets"],
+    }
+    assert plain.endswith("1 changed.\nTargets: 1 done, 1 failed, 0 skipped.\n")
+
+
+def test_a_fleet_plan_on_a_terminal_colours_each_change_by_its_kind(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    first, second, third = members
+    [fourth] = server.stand_in.create_organization(1)
+    script = {
+        **ENTRY,
+        "AssociationName": "inventory-script",
+        "Name": "AWS-RunShellScript",
+        "Parameters": {"commands": ["echo hunter2"]},
+        "Targets": [{"Key": "InstanceIds", "Values": ["*"]}],
+    }
+    wanted = {**ENTRY, "MaxErrors": "5", "ComplianceSeverity": None}
+    file = tmp_path / "fleet.yaml"
+    file.write_text(
+        yaml.safe_dump(
+            {"Prune": {"NamePrefix": "inventory"}, "Associations": [script, wanted]}
+        )
+    )
+    # The first has the script as the file says, and the rest to change.
+    live = member_client(server, first)
+    live.create_association(**script)
+    updated = live.create_association(
+        **{**ENTRY, "ScheduleExpression": "rate(2 days)", "ComplianceSeverity": "HIGH"}
+    )["AssociationDescription"]["AssociationId"]
+    deleted = live.create_association(**{**ENTRY, "AssociationName": "inventory-old"})[
+        "AssociationDescription"
+    ]["AssociationId"]
+    # The second has nothing; the fourth all as the file says; the third is
+    # out of reach.
+    member_client(server, fourth).create_association(**{**ENTRY, "MaxErrors": "5"})
+    member_client(server, fourth).create_association(**script)
+    iam_backends[third]["global"].delete_role("OrganizationAccountAccessRole")
+    env = {**command_env(), "FORCE_COLOR": "1", "TERM": "xterm-256color"}
+    accounts = f"{first},{second},{fourth},{third}"
+    planned = run_command(
+        argv(server, "plan", str(file), "--prune", "--accounts", accounts),
+        stdin="",
+        env=env,
+        timeout=300,
+    )
+    assert planned.returncode == 1, planned.stderr
+
+    def bold(colour: str, text: str) -> str:
+        return f"\x1b[1;{colour}m{text}\x1b[0m\n"
+
+    def line(colour: str, text: str) -> str:
+        return f"\x1b[{colour}m    {text}\x1b[0m\n"
+
+    green, yellow, red = "32", "33", "31"
+    created = [
+        bold(green, "+ create inventory-script (runs at once on its targets)"),
+        line(green, '+ name: "AWS-RunShellScript"'),
+        line(green, "+ parameters.commands: <sensitive>"),
+        line(green, '+ targets: [{"Key": "InstanceIds", "Values": ["*"]}]'),
+        line(green, '+ schedule_expression: "rate(1 day)"'),
+        line(green, '+ association_name: "inventory-script"'),
+        bold(green, "+ create inventory (runs at once on its targets)"),
+        line(green, '+ name: "AWS-GatherSoftwareInventory"'),
+        line(green, '+ targets: [{"Key": "InstanceIds", "Values": ["*"]}]'),
+        line(green, '+ schedule_expression: "rate(1 day)"'),
+        line(green, '+ association_name: "inventory"'),
+        line(green, '+ max_errors: "5"'),
+    ]
+    assert planned.stdout == "".join(
+        [
+            f"\x1b[1m== account {first}, us-east-1\x1b[0m\n",
+            bold(
+                yellow,
+                f"~ update inventory ({updated}), at version 1 (runs at once on its "
+                "targets)",
+            ),
+            line(yellow, '~ schedule_expression: "rate(2 days)" -> "rate(1 day)"'),
+            line(green, '+ max_errors: "5"'),
+            line(red, '- compliance_severity: "HIGH"'),
+            bold(red, f"- delete inventory-old ({deleted}), at version 1"),
+            f"\x1b[1m== account {second}, us-east-1\x1b[0m\n",
+            *created,
+            f"== account {fourth}, us-east-1: as the file says\n",
+            f"\x1b[{red}m== account {third}, us-east-1: not planned: "
+            f"AccountAccessError: {third}: cannot assume arn:aws:iam::{third}:role/"
+            "OrganizationAccountAccessRole: AccessDenied: User: "
+            "arn:aws:iam::123456789012:root is not authorized to perform: "
+            f"sts:AssumeRole on resource: arn:aws:iam::{third}:role/"
+            "OrganizationAccountAccessRole\x1b[0m\n",
+        ]
+    )
+    assert planned.stderr.endswith(
+        "Plan: 2 to create, 1 to update, 3 unchanged, 1 to delete. (3 of 4 targets "
+        "planned, 1 failed.)\n"
+    )
+    shown = run(server, "--show-sensitive", "plan", str(file), "--accounts", second)
+    assert '+ parameters.commands: ["echo hunter2"]' in shown.stdout

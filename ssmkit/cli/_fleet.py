@@ -289,12 +289,14 @@ def never_said(output: Output, never: Sequence[FleetTarget], then: str) -> None:
     )
 
 
-def _ended(results: Sequence[FleetResult[Any]]) -> str:
-    counts = {
-        "ok": sum(r.outcome == "ok" for r in results),
-        "failed": sum(r.outcome == "failed" for r in results),
-        "skipped": sum(r.outcome == "skipped" for r in results),
-    }
+def _ended(
+    results: Sequence[FleetResult[Any]], never: Sequence[FleetTarget] = ()
+) -> str:
+    """The last line: each target once, those a stop left unstarted skipped."""
+    told = {r.target for r in results}
+    outcomes = [r.outcome for r in results]
+    outcomes += ["skipped" for target in never if target not in told]
+    counts = {o: outcomes.count(o) for o in ("ok", "failed", "skipped")}
     return (
         f"Targets: {counts['ok']} done, {counts['failed']} failed, "
         f"{counts['skipped']} skipped."
@@ -560,7 +562,7 @@ def apply_across(args: argparse.Namespace, output: Output, fleet: Fleet) -> int:
         [r.target for r in never],
         " (applying the file again goes on from there)",
     )
-    output.err.print(_ended(ended))
+    output.err.print(_ended(ended, [r.target for r in never]))
     broken = recorder.said()
     if interrupted:
         return 130
@@ -758,7 +760,7 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
     tell_troubles(output, selected)
     output.err.print(
         f"Selected {plural(total, 'association')} in {plural(where, 'target')}"
-        + (f"; {len(done)} done by an earlier run are skipped." if done else ".")
+        + (f"; {len(done)} skipped as done in an earlier run." if done else ".")
     )
     if total:
         output.err.print(f"The change: {change.describe()}.")
@@ -814,11 +816,29 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
     ended.sort(key=lambda r: order.get(r.target, len(order)))
     everywhere: list[FleetResult[Any]] = [*selected, *ended]
     rows = [{**_where(r), **b.to_json()} for r in ended for b in r.value or ()]
+    # Left unstarted by a stop or a Ctrl-C: a target told of as such, or not.
+    reached = {r.target for r in ended if r.reason != NOT_STARTED}
+    never = [FleetTarget(*t) for t in targets if FleetTarget(*t) not in reached]
     if output.json:
         output.emit_json(
             {
                 "results": rows,
-                "targets": [target_json(r) for r in everywhere if r.outcome != "ok"],
+                "targets": [
+                    *(
+                        target_json(r)
+                        for r in everywhere
+                        if r.outcome != "ok" and r.target not in never
+                    ),
+                    *(
+                        {
+                            "account_id": t.account_id,
+                            "region": t.region,
+                            "outcome": "skipped",
+                            "reason": NOT_STARTED,
+                        }
+                        for t in never
+                    ),
+                ],
                 "interrupted": interrupted,
             }
         )
@@ -864,15 +884,16 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
         said = "Nothing to update." if not total else "Nothing written."
     output.err.print(said)
     tell_troubles(output, ended)
-    reached = {r.target for r in ended if r.reason != NOT_STARTED}
     then = " (a rerun with this --report goes on from there)" if report else ""
-    never_said(
-        output,
-        [FleetTarget(*t) for t in targets if FleetTarget(*t) not in reached],
-        then,
-    )
+    never_said(output, never, then)
     if targets or selected:
-        output.err.print(_ended([*[r for r in selected if r.value is None], *ended]))
+        # Each target once: where the selection failed or found nothing, as
+        # it ended then; the others as their updates ended, or never started.
+        ended_too: list[FleetResult[Any]] = [
+            *[r for r in selected if not r.value],
+            *ended,
+        ]
+        output.err.print(_ended(ended_too, never))
     broken = recorder.said()
     if interrupted:
         return 130
