@@ -6,6 +6,7 @@ organization's member accounts keep their own state in each Region.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import re
@@ -23,6 +24,8 @@ from .test_cli import argv, command_env
 from .test_cli_associations import cells
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ssmkit.testing.server import Server
 
 REGIONS = "us-east-1,eu-west-1"
@@ -83,8 +86,14 @@ def test_plan_apply_and_an_empty_plan_across_accounts_and_regions(
     file = tmp_path / "fleet.yaml"
     file.write_text(yaml.safe_dump({"Associations": [ENTRY]}))
     accounts = tmp_path / "accounts.txt"
+    # As Notepad saves it, with a byte order mark; a comment holding a '#'.
     accounts.write_text(
-        "# the members\n" + "\n".join(members) + "\n" + members[0] + "\n"
+        "\ufeff# the members # all three\n"
+        + "\n".join(members)
+        + "\n"
+        + members[0]
+        + "\n",
+        encoding="utf-8",
     )
     fleet = ["--accounts", f"@{accounts}", "--regions", REGIONS]
 
@@ -105,6 +114,9 @@ def test_plan_apply_and_an_empty_plan_across_accounts_and_regions(
     assert sorted(
         (x["account_id"], x["region"], x["outcome"]) for x in lines
     ) == sorted((a, r, "created") for a in members for r in REGIONS.split(","))
+    # Each line names the file and the change: its content's digest.
+    change = hashlib.sha256(file.read_bytes()).hexdigest()[:16]
+    assert {(x["file"], x["change"]) for x in lines} == {(str(file), change)}
     for account_id in members:
         for region in REGIONS.split(","):
             assert names(server, account_id, region) == ["inventory"]
@@ -232,15 +244,50 @@ def test_a_declined_apply_across_accounts_writes_nothing(
 @pytest.mark.parametrize(
     ("options", "said"),
     [
-        (["--accounts", "1234"], "--accounts: '1234' is not an account id"),
-        (["--accounts", "123456789012,"], "--accounts: an empty item"),
-        (["--accounts", "@/no/such/file"], "--accounts: No such file or directory"),
-        (["--organization", "--accounts", "123456789012"], "give one of --accounts"),
-        (["--role", "Admin"], "--role and --external-id need --accounts"),
-        (["--fleet-concurrency", "4"], "--fleet-concurrency needs --accounts"),
-        (["--organization", "--fleet-concurrency", "0"], "--fleet-concurrency"),
-        (["--organization", "--regions", "us-east-1,mars"], "--regions: not a Region"),
-        (["--ou", "ou-nope"], "--ou: not an organizational unit id"),
+        (
+            ["--accounts", "1234"],
+            "--accounts: '1234' is not an account id (12 digits)",
+        ),
+        (
+            ["--accounts", "1234567890123" * 4],
+            f"--accounts: {('1234567890123' * 4)[:40]!r} is not an account id "
+            "(12 digits)",
+        ),
+        (
+            ["--accounts", "123456789012,"],
+            "--accounts: an empty item in '123456789012,'",
+        ),
+        (
+            ["--accounts", "@/no/such/file"],
+            "--accounts: No such file or directory: /no/such/file",
+        ),
+        (
+            ["--organization", "--accounts", "123456789012"],
+            "give one of --accounts, --organization and --ou, not --accounts and "
+            "--organization",
+        ),
+        (
+            ["--ou", "ou-ab12-cdef3456", "--organization"],
+            "give one of --accounts, --organization and --ou, not --organization and "
+            "--ou",
+        ),
+        (
+            ["--role", "Admin"],
+            "--role and --external-id need --accounts, --organization or --ou",
+        ),
+        (
+            ["--external-id", "abc"],
+            "--role and --external-id need --accounts, --organization or --ou",
+        ),
+        (
+            ["--fleet-concurrency", "4"],
+            "--fleet-concurrency needs --accounts, --organization, --ou or --regions",
+        ),
+        (
+            ["--organization", "--regions", "us-east-1,mars"],
+            "--regions: not a Region: 'mars'",
+        ),
+        (["--ou", "ou-nope"], "--ou: not an organizational unit id: 'ou-nope'"),
     ],
 )
 def test_a_fleet_that_cannot_be_is_exit_2_before_any_call(
@@ -248,8 +295,7 @@ def test_a_fleet_that_cannot_be_is_exit_2_before_any_call(
 ) -> None:
     server.stand_in.requests.clear()
     refused = run(server, "associations", "list", *options)
-    assert refused.returncode == 2, refused.stderr
-    assert said in refused.stderr
+    assert (refused.returncode, refused.stderr) == (2, f"ssmkit: error: {said}\n")
     assert server.stand_in.requests == []
 
 
@@ -379,6 +425,7 @@ def test_an_account_out_of_reach_has_its_line_in_the_report(
     assert {by_account[a]["outcome"] for a in (members[0], members[2])} == {"created"}
     document = json.loads(applied.stdout)
     assert [t["outcome"] for t in document["targets"]] == ["ok", "failed", "ok"]
+    assert document["interrupted"] is False
 
 
 def test_export_across_accounts_writes_a_document_for_each_target(
@@ -470,6 +517,8 @@ def test_a_fleet_from_a_file_that_cannot_be_is_exit_2_before_any_call(
     latin.write_bytes(b"123456789012 # caf\xe9\n")
     bad = tmp_path / "bad.txt"
     bad.write_text("123456789012\n# the next is not one\n210987654321, nope\n")
+    long = tmp_path / "long.txt"
+    long.write_text("1234567890123" * 4)
     empty = tmp_path / "empty.txt"
     empty.write_text("# none yet\n\n")
     cases = [
@@ -483,6 +532,11 @@ def test_a_fleet_from_a_file_that_cannot_be_is_exit_2_before_any_call(
             f"--accounts: {bad}:3: 'nope' is not an account id",
         ),
         (["--accounts", f"@{empty}"], f"--accounts: {empty} names no account"),
+        (
+            ["--accounts", f"@{long}"],
+            f"--accounts: {long}:1: {('1234567890123' * 4)[:40]!r} is not an "
+            "account id\n",
+        ),
         (
             ["--regions", "us-east-1", "--role", "Admin"],
             "--role and --external-id need --accounts, --organization or --ou: "
@@ -621,6 +675,41 @@ def test_a_region_not_enabled_is_skipped_and_said_so(
         "None found.\n"
         f"account {account}, af-south-1: skipped: {why}\n"
         "Targets: 1 done, 0 failed, 1 skipped.\n"
+    )
+    as_json = run(server, "--output", "json", "associations", "list", *fleet)
+    assert json.loads(as_json.stdout)["targets"] == [
+        {"account_id": account, "region": "us-east-1", "outcome": "ok"},
+        {
+            "account_id": account,
+            "region": "af-south-1",
+            "outcome": "skipped",
+            "reason": why,
+        },
+    ]
+    # Those enabled: af-south-1 is not among them, and is not tried. An
+    # account out of reach has no Regions known.
+    gone = members[1]
+    iam_backends[gone]["global"].delete_role("OrganizationAccountAccessRole")
+    enabled = run(
+        server,
+        "--output",
+        "json",
+        "associations",
+        "list",
+        "--accounts",
+        f"{account},{gone}",
+        "--regions",
+        " enabled ",
+    )
+    assert enabled.returncode == 1, enabled.stderr
+    targets = json.loads(enabled.stdout)["targets"]
+    regions = [t["region"] for t in targets if t["account_id"] == account]
+    assert "us-east-1" in regions
+    assert "af-south-1" not in regions
+    assert len(regions) > 10
+    assert enabled.stderr.startswith(
+        f"account {gone}, its Regions: failed: AccountAccessError: {gone}: cannot "
+        "assume "
     )
     file = tmp_path / "fleet.yaml"
     file.write_text(yaml.safe_dump({"Associations": [ENTRY]}))
@@ -1066,7 +1155,7 @@ def test_a_stopped_rollout_across_accounts_in_json_says_what_never_started(
             "--accounts",
             ",".join(members),
             "--fleet-concurrency",
-            "1",
+            "2",
             "--yes",
             "--wait",
             "--canary",
@@ -1076,6 +1165,8 @@ def test_a_stopped_rollout_across_accounts_in_json_says_what_never_started(
         )
     finally:
         server.stand_in.fail_runs([], account_id=members[0])
+    # Two targets at once, but the canary first, alone: its run failed, and
+    # neither of the others started.
     assert applied.returncode == 1, applied.stderr
     document = json.loads(applied.stdout)
     assert [(t["account_id"], t["outcome"]) for t in document["targets"]] == [
@@ -1438,12 +1529,12 @@ def test_a_bulk_update_across_accounts_keeps_to_its_rate_in_each_target(
             **{**ENTRY, "AssociationName": name}
         )
     served: list[tuple[str, float]] = []
+
+    def noted(operation: str) -> Callable[[object], None]:
+        return lambda _: served.append((operation, time.monotonic()))
+
     for operation in ("DescribeAssociation", "UpdateAssociation"):
-        server.stand_in.before(
-            operation,
-            lambda _, operation=operation: served.append((operation, time.monotonic())),
-            times=2,
-        )
+        server.stand_in.before(operation, noted(operation), times=2)
     paced = run(
         server,
         "associations",
@@ -1465,6 +1556,36 @@ def test_a_bulk_update_across_accounts_keeps_to_its_rate_in_each_target(
     # Four calls a second at most: a quarter of a second apart, at the least.
     assert [o for o, _ in served] == ["DescribeAssociation", "UpdateAssociation"] * 2
     gaps = [b - a for (_, a), (_, b) in itertools.pairwise(served)]
+    assert min(gaps) >= 0.24, gaps
+
+
+def test_an_apply_across_accounts_keeps_to_its_rate_in_each_target(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    import time
+
+    file = tmp_path / "fleet.yaml"
+    entries = [
+        {
+            **ENTRY,
+            "AssociationName": n,
+            "Targets": [{"Key": "InstanceIds", "Values": ["*"]}],
+        }
+        for n in ("one", "two", "three")
+    ]
+    file.write_text(yaml.safe_dump({"Associations": entries}))
+    served: list[float] = []
+    server.stand_in.before(
+        "CreateAssociation", lambda _: served.append(time.monotonic()), times=3
+    )
+    applied = run(
+        server, "apply", str(file), "--accounts", members[0], "--yes", "--max-rate", "4"
+    )
+    assert applied.returncode == 0, applied.stderr
+    assert names(server, members[0], "us-east-1") == ["one", "three", "two"]
+    # Four calls a second at most: a quarter of a second apart, at the least.
+    gaps = [b - a for a, b in itertools.pairwise(served)]
+    assert len(gaps) == 2
     assert min(gaps) >= 0.24, gaps
 
 
@@ -1493,6 +1614,7 @@ def test_on_a_terminal_a_bar_counts_the_targets_as_they_end(
         timeout=300,
     )
     assert updated.returncode == 1, updated.stderr
+    assert f"\x1b[31maccount {second}, us-east-1: failed: " in updated.stderr
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", updated.stderr)
     bars = [line.split() for line in plain.splitlines() if "━" in line]
     # Each bar's last frame: its label, the targets ended of all, those failed.
