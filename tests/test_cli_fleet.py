@@ -1144,7 +1144,15 @@ def test_a_stopped_rollout_across_accounts_in_json_says_what_never_started(
     server.stand_in.fail_runs(["i-1"], account_id=members[0])
     file = tmp_path / "fleet.yaml"
     entry = {**ENTRY, "Targets": [{"Key": "InstanceIds", "Values": ["i-1"]}]}
-    file.write_text(yaml.safe_dump({"Associations": [entry]}))
+    # Already as the file says in the others: nothing of it is to start there.
+    kept = {
+        **ENTRY,
+        "AssociationName": "kept",
+        "Targets": [{"Key": "InstanceIds", "Values": ["i-2"]}],
+    }
+    for account_id in members[1:]:
+        member_client(server, account_id).create_association(**kept)
+    file.write_text(yaml.safe_dump({"Associations": [entry, kept]}))
     try:
         applied = run(
             server,
@@ -1182,11 +1190,12 @@ def test_a_stopped_rollout_across_accounts_in_json_says_what_never_started(
         for r in document["results"]
     ] == [
         (members[0], "association", "inventory", "created"),
+        (members[0], "association", "kept", "created"),
         (members[1], "association", "inventory", "not_started"),
         (members[2], "association", "inventory", "not_started"),
     ]
     assert document["counts"]["not_started"] == 2
-    assert all(names(server, a, "us-east-1") == [] for a in members[1:])
+    assert all(names(server, a, "us-east-1") == ["kept"] for a in members[1:])
 
 
 def _tables(stdout: str) -> dict[str, list[list[str]]]:
@@ -1330,13 +1339,15 @@ def test_bulk_update_across_accounts_in_json_lists_the_targets_that_did_not_end_
     ] == [
         (first, "us-east-1", made["AssociationDescription"]["AssociationId"], "changed")
     ]
-    [target] = document["targets"]
-    assert (target["account_id"], target["region"], target["outcome"]) == (
+    # Each target's outcome, in the order given.
+    done, failed = document["targets"]
+    assert done == {"account_id": first, "region": "us-east-1", "outcome": "ok"}
+    assert (failed["account_id"], failed["region"], failed["outcome"]) == (
         second,
         "us-east-1",
         "failed",
     )
-    assert "AccessDenied" in target["error"]
+    assert "AccessDenied" in failed["error"]
     assert document["interrupted"] is False
     # The target out of reach is said once, when selecting.
     assert updated.stderr.startswith(
@@ -1394,6 +1405,8 @@ def test_ctrl_c_in_a_bulk_update_across_accounts_says_where_a_rerun_goes_on(
     assert (changed, document["interrupted"]) == (accounts[: len(changed)], True)
     assert 1 <= len(changed) < len(accounts)
     assert document["targets"] == [
+        {"account_id": a, "region": "us-east-1", "outcome": "ok"} for a in changed
+    ] + [
         {
             "account_id": a,
             "region": "us-east-1",

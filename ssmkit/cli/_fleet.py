@@ -814,7 +814,11 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
         recorder.close()
     order = {r.target: n for n, r in enumerate(selected)}
     ended.sort(key=lambda r: order.get(r.target, len(order)))
-    everywhere: list[FleetResult[Any]] = [*selected, *ended]
+    # Each target once, in the order selected: where the selection failed or
+    # found nothing, as it ended then; the others as their updates ended.
+    finals: list[FleetResult[Any]] = [r for r in selected if not r.value]
+    finals += ended
+    finals.sort(key=lambda r: order.get(r.target, len(order)))
     rows = [{**_where(r), **b.to_json()} for r in ended for b in r.value or ()]
     # Left unstarted by a stop or a Ctrl-C: a target told of as such, or not.
     reached = {r.target for r in ended if r.reason != NOT_STARTED}
@@ -824,11 +828,7 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
             {
                 "results": rows,
                 "targets": [
-                    *(
-                        target_json(r)
-                        for r in everywhere
-                        if r.outcome != "ok" and r.target not in never
-                    ),
+                    *(target_json(r) for r in finals if r.target not in never),
                     *(
                         {
                             "account_id": t.account_id,
@@ -887,15 +887,9 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
     then = " (a rerun with this --report goes on from there)" if report else ""
     never_said(output, never, then)
     if targets or selected:
-        # Each target once: where the selection failed or found nothing, as
-        # it ended then; the others as their updates ended, or never started.
-        ended_too: list[FleetResult[Any]] = [
-            *[r for r in selected if not r.value],
-            *ended,
-        ]
-        output.err.print(_ended(ended_too, never))
+        output.err.print(_ended(finals, never))
     broken = recorder.said()
     if interrupted:
         return 130
-    failed = any(r.outcome == "failed" for r in everywhere)
+    failed = any(r.outcome == "failed" for r in finals)
     return 1 if failed or broken else 0
