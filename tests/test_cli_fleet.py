@@ -1732,3 +1732,60 @@ def test_a_fleet_plan_on_a_terminal_colours_each_change_by_its_kind(
     )
     shown = run(server, "--show-sensitive", "plan", str(file), "--accounts", second)
     assert '+ parameters.commands: ["echo hunter2"]' in shown.stdout
+
+
+def test_an_export_across_accounts_is_ascii_on_stdout_and_whole_in_its_files(
+    server: Server, members: list[str], tmp_path: Path
+) -> None:
+    # A right-to-left override in a tag value would reorder what the reader
+    # sees: on stdout it is an escape; in a file, the character itself.
+    tagged = [{"Key": "tag:Team", "Values": ["ops\u202eevil"]}]
+    member_client(server, members[0]).create_association(**{**ENTRY, "Targets": tagged})
+    shown = run(server, "export", "--accounts", members[0])
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith(f"---\n# account {members[0]}, us-east-1\n")
+    assert '    - "ops\\u202Eevil"\n' in shown.stdout
+    assert shown.stdout.isascii()
+    folder = tmp_path / "live"
+    written = run(server, "export", "--accounts", members[0], "-o", str(folder))
+    assert written.returncode == 0, written.stderr
+    text = (folder / f"{members[0]}-us-east-1.yaml").read_bytes().decode("utf-8")
+    assert "ops\u202eevil" in text
+    [exported] = yaml.safe_load(text)["Associations"]
+    assert exported["Targets"] == tagged
+
+
+def test_a_listing_a_target_refuses_says_so_in_the_service_s_words(
+    server: Server, members: list[str]
+) -> None:
+    first, second = members[:2]
+    member_client(server, second).create_association(**ENTRY)
+    server.stand_in.fail_next(
+        "ListAssociations", "AccessDeniedException", message="not for you"
+    )
+    env = {**command_env(), "FORCE_COLOR": "1", "TERM": "xterm-256color"}
+    listed = run_command(
+        argv(
+            server,
+            "associations",
+            "list",
+            "--accounts",
+            f"{first},{second}",
+            "--fleet-concurrency",
+            "1",
+        ),
+        stdin="",
+        env=env,
+        timeout=300,
+    )
+    assert listed.returncode == 1, listed.stderr
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", listed.stderr)
+    bars = [line.split() for line in plain.splitlines() if "━" in line]
+    assert bars[-1] == ["listing", "━" * 40, "2/2", "targets:", "1", "failed"]
+    assert plain.endswith(
+        f"account {first}, us-east-1: failed: AccessDeniedException: "
+        "ListAssociations: AccessDeniedException: not for you\n"
+        "Targets: 1 done, 1 failed, 0 skipped.\n"
+    )
+    assert f"\x1b[1m== account {second}, us-east-1\x1b[0m\n" in listed.stdout
+    assert f"== account {first}" not in listed.stdout
