@@ -342,6 +342,7 @@ def test_ctrl_c_across_accounts_finishes_the_targets_under_way_and_reports_them(
     assert f"{len(landed)} created" in err, err
     never = len(accounts) - len(landed)
     assert f"{never} target{'s' if never != 1 else ''} never started" in err
+    assert " (applying the file again goes on from there).\n" in err
     # Every target counted once: those never started as skipped.
     assert err.endswith(f"Targets: {len(landed)} done, 0 failed, {never} skipped.\n")
 
@@ -911,6 +912,21 @@ def test_a_sensitive_change_across_accounts_reads_every_association_again(
         str(report),
         "--yes",
     ]
+    # A dry run: each change in the association's row, the secret masked
+    # unless asked for.
+    also = ["--set", "max_concurrency=2", "--dry-run"]
+    for shown, value in (
+        ([], "(sensitive value changed)"),
+        (["--show-sensitive"], '["ls"] -> ["echo hunter2"]'),
+    ):
+        planned = run(server, *shown, "associations", "bulk-update", *change, *also)
+        [row] = _tables(planned.stdout)[f"{account_id}, us-east-1"][1:]
+        assert row[1:] == [
+            "planned",
+            "1",
+            f'~ parameters.commands: {value}; + max_concurrency: "2"',
+            "",
+        ]
     first = run(server, "associations", "bulk-update", *change)
     assert first.returncode == 0, first.stderr
     again = run(server, "associations", "bulk-update", *change)
@@ -1420,6 +1436,9 @@ def test_ctrl_c_in_a_bulk_update_across_accounts_says_where_a_rerun_goes_on(
     named = ", ".join(f"{a}/us-east-1" for a in never[:4])
     more = f" and {len(never) - 4} more" if len(never) > 4 else ""
     assert done.stderr.endswith(
+        "Interrupted: finishing the calls under way; no new target starts.\n"
+        f"{len(changed)} changed; interrupted, so no update was started after "
+        "Ctrl-C.\n"
         f"{len(never)} target{'s' if len(never) > 1 else ''} never started: "
         f"{named}{more} (a rerun with this --report goes on from there).\n"
         f"Targets: {len(changed)} done, 0 failed, {len(never)} skipped.\n"
@@ -1465,7 +1484,7 @@ def test_a_stopped_bulk_update_across_accounts_says_what_never_started(
             "--accounts",
             ",".join(members),
             "--fleet-concurrency",
-            "1",
+            "2",
             "--yes",
             "--wait",
             "--canary",
@@ -1475,7 +1494,8 @@ def test_a_stopped_bulk_update_across_accounts_says_what_never_started(
         )
     finally:
         server.stand_in.fail_runs([], account_id=members[0])
-    # The canary's run failed: the budget is spent, and no other target starts.
+    # Two at once, but the canary first, alone: its run failed, the budget is
+    # spent, and no other target starts.
     assert stopped.returncode == 1, stopped.stderr
     assert _tables(stopped.stdout) == {
         f"{members[0]}, us-east-1": [
@@ -1730,8 +1750,40 @@ def test_a_fleet_plan_on_a_terminal_colours_each_change_by_its_kind(
         "Plan: 2 to create, 1 to update, 3 unchanged, 1 to delete. (3 of 4 targets "
         "planned, 1 failed.)\n"
     )
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", planned.stderr)
+    bars = [line.split() for line in plain.splitlines() if "━" in line]
+    assert bars[-1] == ["planning", "━" * 40, "4/4", "targets:", "1", "failed"]
     shown = run(server, "--show-sensitive", "plan", str(file), "--accounts", second)
     assert '+ parameters.commands: ["echo hunter2"]' in shown.stdout
+    for command in (["plan"], ["apply"]):
+        as_json = run(
+            server,
+            "--show-sensitive",
+            "--output",
+            "json",
+            *command,
+            str(file),
+            "--accounts",
+            second,
+            stdin="n\n",
+        )
+        document = json.loads(as_json.stdout)
+        plan = document.get("plan", document)
+        assert "echo hunter2" in json.dumps(plan["associations"])
+    # Nothing to do where it was planned, but a target failed: exit 1.
+    nothing = run(server, "apply", str(file), "--accounts", f"{fourth},{third}")
+    assert nothing.returncode == 1, nothing.stderr
+    assert "Nothing to do: everything is as the file says.\n" in nothing.stderr
+    applied = run_command(
+        argv(server, "apply", str(file), "--accounts", second, "--yes"),
+        stdin="",
+        env=env,
+        timeout=300,
+    )
+    assert applied.returncode == 0, applied.stderr
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", applied.stderr)
+    bars = [line.split() for line in plain.splitlines() if "━" in line]
+    assert bars[-1] == ["applying", "━" * 40, "1/1", "targets"]
 
 
 def test_an_export_across_accounts_is_ascii_on_stdout_and_whole_in_its_files(
