@@ -1139,19 +1139,58 @@ def test_export_across_accounts_keeps_to_its_filter_and_says_a_target_failed(
         server,
         "export",
         "--accounts",
-        f"{first},{second}",
+        f"{second},{first}",
         "--name",
         "AWS-GatherSoftwareInventory",
         "-o",
         str(folder),
     )
-    # The one target out of reach: exit 1, the other's file written whole.
+    # The one target out of reach, first: exit 1, the other's file written whole.
     assert exported.returncode == 1, exported.stderr
     assert sorted(p.name for p in folder.iterdir()) == [f"{first}-us-east-1.yaml"]
     document = yaml.safe_load((folder / f"{first}-us-east-1.yaml").read_text())
     assert [a["AssociationName"] for a in document["Associations"]] == ["inventory"]
     assert exported.stderr.startswith(f"Wrote 1 file to {folder}.\n")
     assert exported.stderr.endswith("Targets: 1 done, 1 failed, 0 skipped.\n")
+
+    # In JSON, on a terminal: each target, the document of the one reached.
+    env = {**command_env(), "FORCE_COLOR": "1", "TERM": "xterm-256color"}
+    as_json = run_command(
+        argv(server, "--output", "json", "export", "--accounts", f"{second},{first}"),
+        stdin="",
+        env=env,
+        timeout=300,
+    )
+    assert as_json.returncode == 1, as_json.stderr
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", as_json.stderr)
+    bars = [line.split() for line in plain.splitlines() if "━" in line]
+    assert bars[-1] == ["exporting", "━" * 40, "2/2", "targets:", "1", "failed"]
+    gone, reached = json.loads(as_json.stdout)["targets"]
+    assert (gone["account_id"], gone["outcome"], "document" in gone) == (
+        second,
+        "failed",
+        False,
+    )
+    assert (reached["account_id"], reached["outcome"], reached["left_out"]) == (
+        first,
+        "ok",
+        [],
+    )
+    assert sorted(
+        a["AssociationName"] for a in reached["document"]["Associations"]
+    ) == [
+        "inventory",
+        "patching",
+    ]
+
+    # A target's file that cannot be written: said, exit 2.
+    blocked = tmp_path / "blocked"
+    (blocked / f"{first}-us-east-1.yaml").mkdir(parents=True)
+    refused = run(server, "export", "--accounts", first, "-o", str(blocked))
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(
+        f"ssmkit: error: -o: cannot write {blocked / f'{first}-us-east-1.yaml'}: "
+    )
 
 
 def test_a_stopped_rollout_across_accounts_in_json_says_what_never_started(
