@@ -89,10 +89,8 @@ def test_plan_apply_and_an_empty_plan_across_accounts_and_regions(
     # As Notepad saves it, with a byte order mark; a comment holding a '#'.
     accounts.write_text(
         "\ufeff# the members # all three\n"
-        + "\n".join(members)
-        + "\n"
-        + members[0]
-        + "\n",
+        + "\n".join(members[:2])
+        + f"\n, {members[2]}\n{members[0]}\n",
         encoding="utf-8",
     )
     fleet = ["--accounts", f"@{accounts}", "--regions", REGIONS]
@@ -152,6 +150,24 @@ def test_list_carries_each_item_s_account_and_region(
     ]
     assert len(document["targets"]) == 6
     assert "Targets: 6 done, 0 failed, 0 skipped." in listed.stderr
+    # Without --regions, the session's Region: where the roles are assumed.
+    there = run(
+        server,
+        "--region",
+        "eu-west-1",
+        "--output",
+        "json",
+        "associations",
+        "list",
+        "--accounts",
+        members[1],
+    )
+    assert there.returncode == 0, there.stderr
+    found = json.loads(there.stdout)
+    assert [(i["account_id"], i["region"]) for i in found["Associations"]] == [
+        (members[1], "eu-west-1")
+    ]
+    assert [t["region"] for t in found["targets"]] == ["eu-west-1"]
 
 
 def test_an_account_out_of_reach_fails_alone_and_the_exit_status_says_so(
@@ -1732,7 +1748,8 @@ def test_a_fleet_plan_on_a_terminal_colours_each_change_by_its_kind(
     member_client(server, fourth).create_association(**script)
     iam_backends[third]["global"].delete_role("OrganizationAccountAccessRole")
     env = {**command_env(), "FORCE_COLOR": "1", "TERM": "xterm-256color"}
-    accounts = f"{first},{second},{fourth},{third}"
+    # The one out of reach first: the plan goes on past it.
+    accounts = f"{third},{first},{second},{fourth}"
     planned = run_command(
         argv(server, "plan", str(file), "--prune", "--accounts", accounts),
         stdin="",
@@ -1764,6 +1781,12 @@ def test_a_fleet_plan_on_a_terminal_colours_each_change_by_its_kind(
     ]
     assert planned.stdout == "".join(
         [
+            f"\x1b[{red}m== account {third}, us-east-1: not planned: "
+            f"AccountAccessError: {third}: cannot assume arn:aws:iam::{third}:role/"
+            "OrganizationAccountAccessRole: AccessDenied: User: "
+            "arn:aws:iam::123456789012:root is not authorized to perform: "
+            f"sts:AssumeRole on resource: arn:aws:iam::{third}:role/"
+            "OrganizationAccountAccessRole\x1b[0m\n",
             f"\x1b[1m== account {first}, us-east-1\x1b[0m\n",
             bold(
                 yellow,
@@ -1777,12 +1800,6 @@ def test_a_fleet_plan_on_a_terminal_colours_each_change_by_its_kind(
             f"\x1b[1m== account {second}, us-east-1\x1b[0m\n",
             *created,
             f"== account {fourth}, us-east-1: as the file says\n",
-            f"\x1b[{red}m== account {third}, us-east-1: not planned: "
-            f"AccountAccessError: {third}: cannot assume arn:aws:iam::{third}:role/"
-            "OrganizationAccountAccessRole: AccessDenied: User: "
-            "arn:aws:iam::123456789012:root is not authorized to perform: "
-            f"sts:AssumeRole on resource: arn:aws:iam::{third}:role/"
-            "OrganizationAccountAccessRole\x1b[0m\n",
         ]
     )
     assert planned.stderr.endswith(
