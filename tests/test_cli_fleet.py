@@ -633,6 +633,40 @@ def test_a_fleet_needs_a_region_to_assume_its_roles_in() -> None:
     )
 
 
+def test_a_fleet_at_a_local_endpoint_without_a_region_works_in_us_east_1(
+    server: Server, members: list[str]
+) -> None:
+    member_client(server, members[0]).create_association(**ENTRY)
+    env = {
+        k: v
+        for k, v in command_env().items()
+        if k not in ("AWS_DEFAULT_REGION", "AWS_REGION")
+    }
+    listed = run_command(
+        [
+            sys.executable,
+            "-m",
+            "ssmkit",
+            "--endpoint-url",
+            server.url,
+            "--output",
+            "json",
+            "associations",
+            "list",
+            "--accounts",
+            members[0],
+        ],
+        stdin="",
+        env=env,
+        timeout=60,
+    )
+    assert listed.returncode == 0, listed.stderr
+    document = json.loads(listed.stdout)
+    assert [(i["account_id"], i["region"]) for i in document["Associations"]] == [
+        (members[0], "us-east-1")
+    ]
+
+
 def test_regions_alone_list_the_session_s_own_account_under_headings(
     server: Server,
 ) -> None:
