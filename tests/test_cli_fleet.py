@@ -37,10 +37,32 @@ ENTRY = {
 }
 
 
+#: Two targets at once, but the first alone, and none after a failed run.
+CANARY_ALONE = ["--fleet-concurrency", "2", "--yes", "--wait", "--canary", "1"]
+CANARY_ALONE += ["--max-failed-runs", "0"]
+
+
 def run(
     server: Server, *args: str, stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
     return run_command(argv(server, *args), stdin=stdin, env=command_env(), timeout=300)
+
+
+def on_a_terminal(server: Server, *args: str) -> subprocess.CompletedProcess[str]:
+    """The command as on a colour terminal, where stderr has its bars."""
+    env = {**command_env(), "FORCE_COLOR": "1", "TERM": "xterm-256color"}
+    return run_command(argv(server, *args), stdin="", env=env, timeout=300)
+
+
+def _plain(text: str) -> str:
+    """What a terminal shows of ``text``, its colours and cursor moves left out."""
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+
+
+def _bars(stderr: str) -> dict[str, list[str]]:
+    """Each bar's last frame: by its label, the targets ended of all, and how."""
+    frames = [line.split() for line in _plain(stderr).splitlines() if "━" in line]
+    return {frame[0]: frame[2:] for frame in frames}
 
 
 @pytest.fixture
@@ -1204,17 +1226,11 @@ def test_export_across_accounts_keeps_to_its_filter_and_says_a_target_failed(
     assert exported.stderr.endswith("Targets: 1 done, 1 failed, 0 skipped.\n")
 
     # In JSON, on a terminal: each target, the document of the one reached.
-    env = {**command_env(), "FORCE_COLOR": "1", "TERM": "xterm-256color"}
-    as_json = run_command(
-        argv(server, "--output", "json", "export", "--accounts", f"{second},{first}"),
-        stdin="",
-        env=env,
-        timeout=300,
+    as_json = on_a_terminal(
+        server, "--output", "json", "export", "--accounts", f"{second},{first}"
     )
     assert as_json.returncode == 1, as_json.stderr
-    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", as_json.stderr)
-    bars = [line.split() for line in plain.splitlines() if "━" in line]
-    assert bars[-1] == ["exporting", "━" * 40, "2/2", "targets:", "1", "failed"]
+    assert _bars(as_json.stderr) == {"exporting": ["2/2", "targets:", "1", "failed"]}
     gone, reached = json.loads(as_json.stdout)["targets"]
     assert (gone["account_id"], gone["outcome"], "document" in gone) == (
         second,
@@ -1267,14 +1283,7 @@ def test_a_stopped_rollout_across_accounts_in_json_says_what_never_started(
             str(file),
             "--accounts",
             ",".join(members),
-            "--fleet-concurrency",
-            "2",
-            "--yes",
-            "--wait",
-            "--canary",
-            "1",
-            "--max-failed-runs",
-            "0",
+            *CANARY_ALONE,
         )
     finally:
         server.stand_in.fail_runs([], account_id=members[0])
@@ -1572,14 +1581,7 @@ def test_a_stopped_bulk_update_across_accounts_says_what_never_started(
             "max_errors=5",
             "--accounts",
             ",".join(members),
-            "--fleet-concurrency",
-            "2",
-            "--yes",
-            "--wait",
-            "--canary",
-            "1",
-            "--max-failed-runs",
-            "0",
+            *CANARY_ALONE,
         )
     finally:
         server.stand_in.fail_runs([], account_id=members[0])
@@ -1717,35 +1719,27 @@ def test_on_a_terminal_a_bar_counts_the_targets_as_they_end(
     first, second = members[:2]
     member_client(server, first).create_association(**ENTRY)
     iam_backends[second]["global"].delete_role("OrganizationAccountAccessRole")
-    env = {**command_env(), "FORCE_COLOR": "1", "TERM": "xterm-256color"}
-    updated = run_command(
-        argv(
-            server,
-            "associations",
-            "bulk-update",
-            "--association-name",
-            "inventory",
-            "--set",
-            "max_errors=5",
-            "--accounts",
-            f"{first},{second}",
-            "--yes",
-        ),
-        stdin="",
-        env=env,
-        timeout=300,
+    updated = on_a_terminal(
+        server,
+        "associations",
+        "bulk-update",
+        "--association-name",
+        "inventory",
+        "--set",
+        "max_errors=5",
+        "--accounts",
+        f"{first},{second}",
+        "--yes",
     )
     assert updated.returncode == 1, updated.stderr
     assert f"\x1b[31maccount {second}, us-east-1: failed: " in updated.stderr
-    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", updated.stderr)
-    bars = [line.split() for line in plain.splitlines() if "━" in line]
-    # Each bar's last frame: its label, the targets ended of all, those failed.
-    last = {bar[0]: bar[2:] for bar in bars}
-    assert last == {
+    assert _bars(updated.stderr) == {
         "selecting": ["2/2", "targets:", "1", "failed"],
         "updating": ["1/1", "targets"],
     }
-    assert plain.endswith("1 changed.\nTargets: 1 done, 1 failed, 0 skipped.\n")
+    assert _plain(updated.stderr).endswith(
+        "1 changed.\nTargets: 1 done, 1 failed, 0 skipped.\n"
+    )
 
 
 def test_a_fleet_plan_on_a_terminal_colours_each_change_by_its_kind(
@@ -1781,14 +1775,10 @@ def test_a_fleet_plan_on_a_terminal_colours_each_change_by_its_kind(
     member_client(server, fourth).create_association(**{**ENTRY, "MaxErrors": "5"})
     member_client(server, fourth).create_association(**script)
     iam_backends[third]["global"].delete_role("OrganizationAccountAccessRole")
-    env = {**command_env(), "FORCE_COLOR": "1", "TERM": "xterm-256color"}
     # The one out of reach first: the plan goes on past it.
     accounts = f"{third},{first},{second},{fourth}"
-    planned = run_command(
-        argv(server, "plan", str(file), "--prune", "--accounts", accounts),
-        stdin="",
-        env=env,
-        timeout=300,
+    planned = on_a_terminal(
+        server, "plan", str(file), "--prune", "--accounts", accounts
     )
     assert planned.returncode == 1, planned.stderr
 
@@ -1840,9 +1830,7 @@ def test_a_fleet_plan_on_a_terminal_colours_each_change_by_its_kind(
         "Plan: 2 to create, 1 to update, 3 unchanged, 1 to delete. (3 of 4 targets "
         "planned, 1 failed.)\n"
     )
-    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", planned.stderr)
-    bars = [line.split() for line in plain.splitlines() if "━" in line]
-    assert bars[-1] == ["planning", "━" * 40, "4/4", "targets:", "1", "failed"]
+    assert _bars(planned.stderr) == {"planning": ["4/4", "targets:", "1", "failed"]}
     shown = run(server, "--show-sensitive", "plan", str(file), "--accounts", second)
     assert '+ parameters.commands: ["echo hunter2"]' in shown.stdout
     for command in (["plan"], ["apply"]):
@@ -1864,16 +1852,12 @@ def test_a_fleet_plan_on_a_terminal_colours_each_change_by_its_kind(
     nothing = run(server, "apply", str(file), "--accounts", f"{fourth},{third}")
     assert nothing.returncode == 1, nothing.stderr
     assert "Nothing to do: everything is as the file says.\n" in nothing.stderr
-    applied = run_command(
-        argv(server, "apply", str(file), "--accounts", second, "--yes"),
-        stdin="",
-        env=env,
-        timeout=300,
-    )
+    applied = on_a_terminal(server, "apply", str(file), "--accounts", second, "--yes")
     assert applied.returncode == 0, applied.stderr
-    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", applied.stderr)
-    bars = [line.split() for line in plain.splitlines() if "━" in line]
-    assert bars[-1] == ["applying", "━" * 40, "1/1", "targets"]
+    assert _bars(applied.stderr) == {
+        "planning": ["1/1", "targets"],
+        "applying": ["1/1", "targets"],
+    }
 
 
 def test_an_export_across_accounts_is_ascii_on_stdout_and_whole_in_its_files(
@@ -1905,26 +1889,18 @@ def test_a_listing_a_target_refuses_says_so_in_the_service_s_words(
     server.stand_in.fail_next(
         "ListAssociations", "AccessDeniedException", message="not for you"
     )
-    env = {**command_env(), "FORCE_COLOR": "1", "TERM": "xterm-256color"}
-    listed = run_command(
-        argv(
-            server,
-            "associations",
-            "list",
-            "--accounts",
-            f"{first},{second}",
-            "--fleet-concurrency",
-            "1",
-        ),
-        stdin="",
-        env=env,
-        timeout=300,
+    listed = on_a_terminal(
+        server,
+        "associations",
+        "list",
+        "--accounts",
+        f"{first},{second}",
+        "--fleet-concurrency",
+        "1",
     )
     assert listed.returncode == 1, listed.stderr
-    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", listed.stderr)
-    bars = [line.split() for line in plain.splitlines() if "━" in line]
-    assert bars[-1] == ["listing", "━" * 40, "2/2", "targets:", "1", "failed"]
-    assert plain.endswith(
+    assert _bars(listed.stderr) == {"listing": ["2/2", "targets:", "1", "failed"]}
+    assert _plain(listed.stderr).endswith(
         f"account {first}, us-east-1: failed: AccessDeniedException: "
         "ListAssociations: AccessDeniedException: not for you\n"
         "Targets: 1 done, 1 failed, 0 skipped.\n"
