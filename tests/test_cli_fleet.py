@@ -37,6 +37,10 @@ ENTRY = {
 }
 
 
+#: The change most tests across accounts make, to the association ENTRY makes.
+BULK_MAX_ERRORS_5 = ["associations", "bulk-update", "--association-name", "inventory"]
+BULK_MAX_ERRORS_5 += ["--set", "max_errors=5"]
+
 #: Two targets at once, but the first alone, and none after a failed run.
 CANARY_ALONE = ["--fleet-concurrency", "2", "--yes", "--wait", "--canary", "1"]
 CANARY_ALONE += ["--max-failed-runs", "0"]
@@ -337,6 +341,22 @@ def test_a_fleet_that_cannot_be_is_exit_2_before_any_call(
     assert server.stand_in.requests == []
 
 
+def _ctrl_c_once_reported(
+    server: Server, report: Path, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """The command with ``--yes``, a Ctrl-C once a target's lines are reported."""
+    server.set_latency(0.2)  # each call slow, so the first target ends alone
+    try:
+        return run_interrupted(
+            argv(server, *args, "--yes", "--report", str(report)),
+            ready=lambda: report.exists() and bool(report.read_text().strip()),
+            env=command_env(),
+            timeout=120,
+        )
+    finally:
+        server.set_latency(0)
+
+
 def test_ctrl_c_across_accounts_finishes_the_targets_under_way_and_reports_them(
     server: Server, members: list[str], tmp_path: Path
 ) -> None:
@@ -345,28 +365,17 @@ def test_ctrl_c_across_accounts_finishes_the_targets_under_way_and_reports_them(
     report = tmp_path / "report.jsonl"
     more = server.stand_in.create_organization(5)  # more than run at once
     accounts = [*members, *more]
-    server.set_latency(0.2)
-    try:
-        done = run_interrupted(
-            argv(
-                server,
-                "apply",
-                str(file),
-                "--accounts",
-                ",".join(accounts),
-                "--fleet-concurrency",
-                "2",
-                "--yes",
-                "--report",
-                str(report),
-            ),
-            # Once the first target has ended, others are under way.
-            ready=lambda: report.exists() and bool(report.read_text().strip()),
-            env=command_env(),
-            timeout=120,
-        )
-    finally:
-        server.set_latency(0)
+    # Once the first target has ended, others are under way.
+    done = _ctrl_c_once_reported(
+        server,
+        report,
+        "apply",
+        str(file),
+        "--accounts",
+        ",".join(accounts),
+        "--fleet-concurrency",
+        "2",
+    )
     err = done.stderr
     assert done.returncode == 130, err
     lines = [json.loads(line) for line in report.read_text().splitlines()]
@@ -1434,12 +1443,7 @@ def test_bulk_update_across_accounts_in_json_lists_the_targets_that_did_not_end_
         server,
         "--output",
         "json",
-        "associations",
-        "bulk-update",
-        "--association-name",
-        "inventory",
-        "--set",
-        "max_errors=5",
+        *BULK_MAX_ERRORS_5,
         "--accounts",
         f"{first},{second}",
         "--yes",
@@ -1487,28 +1491,16 @@ def test_ctrl_c_in_a_bulk_update_across_accounts_says_where_a_rerun_goes_on(
     report = tmp_path / "report.jsonl"
     change = ["--association-name", "inventory", "--set", "max_errors=5"]
     fleet = ["--accounts", ",".join(accounts), "--fleet-concurrency", "1"]
-    server.set_latency(0.2)
-    try:
-        done = run_interrupted(
-            argv(
-                server,
-                "--output",
-                "json",
-                "associations",
-                "bulk-update",
-                *change,
-                *fleet,
-                "--yes",
-                "--report",
-                str(report),
-            ),
-            # Once the first target has ended.
-            ready=lambda: report.exists() and bool(report.read_text().strip()),
-            env=command_env(),
-            timeout=120,
-        )
-    finally:
-        server.set_latency(0)
+    done = _ctrl_c_once_reported(
+        server,
+        report,
+        "--output",
+        "json",
+        "associations",
+        "bulk-update",
+        *change,
+        *fleet,
+    )
     assert done.returncode == 130, done.stderr
     document = json.loads(done.stdout)
     changed = [r["account_id"] for r in document["results"]]
@@ -1573,12 +1565,7 @@ def test_a_stopped_bulk_update_across_accounts_says_what_never_started(
     try:
         stopped = run(
             server,
-            "associations",
-            "bulk-update",
-            "--association-name",
-            "inventory",
-            "--set",
-            "max_errors=5",
+            *BULK_MAX_ERRORS_5,
             "--accounts",
             ",".join(members),
             *CANARY_ALONE,
@@ -1618,12 +1605,7 @@ def test_a_bulk_update_across_accounts_waits_as_long_as_told(
     try:
         waited = run(
             server,
-            "associations",
-            "bulk-update",
-            "--association-name",
-            "inventory",
-            "--set",
-            "max_errors=5",
+            *BULK_MAX_ERRORS_5,
             "--accounts",
             members[0],
             "--yes",
@@ -1721,12 +1703,7 @@ def test_on_a_terminal_a_bar_counts_the_targets_as_they_end(
     iam_backends[second]["global"].delete_role("OrganizationAccountAccessRole")
     updated = on_a_terminal(
         server,
-        "associations",
-        "bulk-update",
-        "--association-name",
-        "inventory",
-        "--set",
-        "max_errors=5",
+        *BULK_MAX_ERRORS_5,
         "--accounts",
         f"{first},{second}",
         "--yes",
