@@ -289,14 +289,24 @@ def never_said(output: Output, never: Sequence[FleetTarget], then: str) -> None:
     )
 
 
-def _ended(
-    results: Sequence[FleetResult[Any]], never: Sequence[FleetTarget] = ()
-) -> str:
-    """The last line: each target once, those a stop left unstarted skipped."""
+def _with_never_started(
+    results: Sequence[FleetResult[Any]], never: Sequence[FleetTarget]
+) -> list[FleetResult[Any]]:
+    """Each target once: ``results``, and the unstarted ones never told of."""
     told = {r.target for r in results}
-    outcomes = [r.outcome for r in results]
-    outcomes += ["skipped" for target in never if target not in told]
-    counts = {o: outcomes.count(o) for o in ("ok", "failed", "skipped")}
+    unstarted = [
+        FleetResult[Any](t.account_id, t.region, "skipped", reason=NOT_STARTED)
+        for t in never
+        if t not in told
+    ]
+    return [*results, *unstarted]
+
+
+def _ended(results: Sequence[FleetResult[Any]]) -> str:
+    """The last line: the targets done, failed and skipped, each once."""
+    counts = {
+        o: sum(r.outcome == o for r in results) for o in ("ok", "failed", "skipped")
+    }
     return (
         f"Targets: {counts['ok']} done, {counts['failed']} failed, "
         f"{counts['skipped']} skipped."
@@ -562,7 +572,7 @@ def apply_across(args: argparse.Namespace, output: Output, fleet: Fleet) -> int:
         [r.target for r in never],
         " (applying the file again goes on from there)",
     )
-    output.err.print(_ended(ended, [r.target for r in never]))
+    output.err.print(_ended(_with_never_started(ended, [r.target for r in never])))
     broken = recorder.said()
     if interrupted:
         return 130
@@ -814,31 +824,20 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
         recorder.close()
     order = {r.target: n for n, r in enumerate(selected)}
     ended.sort(key=lambda r: order.get(r.target, len(order)))
-    # Each target once, in the order selected: where the selection failed or
-    # found nothing, as it ended then; the others as their updates ended.
-    finals: list[FleetResult[Any]] = [r for r in selected if not r.value]
-    finals += ended
-    finals.sort(key=lambda r: order.get(r.target, len(order)))
     rows = [{**_where(r), **b.to_json()} for r in ended for b in r.value or ()]
     # Left unstarted by a stop or a Ctrl-C: a target told of as such, or not.
     reached = {r.target for r in ended if r.reason != NOT_STARTED}
     never = [FleetTarget(*t) for t in targets if FleetTarget(*t) not in reached]
+    # Each target once, in the order selected: where the selection failed or
+    # found nothing, as it ended then; the others as their updates ended, or
+    # skipped, never started.
+    finals = _with_never_started([*(r for r in selected if not r.value), *ended], never)
+    finals.sort(key=lambda r: order.get(r.target, len(order)))
     if output.json:
         output.emit_json(
             {
                 "results": rows,
-                "targets": [
-                    *(target_json(r) for r in finals if r.target not in never),
-                    *(
-                        {
-                            "account_id": t.account_id,
-                            "region": t.region,
-                            "outcome": "skipped",
-                            "reason": NOT_STARTED,
-                        }
-                        for t in never
-                    ),
-                ],
+                "targets": [target_json(r) for r in finals],
                 "interrupted": interrupted,
             }
         )
@@ -887,7 +886,7 @@ def bulk_update_across(args: argparse.Namespace, output: Output, fleet: Fleet) -
     then = " (a rerun with this --report goes on from there)" if report else ""
     never_said(output, never, then)
     if targets or selected:
-        output.err.print(_ended(finals, never))
+        output.err.print(_ended(finals))
     broken = recorder.said()
     if interrupted:
         return 130
