@@ -32,6 +32,11 @@ class Refused(Exception):
         self.message = message
 
 
+#: Members the model leaves optional that a request cannot do without: a
+#: maintenance window filter without a Key names nothing to filter by.
+_NEEDED = {"MaintenanceWindowFilter": ("Key",)}
+
+
 def _camel(member: str) -> str:
     return member[:1].lower() + member[1:]
 
@@ -90,7 +95,7 @@ def _walk(value: Any, shape: Shape, path: str, problems: list[str]) -> None:
         raise Refused("SerializationException", msg)
     if kind == "structure":
         members = shape.members  # type: ignore[attr-defined]
-        for required in shape.required_members:
+        for required in (*shape.required_members, *_NEEDED.get(shape.name, ())):
             if value.get(required) is None:
                 at = f"{path}.{_camel(required)}" if path else _camel(required)
                 problems.append(
