@@ -1092,3 +1092,198 @@ def test_a_tagged_resource_not_there_is_refused_in_the_service_s_words(
             "InvalidResourceId",
             "The resource ID isn't valid.",
         )
+
+
+def test_associations_are_found_by_their_targets_keys_and_nothing_else(
+    boto: Any,
+) -> None:
+    connected = boto.create_association(
+        Name=RUN, Targets=[{"Key": "CloudConnectorId", "Values": ["cc-1", "cc-2"]}]
+    )["AssociationDescription"]["AssociationId"]
+    grouped = boto.create_association(
+        Name=RUN, Targets=[{"Key": "resource-groups:Name", "Values": ["web"]}]
+    )["AssociationDescription"]["AssociationId"]
+    # The same values under other keys name neither.
+    boto.create_association(
+        Name=RUN, Targets=[{"Key": "tag:Connector", "Values": ["cc-1", "web"]}]
+    )
+    # An association without targets is passed over.
+    boto.create_association(Name=RUN)
+
+    def found(key: str, value: str) -> list[str]:
+        listed = boto.list_associations(
+            AssociationFilterList=[{"key": key, "value": value}]
+        )["Associations"]
+        return [a["AssociationId"] for a in listed]
+
+    assert found("CloudConnectorId", "cc-2") == [connected]
+    assert found("CloudConnectorId", "cc-3") == []
+    assert found("ResourceGroupName", "web") == [grouped]
+    assert found("ResourceGroupName", "cc-1") == []
+
+
+def test_associations_run_at_a_moment_are_neither_before_nor_after_it(
+    boto: Any,
+) -> None:
+    association_id = boto.create_association(Name=RUN, InstanceId=NODES[0])[
+        "AssociationDescription"
+    ]["AssociationId"]
+    last = boto.describe_association(AssociationId=association_id)[
+        "AssociationDescription"
+    ]["LastExecutionDate"]
+
+    def found(key: str, value: str) -> int:
+        listed = boto.list_associations(
+            AssociationFilterList=[{"key": key, "value": value}]
+        )["Associations"]
+        return len(listed)
+
+    at = utc(last).isoformat()
+    assert (found("LastExecutedBefore", at), found("LastExecutedAfter", at)) == (0, 0)
+
+
+def test_an_association_filter_key_newer_than_the_local_ssm_is_refused() -> None:
+    from moto.core.exceptions import ServiceException
+
+    from ssmkit.testing._service import _association_filter
+
+    # Keys outside the model's enum are refused before this; a key a newer
+    # botocore adds, which the local SSM does not apply, is refused here.
+    with pytest.raises(ServiceException) as caught:
+        _association_filter("NewerKey", "x")
+    assert (caught.value.code, caught.value.message) == (
+        "InvalidFilterKey",
+        "The specified key isn't valid: NewerKey",
+    )
+
+
+def test_an_update_and_a_run_of_an_association_refused_in_the_service_s_words(
+    boto: Any,
+) -> None:
+    association_id = boto.create_association(Name=RUN, AssociationName="nightly")[
+        "AssociationDescription"
+    ]["AssociationId"]
+    boto.update_association(AssociationId=association_id, Name=RUN)
+    with pytest.raises(ClientError) as caught:
+        boto.update_association(
+            AssociationId=association_id, Name=RUN, AssociationVersion="1"
+        )
+    assert refusal(caught) == (
+        "InvalidAssociationVersion",
+        "Version 1 isn't the latest, 2 is.",
+    )
+    with pytest.raises(ClientError) as caught:
+        boto.update_association(AssociationId=association_id, Name="no-such-document")
+    assert refusal(caught) == (
+        "InvalidDocument",
+        "The specified SSM document doesn't exist.",
+    )
+    missing = "8d4b0a4e-0000-4000-8000-000000000009"
+    with pytest.raises(ClientError) as caught:
+        boto.start_associations_once(AssociationIds=[association_id, missing])
+    assert refusal(caught) == (
+        "InvalidAssociation",
+        "The association isn't valid or doesn't exist.",
+    )
+    with pytest.raises(ClientError) as caught:
+        boto.describe_association_execution_targets(
+            AssociationId=association_id, ExecutionId=missing
+        )
+    assert refusal(caught) == (
+        "AssociationExecutionDoesNotExist",
+        "The specified execution ID doesn't exist.",
+    )
+    # Nothing was run by the refused start: the create's run and the update's.
+    runs = boto.describe_association_executions(AssociationId=association_id)
+    assert len(runs["AssociationExecutions"]) == 2
+
+
+def test_an_update_moves_the_association_s_date_of_change(
+    boto: Any, moments: list[datetime.datetime]
+) -> None:
+    made = boto.create_association(Name=RUN, AssociationName="nightly")[
+        "AssociationDescription"
+    ]
+    updated = boto.update_association(
+        AssociationId=made["AssociationId"], Name=RUN, AssociationName="nightly"
+    )["AssociationDescription"]
+    assert since(moments, updated["LastUpdateAssociationDate"])
+    assert updated["LastUpdateAssociationDate"] >= made["LastUpdateAssociationDate"]
+    assert updated["Date"] == made["Date"]
+
+
+# -- maintenance windows ----------------------------------------------------------
+
+
+def test_a_window_s_schedule_and_dates_are_refused_in_the_service_s_words(
+    boto: Any,
+) -> None:
+    window = {
+        "Name": "patching",
+        "Schedule": "cron(0 2 ? * SUN *)",
+        "Duration": 3,
+        "Cutoff": 1,
+        "AllowUnassociatedTargets": False,
+    }
+    with pytest.raises(ClientError) as caught:
+        boto.create_maintenance_window(**{**window, "Schedule": "every sunday"})
+    assert refusal(caught) == (
+        "ValidationException",
+        "Invalid cron or rate expression. Verify your schedule and try again.",
+    )
+    for member in ("StartDate", "EndDate"):
+        with pytest.raises(ClientError) as caught:
+            boto.create_maintenance_window(**window, **{member: "next week"})
+        assert refusal(caught) == (
+            "ValidationException",
+            f"{member} must be a date and time in ISO-8601 Extended format.",
+        )
+    # Dates as the API reference writes them, with a zone or a Z.
+    window_id = boto.create_maintenance_window(
+        **window, StartDate="2027-01-01T00:00:00Z", EndDate="2027-12-31T00:00:00+01:00"
+    )["WindowId"]
+    got = boto.get_maintenance_window(WindowId=window_id)
+    assert (got["StartDate"], got["EndDate"]) == (
+        "2027-01-01T00:00:00Z",
+        "2027-12-31T00:00:00+01:00",
+    )
+    with pytest.raises(ClientError) as caught:
+        boto.update_maintenance_window(WindowId=window_id, EndDate="soon")
+    assert refusal(caught)[0] == "ValidationException"
+    missing = "mw-0123456789abcdef0"
+    with pytest.raises(ClientError) as caught:
+        boto.get_maintenance_window(WindowId=missing)
+    assert refusal(caught) == (
+        "DoesNotExistException",
+        f"Maintenance window {missing} does not exist",
+    )
+
+
+def test_a_window_keeps_the_tags_it_was_created_with(boto: Any) -> None:
+    window_id = boto.create_maintenance_window(
+        Name="patching",
+        Schedule="cron(0 2 ? * SUN *)",
+        Duration=3,
+        Cutoff=1,
+        AllowUnassociatedTargets=False,
+        Tags=[{"Key": "team", "Value": "ops"}],
+    )["WindowId"]
+    tags = boto.list_tags_for_resource(
+        ResourceType="MaintenanceWindow", ResourceId=window_id
+    )["TagList"]
+    assert tags == [{"Key": "team", "Value": "ops"}]
+
+
+def test_a_command_cancelled_on_its_node_reads_cancelled_in_each_plugin(
+    boto: Any,
+) -> None:
+    command_id = boto.send_command(DocumentName=RUN, InstanceIds=NODES)["Command"][
+        "CommandId"
+    ]
+    boto.cancel_command(CommandId=command_id, InstanceIds=[NODES[1]])
+    invocations = boto.list_command_invocations(CommandId=command_id, Details=True)[
+        "CommandInvocations"
+    ]
+    assert {
+        i["InstanceId"]: [p["Status"] for p in i["CommandPlugins"]] for i in invocations
+    } == {NODES[0]: ["Success"], NODES[1]: ["Cancelled"]}

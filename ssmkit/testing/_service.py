@@ -1176,9 +1176,8 @@ class Service:
         else:
             hit = cancelled["all"] <= cancelled["on"]
         if hit:
+            # An invocation's plugins are listed after, from its status.
             answer["Status"] = answer["StatusDetails"] = "Cancelled"
-            for plugin in answer.get("CommandPlugins", []):
-                plugin["Status"] = "Cancelled"
 
     def remember_command_alarms(self, command: Params, p: Params) -> None:
         if p.get("AlarmConfiguration"):
