@@ -842,7 +842,7 @@ def sleep_until(start: float, seconds: float) -> None:
     time.sleep(max(0.0, start + seconds - time.monotonic()))
 
 
-def test_a_command_reads_as_its_run_has_it_at_each_stage(
+def test_a_command_and_an_automation_read_as_their_run_has_it_at_each_stage(
     boto: Any, stand_in: StandIn
 ) -> None:
     import time
@@ -871,7 +871,17 @@ def test_a_command_reads_as_its_run_has_it_at_each_stage(
     command_id = boto.send_command(
         DocumentName=RUN, InstanceIds=NODES, Parameters={"commands": ["uptime"]}
     )["Command"]["CommandId"]
+    automation = boto.start_automation_execution(DocumentName=RESTART)[
+        "AutomationExecutionId"
+    ]
+
+    def automation_status() -> str:
+        got = boto.get_automation_execution(AutomationExecutionId=automation)
+        return got["AutomationExecution"]["AutomationExecutionStatus"]  # type: ignore[no-any-return]
+
+    assert automation_status() == "Pending"
     sleep_until(start, 0.9)
+    assert automation_status() == "InProgress"
     under_way = command_read(boto, command_id)
     assert time.monotonic() - start < 3.0, "the machine is too slow for this test"
     running = ("InProgress", "InProgress", [("InProgress", -1)])
@@ -888,6 +898,7 @@ def test_a_command_reads_as_its_run_has_it_at_each_stage(
         NODES[1]: ("InProgress", "InProgress", -1, ""),
     }
     sleep_until(start, 3.1)
+    assert automation_status() == "Success"
     assert command_read(boto, command_id) == {
         "command": {
             "Status": "Failed",
@@ -1287,3 +1298,53 @@ def test_a_command_cancelled_on_its_node_reads_cancelled_in_each_plugin(
     assert {
         i["InstanceId"]: [p["Status"] for p in i["CommandPlugins"]] for i in invocations
     } == {NODES[0]: ["Success"], NODES[1]: ["Cancelled"]}
+
+
+def test_a_baseline_reads_back_whole_with_its_documented_defaults(
+    boto: Any, moments: list[datetime.datetime]
+) -> None:
+    # OperatingSystem: "If you don't specify an operating system value, the
+    # patch baseline defaults to Windows."
+    baseline_id = boto.create_patch_baseline(Name="plain")["BaselineId"]
+    other = boto.create_patch_baseline(
+        Name="linux", OperatingSystem="AMAZON_LINUX_2", ApprovedPatches=["KB1"]
+    )["BaselineId"]
+    boto.register_patch_baseline_for_patch_group(BaselineId=other, PatchGroup="web")
+    got = answer(boto.get_patch_baseline(BaselineId=baseline_id))
+    assert since(moments, got["CreatedDate"])
+    assert got == {
+        "BaselineId": baseline_id,
+        "Name": "plain",
+        "OperatingSystem": "WINDOWS",
+        "GlobalFilters": {"PatchFilters": []},
+        "ApprovedPatches": [],
+        "ApprovedPatchesComplianceLevel": "UNSPECIFIED",
+        "ApprovedPatchesEnableNonSecurity": False,
+        "RejectedPatches": [],
+        "RejectedPatchesAction": "ALLOW_AS_DEPENDENCY",
+        "PatchGroups": [],
+        "Sources": [],
+        "CreatedDate": got["CreatedDate"],
+        "ModifiedDate": got["CreatedDate"],
+    }
+    linux = boto.get_patch_baseline(BaselineId=other)
+    assert (linux["OperatingSystem"], linux["PatchGroups"]) == (
+        "AMAZON_LINUX_2",
+        ["web"],
+    )
+
+
+def test_a_run_command_task_s_document_must_exist(boto: Any, window: str) -> None:
+    with pytest.raises(ClientError) as caught:
+        boto.register_task_with_maintenance_window(
+            WindowId=window,
+            TaskArn="no-such-document",
+            TaskType="RUN_COMMAND",
+            Targets=TARGETS,
+            MaxConcurrency="1",
+            MaxErrors="1",
+        )
+    assert refusal(caught) == (
+        "InvalidDocument",
+        "The specified SSM document doesn't exist.",
+    )
