@@ -1348,3 +1348,41 @@ def test_a_run_command_task_s_document_must_exist(boto: Any, window: str) -> Non
         "InvalidDocument",
         "The specified SSM document doesn't exist.",
     )
+
+
+def test_a_legacy_association_is_found_by_its_name_and_node_together(
+    boto: Any,
+) -> None:
+    boto.create_association(Name=RUN, InstanceId=NODES[0])
+    boto.create_association(Name="AWS-UpdateSSMAgent", InstanceId=NODES[1])
+    # Each of the two matches one association, and neither matches both.
+    with pytest.raises(ClientError) as caught:
+        boto.describe_association(Name="AWS-UpdateSSMAgent", InstanceId=NODES[0])
+    assert refusal(caught)[0] == "AssociationDoesNotExist"
+    found = boto.describe_association(Name=RUN, InstanceId=NODES[0])
+    assert found["AssociationDescription"]["InstanceId"] == NODES[0]
+
+
+def test_a_node_s_status_names_the_default_version_of_an_update_without_one(
+    boto: Any,
+) -> None:
+    # An update nulls every member it omits, DocumentVersion among them: the
+    # node runs the document's default version.
+    association_id = boto.create_association(
+        Name=RUN,
+        DocumentVersion="$LATEST",
+        Targets=[{"Key": "InstanceIds", "Values": [NODES[0]]}],
+    )["AssociationDescription"]["AssociationId"]
+    (info,) = boto.describe_instance_associations_status(InstanceId=NODES[0])[
+        "InstanceAssociationStatusInfos"
+    ]
+    assert info["DocumentVersion"] == "$LATEST"
+    boto.update_association(
+        AssociationId=association_id,
+        Name=RUN,
+        Targets=[{"Key": "InstanceIds", "Values": [NODES[0]]}],
+    )
+    (info,) = boto.describe_instance_associations_status(InstanceId=NODES[0])[
+        "InstanceAssociationStatusInfos"
+    ]
+    assert (info["DocumentVersion"], info["AssociationVersion"]) == ("$DEFAULT", "2")

@@ -133,7 +133,7 @@ class Service:
         self.command_alarms: dict[str, Params] = {}
         self.automations: dict[str, Params] = {}
         self.window_executions: dict[str, dict[str, Params]] = {}
-        self.client_tokens: dict[str, str] = {}
+        self.client_tokens: set[str] = set()
         # (resource type, resource id) -> tags, key -> value
         self.tags: dict[tuple[str, str], dict[str, str]] = {}
         # command id -> {"all": its nodes, "on": the nodes it was cancelled on}
@@ -424,7 +424,7 @@ class Service:
     def create_association_batch(self, p: Params) -> Params:
         # Entries that fail are reported in Failed; the others are created.
         successful, failed = [], []
-        for entry in p.get("Entries", []):
+        for entry in p["Entries"]:
             try:
                 successful.append(self._create_one(entry))
             except ServiceException as exc:
@@ -599,7 +599,7 @@ class Service:
         tags = self._tagged(p)
         # "Adds or overwrites one or more tags"; "Most resources can have a
         # maximum of 50 tags."
-        added = {t["Key"]: t["Value"] for t in p.get("Tags", [])}
+        added = {t["Key"]: t["Value"] for t in p["Tags"]}
         most = 5 if p["ResourceType"] == "Automation" else 50
         if len({**tags, **added}) > most:
             raise fail(
@@ -611,7 +611,7 @@ class Service:
 
     def remove_tags_from_resource(self, p: Params) -> Params:
         tags = self._tagged(p)
-        for key in p.get("TagKeys", []):
+        for key in p["TagKeys"]:
             tags.pop(key, None)
         return {}
 
@@ -650,7 +650,7 @@ class Service:
         # StatusUnchanged: "The updated status is the same as the current
         # status": the status as reported, its date aside.
         compared = ("Name", "Message", "AdditionalInfo")
-        now = current.get("Status", {})
+        now = current["Status"]
         if all(now.get(k) == status.get(k) for k in compared):
             raise fail(
                 "StatusUnchanged",
@@ -661,7 +661,7 @@ class Service:
 
     def start_associations_once(self, p: Params) -> Params:
         # "Runs an association immediately and only one time."
-        ids = p.get("AssociationIds", [])
+        ids = p["AssociationIds"]
         for association_id in ids:
             if association_id not in self.associations:
                 raise fail(
@@ -1029,11 +1029,7 @@ class Service:
             updated = {**copy.deepcopy(task), **given}
             if not given.get("Targets") and "Targets" in given:
                 updated.pop("Targets")
-        if not updated.get("Targets"):
-            # A task that loses its targets goes back to the placeholders.
-            for member in ("MaxConcurrency", "MaxErrors"):
-                if member not in given:
-                    updated.pop(member, None)
+        # A task that loses its targets goes back to the placeholders.
         self._check_task_targets(updated, given)
         task.clear()
         task.update(updated)
@@ -1204,7 +1200,7 @@ class Service:
         self.check_document(p.get("DocumentName"))
         execution_id = str(uuid.uuid4())
         if token:
-            self.client_tokens[token.lower()] = execution_id
+            self.client_tokens.add(token.lower())
         execution = {k: v for k, v in _clean(p).items() if k in AUTOMATION}
         # Tags: kept for ListTagsForResource (resource type Automation) and the
         # TagKey filter; "Automations can have a maximum of 5 tags."
@@ -1355,7 +1351,7 @@ def _association_filter(key: str, value: str) -> Callable[[Params], bool]:
 
 
 def _execution_filter(execution: Params, f: Params) -> bool:
-    key, value, kind = f["Key"], f["Value"], f.get("Type", "EQUAL")
+    key, value, kind = f["Key"], f["Value"], f["Type"]
     if key == "CreatedTime":
         moment = _moment(value, "ValidationException")
         created = execution["CreatedTime"]
@@ -1414,9 +1410,9 @@ def _automation_filter(execution: Params, key: str, values: list[str]) -> bool:
             return any(started < m for m in moments)
         return any(started > m for m in moments)
     if key == "DocumentNamePrefix":
-        return any(execution.get("DocumentName", "").startswith(v) for v in values)
+        return any(execution["DocumentName"].startswith(v) for v in values)
     if key == "TagKey":
-        return any(t["Key"] in values for t in execution.get("_tags", []))
+        return any(t["Key"] in values for t in execution["_tags"])
     if key == "TargetResourceGroup":
         return any(
             t.get("Key") == "ResourceGroup" and set(t.get("Values", [])) & set(values)
@@ -1425,15 +1421,15 @@ def _automation_filter(execution: Params, key: str, values: list[str]) -> bool:
     members = {
         "ExecutionId": "AutomationExecutionId",
         "ExecutionStatus": "AutomationExecutionStatus",
-        "ParentExecutionId": "ParentAutomationExecutionId",
-        "CurrentAction": "CurrentAction",
         "AutomationType": "AutomationType",
-        "AutomationSubtype": "AutomationSubtype",
-        "OpsItemId": "OpsItemId",
     }
-    if key not in members:
-        raise fail("InvalidFilterKey", f"The specified key isn't valid: {key}")
-    return execution.get(members[key]) in values
+    if key in members:
+        return execution[members[key]] in values
+    # Members an execution the local SSM starts never has (it starts no child
+    # runs and no change requests): nothing matches.
+    if key in ("ParentExecutionId", "CurrentAction", "AutomationSubtype", "OpsItemId"):
+        return False
+    raise fail("InvalidFilterKey", f"The specified key isn't valid: {key}")
 
 
 def page(items: list[Params], p: Params, key: str, limit: int = 50) -> Params:
