@@ -874,6 +874,10 @@ def test_a_command_and_an_automation_read_as_their_run_has_it_at_each_stage(
     automation = boto.start_automation_execution(DocumentName=RESTART)[
         "AutomationExecutionId"
     ]
+    cancelled = boto.send_command(DocumentName=RUN, InstanceIds=NODES)["Command"][
+        "CommandId"
+    ]
+    boto.cancel_command(CommandId=cancelled, InstanceIds=[NODES[0]])
 
     def automation_status() -> str:
         got = boto.get_automation_execution(AutomationExecutionId=automation)
@@ -882,6 +886,18 @@ def test_a_command_and_an_automation_read_as_their_run_has_it_at_each_stage(
     assert automation_status() == "Pending"
     sleep_until(start, 0.9)
     assert automation_status() == "InProgress"
+    # Cancelled on one node while it runs: that node's invocation and its
+    # plugin read Cancelled, the other's run goes on.
+    invocations = boto.list_command_invocations(CommandId=cancelled, Details=True)[
+        "CommandInvocations"
+    ]
+    assert {
+        i["InstanceId"]: (i["Status"], [p["Status"] for p in i["CommandPlugins"]])
+        for i in invocations
+    } == {
+        NODES[0]: ("Cancelled", ["Cancelled"]),
+        NODES[1]: ("InProgress", ["InProgress"]),
+    }
     under_way = command_read(boto, command_id)
     assert time.monotonic() - start < 3.0, "the machine is too slow for this test"
     running = ("InProgress", "InProgress", [("InProgress", -1)])
@@ -931,15 +947,28 @@ def test_a_command_cancelled_while_it_runs_reads_cancelled(
     boto.cancel_command(CommandId=command_id)
     (listed,) = boto.list_commands(CommandId=command_id)["Commands"]
     assert (listed["Status"], listed["StatusDetails"]) == ("Cancelled", "Cancelled")
-    # Without a run duration, a command is done at once.
+    # Without a run duration, a command is done at once, failed on the nodes
+    # fail_runs names.
     stand_in.set_run_duration(0)
+    stand_in.fail_runs([NODES[1]])
     done = boto.send_command(DocumentName=RUN, InstanceIds=NODES)["Command"][
         "CommandId"
     ]
-    (listed,) = boto.list_commands(CommandId=done)["Commands"]
-    assert (listed["Status"], listed["CompletedCount"]) == ("Success", 2)
-    got = boto.get_command_invocation(CommandId=done, InstanceId=NODES[0])
-    assert (got["Status"], got["ResponseCode"]) == ("Success", 0)
+    assert command_read(boto, done) == {
+        "command": {
+            "Status": "Failed",
+            "StatusDetails": "Failed",
+            "CompletedCount": 2,
+            "ErrorCount": 1,
+            "TargetCount": 2,
+        },
+        "invocations": {
+            NODES[0]: ("Success", "Success", [("Success", 0)]),
+            NODES[1]: ("Failed", "Failed", [("Failed", 1)]),
+        },
+        NODES[0]: ("Success", "Success", 0, ""),
+        NODES[1]: ("Failed", "Failed", 1, "failed on this node (StandIn.fail_runs)"),
+    }
 
 
 # -- associations -----------------------------------------------------------------
@@ -1386,3 +1415,73 @@ def test_a_node_s_status_names_the_default_version_of_an_update_without_one(
         "InstanceAssociationStatusInfos"
     ]
     assert (info["DocumentVersion"], info["AssociationVersion"]) == ("$DEFAULT", "2")
+
+
+def test_a_run_s_targets_are_found_by_each_documented_key(
+    boto: Any, stand_in: StandIn
+) -> None:
+    # AssociationExecutionTargetsFilterKey: Status, ResourceId, ResourceType.
+    stand_in.fail_runs([NODES[1]])
+    association_id = boto.create_association(
+        Name=RUN, Targets=[{"Key": "InstanceIds", "Values": NODES}]
+    )["AssociationDescription"]["AssociationId"]
+    (run,) = boto.describe_association_executions(AssociationId=association_id)[
+        "AssociationExecutions"
+    ]
+
+    def found(key: str, value: str) -> list[str]:
+        targets = boto.describe_association_execution_targets(
+            AssociationId=association_id,
+            ExecutionId=run["ExecutionId"],
+            Filters=[{"Key": key, "Value": value}],
+        )["AssociationExecutionTargets"]
+        return [t["ResourceId"] for t in targets]
+
+    assert found("Status", "Failed") == [NODES[1]]
+    assert found("Status", "Success") == [NODES[0]]
+    assert found("ResourceId", NODES[0]) == [NODES[0]]
+    assert found("ResourceType", "ManagedInstance") == NODES
+    assert found("ResourceType", "Document") == []
+
+
+def test_an_association_is_described_at_each_version_it_had(boto: Any) -> None:
+    made = boto.create_association(Name=RUN, AssociationName="first")[
+        "AssociationDescription"
+    ]
+    association_id = made["AssociationId"]
+    boto.update_association(
+        AssociationId=association_id, Name=RUN, AssociationName="second"
+    )
+
+    def named(**version: str) -> str:
+        described = boto.describe_association(AssociationId=association_id, **version)
+        return described["AssociationDescription"]["AssociationName"]  # type: ignore[no-any-return]
+
+    assert named() == named(AssociationVersion="$LATEST") == "second"
+    assert named(AssociationVersion="1") == "first"
+    with pytest.raises(ClientError) as caught:
+        named(AssociationVersion="9")
+    assert refusal(caught) == ("InvalidAssociationVersion", "Version 9 doesn't exist.")
+    with pytest.raises(ClientError) as caught:
+        boto.describe_association(AssociationId="8d4b0a4e-0000-4000-8000-000000000009")
+    assert refusal(caught) == (
+        "AssociationDoesNotExist",
+        "The specified association doesn't exist.",
+    )
+
+
+def test_a_timed_run_is_pending_its_first_quarter() -> None:
+    from ssmkit.testing._service import _phase
+
+    start = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    end = start + datetime.timedelta(seconds=100)
+
+    def at(seconds: float) -> str:
+        return _phase(start, end, start + datetime.timedelta(seconds=seconds))
+
+    assert [at(0), at(24.999), at(25), at(99)] == [
+        "Pending",
+        "Pending",
+        "InProgress",
+        "InProgress",
+    ]

@@ -214,12 +214,14 @@ class StandIn:
         region: str = "us-east-1",
         account_id: str = DEFAULT_ACCOUNT_ID,
     ) -> None:
-        """Make association runs fail on these managed nodes from now on.
+        """Make association runs and commands fail on these managed nodes from now on.
 
         Each run (at create, at update, or by ``StartAssociationsOnce``) then
         reports those targets ``Failed`` and the others ``Success``; the
-        association's ``Overview`` and ``Status`` read ``Failed``. Runs already
-        recorded are left as they are.
+        association's ``Overview`` and ``Status`` read ``Failed``. A command
+        sent from now on reads ``Failed`` on those nodes once it has run, with
+        a ``ResponseCode`` of 1. Runs and commands already recorded are left as
+        they are.
 
         Args:
             resource_ids: The managed nodes whose runs fail; empty to make
@@ -259,8 +261,9 @@ class StandIn:
         ``fail_runs`` names; for the first quarter of its run, as AWS right
         after ``SendCommand``, none of its invocations is listed and
         ``GetCommandInvocation`` answers ``InvocationDoesNotExist``. 0, the
-        default, finishes each association run and command at once and leaves
-        automation executions ``InProgress`` until stopped.
+        default, finishes each association run and command at once (failed on
+        the nodes ``fail_runs`` names) and leaves automation executions
+        ``InProgress`` until stopped.
 
         Args:
             seconds: How long each run takes, 0 or more.

@@ -1100,11 +1100,14 @@ class Service:
         cancelled.setdefault("on", set()).update(instance_ids)
 
     def time_command(self, command_id: str) -> None:
-        """A command just sent: with a run duration, it takes that long."""
-        if self.run_duration > 0:
-            now = _now()
-            end = now + datetime.timedelta(seconds=self.run_duration)
-            self.command_times[command_id] = (now, end, frozenset(self.failing))
+        """A command just sent.
+
+        It takes the run duration (without one, it is done at once), and fails
+        on the nodes ``fail_runs`` names now.
+        """
+        now = _now()
+        end = now + datetime.timedelta(seconds=self.run_duration)
+        self.command_times[command_id] = (now, end, frozenset(self.failing))
 
     def unseen_yet(self, command_id: str) -> bool:
         """Whether a command's invocations are not to be found yet.
