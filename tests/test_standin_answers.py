@@ -1485,3 +1485,64 @@ def test_a_timed_run_is_pending_its_first_quarter() -> None:
         "InProgress",
         "InProgress",
     ]
+
+
+def test_a_run_under_way_reads_back_whole(
+    boto: Any, stand_in: StandIn, moments: list[datetime.datetime]
+) -> None:
+    stand_in.set_run_duration(60)
+    association_id = boto.create_association(
+        Name=RUN,
+        Targets=[{"Key": "InstanceIds", "Values": NODES}],
+        AlarmConfiguration=ALARMS,
+    )["AssociationDescription"]["AssociationId"]
+    (run,) = boto.describe_association_executions(AssociationId=association_id)[
+        "AssociationExecutions"
+    ]
+    created = run["CreatedTime"]
+    assert since(moments, created)
+    assert run == {
+        "AssociationId": association_id,
+        "AssociationVersion": "1",
+        "ExecutionId": run["ExecutionId"],
+        "Status": "Pending",
+        "DetailedStatus": "Pending",
+        "CreatedTime": created,
+        "ResourceCountByStatus": "{Pending=2}",
+        "AlarmConfiguration": ALARMS,
+    }
+    targets = boto.describe_association_execution_targets(
+        AssociationId=association_id, ExecutionId=run["ExecutionId"]
+    )["AssociationExecutionTargets"]
+    sources = [t["OutputSource"]["OutputSourceId"] for t in targets]
+    assert len(set(sources)) == 2
+    # As AWS's describe-association-execution-targets example shows a target.
+    assert targets == [
+        {
+            "AssociationId": association_id,
+            "AssociationVersion": "1",
+            "ExecutionId": run["ExecutionId"],
+            "ResourceId": node,
+            "ResourceType": "ManagedInstance",
+            "Status": "Pending",
+            "DetailedStatus": "Pending",
+            "LastExecutionDate": created,
+            "OutputSource": {
+                "OutputSourceId": source,
+                "OutputSourceType": "RunCommand",
+            },
+        }
+        for node, source in zip(NODES, sources, strict=True)
+    ]
+    described = boto.describe_association(AssociationId=association_id)
+    assert described["AssociationDescription"]["Overview"] == {
+        "Status": "Pending",
+        "DetailedStatus": "InProgress",
+        "AssociationStatusAggregatedCount": {"Pending": 2},
+    }
+    # A run with no target to reach counts none.
+    bare = boto.create_association(Name=RUN)["AssociationDescription"]
+    (run,) = boto.describe_association_executions(AssociationId=bare["AssociationId"])[
+        "AssociationExecutions"
+    ]
+    assert (run["Status"], run["ResourceCountByStatus"]) == ("Pending", "{}")
