@@ -1546,3 +1546,105 @@ def test_a_run_under_way_reads_back_whole(
         "AssociationExecutions"
     ]
     assert (run["Status"], run["ResourceCountByStatus"]) == ("Pending", "{}")
+
+
+@pytest.mark.parametrize(
+    ("given", "code", "message"),
+    [
+        (
+            {"ScheduleExpression": "every day"},
+            "InvalidSchedule",
+            "The schedule is invalid. Verify your cron or rate expression "
+            "and try again.",
+        ),
+        (
+            {"ScheduleExpression": "cron(0 2 ? * SUN *)", "ScheduleOffset": 2},
+            "InvalidParameters",
+            "ScheduleOffset: to use offsets, you must specify ApplyOnlyAtCronInterval.",
+        ),
+        (
+            {"ScheduleExpression": "cron(0 2 ? * SUN *)", "Duration": 2},
+            "InvalidParameters",
+            "Duration: applies only when ApplyOnlyAtCronInterval is specified.",
+        ),
+        (
+            {"ScheduleExpression": "rate(30 minutes)", "ApplyOnlyAtCronInterval": True},
+            "InvalidParameters",
+            "ApplyOnlyAtCronInterval: this parameter isn't supported for rate "
+            "expressions.",
+        ),
+        (
+            {
+                "Targets": [{"Key": "InstanceIds", "Values": [NODES[0]]}],
+                "TargetMaps": [{"InstanceIds": [NODES[0]]}],
+            },
+            "InvalidParameters",
+            "TargetMaps: both Targets and TargetMaps can't be specified together.",
+        ),
+    ],
+    ids=["schedule", "offset", "duration", "rate", "target-maps"],
+)
+def test_an_association_s_rules_are_refused_in_the_service_s_words(
+    boto: Any, given: dict[str, Any], code: str, message: str
+) -> None:
+    with pytest.raises(ClientError) as caught:
+        boto.create_association(Name=RUN, **given)
+    assert refusal(caught) == (code, message)
+    made = boto.create_association(Name=RUN)["AssociationDescription"]
+    with pytest.raises(ClientError) as caught:
+        boto.update_association(AssociationId=made["AssociationId"], Name=RUN, **given)
+    assert refusal(caught) == (code, message)
+
+
+def test_an_association_applied_only_on_its_schedule_takes_no_rate_check(
+    boto: Any,
+) -> None:
+    # Without a schedule, nothing is a rate expression.
+    made = boto.create_association(Name=RUN, ApplyOnlyAtCronInterval=True)
+    assert made["AssociationDescription"]["ApplyOnlyAtCronInterval"] is True
+
+
+def test_pages_end_where_the_items_end(boto: Any) -> None:
+    ids = [
+        boto.create_association(Name=RUN, AssociationName=f"page-{i}")[
+            "AssociationDescription"
+        ]["AssociationId"]
+        for i in range(4)
+    ]
+    first = boto.list_associations(MaxResults=2)
+    second = boto.list_associations(MaxResults=2, NextToken=first["NextToken"])
+    # The last page holds the last items and says no more are left.
+    assert [a["AssociationId"] for a in first["Associations"]] == ids[:2]
+    assert [a["AssociationId"] for a in second["Associations"]] == ids[2:]
+    assert "NextToken" not in second
+    whole = boto.list_associations(MaxResults=4)
+    assert len(whole["Associations"]) == 4
+    assert "NextToken" not in whole
+    with pytest.raises(ClientError) as caught:
+        boto.list_associations(NextToken="not-a-token")
+    assert refusal(caught) == ("InvalidNextToken", "The specified token isn't valid.")
+
+
+def test_a_run_reaches_the_nodes_its_targets_name_and_no_others(
+    boto: Any,
+) -> None:
+    association_id = boto.create_association(
+        Name=RUN,
+        Targets=[
+            {"Key": "InstanceIds", "Values": [NODES[0], "*"]},
+            {"Key": "tag:Role", "Values": [NODES[1]]},
+        ],
+    )["AssociationDescription"]["AssociationId"]
+    (run,) = boto.describe_association_executions(AssociationId=association_id)[
+        "AssociationExecutions"
+    ]
+    targets = boto.describe_association_execution_targets(
+        AssociationId=association_id, ExecutionId=run["ExecutionId"]
+    )["AssociationExecutionTargets"]
+    # "*" is every node, which the local SSM does not know of: none is reached.
+    assert [t["ResourceId"] for t in targets] == [NODES[0]]
+    legacy = boto.create_association(Name=RUN, InstanceId=NODES[1])
+    (run,) = boto.describe_association_executions(
+        AssociationId=legacy["AssociationDescription"]["AssociationId"]
+    )["AssociationExecutions"]
+    assert run["ResourceCountByStatus"] == "{Success=1}"
