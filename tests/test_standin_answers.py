@@ -877,6 +877,9 @@ def test_a_command_and_an_automation_read_as_their_run_has_it_at_each_stage(
     cancelled = boto.send_command(DocumentName=RUN, InstanceIds=NODES)["Command"][
         "CommandId"
     ]
+    lasting = boto.create_association(
+        Name=RUN, Targets=[{"Key": "InstanceIds", "Values": [NODES[0]]}]
+    )["AssociationDescription"]["AssociationId"]
     boto.cancel_command(CommandId=cancelled, InstanceIds=[NODES[0]])
 
     def automation_status() -> str:
@@ -915,6 +918,15 @@ def test_a_command_and_an_automation_read_as_their_run_has_it_at_each_stage(
     }
     sleep_until(start, 3.1)
     assert automation_status() == "Success"
+    # A run ends when its time is up: its target's last run is dated then.
+    (run,) = boto.describe_association_executions(AssociationId=lasting)[
+        "AssociationExecutions"
+    ]
+    (target,) = boto.describe_association_execution_targets(
+        AssociationId=lasting, ExecutionId=run["ExecutionId"]
+    )["AssociationExecutionTargets"]
+    took = target["LastExecutionDate"] - run["CreatedTime"]
+    assert (run["Status"], took) == ("Success", datetime.timedelta(seconds=3))
     assert command_read(boto, command_id) == {
         "command": {
             "Status": "Failed",
@@ -1648,3 +1660,90 @@ def test_a_run_reaches_the_nodes_its_targets_name_and_no_others(
         AssociationId=legacy["AssociationDescription"]["AssociationId"]
     )["AssociationExecutions"]
     assert run["ResourceCountByStatus"] == "{Success=1}"
+
+
+def test_a_finished_run_reads_back_whole_on_the_association_and_its_targets(
+    boto: Any, stand_in: StandIn
+) -> None:
+    stand_in.fail_runs([NODES[1]])
+    made = boto.create_association(
+        Name=RUN,
+        Targets=[{"Key": "InstanceIds", "Values": NODES}],
+        Tags=[{"Key": "team", "Value": "ops"}],
+    )["AssociationDescription"]
+    # The answer is the association as created, before its run.
+    assert (made["DocumentVersion"], made["Status"]["Name"]) == ("$DEFAULT", "Pending")
+    assert made["Status"]["Message"] == "Associated with targets"
+    association_id = made["AssociationId"]
+    tags = boto.list_tags_for_resource(
+        ResourceType="Association", ResourceId=association_id
+    )["TagList"]
+    assert tags == [{"Key": "team", "Value": "ops"}]
+    (run,) = boto.describe_association_executions(AssociationId=association_id)[
+        "AssociationExecutions"
+    ]
+    assert (run["Status"], run["DetailedStatus"], run["ResourceCountByStatus"]) == (
+        "Failed",
+        "Failed",
+        "{Failed=1, Success=1}",
+    )
+    targets = boto.describe_association_execution_targets(
+        AssociationId=association_id, ExecutionId=run["ExecutionId"]
+    )["AssociationExecutionTargets"]
+    assert [
+        (t["ResourceId"], t["Status"], t["DetailedStatus"], t["LastExecutionDate"])
+        for t in targets
+    ] == [
+        (NODES[0], "Success", "Success", targets[0]["LastExecutionDate"]),
+        (NODES[1], "Failed", "Failed", targets[0]["LastExecutionDate"]),
+    ]
+    described = boto.describe_association(AssociationId=association_id)[
+        "AssociationDescription"
+    ]
+    assert described["Status"] == {
+        "Date": targets[0]["LastExecutionDate"],
+        "Name": "Failed",
+        "Message": "1 of 2 targets failed",
+    }
+    assert described["LastExecutionDate"] == targets[0]["LastExecutionDate"]
+    assert "LastSuccessfulExecutionDate" not in described
+    stand_in.fail_runs([])
+    boto.start_associations_once(AssociationIds=[association_id])
+    described = boto.describe_association(AssociationId=association_id)[
+        "AssociationDescription"
+    ]
+    assert (described["Status"]["Name"], described["Status"]["Message"]) == (
+        "Success",
+        "2 of 2 targets succeeded",
+    )
+
+
+def test_a_legacy_association_reads_back_whole_and_its_status_is_its_agent_s(
+    boto: Any,
+) -> None:
+    made = boto.create_association(Name=RUN, InstanceId=NODES[0])[
+        "AssociationDescription"
+    ]
+    # A legacy association reports its node as its target.
+    assert made["Targets"] == [{"Key": "InstanceIds", "Values": [NODES[0]]}]
+    assert made["DocumentVersion"] == "$DEFAULT"
+    described = boto.describe_association(AssociationId=made["AssociationId"])[
+        "AssociationDescription"
+    ]
+    # Its run does not change the status its agent reports.
+    assert described["Status"] == made["Status"]
+    assert (described["Status"]["Name"], described["Status"]["Message"]) == (
+        "Associated",
+        f"Associated with {RUN}",
+    )
+    assert described["Overview"]["Status"] == "Success"
+
+
+def test_a_target_without_values_reaches_no_node(boto: Any) -> None:
+    association_id = boto.create_association(
+        Name=RUN, Targets=[{"Key": "InstanceIds"}]
+    )["AssociationDescription"]["AssociationId"]
+    (run,) = boto.describe_association_executions(AssociationId=association_id)[
+        "AssociationExecutions"
+    ]
+    assert run["ResourceCountByStatus"] == "{}"
