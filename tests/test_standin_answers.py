@@ -9,6 +9,7 @@ added shows; the refusals are compared by code and message.
 from __future__ import annotations
 
 import datetime
+import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -837,7 +838,6 @@ def command_read(boto: Any, command_id: str) -> dict[str, Any]:
 
 
 def sleep_until(start: float, seconds: float) -> None:
-    import time
 
     time.sleep(max(0.0, start + seconds - time.monotonic()))
 
@@ -845,7 +845,6 @@ def sleep_until(start: float, seconds: float) -> None:
 def test_a_command_and_an_automation_read_as_their_run_has_it_at_each_stage(
     boto: Any, stand_in: StandIn
 ) -> None:
-    import time
 
     # Its first quarter: pending, and no invocation to be found yet.
     stand_in.set_run_duration(60)
@@ -1019,6 +1018,15 @@ def test_a_node_s_status_summarises_a_run_that_succeeded(boto: Any) -> None:
         "InstanceAssociationStatusInfos"
     ]
     assert info["AssociationId"] == made["AssociationId"]
+    # The node's status is dated at its latest run, not at the association's.
+    time.sleep(0.01)
+    boto.start_associations_once(AssociationIds=[made["AssociationId"]])
+    (info,) = boto.describe_instance_associations_status(InstanceId=NODES[0])[
+        "InstanceAssociationStatusInfos"
+    ]
+    runs = boto.describe_association_executions(AssociationId=made["AssociationId"])
+    latest = runs["AssociationExecutions"][0]["CreatedTime"]
+    assert info["ExecutionDate"] == latest > made["Date"]
     # As AWS's describe-instance-associations-status example words it.
     assert info["ExecutionSummary"] == (
         "1 out of 1 plugin processed, 1 success, 0 failed, 0 timedout, 0 skipped. "
@@ -1159,8 +1167,12 @@ def test_associations_are_found_by_their_targets_keys_and_nothing_else(
     boto.create_association(
         Name=RUN, Targets=[{"Key": "tag:Connector", "Values": ["cc-1", "web"]}]
     )
-    # An association without targets is passed over.
+    # An association without targets, or with keys but no values, is passed over.
     boto.create_association(Name=RUN)
+    boto.create_association(
+        Name=RUN,
+        Targets=[{"Key": "CloudConnectorId"}, {"Key": "resource-groups:Name"}],
+    )
 
     def found(key: str, value: str) -> list[str]:
         listed = boto.list_associations(
@@ -1256,11 +1268,12 @@ def test_an_update_moves_the_association_s_date_of_change(
     made = boto.create_association(Name=RUN, AssociationName="nightly")[
         "AssociationDescription"
     ]
+    time.sleep(0.01)  # the local SSM keeps times to the millisecond
     updated = boto.update_association(
         AssociationId=made["AssociationId"], Name=RUN, AssociationName="nightly"
     )["AssociationDescription"]
     assert since(moments, updated["LastUpdateAssociationDate"])
-    assert updated["LastUpdateAssociationDate"] >= made["LastUpdateAssociationDate"]
+    assert updated["LastUpdateAssociationDate"] > made["LastUpdateAssociationDate"]
     assert updated["Date"] == made["Date"]
 
 
@@ -1348,7 +1361,10 @@ def test_a_baseline_reads_back_whole_with_its_documented_defaults(
     # patch baseline defaults to Windows."
     baseline_id = boto.create_patch_baseline(Name="plain")["BaselineId"]
     other = boto.create_patch_baseline(
-        Name="linux", OperatingSystem="AMAZON_LINUX_2", ApprovedPatches=["KB1"]
+        Name="linux",
+        OperatingSystem="AMAZON_LINUX_2",
+        ApprovedPatches=["KB1"],
+        ApprovedPatchesEnableNonSecurity=True,
     )["BaselineId"]
     boto.register_patch_baseline_for_patch_group(BaselineId=other, PatchGroup="web")
     got = answer(boto.get_patch_baseline(BaselineId=baseline_id))
@@ -1369,10 +1385,11 @@ def test_a_baseline_reads_back_whole_with_its_documented_defaults(
         "ModifiedDate": got["CreatedDate"],
     }
     linux = boto.get_patch_baseline(BaselineId=other)
-    assert (linux["OperatingSystem"], linux["PatchGroups"]) == (
-        "AMAZON_LINUX_2",
-        ["web"],
-    )
+    assert (
+        linux["OperatingSystem"],
+        linux["PatchGroups"],
+        linux["ApprovedPatchesEnableNonSecurity"],
+    ) == ("AMAZON_LINUX_2", ["web"], True)
 
 
 def test_a_run_command_task_s_document_must_exist(boto: Any, window: str) -> None:
@@ -1747,3 +1764,12 @@ def test_a_target_without_values_reaches_no_node(boto: Any) -> None:
         "AssociationExecutions"
     ]
     assert run["ResourceCountByStatus"] == "{}"
+
+
+def test_a_list_is_paged_by_fifty_unless_asked_otherwise(boto: Any) -> None:
+    for i in range(51):
+        boto.create_association(Name=RUN, AssociationName=f"many-{i}")
+    first = boto.list_associations()
+    assert len(first["Associations"]) == 50
+    rest = boto.list_associations(NextToken=first["NextToken"])
+    assert [a["AssociationName"] for a in rest["Associations"]] == ["many-50"]
