@@ -843,7 +843,7 @@ def sleep_until(start: float, seconds: float) -> None:
 
 
 def test_a_command_and_an_automation_read_as_their_run_has_it_at_each_stage(
-    boto: Any, stand_in: StandIn
+    boto: Any, stand_in: StandIn, moments: list[datetime.datetime]
 ) -> None:
 
     # Its first quarter: pending, and no invocation to be found yet.
@@ -888,6 +888,17 @@ def test_a_command_and_an_automation_read_as_their_run_has_it_at_each_stage(
     assert automation_status() == "Pending"
     sleep_until(start, 0.9)
     assert automation_status() == "InProgress"
+    # A run under way: its target is dated as it is read.
+    (run,) = boto.describe_association_executions(AssociationId=lasting)[
+        "AssociationExecutions"
+    ]
+    (target,) = boto.describe_association_execution_targets(
+        AssociationId=lasting, ExecutionId=run["ExecutionId"]
+    )["AssociationExecutionTargets"]
+    assert (target["Status"], since(moments, target["LastExecutionDate"])) == (
+        "InProgress",
+        True,
+    )
     # Cancelled on one node while it runs: that node's invocation and its
     # plugin read Cancelled, the other's run goes on.
     invocations = boto.list_command_invocations(CommandId=cancelled, Details=True)[
@@ -1773,3 +1784,29 @@ def test_a_list_is_paged_by_fifty_unless_asked_otherwise(boto: Any) -> None:
     assert len(first["Associations"]) == 50
     rest = boto.list_associations(NextToken=first["NextToken"])
     assert [a["AssociationName"] for a in rest["Associations"]] == ["many-50"]
+
+
+def test_runs_under_way_end_each_in_its_time(boto: Any, stand_in: StandIn) -> None:
+    stand_in.set_run_duration(1.0)
+
+    def made(node: str) -> str:
+        return boto.create_association(  # type: ignore[no-any-return]
+            Name=RUN, Targets=[{"Key": "InstanceIds", "Values": [node]}]
+        )["AssociationDescription"]["AssociationId"]
+
+    start = time.monotonic()
+    first = made(NODES[0])
+    sleep_until(start, 0.5)
+    second = made(NODES[1])
+
+    def status(association_id: str) -> str:
+        (run,) = boto.describe_association_executions(AssociationId=association_id)[
+            "AssociationExecutions"
+        ]
+        return run["Status"]  # type: ignore[no-any-return]
+
+    # The first has ended, the second not: each read as it is.
+    sleep_until(start, 1.15)
+    assert (status(first), status(second)) == ("Success", "InProgress")
+    sleep_until(start, 1.7)
+    assert status(second) == "Success"
