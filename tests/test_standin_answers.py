@@ -1810,3 +1810,27 @@ def test_runs_under_way_end_each_in_its_time(boto: Any, stand_in: StandIn) -> No
     assert (status(first), status(second)) == ("Success", "InProgress")
     sleep_until(start, 1.7)
     assert status(second) == "Success"
+
+
+@pytest.mark.parametrize("resource_type", ["Association", "Document"])
+def test_a_tag_request_without_its_tags_is_refused_as_the_service_refuses_it(
+    boto: Any, resource_type: str
+) -> None:
+    import boto3
+    from botocore.config import Config
+
+    unchecked = boto3.client(
+        "ssm", region_name="us-east-1", config=Config(parameter_validation=False)
+    )
+    resource = {"ResourceType": resource_type, "ResourceId": "any-resource"}
+    for call, member in (
+        (unchecked.add_tags_to_resource, "tags"),
+        (unchecked.remove_tags_from_resource, "tagKeys"),
+    ):
+        with pytest.raises(ClientError) as caught:
+            call(**resource)
+        assert refusal(caught) == (
+            "ValidationException",
+            f"1 validation error detected: Value null at '{member}' failed to "
+            "satisfy constraint: Member must not be null",
+        )

@@ -78,12 +78,16 @@ _KEPT_BY_MOTO = (
     "update_patch_baseline",
 )
 
-#: Served wholly by the stand-in, so checked as the service checks them; what
-#: moto serves (commands among them) keeps moto's behaviour.
+#: Tag operations: the stand-in keeps the tags of the resources it serves.
+_TAGS = ("add_tags_to_resource", "list_tags_for_resource", "remove_tags_from_resource")
+
+#: Served by the stand-in (the tag operations whatever the resource type), so
+#: checked as the service checks them; what moto serves (commands among them)
+#: keeps moto's behaviour.
 _CHECKED = frozenset(
     name
     for name in MODEL.operation_names
-    if xform_name(name) in (*_OWN, *_TASKS, *_KEPT_BY_MOTO)
+    if xform_name(name) in (*_OWN, *_TASKS, *_KEPT_BY_MOTO, *_TAGS)
 )
 
 _lock = threading.Lock()
@@ -170,10 +174,6 @@ def _kept_by_moto(name: str) -> Handler:
 
     handler.__name__ = name
     return handler
-
-
-#: Tag operations: the stand-in keeps the tags of the resources it serves.
-_TAGS = ("add_tags_to_resource", "list_tags_for_resource", "remove_tags_from_resource")
 
 
 def _tags(name: str) -> Handler:
