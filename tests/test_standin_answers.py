@@ -54,6 +54,21 @@ def since(moments: list[datetime.datetime], value: datetime.datetime) -> bool:
     return moments[0] <= utc(value) <= datetime.datetime.now(datetime.timezone.utc)
 
 
+def only_run(boto: Any, association_id: str) -> dict[str, Any]:
+    """An association's one run, as DescribeAssociationExecutions answers it."""
+    (run,) = boto.describe_association_executions(AssociationId=association_id)[
+        "AssociationExecutions"
+    ]
+    return run  # type: ignore[no-any-return]
+
+
+def run_targets(boto: Any, run: dict[str, Any]) -> list[dict[str, Any]]:
+    """A run's targets, as DescribeAssociationExecutionTargets answers them."""
+    return boto.describe_association_execution_targets(  # type: ignore[no-any-return]
+        AssociationId=run["AssociationId"], ExecutionId=run["ExecutionId"]
+    )["AssociationExecutionTargets"]
+
+
 # -- maintenance window runs ------------------------------------------------------
 
 EVERY_MEMBER = {
@@ -837,6 +852,24 @@ def command_read(boto: Any, command_id: str) -> dict[str, Any]:
     return read
 
 
+#: What each reader says of a command done on both nodes, failed on the second.
+FAILED_ON_THE_SECOND = {
+    "command": {
+        "Status": "Failed",
+        "StatusDetails": "Failed",
+        "CompletedCount": 2,
+        "ErrorCount": 1,
+        "TargetCount": 2,
+    },
+    "invocations": {
+        NODES[0]: ("Success", "Success", [("Success", 0)]),
+        NODES[1]: ("Failed", "Failed", [("Failed", 1)]),
+    },
+    NODES[0]: ("Success", "Success", 0, ""),
+    NODES[1]: ("Failed", "Failed", 1, "failed on this node (StandIn.fail_runs)"),
+}
+
+
 def sleep_until(start: float, seconds: float) -> None:
 
     time.sleep(max(0.0, start + seconds - time.monotonic()))
@@ -889,12 +922,8 @@ def test_a_command_and_an_automation_read_as_their_run_has_it_at_each_stage(
     sleep_until(start, 0.9)
     assert automation_status() == "InProgress"
     # A run under way: its target is dated as it is read.
-    (run,) = boto.describe_association_executions(AssociationId=lasting)[
-        "AssociationExecutions"
-    ]
-    (target,) = boto.describe_association_execution_targets(
-        AssociationId=lasting, ExecutionId=run["ExecutionId"]
-    )["AssociationExecutionTargets"]
+    run = only_run(boto, lasting)
+    (target,) = run_targets(boto, run)
     assert (target["Status"], since(moments, target["LastExecutionDate"])) == (
         "InProgress",
         True,
@@ -929,34 +958,11 @@ def test_a_command_and_an_automation_read_as_their_run_has_it_at_each_stage(
     sleep_until(start, 3.1)
     assert automation_status() == "Success"
     # A run ends when its time is up: its target's last run is dated then.
-    (run,) = boto.describe_association_executions(AssociationId=lasting)[
-        "AssociationExecutions"
-    ]
-    (target,) = boto.describe_association_execution_targets(
-        AssociationId=lasting, ExecutionId=run["ExecutionId"]
-    )["AssociationExecutionTargets"]
+    run = only_run(boto, lasting)
+    (target,) = run_targets(boto, run)
     took = target["LastExecutionDate"] - run["CreatedTime"]
     assert (run["Status"], took) == ("Success", datetime.timedelta(seconds=3))
-    assert command_read(boto, command_id) == {
-        "command": {
-            "Status": "Failed",
-            "StatusDetails": "Failed",
-            "CompletedCount": 2,
-            "ErrorCount": 1,
-            "TargetCount": 2,
-        },
-        "invocations": {
-            NODES[0]: ("Success", "Success", [("Success", 0)]),
-            NODES[1]: ("Failed", "Failed", [("Failed", 1)]),
-        },
-        NODES[0]: ("Success", "Success", 0, ""),
-        NODES[1]: (
-            "Failed",
-            "Failed",
-            1,
-            "failed on this node (StandIn.fail_runs)",
-        ),
-    }
+    assert command_read(boto, command_id) == FAILED_ON_THE_SECOND
 
 
 def test_a_command_cancelled_while_it_runs_reads_cancelled(
@@ -976,21 +982,7 @@ def test_a_command_cancelled_while_it_runs_reads_cancelled(
     done = boto.send_command(DocumentName=RUN, InstanceIds=NODES)["Command"][
         "CommandId"
     ]
-    assert command_read(boto, done) == {
-        "command": {
-            "Status": "Failed",
-            "StatusDetails": "Failed",
-            "CompletedCount": 2,
-            "ErrorCount": 1,
-            "TargetCount": 2,
-        },
-        "invocations": {
-            NODES[0]: ("Success", "Success", [("Success", 0)]),
-            NODES[1]: ("Failed", "Failed", [("Failed", 1)]),
-        },
-        NODES[0]: ("Success", "Success", 0, ""),
-        NODES[1]: ("Failed", "Failed", 1, "failed on this node (StandIn.fail_runs)"),
-    }
+    assert command_read(boto, done) == FAILED_ON_THE_SECOND
 
 
 # -- associations -----------------------------------------------------------------
@@ -1081,9 +1073,7 @@ def test_association_runs_are_found_on_either_side_of_a_moment(boto: Any) -> Non
     association_id = boto.create_association(Name=RUN, InstanceId=NODES[0])[
         "AssociationDescription"
     ]["AssociationId"]
-    (run,) = boto.describe_association_executions(AssociationId=association_id)[
-        "AssociationExecutions"
-    ]
+    run = only_run(boto, association_id)
     created = utc(run["CreatedTime"])
 
     def found(value: str, kind: str) -> int:
@@ -1465,9 +1455,7 @@ def test_a_run_s_targets_are_found_by_each_documented_key(
     association_id = boto.create_association(
         Name=RUN, Targets=[{"Key": "InstanceIds", "Values": NODES}]
     )["AssociationDescription"]["AssociationId"]
-    (run,) = boto.describe_association_executions(AssociationId=association_id)[
-        "AssociationExecutions"
-    ]
+    run = only_run(boto, association_id)
 
     def found(key: str, value: str) -> list[str]:
         targets = boto.describe_association_execution_targets(
@@ -1536,9 +1524,7 @@ def test_a_run_under_way_reads_back_whole(
         Targets=[{"Key": "InstanceIds", "Values": NODES}],
         AlarmConfiguration=ALARMS,
     )["AssociationDescription"]["AssociationId"]
-    (run,) = boto.describe_association_executions(AssociationId=association_id)[
-        "AssociationExecutions"
-    ]
+    run = only_run(boto, association_id)
     created = run["CreatedTime"]
     assert since(moments, created)
     assert run == {
@@ -1551,9 +1537,7 @@ def test_a_run_under_way_reads_back_whole(
         "ResourceCountByStatus": "{Pending=2}",
         "AlarmConfiguration": ALARMS,
     }
-    targets = boto.describe_association_execution_targets(
-        AssociationId=association_id, ExecutionId=run["ExecutionId"]
-    )["AssociationExecutionTargets"]
+    targets = run_targets(boto, run)
     sources = [t["OutputSource"]["OutputSourceId"] for t in targets]
     assert len(set(sources)) == 2
     # As AWS's describe-association-execution-targets example shows a target.
@@ -1582,9 +1566,7 @@ def test_a_run_under_way_reads_back_whole(
     }
     # A run with no target to reach counts none.
     bare = boto.create_association(Name=RUN)["AssociationDescription"]
-    (run,) = boto.describe_association_executions(AssociationId=bare["AssociationId"])[
-        "AssociationExecutions"
-    ]
+    run = only_run(boto, bare["AssociationId"])
     assert (run["Status"], run["ResourceCountByStatus"]) == ("Pending", "{}")
 
 
@@ -1675,18 +1657,12 @@ def test_a_run_reaches_the_nodes_its_targets_name_and_no_others(
             {"Key": "tag:Role", "Values": [NODES[1]]},
         ],
     )["AssociationDescription"]["AssociationId"]
-    (run,) = boto.describe_association_executions(AssociationId=association_id)[
-        "AssociationExecutions"
-    ]
-    targets = boto.describe_association_execution_targets(
-        AssociationId=association_id, ExecutionId=run["ExecutionId"]
-    )["AssociationExecutionTargets"]
+    run = only_run(boto, association_id)
+    targets = run_targets(boto, run)
     # "*" is every node, which the local SSM does not know of: none is reached.
     assert [t["ResourceId"] for t in targets] == [NODES[0]]
     legacy = boto.create_association(Name=RUN, InstanceId=NODES[1])
-    (run,) = boto.describe_association_executions(
-        AssociationId=legacy["AssociationDescription"]["AssociationId"]
-    )["AssociationExecutions"]
+    run = only_run(boto, legacy["AssociationDescription"]["AssociationId"])
     assert run["ResourceCountByStatus"] == "{Success=1}"
 
 
@@ -1707,17 +1683,13 @@ def test_a_finished_run_reads_back_whole_on_the_association_and_its_targets(
         ResourceType="Association", ResourceId=association_id
     )["TagList"]
     assert tags == [{"Key": "team", "Value": "ops"}]
-    (run,) = boto.describe_association_executions(AssociationId=association_id)[
-        "AssociationExecutions"
-    ]
+    run = only_run(boto, association_id)
     assert (run["Status"], run["DetailedStatus"], run["ResourceCountByStatus"]) == (
         "Failed",
         "Failed",
         "{Failed=1, Success=1}",
     )
-    targets = boto.describe_association_execution_targets(
-        AssociationId=association_id, ExecutionId=run["ExecutionId"]
-    )["AssociationExecutionTargets"]
+    targets = run_targets(boto, run)
     assert [
         (t["ResourceId"], t["Status"], t["DetailedStatus"], t["LastExecutionDate"])
         for t in targets
@@ -1771,9 +1743,7 @@ def test_a_target_without_values_reaches_no_node(boto: Any) -> None:
     association_id = boto.create_association(
         Name=RUN, Targets=[{"Key": "InstanceIds"}]
     )["AssociationDescription"]["AssociationId"]
-    (run,) = boto.describe_association_executions(AssociationId=association_id)[
-        "AssociationExecutions"
-    ]
+    run = only_run(boto, association_id)
     assert run["ResourceCountByStatus"] == "{}"
 
 
@@ -1800,9 +1770,7 @@ def test_runs_under_way_end_each_in_its_time(boto: Any, stand_in: StandIn) -> No
     second = made(NODES[1])
 
     def status(association_id: str) -> str:
-        (run,) = boto.describe_association_executions(AssociationId=association_id)[
-            "AssociationExecutions"
-        ]
+        run = only_run(boto, association_id)
         return run["Status"]  # type: ignore[no-any-return]
 
     # The first has ended, the second not: each read as it is.
