@@ -336,7 +336,8 @@ def test_a_rollout_asked_for_wrongly_is_refused_before_any_call(
 def test_a_command_waited_for_right_after_it_is_sent(
     ssm: StandIn, client: ssmkit.Client
 ) -> None:
-    ssm.set_run_duration(0.8)
+    # Long enough that its first quarter outlasts two calls on a busy machine.
+    ssm.set_run_duration(2.0)
     ssm.fail_runs([NODES[1]])
     command_id = client.boto3_client.send_command(
         DocumentName="AWS-RunShellScript",
