@@ -13,8 +13,13 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
+import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
+from moto.core.exceptions import ServiceException
+
+from ssmkit.testing._service import _association_filter, _phase
 
 if TYPE_CHECKING:
     from ssmkit.testing import StandIn
@@ -1208,9 +1213,6 @@ def test_associations_run_at_a_moment_are_neither_before_nor_after_it(
 
 
 def test_an_association_filter_key_newer_than_the_local_ssm_is_refused() -> None:
-    from moto.core.exceptions import ServiceException
-
-    from ssmkit.testing._service import _association_filter
 
     # Keys outside the model's enum are refused before this; a key a newer
     # botocore adds, which the local SSM does not apply, is refused here.
@@ -1499,7 +1501,6 @@ def test_an_association_is_described_at_each_version_it_had(boto: Any) -> None:
 
 
 def test_a_timed_run_is_pending_its_first_quarter() -> None:
-    from ssmkit.testing._service import _phase
 
     start = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
     end = start + datetime.timedelta(seconds=100)
@@ -1785,8 +1786,6 @@ def test_runs_under_way_end_each_in_its_time(boto: Any, stand_in: StandIn) -> No
 def test_a_tag_request_without_its_tags_is_refused_as_the_service_refuses_it(
     boto: Any, resource_type: str
 ) -> None:
-    import boto3
-    from botocore.config import Config
 
     unchecked = boto3.client(
         "ssm", region_name="us-east-1", config=Config(parameter_validation=False)
