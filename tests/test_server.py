@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import signal
 import socket
 import subprocess
@@ -13,6 +14,7 @@ import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
+import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -20,6 +22,8 @@ from botocore.exceptions import ClientError
 from .standin import new_window, server_client
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ssmkit.testing.server import Server
 
 SERVER = [sys.executable, "-m", "ssmkit.testing.server"]
@@ -591,6 +595,23 @@ def test_each_call_is_served_whatever_its_signature_names(server: Server) -> Non
             "86400",
         ),
         (
+            ["--fail", "A:B:"],
+            "argument --fail: TIMES and AFTER must be whole numbers in 'A:B:'",
+        ),
+        (
+            ["--run-duration", "soon"],
+            "argument --run-duration: 'soon' is not a number of seconds from 0 "
+            "to 86400",
+        ),
+        (
+            ["--run-duration", "0.5", "--latency", "60.5"],
+            "argument --latency: '60.5' is not a number of seconds from 0 to 60",
+        ),
+        (
+            ["--port", "0", "--latency", "-0.1"],
+            "argument --latency: '-0.1' is not a number of seconds from 0 to 60",
+        ),
+        (
             ["--latency", "61"],
             "argument --latency: '61' is not a number of seconds from 0 to 60",
         ),
@@ -613,37 +634,33 @@ def test_the_server_command_refuses_what_it_cannot_serve_in_words(
     )
 
 
-def test_the_server_command_serves_what_it_was_given_until_stopped(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    # Run in the tests' own process (its signal handlers put back after), so
-    # that each of its options is seen to take effect.
-    import threading
-
-    import boto3
-
-    from ssmkit.testing.server import main
-
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
+        return int(probe.getsockname()[1])
+
+
+def serve(
+    argv: list[str],
+    use: Callable[[str], dict[str, Any]],
+    capsys: pytest.CaptureFixture[str],
+) -> tuple[int, str, str, dict[str, Any]]:
+    """Run the server command in the tests' own process until ``use`` is done.
+
+    Its signal handlers and settings are put back after, so that each of its
+    options is seen to take effect. ``use`` gets the URL the command printed.
+    Returns its exit status, what it printed, and what ``use`` saw.
+    """
+    import threading
+
+    from ssmkit.testing import StandIn
+    from ssmkit.testing.server import main
+
     seen: dict[str, Any] = {}
     said = {"out": "", "err": ""}
 
-    def local(**options: Any) -> Any:
-        return boto3.client(
-            "ssm",
-            region_name="us-east-1",
-            endpoint_url=url,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            **options,
-        )
-
     def use_then_stop() -> None:
         try:
-            client = local()
             # Ready once it says where it serves, as a script waits for it.
             for _ in range(1200):
                 out, err = capsys.readouterr()
@@ -652,28 +669,7 @@ def test_the_server_command_serves_what_it_was_given_until_stopped(
                 if said["out"]:
                     break
                 time.sleep(0.05)
-            # --fail ListAssociations:ThrottlingException:1:1: one call served,
-            # then one refused, as given.
-            client.list_associations()
-            seen["codes"] = []
-            bare = local(
-                config=Config(retries={"total_max_attempts": 1, "mode": "standard"})
-            )
-            for _ in range(2):
-                try:
-                    bare.list_associations()
-                    seen["codes"].append("ok")
-                except ClientError as exc:
-                    seen["codes"].append(exc.response["Error"]["Code"])
-            made = client.create_association(
-                Name="AWS-RunShellScript",
-                Targets=[{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]}],
-            )["AssociationDescription"]
-            described = client.describe_association(
-                AssociationId=made["AssociationId"]
-            )["AssociationDescription"]
-            # --run-duration 60: the first run is still under way.
-            seen["status"] = described["Overview"]["Status"]
+            seen.update(use(said["out"].strip()))
         finally:
             # As `kill` stops it: SIGTERM, to the thread that waits for it.
             signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGTERM)
@@ -685,16 +681,7 @@ def test_the_server_command_serves_what_it_was_given_until_stopped(
     user = threading.Thread(target=use_then_stop)
     try:
         user.start()
-        status = main(
-            [
-                "--port",
-                str(port),
-                "--fail",
-                "ListAssociations:ThrottlingException:1:1",
-                "--run-duration",
-                "60",
-            ]
-        )
+        status = main(argv)
     finally:
         user.join(60)
         for number, handler in handlers.items():
@@ -703,16 +690,182 @@ def test_the_server_command_serves_what_it_was_given_until_stopped(
         werkzeug.setLevel(level)
         # A server already serving in this process (the module's) shares
         # this one's state, and would take its runs as lasting a minute.
-        from ssmkit.testing import StandIn
-
         StandIn().set_run_duration(0)
     out, err = capsys.readouterr()
+    return status, said["out"] + out, said["err"] + err, seen
+
+
+def local(url: str, **options: Any) -> Any:
+    return boto3.client(
+        "ssm",
+        region_name="us-east-1",
+        endpoint_url=url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        **options,
+    )
+
+
+def outcomes(call: Callable[[], object], times: int) -> list[str]:
+    """Each call's error code, or "ok"."""
+    codes = []
+    for _ in range(times):
+        try:
+            call()
+            codes.append("ok")
+        except ClientError as exc:
+            codes.append(exc.response["Error"]["Code"])
+    return codes
+
+
+def a_run_s_status(client: Any) -> str:
+    made = client.create_association(
+        Name="AWS-RunShellScript",
+        Targets=[{"Key": "InstanceIds", "Values": ["i-0123456789abcdef0"]}],
+    )["AssociationDescription"]
+    described = client.describe_association(AssociationId=made["AssociationId"])
+    return str(described["AssociationDescription"]["Overview"]["Status"])
+
+
+def test_the_server_command_serves_what_it_was_given_until_stopped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    port = free_port()
+
+    def use(url: str) -> dict[str, Any]:
+        bare = local(
+            url, config=Config(retries={"total_max_attempts": 1, "mode": "standard"})
+        )
+        started = time.monotonic()
+        listed = outcomes(bare.list_associations, 2)
+        return {
+            # --latency 0.2: each call answered that much later, at least.
+            "late": time.monotonic() - started >= 0.4,
+            # ListAssociations:ThrottlingException: the next call refused.
+            "listed": listed,
+            # GetDocument:InternalServerError:2: the next two.
+            "read": outcomes(lambda: bare.get_document(Name="AWS-RunShellScript"), 3),
+            # DescribeDocument:TooManyUpdates:1:1: one served, then one refused.
+            "described": outcomes(
+                lambda: bare.describe_document(Name="AWS-RunShellScript"), 3
+            ),
+            # --run-duration 60: the first run is still under way.
+            "status": a_run_s_status(local(url)),
+        }
+
+    status, out, err, seen = serve(
+        [
+            "--port",
+            str(port),
+            "--fail",
+            "ListAssociations:ThrottlingException",
+            "--fail",
+            "GetDocument:InternalServerError:2",
+            "--fail",
+            "DescribeDocument:TooManyUpdates:1:1",
+            "--run-duration",
+            "60",
+            "--latency",
+            "0.2",
+        ],
+        use,
+        capsys,
+    )
     assert status == 0
-    assert said["out"] + out == f"{url}\n"
-    assert (said["err"] + err).endswith("stopped\n")
-    assert seen == {"codes": ["ThrottlingException", "ok"], "status": "Pending"}
+    assert out == f"http://127.0.0.1:{port}\n"
+    assert err.endswith("stopped\n")
+    assert seen == {
+        "late": True,
+        "listed": ["ThrottlingException", "ok"],
+        "read": ["InternalServerError", "InternalServerError", "ok"],
+        "described": ["ok", "TooManyUpdates", "ok"],
+        "status": "Pending",
+    }
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def test_the_server_command_s_defaults_fail_nothing_and_run_at_once(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def use(url: str) -> dict[str, Any]:
+        bare = local(
+            url, config=Config(retries={"total_max_attempts": 1, "mode": "standard"})
+        )
+        return {
+            "listed": outcomes(bare.list_associations, 2),
+            "status": a_run_s_status(bare),
+        }
+
+    status, out, err, seen = serve(["--port", "0"], use, capsys)
+    assert status == 0
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+\n", out)
+    assert err == "stopped\n"
+    assert seen == {"listed": ["ok", "ok"], "status": "Success"}
+
+
+def test_the_server_command_s_help_says_each_option(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ssmkit.testing.server import main
+
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit) as caught:
+        main(["--help"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out == HELP
+
+
+HELP = """\
+usage: python -m ssmkit.testing.server [-h] [--port PORT]
+                                       [--fail OPERATION:CODE[:TIMES[:AFTER]]]
+                                       [--run-duration SECONDS]
+                                       [--latency SECONDS] [--show-sensitive]
+
+Serve ssmkit's local stand-in SSM over HTTP on 127.0.0.1.
+
+options:
+  -h, --help            show this help message and exit
+  --port PORT           TCP port (0: any free one)
+  --fail OPERATION:CODE[:TIMES[:AFTER]]
+                        answer the next TIMES calls of OPERATION with CODE,
+                        after AFTER calls
+  --run-duration SECONDS
+                        make association runs in us-east-1 take this long
+                        (default 0)
+  --latency SECONDS     answer each API call this much later, as AWS far away
+                        would (default 0)
+  --show-sensitive      show sensitive members of recorded requests in clear
+                        at GET /ssmkit-api/requests (masked by default)
+"""
+
+
+@pytest.mark.parametrize(
+    ("port", "options"),
+    [
+        # The default port, and every bound of the other options, taken.
+        (5055, ["--run-duration", "86400", "--latency", "60", "--fail", "A:B:1:0"]),
+        (65535, ["--run-duration", "0", "--latency", "0", "--fail", "A:B"]),
+    ],
+)
+def test_a_busy_port_is_said_once_the_options_are_taken(
+    port: int, options: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ssmkit.testing.server import main
+
+    argv = options if port == 5055 else ["--port", str(port), *options]
+    with socket.socket() as taken:
+        try:
+            taken.bind(("127.0.0.1", port))
+            taken.listen()
+        except OSError:
+            pass  # in use already, by something else: busy either way
+        assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert (out, err) == (
+        "",
+        f"python -m ssmkit.testing.server: error: port {port} is in use\n",
+    )
 
 
 def test_a_fault_set_over_http_takes_its_count_delay_and_words(server: Server) -> None:
@@ -755,3 +908,95 @@ def test_a_fault_set_over_http_takes_its_count_delay_and_words(server: Server) -
         assert control(server, "fail", given) == (400, {"error": said}), given
     # Nothing refused was set.
     assert [client.list_associations() is not None for _ in range(3)] == [True] * 3
+
+
+def test_runs_are_set_in_the_region_the_control_request_names(server: Server) -> None:
+    west = server.client("us-west-2")
+    east = server_client(server)
+    body = {"seconds": 60, "region": "us-west-2"}
+    assert control(server, "run-duration", body) == (200, {})
+    try:
+        assert (a_run_s_status(west), a_run_s_status(east)) == ("Pending", "Success")
+    finally:
+        assert control(server, "run-duration", {**body, "seconds": 0}) == (200, {})
+    assert a_run_s_status(west) == "Success"
+    failing = {"resource_ids": ["i-0123456789abcdef0"], "region": "us-west-2"}
+    assert control(server, "fail-runs", failing) == (200, {})
+    try:
+        assert (a_run_s_status(west), a_run_s_status(east)) == ("Failed", "Success")
+    finally:
+        assert control(server, "fail-runs", {**failing, "resource_ids": []}) == (
+            200,
+            {},
+        )
+
+
+def test_a_window_runs_in_the_region_the_control_request_names(
+    server: Server,
+) -> None:
+    west = server.client("us-west-2")
+    window = new_window(west, "west")
+    status, answer = control(
+        server, "run-maintenance-window", {"window_id": window, "region": "us-west-2"}
+    )
+    assert status == 200
+    assert list(answer) == ["WindowExecutionId"]
+    run = answer["WindowExecutionId"]
+    tasks = west.describe_maintenance_window_execution_tasks(WindowExecutionId=run)
+    assert tasks["WindowExecutionTaskIdentities"] == []
+    with pytest.raises(ClientError) as caught:
+        server_client(server).describe_maintenance_window_execution_tasks(
+            WindowExecutionId=run
+        )
+    assert caught.value.response["Error"]["Code"] == "DoesNotExistException"
+    # Not in the Region the request did not name.
+    assert control(server, "run-maintenance-window", {"window_id": window}) == (
+        400,
+        {"error": f"DoesNotExistException: Maintenance window {window} does not exist"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("action", "body", "said"),
+    [
+        ("fail", b"[1]", "expected a JSON object"),
+        ("fail", b"", "missing or unknown: 'operation'"),
+        ("latency", b"", "missing or unknown: 'seconds'"),
+        ("run-duration", b"{}", "missing or unknown: 'seconds'"),
+        ("run-maintenance-window", b"{}", "missing or unknown: 'window_id'"),
+        (
+            "fail-runs",
+            b'{"resource_ids": "i-1"}',
+            "resource_ids: expected a list of managed node ids",
+        ),
+        (
+            "fail",
+            b"{",
+            "Expecting property name enclosed in double quotes: "
+            "line 1 column 2 (char 1)",
+        ),
+    ],
+)
+def test_bad_control_requests_are_said_in_words(
+    server: Server, action: str, body: bytes, said: str
+) -> None:
+    headers = {"Content-Type": "application/json"}
+    assert raw(server, f"/ssmkit-api/{action}", body, headers) == (
+        400,
+        {"error": said},
+    )
+
+
+def test_latency_set_in_process_is_added_to_each_call(server: Server) -> None:
+    client = server_client(server)
+    with pytest.raises(
+        ValueError, match=r"^latency must be a number of seconds from 0 to 60, got 61$"
+    ):
+        server.set_latency(61)
+    server.set_latency(0.3)
+    try:
+        started = time.monotonic()
+        client.list_associations()
+        assert time.monotonic() - started >= 0.3
+    finally:
+        server.set_latency(0)

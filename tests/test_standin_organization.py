@@ -142,6 +142,26 @@ def test_opt_in_regions_are_disabled_until_enabled(stand_in: StandIn) -> None:
     )
 
 
+def test_a_region_is_enabled_and_disabled_again_in_process(stand_in: StandIn) -> None:
+    first, second = stand_in.create_organization(2)
+    there = boto3.client("ssm", region_name="me-south-1", **credentials(first))
+    stand_in.enable_region(first, "me-south-1")
+    stand_in.enable_region(second, "me-south-1")
+    assert there.describe_parameters()["Parameters"] == []
+    stand_in.disable_region(first, "me-south-1")
+    assert refused(there.describe_parameters) == ("UnrecognizedClientException", 400)
+    # Only that account's: the other keeps the Region it enabled.
+    other = boto3.client("ssm", region_name="me-south-1", **credentials(second))
+    assert other.describe_parameters()["Parameters"] == []
+    account = boto3.client("account", region_name="us-east-1")
+    assert (
+        account.get_region_opt_status(AccountId=first, RegionName="me-south-1")[
+            "RegionOptStatus"
+        ]
+        == "DISABLED"
+    )
+
+
 def test_list_regions_filters_and_pages(stand_in: StandIn) -> None:
     [member] = stand_in.create_organization(1)
     stand_in.enable_region(member, "af-south-1")
