@@ -363,3 +363,22 @@ def test_the_account_s_documents_are_listed_before_the_managed_ones(
         "Zeta",
     ]
     assert names(boto, Filters=[{"Key": "Name", "Values": ["AWS-RunShell"]}]) == [RUN]
+
+
+def test_a_node_s_associations_carry_their_document_s_content(boto: Any) -> None:
+    node = "i-0123456789abcdef0"
+    mine = {"schemaVersion": "2.2", "description": "mine", "mainSteps": []}
+    boto.create_document(Name="Mine", Content=json.dumps(mine), DocumentType="Command")
+    shared = "arn:aws:ssm:us-east-1:111122223333:document/Shared"
+    made = {
+        name: boto.create_association(
+            Name=name, Targets=[{"Key": "InstanceIds", "Values": [node]}]
+        )["AssociationDescription"]["AssociationId"]
+        for name in (RUN, "Mine", shared)
+    }
+    effective = boto.describe_effective_instance_associations(InstanceId=node)
+    content = {a["AssociationId"]: a["Content"] for a in effective["Associations"]}
+    assert json.loads(content[made[RUN]]) == RUN_CONTENT
+    assert json.loads(content[made["Mine"]]) == mine
+    # Another account's document: its content is not this account's to read.
+    assert content[made[shared]] == ""

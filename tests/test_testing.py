@@ -566,6 +566,16 @@ def test_before_hook_plays_a_concurrent_writer(boto: Any, stand_in: StandIn) -> 
     assert stored["MaxErrors"] == "3"
 
 
+def test_a_hook_runs_once_unless_told_otherwise(boto: Any, stand_in: StandIn) -> None:
+    ran: list[str] = []
+    stand_in.before("ListAssociations", lambda params: ran.append("once"))
+    stand_in.before("ListAssociations", lambda params: ran.append("twice"), times=2)
+    stand_in.before("ListAssociations", lambda params: ran.append("every"), times=None)
+    for _ in range(3):
+        boto.list_associations()
+    assert ran == ["once", "twice", "every", "twice", "every", "every"]
+
+
 def test_fail_next_refuses_nonsense(stand_in: StandIn) -> None:
     with pytest.raises(ValueError, match="times"):
         stand_in.fail_next("UpdateAssociation", "TooManyUpdates", times=0)
