@@ -740,3 +740,53 @@ def test_zz_every_operation_answer_was_validated_against_its_output_shape() -> N
     assert validated is VALIDATED
     missing = sorted(set(OPERATIONS) - VALIDATED)
     assert missing == [], f"no answer validated for {missing}"
+
+
+def test_keep_on_update_refuses_what_it_cannot_keep_in_words(
+    stand_in: StandIn,
+) -> None:
+    with pytest.raises(TypeError) as caught:
+        stand_in.keep_on_update("Name")
+    assert str(caught.value) == (
+        "members must be a collection of member names, not one string"
+    )
+    with pytest.raises(
+        ValueError, match=r"^UpdateAssociation has no member Colour, Nmae$"
+    ):
+        stand_in.keep_on_update(["Targets", "Nmae", "Colour"])
+
+
+def test_a_client_is_of_the_region_and_account_named(stand_in: StandIn) -> None:
+    (member,) = stand_in.create_organization(1)
+    slow = Config(connect_timeout=7, retries={"total_max_attempts": 1})
+    clients = [
+        stand_in.client(),
+        stand_in.client("eu-west-1", account_id=member, config=slow),
+        stand_in.client(account_id="123456789012"),
+    ]
+    for client in clients:
+        client.list_associations()
+    assert [(r.account_id, r.region) for r in stand_in.requests] == [
+        ("123456789012", "us-east-1"),
+        (member, "eu-west-1"),
+        ("123456789012", "us-east-1"),
+    ]
+    assert [c.meta.region_name for c in clients] == [
+        "us-east-1",
+        "eu-west-1",
+        "us-east-1",
+    ]
+    assert clients[1].meta.config.connect_timeout == 7
+    # The member's own credentials: its role's, for a session of the local SSM.
+    credentials = clients[1]._request_signer._credentials.get_frozen_credentials()
+    sts = boto3.client(
+        "sts",
+        region_name="us-east-1",
+        aws_access_key_id=credentials.access_key,
+        aws_secret_access_key=credentials.secret_key,
+        aws_session_token=credentials.token,
+    )
+    assert sts.get_caller_identity()["Arn"] == (
+        f"arn:aws:sts::{member}:assumed-role/OrganizationAccountAccessRole/"
+        "ssmkit-testing"
+    )
