@@ -970,6 +970,83 @@ def test_a_command_and_an_automation_read_as_their_run_has_it_at_each_stage(
     assert command_read(boto, command_id) == FAILED_ON_THE_SECOND
 
 
+def test_a_command_s_invocations_are_listed_whole_and_found_by_node(
+    boto: Any, stand_in: StandIn
+) -> None:
+    stand_in.fail_runs([NODES[1]])
+    command = boto.send_command(
+        DocumentName=RUN,
+        InstanceIds=NODES,
+        Parameters={"commands": ["uptime"]},
+        Comment="nightly",
+    )["Command"]
+
+    def invocation(node: str, status: str, code: int) -> dict[str, Any]:
+        # As AWS's list-command-invocations example shows one.
+        return {
+            "CommandId": command["CommandId"],
+            "InstanceId": node,
+            "Comment": "nightly",
+            "DocumentName": RUN,
+            "DocumentVersion": "$DEFAULT",
+            "RequestedDateTime": command["RequestedDateTime"],
+            "Status": status,
+            "StatusDetails": status,
+            "StandardOutputUrl": "",
+            "CommandPlugins": [
+                {
+                    "Name": "aws:runShellScript",
+                    "Status": status,
+                    "ResponseCode": code,
+                    "Output": "",
+                }
+            ],
+        }
+
+    def by_node(**given: Any) -> dict[str, dict[str, Any]]:
+        listed = boto.list_command_invocations(**given)["CommandInvocations"]
+        return {i["InstanceId"]: i for i in listed}
+
+    every = {
+        NODES[0]: invocation(NODES[0], "Success", 0),
+        NODES[1]: invocation(NODES[1], "Failed", 1),
+    }
+    assert by_node(CommandId=command["CommandId"], Details=True) == every
+    assert by_node(CommandId=command["CommandId"]) == {
+        node: {k: v for k, v in found.items() if k != "CommandPlugins"}
+        for node, found in every.items()
+    }
+    assert by_node(
+        CommandId=command["CommandId"], InstanceId=NODES[1], Details=True
+    ) == {NODES[1]: every[NODES[1]]}
+    # By node alone: every command sent to it, the latest first.
+    later = boto.send_command(DocumentName=RUN, InstanceIds=[NODES[1]])["Command"]
+    listed = boto.list_command_invocations(InstanceId=NODES[1])["CommandInvocations"]
+    assert sorted((i["CommandId"], i["InstanceId"]) for i in listed) == sorted(
+        [(command["CommandId"], NODES[1]), (later["CommandId"], NODES[1])]
+    )
+
+
+def test_a_command_s_invocations_are_not_found_in_its_first_quarter(
+    boto: Any, stand_in: StandIn
+) -> None:
+    stand_in.set_run_duration(60)
+    pending = boto.send_command(DocumentName=RUN, InstanceIds=NODES)["Command"]
+    stand_in.set_run_duration(0)
+    done = boto.send_command(DocumentName=RUN, InstanceIds=NODES)["Command"]
+    with pytest.raises(ClientError) as caught:
+        boto.get_command_invocation(CommandId=pending["CommandId"], InstanceId=NODES[0])
+    assert refusal(caught) == (
+        "InvocationDoesNotExist",
+        "The command id and managed node id you specified didn't match any "
+        "invocations. Verify the command id and the managed node id and try again.",
+    )
+    # Listed by node: the command done is, the one pending is not yet.
+    for node in NODES:
+        listed = boto.list_command_invocations(InstanceId=node)["CommandInvocations"]
+        assert [i["CommandId"] for i in listed] == [done["CommandId"]]
+
+
 def test_a_command_cancelled_while_it_runs_reads_cancelled(
     boto: Any, stand_in: StandIn
 ) -> None:
@@ -1802,3 +1879,18 @@ def test_a_tag_request_without_its_tags_is_refused_as_the_service_refuses_it(
             f"1 validation error detected: Value null at '{member}' failed to "
             "satisfy constraint: Member must not be null",
         )
+
+
+def test_each_refusal_carries_a_request_id_of_its_own(
+    boto: Any, stand_in: StandIn
+) -> None:
+    ids = []
+    stand_in.fail_next("ListAssociations", "AccessDeniedException", times=2)
+    for _ in range(2):
+        with pytest.raises(ClientError) as caught:
+            boto.list_associations()
+        metadata = caught.value.response["ResponseMetadata"]
+        assert metadata["HTTPHeaders"]["content-type"] == "application/x-amz-json-1.1"
+        ids.append(metadata["RequestId"])
+    assert all(str(uuid.UUID(i)) == i for i in ids)
+    assert ids[0] != ids[1]

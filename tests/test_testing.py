@@ -576,9 +576,14 @@ def test_a_hook_runs_once_unless_told_otherwise(boto: Any, stand_in: StandIn) ->
     assert ran == ["once", "twice", "every", "twice", "every", "every"]
 
 
-def test_fail_next_refuses_nonsense(stand_in: StandIn) -> None:
-    with pytest.raises(ValueError, match="times"):
-        stand_in.fail_next("UpdateAssociation", "TooManyUpdates", times=0)
+def test_fail_next_refuses_nonsense(boto: Any, stand_in: StandIn) -> None:
+    said = r"^times must be at least 1 and after at least 0$"
+    with pytest.raises(ValueError, match=said):
+        stand_in.fail_next("ListAssociations", "ThrottlingException", times=0)
+    with pytest.raises(ValueError, match=said):
+        stand_in.fail_next("ListAssociations", "ThrottlingException", after=-1)
+    # Nothing refused was set.
+    assert boto.list_associations()["Associations"] == []
 
 
 def test_state_is_fresh_in_each_mock_and_moto_keeps_working() -> None:
