@@ -1000,3 +1000,59 @@ def test_latency_set_in_process_is_added_to_each_call(server: Server) -> None:
         assert time.monotonic() - started >= 0.3
     finally:
         server.set_latency(0)
+
+
+def serving_threads() -> list[str]:
+    import threading
+
+    return [t.name for t in threading.enumerate() if t.name == "ssmkit-server"]
+
+
+def test_a_server_serves_in_a_thread_of_its_own_and_stops_it() -> None:
+    from ssmkit.testing.server import Server
+
+    before = len(serving_threads())
+    server = Server().start()
+    try:
+        assert len(serving_threads()) == before + 1
+        # The default: no latency. Three calls take nowhere near three seconds.
+        client = server.client()
+        started = time.monotonic()
+        for _ in range(3):
+            client.list_associations()
+        assert time.monotonic() - started < 3.0
+    finally:
+        server.stop()
+    # Stopped: its thread is done, and stopping again does nothing.
+    assert len(serving_threads()) == before
+    server.stop()
+    with pytest.raises(AssertionError, match=r"^start\(\) the server first"):
+        _ = server.url
+
+
+def test_calls_side_by_side_are_served_side_by_side() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ssmkit.testing.server import Server
+
+    with Server(latency=1.0) as server:
+        clients = [server.client() for _ in range(4)]
+        started = time.monotonic()
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(lambda c: c.list_associations(), clients))
+        took = time.monotonic() - started
+    assert len(answers) == 4
+    # Each waited its second; one after another would take four.
+    assert 1.0 <= took < 3.0
+
+
+def test_a_server_started_in_a_script_does_not_keep_it_running() -> None:
+    script = (
+        "from ssmkit.testing.server import Server\n"
+        "print(Server().start().url, flush=True)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+\n", done.stdout)
