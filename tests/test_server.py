@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import datetime
+import errno
 import json
 import logging
 import re
@@ -1056,3 +1060,92 @@ def test_a_server_started_in_a_script_does_not_keep_it_running() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+\n", done.stdout)
+
+
+def test_recorded_blobs_and_dates_are_json(server: Server) -> None:
+    from ssmkit.testing.server import Server as Served
+
+    payload = b'{"reboot": true}'
+    with Served(show_sensitive=True) as shown:
+        client = server_client(shown)
+        window = new_window(client, "lambda")
+        client.register_task_with_maintenance_window(
+            WindowId=window,
+            TaskArn="arn:aws:lambda:us-east-1:123456789012:function:patch",
+            TaskType="LAMBDA",
+            TaskInvocationParameters={"Lambda": {"Payload": payload}},
+        )
+        association = client.create_association(Name="AWS-RunShellScript")[
+            "AssociationDescription"
+        ]
+        when = datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+        with contextlib.suppress(ClientError):
+            client.update_association_status(
+                Name="AWS-RunShellScript",
+                InstanceId="i-0123456789abcdef0",
+                AssociationStatus={"Date": when, "Name": "Success", "Message": "m"},
+            )
+        status, answer = raw(shown, "/ssmkit-api/requests", method="GET")
+    assert status == 200
+    recorded = {r["operation"]: r["params"] for r in answer["requests"]}
+    task = recorded["RegisterTaskWithMaintenanceWindow"]
+    assert task["TaskInvocationParameters"] == {
+        "Lambda": {"Payload": base64.b64encode(payload).decode()}
+    }
+    # A date as the request carried it: seconds since the epoch.
+    assert recorded["UpdateAssociationStatus"]["AssociationStatus"] == {
+        "Date": when.timestamp(),
+        "Name": "Success",
+        "Message": "m",
+    }
+    assert association["AssociationId"]
+
+
+def test_control_answers_are_json_and_refusals_say_what_is_needed(
+    server: Server,
+) -> None:
+    port = server.url.rsplit(":", 1)[1]
+    request = urllib.request.Request(f"{server.url}/ssmkit-api/requests")
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        assert answer.headers["Content-Type"] == "application/json"
+    # A HEAD reads too, as a GET does; a charset beside JSON is JSON.
+    head = urllib.request.Request(f"{server.url}/ssmkit-api/requests", method="HEAD")
+    with urllib.request.urlopen(head, timeout=30) as answer:
+        assert answer.status == 200
+    latency = json.dumps({"seconds": 0}).encode()
+    typed = {"Content-Type": "application/json; charset=utf-8"}
+    assert raw(server, "/ssmkit-api/latency", latency, typed) == (200, {})
+    assert raw(server, "/ssmkit-api/latency", latency, {"Host": "evil.test"}) == (
+        403,
+        {"error": f"control requests are served only to Host 127.0.0.1:{port}"},
+    )
+    assert raw(server, "/ssmkit-api/latency", latency) == (
+        403,
+        {
+            "error": "control requests that change state need Content-Type: "
+            "application/json"
+        },
+    )
+
+
+def test_a_busy_port_is_refused_before_anything_is_served() -> None:
+    from ssmkit.testing.server import Server
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(OSError, match="in use") as caught:
+            Server(port).start()
+    assert caught.value.errno == errno.EADDRINUSE
+
+
+def test_other_services_are_served_as_moto_serves_them(server: Server) -> None:
+    ec2 = boto3.client(
+        "ec2",
+        region_name="us-east-1",
+        endpoint_url=server.url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    assert ec2.describe_instances()["Reservations"] == []

@@ -30,7 +30,7 @@ through the control endpoint beside moto's own ``/moto-api/``:
     ``--latency`` does at start-up; calls side by side wait side by side.
 ``GET /ssmkit-api/requests``
     ``{"requests": [{"operation": ..., "params": {...}}]}``, every request
-    served, blobs in base64.
+    served, blobs in base64, dates in seconds since the epoch as sent.
 
 Each answers JSON; a bad body gets a 400 with ``{"error": "..."}``.
 
@@ -360,7 +360,8 @@ class _Control:
     def _handle(
         self, method: str, action: str, environ: dict[str, Any]
     ) -> tuple[int, Any]:
-        if (method, action) == ("GET", "requests"):
+        if method in ("GET", "HEAD") and action == "requests":
+            # A HEAD is answered as a GET is, without the body.
             return 200, {
                 "requests": [
                     {
@@ -594,15 +595,16 @@ _ACTIONS: dict[str, Callable[[StandIn, dict[str, Any]], Any]] = {
 
 
 def _plain(value: Any) -> Any:
-    """A request's members in JSON types: blobs in base64, dates in ISO 8601."""
+    """A request's members in JSON types: blobs in base64.
+
+    Dates are as the request carried them, seconds since the epoch.
+    """
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(value).decode()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
     return value
 
 
