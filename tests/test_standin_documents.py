@@ -299,6 +299,9 @@ def test_managed_documents_are_listed_whole_in_pages_of_ten(boto: Any) -> None:
         ([{"Key": "PlatformTypes", "Values": ["Linux"]}], "all"),
         ([{"Key": "PlatformTypes", "Values": ["Solaris", "MacOS"]}], "all"),
         ([{"Key": "PlatformTypes", "Values": ["Solaris"]}], []),
+        # The singular, as some of AWS's pages spell it.
+        ([{"Key": "PlatformType", "Values": ["Windows"]}], "all"),
+        ([{"Key": "PlatformType", "Values": ["Solaris"]}], []),
         # A managed document has no tags.
         ([{"Key": "tag:Env", "Values": ["prod"]}], []),
         ([{"Key": "TargetType", "Values": ["/"]}], []),
