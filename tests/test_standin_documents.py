@@ -10,13 +10,17 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from ssmkit.testing._documents import MANAGED
+
+if TYPE_CHECKING:
+    from ssmkit.testing import StandIn
 
 RUN = "AWS-RunShellScript"
 RESTART = "AWS-RestartEC2Instance"
@@ -260,7 +264,6 @@ def test_managed_documents_are_listed_whole_in_pages_of_ten(boto: Any) -> None:
         ([{"Key": "Owner", "Values": ["Amazon"]}], "all"),
         ([{"Key": "Owner", "Values": ["Public"]}], "all"),
         ([{"Key": "Owner", "Values": ["All"]}], "all"),
-        ([{"Key": "Owner", "Values": ["Self", "Amazon"]}], "all"),
         ([{"Key": "Owner", "Values": ["Self"]}], []),
         ([{"Key": "Owner", "Values": ["Private"]}], []),
         (
@@ -385,3 +388,104 @@ def test_a_node_s_associations_carry_their_document_s_content(boto: Any) -> None
     assert json.loads(content[made["Mine"]]) == mine
     # Another account's document: its content is not this account's to read.
     assert content[made[shared]] == ""
+
+
+def test_the_account_s_documents_are_found_by_the_deprecated_filter_list(
+    boto: Any,
+) -> None:
+    content = json.dumps({"schemaVersion": "2.2", "description": "d", "mainSteps": []})
+    boto.create_document(
+        Name="Mine",
+        Content=content,
+        DocumentType="Command",
+        Tags=[{"Key": "Env", "Value": "prod"}],
+    )
+    boto.create_document(Name="Other", Content=content, DocumentType="Command")
+    found = listed(boto, DocumentFilterList=[{"key": "Name", "value": "Mi"}])
+    assert [d["Name"] for d in found] == ["Mine"]
+    # Listed with its tags, as AWS's list-documents example shows them.
+    assert found[0]["Tags"] == [{"Key": "Env", "Value": "prod"}]
+    mine = [{"key": "Owner", "value": "Self"}, {"key": "Name", "value": "Oth"}]
+    assert names(boto, DocumentFilterList=mine) == ["Other"]
+    tagged = names(boto, Filters=[{"Key": "tag:Env", "Values": ["test", "prod"]}])
+    assert tagged == ["Mine"]
+    assert names(boto, Filters=[{"Key": "tag:Env", "Values": ["test"]}]) == []
+    assert names(boto, Filters=[{"Key": "tag:Team", "Values": ["prod"]}]) == []
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        # "If you use Name as a key, you can use a name prefix."
+        ([{"Key": "Name", "Values": ["Mi"]}], ["Mine"]),
+        ([{"Key": "Name", "Values": ["ine"]}], []),
+        ([{"Key": "SearchKeyword", "Values": ["INE"]}], ["Mine"]),
+        ([{"Key": "Owner", "Values": ["Self"]}], ["Mine", "Runbook"]),
+        ([{"Key": "Owner", "Values": ["All"]}], ["Mine", "Runbook"]),
+        ([{"Key": "Owner", "Values": ["Amazon"]}], []),
+        ([{"Key": "Owner", "Values": ["Private"]}], []),
+        ([{"Key": "DocumentType", "Values": ["Automation"]}], ["Runbook"]),
+        ([{"Key": "TargetType", "Values": ["/AWS::EC2::Instance"]}], ["Mine"]),
+        # Documents made before cloud providers run against AWS.
+        ([{"Key": "CloudProviders", "Values": ["AWS"]}], ["Mine", "Runbook"]),
+        ([{"Key": "CloudProviders", "Values": ["Azure"]}], []),
+        ([{"Key": "Colour", "Values": ["Blue"]}], []),
+    ],
+)
+def test_the_account_s_documents_are_found_by_each_documented_filter(
+    boto: Any, filters: list[dict[str, Any]], expected: list[str]
+) -> None:
+    command = {"schemaVersion": "2.2", "description": "d", "mainSteps": []}
+    runbook = {"schemaVersion": "0.3", "description": "d", "mainSteps": []}
+    boto.create_document(
+        Name="Mine",
+        Content=json.dumps(command),
+        DocumentType="Command",
+        TargetType="/AWS::EC2::Instance",
+    )
+    boto.create_document(
+        Name="Runbook", Content=json.dumps(runbook), DocumentType="Automation"
+    )
+    own = [{"Key": "Owner", "Values": ["Self"]}]
+    assert names(boto, Filters=[*own, *filters]) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (
+            {"DocumentFilterList": [{"key": "Name"}]},
+            "1 validation error detected: Value null at "
+            "'documentFilterList.1.member.value' failed to satisfy constraint: "
+            "Member must not be null",
+        ),
+        (
+            {"DocumentFilterList": [{"key": "Colour", "value": "x"}]},
+            "1 validation error detected: Value 'Colour' at "
+            "'documentFilterList.1.member.key' failed to satisfy constraint: "
+            "Member must satisfy enum value set: [Name, Owner, PlatformTypes, "
+            "DocumentType]",
+        ),
+        (
+            {"Filters": [{"Key": "Owner", "Values": ["Self", "Amazon"]}]},
+            "Owner filter can only have one value.",
+        ),
+        (
+            {"Filters": [{"Key": "Owner", "Values": []}]},
+            "Owner filter can only have one value.",
+        ),
+        (
+            {"Filters": [{"Key": "", "Values": ["x"]}]},
+            "1 validation error detected: Value '' at 'filters.1.member.key' "
+            "failed to satisfy constraint: Member must have length greater than "
+            "or equal to 1",
+        ),
+    ],
+)
+def test_a_filter_the_service_would_refuse_is_refused(
+    stand_in: StandIn, given: dict[str, Any], said: str
+) -> None:
+    raw = stand_in.client(config=Config(parameter_validation=False))
+    with pytest.raises(ClientError) as caught:
+        raw.list_documents(**given)
+    assert refusal(caught) == ("ValidationException", said)

@@ -18,10 +18,12 @@ __all__ = [
     "MANAGED",
     "content_of",
     "describe_managed",
+    "filters_of",
     "get_managed",
     "known",
     "list_managed",
     "managed",
+    "matches",
 ]
 
 
@@ -361,45 +363,78 @@ def get_managed(name: str, given: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def list_managed(given: dict[str, Any]) -> list[dict[str, Any]]:
+def list_managed(filters: list[tuple[str, list[str]]]) -> list[dict[str, Any]]:
     """The catalogued documents ``ListDocuments`` lists for these filters.
 
     They are owned by Amazon: an ``Owner`` filter of ``Self`` or ``Private``
     leaves them out; ``Amazon``, ``Public`` and ``All`` keep them.
     """
-    found = []
-    for name in sorted(MANAGED):
-        entry = _identifier(name)
-        if all(_passes(entry, f) for f in _filters(given)):
-            found.append(entry)
-    return found
+    entries = (_identifier(name) for name in sorted(MANAGED))
+    return [entry for entry in entries if matches(entry, filters, "")]
 
 
-def _filters(given: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    pairs = [
-        (f.get("key", ""), [f.get("value", "")])
-        for f in given.get("DocumentFilterList") or []
-    ]
+def filters_of(given: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """``ListDocuments``' filters as (key, values) pairs, checked.
+
+    ``DocumentFilterList`` is deprecated but still served: its pairs are
+    taken as ``Filters`` of one value each.
+
+    Raises:
+        ServiceFault: An ``Owner`` filter of more than one value. "Note that
+            only one ``Owner`` can be specified in a request."
+    """
+    pairs = [(f["key"], [f["value"]]) for f in given.get("DocumentFilterList") or []]
     pairs += [
         (f.get("Key", ""), list(f.get("Values") or []))
         for f in given.get("Filters") or []
     ]
+    if any(key == "Owner" and len(values) != 1 for key, values in pairs):
+        msg = "Owner filter can only have one value."
+        raise ServiceFault("ValidationException", msg)
     return pairs
 
 
-def _passes(entry: dict[str, Any], pair: tuple[str, list[str]]) -> bool:
+def matches(
+    entry: dict[str, Any], filters: list[tuple[str, list[str]]], account_id: str
+) -> bool:
+    """Whether a listed document passes every filter (``ListDocuments``).
+
+    ``entry`` is the document as ``ListDocuments`` lists it; it is the
+    account's own when its ``Owner`` is ``account_id``. Each filter key is
+    read as AWS documents it: "If you use ``Name`` as a key, you can use a
+    name prefix"; "To specify a custom key-value pair, use the format
+    ``Key=tag:tagName,Values=valueName``"; "If you created a document before
+    Systems Manager supported cloud providers, the document runs against
+    ``AWS``". A key AWS does not document matches nothing.
+    """
+    return all(_passes(entry, pair, account_id) for pair in filters)
+
+
+def _passes(entry: dict[str, Any], pair: tuple[str, list[str]], account: str) -> bool:
     key, values = pair
     if key == "Owner":
-        return any(v in ("Amazon", "Public", "All") for v in values)
+        owner = entry["Owner"]
+        return any(
+            v == "All"
+            or (v == "Self" and owner == account)
+            or (v in ("Amazon", "Public") and owner == "Amazon")
+            for v in values
+        )
     if key == "Name":
         return any(entry["Name"].startswith(v) for v in values)
     if key == "DocumentType":
         return entry["DocumentType"] in values
     if key in ("PlatformTypes", "PlatformType"):
-        return any(v in entry["PlatformTypes"] for v in values)
+        return any(v in entry.get("PlatformTypes", ()) for v in values)
     if key == "SearchKeyword":
         return any(v.lower() in entry["Name"].lower() for v in values)
-    # Tags and the rest: a managed document has none of them.
+    if key == "TargetType":
+        return entry.get("TargetType") in values
+    if key == "CloudProviders":
+        return "AWS" in values
+    if key.startswith("tag:"):
+        tags = {t["Key"]: t["Value"] for t in entry.get("Tags", ())}
+        return key[4:] in tags and tags[key[4:]] in values
     return False
 
 

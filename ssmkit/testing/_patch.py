@@ -19,9 +19,11 @@ from ._checks import Refused, check_request
 from ._documents import (
     ServiceFault,
     describe_managed,
+    filters_of,
     get_managed,
     list_managed,
     managed,
+    matches,
 )
 from ._service import MODEL, Service, fail, page, service_for
 
@@ -81,13 +83,16 @@ _KEPT_BY_MOTO = (
 #: Tag operations: the stand-in keeps the tags of the resources it serves.
 _TAGS = ("add_tags_to_resource", "list_tags_for_resource", "remove_tags_from_resource")
 
-#: Served by the stand-in (the tag operations whatever the resource type), so
-#: checked as the service checks them; what moto serves (commands among them)
-#: keeps moto's behaviour.
+#: Document operations: the stand-in answers for the managed documents.
+_DOCUMENTS = ("create_document", "describe_document", "get_document", "list_documents")
+
+#: Served by the stand-in (the tag operations whatever the resource type, the
+#: document operations whatever the document), so checked as the service
+#: checks them; what moto serves (commands among them) keeps moto's behaviour.
 _CHECKED = frozenset(
     name
     for name in MODEL.operation_names
-    if xform_name(name) in (*_OWN, *_TASKS, *_KEPT_BY_MOTO, *_TAGS)
+    if xform_name(name) in (*_OWN, *_TASKS, *_KEPT_BY_MOTO, *_TAGS, *_DOCUMENTS)
 )
 
 _lock = threading.Lock()
@@ -395,33 +400,21 @@ def _create_document(self: SimpleSystemManagerResponse) -> Any:
 
 
 def _list_documents(self: SimpleSystemManagerResponse) -> Any:
-    """The account's documents, then the managed ones, in pages.
-
-    ``DocumentFilterList`` is deprecated but still served: its pairs are
-    taken as ``Filters`` of one value each.
-    """
-    from moto.ssm.models import _document_filter_match
-
+    """The account's documents, then the managed ones, in pages."""
     params = members(self)
     backend = self.ssm_backend
-    filters = [
-        {"Key": f.get("Key", ""), "Values": list(f.get("Values") or [])}
-        for f in params.get("Filters") or []
-    ] + [
-        {"Key": f.get("key", ""), "Values": [f.get("value", "")]}
-        for f in params.get("DocumentFilterList") or []
-    ]
+    try:
+        filters = filters_of(params)
+    except ServiceFault as exc:
+        raise fail(exc.code, exc.message) from None
     own = []
     for _, documents in sorted(backend._documents.items()):
         document = documents.get_default_version()
-        if _document_filter_match(
-            backend.account_id, [dict(f) for f in filters], document
-        ):
-            own.append(
-                document.list_describe(tags=backend._get_documents_tags(document.name))
-            )
+        entry = document.list_describe(tags=backend._get_documents_tags(document.name))
+        if matches(entry, filters, backend.account_id):
+            own.append(entry)
     taken = {d["Name"] for d in own}
-    every = own + [d for d in list_managed(params) if d["Name"] not in taken]
+    every = own + [d for d in list_managed(filters) if d["Name"] not in taken]
     return ActionResult(page(every, params, "DocumentIdentifiers", limit=10))
 
 
