@@ -1150,3 +1150,21 @@ def test_other_services_are_served_as_moto_serves_them(server: Server) -> None:
         aws_secret_access_key="testing",
     )
     assert ec2.describe_instances()["Reservations"] == []
+
+
+def test_an_api_request_without_a_body_is_served_as_one_without_members(
+    server: Server,
+) -> None:
+    headers = {
+        "Authorization": "AWS4-HMAC-SHA256 Credential=k/20260101/us-east-1/ssm/"
+        "aws4_request, SignedHeaders=host, Signature=0",
+        "X-Amz-Target": "AmazonSSM.DescribeMaintenanceWindows",
+        "Content-Type": "application/x-amz-json-1.1",
+    }
+    status, answer = raw(server, "/", b"", headers)
+    assert status == 200
+    assert isinstance(answer["WindowIdentities"], list)
+    headers["X-Amz-Target"] = "AmazonSSM.ListAssociations"
+    status, answer = raw(server, "/", b"", headers)
+    assert status == 200
+    assert isinstance(answer["Associations"], list)

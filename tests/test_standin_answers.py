@@ -1894,3 +1894,23 @@ def test_each_refusal_carries_a_request_id_of_its_own(
         ids.append(metadata["RequestId"])
     assert all(str(uuid.UUID(i)) == i for i in ids)
     assert ids[0] != ids[1]
+
+
+def test_a_lambda_task_s_payload_is_kept_as_the_bytes_sent(
+    boto: Any, window: str, stand_in: StandIn
+) -> None:
+    payload = b'{"reboot": true, "note": "\xe2\x9c\x93"}'
+    task_id = boto.register_task_with_maintenance_window(
+        WindowId=window,
+        TaskArn="arn:aws:lambda:us-east-1:123456789012:function:patch",
+        TaskType="LAMBDA",
+        TaskInvocationParameters={"Lambda": {"Payload": payload, "Qualifier": "3"}},
+    )["WindowTaskId"]
+    got = boto.get_maintenance_window_task(WindowId=window, WindowTaskId=task_id)
+    assert got["TaskInvocationParameters"] == {
+        "Lambda": {"Payload": payload, "Qualifier": "3"}
+    }
+    (sent,) = stand_in.requests_for("RegisterTaskWithMaintenanceWindow")
+    assert sent["TaskInvocationParameters"] == {
+        "Lambda": {"Payload": payload, "Qualifier": "3"}
+    }
