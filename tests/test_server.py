@@ -8,7 +8,9 @@ import datetime
 import errno
 import json
 import logging
+import os
 import re
+import select
 import signal
 import socket
 import subprocess
@@ -109,6 +111,10 @@ def test_a_window_runs_through_the_control_endpoint(server: Server) -> None:
     status, answer = control(server, "run-maintenance-window", {"window_id": window})
     assert status == 200
     assert answer["WindowExecutionId"]
+    assert control(server, "nothing-here") == (
+        404,
+        {"error": "no GET /ssmkit-api/nothing-here"},
+    )
 
 
 @pytest.mark.parametrize(
@@ -149,14 +155,20 @@ def test_a_busy_port_or_one_out_of_range_is_one_line_and_exit_2() -> None:
 
 
 def test_it_stops_cleanly_on_sigterm() -> None:
+    # As a script starts it: stdout a pipe, which Python buffers unless told.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     process = subprocess.Popen(
         [*SERVER, "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=env,
     )
     try:
         assert process.stdout is not None
+        # Its URL comes while it serves, not when it ends.
+        ready, _, _ = select.select([process.stdout], [], [], 30)
+        assert ready, "no URL within 30 s"
         url = process.stdout.readline().strip()
         # Printed once it accepts connections: the first request succeeds.
         with urllib.request.urlopen(f"{url}/ssmkit-api/requests", timeout=30) as answer:
@@ -731,6 +743,20 @@ def a_run_s_status(client: Any) -> str:
     return str(described["AssociationDescription"]["Overview"]["Status"])
 
 
+def secret_shown(url: str) -> bool:
+    """Whether the server shows a secret sent to it at its recorded requests."""
+    local(url).create_association(
+        Name="AWS-RunShellScript", Parameters={"commands": ["echo hunter2"]}
+    )
+    with urllib.request.urlopen(f"{url}/ssmkit-api/requests", timeout=30) as answer:
+        return b"hunter2" in answer.read()
+
+
+def settings() -> tuple[int, float]:
+    """The server command's settings of the process: werkzeug's log, switching."""
+    return logging.getLogger("werkzeug").level, sys.getswitchinterval()
+
+
 def test_the_server_command_serves_what_it_was_given_until_stopped(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -755,6 +781,9 @@ def test_the_server_command_serves_what_it_was_given_until_stopped(
             ),
             # --run-duration 60: the first run is still under way.
             "status": a_run_s_status(local(url)),
+            # --show-sensitive: recorded requests shown in clear.
+            "secret shown": secret_shown(url),
+            "settings": settings(),
         }
 
     status, out, err, seen = serve(
@@ -771,6 +800,7 @@ def test_the_server_command_serves_what_it_was_given_until_stopped(
             "60",
             "--latency",
             "0.2",
+            "--show-sensitive",
         ],
         use,
         capsys,
@@ -784,6 +814,8 @@ def test_the_server_command_serves_what_it_was_given_until_stopped(
         "read": ["InternalServerError", "InternalServerError", "ok"],
         "described": ["ok", "TooManyUpdates", "ok"],
         "status": "Pending",
+        "secret shown": True,
+        "settings": (logging.ERROR, 0.0005),
     }
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -796,16 +828,28 @@ def test_the_server_command_s_defaults_fail_nothing_and_run_at_once(
         bare = local(
             url, config=Config(retries={"total_max_attempts": 1, "mode": "standard"})
         )
-        return {
+        started = time.monotonic()
+        found = {
             "listed": outcomes(bare.list_associations, 2),
             "status": a_run_s_status(bare),
         }
+        # No latency: four calls take nowhere near a second each.
+        found["prompt"] = time.monotonic() - started < 4.0
+        found["secret shown"] = secret_shown(url)
+        found["settings"] = settings()
+        return found
 
     status, out, err, seen = serve(["--port", "0"], use, capsys)
     assert status == 0
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+\n", out)
     assert err == "stopped\n"
-    assert seen == {"listed": ["ok", "ok"], "status": "Success"}
+    assert seen == {
+        "listed": ["ok", "ok"],
+        "status": "Success",
+        "prompt": True,
+        "secret shown": False,
+        "settings": (logging.ERROR, 0.0005),
+    }
 
 
 def test_the_server_command_s_help_says_each_option(
