@@ -262,21 +262,33 @@ SSM = {"X-Amz-Target": "AmazonSSM.ListAssociations"}
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "said"),
     [
-        b'{"MaxResults": 5, "x": "\xff\xfe"}',
-        '{"MaxResults": 5}'.encode("utf-16"),
-        ("[" * 100_000 + "]" * 100_000).encode(),
-        b'{"MaxResults": ' + b"[" * 200 + b"]" * 200 + b"}",
+        (b'{"MaxResults": 5, "x": "\xff\xfe"}', "The request body is not UTF-8."),
+        ('{"MaxResults": 5}'.encode("utf-16"), "The request body is not UTF-8."),
+        (
+            '{"MaxResults": 5}'.encode("utf-8-sig"),
+            "The request body is not UTF-8 JSON: it starts with a byte order mark.",
+        ),
+        (b'{"MaxResults": 5', "The request body is not JSON."),
+        (
+            ("[" * 100_000 + "]" * 100_000).encode(),
+            "The request body nests deeper than 64 levels.",
+        ),
+        (
+            b'{"MaxResults": ' + b"[" * 200 + b"]" * 200 + b"}",
+            "The request body nests deeper than 64 levels.",
+        ),
     ],
 )
 def test_unreadable_api_bodies_are_400_json_in_awss_shape(
-    server: Server, body: bytes
+    server: Server, body: bytes, said: str
 ) -> None:
     headers = {**SSM, "Content-Type": "application/x-amz-json-1.1"}
-    status, answer = raw(server, "/", body, headers)
-    assert status == 400
-    assert answer["__type"] == "SerializationException"
+    assert raw(server, "/", body, headers) == (
+        400,
+        {"__type": "SerializationException", "message": said},
+    )
 
 
 def test_a_bad_date_in_a_filter_is_400_in_awss_shape(server: Server) -> None:
@@ -530,29 +542,36 @@ def test_what_moto_raises_is_500_json_too(server: Server) -> None:
 def test_each_call_is_served_whatever_its_signature_names(server: Server) -> None:
     ssm = server_client(server)
     assert "Associations" in ssm.list_associations()
-    # A credential scope cut short or naming nothing: answered, never a crash.
-    for header in (
-        "AWS4-HMAC-SHA256 Credential=a/b/c/ssm",
-        "AWS4-HMAC-SHA256 Credential=",
-        "Credential=/////",
-        "AWS4-HMAC-SHA256 Credential=k/d/r/ssm/aws4_request/x",
+    # A credential scope cut short or naming nothing: answered in AWS's
+    # shape, never a crash.
+    failed = (
+        500,
+        {"__type": "InternalFailure", "message": "The local SSM failed to serve this."},
+    )
+    served = (200, {"Associations": []})
+    for header, expected in (
+        ("AWS4-HMAC-SHA256 Credential=a/b/c/ssm", failed),
+        ("AWS4-HMAC-SHA256 Credential=", failed),
+        ("Credential=/////", failed),
+        ("AWS4-HMAC-SHA256 Credential=k/d/r/ssm/aws4_request/x", failed),
+        # Well formed, however it is spaced or wherever it starts.
+        (
+            "Credential=k/20260101/us-east-1/ssm/aws4_request, SignedHeaders=host, "
+            "Signature=0",
+            served,
+        ),
+        (
+            "AWS4-HMAC-SHA256 Credential=k/20260101/eu-west-1/ssm/aws4_request,"
+            "SignedHeaders=host,Signature=0",
+            served,
+        ),
     ):
-        request = urllib.request.Request(
-            server.url + "/",
-            data=b"{}",
-            method="POST",
-            headers={
-                "Authorization": header,
-                "X-Amz-Target": "AmazonSSM.ListAssociations",
-                "Content-Type": "application/x-amz-json-1.1",
-            },
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=30) as answer:
-                body = json.load(answer)
-        except urllib.error.HTTPError as error:
-            body = json.load(error)
-        assert "Associations" in body or body["__type"], header
+        headers = {
+            "Authorization": header,
+            "X-Amz-Target": "AmazonSSM.ListAssociations",
+            "Content-Type": "application/x-amz-json-1.1",
+        }
+        assert raw(server, "/", b"{}", headers) == expected, header
 
 
 @pytest.mark.parametrize(
