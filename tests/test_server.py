@@ -359,7 +359,10 @@ def test_a_page_of_another_site_is_refused_everywhere(server: Server) -> None:
         "Authorization": SIGNED,
     }
     body = json.dumps({"Name": "/app/secret", "WithDecryption": True}).encode()
-    assert raw(server, "/", body, api)[0] == 403
+    assert raw(server, "/", body, api) == (
+        403,
+        {"error": "no requests from http://evil.example"},
+    )
     # Its own pages, and clients that send no Origin, are served.
     own = {"Origin": server.url}
     assert raw(server, "/moto-api/data.json", method="GET", headers=own)[0] == 200
@@ -1231,3 +1234,31 @@ def test_an_api_request_without_a_body_is_served_as_one_without_members(
     status, answer = raw(server, "/", b"", headers)
     assert status == 200
     assert isinstance(answer["Associations"], list)
+
+
+@pytest.mark.parametrize(
+    ("authorization", "target", "said"),
+    [
+        # SSM's by its signature alone, or by its operation alone.
+        (SIGNED, None, "The request body is not UTF-8."),
+        (
+            "AWS4-HMAC-SHA256 Credential=k/20260101/us-east-1/ec2/aws4_request, "
+            "SignedHeaders=host, Signature=0",
+            "AmazonSSM.ListAssociations",
+            "The request body is not UTF-8.",
+        ),
+    ],
+)
+def test_a_request_is_read_as_ssm_s_by_its_signature_or_its_operation(
+    server: Server, authorization: str, target: str | None, said: str
+) -> None:
+    headers = {
+        "Authorization": authorization,
+        "Content-Type": "application/x-amz-json-1.1",
+    }
+    if target is not None:
+        headers["X-Amz-Target"] = target
+    assert raw(server, "/", b'{"x": "\xff"}', headers) == (
+        400,
+        {"__type": "SerializationException", "message": said},
+    )
