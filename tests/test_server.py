@@ -380,16 +380,10 @@ def test_what_moto_changes_on_a_get_is_refused_to_a_get(
     assert status == 403
 
 
-@pytest.mark.parametrize(
-    ("headers", "body", "path"),
-    [
-        ({"Content-Length": "-5"}, b"{}", "/"),
-        ({"Content-Length": "abc"}, b"{}", "/"),
-    ],
-)
-def test_a_length_that_is_not_one_is_400(
-    server: Server, headers: dict[str, str], body: bytes, path: str
-) -> None:
+def exchange(
+    server: Server, headers: dict[str, str], body: bytes
+) -> tuple[str, dict[str, str], bytes]:
+    """One POST of an API call, sent byte for byte: status, headers, body."""
     port = int(server.url.rsplit(":", 1)[1])
     with socket.create_connection(("127.0.0.1", port)) as s:
         lines = [
@@ -406,9 +400,54 @@ def test_a_length_that_is_not_one_is_400(
         answer = b""
         while chunk := s.recv(65536):
             answer += chunk
-    head, _, payload = answer.decode().partition("\r\n\r\n")
-    assert head.startswith("HTTP/1.1 400")
-    assert "Content-Length is not a length" in json.loads(payload)["error"]
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    status, *fields = head.decode().split("\r\n")
+    named = dict(f.split(": ", 1) for f in fields)
+    return status, {k.lower(): v for k, v in named.items()}, payload
+
+
+@pytest.mark.parametrize(
+    ("length", "shown"),
+    [("-5", "'-5'"), ("abc", "'abc'"), ("x" * 25, repr("x" * 20))],
+)
+def test_a_length_that_is_not_one_is_400(
+    server: Server, length: str, shown: str
+) -> None:
+    status, headers, payload = exchange(server, {"Content-Length": length}, b"{}")
+    assert status == "HTTP/1.1 400 Bad Request"
+    assert headers["content-type"] == "application/json"
+    assert json.loads(payload) == {"error": f"Content-Length is not a length: {shown}"}
+
+
+def test_a_body_of_the_largest_length_is_read(server: Server) -> None:
+    from ssmkit.testing.server import MAX_BODY
+
+    body = b"{" + b" " * (MAX_BODY - 1)
+    status, headers, payload = exchange(
+        server, {"Content-Length": str(len(body)), "Authorization": SIGNED}, body
+    )
+    assert status == "HTTP/1.1 400 Bad Request"
+    assert headers["content-type"] == "application/x-amz-json-1.1"
+    assert json.loads(payload) == {
+        "__type": "SerializationException",
+        "message": "The request body is not JSON.",
+    }
+
+
+def test_a_body_sent_in_chunks_is_read_whole(server: Server) -> None:
+    data = b'{"MaxResults": 7}'
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(data), data)
+    server.stand_in.requests.clear()
+    status, _, payload = exchange(
+        server, {"Transfer-Encoding": "chunked", "Authorization": SIGNED}, chunked
+    )
+    assert status == "HTTP/1.1 200 OK"
+    assert "Associations" in json.loads(payload)
+    (request,) = server.stand_in.requests
+    assert (request.operation, request.params) == (
+        "ListAssociations",
+        {"MaxResults": 7},
+    )
 
 
 #: What an SDK signs with: moto tells the service by the credential's scope.
