@@ -450,6 +450,46 @@ def test_a_body_sent_in_chunks_is_read_whole(server: Server) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("size", "status"),
+    [(8 * 1024 * 1024, "HTTP/1.1 200 OK"), (8 * 1024 * 1024 + 1, "HTTP/1.1 413 ")],
+)
+def test_a_chunked_body_is_read_up_to_the_limit(
+    server: Server, size: int, status: str
+) -> None:
+    from ssmkit.testing.server import MAX_BODY
+
+    assert size - MAX_BODY in (0, 1)
+    start = b'{"MaxResults": 7'
+    data = start + b" " * (size - len(start) - 1) + b"}"
+    half = len(data) // 2
+    chunked = b"".join(
+        b"%x\r\n%s\r\n" % (len(part), part) for part in (data[:half], data[half:])
+    )
+    got, _, payload = exchange(
+        server,
+        {"Transfer-Encoding": "chunked", "Authorization": SIGNED},
+        chunked + b"0\r\n\r\n",
+    )
+    assert got.startswith(status)
+    if status.endswith("OK"):
+        assert "Associations" in json.loads(payload)
+    else:
+        assert json.loads(payload) == {
+            "error": f"the request body is larger than {MAX_BODY} bytes"
+        }
+
+
+def test_chunks_that_cannot_be_read_are_400(server: Server) -> None:
+    got, _, payload = exchange(
+        server,
+        {"Transfer-Encoding": "chunked", "Authorization": SIGNED},
+        b"zz\r\n{}\r\n0\r\n\r\n",
+    )
+    assert got == "HTTP/1.1 400 Bad Request"
+    assert json.loads(payload) == {"error": "the request's chunks cannot be read"}
+
+
 #: What an SDK signs with: moto tells the service by the credential's scope.
 SIGNED = (
     "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/ssm/aws4_request, "
