@@ -489,3 +489,9 @@ def test_a_filter_the_service_would_refuse_is_refused(
     with pytest.raises(ClientError) as caught:
         raw.list_documents(**given)
     assert refusal(caught) == ("ValidationException", said)
+
+
+def test_a_filter_without_a_key_finds_nothing(stand_in: StandIn) -> None:
+    raw = stand_in.client(config=Config(parameter_validation=False))
+    found = raw.list_documents(Filters=[{"Values": ["AWS-RunShellScript"]}])
+    assert found["DocumentIdentifiers"] == []

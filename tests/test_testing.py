@@ -795,3 +795,43 @@ def test_a_client_is_of_the_region_and_account_named(stand_in: StandIn) -> None:
         f"arn:aws:sts::{member}:assumed-role/OrganizationAccountAccessRole/"
         "ssmkit-testing"
     )
+
+
+def test_an_injected_fault_says_its_code_unless_given_words(
+    boto: Any, stand_in: StandIn
+) -> None:
+    stand_in.fail_next("ListAssociations", "AccessDeniedException")
+    stand_in.fail_next("ListAssociations", "ValidationException", message="not so")
+    said = []
+    for _ in range(2):
+        with pytest.raises(ClientError) as caught:
+            boto.list_associations()
+        error = caught.value.response["Error"]
+        said.append((error["Code"], error["Message"]))
+    assert said == [
+        ("AccessDeniedException", "Injected AccessDeniedException"),
+        ("ValidationException", "not so"),
+    ]
+
+
+def test_fail_runs_and_set_run_duration_refuse_what_they_cannot_take(
+    stand_in: StandIn,
+) -> None:
+    with pytest.raises(
+        TypeError,
+        match=r"^resource_ids must be a collection of node ids, not one string$",
+    ):
+        stand_in.fail_runs("i-0123456789abcdef0")
+    with pytest.raises(
+        TypeError, match=r"^resource_ids must be node ids as strings, got 5$"
+    ):
+        stand_in.fail_runs(["i-0123456789abcdef0", 5, 6])
+    with pytest.raises(TypeError, match=r"^seconds must be a number, not str$"):
+        stand_in.set_run_duration("60")  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=r"^seconds must be from 0 to 86400, got 86400\.5$"
+    ):
+        stand_in.set_run_duration(86400.5)
+    # The bounds themselves are taken.
+    stand_in.set_run_duration(86400)
+    stand_in.set_run_duration(0)
