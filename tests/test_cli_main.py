@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import sys
@@ -217,3 +218,19 @@ def test_the_demo_shows_the_parameters_only_when_asked() -> None:
     assert status == 0
     assert '  parameters                      {"Operation":["Install"]}\n' in out
     assert "<sensitive>" not in out
+
+
+def test_a_closed_stdout_is_said_on_stderr_and_is_status_2(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ssmkit.cli import main
+
+    # As a shell starts it with >&-: Python has no stdout at all.
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(sys, "stderr", err)
+    assert main(["--region", "us-east-1", "associations", "list"]) == 2
+    assert err.getvalue() == "ssmkit: error: stdout is closed\n"
+    # With >&- 2>&-, nothing to say it on: the status alone says it.
+    monkeypatch.setattr(sys, "stderr", None)
+    assert main(["--region", "us-east-1", "associations", "list"]) == 2
