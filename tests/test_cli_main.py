@@ -6,10 +6,16 @@ import io
 import os
 import socket
 import sys
+from typing import TYPE_CHECKING
 
 import pytest
 
+if TYPE_CHECKING:
+    from ssmkit.testing.server import Server
+
 from .command import run_command
+from .standin import server_client
+from .test_cli import command_env
 
 
 def _env(**more: str) -> dict[str, str]:
@@ -234,3 +240,46 @@ def test_a_closed_stdout_is_said_on_stderr_and_is_status_2(
     # With >&- 2>&-, nothing to say it on: the status alone says it.
     monkeypatch.setattr(sys, "stderr", None)
     assert main(["--region", "us-east-1", "associations", "list"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "said"),
+    [
+        # A reading command cut off, as `| head` does: it ends quietly.
+        (["associations", "list"], 0, ""),
+        # A writing one: what it wrote was not all said, so it did not succeed.
+        (
+            ["associations", "update", "{id}", "--set", "max_errors=5", "--yes"],
+            1,
+            "ssmkit: error: stdout was closed before the command ended; what was "
+            "written is in the --report, and a plan shows what is live\n",
+        ),
+    ],
+)
+def test_a_reader_gone_midway_ends_the_command_as_its_kind_says(
+    server: Server,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    status: int,
+    said: str,
+) -> None:
+    from ssmkit.cli import main
+
+    made = server_client(server).create_association(Name="AWS-RunShellScript")
+    association_id = made["AssociationDescription"]["AssociationId"]
+    for key, value in command_env().items():
+        monkeypatch.setenv(key, value)
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line
+    stdout = open(write, "w", buffering=1)  # noqa: SIM115 - closed below
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", stdout)
+    monkeypatch.setattr(sys, "stderr", err)
+    try:
+        given = [a.replace("{id}", association_id) for a in args]
+        got = main(["--endpoint-url", server.url, "--region", "us-east-1", *given])
+        # What was left to write went nowhere, quietly.
+        print("more", file=stdout)
+    finally:
+        stdout.close()
+    assert (got, err.getvalue()) == (status, said)
