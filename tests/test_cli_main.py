@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import socket
 import sys
 from typing import TYPE_CHECKING
@@ -283,3 +284,38 @@ def test_a_reader_gone_midway_ends_the_command_as_its_kind_says(
     finally:
         stdout.close()
     assert (got, err.getvalue()) == (status, said)
+
+
+def test_debug_logs_each_record_on_its_own_dated_line(server: Server) -> None:
+    made = server_client(server).create_association(Name="AWS-RunShellScript")
+    association_id = made["AssociationDescription"]["AssociationId"]
+    done = run_command(
+        [
+            sys.executable,
+            "-m",
+            "ssmkit",
+            "--debug",
+            "--endpoint-url",
+            server.url,
+            "--region",
+            "us-east-1",
+            "associations",
+            "update",
+            association_id,
+            "--set",
+            "max_errors=5",
+            "--yes",
+        ],
+        stdin="",
+        env=command_env(),
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    line, said = done.stderr.splitlines()
+    assert said == f"Updated association {association_id} to version 2."
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO association "
+        + association_id
+        + ": UpdateAssociation of max_errors",
+        line,
+    ), line
