@@ -1341,3 +1341,14 @@ def test_a_request_is_read_as_ssm_s_by_its_signature_or_its_operation(
         400,
         {"__type": "SerializationException", "message": said},
     )
+
+
+def test_a_member_the_model_lacks_is_left_to_moto(server: Server) -> None:
+    headers = {
+        "Authorization": SIGNED,
+        "X-Amz-Target": "AmazonSSM.DescribeParameters",
+        "Content-Type": "application/x-amz-json-1.1",
+    }
+    body = json.dumps({"Colour": "blue", "MaxResults": 5}).encode()
+    status, answer = raw(server, "/", body, headers)
+    assert (status, answer["Parameters"]) == (200, [])

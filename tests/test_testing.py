@@ -835,3 +835,20 @@ def test_fail_runs_and_set_run_duration_refuse_what_they_cannot_take(
     # The bounds themselves are taken.
     stand_in.set_run_duration(86400)
     stand_in.set_run_duration(0)
+
+
+def test_a_fault_whose_condition_fails_lets_the_next_one_fire(
+    boto: Any, stand_in: StandIn
+) -> None:
+    stand_in.fail_next(
+        "ListAssociations", "AccessDeniedException", when=lambda p: "MaxResults" in p
+    )
+    stand_in.fail_next("ListAssociations", "ValidationException", message="second")
+    with pytest.raises(ClientError) as caught:
+        boto.list_associations()
+    assert caught.value.response["Error"]["Message"] == "second"
+    # The first still waits for a request it matches.
+    with pytest.raises(ClientError) as caught:
+        boto.list_associations(MaxResults=5)
+    assert caught.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert boto.list_associations(MaxResults=5)["Associations"] == []
