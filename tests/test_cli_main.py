@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -319,3 +320,77 @@ def test_debug_logs_each_record_on_its_own_dated_line(server: Server) -> None:
         + ": UpdateAssociation of max_errors",
         line,
     ), line
+
+
+REGION = ("--region", "us-east-1")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        # ssmkit's own check of a value: a usage error.
+        (
+            ["associations", "update", "{id}", "--set", "max_errors=lots", "--yes"],
+            (
+                2,
+                "ssmkit: error: max_errors: must match the pattern "
+                "^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$ (got 'lots')\n",
+            ),
+        ),
+        # The service's refusal: the command could not do it.
+        (
+            ["associations", "show", "00000000-0000-4000-8000-000000000000"],
+            (
+                1,
+                "ssmkit: error: DescribeAssociation: AssociationDoesNotExist: The "
+                "specified association doesn't exist.\n",
+            ),
+        ),
+    ],
+)
+def test_an_error_is_said_in_one_line_with_its_status(
+    server: Server, args: list[str], said: tuple[int, str]
+) -> None:
+    made = server_client(server).create_association(Name="AWS-RunShellScript")
+    association_id = made["AssociationDescription"]["AssociationId"]
+    given = [a.replace("{id}", association_id) for a in args]
+    done = run_command(
+        [sys.executable, "-m", "ssmkit", "--endpoint-url", server.url, *REGION, *given],
+        stdin="",
+        env=command_env(),
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr) == said
+
+
+def test_a_full_disk_under_stdout_is_said_in_one_line(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ssmkit.cli import main
+
+    server_client(server).create_association(Name="AWS-RunShellScript")
+    for key, value in command_env().items():
+        monkeypatch.setenv(key, value)
+    err = io.StringIO()
+    full = open("/dev/full", "w", buffering=1)  # noqa: SIM115 - closed below
+    monkeypatch.setattr(sys, "stdout", full)
+    monkeypatch.setattr(sys, "stderr", err)
+    try:
+        got = main(
+            [
+                "--endpoint-url",
+                server.url,
+                "--region",
+                "us-east-1",
+                "associations",
+                "list",
+            ]
+        )
+    finally:
+        monkeypatch.undo()
+        with contextlib.suppress(OSError):  # what is left cannot be written either
+            full.close()
+    assert (got, err.getvalue()) == (
+        1,
+        "ssmkit: error: cannot write: No space left on device\n",
+    )
