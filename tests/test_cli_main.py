@@ -337,6 +337,15 @@ REGION = ("--region", "us-east-1")
                 "^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$ (got 'lots')\n",
             ),
         ),
+        # Said as it is: what looks like markup is not taken as markup.
+        (
+            ["associations", "update", "{id}", "--set", "max_errors=[b]x[/b]", "--yes"],
+            (
+                2,
+                "ssmkit: error: max_errors: length must be at most 7 "
+                "(got '[b]x[/b]')\n",
+            ),
+        ),
         # The service's refusal: the command could not do it.
         (
             ["associations", "show", "00000000-0000-4000-8000-000000000000"],
