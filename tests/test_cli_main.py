@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 from .command import run_command
 from .standin import server_client
-from .test_cli import command_env
+from .test_cli import command_env, ssmkit
 
 
 def _env(**more: str) -> dict[str, str]:
@@ -290,26 +290,15 @@ def test_a_reader_gone_midway_ends_the_command_as_its_kind_says(
 def test_debug_logs_each_record_on_its_own_dated_line(server: Server) -> None:
     made = server_client(server).create_association(Name="AWS-RunShellScript")
     association_id = made["AssociationDescription"]["AssociationId"]
-    done = run_command(
-        [
-            sys.executable,
-            "-m",
-            "ssmkit",
-            "--debug",
-            "--endpoint-url",
-            server.url,
-            "--region",
-            "us-east-1",
-            "associations",
-            "update",
-            association_id,
-            "--set",
-            "max_errors=5",
-            "--yes",
-        ],
-        stdin="",
-        env=command_env(),
-        timeout=60,
+    done = ssmkit(
+        server,
+        "--debug",
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "max_errors=5",
+        "--yes",
     )
     assert done.returncode == 0, done.stderr
     line, said = done.stderr.splitlines()
@@ -320,9 +309,6 @@ def test_debug_logs_each_record_on_its_own_dated_line(server: Server) -> None:
         + ": UpdateAssociation of max_errors",
         line,
     ), line
-
-
-REGION = ("--region", "us-east-1")
 
 
 @pytest.mark.parametrize(
@@ -363,12 +349,7 @@ def test_an_error_is_said_in_one_line_with_its_status(
     made = server_client(server).create_association(Name="AWS-RunShellScript")
     association_id = made["AssociationDescription"]["AssociationId"]
     given = [a.replace("{id}", association_id) for a in args]
-    done = run_command(
-        [sys.executable, "-m", "ssmkit", "--endpoint-url", server.url, *REGION, *given],
-        stdin="",
-        env=command_env(),
-        timeout=60,
-    )
+    done = ssmkit(server, *given)
     assert (done.returncode, done.stderr) == said
 
 
