@@ -1004,13 +1004,26 @@ def test_a_busy_port_is_said_once_the_options_are_taken(
     from ssmkit.testing.server import main
 
     argv = options if port == 5055 else ["--port", str(port), *options]
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    interval = sys.getswitchinterval()
+    werkzeug = logging.getLogger("werkzeug")
+    level = werkzeug.level
     with socket.socket() as taken:
+        # As the server's own probe binds: a port left waiting is taken too.
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             taken.bind(("127.0.0.1", port))
             taken.listen()
         except OSError:
-            pass  # in use already, by something else: busy either way
-        assert main(argv) == 2
+            pass  # listened on by something else: busy either way
+        try:
+            assert main(argv) == 2
+        finally:
+            # It set these up before it tried the port: put back for the others.
+            for number, handler in handlers.items():
+                signal.signal(number, handler)
+            sys.setswitchinterval(interval)
+            werkzeug.setLevel(level)
     out, err = capsys.readouterr()
     assert (out, err) == (
         "",
