@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 from .command import run_command
 from .standin import server_client
-from .test_cli import command_env, ssmkit
+from .test_cli import command_env, create, ssmkit
 
 
 def _env(**more: str) -> dict[str, str]:
@@ -267,8 +267,7 @@ def test_a_reader_gone_midway_ends_the_command_as_its_kind_says(
 ) -> None:
     from ssmkit.cli import main
 
-    made = server_client(server).create_association(Name="AWS-RunShellScript")
-    association_id = made["AssociationDescription"]["AssociationId"]
+    association_id = create(server_client(server))
     for key, value in command_env().items():
         monkeypatch.setenv(key, value)
     read, write = os.pipe()
@@ -288,8 +287,7 @@ def test_a_reader_gone_midway_ends_the_command_as_its_kind_says(
 
 
 def test_debug_logs_each_record_on_its_own_dated_line(server: Server) -> None:
-    made = server_client(server).create_association(Name="AWS-RunShellScript")
-    association_id = made["AssociationDescription"]["AssociationId"]
+    association_id = create(server_client(server))
     done = ssmkit(
         server,
         "--debug",
@@ -346,8 +344,7 @@ def test_debug_logs_each_record_on_its_own_dated_line(server: Server) -> None:
 def test_an_error_is_said_in_one_line_with_its_status(
     server: Server, args: list[str], said: tuple[int, str]
 ) -> None:
-    made = server_client(server).create_association(Name="AWS-RunShellScript")
-    association_id = made["AssociationDescription"]["AssociationId"]
+    association_id = create(server_client(server))
     given = [a.replace("{id}", association_id) for a in args]
     done = ssmkit(server, *given)
     assert (done.returncode, done.stderr) == said
