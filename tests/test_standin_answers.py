@@ -626,6 +626,8 @@ def test_a_window_s_modified_date_moves_with_each_update(
     boto: Any, window: str, moments: list[datetime.datetime]
 ) -> None:
     before = boto.get_maintenance_window(WindowId=window)
+    # Made in one moment: a window never updated was modified when made.
+    assert before["ModifiedDate"] == before["CreatedDate"]
     moments[0] = max(moments[0], utc(before["ModifiedDate"]))
     boto.update_maintenance_window(WindowId=window, Duration=4)
     after = boto.get_maintenance_window(WindowId=window)

@@ -711,15 +711,15 @@ class Service:
                 "DoesNotExistException",
                 f"Maintenance window {window_id} does not exist",
             )
-        self.window_state.setdefault(
-            window_id,
-            {
+        if window_id not in self.window_state:
+            # One moment: a window never updated was modified when it was made.
+            now = _now()
+            self.window_state[window_id] = {
                 "AllowUnassociatedTargets": False,
                 "Enabled": True,
-                "CreatedDate": _now(),
-                "ModifiedDate": _now(),
-            },
-        )
+                "CreatedDate": now,
+                "ModifiedDate": now,
+            }
         return window
 
     def _window_view(self, window: Any) -> Params:
@@ -860,7 +860,9 @@ class Service:
             raise fail(
                 "DoesNotExistException", f"Patch baseline {baseline_id} does not exist"
             )
-        self.baseline_dates.setdefault(baseline_id, [_now(), _now()])
+        if baseline_id not in self.baseline_dates:
+            now = _now()
+            self.baseline_dates[baseline_id] = [now, now]
         return baseline
 
     def _baseline_view(self, baseline: Any) -> Params:
