@@ -948,6 +948,57 @@ def test_an_apply_s_rollout_that_cannot_be_run_is_refused_in_words(
     assert ssm.operations == []
 
 
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        (
+            {"watch": print},
+            ValueError,
+            "watch is called with the runs waited for: give wait=True too",
+        ),
+        ({"watch": "print"}, TypeError, "watch must be callable, got str"),
+        ({"wait": True, "watch": 5}, TypeError, "watch must be callable, got int"),
+        (
+            {"wait": True, "timeout": "30"},
+            ValueError,
+            "timeout must be a number of seconds more than 0, got '30'",
+        ),
+        (
+            {"wait": True, "timeout": True},
+            ValueError,
+            "timeout must be a number of seconds more than 0, got True",
+        ),
+    ],
+)
+def test_a_watch_or_timeout_that_cannot_be_used_is_refused_in_words(
+    ssm: StandIn,
+    client: ssmkit.Client,
+    options: dict[str, Any],
+    error: type[Exception],
+    message: str,
+) -> None:
+    plan = client.plan_associations({"Associations": []})
+    ssm.requests.clear()
+    whole = f"^{re.escape(message)}$"
+    with pytest.raises(error, match=whole):
+        client.apply_associations(plan, **options)
+    with pytest.raises(error, match=whole):
+        client.update_associations(association_ids=[], max_errors="1", **options)
+    assert ssm.operations == []
+
+
+def test_a_dry_run_that_waits_is_refused_in_words(
+    ssm: StandIn, client: ssmkit.Client
+) -> None:
+    with pytest.raises(
+        ValueError, match="^a dry run writes nothing, so nothing runs to wait for$"
+    ):
+        client.update_associations(
+            association_ids=[], max_errors="1", wait=True, dry_run=True
+        )
+    assert ssm.operations == []
+
+
 def test_an_apply_paces_each_call_by_its_interval(
     ssm: StandIn, client: ssmkit.Client
 ) -> None:
