@@ -150,6 +150,96 @@ def test_malformed_requests_get_a_400_json_error(
     assert all(a.get("Targets") != "oops" for a in listed[2]["Associations"])
 
 
+def post_in_process(body: bytes, target: str | None) -> tuple[int, str, Any]:
+    """A raw request to the local SSM in the tests' process, as any client sends.
+
+    moto answers the ``requests`` library's calls in process too.
+    """
+    import requests
+
+    headers = {"Content-Type": "application/x-amz-json-1.1"}
+    if target is not None:
+        headers["X-Amz-Target"] = target
+    answer = requests.post(
+        "https://ssm.us-east-1.amazonaws.com/", data=body, headers=headers, timeout=30
+    )
+    return answer.status_code, answer.headers["Content-Type"], answer.json()
+
+
+@pytest.mark.parametrize(
+    ("body", "target", "refusal"),
+    [
+        (b"{not json", "ListAssociations", "The request body is not JSON."),
+        (b"[]", "ListAssociations", "The request body is not an object."),
+        (b'"{}"', "ListAssociations", "The request body is not an object."),
+        (
+            '{"MaxResults": 5}'.encode("utf-8-sig"),
+            "ListAssociations",
+            "The request body is not UTF-8 JSON: it starts with a byte order mark.",
+        ),
+        (
+            b'{"MaxResults": ' + b"[" * 64 + b"]" * 64 + b"}",
+            "ListAssociations",
+            "The request body nests deeper than 64 levels.",
+        ),
+        (
+            b"[" * 100_000 + b"]" * 100_000,
+            "ListAssociations",
+            "The request body nests deeper than 64 levels.",
+        ),
+    ],
+    ids=["not-json", "a-list", "a-string", "bom", "65-levels", "100000-levels"],
+)
+def test_a_body_that_cannot_be_read_is_refused_alike_in_process_and_over_http(
+    server: Server, stand_in: StandIn, body: bytes, target: str, refusal: str
+) -> None:
+    expected = (
+        400,
+        "application/x-amz-json-1.1",
+        {"__type": "SerializationException", "message": refusal},
+    )
+    assert post(server, body, f"AmazonSSM.{target}") == expected
+    assert post_in_process(body, f"AmazonSSM.{target}") == expected
+    assert stand_in.requests == []
+
+
+def test_a_body_at_the_depth_limit_is_read(server: Server, stand_in: StandIn) -> None:
+    # 64 levels: the object and 63 lists; AWS's own limit is not documented.
+    body = b'{"AssociationFilterList": ' + b"[" * 63 + b"]" * 63 + b"}"
+    for status, _, answer in (
+        post(server, body, "AmazonSSM.ListAssociations"),
+        post_in_process(body, "AmazonSSM.ListAssociations"),
+    ):
+        assert (status, answer["__type"]) == (400, "SerializationException")
+        assert "nests" not in answer["message"]
+
+
+@pytest.mark.parametrize(
+    ("target", "refusal"),
+    [
+        (None, ("UnknownOperationException", "No X-Amz-Target header given.")),
+        (
+            "AmazonSSM.NoSuchOperation",
+            ("UnknownOperationException", "Unknown operation NoSuchOperation."),
+        ),
+    ],
+)
+def test_a_request_naming_no_operation_is_refused_alike_in_process_and_over_http(
+    server: Server,
+    stand_in: StandIn,
+    target: str | None,
+    refusal: tuple[str, str],
+) -> None:
+    code, message = refusal
+    expected = (
+        400,
+        "application/x-amz-json-1.1",
+        {"__type": code, "message": message},
+    )
+    assert post(server, b"{}", target) == expected
+    assert post_in_process(b"{}", target) == expected
+
+
 def test_a_required_member_sent_as_null_is_refused_as_missing(
     server: Server,
 ) -> None:

@@ -12,7 +12,10 @@ must have value less than or equal to 6").
 from __future__ import annotations
 
 import datetime
+import json
 from typing import TYPE_CHECKING, Any
+
+from .._files import MAX_DEPTH, deeper_than
 
 # The model's Java patterns, read as Python's re can: one translation for all.
 from .._validate import pattern
@@ -20,7 +23,7 @@ from .._validate import pattern
 if TYPE_CHECKING:
     from botocore.model import Shape
 
-__all__ = ["Refused", "check_request"]
+__all__ = ["Refused", "check_request", "read_body"]
 
 
 class Refused(Exception):
@@ -30,6 +33,40 @@ class Refused(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+def read_body(data: bytes | str) -> Any:
+    """The JSON a request's body holds (``{}`` for none), or why it cannot be read.
+
+    One reading for every way a request arrives: over HTTP, and in process
+    through moto, whether from botocore or from any other client.
+
+    Raises:
+        Refused: a ``SerializationException`` saying what is wrong.
+    """
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError:
+        message = "The request body is not UTF-8."
+        raise Refused("SerializationException", message) from None
+    if text.startswith("\ufeff"):
+        message = (
+            "The request body is not UTF-8 JSON: it starts with a byte order mark."
+        )
+        raise Refused("SerializationException", message)
+    if not text:
+        return {}
+    too_deep = f"The request body nests deeper than {MAX_DEPTH} levels."
+    try:
+        parsed = json.loads(text)
+    except RecursionError:
+        raise Refused("SerializationException", too_deep) from None
+    except ValueError:
+        message = "The request body is not JSON."
+        raise Refused("SerializationException", message) from None
+    if deeper_than(parsed, MAX_DEPTH):
+        raise Refused("SerializationException", too_deep)
+    return parsed
 
 
 #: Members the model leaves optional that a request cannot do without: a

@@ -15,7 +15,7 @@ from moto.core.responses import ActionResult, EmptyResult
 from moto.ssm.responses import SimpleSystemManagerResponse
 
 from . import _organization
-from ._checks import Refused, check_request
+from ._checks import Refused, check_request, read_body
 from ._documents import (
     ServiceFault,
     describe_managed,
@@ -111,10 +111,8 @@ def members(response: SimpleSystemManagerResponse) -> dict[str, Any]:
     text; they are decoded here, so what is stored is the bytes the caller
     sent, and moto's serializer encodes them once on the way back.
     """
-    body = response.body
-    if isinstance(body, bytes):
-        body = body.decode()
-    request = json.loads(body) if body else {}
+    # Read and checked whole by _call_action first.
+    request: dict[str, Any] = read_body(response.body or "")
     target = response.headers.get("X-Amz-Target", "")
     operation = target.rpartition(".")[2]
     if operation in MODEL.operation_names:
@@ -323,14 +321,9 @@ def _call_action(self: SimpleSystemManagerResponse) -> Any:
         message = f"Unknown operation {operation}."
         return _refusal("UnknownOperationException", message)
     try:
-        body = self.body.decode() if isinstance(self.body, bytes) else self.body
-        raw = json.loads(body) if body else {}
-    except UnicodeDecodeError:
-        return _refusal("SerializationException", "The request body is not UTF-8.")
-    except RecursionError:
-        return _refusal("SerializationException", "The request body nests too deeply.")
-    except ValueError:
-        return _refusal("SerializationException", "The request body is not JSON.")
+        raw = read_body(self.body or "")
+    except Refused as exc:
+        return _refusal(exc.code, exc.message)
     if not isinstance(raw, dict):
         return _refusal("SerializationException", "The request body is not an object.")
     # The stand-in's own operations are checked as the service checks them,

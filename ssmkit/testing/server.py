@@ -75,8 +75,8 @@ except ImportError as exc:  # pragma: no cover - tested in a process without fla
     )
     raise ImportError(msg, name=exc.name) from exc
 
-from .._files import MAX_DEPTH, deeper_than
 from . import StandIn
+from ._checks import Refused, read_body
 from ._patch import install, uninstall
 
 if TYPE_CHECKING:
@@ -511,22 +511,10 @@ def _unreadable(environ: dict[str, Any]) -> str | None:
     size = int(environ.get("CONTENT_LENGTH") or 0)
     data = environ["wsgi.input"].read(size)
     environ["wsgi.input"] = io.BytesIO(data)
-    if not data:
-        return None
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "The request body is not UTF-8."
-    if text.startswith("\ufeff"):
-        return "The request body is not UTF-8 JSON: it starts with a byte order mark."
-    try:
-        parsed = json.loads(text)
-    except RecursionError:
-        return f"The request body nests deeper than {MAX_DEPTH} levels."
-    except ValueError:
-        return "The request body is not JSON."
-    if deeper_than(parsed, MAX_DEPTH):
-        return f"The request body nests deeper than {MAX_DEPTH} levels."
+        read_body(data)
+    except Refused as exc:
+        return exc.message
     return None
 
 
