@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import threading
 import time
@@ -335,6 +336,86 @@ def test_bad_input_fails_before_any_call(
     with pytest.raises(ValueError, match="max_rate"):
         client.update_associations(association_ids=["a"], max_rate=0, max_errors="5")
     assert stand_in.operations == []
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"concurrency": 0}, "concurrency must be a whole number from 1 to 256, got 0"),
+        (
+            {"concurrency": 257},
+            "concurrency must be a whole number from 1 to 256, got 257",
+        ),
+        (
+            {"concurrency": True},
+            "concurrency must be a whole number from 1 to 256, got True",
+        ),
+        (
+            {"concurrency": 2.0},
+            "concurrency must be a whole number from 1 to 256, got 2.0",
+        ),
+        (
+            {"max_rate": 0.009},
+            "max_rate must be a number of calls a second from 0.01 up, got 0.009",
+        ),
+        (
+            {"max_rate": float("nan")},
+            "max_rate must be a number of calls a second from 0.01 up, got nan",
+        ),
+        (
+            {"max_rate": float("inf")},
+            "max_rate must be a number of calls a second from 0.01 up, got inf",
+        ),
+        (
+            {"max_rate": True},
+            "max_rate must be a number of calls a second from 0.01 up, got True",
+        ),
+        (
+            {"max_rate": "5"},
+            "max_rate must be a number of calls a second from 0.01 up, got '5'",
+        ),
+    ],
+)
+def test_a_pace_that_cannot_be_run_is_refused_in_words(
+    client: ssmkit.Client, stand_in: StandIn, options: dict[str, Any], message: str
+) -> None:
+    plan = client.plan_associations([])
+    stand_in.requests.clear()
+    whole = f"^{re.escape(message)}$"
+    with pytest.raises(ValueError, match=whole):
+        client.update_associations(association_ids=["a"], max_errors="5", **options)
+    with pytest.raises(ValueError, match=whole):
+        client.apply_associations(plan, **options)
+    assert stand_in.operations == []
+
+
+@pytest.mark.parametrize(("concurrency", "least"), [(1, 0.01), (256, 0.01)])
+def test_the_bounds_of_a_pace_are_accepted(
+    client: ssmkit.Client, concurrency: int, least: float
+) -> None:
+    assert (
+        client.update_associations(
+            association_ids=[], max_errors="5", concurrency=concurrency, max_rate=least
+        )
+        == []
+    )
+
+
+def test_each_call_of_a_bulk_run_is_made_on_a_thread_named_for_it(
+    client: ssmkit.Client, ids: list[str], stand_in: StandIn
+) -> None:
+    # The name a log line's %(threadName)s shows for each call.
+    names: list[str] = []
+    for operation in ("DescribeAssociation", "UpdateAssociation"):
+        stand_in.before(
+            operation,
+            lambda _: names.append(threading.current_thread().name),
+            times=None,
+        )
+    client.update_associations(association_ids=ids, max_errors="2", concurrency=3)
+    assert len(names) == 2 * len(ids)
+    assert {name.rpartition("_")[0] for name in names} == {"ssmkit-bulk"}
+    assert len(set(names)) <= 3
 
 
 def test_max_rate_counts_the_listing_too(
