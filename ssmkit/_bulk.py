@@ -597,6 +597,10 @@ def _fill(future: Future[R | None], one: Callable[[T], R | None], item: T) -> No
         future.set_result(result)
 
 
+def _calls(count: int) -> str:
+    return f"{count} call" if count == 1 else f"{count} calls"
+
+
 def run_all(
     items: Iterable[T],
     one: Callable[[T], R | None],
@@ -677,14 +681,14 @@ def run_all(
         stop.set()
         if interrupted is not None:
             interrupted.set()
-        log.warning("interrupted: finishing the %d calls under way", len(running))
+        log.warning("interrupted: finishing the %s under way", _calls(len(running)))
         for future in running:
             future.cancel()
         while running:
             try:
                 next_finished()
             except KeyboardInterrupt:
-                log.warning("still finishing the %d calls under way", len(running))
+                log.warning("still finishing the %s under way", _calls(len(running)))
         raise
     except Exception:
         stop.set()  # a call gone wrong: no write not yet sent is sent

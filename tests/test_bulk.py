@@ -416,6 +416,8 @@ def test_each_call_of_a_bulk_run_is_made_on_a_thread_named_for_it(
     assert len(names) == 2 * len(ids)
     assert {name.rpartition("_")[0] for name in names} == {"ssmkit-bulk"}
     assert len(set(names)) <= 3
+    # Each thread has ended by the time the run returns.
+    assert not any(t.name.startswith("ssmkit-bulk") for t in threading.enumerate())
 
 
 def test_max_rate_counts_the_listing_too(
@@ -457,8 +459,19 @@ def test_skip_leaves_associations_out(
     assert [r.association_id for r in by_id] == ids[4:]
 
 
+def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "ssmkit" and r.levelname == "WARNING"
+    ]
+
+
 def test_a_ctrl_c_during_a_read_keeps_its_write_from_being_sent(
-    client: ssmkit.Client, ids: list[str], stand_in: StandIn
+    client: ssmkit.Client,
+    ids: list[str],
+    stand_in: StandIn,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     main = threading.main_thread().ident or 0
     answered = threading.Event()
@@ -485,6 +498,75 @@ def test_a_ctrl_c_during_a_read_keeps_its_write_from_being_sent(
     # answered; its write, and the next association, were never sent.
     assert answered.is_set()
     assert stand_in.operations == ["DescribeAssociation"]
+    assert warnings_of(caplog) == ["interrupted: finishing the 1 call under way"]
+
+
+def test_ctrl_c_pressed_again_while_the_calls_finish_is_said_and_waits_still(
+    client: ssmkit.Client,
+    ids: list[str],
+    stand_in: StandIn,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    main = threading.main_thread().ident or 0
+    both = threading.Barrier(2)
+    answered = threading.Event()
+
+    def press_twice(_: object) -> None:
+        # Both reads are under way; one of them presses Ctrl-C twice, each
+        # press held a moment so the run takes it before the next, and both
+        # are answered only after.
+        if both.wait(timeout=30) == 0:
+            for _ in range(2):
+                signal.pthread_kill(main, signal.SIGINT)
+                time.sleep(1)
+            answered.set()
+        answered.wait(timeout=30)
+
+    stand_in.before("DescribeAssociation", press_twice, times=2)
+    stand_in.requests.clear()
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            client.update_associations(
+                association_ids=ids[:3], concurrency=2, max_errors="5"
+            )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert answered.is_set()
+    assert stand_in.operations == ["DescribeAssociation"] * 2
+    assert warnings_of(caplog) == [
+        "interrupted: finishing the 2 calls under way",
+        "still finishing the 2 calls under way",
+    ]
+
+
+def test_an_error_while_the_calls_under_way_finish_after_another_is_logged(
+    client: ssmkit.Client,
+    ids: list[str],
+    stand_in: StandIn,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    raised: list[str] = []
+    # Both writes are sent before either is passed on.
+    both = threading.Barrier(2)
+    stand_in.before("UpdateAssociation", lambda _: both.wait(timeout=30), times=2)
+
+    def progress(result: ssmkit.BulkResult) -> None:
+        raised.append(result.association_id)
+        raise RuntimeError(f"progress failed on {result.association_id}")
+
+    with pytest.raises(RuntimeError) as caught:
+        client.update_associations(
+            association_ids=ids, concurrency=2, progress=progress, max_errors="5"
+        )
+    # The first error goes on; the call under way beside it was finished,
+    # passed on, and its own error logged; nothing more was started.
+    assert len(raised) == 2
+    assert str(caught.value) == f"progress failed on {raised[0]}"
+    assert warnings_of(caplog) == [
+        f"after an error, another: progress failed on {raised[1]}"
+    ]
+    assert stand_in.operations.count("UpdateAssociation") == 2
 
 
 @pytest.mark.parametrize(
