@@ -137,6 +137,38 @@ def test_list_with_a_filter(server: Server, boto: Any) -> None:
     assert association_id in table.stdout
 
 
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_the_global_options_hold_before_or_after_the_command(
+    server: Server, where: str
+) -> None:
+    import boto3
+
+    # An association of another Region than the one the environment names.
+    elsewhere = boto3.client(
+        "ssm",
+        region_name="eu-west-2",
+        endpoint_url=server.url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    association_id = elsewhere.create_association(
+        Name="AWS-RunShellScript", AssociationName=f"in-eu-west-2-{where}"
+    )["AssociationDescription"]["AssociationId"]
+    options = ["--endpoint-url", server.url, "--region", "eu-west-2"]
+    options += ["--output", "json"]
+    command = ["associations", "list", "--association-name", f"in-eu-west-2-{where}"]
+    arguments = [*options, *command] if where == "before" else [*command, *options]
+    result = run_command(
+        [sys.executable, "-m", "ssmkit", *arguments],
+        stdin="",
+        env={**command_env(), "AWS_DEFAULT_REGION": "us-east-1"},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    listed = json.loads(result.stdout)["Associations"]
+    assert [a["AssociationId"] for a in listed] == [association_id]
+
+
 # -- update -------
 
 
