@@ -319,6 +319,76 @@ WINDOW = "mw-0123456789abcdef0"
             )
             for version in ("0", "01", "٣", "x")
         ),
+        *(
+            (
+                ["associations", command, "bogus", *rest],
+                "argument ID: 'bogus' is not an association id "
+                "(8-4-4-4-12 hexadecimal digits)",
+            )
+            for command, rest in (
+                ("update", ["--set", "max_errors=1"]),
+                ("delete", []),
+                ("versions", []),
+                ("runs", []),
+            )
+        ),
+        (
+            ["associations", "update", AID, "--expected-version", "0"],
+            "argument --expected-version: '0' is not a version: a whole number, "
+            "1 or more",
+        ),
+        (
+            ["tasks", "list", "mw-1"],
+            "argument WINDOW_ID: 'mw-1' is not a maintenance window id "
+            "(mw- and 17 hex digits)",
+        ),
+        (
+            ["tasks", "update", "mw-1", AID, "--set", "priority=1"],
+            "argument WINDOW_ID: 'mw-1' is not a maintenance window id "
+            "(mw- and 17 hex digits)",
+        ),
+        (
+            ["tasks", "update", WINDOW, "x", "--set", "priority=1"],
+            "argument TASK_ID: 'x' is not a window task id "
+            "(8-4-4-4-12 hexadecimal digits)",
+        ),
+        *(
+            (
+                [
+                    "associations",
+                    "bulk-update",
+                    "--all",
+                    "--set",
+                    "max_errors=1",
+                    *option,
+                ],
+                said,
+            )
+            for option, said in (
+                (
+                    ["--concurrency", "0"],
+                    "argument --concurrency: '0' is not a whole number, 1 or more",
+                ),
+                (
+                    ["--wait", "--timeout", "soon"],
+                    "argument --timeout: 'soon' is not a number of seconds, more "
+                    "than 0, at most 86400",
+                ),
+                (
+                    ["--wait", "--canary", "0"],
+                    "argument --canary: '0' is not a whole number, 1 or more",
+                ),
+                (
+                    ["--wait", "--max-failed-runs", "-1"],
+                    "argument --max-failed-runs: '-1' is not a whole number, 0 or more",
+                ),
+                (
+                    ["--fleet-concurrency", "0"],
+                    "argument --fleet-concurrency: '0' is not a whole number, 1 "
+                    "or more",
+                ),
+            )
+        ),
     ],
 )
 def test_an_id_or_a_version_that_cannot_be_is_refused_word_for_word(
