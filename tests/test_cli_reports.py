@@ -456,15 +456,20 @@ def test_an_update_may_only_clear(server: Server, boto: Any) -> None:
     assert stored(boto, association_id)["MaxErrors"] == "1"
 
 
-def test_the_command_alone_asks_for_a_command() -> None:
+@pytest.mark.parametrize("area", [[], ["associations"], ["tasks"], ["windows"]])
+def test_the_command_alone_asks_for_a_command(area: list[str]) -> None:
     done = run_command(
-        [sys.executable, "-m", "ssmkit"], stdin="", env=command_env(), timeout=60
+        [sys.executable, "-m", "ssmkit", *area],
+        stdin="",
+        env=command_env(),
+        timeout=60,
     )
+    command = " ".join(["ssmkit", *area])
     assert (done.returncode, done.stdout, done.stderr) == (
         2,
         "",
-        "ssmkit: error: the following arguments are required: COMMAND "
-        "(see ssmkit --help)\n",
+        f"{command}: error: the following arguments are required: COMMAND "
+        f"(see {command} --help)\n",
     )
 
 
