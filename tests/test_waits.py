@@ -991,7 +991,7 @@ def test_a_dry_run_that_waits_is_refused_in_words(
     ssm: StandIn, client: ssmkit.Client
 ) -> None:
     with pytest.raises(
-        ValueError, match="^a dry run writes nothing, so nothing runs to wait for$"
+        ValueError, match=r"^a dry run writes nothing, so nothing runs to wait for$"
     ):
         client.update_associations(
             association_ids=[], max_errors="1", wait=True, dry_run=True
