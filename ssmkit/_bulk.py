@@ -15,6 +15,7 @@ import attrs
 from ._operations import Operations
 from ._safe import ASSOCIATION, UpdatePlan, apply_update, plan_update, prepare
 from ._waits import AssociationRun, not_seen, wait_for_association_run
+from ._words import plural
 from .errors import ServiceError, SSMKitError, WaitTimeoutError
 from .models import AssociationDescription
 
@@ -417,9 +418,8 @@ class Rollout:
             bound = self.max_failed_runs
             if bound is not None and self.failed > bound and not self.stop.is_set():
                 log.warning(
-                    "%d target%s failed, more than %d: no further write starts",
-                    self.failed,
-                    "" if self.failed == 1 else "s",
+                    "%s failed, more than %d: no further write starts",
+                    plural(self.failed, "target"),
                     bound,
                 )
                 self.stop.set()  # writes not yet sent are not sent
@@ -597,10 +597,6 @@ def _fill(future: Future[R | None], one: Callable[[T], R | None], item: T) -> No
         future.set_result(result)
 
 
-def _calls(count: int) -> str:
-    return f"{count} call" if count == 1 else f"{count} calls"
-
-
 def run_all(
     items: Iterable[T],
     one: Callable[[T], R | None],
@@ -681,14 +677,18 @@ def run_all(
         stop.set()
         if interrupted is not None:
             interrupted.set()
-        log.warning("interrupted: finishing the %s under way", _calls(len(running)))
+        log.warning(
+            "interrupted: finishing the %s under way", plural(len(running), "call")
+        )
         for future in running:
             future.cancel()
         while running:
             try:
                 next_finished()
             except KeyboardInterrupt:
-                log.warning("still finishing the %s under way", _calls(len(running)))
+                log.warning(
+                    "still finishing the %s under way", plural(len(running), "call")
+                )
         raise
     except Exception:
         stop.set()  # a call gone wrong: no write not yet sent is sent

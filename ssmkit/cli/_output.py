@@ -23,6 +23,7 @@ from rich.text import Text
 from .._mask import mask
 from .._validate import attribute_name
 from .._wire import jsonable
+from .._words import plural
 
 if TYPE_CHECKING:
     import argparse
@@ -299,11 +300,6 @@ def text_of(value: Any) -> str:
     if value is None:
         return ""
     return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 change``, ``2 changes``."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def confirm(question: str) -> bool:
