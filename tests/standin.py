@@ -94,11 +94,11 @@ def server() -> Iterator[Server]:
         yield running
 
 
-def server_client(server: Server) -> Any:
+def server_client(server: Server, region: str = "us-east-1") -> Any:
     """A boto3 SSM client of the stand-in served over HTTP, with fake credentials."""
     return boto3.client(
         "ssm",
-        region_name="us-east-1",
+        region_name=region,
         endpoint_url=server.url,
         aws_access_key_id="testing",
         aws_secret_access_key="testing",

@@ -389,13 +389,13 @@ def test_a_pace_that_cannot_be_run_is_refused_in_words(
     assert stand_in.operations == []
 
 
-@pytest.mark.parametrize(("concurrency", "least"), [(1, 0.01), (256, 0.01)])
+@pytest.mark.parametrize("concurrency", [1, 256])
 def test_the_bounds_of_a_pace_are_accepted(
-    client: ssmkit.Client, concurrency: int, least: float
+    client: ssmkit.Client, concurrency: int
 ) -> None:
     assert (
         client.update_associations(
-            association_ids=[], max_errors="5", concurrency=concurrency, max_rate=least
+            association_ids=[], max_errors="5", concurrency=concurrency, max_rate=0.01
         )
         == []
     )
@@ -459,6 +459,16 @@ def test_skip_leaves_associations_out(
     assert [r.association_id for r in by_id] == ids[4:]
 
 
+def interrupted(client: ssmkit.Client, **options: Any) -> None:
+    """A bulk run that a Ctrl-C, pressed from a hook, ends as Ctrl-C ends it."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            client.update_associations(max_errors="5", **options)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [
         r.getMessage()
@@ -486,14 +496,7 @@ def test_a_ctrl_c_during_a_read_keeps_its_write_from_being_sent(
 
     stand_in.before("DescribeAssociation", press)
     stand_in.requests.clear()
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            client.update_associations(
-                association_ids=ids[:2], concurrency=1, max_errors="5"
-            )
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    interrupted(client, association_ids=ids[:2], concurrency=1)
     # The call under way was waited for: the run ended after its read was
     # answered; its write, and the next association, were never sent.
     assert answered.is_set()
@@ -524,14 +527,7 @@ def test_ctrl_c_pressed_again_while_the_calls_finish_is_said_and_waits_still(
 
     stand_in.before("DescribeAssociation", press_twice, times=2)
     stand_in.requests.clear()
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            client.update_associations(
-                association_ids=ids[:3], concurrency=2, max_errors="5"
-            )
-    finally:
-        signal.signal(signal.SIGINT, previous)
+    interrupted(client, association_ids=ids[:3], concurrency=2)
     assert answered.is_set()
     assert stand_in.operations == ["DescribeAssociation"] * 2
     assert warnings_of(caplog) == [

@@ -286,7 +286,9 @@ def test_a_reader_gone_midway_ends_the_command_as_its_kind_says(
     assert (got, err.getvalue()) == (status, said)
 
 
-def test_debug_logs_each_record_on_its_own_dated_line(server: Server) -> None:
+def test_debug_logs_each_write_on_its_own_dated_line_without_secrets(
+    server: Server,
+) -> None:
     association_id = create(server_client(server))
     done = ssmkit(
         server,
@@ -295,7 +297,7 @@ def test_debug_logs_each_record_on_its_own_dated_line(server: Server) -> None:
         "update",
         association_id,
         "--set",
-        "max_errors=5",
+        'parameters.commands=["echo s3cret"]',
         "--yes",
     )
     assert done.returncode == 0, done.stderr
@@ -304,9 +306,10 @@ def test_debug_logs_each_record_on_its_own_dated_line(server: Server) -> None:
     assert re.fullmatch(
         r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO association "
         + association_id
-        + ": UpdateAssociation of max_errors",
+        + ": UpdateAssociation of parameters.commands",
         line,
     ), line
+    assert "s3cret" not in done.stderr + done.stdout
 
 
 @pytest.mark.parametrize(

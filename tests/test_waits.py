@@ -911,46 +911,33 @@ def test_an_apply_that_waits_carries_the_run_of_each_write(
 
 
 @pytest.mark.parametrize(
-    ("options", "message"),
+    ("options", "error", "message"),
     [
         (
             {"canary": 1},
+            ValueError,
             "canary and max_failed_runs judge the runs: give wait=True too",
         ),
         (
             {"max_failed_runs": 0},
+            ValueError,
             "canary and max_failed_runs judge the runs: give wait=True too",
         ),
         (
             {"wait": True, "canary": 0},
+            ValueError,
             "canary must be a whole number, 1 or more, got 0",
         ),
         (
             {"wait": True, "max_failed_runs": -1},
+            ValueError,
             "max_failed_runs must be a whole number, 0 or more, got -1",
         ),
         (
             {"wait": True, "timeout": 0},
+            ValueError,
             "timeout must be a number of seconds more than 0, got 0",
         ),
-    ],
-)
-def test_an_apply_s_rollout_that_cannot_be_run_is_refused_in_words(
-    ssm: StandIn, client: ssmkit.Client, options: dict[str, Any], message: str
-) -> None:
-    plan = client.plan_associations({"Associations": []})
-    ssm.requests.clear()
-    whole = f"^{re.escape(message)}$"
-    with pytest.raises(ValueError, match=whole):
-        client.apply_associations(plan, **options)
-    with pytest.raises(ValueError, match=whole):
-        client.update_associations(association_ids=[], max_errors="1", **options)
-    assert ssm.operations == []
-
-
-@pytest.mark.parametrize(
-    ("options", "error", "message"),
-    [
         (
             {"watch": print},
             ValueError,
@@ -970,7 +957,7 @@ def test_an_apply_s_rollout_that_cannot_be_run_is_refused_in_words(
         ),
     ],
 )
-def test_a_watch_or_timeout_that_cannot_be_used_is_refused_in_words(
+def test_a_rollout_that_cannot_be_run_is_refused_in_words(
     ssm: StandIn,
     client: ssmkit.Client,
     options: dict[str, Any],
