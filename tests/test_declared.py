@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import random
+import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -627,7 +629,7 @@ def test_a_plan_s_concurrency_is_checked_first(
 
 
 def test_throttling_past_botocore_s_retries_is_waited_out(
-    client: ssmkit.Client, stand_in: StandIn
+    client: ssmkit.Client, stand_in: StandIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from botocore.config import Config
 
@@ -636,15 +638,38 @@ def test_throttling_past_botocore_s_retries_is_waited_out(
     # A client that retries nothing itself: every refusal reaches ssmkit.
     bare = ssmkit.Client(
         boto3_client=stand_in.client(
-            config=Config(retries={"max_attempts": 1, "mode": "standard"})
+            config=Config(retries={"total_max_attempts": 1, "mode": "standard"})
         )
     )
+    # Each pause is drawn between 0 and a ceiling that doubles from 0.25 s
+    # ("full jitter"); here it is seen, not waited.
+    drawn: list[tuple[float, float]] = []
+    slept: list[float] = []
+
+    def uniform(low: float, high: float) -> float:
+        drawn.append((low, high))
+        return high / 2
+
+    monkeypatch.setattr(random, "uniform", uniform)
+    monkeypatch.setattr(time, "sleep", slept.append)
     stand_in.fail_next("DescribeAssociation", "ThrottlingException", times=3)
+    stand_in.requests.clear()
     assert bare.plan_associations(many(2), concurrency=1) == expected
-    # Refused for longer than ssmkit waits: the plan says so, writing nothing.
+    assert drawn == [(0, 0.25), (0, 0.5), (0, 1.0)]
+    assert slept == [0.125, 0.25, 0.5]
+    assert stand_in.operations.count("DescribeAssociation") == 2 + 3
+    # Refused for longer than ssmkit waits (six reads, five pauses): the plan
+    # says so, writing nothing.
+    drawn.clear()
+    slept.clear()
+    stand_in.requests.clear()
     stand_in.fail_next("DescribeAssociation", "ThrottlingException", times=50)
     with pytest.raises(errors.ThrottlingError):
         bare.plan_associations(many(2), concurrency=1)
+    assert drawn == [(0, 0.25), (0, 0.5), (0, 1.0), (0, 2.0), (0, 4.0)]
+    assert slept == [0.125, 0.25, 0.5, 1.0, 2.0]
+    assert stand_in.operations.count("DescribeAssociation") == 6
+    assert writes(stand_in) == []
 
 
 @pytest.mark.parametrize(
