@@ -426,10 +426,14 @@ def test_a_placeholder_with_nothing_to_keep_is_refused(
 ) -> None:
     desired = entries()
     desired[0]["Parameters"]["Operation"] = "<sensitive>"
+    desired[0]["Parameters"]["RebootOption"] = "<sensitive>"
     with pytest.raises(errors.ValidationError) as caught:
         client.plan_associations(desired)
-    assert "parameters.Operation: holds the placeholder <sensitive>" in str(
-        caught.value
+    assert str(caught.value) == (
+        "<entries>: 1 problem, nothing was written\n"
+        "  team-patch: parameters.Operation, parameters.RebootOption: holds the "
+        "placeholder <sensitive> (exported without --show-sensitive) and there is "
+        "no live value to keep: write the value"
     )
     assert writes(stand_in) == []
 

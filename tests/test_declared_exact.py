@@ -260,3 +260,171 @@ def test_an_export_of_an_association_whose_answer_omits_its_tags() -> None:
         {"Associations": [{"AssociationName": "untagged", "Name": PATCH}]},
         [],
     )
+
+
+def test_a_create_applied_only_at_its_cron_interval_does_not_run(
+    client: ssmkit.Client,
+) -> None:
+    desired = entries()
+    desired[1]["ScheduleExpression"] = "cron(0 2 ? * SUN *)"
+    desired[1]["ApplyOnlyAtCronInterval"] = True
+    patch, inventory = client.plan_associations(desired).create
+    assert (patch.runs, inventory.runs) == (True, False)
+    assert patch.render().splitlines()[0] == (
+        "+ create team-patch (runs at once on its targets)"
+    )
+    assert inventory.render().splitlines()[0] == "+ create team-inventory"
+
+
+def test_members_and_tags_changed_together_are_planned_together(
+    client: ssmkit.Client, boto: Any
+) -> None:
+    desired = entries()[:1]
+    desired[0]["Tags"] = [
+        {"Key": "team", "Value": "ops"},
+        {"Key": "tier", "Value": "1"},
+    ]
+    applied(client, desired)
+    desired[0]["MaxErrors"] = "20%"
+    desired[0]["Tags"] = [
+        {"Key": "team", "Value": "ops"},
+        {"Key": "tier", "Value": "2"},
+    ]
+    (update,) = client.plan_associations(desired).update
+    assert [c.render() for c in update.changes] == [
+        '~ max_errors: "10%" -> "20%"',
+        '~ tags.tier: "1" -> "2"',
+    ]
+    (result,) = client.apply_associations(client.plan_associations(desired))
+    assert (result.outcome, result.version_before, result.version_after) == (
+        "changed",
+        "1",
+        "2",
+    )
+    assert live(boto, "team-patch")["MaxErrors"] == "20%"
+
+
+def tagged_plan(client: ssmkit.Client) -> ssmkit.AssociationsPlan:
+    """A plan that changes one association's tags and nothing else."""
+    desired = entries()[:1]
+    desired[0]["Tags"] = [{"Key": "team", "Value": "ops"}]
+    applied(client, desired)
+    desired[0]["Tags"] = [{"Key": "team", "Value": "sre"}]
+    return client.plan_associations(desired)
+
+
+def test_a_change_of_tags_alone_keeps_the_version_it_was_planned_at(
+    client: ssmkit.Client,
+) -> None:
+    (result,) = client.apply_associations(tagged_plan(client))
+    assert (result.outcome, result.version_before, result.version_after) == (
+        "changed",
+        "1",
+        "1",
+    )
+
+
+def test_a_change_of_tags_alone_meets_a_deleted_association(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    plan = tagged_plan(client)
+    boto.delete_association(AssociationId=live(boto, "team-patch")["AssociationId"])
+    stand_in.requests.clear()
+    (result,) = client.apply_associations(plan)
+    assert (result.outcome, str(result.error)) == (
+        "conflict",
+        "association team-patch was deleted since the plan: nothing was "
+        "written; plan again",
+    )
+    assert isinstance(result.error, errors.ConcurrentUpdateError)
+    assert isinstance(result.error.__cause__, errors.AssociationDoesNotExist)
+    assert stand_in.operations == ["DescribeAssociation"]
+
+
+def test_a_change_of_tags_alone_meets_tags_changed_since_the_plan(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    plan = tagged_plan(client)
+    association_id = live(boto, "team-patch")["AssociationId"]
+    boto.add_tags_to_resource(
+        ResourceType="Association",
+        ResourceId=association_id,
+        Tags=[{"Key": "tier", "Value": "1"}],
+    )
+    stand_in.requests.clear()
+    (result,) = client.apply_associations(plan)
+    assert (result.outcome, str(result.error)) == (
+        "conflict",
+        "association team-patch had its tags changed since the plan: nothing was "
+        "written; plan again",
+    )
+    assert result.error is not None
+    assert result.error.__cause__ is None
+    assert stand_in.operations == ["DescribeAssociation", "ListTagsForResource"]
+
+
+def test_a_delete_meets_an_association_deleted_since_the_plan(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    made = boto.create_association(Name=PATCH, AssociationName="team-old")
+    plan = client.plan_associations(
+        {"Prune": {"NamePrefix": "team-"}, "Associations": []}, prune=True
+    )
+    boto.delete_association(
+        AssociationId=made["AssociationDescription"]["AssociationId"]
+    )
+    stand_in.requests.clear()
+    (result,) = client.apply_associations(plan)
+    assert (result.outcome, str(result.error)) == (
+        "conflict",
+        "association team-old was deleted since the plan: nothing was "
+        "written; plan again",
+    )
+    assert result.error is not None
+    assert isinstance(result.error.__cause__, errors.AssociationDoesNotExist)
+    assert stand_in.operations == ["DescribeAssociation"]
+
+
+def test_a_create_looks_for_its_name_and_names_each_made_since_the_plan(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    plan = client.plan_associations(entries()[1:])
+    made = [
+        boto.create_association(Name=INVENTORY, AssociationName="team-inventory")[
+            "AssociationDescription"
+        ]["AssociationId"]
+        for _ in range(2)
+    ]
+    listed = [
+        a["AssociationId"]
+        for a in boto.list_associations()["Associations"]
+        if a["AssociationId"] in made
+    ]
+    stand_in.requests.clear()
+    (result,) = client.apply_associations(plan)
+    assert str(result.error) == (
+        f"association team-inventory was created since the plan ({listed[0]}, "
+        f"{listed[1]}): nothing was written; plan again"
+    )
+    assert stand_in.requests_for("ListAssociations") == [
+        {
+            "AssociationFilterList": [
+                {"key": "AssociationName", "value": "team-inventory"}
+            ]
+        }
+    ]
+
+
+def test_an_export_leaves_out_each_association_without_a_name_of_its_own(
+    client: ssmkit.Client, boto: Any
+) -> None:
+    def made(**members: Any) -> str:
+        answer = boto.create_association(Name=INVENTORY, **members)
+        return answer["AssociationDescription"]["AssociationId"]  # type: ignore[no-any-return]
+
+    shared = [made(AssociationName="team-twice"), made(AssociationName="team-twice")]
+    unnamed = made()
+    made(AssociationName="team-once")
+    document, left_out = client.export_associations()
+    assert [e["AssociationName"] for e in document["Associations"]] == ["team-once"]
+    assert sorted(left_out) == sorted([*shared, unnamed])
