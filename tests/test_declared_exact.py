@@ -428,3 +428,22 @@ def test_an_export_leaves_out_each_association_without_a_name_of_its_own(
     document, left_out = client.export_associations()
     assert [e["AssociationName"] for e in document["Associations"]] == ["team-once"]
     assert sorted(left_out) == sorted([*shared, unnamed])
+
+
+def test_a_failed_update_keeps_its_id_and_the_version_it_was_planned_at(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    applied(client, entries()[:1])
+    desired = entries()[:1]
+    desired[0]["MaxErrors"] = "20%"
+    plan = client.plan_associations(desired)
+    stand_in.fail_next("UpdateAssociation", "InvalidDocument")
+    (result,) = client.apply_associations(plan)
+    association_id = live(boto, "team-patch")["AssociationId"]
+    assert (
+        result.outcome,
+        result.association_id,
+        result.version_before,
+        result.version_after,
+    ) == ("failed", association_id, "1", None)
+    assert isinstance(result.error, errors.InvalidDocument)
