@@ -421,6 +421,23 @@ def test_a_placeholder_keeps_the_live_value_and_is_never_sent(
     )
 
 
+def test_a_placeholder_with_no_live_value_in_its_place_is_refused(
+    client: ssmkit.Client, stand_in: StandIn
+) -> None:
+    applied(client, entries()[:1])
+    desired = entries()[:1]
+    desired[0]["Parameters"]["Missing"] = "<sensitive>"
+    stand_in.requests.clear()
+    with pytest.raises(errors.ValidationError) as caught:
+        client.plan_associations(desired)
+    assert str(caught.value) == (
+        "<entries>: 1 problem, nothing was written\n"
+        "  team-patch: parameters.Missing: holds the placeholder <sensitive> and "
+        "there is no live value to keep: write the value"
+    )
+    assert writes(stand_in) == []
+
+
 def test_a_placeholder_with_nothing_to_keep_is_refused(
     client: ssmkit.Client, stand_in: StandIn
 ) -> None:

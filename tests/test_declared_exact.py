@@ -304,65 +304,6 @@ def test_members_and_tags_changed_together_are_planned_together(
     assert live(boto, "team-patch")["MaxErrors"] == "20%"
 
 
-def tagged_plan(client: ssmkit.Client) -> ssmkit.AssociationsPlan:
-    """A plan that changes one association's tags and nothing else."""
-    desired = entries()[:1]
-    desired[0]["Tags"] = [{"Key": "team", "Value": "ops"}]
-    applied(client, desired)
-    desired[0]["Tags"] = [{"Key": "team", "Value": "sre"}]
-    return client.plan_associations(desired)
-
-
-def test_a_change_of_tags_alone_keeps_the_version_it_was_planned_at(
-    client: ssmkit.Client,
-) -> None:
-    (result,) = client.apply_associations(tagged_plan(client))
-    assert (result.outcome, result.version_before, result.version_after) == (
-        "changed",
-        "1",
-        "1",
-    )
-
-
-def test_a_change_of_tags_alone_meets_a_deleted_association(
-    client: ssmkit.Client, boto: Any, stand_in: StandIn
-) -> None:
-    plan = tagged_plan(client)
-    boto.delete_association(AssociationId=live(boto, "team-patch")["AssociationId"])
-    stand_in.requests.clear()
-    (result,) = client.apply_associations(plan)
-    assert (result.outcome, str(result.error)) == (
-        "conflict",
-        "association team-patch was deleted since the plan: nothing was "
-        "written; plan again",
-    )
-    assert isinstance(result.error, errors.ConcurrentUpdateError)
-    assert isinstance(result.error.__cause__, errors.AssociationDoesNotExist)
-    assert stand_in.operations == ["DescribeAssociation"]
-
-
-def test_a_change_of_tags_alone_meets_tags_changed_since_the_plan(
-    client: ssmkit.Client, boto: Any, stand_in: StandIn
-) -> None:
-    plan = tagged_plan(client)
-    association_id = live(boto, "team-patch")["AssociationId"]
-    boto.add_tags_to_resource(
-        ResourceType="Association",
-        ResourceId=association_id,
-        Tags=[{"Key": "tier", "Value": "1"}],
-    )
-    stand_in.requests.clear()
-    (result,) = client.apply_associations(plan)
-    assert (result.outcome, str(result.error)) == (
-        "conflict",
-        "association team-patch had its tags changed since the plan: nothing was "
-        "written; plan again",
-    )
-    assert result.error is not None
-    assert result.error.__cause__ is None
-    assert stand_in.operations == ["DescribeAssociation", "ListTagsForResource"]
-
-
 def test_a_delete_meets_an_association_deleted_since_the_plan(
     client: ssmkit.Client, boto: Any, stand_in: StandIn
 ) -> None:

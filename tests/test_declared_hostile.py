@@ -222,15 +222,35 @@ def test_the_placeholder_stands_only_for_a_whole_live_value(
 # -- tags are compared with what the plan read -----------------------------------------
 
 
-def test_a_rivals_tag_change_between_plan_and_apply_is_a_conflict(
-    client: ssmkit.Client, boto: Any, stand_in: StandIn
-) -> None:
+def tag_change_planned(client: ssmkit.Client) -> ssmkit.AssociationsPlan:
+    """A plan that changes one association's tags and nothing else."""
     desired = entries()[:1]
     desired[0]["Tags"] = [{"Key": "team", "Value": "ops"}]
     client.apply_associations(client.plan_associations(desired))
-    association_id = live(boto, "team-patch")["AssociationId"]
     desired[0]["Tags"] = [{"Key": "team", "Value": "sre"}]
-    plan = client.plan_associations(desired)
+    return client.plan_associations(desired)
+
+
+def conflict(name: str, what: str) -> str:
+    return f"association {name} {what}: nothing was written; plan again"
+
+
+def test_a_tag_change_alone_keeps_the_version_it_was_planned_at(
+    client: ssmkit.Client,
+) -> None:
+    (result,) = client.apply_associations(tag_change_planned(client))
+    assert (result.outcome, result.version_before, result.version_after) == (
+        "changed",
+        "1",
+        "1",
+    )
+
+
+def test_a_rivals_tag_change_between_plan_and_apply_is_a_conflict(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    plan = tag_change_planned(client)
+    association_id = live(boto, "team-patch")["AssociationId"]
     boto.add_tags_to_resource(
         ResourceType="Association",
         ResourceId=association_id,
@@ -239,8 +259,12 @@ def test_a_rivals_tag_change_between_plan_and_apply_is_a_conflict(
     stand_in.requests.clear()
     (result,) = client.apply_associations(plan)
     calls = [r.operation for r in stand_in.requests]
-    assert result.outcome == "conflict"
-    assert "tags changed since the plan" in str(result.error)
+    assert (result.outcome, str(result.error)) == (
+        "conflict",
+        conflict("team-patch", "had its tags changed since the plan"),
+    )
+    assert result.error is not None
+    assert result.error.__cause__ is None
     tags = boto.list_tags_for_resource(
         ResourceType="Association", ResourceId=association_id
     )["TagList"]
@@ -249,27 +273,25 @@ def test_a_rivals_tag_change_between_plan_and_apply_is_a_conflict(
 
 
 def test_a_rivals_delete_before_a_tag_change_is_a_conflict(
-    client: ssmkit.Client, boto: Any
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
 ) -> None:
-    desired = entries()[:1]
-    desired[0]["Tags"] = [{"Key": "team", "Value": "ops"}]
-    client.apply_associations(client.plan_associations(desired))
-    desired[0]["Tags"] = [{"Key": "team", "Value": "sre"}]
-    plan = client.plan_associations(desired)
+    plan = tag_change_planned(client)
     boto.delete_association(AssociationId=live(boto, "team-patch")["AssociationId"])
+    stand_in.requests.clear()
     (result,) = client.apply_associations(plan)
-    assert result.outcome == "conflict"
-    assert "was deleted since the plan" in str(result.error)
+    assert (result.outcome, str(result.error)) == (
+        "conflict",
+        conflict("team-patch", "was deleted since the plan"),
+    )
+    assert isinstance(result.error, errors.ConcurrentUpdateError)
+    assert isinstance(result.error.__cause__, errors.AssociationDoesNotExist)
+    assert stand_in.operations == ["DescribeAssociation"]
 
 
 def test_a_rivals_member_change_before_a_tag_change_is_a_conflict(
     client: ssmkit.Client, boto: Any
 ) -> None:
-    desired = entries()[:1]
-    desired[0]["Tags"] = [{"Key": "team", "Value": "ops"}]
-    client.apply_associations(client.plan_associations(desired))
-    desired[0]["Tags"] = [{"Key": "team", "Value": "sre"}]
-    plan = client.plan_associations(desired)
+    plan = tag_change_planned(client)
     association = live(boto, "team-patch")
     boto.update_association(
         AssociationId=association["AssociationId"],
@@ -278,8 +300,10 @@ def test_a_rivals_member_change_before_a_tag_change_is_a_conflict(
         MaxErrors="50%",
     )
     (result,) = client.apply_associations(plan)
-    assert result.outcome == "conflict"
-    assert "is at version 2 since the plan" in str(result.error)
+    assert (result.outcome, str(result.error)) == (
+        "conflict",
+        conflict("team-patch", "is at version 2 since the plan"),
+    )
 
 
 # -- every problem, and no terminal escapes --------------------------------------------
