@@ -601,26 +601,69 @@ def test_a_plan_reads_the_live_associations_side_by_side(
     most = [0]
     lock = threading.Lock()
 
+    threads: set[str] = set()
+
     def slow(request: dict[str, Any]) -> None:
         with lock:
+            threads.add(threading.current_thread().name)
             under_way[0] += 1
             most[0] = max(most[0], under_way[0])
         time.sleep(0.05)  # long enough for the others to start meanwhile
         with lock:
             under_way[0] -= 1
 
+    def read(entries: list[dict[str, Any]], concurrency: int) -> Any:
+        most[0] = 0
+        threads.clear()
+        return client.plan_associations(entries, concurrency=concurrency)
+
     stand_in.before("DescribeAssociation", slow, times=None)
-    side_by_side = client.plan_associations(many(12), concurrency=4)
+    side_by_side = read(many(12), 4)
     assert most[0] == 4
-    most[0] = 0
-    one_by_one = client.plan_associations(many(12), concurrency=1)
-    assert most[0] == 1
+    assert len(threads) == 4
+    assert all(name.startswith("ssmkit-plan") for name in threads)
+    # Each of the plan's threads has ended when it returns.
+    assert not [t for t in threading.enumerate() if t.name.startswith("ssmkit-plan")]
+    read(many(2), 2)
+    assert most[0] == 2
+    # One at a time, or one entry, are read in the caller's own thread.
+    one_by_one = read(many(12), 1)
+    assert (most[0], threads) == (1, {threading.current_thread().name})
+    read(many(1), 8)
+    assert threads == {threading.current_thread().name}
     # The same plan, in the file's order, either way.
     assert side_by_side == one_by_one
     assert [a.name for a in side_by_side.associations] == [
         e["AssociationName"] for e in many(12)
     ]
     assert {a.action for a in side_by_side.associations} == {"unchanged"}
+
+
+def test_a_read_that_fails_stops_the_reads_not_yet_started(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    import threading
+
+    client.apply_associations(client.plan_associations(many(8)))
+    first = live(boto, "many-000")["AssociationId"]
+    stand_in.fail_next(
+        "DescribeAssociation",
+        "AssociationDoesNotExist",
+        when=lambda request: request["AssociationId"] == first,
+    )
+    # The other reads under way wait until the failure has long been seen.
+    released = threading.Event()
+    threading.Timer(0.5, released.set).start()
+    stand_in.before(
+        "DescribeAssociation",
+        lambda request: request["AssociationId"] == first or released.wait(),
+        times=None,
+    )
+    stand_in.requests.clear()
+    with pytest.raises(errors.AssociationDoesNotExist):
+        client.plan_associations(many(8), concurrency=2)
+    # The failed read, and at most one more on each of the two threads.
+    assert 2 <= stand_in.operations.count("DescribeAssociation") <= 3
 
 
 def test_throttled_reads_still_give_the_same_plan(

@@ -388,3 +388,68 @@ def test_a_failed_update_keeps_its_id_and_the_version_it_was_planned_at(
         result.version_after,
     ) == ("failed", association_id, "1", None)
     assert isinstance(result.error, errors.InvalidDocument)
+
+
+@pytest.mark.parametrize(
+    ("document", "problems"),
+    [
+        (
+            {"Associations": {"team-patch": PATCH}},
+            ["Associations: expected a list of associations"],
+        ),
+        (
+            {"Prune": {"NamePrefix": "team-"}},
+            ["Associations: expected a list of associations"],
+        ),
+        (
+            {"Associations": [PATCH, ["team-patch"], entries()[1]]},
+            [
+                "Associations[0]: expected a mapping of members",
+                "Associations[1]: expected a mapping of members",
+            ],
+        ),
+    ],
+)
+def test_associations_that_are_not_a_list_of_mappings_are_refused_word_for_word(
+    client: ssmkit.Client, stand_in: StandIn, document: Any, problems: list[str]
+) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        client.plan_associations(document)
+    count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+    assert str(caught.value).splitlines() == [
+        f"<entries>: {count}, nothing was written",
+        *(f"  {problem}" for problem in problems),
+    ]
+    assert stand_in.operations == []
+
+
+def test_a_plan_of_a_file_names_its_file(client: ssmkit.Client, tmp_path: Any) -> None:
+    path = tmp_path / "associations.yaml"
+    dump = dump_associations({"Associations": entries()}, path)
+    path.write_text(dump)
+    assert client.plan_associations(path).source == str(path)
+    assert client.plan_associations(str(path)).source == str(path)
+    assert client.plan_associations(entries()).source == "<entries>"
+
+
+def test_an_export_whose_listing_is_refused_says_so_word_for_word(
+    client: ssmkit.Client, stand_in: StandIn
+) -> None:
+    filters = [
+        ssmkit.models.AssociationFilter(
+            key=ssmkit.models.AssociationFilterKey.NAME,
+            value=5,  # type: ignore[arg-type]
+        )
+    ]
+    with pytest.raises(errors.ValidationError) as caught:
+        client.export_associations(filters=filters)
+    assert str(caught.value) == (
+        "Invalid type for parameter AssociationFilterList[0].value, value: 5, "
+        "type: <class 'int'>, valid types: <class 'str'>"
+    )
+    stand_in.fail_next("ListAssociations", "InternalServerError", times=10)
+    with pytest.raises(errors.InternalServerError) as refused:
+        client.export_associations()
+    assert str(refused.value) == (
+        "ListAssociations: InternalServerError: Injected InternalServerError"
+    )
