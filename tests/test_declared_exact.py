@@ -402,6 +402,14 @@ def test_a_failed_update_keeps_its_id_and_the_version_it_was_planned_at(
             ["Associations: expected a list of associations"],
         ),
         (
+            {"Associations": [], "MaintenanceWindows": [], "Size": 1, "Colour": 2},
+            [
+                "MaintenanceWindows: this plans associations only; plan the whole "
+                "file with ssmkit plan (Client.plan)",
+                "unknown top-level key Colour, Size (expected Associations and Prune)",
+            ],
+        ),
+        (
             {"Associations": [PATCH, ["team-patch"], entries()[1]]},
             [
                 "Associations[0]: expected a mapping of members",
