@@ -279,7 +279,9 @@ def _entry_problems(
     tags = [t.get("Key") for t in entry.get("Tags") or [] if isinstance(t, dict)]
     twice = sorted({str(k) for k in tags if tags.count(k) > 1})
     if twice:
-        problems.append(f"tags: the key {', '.join(twice)} is given more than once")
+        keys = "the key" if len(twice) == 1 else "the keys"
+        verb = "is" if len(twice) == 1 else "are"
+        problems.append(f"tags: {keys} {', '.join(twice)} {verb} given more than once")
     return problems
 
 

@@ -461,3 +461,67 @@ def test_an_export_whose_listing_is_refused_says_so_word_for_word(
     assert str(refused.value) == (
         "ListAssociations: InternalServerError: Injected InternalServerError"
     )
+
+
+@pytest.mark.parametrize(
+    ("entry", "problems"),
+    [
+        (
+            {
+                "Name": "AWS-RunShellScript",
+                "Parameters": {"commands": ["echo <sensitive>"]},
+            },
+            [
+                "parameters.commands[0]: holds the placeholder <sensitive>, which "
+                "stands only for a whole sensitive value kept from what is live; here "
+                "it would be sent as text: write the value"
+            ],
+        ),
+        # A member the shape lacks, or a null, is passed over: what follows
+        # is judged too.
+        (
+            {"Colour": 1, "Name": PATCH, "Size": 2, "MaxErrors": "bogus"},
+            [
+                "CreateAssociation has no member Colour, Size",
+                "max_errors: must match the pattern "
+                "^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$ (got 'bogus')",
+            ],
+        ),
+        (
+            {"OutputLocation": None, "Name": PATCH, "MaxErrors": "bogus"},
+            [
+                "max_errors: must match the pattern "
+                "^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$ (got 'bogus')",
+            ],
+        ),
+        (
+            {"Name": PATCH, "ScheduleExpression": "cron(0 99 * * ? *)"},
+            [
+                "schedule_expression: 'cron(0 99 * * ? *)' is not a schedule: "
+                "hours 99 is out of range 0-23"
+            ],
+        ),
+        (
+            {
+                "Name": PATCH,
+                "Tags": [{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}],
+            },
+            ["tags: the key a is given more than once"],
+        ),
+        (
+            {
+                "Name": PATCH,
+                "Tags": [{"Key": k, "Value": "1"} for k in ("b", "a", "b", "a", "c")],
+            },
+            ["tags: the keys a, b are given more than once"],
+        ),
+    ],
+)
+def test_each_problem_of_an_entry_word_for_word(
+    client: ssmkit.Client, entry: dict[str, Any], problems: list[str]
+) -> None:
+    with pytest.raises(errors.ValidationError) as caught:
+        client.plan_associations([{"AssociationName": "team-x", **entry}])
+    assert str(caught.value).splitlines()[1:] == [
+        f"  Associations[0] (team-x): {problem}" for problem in problems
+    ]
