@@ -463,6 +463,14 @@ def test_an_export_whose_listing_is_refused_says_so_word_for_word(
     )
 
 
+def stray(path: str) -> str:
+    return (
+        f"{path}: holds the placeholder <sensitive>, which stands only for a whole "
+        "sensitive value kept from what is live; here it would be sent as text: "
+        "write the value"
+    )
+
+
 @pytest.mark.parametrize(
     ("entry", "problems"),
     [
@@ -471,10 +479,60 @@ def test_an_export_whose_listing_is_refused_says_so_word_for_word(
                 "Name": "AWS-RunShellScript",
                 "Parameters": {"commands": ["echo <sensitive>"]},
             },
+            [stray("parameters.commands[0]")],
+        ),
+        # Within a list, a structure, a member the shape lacks, or as a key: the
+        # placeholder would be sent as text.
+        (
+            {"Name": PATCH, "Targets": [{"Key": "tag:x", "Values": ["<sensitive>"]}]},
+            [stray("targets[0].values[0]")],
+        ),
+        (
+            {
+                "Name": PATCH,
+                "OutputLocation": {"S3Location": {"OutputS3BucketName": "<sensitive>"}},
+            },
+            [stray("output_location.s3_location.output_s3_bucket_name")],
+        ),
+        (
+            {"Name": PATCH, "Colour": {"a": "<sensitive>"}, "Size": ["<sensitive>"]},
             [
-                "parameters.commands[0]: holds the placeholder <sensitive>, which "
-                "stands only for a whole sensitive value kept from what is live; here "
-                "it would be sent as text: write the value"
+                stray("colour.a"),
+                stray("size[0]"),
+                "CreateAssociation has no member Colour, Size",
+            ],
+        ),
+        (
+            {
+                "Name": PATCH,
+                "<sensitive>": 1,
+                "Parameters": {"<sensitive>": ["x"], "b<sensitive>": ["y"]},
+            },
+            [
+                stray("<sensitive>"),
+                stray("parameters.<sensitive>"),
+                stray("parameters.b<sensitive>"),
+                "CreateAssociation has no member <sensitive>",
+            ],
+        ),
+        # Standing for a whole sensitive value, it is not stray.
+        (
+            {
+                "Name": "AWS-RunShellScript",
+                "Parameters": {
+                    "a": "<sensitive>",
+                    "b": ["x <sensitive>"],
+                    "c": "<sensitive>",
+                    "d": ["<sensitive>"],
+                },
+            },
+            [stray("parameters.b[0]"), stray("parameters.d[0]")],
+        ),
+        (
+            {"Name": PATCH, "AlarmConfiguration": {"Alarms": None}},
+            [
+                "alarm_configuration.alarms: cannot be null "
+                "(AlarmConfiguration requires it)"
             ],
         ),
         # A member the shape lacks, or a null, is passed over: what follows
