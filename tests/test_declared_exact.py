@@ -528,6 +528,32 @@ def stray(path: str) -> str:
             },
             [stray("parameters.b[0]"), stray("parameters.d[0]")],
         ),
+        # A null in a map or a list, or for a required member, cannot mean
+        # "absent"; elsewhere it does, and what follows it is judged.
+        (
+            {"Name": PATCH, "Parameters": {"a": None}},
+            ["parameters.a: null is not a value in a map"],
+        ),
+        (
+            {"Name": PATCH, "Targets": [None]},
+            ["targets: null is not a value in a list"],
+        ),
+        (
+            {
+                "Name": PATCH,
+                "OutputLocation": {
+                    "S3Location": {"OutputS3Region": None, "OutputS3BucketName": "a"}
+                },
+            },
+            [
+                "output_location.s3_location.output_s3_bucket_name: length must be "
+                "at least 3 (got 'a')"
+            ],
+        ),
+        (
+            {"Name": PATCH, "OutputLocation": {"S3Location": {"Colour": {"a": 1}}}},
+            ["output_location.s3_location.colour: no such member"],
+        ),
         (
             {"Name": PATCH, "AlarmConfiguration": {"Alarms": None}},
             [
