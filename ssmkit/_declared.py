@@ -375,7 +375,10 @@ def _written(value: Any, shape: Shape | None, *, member: str) -> Any:
             msg = f"{member}: null is not a value in a list"
             raise ValidationError(msg, member=member, rule="not null")
         item_shape = shape.member  # type: ignore[union-attr]
-        return [_written(item, item_shape, member=f"{member}[]") for item in value]
+        return [
+            _written(item, item_shape, member=f"{member}[{index}]")
+            for index, item in enumerate(value)
+        ]
     return value
 
 

@@ -398,6 +398,14 @@ def test_a_failed_update_keeps_its_id_and_the_version_it_was_planned_at(
             ["Associations: expected a list of associations"],
         ),
         (
+            {"Associations": [], "Prune": ["team-"]},
+            ["Prune: expected NamePrefix: a non-empty name prefix"],
+        ),
+        (
+            {"Associations": [], "Prune": {"NamePrefix": ""}},
+            ["Prune: expected NamePrefix: a non-empty name prefix"],
+        ),
+        (
             {"Prune": {"NamePrefix": "team-"}},
             ["Associations: expected a list of associations"],
         ),
@@ -541,6 +549,21 @@ def stray(path: str) -> str:
         (
             {
                 "Name": PATCH,
+                "Targets": [{"Key": "tag:x", "Values": ["a"]}, {"Values": [None]}],
+            },
+            ["targets[1].values: null is not a value in a list"],
+        ),
+        (
+            {"Name": PATCH, "Parameters": {"a": [None]}},
+            ["parameters.a: null is not a value in a list"],
+        ),
+        (
+            {"Name": PATCH, "OutputLocation": {"S3Location": {"Colour": [1]}}},
+            ["output_location.s3_location.colour: no such member"],
+        ),
+        (
+            {
+                "Name": PATCH,
                 "OutputLocation": {
                     "S3Location": {"OutputS3Region": None, "OutputS3BucketName": "a"}
                 },
@@ -609,3 +632,17 @@ def test_each_problem_of_an_entry_word_for_word(
     assert str(caught.value).splitlines()[1:] == [
         f"  Associations[0] (team-x): {problem}" for problem in problems
     ]
+
+
+def test_a_file_that_is_no_mapping_is_refused_naming_it(
+    client: ssmkit.Client, tmp_path: Any
+) -> None:
+    path = tmp_path / "associations.yaml"
+    path.write_text("just words\n")
+    for desired, source in ((path, str(path)), (5, "<entries>")):
+        with pytest.raises(errors.ValidationError) as caught:
+            client.plan_associations(desired)
+        assert (str(caught.value), caught.value.rule) == (
+            f"{source}: expected a mapping with Associations:, or a list of entries",
+            "file",
+        )
