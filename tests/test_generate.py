@@ -70,7 +70,8 @@ def test_check_fails_on_a_newer_model_and_lists_what_it_adds(tmp_path: Path) -> 
         "  + member Target.FutureSecret (FutureSecret)",
         "  + AssociationStatusName value Paused",
         "  ~ documentation of 1 shapes and operations",
-        "    ssmkit/models/associations.py",
+        "  + member Target.FutureSealed (FutureSealed)",
+        "    ssmkit/models/_shapes/target.py",
     ):
         assert expected in lines, done.stdout
 

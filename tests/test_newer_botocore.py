@@ -68,6 +68,15 @@ def newer_model() -> dict[str, Any]:
         "key": {"shape": "FutureSetting"},
         "value": {"shape": "FutureWhen"},
     }
+    # Sensitive as a whole: every member within it is secret, whatever its shape.
+    shapes["FutureSealed"] = {
+        "type": "structure",
+        "sensitive": True,
+        "members": {
+            "Size": {"shape": "FutureSetting"},
+            "Limits": {"shape": "FutureLimits"},
+        },
+    }
     shapes["FutureHistory"] = {"type": "list", "member": {"shape": "FutureEvent"}}
     shapes["FutureVault"] = {
         "type": "map",
@@ -83,7 +92,7 @@ def newer_model() -> dict[str, Any]:
             "FutureHistory",
             "FutureVault",
         ],
-        "Target": ["FutureSetting", "FutureSecret"],
+        "Target": ["FutureSetting", "FutureSecret", "FutureSealed"],
         "AssociationOverview": ["FutureSetting", "FutureBlob"],
         "OpsItemDataValue": ["FutureSetting", "FutureSecret"],
         # And requests.
@@ -763,3 +772,43 @@ def test_a_placeholder_deep_in_a_new_entry_is_refused_by_its_path(
         "keep: write the value"
     )
     assert "SECRET-OK" not in str(caught.value)
+
+
+def test_a_placeholder_within_a_sensitive_structure_keeps_each_live_value(
+    newer: Path,
+) -> None:
+    # Within a structure the newer model makes a secret as a whole, each
+    # member, at any depth, is secret: the placeholder stands for it.
+    client, wire = wired()
+    sealed = {"Size": "SECRET-SIZE", "Limits": {"Size": "SECRET-LIMIT"}}
+    live = {
+        "AssociationId": "8dfe3659-4309-493a-8755-0123456789ab",
+        "AssociationName": "sealed",
+        "Name": "AWS-RunShellScript",
+        "AssociationVersion": "3",
+        "Targets": [{"Key": "tag:Env", "Values": ["prod"], "FutureSealed": sealed}],
+    }
+    summary = {k: live[k] for k in ("AssociationId", "AssociationName", "Name")}
+    placeholders = {"Size": "<sensitive>", "Limits": {"Size": "<sensitive>"}}
+    entry = {
+        "AssociationName": "sealed",
+        "Name": "AWS-RunShellScript",
+        "Targets": [
+            {"Key": "tag:Env", "Values": ["prod"], "FutureSealed": placeholders}
+        ],
+    }
+    wire.answer({"Associations": [summary]})
+    wire.answer({"AssociationDescription": live})
+    (unchanged,) = client.plan_associations([entry]).unchanged
+    assert unchanged.changes == ()
+    # Nothing live to keep: refused, each by its path, no secret quoted.
+    wire.answer({"Associations": []})
+    with pytest.raises(errors.ValidationError) as caught:
+        client.plan_associations([entry])
+    assert str(caught.value) == (
+        "<entries>: 1 problem, nothing was written\n"
+        "  sealed: targets[0].future_sealed.size, "
+        "targets[0].future_sealed.limits.size: holds the placeholder <sensitive> "
+        "(exported without --show-sensitive) and there is no live value to "
+        "keep: write the value"
+    )
