@@ -558,6 +558,18 @@ def test_an_update_that_loses_its_race_says_nothing_was_written(
                 "--set",
                 f"name={RUN}",
                 "--set",
+                'parameters={"commands": "<sensitive>", "dir": "<sensitive>"}',
+            ],
+            "parameters.commands: holds the placeholder <sensitive> and there is no "
+            "live association to keep a value from: write the value; parameters.dir: "
+            "holds the placeholder <sensitive> and there is no live association to "
+            "keep a value from: write the value",
+        ),
+        (
+            [
+                "--set",
+                f"name={RUN}",
+                "--set",
                 "association_name=a b",
                 "--set",
                 "schedule_expression=every day",
