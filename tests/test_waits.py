@@ -898,9 +898,16 @@ def test_an_apply_that_waits_carries_the_run_of_each_write(
             apply_entry("created", "1"),
         ]
     )
-    results = client.apply_associations(plan, wait=True, timeout=30)
+    seen: list[ssmkit.AssociationRun] = []
+    results = client.apply_associations(plan, wait=True, timeout=30, watch=seen.append)
     runs = {r.name: r.run for r in results}
     assert runs["kept"] is None  # nothing written: no run
+    # Each run is watched as it moves, to where it ended.
+    watched = {r.association_id for r in seen}
+    assert watched == {r.association_id for r in results if r.name != "kept"}
+    for result in results[1:]:
+        last = [r for r in seen if r.association_id == result.association_id][-1]
+        assert last == result.run
     for name in ("changed", "created"):
         (result,) = [r for r in results if r.name == name]
         run = runs[name]
