@@ -646,3 +646,26 @@ def test_a_file_that_is_no_mapping_is_refused_naming_it(
             f"{source}: expected a mapping with Associations:, or a list of entries",
             "file",
         )
+
+
+def test_a_null_in_a_new_entry_is_left_out_of_its_create(
+    client: ssmkit.Client, stand_in: StandIn
+) -> None:
+    desired = entries()[1:]
+    desired[0]["MaxErrors"] = None
+    desired[0]["OutputLocation"]["S3Location"]["OutputS3Region"] = None
+    (create,) = client.plan_associations(desired).create
+    assert create.request == {
+        "Name": INVENTORY,
+        "Targets": [{"Key": "InstanceIds", "Values": ["*"]}],
+        "ScheduleExpression": "rate(1 day)",
+        "OutputLocation": {
+            "S3Location": {
+                "OutputS3BucketName": "logs",
+                "OutputS3KeyPrefix": "inventory/",
+            }
+        },
+        "AssociationName": "team-inventory",
+    }
+    client.apply_associations(client.plan_associations(desired))
+    assert stand_in.requests_for("CreateAssociation") == [create.request]
