@@ -61,21 +61,21 @@ def test_a_report_holds_nothing_a_secret_could_be_found_from(
             "--yes",
         )
 
-    first = bulk("4821")
+    # Secrets no association id could hold (ids are hexadecimal).
+    first = bulk("swordfish-4821")
     assert first.returncode == 0, first.stderr
-    second = bulk("9377")
+    second = bulk("swordfish-9377")
     assert second.returncode == 0, second.stderr
     lines = [json.loads(line) for line in report.read_text().splitlines()]
     # The same change whatever the secret: nothing in the file depends on it.
     assert len({line["change"] for line in lines}) == 1
-    assert "4821" not in report.read_text()
-    assert "9377" not in report.read_text()
+    assert "swordfish" not in report.read_text()
     # So a rerun skips nothing on its strength: the new secret is written.
     assert "read again" in second.stderr
     assert "2 changed." in second.stderr
     assert [stored(boto, i)["Parameters"] for i in ids] == [
-        {"commands": ["9377"]},
-        {"commands": ["9377"]},
+        {"commands": ["swordfish-9377"]},
+        {"commands": ["swordfish-9377"]},
     ]
 
 
