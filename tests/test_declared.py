@@ -421,6 +421,22 @@ def test_a_placeholder_keeps_the_live_value_and_is_never_sent(
     )
 
 
+def test_a_placeholder_for_a_whole_sensitive_member_keeps_it_whole(
+    client: ssmkit.Client, boto: Any, stand_in: StandIn
+) -> None:
+    applied(client, entries()[:1])
+    desired = entries()[:1]
+    desired[0]["Parameters"] = "<sensitive>"
+    desired[0]["MaxErrors"] = "20%"
+    (update,) = client.plan_associations(desired).update
+    assert [c.render() for c in update.changes] == ['~ max_errors: "10%" -> "20%"']
+    client.apply_associations(client.plan_associations(desired))
+    assert live(boto, "team-patch")["Parameters"] == {
+        "Operation": ["Install"],
+        "RebootOption": ["NoReboot"],
+    }
+
+
 def test_a_placeholder_with_no_live_value_in_its_place_is_refused(
     client: ssmkit.Client, stand_in: StandIn
 ) -> None:
