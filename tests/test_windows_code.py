@@ -324,6 +324,7 @@ def test_every_problem_in_the_file_is_listed_before_any_call(
 ) -> None:
     bad = copy.deepcopy(WINDOW)
     bad["Duration"] = 99
+    bad["Schedule"] = "cron(0 99 * * ? *)"
     bad["Colour"] = "red"
     bad["Targets"].append(copy.deepcopy(bad["Targets"][0]))
     bad["Tasks"][0]["TaskType"] = "RUN_SOMETHING"
@@ -337,6 +338,8 @@ def test_every_problem_in_the_file_is_listed_before_any_call(
     message = str(raised.value)
     for expected in (
         "duration",
+        "(patch-sunday): schedule: 'cron(0 99 * * ? *)' is not a schedule: "
+        "hours 99 is out of range 0-23",
         "CreateMaintenanceWindow has no member Colour",
         "Targets[2] (web): the name is already used by Targets[0]",
         "task_type",
