@@ -559,11 +559,7 @@ def plan_associations(
             a name matches more than one live association, or ``prune`` is
             asked without a ``Prune.NamePrefix`` scope. Every problem is listed.
     """
-    read = (
-        desired
-        if isinstance(desired, Desired)
-        else load_associations(desired, boto3_client)
-    )
+    read = load_associations(desired, boto3_client)
     check_pace(concurrency, None, boto3_client)
     plan, problems = plan_read_associations(
         boto3_client, read, prune=prune, concurrency=concurrency
