@@ -182,7 +182,7 @@ def test_a_conflict_says_the_version_planned_and_what_it_met(
     )
 
 
-def test_only_the_tags_that_differ_are_written(
+def test_members_and_only_the_tags_that_differ_are_planned_and_written(
     client: ssmkit.Client, boto: Any, stand_in: StandIn
 ) -> None:
     desired = entries()[:1]
@@ -191,12 +191,25 @@ def test_only_the_tags_that_differ_are_written(
         {"Key": "tier", "Value": "1"},
     ]
     applied(client, desired)
+    desired[0]["MaxErrors"] = "20%"
     desired[0]["Tags"] = [
         {"Key": "team", "Value": "ops"},
         {"Key": "tier", "Value": "2"},
     ]
+    plan = client.plan_associations(desired)
+    (update,) = plan.update
+    assert [c.render() for c in update.changes] == [
+        '~ max_errors: "10%" -> "20%"',
+        '~ tags.tier: "1" -> "2"',
+    ]
     stand_in.requests.clear()
-    client.apply_associations(client.plan_associations(desired))
+    (result,) = client.apply_associations(plan)
+    assert (result.outcome, result.version_before, result.version_after) == (
+        "changed",
+        "1",
+        "2",
+    )
+    assert live(boto, "team-patch")["MaxErrors"] == "20%"
     association_id = live(boto, "team-patch")["AssociationId"]
     assert stand_in.requests_for("AddTagsToResource") == [
         {
@@ -274,34 +287,6 @@ def test_a_create_applied_only_at_its_cron_interval_does_not_run(
         "+ create team-patch (runs at once on its targets)"
     )
     assert inventory.render().splitlines()[0] == "+ create team-inventory"
-
-
-def test_members_and_tags_changed_together_are_planned_together(
-    client: ssmkit.Client, boto: Any
-) -> None:
-    desired = entries()[:1]
-    desired[0]["Tags"] = [
-        {"Key": "team", "Value": "ops"},
-        {"Key": "tier", "Value": "1"},
-    ]
-    applied(client, desired)
-    desired[0]["MaxErrors"] = "20%"
-    desired[0]["Tags"] = [
-        {"Key": "team", "Value": "ops"},
-        {"Key": "tier", "Value": "2"},
-    ]
-    (update,) = client.plan_associations(desired).update
-    assert [c.render() for c in update.changes] == [
-        '~ max_errors: "10%" -> "20%"',
-        '~ tags.tier: "1" -> "2"',
-    ]
-    (result,) = client.apply_associations(client.plan_associations(desired))
-    assert (result.outcome, result.version_before, result.version_after) == (
-        "changed",
-        "1",
-        "2",
-    )
-    assert live(boto, "team-patch")["MaxErrors"] == "20%"
 
 
 def test_a_delete_meets_an_association_deleted_since_the_plan(
