@@ -121,7 +121,10 @@ def test_bulk_update_waits_and_stops_a_rollout_at_the_first_failure(
     # Stopped by the failed run, which the summary counts, not by Ctrl-C.
     assert "2 changed; 1 run failed or did not end in time.\n" in result.stderr
     assert "interrupted" not in result.stderr
-    assert "Stopped: 1 target failed, more than --max-failed-runs 0" in result.stderr
+    assert (
+        "Stopped: 1 target failed, more than --max-failed-runs 0; 2 never started "
+        "(a rerun with this --report goes on from there).\n"
+    ) in result.stderr
     assert "Failed (1 target failed)" in result.stdout
     lines = [json.loads(line) for line in report.read_text().splitlines()]
     assert [(line["association_id"], line["outcome"]) for line in lines] == [
