@@ -279,8 +279,7 @@ def _entry_problems(
     tags = [t.get("Key") for t in entry.get("Tags") or [] if isinstance(t, dict)]
     twice = sorted({str(k) for k in tags if tags.count(k) > 1})
     if twice:
-        keys = "the key" if len(twice) == 1 else "the keys"
-        verb = "is" if len(twice) == 1 else "are"
+        keys, verb = ("the key", "is") if len(twice) == 1 else ("the keys", "are")
         problems.append(f"tags: {keys} {', '.join(twice)} {verb} given more than once")
     return problems
 

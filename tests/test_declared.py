@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import threading
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -422,15 +423,16 @@ def test_a_placeholder_keeps_the_live_value_and_is_never_sent(
 
 
 def test_a_placeholder_for_a_whole_sensitive_member_keeps_it_whole(
-    client: ssmkit.Client, boto: Any, stand_in: StandIn
+    client: ssmkit.Client, boto: Any
 ) -> None:
     applied(client, entries()[:1])
     desired = entries()[:1]
     desired[0]["Parameters"] = "<sensitive>"
     desired[0]["MaxErrors"] = "20%"
-    (update,) = client.plan_associations(desired).update
+    plan = client.plan_associations(desired)
+    (update,) = plan.update
     assert [c.render() for c in update.changes] == ['~ max_errors: "10%" -> "20%"']
-    client.apply_associations(client.plan_associations(desired))
+    client.apply_associations(plan)
     assert live(boto, "team-patch")["Parameters"] == {
         "Operation": ["Install"],
         "RebootOption": ["NoReboot"],
@@ -609,9 +611,6 @@ def many(count: int) -> list[dict[str, Any]]:
 def test_a_plan_reads_the_live_associations_side_by_side(
     client: ssmkit.Client, stand_in: StandIn
 ) -> None:
-    import threading
-    import time
-
     client.apply_associations(client.plan_associations(many(12)))
     under_way = [0]
     most = [0]
@@ -658,8 +657,6 @@ def test_a_plan_reads_the_live_associations_side_by_side(
 def test_a_read_that_fails_stops_the_reads_not_yet_started(
     client: ssmkit.Client, boto: Any, stand_in: StandIn
 ) -> None:
-    import threading
-
     client.apply_associations(client.plan_associations(many(8)))
     first = live(boto, "many-000")["AssociationId"]
     stand_in.fail_next(
