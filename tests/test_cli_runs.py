@@ -150,6 +150,60 @@ def test_bulk_update_waits_and_stops_a_rollout_at_the_first_failure(
     assert "add --wait" in refused.stderr
 
 
+def test_a_canary_whose_run_fails_stops_a_rollout_before_any_other_write(
+    server: Server, boto: Any, tmp_path: Any
+) -> None:
+    # With four at a time, only the canary goes first: its failed run stops
+    # the rest before any of them is written.
+    ids = [
+        boto.create_association(
+            Name="AWS-RunShellScript",
+            Targets=[{"Key": "InstanceIds", "Values": [node]}],
+            Parameters={"commands": ["uptime"]},
+        )["AssociationDescription"]["AssociationId"]
+        for node in [NODES[1], NODES[0], NODES[0], NODES[0]]
+    ]
+    ids_file = tmp_path / "ids.txt"
+    ids_file.write_text("\n".join(ids))
+    server.stand_in.fail_runs([NODES[1]])
+    server.stand_in.set_run_duration(0.3)
+    try:
+        result = ssmkit(
+            server,
+            "associations",
+            "bulk-update",
+            "--ids-from",
+            str(ids_file),
+            "--set",
+            "max_errors=2",
+            "--wait",
+            "--canary",
+            "1",
+            "--max-failed-runs",
+            "0",
+            "--concurrency",
+            "4",
+            "--yes",
+        )
+    finally:
+        server.stand_in.set_run_duration(0)
+        server.stand_in.fail_runs([])
+    assert result.returncode == 1, result.stderr
+    # Without --report, nothing says a rerun goes on from there.
+    assert result.stderr == (
+        "1 changed; 1 run failed or did not end in time.\n"
+        "Stopped: 1 target failed, more than --max-failed-runs 0; "
+        "3 never started.\n"
+    )
+    versions = [
+        boto.describe_association(AssociationId=i)["AssociationDescription"][
+            "AssociationVersion"
+        ]
+        for i in ids
+    ]
+    assert versions == ["2", "1", "1", "1"]
+
+
 def test_update_waits_for_its_run_and_says_how_it_went(
     server: Server, boto: Any
 ) -> None:
