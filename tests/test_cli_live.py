@@ -350,3 +350,72 @@ def test_a_run_in_a_cell(
     from ssmkit.cli._runs import run_cell
 
     assert run_cell(run, interrupted=interrupted) == cell
+
+
+@pytest.mark.parametrize(
+    ("counts", "options", "said"),
+    [
+        ({}, {}, "No association was updated."),
+        ({"changed": 0, "failed": 0}, {}, "No association was updated."),
+        ({"changed": 3}, {}, "3 changed."),
+        ({"changed": 0, "failed": 2}, {}, "2 failed."),
+        ({"changed": 3, "failed": 1}, {}, "3 changed and 1 failed."),
+        (
+            {"changed": 1, "unchanged": 2, "planned": 0, "failed": 4},
+            {},
+            "1 changed, 2 unchanged and 4 failed.",
+        ),
+        ({"not_started": 2}, {}, "2 not started."),
+        (
+            {"changed": 1},
+            {"skipped": 2},
+            "1 changed; 2 skipped as done in an earlier run.",
+        ),
+        (
+            {"changed": 2},
+            {"runs_not_succeeded": 1},
+            "2 changed; 1 run failed or did not end in time.",
+        ),
+        (
+            {"changed": 2},
+            {"runs_not_succeeded": 2},
+            "2 changed; 2 runs failed or did not end in time.",
+        ),
+        (
+            {"changed": 1},
+            {"interrupted": True},
+            "1 changed; interrupted, so no update was started after Ctrl-C.",
+        ),
+        (
+            {"changed": 1},
+            {"interrupted": True, "not_started": 0},
+            "1 changed; interrupted, so no update was started after Ctrl-C.",
+        ),
+        (
+            {},
+            {"interrupted": True, "not_started": 3, "what": "write"},
+            "No association was updated; interrupted, so no write was started "
+            "after Ctrl-C: 3 never started.",
+        ),
+        (
+            {"created": 1, "failed": 1},
+            {
+                "skipped": 1,
+                "runs_not_succeeded": 1,
+                "interrupted": True,
+                "not_started": 1,
+            },
+            "1 created and 1 failed; 1 skipped as done in an earlier run; "
+            "1 run failed or did not end in time; interrupted, so no update was "
+            "started after Ctrl-C: 1 never started.",
+        ),
+        # A count given only when the run was not interrupted says nothing.
+        ({"changed": 1}, {"not_started": 2}, "1 changed."),
+    ],
+)
+def test_a_summary_says_each_count_in_words(
+    counts: dict[str, int], options: dict[str, object], said: str
+) -> None:
+    from ssmkit.cli._runs import sentence
+
+    assert sentence(counts, **{"interrupted": False, **options}) == said
