@@ -171,6 +171,30 @@ def calls(server: Server) -> list[str]:
     ]
 
 
+def held_for_another(
+    server: Server, operation: str, nth: int, seconds: float = 1.0
+) -> threading.Event:
+    """Hold the ``nth`` ``operation`` until another comes, or ``seconds`` pass.
+
+    Registered before a ``CtrlC`` of the same call, it lets a call that is not
+    paced reach the server before the press; a paced one cannot, its turn
+    being far off.
+    """
+    another = threading.Event()
+    seen = 0
+
+    def hook(_: Any) -> None:
+        nonlocal seen
+        seen += 1
+        if seen == nth:
+            another.wait(seconds)
+        elif seen > nth:
+            another.set()
+
+    server.stand_in.before(operation, hook, times=None)
+    return another
+
+
 # -- associations bulk-update, one at a time ------------------------------------
 
 
@@ -235,6 +259,27 @@ def test_ctrl_c_during_pacing_ends_the_wait_and_sends_nothing_more(
     assert outcomes(report) == {
         i: "changed" if i in done else "not_started" for i in ids
     }
+
+
+def test_bulk_update_paces_its_updates_at_max_rate(
+    server: Server, boto: Any, ids: list[str], tmp_path: Path
+) -> None:
+    # Two at once, one call in ten seconds: the second update's read waits its
+    # turn, and a Ctrl-C during the first read ends that wait. Unpaced, both
+    # would be under way together, and both would be finished.
+    report = tmp_path / "report.jsonl"
+    another = held_for_another(server, "DescribeAssociation", 1)
+    press = CtrlC(server, "DescribeAssociation", 1)
+    command = bulk_update(server, ids, report, "--max-rate", "0.1")
+    command[command.index("--concurrency") + 1] = "2"
+
+    status, err = press.run(command)
+
+    assert status == 130, err
+    assert not another.is_set()
+    assert calls(server) == ["DescribeAssociation"]
+    assert changed(boto, ids) == []
+    assert outcomes(report) == dict.fromkeys(ids, "not_started")
 
 
 def test_the_rerun_after_a_ctrl_c_takes_up_only_what_was_left(
@@ -347,9 +392,35 @@ def test_apply_ctrl_c_during_a_write_keeps_it_and_reports_it(
     status, err = press.run(apply(server, path, report))
 
     assert status == 130, err
+    assert "Interrupted: finishing the calls under way; no new write starts.\n" in err
     assert server.stand_in.operations.count("UpdateAssociation") == 2
     assert changed(boto, ids) == ids[:2]
     assert by_name(report) == {
         **dict.fromkeys(["step-apply-0", "step-apply-1"], "changed"),
         **dict.fromkeys(["step-apply-2", "step-apply-3"], "not_started"),
     }
+
+
+def test_apply_paces_its_writes_at_max_rate(
+    server: Server, boto: Any, applied: tuple[str, list[str]], tmp_path: Path
+) -> None:
+    # Two at once, one call in ten seconds: the second entry's read waits its
+    # turn, and a Ctrl-C during the first read ends that wait. Unpaced, both
+    # reads would be under way together, and both would be finished.
+    path, ids = applied
+    report = tmp_path / "report.jsonl"
+    another = held_for_another(server, "DescribeAssociation", 5)
+    press = CtrlC(server, "DescribeAssociation", 5)
+    command = [*apply(server, path, report), "--max-rate", "0.1"]
+    command[command.index("--concurrency") + 1] = "2"
+
+    status, err = press.run(command)
+
+    assert status == 130, err
+    assert not another.is_set()
+    # Four reads plan the file; then the first write's read, and nothing more.
+    assert calls(server) == ["DescribeAssociation"] * 5
+    assert changed(boto, ids) == []
+    assert by_name(report) == dict.fromkeys(
+        [f"step-apply-{i}" for i in range(4)], "not_started"
+    )
