@@ -424,3 +424,28 @@ def test_apply_paces_its_writes_at_max_rate(
     assert by_name(report) == dict.fromkeys(
         [f"step-apply-{i}" for i in range(4)], "not_started"
     )
+
+
+def test_apply_ctrl_c_leaves_an_unchanged_entry_out_of_those_never_started(
+    server: Server, boto: Any, applied: tuple[str, list[str]], tmp_path: Path
+) -> None:
+    path, ids = applied
+    entries = json.loads(Path(path).read_text())["Associations"]
+    entries[3]["MaxErrors"] = "1"  # as it stands: nothing to write
+    Path(path).write_text(json.dumps({"Associations": entries}))
+    report = tmp_path / "report.jsonl"
+    press = CtrlC(server, "UpdateAssociation", 1)
+
+    status, err = press.run(apply(server, path, report))
+
+    assert status == 130, err
+    assert changed(boto, ids) == ids[:1]
+    assert by_name(report) == {
+        "step-apply-0": "changed",
+        "step-apply-1": "not_started",
+        "step-apply-2": "not_started",
+    }
+    assert err.endswith(
+        "1 changed and 1 unchanged; interrupted, so no write was started after "
+        "Ctrl-C: 2 never started.\n"
+    ), err

@@ -413,35 +413,48 @@ def test_ctrl_c_during_the_waits_ends_them_and_reports_what_ran(
     ]
 
 
+@pytest.mark.parametrize("how", ["bulk-update", "apply"])
 @pytest.mark.parametrize(("columns", "lines"), [("80", "24"), ("40", "5")])
 def test_the_runs_under_way_are_shown_live(
-    server: Server, boto: Any, tmp_path: Any, columns: str, lines: str
+    server: Server, boto: Any, tmp_path: Any, columns: str, lines: str, how: str
 ) -> None:
     import re
 
-    ids = [
-        boto.create_association(
-            Name="AWS-RunShellScript",
-            Targets=[{"Key": "InstanceIds", "Values": NODES}],
-            Parameters={"commands": ["uptime"]},
-        )["AssociationDescription"]["AssociationId"]
-        for _ in range(3)
+    entries = [
+        {
+            "AssociationName": f"live-{how}-{columns}-{n}",
+            "Name": "AWS-RunShellScript",
+            "Targets": [{"Key": "InstanceIds", "Values": NODES}],
+            "Parameters": {"commands": ["uptime"]},
+        }
+        for n in range(3)
     ]
-    ids_file = tmp_path / "ids.txt"
-    ids_file.write_text("\n".join(ids))
+    ids = [
+        boto.create_association(**entry)["AssociationDescription"]["AssociationId"]
+        for entry in entries
+    ]
     server.stand_in.set_run_duration(2)
     server.stand_in.fail_runs([NODES[1]])
-    command = argv(
-        server,
-        "associations",
-        "bulk-update",
-        "--ids-from",
-        str(ids_file),
-        "--set",
-        "max_errors=2",
-        "--wait",
-        "--yes",
-    )
+    if how == "apply":
+        path = tmp_path / "ssm.json"
+        path.write_text(
+            json.dumps({"Associations": [{**e, "MaxErrors": "2"} for e in entries]})
+        )
+        command = argv(server, "associations", "apply", str(path), "--wait", "--yes")
+    else:
+        ids_file = tmp_path / "ids.txt"
+        ids_file.write_text("\n".join(ids))
+        command = argv(
+            server,
+            "associations",
+            "bulk-update",
+            "--ids-from",
+            str(ids_file),
+            "--set",
+            "max_errors=2",
+            "--wait",
+            "--yes",
+        )
     terminal = {"COLUMNS": columns, "LINES": lines, "TERM": "xterm"}
     try:
         if command_module.IN_PROCESS:
