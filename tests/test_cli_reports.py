@@ -491,3 +491,42 @@ def test_lines_of_another_change_do_not_hide_the_lines_after_them(
     assert rerun.stderr.endswith("1 changed; 1 skipped as done in an earlier run.\n")
     written = server.stand_in.requests_for("UpdateAssociation")
     assert [r["AssociationId"] for r in written] == [ids[1]]
+
+
+@pytest.mark.parametrize(
+    ("command", "defaults"),
+    [
+        (["plan", "f.yaml"], {"concurrency": 8}),
+        (["associations", "plan", "f.yaml"], {"concurrency": 8}),
+        (
+            ["apply", "f.yaml"],
+            {"concurrency": 4, "max_rate": None, "timeout": 600.0, "canary": None},
+        ),
+        (
+            ["associations", "bulk-update", "--name", "x", "--set", "max_errors=1"],
+            {"concurrency": 8, "max_rate": None, "timeout": 600.0, "canary": None},
+        ),
+        (["associations", "update", AID, "--set", "max_errors=1"], {"timeout": 600.0}),
+    ],
+)
+def test_the_numbers_a_command_takes_unless_told_are_those_its_help_says(
+    command: list[str], defaults: dict[str, object]
+) -> None:
+    from ssmkit.cli._parser import build_parser
+
+    parsed = vars(build_parser().parse_args(command))
+    assert {name: parsed[name] for name in defaults} == defaults
+
+
+@pytest.mark.parametrize("value", ["0", "x", "1.5"])
+def test_a_plan_s_concurrency_is_refused_word_for_word(
+    server: Server, tmp_path: Path, value: str
+) -> None:
+    path = tmp_path / "ssm.yaml"
+    path.write_text("Associations: []\n")
+    done = ssmkit(server, "plan", str(path), "--concurrency", value)
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.endswith(
+        f"ssmkit plan: error: argument --concurrency: {value!r} is not a whole "
+        "number, 1 or more (see ssmkit plan --help)\n"
+    )
