@@ -229,6 +229,7 @@ def test_ctrl_c_during_a_write_keeps_it_and_reports_it(
     status, err = press.run(bulk_update(server, ids, report))
 
     assert status == 130, err
+    assert "Interrupted: finishing the calls under way; no new update starts.\n" in err
     # The third write was sent: it lands, is counted and is in the report.
     assert calls(server) == ["DescribeAssociation", "UpdateAssociation"] * 3
     assert changed(boto, ids) == ids[:3]

@@ -488,6 +488,9 @@ def test_the_runs_under_way_are_shown_live(
         ), screen
     assert "runs: 3 in progress, 0 succeeded, 0 failed" in screen
     assert "runs: 0 in progress, 0 succeeded, 3 failed" in screen
+    # The bar says what the command is doing.
+    label = "applying" if how == "apply" else "updating"
+    assert f"{label} " in screen, screen
 
 
 def _on_a_terminal(command: list[str], terminal: dict[str, str]) -> tuple[int, bytes]:
