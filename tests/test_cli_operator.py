@@ -1115,3 +1115,29 @@ def test_bulk_update_s_bar_says_what_it_does_and_counts_the_selection(
         shown = _plain(result.stderr)
         assert re.search(f"{doing} ━+ 0/3", shown), shown
         assert re.search(f"{doing} ━+ 3/3", shown), shown
+
+
+def test_a_cell_that_does_not_wrap_stays_on_one_line_where_one_that_wraps_does_not(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ssmkit.cli._output import Column, Output
+    from ssmkit.cli._parser import build_parser
+
+    monkeypatch.setenv("COLUMNS", "80")
+    output = Output(build_parser().parse_args(["associations", "list"]))
+    columns = [Column("id"), Column("name"), Column("error", wraps=True)]
+    row = ["a-1", "two\nlines\tand\x1b tab", "one\ntwo\x07"]
+    output.rows(columns, [row])
+    output.out.width = 20  # too narrow for the table: a block
+    output.rows(columns, [row])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[3:5] == [
+        "│ a-1 │ two\\nlines\\tand\\x1b tab │ one     │",
+        "│     │                         │ two\\x07 │",
+    ]
+    assert lines[6:] == [
+        "a-1",
+        "  name:  two\\nlines\\tand\\x1b tab",
+        "  error: one",
+        "         two\\x07",
+    ]
