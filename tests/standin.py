@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -103,3 +104,31 @@ def server_client(server: Server, region: str = "us-east-1") -> Any:
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
+
+
+def held_for_another(
+    server: Server, operation: str, nth: int, seconds: float = 1.0
+) -> threading.Event:
+    """Hold the ``nth`` ``operation`` until another comes, or ``seconds`` pass.
+
+    The event is set when another came while it was held: a call made at the
+    same time as the held one reaches the server before it is answered; a
+    call made one at a time, or paced far off, does not. Registered before a
+    ``CtrlC`` of the same call, it holds the call before the press.
+    """
+    another = threading.Event()
+    seen = 0
+    holding = False
+
+    def hook(_: Any) -> None:
+        nonlocal seen, holding
+        seen += 1
+        if seen == nth:
+            holding = True
+            another.wait(seconds)
+            holding = False
+        elif holding:
+            another.set()
+
+    server.stand_in.before(operation, hook, times=None)
+    return another

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
-from .standin import server_client
+from .standin import held_for_another, server_client
 from .test_cli import argv, command_env, ssmkit
 
 if TYPE_CHECKING:
@@ -197,24 +197,75 @@ def test_a_change_in_the_file_and_prune(
     assert names == {"ops-patch", "ops-inventory", "dev-keep"}
 
 
+@pytest.mark.parametrize("command", [["associations", "plan"], ["plan"]])
 def test_a_plan_that_only_prunes_is_a_pending_change(
-    server: Server, boto: Any, tmp_path: Path
+    server: Server, boto: Any, tmp_path: Path, command: list[str]
 ) -> None:
     content = document()
     ssmkit(server, "associations", "apply", a_file(tmp_path, content), "--yes")
     boto.create_association(Name="AWS-RunShellScript", AssociationName="ops-old")
     path = a_file(tmp_path, content)
-    done = ssmkit(
-        server, "associations", "plan", path, "--prune", "--detailed-exitcode"
-    )
+    done = ssmkit(server, *command, path, "--prune", "--detailed-exitcode")
     # Nothing to create or update, one to delete: still a change, exit 3.
     assert done.returncode == 3, done.stderr
     assert "- delete ops-old" in done.stdout
     assert done.stderr == (
         "Plan: 0 to create, 0 to update, 2 unchanged, 1 to delete.\n"
     )
-    again = ssmkit(server, "associations", "plan", path, "--detailed-exitcode")
+    again = ssmkit(server, *command, path, "--detailed-exitcode")
     assert again.returncode == 0, again.stderr
+
+
+@pytest.mark.parametrize("command", [["associations", "plan"], ["plan"]])
+@pytest.mark.parametrize(
+    ("concurrency", "together"), [("1", False), ("2", True), ("256", True)]
+)
+def test_a_plan_reads_as_many_at_once_as_told(
+    server: Server,
+    boto: Any,
+    tmp_path: Path,
+    command: list[str],
+    concurrency: str,
+    together: bool,
+) -> None:
+    path = a_file(tmp_path, document())
+    ssmkit(server, "associations", "apply", path, "--yes")
+    # The first read is held a second: a second read under way with it comes.
+    another = held_for_another(server, "DescribeAssociation", 1)
+    done = ssmkit(server, *command, path, "--concurrency", concurrency)
+    assert done.returncode == 0, done.stderr
+    assert another.is_set() == together
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["plan"], ["apply", "--yes"], ["associations", "plan"], ["associations", "apply"]],
+)
+def test_a_file_that_cannot_be_planned_is_refused_word_for_word(
+    server: Server, boto: Any, tmp_path: Path, command: list[str]
+) -> None:
+    folder = tmp_path / "folder.yaml"
+    folder.mkdir()
+    missing = tmp_path / "missing.yaml"
+    text = tmp_path / "ssm.txt"
+    text.write_text("Associations: []\n")
+    good = a_file(tmp_path, document())
+    for args, said in (
+        ([str(folder)], f"{folder} is a directory, not a file"),
+        ([str(missing)], f"{missing}: no such file"),
+        ([str(text)], f"FILE: {text}: expected a .yaml, .yml or .json file"),
+        (
+            [good, "--concurrency", "257"],
+            "--concurrency: must be a whole number from 1 to 256, got 257",
+        ),
+    ):
+        done = ssmkit(server, *command, *args)
+        assert (done.returncode, done.stdout, done.stderr) == (
+            2,
+            "",
+            f"ssmkit: error: {said}\n",
+        ), args
+    assert written(server) == []
 
 
 def test_a_conflict_is_exit_1(server: Server, boto: Any, tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from ssmkit.testing.server import Server
 
 from . import command as command_module
 from .command import run_command
-from .standin import server_client
+from .standin import held_for_another, server_client
 from .test_cli import argv, command_env, create, stored
 
 TAKEN = "interrupted: finishing the"
@@ -169,30 +169,6 @@ def calls(server: Server) -> list[str]:
         for operation in server.stand_in.operations
         if operation in ("DescribeAssociation", "UpdateAssociation")
     ]
-
-
-def held_for_another(
-    server: Server, operation: str, nth: int, seconds: float = 1.0
-) -> threading.Event:
-    """Hold the ``nth`` ``operation`` until another comes, or ``seconds`` pass.
-
-    Registered before a ``CtrlC`` of the same call, it lets a call that is not
-    paced reach the server before the press; a paced one cannot, its turn
-    being far off.
-    """
-    another = threading.Event()
-    seen = 0
-
-    def hook(_: Any) -> None:
-        nonlocal seen
-        seen += 1
-        if seen == nth:
-            another.wait(seconds)
-        elif seen > nth:
-            another.set()
-
-    server.stand_in.before(operation, hook, times=None)
-    return another
 
 
 # -- associations bulk-update, one at a time ------------------------------------
