@@ -426,3 +426,27 @@ def test_apply_ctrl_c_leaves_an_unchanged_entry_out_of_those_never_started(
         "1 changed and 1 unchanged; interrupted, so no write was started after "
         "Ctrl-C: 2 never started.\n"
     ), err
+
+
+def test_apply_ctrl_c_during_a_wait_leaves_the_run_going_and_says_so(
+    server: Server, boto: Any, applied: tuple[str, list[str]], tmp_path: Path
+) -> None:
+    path, ids = applied
+    report = tmp_path / "report.jsonl"
+    server.stand_in.set_run_duration(30)
+    press = CtrlC(server, "DescribeAssociationExecutions", 1)
+    try:
+        status, err = press.run([*apply(server, path, report), "--wait"])
+    finally:
+        server.stand_in.set_run_duration(0)
+
+    assert status == 130, err
+    assert changed(boto, ids) == ids[:1]
+    # The run goes on unwatched: neither failed nor timed out.
+    assert err.endswith(
+        "1 changed; interrupted, so no write was started after Ctrl-C: "
+        "3 never started.\n"
+    ), err
+    [row] = [line for line in press.out.splitlines() if " changed " in line]
+    assert ids[0] in row
+    assert "Pending (wait cut short)" in row, press.out
