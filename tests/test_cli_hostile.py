@@ -309,18 +309,21 @@ def test_export_leaves_out_names_it_cannot_tell_apart(
 
 def test_a_value_that_is_not_utf8_is_refused(server: Server, boto: Any) -> None:
     association_id = create(boto)
-    result = subprocess.run(
-        [
-            *argv(server, "associations", "update", association_id, "--set"),
-            b"max_errors=a\xffb",
-            "--yes",
-        ],
-        capture_output=True,
-        env=command_env(),
-        timeout=60,
+    # The byte 0xff, as Python hands the command an argument it cannot decode.
+    result = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        "max_errors=a\udcffb",
+        "--yes",
     )
-    assert result.returncode == 2
-    assert b"not valid UTF-8" in result.stderr
+    assert (result.returncode, result.stdout, result.stderr) == (
+        2,
+        "",
+        "ssmkit: error: max_errors: the value is not valid UTF-8 text\n",
+    )
     assert writes(server) == 0
 
 

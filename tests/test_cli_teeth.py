@@ -69,6 +69,23 @@ def test_true_and_false_are_sent_as_such(server: Server, boto: Any) -> None:
     assert "true or false" in refused.stderr
 
 
+def test_a_value_holding_equals_signs_is_sent_whole(server: Server, boto: Any) -> None:
+    association_id = create(boto)
+    server.stand_in.requests.clear()
+    result = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        'parameters.commands=["export A=1 B=2"]',
+        "--yes",
+    )
+    assert result.returncode == 0, result.stderr
+    [sent] = server.stand_in.requests_for("UpdateAssociation")
+    assert sent["Parameters"]["commands"] == ["export A=1 B=2"]
+
+
 def test_a_dry_run_in_the_report_is_not_done(
     server: Server, boto: Any, tmp_path: Path
 ) -> None:
