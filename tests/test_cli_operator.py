@@ -1125,7 +1125,7 @@ def test_a_cell_that_does_not_wrap_stays_on_one_line_where_one_that_wraps_does_n
 
     monkeypatch.setenv("COLUMNS", "80")
     output = Output(build_parser().parse_args(["associations", "list"]))
-    columns = [Column("id"), Column("name"), Column("error", wraps=True)]
+    columns = [Column("id"), Column("association name"), Column("error", wraps=True)]
     row = ["a-1", "two\nlines\tand\x1b tab", "one\ntwo\x07"]
     output.rows(columns, [row])
     output.out.width = 20  # too narrow for the table: a block
@@ -1135,9 +1135,27 @@ def test_a_cell_that_does_not_wrap_stays_on_one_line_where_one_that_wraps_does_n
         "│ a-1 │ two\\nlines\\tand\\x1b tab │ one     │",
         "│     │                         │ two\\x07 │",
     ]
+    # Each value after its column's name, the names as wide as the widest.
     assert lines[6:] == [
         "a-1",
-        "  name:  two\\nlines\\tand\\x1b tab",
-        "  error: one",
-        "         two\\x07",
+        "  association name: two\\nlines\\tand\\x1b tab",
+        "  error:            one",
+        "                    two\\x07",
+    ]
+
+
+def test_two_columns_that_wrap_share_what_the_others_leave(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ssmkit.cli._output import Column, Output
+    from ssmkit.cli._parser import build_parser
+
+    monkeypatch.setenv("COLUMNS", "80")
+    output = Output(build_parser().parse_args(["associations", "list"]))
+    columns = [Column("id"), Column("changes", wraps=True), Column("error", wraps=True)]
+    output.rows(columns, [["x", "a" * 60, "b" * 60]])
+    # Thirty columns each, and the eight left over to the first.
+    assert capsys.readouterr().out.splitlines()[3:5] == [
+        f"│ x  │ {'a' * 38} │ {'b' * 30} │",
+        f"│    │ {'a' * 22}{' ' * 16} │ {'b' * 30} │",
     ]
