@@ -1159,3 +1159,27 @@ def test_two_columns_that_wrap_share_what_the_others_leave(
         f"│ x  │ {'a' * 38} │ {'b' * 30} │",
         f"│    │ {'a' * 22}{' ' * 16} │ {'b' * 30} │",
     ]
+
+
+def test_a_block_on_a_colour_terminal_has_its_row_s_colour_and_a_bold_head(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ssmkit.cli._output import Column, Output
+    from ssmkit.cli._parser import build_parser
+
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "20")
+    output = Output(build_parser().parse_args(["associations", "list"]))
+    output.rows(
+        [Column("id"), Column("outcome"), Column("error", wraps=True)],
+        [["a-1", "failed", "no"], ["a-2", "changed", ""]],
+        styles=["red", ""],
+    )
+    assert capsys.readouterr().out.splitlines() == [
+        "\x1b[1;31ma-1\x1b[0m",
+        "\x1b[31m  outcome: failed\x1b[0m",
+        "\x1b[31m  error:   no\x1b[0m",
+        "",
+        "\x1b[1ma-2\x1b[0m",
+        "  outcome: changed",
+    ]
