@@ -504,6 +504,51 @@ def test_a_local_endpoint_without_a_region_is_called_in_us_east_1(
     )
 
 
+@pytest.mark.parametrize(
+    ("config", "region"),
+    [
+        ("region = eu-west-3\n", "eu-west-3"),
+        # No Region in the profile: a local endpoint is called in us-east-1,
+        # still with the profile's credentials.
+        ("", "us-east-1"),
+    ],
+)
+def test_the_profile_named_is_the_one_called_with(
+    server: Server, boto: Any, tmp_path: Path, config: str, region: str
+) -> None:
+    path = tmp_path / "config"
+    path.write_text(
+        "[profile ops]\naws_access_key_id = ops-key\n"
+        f"aws_secret_access_key = ops-secret\n{config}"
+    )
+    env = {
+        **_without_region(command_env()),
+        "AWS_CONFIG_FILE": str(path),
+    }
+    # Credentials come from the profile alone.
+    del env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
+    server.stand_in.requests.clear()
+    result = run_command(
+        [
+            sys.executable,
+            "-m",
+            "ssmkit",
+            "--profile",
+            "ops",
+            "--endpoint-url",
+            server.url,
+            "windows",
+            "list",
+        ],
+        stdin="",
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    [request] = server.stand_in.requests
+    assert request.region == region
+
+
 def test_each_key_cleared_that_is_not_there_is_named(server: Server, boto: Any) -> None:
     association_id = create(boto)
     result = ssmkit(
