@@ -1183,3 +1183,25 @@ def test_a_block_on_a_colour_terminal_has_its_row_s_colour_and_a_bold_head(
         "\x1b[1ma-2\x1b[0m",
         "  outcome: changed",
     ]
+
+
+def test_an_apply_s_error_wraps_in_its_table(
+    server: Server, boto: Any, tmp_path: Path
+) -> None:
+    message = "the document named is not one this account can run, or has no version"
+    path = tmp_path / "ssm.yaml"
+    path.write_text(
+        "Associations:\n"
+        "  - AssociationName: wraps-in-its-table\n"
+        "    Name: AWS-RunShellScript\n"
+        "    Targets: [{Key: InstanceIds, Values: [i-1]}]\n"
+    )
+    server.stand_in.fail_next("CreateAssociation", "InvalidDocument", message=message)
+    result = run(server, "associations", "apply", str(path), "--yes", columns="100")
+    assert result.returncode == 1, result.stderr
+    # The last lines are the table of results: the error in lines, within it.
+    table = result.stdout.splitlines()[4:]
+    assert table[0].startswith("┏")
+    assert {len(line) for line in table} == {100}
+    cells = [line.split("│")[5].strip() for line in table[3:-1]]
+    assert " ".join(cells) == f"CreateAssociation: InvalidDocument: {message}"
