@@ -456,6 +456,11 @@ def _without_region(env: dict[str, str]) -> dict[str, str]:
             ["--endpoint-url", "http://[::1"],
             "--endpoint-url: http://[::1: Invalid IPv6 URL",
         ),
+        # A host botocore cannot call: its own words.
+        (
+            ["--region", "us-east-1", "--endpoint-url", "http://exa mple.com"],
+            "Invalid endpoint: http://exa mple.com",
+        ),
         (["--region", " "], "--region: empty; give a region such as us-east-1"),
         ([], "no AWS region: pass --region or set AWS_DEFAULT_REGION"),
     ],
