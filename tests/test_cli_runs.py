@@ -78,19 +78,25 @@ def test_runs_newest_first_and_the_targets_of_one(server: Server, boto: Any) -> 
     )
 
 
-def test_bulk_update_waits_and_stops_a_rollout_at_the_first_failure(
-    server: Server, boto: Any, tmp_path: Any
-) -> None:
+def _one_node_each(boto: Any, tmp_path: Any, nodes: list[int]) -> tuple[list[str], Any]:
+    """An association on each of ``NODES[n]``, in order; their ids, in a file."""
     ids = [
         boto.create_association(
             Name="AWS-RunShellScript",
-            Targets=[{"Key": "InstanceIds", "Values": [node]}],
+            Targets=[{"Key": "InstanceIds", "Values": [NODES[n]]}],
             Parameters={"commands": ["uptime"]},
         )["AssociationDescription"]["AssociationId"]
-        for node in [NODES[0], NODES[1], NODES[0], NODES[0]]
+        for n in nodes
     ]
     ids_file = tmp_path / "ids.txt"
     ids_file.write_text("\n".join(ids))
+    return ids, ids_file
+
+
+def test_bulk_update_waits_and_stops_a_rollout_at_the_first_failure(
+    server: Server, boto: Any, tmp_path: Any
+) -> None:
+    ids, ids_file = _one_node_each(boto, tmp_path, [0, 1, 0, 0])
     report = tmp_path / "report.jsonl"
     server.stand_in.fail_runs([NODES[1]])
     server.stand_in.set_run_duration(0.3)
@@ -155,16 +161,7 @@ def test_a_canary_whose_run_fails_stops_a_rollout_before_any_other_write(
 ) -> None:
     # With four at a time, only the canary goes first: its failed run stops
     # the rest before any of them is written.
-    ids = [
-        boto.create_association(
-            Name="AWS-RunShellScript",
-            Targets=[{"Key": "InstanceIds", "Values": [node]}],
-            Parameters={"commands": ["uptime"]},
-        )["AssociationDescription"]["AssociationId"]
-        for node in [NODES[1], NODES[0], NODES[0], NODES[0]]
-    ]
-    ids_file = tmp_path / "ids.txt"
-    ids_file.write_text("\n".join(ids))
+    ids, ids_file = _one_node_each(boto, tmp_path, [1, 0, 0, 0])
     server.stand_in.fail_runs([NODES[1]])
     server.stand_in.set_run_duration(0.3)
     try:
