@@ -93,15 +93,14 @@ def _one_node_each(boto: Any, tmp_path: Any, nodes: list[int]) -> tuple[list[str
     return ids, ids_file
 
 
-def test_bulk_update_waits_and_stops_a_rollout_at_the_first_failure(
-    server: Server, boto: Any, tmp_path: Any
-) -> None:
-    ids, ids_file = _one_node_each(boto, tmp_path, [0, 1, 0, 0])
-    report = tmp_path / "report.jsonl"
+def _canary_rollout(
+    server: Server, ids_file: Any, concurrency: str, *extra: str
+) -> Any:
+    """``bulk-update``, a canary first, no failed run allowed; node 2's runs fail."""
     server.stand_in.fail_runs([NODES[1]])
     server.stand_in.set_run_duration(0.3)
     try:
-        result = ssmkit(
+        return ssmkit(
             server,
             "associations",
             "bulk-update",
@@ -115,14 +114,21 @@ def test_bulk_update_waits_and_stops_a_rollout_at_the_first_failure(
             "--max-failed-runs",
             "0",
             "--concurrency",
-            "1",
-            "--report",
-            str(report),
+            concurrency,
+            *extra,
             "--yes",
         )
     finally:
         server.stand_in.set_run_duration(0)
         server.stand_in.fail_runs([])
+
+
+def test_bulk_update_waits_and_stops_a_rollout_at_the_first_failure(
+    server: Server, boto: Any, tmp_path: Any
+) -> None:
+    ids, ids_file = _one_node_each(boto, tmp_path, [0, 1, 0, 0])
+    report = tmp_path / "report.jsonl"
+    result = _canary_rollout(server, ids_file, "1", "--report", str(report))
     assert result.returncode == 1, result.stderr
     # Stopped by the failed run, which the summary counts, not by Ctrl-C.
     assert "2 changed; 1 run failed or did not end in time.\n" in result.stderr
@@ -162,29 +168,7 @@ def test_a_canary_whose_run_fails_stops_a_rollout_before_any_other_write(
     # With four at a time, only the canary goes first: its failed run stops
     # the rest before any of them is written.
     ids, ids_file = _one_node_each(boto, tmp_path, [1, 0, 0, 0])
-    server.stand_in.fail_runs([NODES[1]])
-    server.stand_in.set_run_duration(0.3)
-    try:
-        result = ssmkit(
-            server,
-            "associations",
-            "bulk-update",
-            "--ids-from",
-            str(ids_file),
-            "--set",
-            "max_errors=2",
-            "--wait",
-            "--canary",
-            "1",
-            "--max-failed-runs",
-            "0",
-            "--concurrency",
-            "4",
-            "--yes",
-        )
-    finally:
-        server.stand_in.set_run_duration(0)
-        server.stand_in.fail_runs([])
+    result = _canary_rollout(server, ids_file, "4")
     assert result.returncode == 1, result.stderr
     # Without --report, nothing says a rerun goes on from there.
     assert result.stderr == (
