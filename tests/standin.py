@@ -117,18 +117,23 @@ def held_for_another(
     ``CtrlC`` of the same call, it holds the call before the press.
     """
     another = threading.Event()
+    lock = threading.Lock()  # calls come on threads of their own
     seen = 0
     holding = False
 
     def hook(_: Any) -> None:
         nonlocal seen, holding
-        seen += 1
-        if seen == nth:
-            holding = True
+        with lock:
+            seen += 1
+            held = seen == nth
+            if held:
+                holding = True
+            elif holding:
+                another.set()
+        if held:
             another.wait(seconds)
-            holding = False
-        elif holding:
-            another.set()
+            with lock:
+                holding = False
 
     server.stand_in.before(operation, hook, times=None)
     return another
