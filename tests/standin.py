@@ -107,7 +107,7 @@ def server_client(server: Server, region: str = "us-east-1") -> Any:
 
 
 def held_for_another(
-    server: Server, operation: str, nth: int, seconds: float = 1.0
+    server: Server, operation: str, nth: int, seconds: float = 2.0
 ) -> threading.Event:
     """Hold the ``nth`` ``operation`` until another comes, or ``seconds`` pass.
 

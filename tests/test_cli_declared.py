@@ -230,7 +230,7 @@ def test_a_plan_reads_as_many_at_once_as_told(
 ) -> None:
     path = a_file(tmp_path, document())
     ssmkit(server, "associations", "apply", path, "--yes")
-    # The first read is held a second: a second read under way with it comes.
+    # The first read is held: a second read under way with it comes meanwhile.
     another = held_for_another(server, "DescribeAssociation", 1)
     done = ssmkit(server, *command, path, "--concurrency", concurrency)
     assert done.returncode == 0, done.stderr

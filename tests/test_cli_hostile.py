@@ -482,16 +482,15 @@ def test_where_to_call_is_refused_in_one_line_before_any_call(
     )
 
 
-def test_a_local_endpoint_without_a_region_is_called_in_us_east_1(
-    server: Server, boto: Any
-) -> None:
-    env = _without_region(command_env())
+def _windows_listed(server: Server, env: dict[str, str], *options: str) -> Any:
+    """The one request ``windows list`` sends to the local endpoint."""
     server.stand_in.requests.clear()
     result = run_command(
         [
             sys.executable,
             "-m",
             "ssmkit",
+            *options,
             "--endpoint-url",
             server.url,
             "windows",
@@ -503,6 +502,13 @@ def test_a_local_endpoint_without_a_region_is_called_in_us_east_1(
     )
     assert result.returncode == 0, result.stderr
     [request] = server.stand_in.requests
+    return request
+
+
+def test_a_local_endpoint_without_a_region_is_called_in_us_east_1(
+    server: Server, boto: Any
+) -> None:
+    request = _windows_listed(server, _without_region(command_env()))
     assert (request.operation, request.region) == (
         "DescribeMaintenanceWindows",
         "us-east-1",
@@ -532,26 +538,7 @@ def test_the_profile_named_is_the_one_called_with(
     }
     # Credentials come from the profile alone.
     del env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
-    server.stand_in.requests.clear()
-    result = run_command(
-        [
-            sys.executable,
-            "-m",
-            "ssmkit",
-            "--profile",
-            "ops",
-            "--endpoint-url",
-            server.url,
-            "windows",
-            "list",
-        ],
-        stdin="",
-        env=env,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    [request] = server.stand_in.requests
-    assert request.region == region
+    assert _windows_listed(server, env, "--profile", "ops").region == region
 
 
 def test_each_key_cleared_that_is_not_there_is_named(server: Server, boto: Any) -> None:

@@ -39,23 +39,22 @@ def test_enter_at_the_question_is_no(server: Server, boto: Any) -> None:
     assert stored(boto, association_id)["MaxErrors"] == FULL["MaxErrors"]
 
 
+def _sent(server: Server, association_id: str, setting: str) -> dict[str, Any]:
+    """The one ``UpdateAssociation`` that ``update --set SETTING`` sends."""
+    server.stand_in.requests.clear()
+    result = ssmkit(
+        server, "associations", "update", association_id, "--set", setting, "--yes"
+    )
+    assert result.returncode == 0, result.stderr
+    [sent] = server.stand_in.requests_for("UpdateAssociation")
+    return sent
+
+
 def test_true_and_false_are_sent_as_such(server: Server, boto: Any) -> None:
     association_id = create(boto)
     for text, value in (("true", True), ("FALSE", False), ("True", True)):
-        server.stand_in.requests.clear()
-        result = ssmkit(
-            server,
-            "associations",
-            "update",
-            association_id,
-            "--set",
-            f"apply_only_at_cron_interval={text}",
-            "--yes",
-        )
-        assert result.returncode == 0, result.stderr
-        sent = server.stand_in.requests_for("UpdateAssociation")
-        assert sent, result.stderr
-        assert sent[-1]["ApplyOnlyAtCronInterval"] is value
+        sent = _sent(server, association_id, f"apply_only_at_cron_interval={text}")
+        assert sent["ApplyOnlyAtCronInterval"] is value
     refused = ssmkit(
         server,
         "associations",
@@ -71,18 +70,7 @@ def test_true_and_false_are_sent_as_such(server: Server, boto: Any) -> None:
 
 def test_a_value_holding_equals_signs_is_sent_whole(server: Server, boto: Any) -> None:
     association_id = create(boto)
-    server.stand_in.requests.clear()
-    result = ssmkit(
-        server,
-        "associations",
-        "update",
-        association_id,
-        "--set",
-        'parameters.commands=["export A=1 B=2"]',
-        "--yes",
-    )
-    assert result.returncode == 0, result.stderr
-    [sent] = server.stand_in.requests_for("UpdateAssociation")
+    sent = _sent(server, association_id, 'parameters.commands=["export A=1 B=2"]')
     assert sent["Parameters"]["commands"] == ["export A=1 B=2"]
 
 
