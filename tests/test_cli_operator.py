@@ -19,6 +19,7 @@ import yaml
 from .command import run_command
 from .standin import new_window, no_associations, no_windows, server_client
 from .test_cli import argv, command_env, create, stored, writes
+from .test_cli_associations import cells
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -908,17 +909,23 @@ def test_bulk_update_s_dry_run_shows_each_plan_and_its_json_is_sorted(
     server: Server, boto: Any
 ) -> None:
     first = create(boto, AssociationName="one")
+    # Already as asked: its plan changes nothing, and is not shown.
+    done = create(boto, AssociationName="two", MaxErrors="6")
     selection = ["--name", "AWS-RunShellScript", "--set", "max_errors=6"]
     planned = run(server, "associations", "bulk-update", *selection, "--dry-run")
     assert planned.returncode == 0, planned.stderr
     lines = planned.stdout.splitlines()
-    assert lines[:3] == [
+    assert lines[:4] == [
         f"association {first}: 1 change",
         '  ~ max_errors: "1" -> "6"',
         "  Writing it makes the association run at once on its targets.",
+        "┏" + "━" * 38 + "┳━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━┓",
     ]
-    assert f"│ {first} │ planned │ 1       │" in lines[6]
-    assert planned.stderr == "1 planned.\n"
+    assert cells(planned.stdout)[1:] == [
+        [first, "planned", "1", ""],
+        [done, "unchanged", "1", ""],
+    ]
+    assert planned.stderr == "1 unchanged and 1 planned.\n"
     written = run(
         server, "--output", "json", "associations", "bulk-update", *selection, "--yes"
     )
@@ -927,7 +934,7 @@ def test_bulk_update_s_dry_run_shows_each_plan_and_its_json_is_sorted(
     # Two spaces a level, keys sorted: what a diff of two runs needs.
     assert written.stdout == json.dumps(found, indent=2, sort_keys=True) + "\n"
     assert found == {
-        "counts": {"changed": 1, "failed": 0, "planned": 0, "unchanged": 0},
+        "counts": {"changed": 1, "failed": 0, "planned": 0, "unchanged": 1},
         "interrupted": False,
         "not_started": 0,
         "results": [
@@ -937,7 +944,14 @@ def test_bulk_update_s_dry_run_shows_each_plan_and_its_json_is_sorted(
                 "outcome": "changed",
                 "version_after": "2",
                 "version_before": "1",
-            }
+            },
+            {
+                "association_id": done,
+                "error": None,
+                "outcome": "unchanged",
+                "version_after": None,
+                "version_before": "1",
+            },
         ],
         "skipped": 0,
     }

@@ -13,6 +13,7 @@ from . import command as command_module
 from .command import HeldFor, run_command, run_interrupted
 from .standin import server_client
 from .test_cli import argv, command_env, ssmkit
+from .test_cli_associations import cells
 
 if TYPE_CHECKING:
     from ssmkit.testing.server import Server
@@ -183,6 +184,8 @@ def test_a_canary_whose_run_fails_stops_a_rollout_before_any_other_write(
         for i in ids
     ]
     assert versions == ["2", "1", "1", "1"]
+    # Those never started are not rows.
+    assert [row[:2] for row in cells(result.stdout)[1:]] == [[ids[0], "changed"]]
 
 
 def test_update_waits_for_its_run_and_says_how_it_went(
