@@ -765,6 +765,10 @@ def test_show_is_a_table_to_the_last_column_that_holds_it(
     [row] = [r for r in coloured.stdout.splitlines() if "association_name" in r]
     assert "\x1b[1massociation_name " in row
     assert row.rstrip(" │").endswith("│ web")
+    # As lines, the title in bold.
+    coloured = run(server, "associations", "show", association_id, columns="40")
+    title = coloured.stdout.splitlines()[0]
+    assert title == f"\x1b[1massociation {association_id}\x1b[0m"
 
 
 def test_bulk_update_asks_nothing_when_nothing_is_selected(
