@@ -264,7 +264,10 @@ def test_the_placeholder_and_a_bad_schedule_are_refused_by_their_names() -> None
         client.create_association(
             name="AWS-RunShellScript", parameters={"commands": ["<sensitive>"]}
         )
-    assert str(caught.value).startswith("parameters: holds the placeholder")
+    assert str(caught.value) == (
+        "parameters: holds the placeholder <sensitive>, which stands for a hidden "
+        "value; sent, it would replace the secret: write the value itself"
+    )
     assert caught.value.member == "parameters"
     with pytest.raises(errors.ValidationError) as caught:
         client.create_association(
@@ -275,3 +278,20 @@ def test_the_placeholder_and_a_bad_schedule_are_refused_by_their_names() -> None
         "minutes 99 is out of range 0-59"
     )
     assert wire.requests == []
+
+
+def test_the_placeholder_beside_a_secret_is_only_text() -> None:
+    # The run command's comment is not sensitive, its parameters are: the
+    # placeholder's text in the comment is no hidden value, and is sent.
+    boto, wire = wired_client()
+    client = ssmkit.Client(boto3_client=boto)
+    wire.answer({"WindowTaskId": "4f8d2c6e-1b3a-4e5f-9a7b-0c1d2e3f4a5b"})
+    invocation = {"RunCommand": {"Comment": "<sensitive>"}}
+    client.register_task_with_maintenance_window(
+        window_id="mw-0123456789abcdef0",
+        task_arn="AWS-RunShellScript",
+        task_type="RUN_COMMAND",
+        task_invocation_parameters=invocation,
+    )
+    [(_, sent)] = wire.requests
+    assert sent["TaskInvocationParameters"] == invocation
