@@ -268,7 +268,7 @@ def test_the_placeholder_and_a_bad_schedule_are_refused_by_their_names() -> None
         "parameters: holds the placeholder <sensitive>, which stands for a hidden "
         "value; sent, it would replace the secret: write the value itself"
     )
-    assert caught.value.member == "parameters"
+    assert (caught.value.member, caught.value.rule) == ("parameters", "placeholder")
     with pytest.raises(errors.ValidationError) as caught:
         client.create_association(
             name="AWS-RunShellScript", schedule_expression="cron(99 * * * ? *)"
