@@ -744,3 +744,28 @@ def test_an_emoji_code_in_what_is_shown_stays_as_typed(
     shown = ssmkit(server, "associations", "show", tagged)
     assert ":fire:" in shown.stdout
     assert "\U0001f525" not in shown.stdout + shown.stderr + done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("colour", ["", "1"])
+def test_a_key_holding_controls_is_shown_escaped_in_a_plan(
+    server: Server, boto: Any, monkeypatch: pytest.MonkeyPatch, colour: str
+) -> None:
+    # A map key is free text: its controls are shown, not acted on or
+    # dropped, on one line, colour on or off.
+    if colour:
+        monkeypatch.setenv("FORCE_COLOR", colour)
+    association_id = create(boto)
+    key = "a\x1b[2J\x07b\u202e\rc\nd"
+    planned = ssmkit(
+        server,
+        "associations",
+        "update",
+        association_id,
+        "--set",
+        f'parameters.{key}=["x"]',
+        "--dry-run",
+    )
+    assert (planned.returncode, planned.stderr) == (0, ""), planned.stderr
+    [line] = [line for line in planned.stdout.splitlines() if "parameters." in line]
+    assert "  + parameters.a\\x1b[2J\\x07b\\u202e\\x0dc\\nd: <sensitive>" in line
+    assert "\x1b[2J" not in planned.stdout

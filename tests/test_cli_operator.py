@@ -1223,3 +1223,21 @@ def test_an_apply_s_error_wraps_in_its_table(
     assert {len(line) for line in table} == {100}
     cells = [line.split("│")[5].strip() for line in table[3:-1]]
     assert " ".join(cells) == f"CreateAssociation: InvalidDocument: {message}"
+
+
+def test_a_console_shows_the_controls_of_any_text_but_makes_its_own_moves(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rich.control import Control
+
+    from ssmkit.cli._output import Output
+    from ssmkit.cli._parser import build_parser
+
+    # Whatever reaches the command's consoles is shown, not acted on, even
+    # where no part of the command escaped it first; the cursor moves of the
+    # consoles' own live view are made.
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    output = Output(build_parser().parse_args(["associations", "list"]))
+    output.out.print("a\x1b[2Jb\u202e", end="")
+    output.out.control(Control.move_to_column(0))
+    assert capsys.readouterr().out == "a\\x1b[2Jb\\u202e\x1b[1G"

@@ -262,7 +262,9 @@ class Output:
         console.print(Text.assemble((title, "bold"), f": {plural(count, 'change')}"))
         colours = {"add": "green", "remove": "red", "change": "yellow"}
         for change in plan.changes:
-            line = change.render(show_sensitive=self.show_sensitive)
+            # One line each, its controls shown: rich's Text would drop some
+            # (\r, \x07) unseen, and a map key is free text.
+            line = one_line(change.render(show_sensitive=self.show_sensitive))
             console.print(Text("  " + line, style=colours[change.action]))
         if plan.runs:
             console.print(
