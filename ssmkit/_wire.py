@@ -25,6 +25,7 @@ from botocore.model import Shape
 from ._mask import MASK, is_sensitive, mask
 from ._sentinel import CLEAR
 from ._validate import attribute_name, check_value, member_path
+from ._words import one_line
 from .errors import ValidationError
 
 if TYPE_CHECKING:
@@ -443,7 +444,14 @@ class Change:
         return jsonable(mask(value, self._shape, show_sensitive=show_sensitive))
 
     def render(self, *, show_sensitive: bool = False) -> str:
-        """``~ path: old -> new``, ``+ path: new`` or ``- path: old``."""
+        """``~ path: old -> new``, ``+ path: new`` or ``- path: old``.
+
+        One line, whatever a map key or a value holds: control characters,
+        newlines among them, are written as their escapes (``\\x0d``, ``\\n``).
+        """
+        return one_line(self._line(show_sensitive))
+
+    def _line(self, show_sensitive: bool) -> str:
         old = _text(self.shown(self.before, show_sensitive=show_sensitive))
         new = _text(self.shown(self.after, show_sensitive=show_sensitive))
         if self.action == "add":

@@ -198,6 +198,23 @@ def test_a_change_in_the_file_and_prune(
 
 
 @pytest.mark.parametrize("command", [["associations", "plan"], ["plan"]])
+def test_a_key_holding_a_newline_is_planned_on_one_line(
+    server: Server, boto: Any, tmp_path: Path, command: list[str]
+) -> None:
+    content = document()
+    content["Associations"][1]["Parameters"] = {"a\nb\rc\x07d": ["x"]}
+    planned = ssmkit(
+        server, "--show-sensitive", *command, a_file(tmp_path, content, "s.json")
+    )
+    assert planned.returncode == 0, planned.stderr
+    lines = planned.stdout.splitlines()
+    assert '    + parameters.a\\nb\\x0dc\\x07d: ["x"]' in lines
+    assert lines[0] == "+ create ops-patch (runs at once on its targets)"
+    # Every line an entry's heading or one of its changes: none is cut in two.
+    assert all(line.startswith(("+ create ", "    + ")) for line in lines), lines
+
+
+@pytest.mark.parametrize("command", [["associations", "plan"], ["plan"]])
 def test_a_plan_that_only_prunes_is_a_pending_change(
     server: Server, boto: Any, tmp_path: Path, command: list[str]
 ) -> None:

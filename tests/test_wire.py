@@ -217,6 +217,24 @@ def test_text_is_shown_as_written() -> None:
     assert secret.to_json()["before"] == "<sensitive>"
 
 
+def test_a_change_is_one_line_whatever_its_key_and_value_hold() -> None:
+    # A map key is free text, and a value's text JSON leaves as it is
+    # (ensure_ascii=False): each control is written as its escape.
+    key = "parameters.a\nb\rc\x07d\u2028e"
+    change = Change(key, None, ["x\u202ey\x85z\ttab"], False)
+    assert change.render() == (
+        '+ parameters.a\\nb\\x0dc\\x07d\\u2028e: ["x\\u202ey\\x85z\\ttab"]'
+    )
+    removed = Change(key, "\x1b[2J", None, False)
+    assert removed.render() == '- parameters.a\\nb\\x0dc\\x07d\\u2028e: "\\u001b[2J"'
+    hidden = Change(key, ["a"], ["b"], True)
+    assert hidden.render() == (
+        "~ parameters.a\\nb\\x0dc\\x07d\\u2028e: (sensitive value changed)"
+    )
+    # In JSON, the key as it is.
+    assert change.to_json()["path"] == key
+
+
 def test_prune_reaches_inside_list_items() -> None:
     shape = ASSOCIATION.members["TargetLocations"]
     stored = [{"Accounts": [], "Regions": ["us-east-1"], "Targets": []}]

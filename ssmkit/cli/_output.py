@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -23,7 +22,7 @@ from rich.text import Text
 from .._mask import mask
 from .._validate import attribute_name
 from .._wire import jsonable
-from .._words import plural
+from .._words import CONTROLS, escape_controls, one_line, plural
 
 if TYPE_CHECKING:
     import argparse
@@ -58,31 +57,6 @@ class UsageError(Exception):
 DECLINED = 1
 
 
-#: Characters a terminal acts on rather than shows: C0 controls but newline
-#: and tab, DEL, C1 controls, and the marks that reverse the order text is
-#: shown in. A name from a file or the service holding ``\x1b[2J`` would clear
-#: the screen; ``\r`` would overwrite what was printed.
-_CONTROLS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
-    "\u202a-\u202e\u2066-\u2069]"
-)
-
-
-def escape_controls(text: str) -> str:
-    """``text`` with every control character written as its escape (``\\x1b``)."""
-    return _CONTROLS.sub(_escaped, text)
-
-
-def one_line(text: str) -> str:
-    """``text`` escaped to stay on one line: newlines and tabs too (``\\n``)."""
-    return escape_controls(text).replace("\n", "\\n").replace("\t", "\\t")
-
-
-def _escaped(match: re.Match[str]) -> str:
-    code = ord(match.group(0))
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 class _Console(Console):
     """A console that shows control characters escaped and ends quietly on EPIPE.
 
@@ -93,7 +67,7 @@ class _Console(Console):
     def _render_buffer(self, buffer: Iterable[Segment]) -> str:
         return super()._render_buffer(
             segment
-            if segment.control or not _CONTROLS.search(segment.text)
+            if segment.control or not CONTROLS.search(segment.text)
             else Segment(escape_controls(segment.text), segment.style)
             for segment in buffer
         )
@@ -262,9 +236,7 @@ class Output:
         console.print(Text.assemble((title, "bold"), f": {plural(count, 'change')}"))
         colours = {"add": "green", "remove": "red", "change": "yellow"}
         for change in plan.changes:
-            # One line each, its controls shown: rich's Text would drop some
-            # (\r, \x07) unseen, and a map key is free text.
-            line = one_line(change.render(show_sensitive=self.show_sensitive))
+            line = change.render(show_sensitive=self.show_sensitive)
             console.print(Text("  " + line, style=colours[change.action]))
         if plan.runs:
             console.print(
