@@ -820,3 +820,30 @@ def test_the_default_concurrency_of_each_run_over_many(
             name,
             said,
         )
+
+
+def test_every_problem_within_an_entry_is_listed_word_for_word(
+    client: ssmkit.Client,
+) -> None:
+    entry = {
+        "AssociationName": "team-x",
+        "Name": "AWS-RunShellScript",
+        # Alarms is required within, and what is given is of the wrong type.
+        "AlarmConfiguration": {"IgnorePollAlarmFailure": "yes"},
+        "TargetLocations": [
+            {"Accounts": ["111122223333"], "TargetLocationMaxErrors": 5}
+        ],
+        "MaxErrors": 5,
+    }
+    with pytest.raises(errors.ValidationError) as caught:
+        client.plan_associations([entry])
+    assert str(caught.value).splitlines() == [
+        "<entries>: 4 problems, nothing was written",
+        "  Associations[0] (team-x): alarm_configuration.alarms: is required "
+        "(got None)",
+        "  Associations[0] (team-x): alarm_configuration.ignore_poll_alarm_failure: "
+        "must be true or false (got 'yes')",
+        "  Associations[0] (team-x): target_locations[0].target_location_max_errors: "
+        "must be a string (got 5)",
+        "  Associations[0] (team-x): max_errors: must be a string (got 5)",
+    ]
