@@ -305,6 +305,7 @@ def test_a_stray_key_in_a_sensitive_value_is_refused_without_being_shown() -> No
     assert message == (
         "task_parameters.commands: holds a member its shape does not have"
     )
+    assert caught.value.rule == "holds a member its shape does not have"
     assert SECRET not in repr(caught.value)
     assert wire.requests == []
 
@@ -322,6 +323,7 @@ def test_a_stray_key_elsewhere_is_named() -> None:
 
     assert str(caught.value) == "alarm_configuration.ignore: no such member"
     assert caught.value.member == "alarm_configuration.ignore"
+    assert caught.value.rule == "no such member"
     assert wire.requests == []
 
 
@@ -338,6 +340,56 @@ def test_a_union_takes_exactly_one_member() -> None:
         assert "inputs: must set exactly one of Automation" in [
             str(p).split(" (")[0] for p in found
         ]
+
+
+def _problems(shape_name: str, value: Any) -> list[tuple[str, str, str]]:
+    """Every problem ``check_value`` gathers in ``value``: message, member, rule."""
+    from botocore.session import get_session
+
+    from ssmkit._validate import check_value
+
+    shape = get_session().get_service_model("ssm").shape_for(shape_name)
+    found: list[errors.ValidationError] = []
+    check_value(value, shape, "x", problems=found)
+    return [(str(p), str(p.member), str(p.rule)) for p in found]
+
+
+def test_a_union_set_twice_is_one_problem_among_those_within() -> None:
+    both = {"AzureConfiguration": {}, "GcpConfiguration": {"Nope": 1}}
+    one_of = "must set exactly one of AzureConfiguration, GcpConfiguration"
+    required = "is required"
+    assert _problems("CloudConnectorConfiguration", both) == [
+        (f"x: {one_of} (got 2)", "x", one_of),
+        *(
+            (f"x.{path}: {required} (got None)", f"x.{path}", required)
+            for path in (
+                "azure_configuration.tenant_id",
+                "azure_configuration.application_id",
+                "gcp_configuration.workload_identity_pool_provider",
+                "gcp_configuration.service_account_email",
+            )
+        ),
+        (
+            "x.gcp_configuration.nope: no such member",
+            "x.gcp_configuration.nope",
+            "no such member",
+        ),
+    ]
+
+
+def test_stray_keys_in_a_secret_are_one_problem_and_its_members_are_checked() -> None:
+    # Within something sensitive, a stray key might be a value: said once,
+    # unnamed, and what the shape does have is checked all the same.
+    stray = "holds a member its shape does not have"
+    value = {"Values": [5], "Stray": 1, "Other": 2}
+    assert _problems("MaintenanceWindowTaskParameterValueExpression", value) == [
+        (f"x: {stray}", "x", stray),
+        (
+            "x.values[0]: must be a string (got <sensitive>)",
+            "x.values[0]",
+            "must be a string",
+        ),
+    ]
 
 
 @pytest.mark.parametrize(
