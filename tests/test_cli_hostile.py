@@ -461,6 +461,10 @@ def _without_region(env: dict[str, str]) -> dict[str, str]:
             ["--region", "us-east-1", "--endpoint-url", "http://exa mple.com"],
             "Invalid endpoint: http://exa mple.com",
         ),
+        (
+            ["--region", "us-east-1", "--endpoint-url", "https://exa mple.com"],
+            "Invalid endpoint: https://exa mple.com",
+        ),
         (["--region", " "], "--region: empty; give a region such as us-east-1"),
         ([], "no AWS region: pass --region or set AWS_DEFAULT_REGION"),
     ],

@@ -1229,6 +1229,7 @@ def test_a_console_shows_the_controls_of_any_text_but_makes_its_own_moves(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from rich.control import Control
+    from rich.text import Text
 
     from ssmkit.cli._output import Output
     from ssmkit.cli._parser import build_parser
@@ -1240,4 +1241,5 @@ def test_a_console_shows_the_controls_of_any_text_but_makes_its_own_moves(
     output = Output(build_parser().parse_args(["associations", "list"]))
     output.out.print("a\x1b[2Jb\u202e", end="")
     output.out.control(Control.move_to_column(0))
-    assert capsys.readouterr().out == "a\\x1b[2Jb\\u202e\x1b[1G"
+    output.out.print(Text("c\x1bd", style="red"), end="")
+    assert capsys.readouterr().out == ("a\\x1b[2Jb\\u202e\x1b[1G\x1b[31mc\\x1bd\x1b[0m")
