@@ -392,6 +392,105 @@ def test_stray_keys_in_a_secret_are_one_problem_and_its_members_are_checked() ->
     ]
 
 
+LIST, MAP, STRING = "must be a list", "must be a map", "must be a string"
+
+
+@pytest.mark.parametrize(
+    ("shape_name", "value", "expected"),
+    [
+        (
+            "Targets",
+            {"Key": "k"},
+            [("x: must be a list (got {'Key': 'k'})", "x", LIST)],
+        ),
+        (
+            "AlarmList",
+            [],
+            [
+                (
+                    "x: length must be at least 1 (got [])",
+                    "x",
+                    "length must be at least 1",
+                )
+            ],
+        ),
+        (
+            "AlarmList",
+            [{"Name": "a"}, {"Name": "b"}],
+            [
+                (
+                    "x: length must be at most 1 (got [{'Name': 'a'}, {'Name': 'b'}])",
+                    "x",
+                    "length must be at most 1",
+                )
+            ],
+        ),
+        # Each item's problems, all of them.
+        (
+            "Targets",
+            [{"Key": 5}, {"Values": "v"}],
+            [
+                ("x[0].key: must be a string (got 5)", "x[0].key", STRING),
+                ("x[1].values: must be a list (got 'v')", "x[1].values", LIST),
+            ],
+        ),
+        ("TargetMap", ["k"], [("x: must be a map (got ['k'])", "x", MAP)]),
+        (
+            "TargetMap",
+            {},
+            [
+                (
+                    "x: length must be at least 1 (got {})",
+                    "x",
+                    "length must be at least 1",
+                )
+            ],
+        ),
+        # A key's problems and each value's.
+        (
+            "TargetMap",
+            {"": ["v"], "k": "v", "j": 5},
+            [
+                (
+                    "x key: length must be at least 1 (got '')",
+                    "x key",
+                    "length must be at least 1",
+                ),
+                ("x.k: must be a list (got 'v')", "x.k", LIST),
+                ("x.j: must be a list (got 5)", "x.j", LIST),
+            ],
+        ),
+        # Within a sensitive map, no value is shown, at any depth; its keys are.
+        (
+            "Parameters",
+            ["commands"],
+            [("x: must be a map (got <sensitive>)", "x", MAP)],
+        ),
+        (
+            "Parameters",
+            {"commands": [5, "ok", 6], "other": "x"},
+            [
+                (
+                    "x.commands[0]: must be a string (got <sensitive>)",
+                    "x.commands[0]",
+                    STRING,
+                ),
+                (
+                    "x.commands[2]: must be a string (got <sensitive>)",
+                    "x.commands[2]",
+                    STRING,
+                ),
+                ("x.other: must be a list (got <sensitive>)", "x.other", LIST),
+            ],
+        ),
+    ],
+)
+def test_every_problem_of_a_list_or_a_map_is_gathered_word_for_word(
+    shape_name: str, value: Any, expected: list[tuple[str, str, str]]
+) -> None:
+    assert _problems(shape_name, value) == expected
+
+
 @pytest.mark.parametrize(
     ("value", "problem"),
     [
