@@ -812,3 +812,19 @@ def test_a_placeholder_within_a_sensitive_structure_keeps_each_live_value(
         "(exported without --show-sensitive) and there is no live value to "
         "keep: write the value"
     )
+
+
+def test_a_wrong_value_within_a_sensitive_structure_is_never_shown(
+    newer: Path,
+) -> None:
+    from ssmkit._validate import check_value
+
+    shape = botocore.session.get_session().get_service_model("ssm").shape_for("Target")
+    sealed = {"Size": 5, "Limits": {"Size": 6}}
+    found: list[errors.ValidationError] = []
+    check_value({"Key": "k", "FutureSealed": sealed}, shape, "x", problems=found)
+    # Its members are not sensitive of themselves: the structure makes them so.
+    assert [str(p) for p in found] == [
+        "x.future_sealed.size: must be a string (got <sensitive>)",
+        "x.future_sealed.limits.size: must be a string (got <sensitive>)",
+    ]
