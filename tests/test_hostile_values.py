@@ -396,6 +396,30 @@ LIST, MAP, STRING = "must be a list", "must be a map", "must be a string"
 
 
 @pytest.mark.parametrize(
+    ("shape_name", "value", "rule"),
+    [
+        ("AssociationName", 5, STRING),
+        ("MaxErrors", "", "length must be at least 1"),
+        ("MaxErrors", "11111111", "length must be at most 7"),
+        (
+            "MaxErrors",
+            "lots",
+            "must match the pattern ^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$",
+        ),
+        (
+            "AssociationComplianceSeverity",
+            "urgent",
+            "must be one of CRITICAL, HIGH, MEDIUM, LOW, UNSPECIFIED",
+        ),
+    ],
+)
+def test_a_string_s_problem_is_said_word_for_word(
+    shape_name: str, value: Any, rule: str
+) -> None:
+    assert _problems(shape_name, value) == [(f"x: {rule} (got {value!r})", "x", rule)]
+
+
+@pytest.mark.parametrize(
     ("shape_name", "value", "expected"),
     [
         (
@@ -485,30 +509,6 @@ LIST, MAP, STRING = "must be a list", "must be a map", "must be a string"
         ),
     ],
 )
-@pytest.mark.parametrize(
-    ("shape_name", "value", "rule"),
-    [
-        ("AssociationName", 5, STRING),
-        ("MaxErrors", "", "length must be at least 1"),
-        ("MaxErrors", "11111111", "length must be at most 7"),
-        (
-            "MaxErrors",
-            "lots",
-            "must match the pattern ^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$",
-        ),
-        (
-            "AssociationComplianceSeverity",
-            "urgent",
-            "must be one of CRITICAL, HIGH, MEDIUM, LOW, UNSPECIFIED",
-        ),
-    ],
-)
-def test_a_string_s_problem_is_said_word_for_word(
-    shape_name: str, value: Any, rule: str
-) -> None:
-    assert _problems(shape_name, value) == [(f"x: {rule} (got {value!r})", "x", rule)]
-
-
 def test_every_problem_of_a_list_or_a_map_is_gathered_word_for_word(
     shape_name: str, value: Any, expected: list[tuple[str, str, str]]
 ) -> None:
