@@ -992,6 +992,14 @@ def test_a_plan_on_a_terminal_colours_each_change_by_what_it_does(
     masked = run(server, "associations", "update", association_id, *change)
     assert "  ~ parameters.commands: (sensitive value changed)" in masked.stdout
     assert "hunter2" not in masked.stdout
+    # Nothing to change: plain words, the id not picked out in colour.
+    noop = run(
+        server, "associations", "update", association_id, "--set", "max_errors=1"
+    )
+    assert (noop.returncode, noop.stdout) == (
+        0,
+        f"association {association_id}: nothing would change.\n",
+    )
 
 
 def test_a_block_leaves_out_what_is_not_set_and_shows_the_rest_compact(
