@@ -1,4 +1,6 @@
-"""Words shared by the library's logs and the command's output."""
+"""Words shared by the library's plans and logs and the command's output, and text
+made safe to show: control characters written as their escapes.
+"""
 
 from __future__ import annotations
 
