@@ -1,5 +1,7 @@
-"""Words shared by the library's plans and logs and the command's output, and text
-made safe to show: control characters written as their escapes.
+"""Words and text shared by the library's plans and logs and the command.
+
+Plurals, and text made safe to show: control characters written as their
+escapes.
 """
 
 from __future__ import annotations
