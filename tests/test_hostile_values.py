@@ -515,22 +515,77 @@ def test_every_problem_of_a_list_or_a_map_is_gathered_word_for_word(
     assert _problems(shape_name, value) == expected
 
 
+WHOLE = "must be a whole number"
+
+
+@pytest.mark.parametrize("kind", ["integer", "long"])
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (1, None),
+        (6, None),
+        (0, ("x: value must be at least 1 (got 0)", "value must be at least 1")),
+        (7, ("x: value must be at most 6 (got 7)", "value must be at most 6")),
+        (True, (f"x: {WHOLE} (got True)", WHOLE)),
+        (1.0, (f"x: {WHOLE} (got 1.0)", WHOLE)),
+        ("3", (f"x: {WHOLE} (got '3')", WHOLE)),
+    ],
+)
+def test_a_whole_number_is_checked(
+    kind: str, value: Any, problem: tuple[str, str] | None
+) -> None:
+    from botocore.model import Shape
+
+    from ssmkit._validate import check_value
+
+    found: list[errors.ValidationError] = []
+    check_value(
+        value, Shape("Offset", {"type": kind, "min": 1, "max": 6}), "x", problems=found
+    )
+    expected = [] if problem is None else [(problem[0], "x", problem[1])]
+    assert [(str(p), p.member, p.rule) for p in found] == expected
+
+
+def test_a_timestamp_is_a_datetime() -> None:
+    import datetime
+
+    from botocore.model import Shape
+
+    from ssmkit._validate import check_value
+
+    shape = Shape("When", {"type": "timestamp"})
+    check_value(
+        datetime.datetime(2026, 12, 7, tzinfo=datetime.timezone.utc), shape, "x"
+    )
+    with pytest.raises(errors.ValidationError) as caught:
+        check_value("2026-12-07", shape, "x")
+    assert (str(caught.value), caught.value.member, caught.value.rule) == (
+        "x: must be a datetime (got '2026-12-07')",
+        "x",
+        "must be a datetime",
+    )
+
+
+@pytest.mark.parametrize("kind", ["float", "double"])
 @pytest.mark.parametrize(
     ("value", "problem"),
     [
         (1.5, None),
         (2, None),
         (-1.0, "x: value must be at least 0 (got -1.0)"),
+        (10.5, "x: value must be at most 10 (got 10.5)"),
         (True, "x: must be a number (got True)"),
         ("1.5", "x: must be a number (got '1.5')"),
     ],
 )
-def test_a_number_with_a_fraction_is_checked(value: Any, problem: str | None) -> None:
+def test_a_number_with_a_fraction_is_checked(
+    kind: str, value: Any, problem: str | None
+) -> None:
     from botocore.model import Shape
 
     from ssmkit._validate import check_value
 
-    shape = Shape("Ratio", {"type": "double", "min": 0})
+    shape = Shape("Ratio", {"type": kind, "min": 0, "max": 10})
     if problem is None:
         check_value(value, shape, "x")
         return
