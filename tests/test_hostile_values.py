@@ -566,6 +566,52 @@ def test_a_timestamp_is_a_datetime() -> None:
     )
 
 
+BYTES = "must be bytes or text"
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        (b"abcd", None),
+        ("abcd", None),
+        (bytearray(b"ab"), None),
+        (
+            b"abcde",
+            ("x: length must be at most 4 (got b'abcde')", "length must be at most 4"),
+        ),
+        # Text is sent as its UTF-8 bytes: six of them.
+        (
+            "\u00e9\u00e9\u00e9",
+            (
+                "x: length must be at most 4 (got '\u00e9\u00e9\u00e9')",
+                "length must be at most 4",
+            ),
+        ),
+        (5, (f"x: {BYTES} (got 5)", BYTES)),
+        (["ab"], (f"x: {BYTES} (got ['ab'])", BYTES)),
+    ],
+)
+def test_a_blob_is_bytes_or_text_and_its_length_is_in_bytes(
+    value: Any, problem: tuple[str, str] | None
+) -> None:
+    from botocore.model import Shape
+
+    from ssmkit._validate import check_value
+
+    found: list[errors.ValidationError] = []
+    check_value(
+        value, Shape("Payload", {"type": "blob", "max": 4}), "x", problems=found
+    )
+    expected = [] if problem is None else [(problem[0], "x", problem[1])]
+    assert [(str(p), p.member, p.rule) for p in found] == expected
+
+
+def test_a_sensitive_blob_s_problem_never_shows_it() -> None:
+    assert _problems("MaintenanceWindowLambdaPayload", 5) == [
+        (f"x: {BYTES} (got <sensitive>)", "x", BYTES)
+    ]
+
+
 @pytest.mark.parametrize("kind", ["float", "double"])
 @pytest.mark.parametrize(
     ("value", "problem"),
