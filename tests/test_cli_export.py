@@ -95,7 +95,8 @@ def test_an_export_with_nothing_secret_says_nothing_of_masks(
 ) -> None:
     boto.create_association(Name=INVENTORY, AssociationName="inventory")
     for command in (["export"], ["associations", "export"]):
-        out = tmp_path / "live.yaml"
+        # The file's name as given: no markup, no emoji code read in it.
+        out = tmp_path / "[bold]live:fire:.yaml"
         done = ssmkit(server, *command, "-o", str(out))
         assert done.returncode == 0, done.stderr
         windows = " and 0 maintenance windows" if command == ["export"] else ""
