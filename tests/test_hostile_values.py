@@ -606,6 +606,14 @@ def test_a_blob_is_bytes_or_text_and_its_length_is_in_bytes(
     assert [(str(p), p.member, p.rule) for p in found] == expected
 
 
+def test_a_member_named_as_a_python_keyword_is_named_with_its_underscore() -> None:
+    rule = "length must be at least 1"
+    value = {"Lambda": {"Qualifier": ""}}
+    assert _problems("MaintenanceWindowTaskInvocationParameters", value) == [
+        (f"x.lambda_.qualifier: {rule} (got '')", "x.lambda_.qualifier", rule)
+    ]
+
+
 def test_a_sensitive_blob_s_problem_never_shows_it() -> None:
     assert _problems("MaintenanceWindowLambdaPayload", 5) == [
         (f"x: {BYTES} (got <sensitive>)", "x", BYTES)
