@@ -58,11 +58,18 @@ DECLINED = 1
 
 
 class _Console(Console):
-    """A console that shows control characters escaped and ends quietly on EPIPE.
+    """A console that shows text as it is, controls escaped, and ends quietly on EPIPE.
 
     rich's own answer to a closed pipe is exit status 1; the command handles
     the BrokenPipeError instead, the same way for every output.
     """
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        # Text as it is: no markup, no highlighting, and no emoji codes, so
+        # that ":fire:" in a value or a message is not shown as an emoji.
+        super().__init__(
+            stderr=stderr, highlight=False, soft_wrap=True, markup=False, emoji=False
+        )
 
     def _render_buffer(self, buffer: Iterable[Segment]) -> str:
         return super()._render_buffer(
@@ -116,12 +123,8 @@ class Output:
     def __init__(self, args: argparse.Namespace) -> None:
         self.json = args.output == "json"
         self.show_sensitive = bool(args.show_sensitive)
-        # Text as it is: no markup, no highlighting, and no emoji codes, so
-        # that ":fire:" in a value or a message is not shown as an emoji.
-        self.out = _Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
-        self.err = _Console(
-            stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False
-        )
+        self.out = _Console()
+        self.err = _Console(stderr=True)
         for console in (self.out, self.err):
             if console.width < MIN_WIDTH:  # COLUMNS=0, say: nothing would show
                 console.width = 80
@@ -215,9 +218,11 @@ class Output:
         names = max((cell_len(name) for name, _ in pairs), default=0)
         values = max((_width(value) for _, value in pairs), default=0)
         if names + values + 7 <= self.out.width:
-            table = Table(title=Text(title), show_header=False, title_justify="left")
-            table.add_column("member", style="bold", no_wrap=True)
-            table.add_column("value", no_wrap=True)
+            # It fits, so nothing wraps; and the consoles leave a title on the
+            # left, where the lines below put it too.
+            table = Table(title=Text(title), show_header=False)
+            table.add_column(style="bold")
+            table.add_column()
             for name, value in pairs:
                 table.add_row(Text(name), Text(value))
             self.out.print(table)
