@@ -400,6 +400,32 @@ def test_a_width_no_terminal_has_is_not_taken_at_its_word(
     assert window in shown["40"].splitlines()
 
 
+@pytest.mark.parametrize("columns", ["0", "5"])
+def test_a_width_no_terminal_has_is_eighty_columns_to_the_column(
+    server: Server, boto: Any, columns: str
+) -> None:
+    # A window whose row needs a table of exactly 81 columns: at 80 it is a
+    # block, and so it is where the width is taken for 80.
+    def listed(width: str) -> str:
+        result = run_command(
+            argv(server, "windows", "list"),
+            stdin="",
+            env={**command_env(), "COLUMNS": width},
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    no_windows(boto)
+    probe = new_window(boto, "n" * 10)
+    needed = len(listed("200").splitlines()[0])
+    boto.delete_maintenance_window(WindowId=probe)
+    new_window(boto, "n" * (10 + 81 - needed))
+    assert "┃" in listed("81")
+    assert "┃" not in listed("80")
+    assert listed(columns) == listed("80")
+
+
 def test_a_report_that_is_no_regular_file_is_refused(
     server: Server, boto: Any, tmp_path: Path
 ) -> None:
