@@ -377,27 +377,29 @@ def test_two_quick_presses_of_ctrl_c_still_end_with_the_summary(
     assert f"{len(done)} changed; interrupted" in err
 
 
+def _windows_at(server: Server, width: str) -> str:
+    """What ``windows list`` shows where the terminal says it is ``width`` wide."""
+    result = run_command(
+        argv(server, "windows", "list"),
+        stdin="",
+        env={**command_env(), "COLUMNS": width},
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 @pytest.mark.parametrize("columns", ["0", "5"])
 def test_a_width_no_terminal_has_is_not_taken_at_its_word(
     server: Server, boto: Any, columns: str
 ) -> None:
     no_windows(boto)
     window = new_window(boto, "web")
-    shown = {}
-    for width in (columns, "80", "40"):
-        result = run_command(
-            argv(server, "windows", "list"),
-            stdin="",
-            env={**command_env(), "COLUMNS": width},
-            timeout=60,
-        )
-        assert result.returncode == 0, result.stderr
-        shown[width] = result.stdout
     # Taken for 80 columns, the width of a terminal unless it says otherwise:
     # a table there, where a narrower terminal shows a block.
-    assert shown[columns] == shown["80"]
-    assert "┃" in shown[columns]
-    assert window in shown["40"].splitlines()
+    assert _windows_at(server, columns) == _windows_at(server, "80")
+    assert "┃" in _windows_at(server, columns)
+    assert window in _windows_at(server, "40").splitlines()
 
 
 @pytest.mark.parametrize("columns", ["0", "5"])
@@ -406,24 +408,14 @@ def test_a_width_no_terminal_has_is_eighty_columns_to_the_column(
 ) -> None:
     # A window whose row needs a table of exactly 81 columns: at 80 it is a
     # block, and so it is where the width is taken for 80.
-    def listed(width: str) -> str:
-        result = run_command(
-            argv(server, "windows", "list"),
-            stdin="",
-            env={**command_env(), "COLUMNS": width},
-            timeout=60,
-        )
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-
     no_windows(boto)
     probe = new_window(boto, "n" * 10)
-    needed = len(listed("200").splitlines()[0])
+    needed = len(_windows_at(server, "200").splitlines()[0])
     boto.delete_maintenance_window(WindowId=probe)
     new_window(boto, "n" * (10 + 81 - needed))
-    assert "┃" in listed("81")
-    assert "┃" not in listed("80")
-    assert listed(columns) == listed("80")
+    assert "┃" in _windows_at(server, "81")
+    assert "┃" not in _windows_at(server, "80")
+    assert _windows_at(server, columns) == _windows_at(server, "80")
 
 
 def test_a_report_that_is_no_regular_file_is_refused(
