@@ -342,13 +342,17 @@ def test_a_union_takes_exactly_one_member() -> None:
         ]
 
 
-def _problems(shape_name: str, value: Any) -> list[tuple[str, str, str]]:
-    """Every problem ``check_value`` gathers in ``value``: message, member, rule."""
+def _problems(shape: Any, value: Any) -> list[tuple[str, str, str]]:
+    """Every problem ``check_value`` gathers in ``value``: message, member, rule.
+
+    ``shape`` is a shape of the service model, by name, or one made here.
+    """
     from botocore.session import get_session
 
     from ssmkit._validate import check_value
 
-    shape = get_session().get_service_model("ssm").shape_for(shape_name)
+    if isinstance(shape, str):
+        shape = get_session().get_service_model("ssm").shape_for(shape)
     found: list[errors.ValidationError] = []
     check_value(value, shape, "x", problems=found)
     return [(str(p), str(p.member), str(p.rule)) for p in found]
@@ -536,14 +540,9 @@ def test_a_whole_number_is_checked(
 ) -> None:
     from botocore.model import Shape
 
-    from ssmkit._validate import check_value
-
-    found: list[errors.ValidationError] = []
-    check_value(
-        value, Shape("Offset", {"type": kind, "min": 1, "max": 6}), "x", problems=found
-    )
+    shape = Shape("Offset", {"type": kind, "min": 1, "max": 6})
     expected = [] if problem is None else [(problem[0], "x", problem[1])]
-    assert [(str(p), p.member, p.rule) for p in found] == expected
+    assert _problems(shape, value) == expected
 
 
 def test_a_timestamp_is_a_datetime() -> None:
@@ -596,14 +595,9 @@ def test_a_blob_is_bytes_or_text_and_its_length_is_in_bytes(
 ) -> None:
     from botocore.model import Shape
 
-    from ssmkit._validate import check_value
-
-    found: list[errors.ValidationError] = []
-    check_value(
-        value, Shape("Payload", {"type": "blob", "max": 4}), "x", problems=found
-    )
+    shape = Shape("Payload", {"type": "blob", "max": 4})
     expected = [] if problem is None else [(problem[0], "x", problem[1])]
-    assert [(str(p), p.member, p.rule) for p in found] == expected
+    assert _problems(shape, value) == expected
 
 
 def test_a_member_named_as_a_python_keyword_is_named_with_its_underscore() -> None:
